@@ -1,0 +1,46 @@
+/**
+ * rramsim command-line entry point. Each command lives in sim/commands/<name>.ts and exports a
+ * yargs CommandModule as default.
+ *
+ * Exit codes: 0 success; 1 internal error (a bug: stack trace printed); 2 bad input (config,
+ * flag or data file: one clear message, no stack trace); 3 finished but some sweep points failed;
+ * 4 `reproduce` found a mismatch; 130 interrupted (SIGINT).
+ */
+import yargs from 'yargs';
+import { UserError } from '../src/util/errors.js';
+import { commands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<void> {
+  let y = yargs(argv)
+    .scriptName('rramsim')
+    .usage('$0 <command> [options]\n\nSimulate training of defect-tolerant neural networks on RRAM crossbars.')
+    .strict()
+    .demandCommand(1, 'Name a command (see the list above).')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilog('Exit codes: 0 ok, 1 internal error, 2 bad input, 3 some points failed, 4 reproduce mismatch, 130 interrupted.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UserError(msg);
+    });
+  for (const c of commands) y = y.command(c);
+  await y.parseAsync();
+}
+
+/** Run the CLI and turn errors into exit codes (used by sim/cli.ts and by in-process tests). */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await main(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err: unknown) {
+    if (err instanceof UserError) {
+      process.stderr.write(`rramsim: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`rramsim: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 1;
+  }
+}

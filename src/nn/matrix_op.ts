@@ -1,0 +1,48 @@
+/**
+ * The one product every weight layer is built on: Y = X · W, X is n x rows, W is rows x cols.
+ * Dense uses it with n = batch; Conv2d with X = im2col patches (n = batch*OH*OW, rows = C*kh*kw).
+ *
+ * A layer holds a `MatrixOp` and can swap it: the plain digital op (this file), a crossbar-mapped
+ * op (src/crossbar), or a LoRA op (base + adapters, each possibly on a crossbar). This is how the
+ * device → tile → mapped layer → network stack composes without the layer knowing about devices.
+ */
+import { gemm } from '../kernels/gemm.js';
+import type { Param } from './param.js';
+
+export interface MatrixOp {
+  readonly rows: number;
+  readonly cols: number;
+  /** Y (n x cols) = X (n x rows) · W_used. Overwrites Y. `training` enables e.g. per-forward read noise. */
+  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void;
+  /**
+   * Backward of the last forward with the same X. Accumulates (+=) into the grads of `params()`,
+   * and, if dX is non-null, overwrites dX (n x rows) with dY · W_usedᵀ.
+   */
+  backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void;
+  /** parameters this op owns (the optimiser collects them through the layer) */
+  params(): Param[];
+  /** The logical weight matrix (rows x cols) this op computes with in the ideal digital case. */
+  readonly weight: Param;
+}
+
+/** Plain float32 digital product: W_used = weight.value. */
+export class DigitalMatrixOp implements MatrixOp {
+  readonly rows: number;
+  readonly cols: number;
+  constructor(readonly weight: Param) {
+    this.rows = weight.rows;
+    this.cols = weight.cols;
+  }
+  forward(X: Float32Array, n: number, Y: Float32Array): void {
+    gemm(false, false, n, this.cols, this.rows, X, this.weight.value, Y, false);
+  }
+  backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void {
+    // dW += Xᵀ · dY
+    gemm(true, false, this.rows, this.cols, n, X, dY, this.weight.grad, true);
+    // dX = dY · Wᵀ
+    if (dX) gemm(false, true, n, this.rows, this.cols, dY, this.weight.value, dX, false);
+  }
+  params(): Param[] {
+    return [this.weight];
+  }
+}
