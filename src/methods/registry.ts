@@ -10,6 +10,11 @@ export interface RunContext {
   dataset: Dataset;
   /** directory for shared caches (e.g. the trained `unaware` base network keyed by hash); none = no cache */
   cacheDir?: string;
+  /**
+   * directory for this point's artefacts read by the report (DIR/artifacts/<pointHash>/), e.g.
+   * defect_tile.json and importance_map.json (formats in docs/DESIGN.md); none = don't write
+   */
+  artifactDir?: string;
   /** progress messages (one line each) */
   log?: (msg: string) => void;
 }

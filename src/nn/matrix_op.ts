@@ -23,6 +23,11 @@ export interface MatrixOp {
   params(): Param[];
   /** The logical weight matrix (rows x cols) this op computes with in the ideal digital case. */
   readonly weight: Param;
+  /**
+   * Optional hardware cost (crossbar and LoRA ops implement it): cells occupied, cell writes so
+   * far, and multiply-accumulates per input row (rows*cols for a plain product).
+   */
+  cost?(): { cellsUsed: number; cellWrites: number; macsPerRow: number };
 }
 
 /** Plain float32 digital product: W_used = weight.value. */
