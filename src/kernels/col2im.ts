@@ -1,0 +1,41 @@
+/**
+ * col2im: the exact adjoint of `im2col` (src/kernels/im2col.ts), NHWC.
+ *
+ * cols is [N·OH·OW, kh·kw·C] (same indexing as im2col); dx is [N, H, W, C] and is OVERWRITTEN:
+ *
+ *   dx[n, iy, ix, c] = Σ over (oy, ox, ky, kx) with oy·stride − pad + ky = iy,
+ *                                              ox·stride − pad + kx = ix   of  cols[r, q]
+ *
+ * i.e. every patch entry is scattered back (added) to the input pixel it was copied from;
+ * entries that came from the zero padding are dropped. Hence ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩.
+ * Summation order is fixed (row-major over cols), so results are deterministic. No allocation.
+ */
+export function col2im(
+  cols: Float32Array, N: number, H: number, W: number, C: number,
+  kh: number, kw: number, stride: number, pad: number, dx: Float32Array,
+): void {
+  const OH = Math.floor((H + 2 * pad - kh) / stride) + 1;
+  const OW = Math.floor((W + 2 * pad - kw) / stride) + 1;
+  dx.fill(0, 0, N * H * W * C);
+  let o = 0;
+  for (let n = 0; n < N; n++) {
+    const xn = n * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= H) { o += kw * C; continue; }
+          const xrow = xn + iy * W * C;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= W) { o += C; continue; }
+            let s = xrow + ix * C;
+            for (let c = 0; c < C; c++) dx[s++] += cols[o++];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { im2col } from '../../src/kernels/im2col.js';
+import { col2im } from '../../src/kernels/col2im.js';
+import { addBiasRows, biasGrad } from '../../src/kernels/bias.js';
+import { reluBackward, reluForward } from '../../src/kernels/relu.js';
+import { stream } from '../../src/util/rng.js';
+
+function rand(n: number, name: string): Float32Array {
+  const r = stream(11, `test/kernels/${name}`);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r.next() * 2 - 1;
+  return a;
+}
+
+const outDim = (H: number, k: number, s: number, p: number) => Math.floor((H + 2 * p - k) / s) + 1;
+
+/** Naive float64 direct convolution, NHWC input, weight [(ky·kw+kx)·C + c, f]. */
+function directConv(x: Float32Array, N: number, H: number, W: number, C: number,
+  kh: number, kw: number, s: number, p: number, w: Float32Array, F: number): Float64Array {
+  const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
+  const y = new Float64Array(N * OH * OW * F);
+  for (let n = 0; n < N; n++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++)
+    for (let f = 0; f < F; f++) {
+      let acc = 0;
+      for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) for (let c = 0; c < C; c++) {
+        const iy = oy * s - p + ky, ix = ox * s - p + kx;
+        if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+        acc += x[((n * H + iy) * W + ix) * C + c] * w[((ky * kw + kx) * C + c) * F + f];
+      }
+      y[((n * OH + oy) * OW + ox) * F + f] = acc;
+    }
+  return y;
+}
+
+const cases = [
+  // N, H, W, C, kh, kw, stride, pad
+  [2, 5, 5, 1, 3, 3, 1, 0],
+  [2, 6, 7, 3, 3, 3, 1, 1],
+  [1, 7, 6, 2, 2, 3, 2, 1],
+  [3, 8, 8, 4, 5, 5, 1, 2],
+  [1, 9, 5, 2, 3, 2, 3, 2],
+  [1, 4, 4, 1, 4, 4, 1, 0],
+  [2, 28, 28, 1, 5, 5, 1, 2], // LeNet conv1
+] as const;
+
+describe('im2col / col2im (NHWC)', () => {
+  for (const [N, H, W, C, kh, kw, s, p] of cases) {
+    const tag = `N${N} H${H} W${W} C${C} k${kh}x${kw} s${s} p${p}`;
+    const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
+    const rows = N * OH * OW, K = kh * kw * C;
+
+    it(`im2col · W equals a direct convolution (${tag})`, () => {
+      const F = 3;
+      const x = rand(N * H * W * C, `x${tag}`);
+      const w = rand(K * F, `w${tag}`);
+      const cols = new Float32Array(rows * K + 5).fill(42);
+      im2col(x, N, H, W, C, kh, kw, s, p, cols);
+      for (let i = rows * K; i < cols.length; i++) expect(cols[i]).toBe(42); // no overrun
+      const ref = directConv(x, N, H, W, C, kh, kw, s, p, w, F);
+      for (let r = 0; r < rows; r++) for (let f = 0; f < F; f++) {
+        let acc = 0;
+        for (let q = 0; q < K; q++) acc += cols[r * K + q] * w[q * F + f];
+        expect(acc).toBeCloseTo(ref[r * F + f], 12);
+      }
+    });
+
+    it(`adjoint identity <im2col(x), c> = <x, col2im(c)> (${tag})`, () => {
+      const x = rand(N * H * W * C, `ax${tag}`);
+      const c = rand(rows * K, `ac${tag}`);
+      const px = new Float32Array(rows * K);
+      im2col(x, N, H, W, C, kh, kw, s, p, px);
+      const dx = new Float32Array(N * H * W * C).fill(7); // must be overwritten
+      col2im(c, N, H, W, C, kh, kw, s, p, dx);
+      let lhs = 0, rhs = 0, mag = 0;
+      for (let i = 0; i < px.length; i++) { lhs += px[i] * c[i]; mag += Math.abs(px[i] * c[i]); }
+      for (let i = 0; i < x.length; i++) rhs += x[i] * dx[i];
+      // dx entries are float32 sums of <= kh·kw terms: relative error <= kh·kw·2^-24 per entry
+      expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(mag * kh * kw * 2 ** -23 + 1e-12);
+    });
+  }
+
+  it('col2im of a one-hot patch entry lands on exactly the source pixel', () => {
+    const [N, H, W, C, kh, kw, s, p] = [1, 5, 4, 2, 3, 3, 1, 1];
+    const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
+    const K = kh * kw * C;
+    const cols = new Float32Array(OH * OW * K);
+    // row (oy=2, ox=1), tap (ky=0, kx=2), channel 1 → pixel iy = 1, ix = 2
+    cols[(2 * OW + 1) * K + (0 * kw + 2) * C + 1] = 1;
+    const dx = new Float32Array(N * H * W * C);
+    col2im(cols, N, H, W, C, kh, kw, s, p, dx);
+    const hot = [...dx.keys()].filter((i) => dx[i] !== 0);
+    expect(hot).toEqual([(1 * W + 2) * C + 1]);
+    expect(dx[hot[0]]).toBe(1);
+  });
+});
+
+describe('bias kernels', () => {
+  it('addBiasRows adds bias[j] to every row, biasGrad accumulates column sums', () => {
+    const n = 7, cols = 5;
+    const Y = rand(n * cols, 'Y');
+    const Y0 = Y.slice();
+    const b = rand(cols, 'b');
+    addBiasRows(Y, n, cols, b);
+    for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++)
+      expect(Y[i * cols + j]).toBe(Math.fround(Y0[i * cols + j] + b[j]));
+    const gb = new Float32Array(cols).fill(1);
+    biasGrad(Y0, n, cols, gb);
+    for (let j = 0; j < cols; j++) {
+      let s = 1;
+      for (let i = 0; i < n; i++) s += Y0[i * cols + j];
+      expect(gb[j]).toBeCloseTo(s, 5);
+    }
+  });
+});
+
+describe('relu kernels', () => {
+  it('forward is max(x,0) and backward gates dy by y > 0, also in place', () => {
+    const x = Float32Array.from([-2, -0, 0, 0.5, 3, -1e-30]);
+    const y = new Float32Array(6);
+    reluForward(x, y, 6);
+    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 3, 0]);
+    const dy = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const dx = new Float32Array(6);
+    reluBackward(y, dy, dx, 6);
+    expect(Array.from(dx)).toEqual([0, 0, 0, 4, 5, 0]);
+    reluForward(x, x, 6);
+    expect(Array.from(x)).toEqual(Array.from(y));
+  });
+});
