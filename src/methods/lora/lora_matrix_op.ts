@@ -1,0 +1,203 @@
+/**
+ * LoRA (low-rank adaptation, Hu et al. 2021, arXiv 2106.09685) as a `MatrixOp`, so that the
+ * frozen base product and the two adapter products can each run on their own (defective)
+ * crossbar.
+ *
+ * Layout. rramsim stores a weight matrix W as rows x cols with rows = fan-in (word lines) and
+ * cols = outputs (bit lines), and a layer computes Y = X · W for a batch X (n x rows); for a
+ * Conv2d layer X is the im2col patch matrix and W the unrolled kernel [kh·kw·C, out], so
+ * nothing below is specific to Dense. The paper writes h = W0·x + B·A·x with A (r x in) and
+ * B (out x r). In our row-major, row-vector convention we store the transposes:
+ *
+ *     A_ours = A_paperᵀ  (rows x r)      B_ours = B_paperᵀ  (r x cols)
+ *
+ * and compute, with scale s = α / r,
+ *
+ *     H  = X · A                (n x r,   adapter op A: its own crossbar)
+ *     Hs = s · H
+ *     Y  = X · W0 + Hs · B      (n x cols; base op W0 and adapter op B: their own crossbars)
+ *
+ * which is Y = X · (W0 + s·A·B), i.e. the paper's W0 + (α/r)·B·A transposed.
+ *
+ * Backward (dY = ∂L/∂Y given; W0 frozen, so no gradient is formed for it):
+ *
+ *     ∂L/∂B  += Hsᵀ · dY                       (through op B: stuck B cells get none)
+ *     dHs     = dY · B_usedᵀ,   dH = s · dHs
+ *     ∂L/∂A  += Xᵀ · dH                        (through op A: stuck A cells get none)
+ *     dX      = dY · W0_usedᵀ + dH · A_usedᵀ   (all three paths)
+ *
+ * where `_used` is what each op actually computes with (on a crossbar: the defect-forced,
+ * quantised cell values). Each op is any `MatrixOp`, so the same class serves the digital
+ * reference and the deployed crossbar version.
+ *
+ * Init (LoRA paper, and its reference implementation): A random, B = 0, so at the start
+ * Y = X · W0 exactly. `initLoraA` draws A from Kaiming-uniform, U(−1/√fanIn, 1/√fanIn) with
+ * fanIn = rows (the bound of PyTorch's kaiming_uniform_(a=√5) used by the reference code), from
+ * the named stream `lora/<layer>/A`.
+ *
+ * Buffers are allocated once per batch size (grown, never per step).
+ */
+import { gemm } from '../../kernels/gemm.js';
+import { allocF32 } from '../../kernels/alloc.js';
+import { DigitalMatrixOp, type MatrixOp } from '../../nn/matrix_op.js';
+import { makeParam, type Param } from '../../nn/param.js';
+import { stream } from '../../util/rng.js';
+import { UserError } from '../../util/errors.js';
+
+export interface LoraOpOptions {
+  rank: number;
+  alpha: number;
+}
+
+export class LoraMatrixOp implements MatrixOp {
+  readonly rows: number;
+  readonly cols: number;
+  readonly rank: number;
+  readonly alpha: number;
+  /** s = α / r */
+  readonly scale: number;
+  /** the frozen base weight (the op's logical matrix without the adapters) */
+  readonly weight: Param;
+
+  private cap = 0;
+  private H: Float32Array = new Float32Array(0); // s·X·A   (n x r)
+  private T: Float32Array = new Float32Array(0); // Hs·B    (n x cols)
+  private dH: Float32Array = new Float32Array(0); // n x r
+  private dXa: Float32Array = new Float32Array(0); // n x rows
+
+  constructor(
+    /** base product X·W0; its params must be frozen (trainable = false) */
+    public base: MatrixOp,
+    /** adapter A: rows x r */
+    public opA: MatrixOp,
+    /** adapter B: r x cols */
+    public opB: MatrixOp,
+    opts: LoraOpOptions,
+  ) {
+    const { rank, alpha } = opts;
+    if (!Number.isInteger(rank) || rank < 1) {
+      throw new UserError(`lora.rank must be an integer >= 1 (got ${rank})`, 'lora.rank');
+    }
+    if (!Number.isFinite(alpha) || alpha <= 0) {
+      throw new UserError(`lora.alpha must be a finite number > 0 (got ${alpha})`, 'lora.alpha');
+    }
+    if (opA.rows !== base.rows || opA.cols !== rank || opB.rows !== rank || opB.cols !== base.cols) {
+      throw new Error(
+        `LoraMatrixOp shape mismatch: base ${base.rows}x${base.cols}, A ${opA.rows}x${opA.cols}, ` +
+        `B ${opB.rows}x${opB.cols}, rank ${rank}`);
+    }
+    this.rows = base.rows;
+    this.cols = base.cols;
+    this.rank = rank;
+    this.alpha = alpha;
+    this.scale = alpha / rank;
+    this.weight = base.weight;
+  }
+
+  get A(): Param { return this.opA.weight; }
+  get B(): Param { return this.opB.weight; }
+
+  private ensure(n: number): void {
+    if (n <= this.cap) return;
+    this.cap = n;
+    this.H = allocF32(n * this.rank);
+    this.T = allocF32(n * this.cols);
+    this.dH = allocF32(n * this.rank);
+    this.dXa = allocF32(n * this.rows);
+  }
+
+  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
+    this.ensure(n);
+    const r = this.rank, cols = this.cols;
+    const H = this.H.subarray(0, n * r);
+    const T = this.T.subarray(0, n * cols);
+    this.base.forward(X, n, Y, training);
+    this.opA.forward(X, n, H, training);
+    const s = this.scale;
+    for (let i = 0; i < n * r; i++) H[i] *= s;
+    this.opB.forward(H, n, T, training);
+    for (let i = 0; i < n * cols; i++) Y[i] += T[i];
+  }
+
+  backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void {
+    const r = this.rank;
+    const H = this.H.subarray(0, n * r);
+    const dH = this.dH.subarray(0, n * r);
+    // B.grad += Hsᵀ·dY, dHs = dY·Bᵀ
+    this.opB.backward(H, dY, n, dH);
+    const s = this.scale;
+    for (let i = 0; i < n * r; i++) dH[i] *= s;
+    if (!dX) {
+      // A.grad += Xᵀ·dH; the frozen base needs no backward at all
+      this.opA.backward(X, dH, n, null);
+      return;
+    }
+    const dXa = this.dXa.subarray(0, n * this.rows);
+    this.opA.backward(X, dH, n, dXa);
+    if (this.base instanceof DigitalMatrixOp) {
+      // frozen digital base: only dX = dY·W0ᵀ (skip forming the unused dW0)
+      gemm(false, true, n, this.rows, this.cols, dY, this.base.weight.value, dX, false);
+    } else {
+      this.base.backward(X, dY, n, dX);
+    }
+    const m = n * this.rows;
+    for (let i = 0; i < m; i++) dX[i] += dXa[i];
+  }
+
+  /** base params (frozen) first, then A and B */
+  params(): Param[] {
+    return [...this.base.params(), ...this.opA.params(), ...this.opB.params()];
+  }
+
+  /** only the adapters (what LoRA trains) */
+  adapterParams(): Param[] {
+    return [...this.opA.params(), ...this.opB.params()];
+  }
+
+  /**
+   * Cells and writes of the base and both adapter arrays (a digital op without `cost()` counts
+   * 0 cells and 0 writes); macsPerRow = rows·cols + r·(rows + cols).
+   */
+  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number } {
+    let cellsUsed = 0, cellWrites = 0;
+    for (const op of [this.base, this.opA, this.opB]) {
+      const c = op.cost?.();
+      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; }
+    }
+    return {
+      cellsUsed, cellWrites,
+      macsPerRow: this.rows * this.cols + this.rank * (this.rows + this.cols),
+    };
+  }
+
+  /** cells and writes of the two adapter arrays only */
+  adapterCost(): { cellsUsed: number; cellWrites: number } {
+    let cellsUsed = 0, cellWrites = 0;
+    for (const op of [this.opA, this.opB]) {
+      const c = op.cost?.();
+      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; }
+    }
+    return { cellsUsed, cellWrites };
+  }
+}
+
+/**
+ * Adapter parameters for a layer: `<layer>.loraA` (rows x r, Kaiming-uniform from
+ * `lora/<layer>/A`) and `<layer>.loraB` (r x cols, zeros).
+ */
+export function makeAdapterParams(
+  layer: string, rows: number, cols: number, rank: number, seed: number,
+): { A: Param; B: Param } {
+  const A = makeParam(`${layer}.loraA`, rows, rank, true);
+  const B = makeParam(`${layer}.loraB`, rank, cols, true);
+  initLoraA(A, layer, seed);
+  return { A, B };
+}
+
+/** A ~ U(−1/√rows, 1/√rows) from stream(seed, 'lora/<layer>/A'), row-major order. */
+export function initLoraA(A: Param, layer: string, seed: number): void {
+  const rng = stream(seed, `lora/${layer}/A`);
+  const bound = 1 / Math.sqrt(A.rows);
+  const v = A.value;
+  for (let i = 0; i < v.length; i++) v[i] = (2 * rng.next() - 1) * bound;
+}
