@@ -3,6 +3,8 @@
  * For weight matrices `rows` is the fan-in (Dense inputs, or C*kh*kw for a conv kernel) and
  * `cols` the outputs: exactly the matrix a crossbar maps (rows = word lines, cols = bit lines).
  */
+import { allocF32 } from '../kernels/alloc.js';
+
 export interface Param {
   readonly name: string;
   readonly value: Float32Array;
@@ -19,10 +21,11 @@ export interface Param {
   updateMask?: Float32Array;
 }
 
+/** value and grad are allocated through `allocF32` (kernel-friendly memory), zero-filled */
 export function makeParam(name: string, rows: number, cols: number, trainable = true): Param {
   return {
     name, rows, cols, trainable,
-    value: new Float32Array(rows * cols),
-    grad: new Float32Array(rows * cols),
+    value: allocF32(rows * cols),
+    grad: allocF32(rows * cols),
   };
 }

@@ -1,0 +1,101 @@
+/**
+ * 2-D convolution on NHWC activations, computed as im2col → matrix product → bias:
+ *
+ *   P = im2col(X)                     [n·OH·OW, kh·kw·C]   (column (ky·kw + kx)·C + c, zero padding)
+ *   Y = P · W + 1·bᵀ                  [n·OH·OW, out] = NHWC output [n, OH, OW, out]
+ *   OH = ⌊(H + 2·pad − kh)/stride⌋ + 1,  OW = ⌊(W + 2·pad − kw)/stride⌋ + 1
+ *
+ * i.e. y[n,oy,ox,o] = b[o] + Σ_{ky,kx,c} x[n, oy·s−pad+ky, ox·s−pad+kx, c] · W[(ky·kw+kx)·C + c, o].
+ * The weight matrix W is [kh·kw·C, out] (rows = fan-in): the matrix a crossbar maps.
+ *
+ * Backward: ∂L/∂b += Σ_rows dY, ∂L/∂W += Pᵀ·dY (through `op`), ∂L/∂P = dY·Wᵀ and
+ * ∂L/∂X = col2im(∂L/∂P) (col2im is the adjoint of im2col).
+ */
+import { addBiasRows, biasGrad } from '../kernels/bias.js';
+import { col2im } from '../kernels/col2im.js';
+import { im2col } from '../kernels/im2col.js';
+import { BatchBuffer } from './batch_buffer.js';
+import type { Shape } from './layer.js';
+import { DigitalMatrixOp, type MatrixOp } from './matrix_op.js';
+import { makeParam, type Param } from './param.js';
+import type { WeightLayer } from './weight_layer.js';
+
+export interface Conv2dOptions {
+  kernel: number;
+  stride?: number;
+  pad?: number;
+}
+
+export class Conv2d implements WeightLayer {
+  readonly kind = 'conv2d' as const;
+  op: MatrixOp;
+  readonly bias: Param;
+  readonly inShape: Shape;
+  readonly outShape: Shape;
+  readonly H: number; readonly W: number; readonly C: number;
+  readonly OH: number; readonly OW: number;
+  readonly kh: number; readonly kw: number;
+  readonly stride: number; readonly pad: number;
+  readonly outChannels: number;
+  private readonly cols: BatchBuffer;
+  private readonly dcols: BatchBuffer;
+  private readonly y: BatchBuffer;
+  private readonly dx: BatchBuffer;
+  private P: Float32Array | null = null;
+
+  /** inShape is [H, W, C] (NHWC per sample) */
+  constructor(readonly name: string, inShape: Shape, outChannels: number, o: Conv2dOptions) {
+    if (inShape.length !== 3) throw new Error(`${name}: Conv2d needs an [H, W, C] input, got [${inShape.join(', ')}]`);
+    [this.H, this.W, this.C] = inShape as [number, number, number];
+    this.kh = this.kw = o.kernel;
+    this.stride = o.stride ?? 1;
+    this.pad = o.pad ?? 0;
+    this.outChannels = outChannels;
+    this.OH = Math.floor((this.H + 2 * this.pad - this.kh) / this.stride) + 1;
+    this.OW = Math.floor((this.W + 2 * this.pad - this.kw) / this.stride) + 1;
+    if (this.OH < 1 || this.OW < 1) throw new Error(`${name}: kernel ${o.kernel} does not fit input ${this.H}x${this.W} with pad ${this.pad}`);
+    this.inShape = [this.H, this.W, this.C];
+    this.outShape = [this.OH, this.OW, outChannels];
+    const rows = this.kh * this.kw * this.C;
+    this.op = new DigitalMatrixOp(makeParam(`${name}.weight`, rows, outChannels));
+    this.bias = makeParam(`${name}.bias`, outChannels, 1);
+    const pix = this.OH * this.OW;
+    this.cols = new BatchBuffer(pix * rows);
+    this.dcols = new BatchBuffer(pix * rows);
+    this.y = new BatchBuffer(pix * outChannels);
+    this.dx = new BatchBuffer(this.H * this.W * this.C);
+  }
+
+  get fanIn(): number { return this.kh * this.kw * this.C; }
+  get fanOut(): number { return this.kh * this.kw * this.outChannels; }
+
+  forward(x: Float32Array, n: number, training: boolean): Float32Array {
+    const P = this.cols.view(n);
+    im2col(x, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, P);
+    this.P = P;
+    const m = n * this.OH * this.OW;
+    const y = this.y.view(n);
+    this.op.forward(P, m, y, training);
+    addBiasRows(y, m, this.outChannels, this.bias.value);
+    return y;
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    if (!this.P) throw new Error(`${this.name}: backward before forward`);
+    const m = n * this.OH * this.OW;
+    biasGrad(dy, m, this.outChannels, this.bias.grad);
+    if (!needDx) {
+      this.op.backward(this.P, dy, m, null);
+      return null;
+    }
+    const dP = this.dcols.view(n);
+    this.op.backward(this.P, dy, m, dP);
+    const dx = this.dx.view(n);
+    col2im(dP, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, dx);
+    return dx;
+  }
+
+  params(): Param[] {
+    return [...this.op.params(), this.bias];
+  }
+}

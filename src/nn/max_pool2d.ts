@@ -1,0 +1,72 @@
+/**
+ * Max pooling (NHWC, kernel k, stride s, no padding; geometry in pool_geometry.ts):
+ *   y[n,oy,ox,c] = max_{ky,kx < k} x[n, oy·s+ky, ox·s+kx, c]
+ * Backward routes the gradient to the arg-max (the first maximum in (ky, kx) scan order on ties):
+ *   ∂L/∂x[argmax(n,oy,ox,c)] += ∂L/∂y[n,oy,ox,c]   (all other inputs get 0).
+ */
+import { BatchBuffer } from './batch_buffer.js';
+import type { Layer, Shape } from './layer.js';
+import type { Param } from './param.js';
+import { poolGeometry, type PoolGeometry } from './pool_geometry.js';
+
+export class MaxPool2d implements Layer {
+  readonly kind = 'maxpool2d';
+  readonly inShape: Shape;
+  readonly outShape: Shape;
+  readonly g: PoolGeometry;
+  private readonly yb: BatchBuffer;
+  private readonly dxb: BatchBuffer;
+  private arg: Int32Array = new Int32Array(0);
+
+  constructor(readonly name: string, inShape: Shape, kernel: number, stride?: number) {
+    this.g = poolGeometry(name, inShape, kernel, stride);
+    this.inShape = [this.g.H, this.g.W, this.g.C];
+    this.outShape = [this.g.OH, this.g.OW, this.g.C];
+    this.yb = new BatchBuffer(this.g.OH * this.g.OW * this.g.C);
+    this.dxb = new BatchBuffer(this.g.H * this.g.W * this.g.C);
+  }
+
+  forward(x: Float32Array, n: number): Float32Array {
+    const { H, W, C, k, s, OH, OW } = this.g;
+    const y = this.yb.view(n);
+    if (this.arg.length < y.length) this.arg = new Int32Array(y.length);
+    const arg = this.arg;
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      const xb = b * H * W * C;
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          const first = xb + (oy * s * W + ox * s) * C;
+          for (let c = 0; c < C; c++) { y[o + c] = x[first + c]; arg[o + c] = first + c; }
+          for (let ky = 0; ky < k; ky++) {
+            for (let kx = 0; kx < k; kx++) {
+              if (ky === 0 && kx === 0) continue;
+              const base = xb + ((oy * s + ky) * W + ox * s + kx) * C;
+              for (let c = 0; c < C; c++) {
+                const v = x[base + c];
+                if (v > y[o + c]) { y[o + c] = v; arg[o + c] = base + c; }
+              }
+            }
+          }
+          o += C;
+        }
+      }
+    }
+    return y;
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    if (!needDx) return null;
+    const dx = this.dxb.view(n);
+    dx.fill(0);
+    const arg = this.arg;
+    const len = n * this.g.OH * this.g.OW * this.g.C;
+    for (let i = 0; i < len; i++) dx[arg[i]] += dy[i];
+    return dx;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+}
+

@@ -1,0 +1,180 @@
+/**
+ * Mini-batch training and evaluation.
+ *
+ * One epoch k (0-based): a permutation π of the m training examples (m = split.n, or opts.limit
+ * if smaller: the first m examples) is drawn by Fisher–Yates from the stream
+ * `stream(seed, '<shuffleStream>/epoch<k>')` (default shuffleStream 'shuffle'); the examples are
+ * visited in batches of `spec.batch` in that order (the last batch may be smaller). Each step:
+ *
+ *   1. zero all parameter grads;  2. logits = net.forward(x_batch, b, training = true);
+ *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
+ *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
+ *   6. SGD step (sgd.ts: momentum, weight decay, update masks);  7. opts.afterStep(net, step).
+ *
+ * Reported epoch loss = Σ_batches L_batch·b / m, accumulated in float64 in batch order (so it is
+ * deterministic), train accuracy = correct/m (measured on the fly during the epoch, before each
+ * step's update). Nothing is allocated per step; the batch buffers are allocated once.
+ */
+import { allocF32 } from '../kernels/alloc.js';
+import type { Split } from '../data/dataset.js';
+import type { TrainSpec } from '../methods/point.js';
+import { UserError } from '../util/errors.js';
+import { permutation, stream } from '../util/rng.js';
+import type { Network } from './network.js';
+import type { Param } from './param.js';
+import { SGD, zeroGrads } from './sgd.js';
+import { softmaxCrossEntropy, type LossResult } from './softmax_cross_entropy.js';
+
+export interface EvalResult {
+  accuracy: number;
+  /** mean softmax cross-entropy */
+  loss: number;
+  /** examples evaluated */
+  n: number;
+  /** the split's name ('test', 'heldout', 'train') */
+  split: string;
+}
+
+export interface EpochInfo {
+  /** 1-based */
+  epoch: number;
+  epochs: number;
+  /** mean training loss over the epoch (before each step's update) */
+  trainLoss: number;
+  trainAccuracy: number;
+  /** mean penalty value over the epoch's steps (when opts.penalty is given) */
+  penalty?: number;
+  /** metrics on opts.evalSplit after the epoch (when given) */
+  eval?: EvalResult;
+  steps: number;
+  seconds: number;
+}
+
+export interface TrainOptions {
+  seed: number | string;
+  /** overrides spec.epochs */
+  epochs?: number;
+  /** train on the first `limit` examples only (0/undefined = all) */
+  limit?: number;
+  /** evaluated after every epoch and reported in EpochInfo.eval */
+  evalSplit?: Split;
+  /** batch size for evalSplit (default 1000) */
+  evalBatch?: number;
+  /** stream-name prefix for shuffling (default 'shuffle': streams 'shuffle/epoch<k>') */
+  shuffleStream?: string;
+  onEpoch?(info: EpochInfo): void;
+  /** progress: called after every step with (step within epoch, steps per epoch, epoch 1-based) */
+  onStep?(step: number, stepsPerEpoch: number, epoch: number): void;
+  /** after backward, before the optimiser: add the penalty's gradient into grads, return its value */
+  penalty?: (net: Network) => number;
+  /** after each optimiser step; `step` counts from 0 over the whole run */
+  afterStep?: (net: Network, step: number) => void;
+  /** parameters to optimise (default net.params(), collected once at the start) */
+  params?: Param[];
+}
+
+export interface TrainResult {
+  epochs: EpochInfo[];
+  steps: number;
+  seconds: number;
+}
+
+function checkSpec(spec: TrainSpec, epochs: number): void {
+  const bad = (field: string, rule: string, v: unknown) => {
+    throw new UserError(`train.${field} must be ${rule} (got ${JSON.stringify(v)})`, `train.${field}`);
+  };
+  if (!Number.isInteger(epochs) || epochs < 0) bad('epochs', 'an integer >= 0', epochs);
+  if (!Number.isInteger(spec.batch) || spec.batch < 1) bad('batch', 'an integer >= 1', spec.batch);
+  if (!(Number.isFinite(spec.lr) && spec.lr > 0)) bad('lr', 'a number > 0', spec.lr);
+  if (!(Number.isFinite(spec.momentum) && spec.momentum >= 0 && spec.momentum < 1)) bad('momentum', 'a number in [0, 1)', spec.momentum);
+  if (!(Number.isFinite(spec.weightDecay) && spec.weightDecay >= 0)) bad('weightDecay', 'a number >= 0', spec.weightDecay);
+}
+
+export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOptions): TrainResult {
+  const epochs = opts.epochs ?? spec.epochs;
+  checkSpec(spec, epochs);
+  const d = net.inputSize;
+  if (split.x.length < split.n * d) throw new UserError(`split '${split.name}' holds ${split.x.length / split.n} values per example; model ${net.desc.name} needs ${d}`, 'dataset');
+  const m = opts.limit && opts.limit > 0 ? Math.min(opts.limit, split.n) : split.n;
+  if (m === 0) throw new UserError(`split '${split.name}' is empty: nothing to train on`, 'dataset');
+  const B = Math.min(spec.batch, m);
+  const classes = net.classes;
+  const params = opts.params ?? net.params();
+  const sgd = new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
+  const xb = allocF32(B * d);
+  const yb = new Uint8Array(B);
+  const dLogits = allocF32(B * classes);
+  const lastB = m % B;
+  const xLast = lastB ? xb.subarray(0, lastB * d) : xb;
+  const dLast = lastB ? dLogits.subarray(0, lastB * classes) : dLogits;
+  const perm = new Int32Array(m);
+  const lr: LossResult = { loss: 0, correct: 0 };
+  const stepsPerEpoch = Math.ceil(m / B);
+  const prefix = opts.shuffleStream ?? 'shuffle';
+  const infos: EpochInfo[] = [];
+  const t0 = performance.now();
+  let step = 0;
+
+  for (let k = 0; k < epochs; k++) {
+    const te = performance.now();
+    permutation(stream(opts.seed, `${prefix}/epoch${k}`), m, perm);
+    let lossSum = 0, correct = 0, penSum = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const start = s * B;
+      const b = Math.min(B, m - start);
+      const x = b === B ? xb : xLast;
+      const dl = b === B ? dLogits : dLast;
+      // gather the batch (no allocation)
+      for (let i = 0; i < b; i++) {
+        const src = perm[start + i];
+        yb[i] = split.y[src];
+        const so = src * d, dOff = i * d;
+        for (let j = 0; j < d; j++) x[dOff + j] = split.x[so + j];
+      }
+      zeroGrads(params);
+      const logits = net.forward(x, b, true);
+      softmaxCrossEntropy(logits, yb, 0, b, classes, dl, lr);
+      lossSum += lr.loss * b;
+      correct += lr.correct;
+      net.backward(dl, b);
+      if (opts.penalty) penSum += opts.penalty(net);
+      sgd.step();
+      if (opts.afterStep) opts.afterStep(net, step);
+      step++;
+      if (opts.onStep) opts.onStep(s + 1, stepsPerEpoch, k + 1);
+    }
+    const info: EpochInfo = {
+      epoch: k + 1, epochs,
+      trainLoss: lossSum / m,
+      trainAccuracy: correct / m,
+      steps: stepsPerEpoch,
+      seconds: 0,
+    };
+    if (opts.penalty) info.penalty = penSum / stepsPerEpoch;
+    if (opts.evalSplit) info.eval = evaluate(net, opts.evalSplit, opts.evalBatch ?? 1000);
+    info.seconds = (performance.now() - te) / 1000;
+    infos.push(info);
+    if (opts.onEpoch) opts.onEpoch(info);
+  }
+  return { epochs: infos, steps: step, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Accuracy and mean softmax-CE of `net` on a split (forward with training = false), in batches
+ * of `batch`; the loss is Σ_batches L_batch·b / n in float64, in order (deterministic).
+ */
+export function evaluate(net: Network, split: Split, batch = 1000, limit = 0): EvalResult {
+  const n = limit > 0 ? Math.min(limit, split.n) : split.n;
+  const d = net.inputSize;
+  if (split.x.length < split.n * d) throw new UserError(`split '${split.name}' holds ${split.x.length / Math.max(1, split.n)} values per example; model ${net.desc.name} needs ${d}`, 'dataset');
+  let lossSum = 0, correct = 0;
+  const r: LossResult = { loss: 0, correct: 0 };
+  for (let s = 0; s < n; s += batch) {
+    const b = Math.min(batch, n - s);
+    const logits = net.forward(split.x.subarray(s * d, (s + b) * d), b, false);
+    softmaxCrossEntropy(logits, split.y, s, b, net.classes, null, r);
+    lossSum += r.loss * b;
+    correct += r.correct;
+  }
+  return { accuracy: n ? correct / n : NaN, loss: n ? lossSum / n : NaN, n, split: split.name };
+}
