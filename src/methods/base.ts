@@ -1,0 +1,85 @@
+/**
+ * The trained base network every method starts from: ideal (defect-free, digital) training of
+ * `point.model` on `ctx.dataset` with `point.train`, seed `point.seed` (init streams
+ * `init/<layer>`, shuffle streams `shuffle/epoch<k>`), first `point.trainLimit` examples (0 = all).
+ *
+ * Cached in `ctx.cacheDir` as `base-<key>.f32` (the raw float32 bytes of Network.getWeights()),
+ * key = configHash({ model, pool, dataset, dataset checksums, train, trainLimit, seed, input
+ * shape, format version }). So every defect rate and every method of the same seed reuse one
+ * training run, and a changed dataset file never reuses a stale network. The file is written to a
+ * unique temporary name in the same directory and renamed into place (rename is atomic on POSIX),
+ * so concurrent workers either see no file (and train themselves, writing the identical bytes) or a
+ * complete one. A cache file of the wrong length is a UserError (stale or foreign file).
+ */
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { UserError } from '../util/errors.js';
+import { buildModel, presetDesc } from '../nn/model.js';
+import type { Network } from '../nn/network.js';
+import { train } from '../nn/train.js';
+import { configHash } from '../util/hash.js';
+import type { PointSpec } from './point.js';
+import type { RunContext } from './registry.js';
+
+const FORMAT = 'rramsim-base-v1';
+let tmpCounter = 0;
+
+/** A fresh, untrained network of the point's model for the context's dataset shape. */
+export function buildPointModel(point: PointSpec, ctx: RunContext): Network {
+  return buildModel(presetDesc(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
+}
+
+export function baseKey(point: PointSpec, ctx: RunContext): string {
+  return configHash({
+    format: FORMAT,
+    model: point.model,
+    pool: point.model === 'lenet5' ? point.pool : null,
+    dataset: point.dataset,
+    checksums: ctx.dataset.checksums,
+    shape: ctx.dataset.shape,
+    train: point.train,
+    trainLimit: point.trainLimit,
+    seed: point.seed,
+  });
+}
+
+/** Trained ideal network for the point (from the cache when present). Always a new Network. */
+export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Network> {
+  const net = buildPointModel(point, ctx);
+  const key = baseKey(point, ctx);
+  const file = ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.f32`) : null;
+  if (file) {
+    let buf: Buffer | null = null;
+    try { buf = await readFile(file); } catch { buf = null; }
+    if (buf) {
+      if (buf.byteLength !== 4 * net.weightCount()) {
+        throw new UserError(`cache file ${file} holds ${buf.byteLength} bytes, expected ${4 * net.weightCount()} for model ${point.model}: delete it (stale or foreign cache)`, 'cacheDir');
+      }
+      const copy = new Uint8Array(buf.byteLength);
+      copy.set(buf);
+      net.setWeights(new Float32Array(copy.buffer));
+      ctx.log?.(`base ${key}: loaded from cache`);
+      return net;
+    }
+  }
+  ctx.log?.(`base ${key}: training ${point.model} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
+  train(net, ctx.dataset.train, point.train, {
+    seed: point.seed,
+    limit: point.trainLimit,
+    onEpoch: (e) => ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
+  });
+  if (file && ctx.cacheDir) {
+    await mkdir(ctx.cacheDir, { recursive: true });
+    const w = net.getWeights();
+    const tmp = `${file}.tmp-${process.pid}-${threadId}-${++tmpCounter}`;
+    try {
+      await writeFile(tmp, new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+      await rename(tmp, file);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+  return net;
+}
