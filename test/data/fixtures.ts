@@ -1,0 +1,46 @@
+/** Small IDX files in temp directories for the data tests (no network, no large files). */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { encodeIdx } from '../../src/data/idx.js';
+
+export const SHARED_MNIST = join(process.cwd(), '..', 'shared', 'data', 'mnist');
+export const DEBIAN_FASHION = '/usr/share/datasets/fashion-mnist';
+
+export function tempDir(prefix = 'rramsim-data-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** n images of 28x28 (pixel = (i + k) mod 256) and labels i mod 10, as IDX content */
+export function smallImages(n: number): Uint8Array {
+  const px = new Uint8Array(n * 784);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 7) % 256;
+  return encodeIdx([n, 28, 28], px);
+}
+
+export function smallLabels(n: number): Uint8Array {
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) y[i] = i % 10;
+  return encodeIdx([n], y);
+}
+
+/**
+ * A directory with the four MNIST file names holding small valid IDX data (so: structurally fine,
+ * but not the official content). `gzip` chooses .gz or raw files. Returns the directory.
+ */
+export function writeSmallIdxDir(dir: string, opts: { gzip?: boolean; nTrain?: number; nTest?: number } = {}): string {
+  mkdirSync(dir, { recursive: true });
+  const { gzip = true, nTrain = 20, nTest = 10 } = opts;
+  const files: [string, Uint8Array][] = [
+    ['train-images-idx3-ubyte', smallImages(nTrain)],
+    ['train-labels-idx1-ubyte', smallLabels(nTrain)],
+    ['t10k-images-idx3-ubyte', smallImages(nTest)],
+    ['t10k-labels-idx1-ubyte', smallLabels(nTest)],
+  ];
+  for (const [name, content] of files) {
+    if (gzip) writeFileSync(join(dir, `${name}.gz`), gzipSync(content));
+    else writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
