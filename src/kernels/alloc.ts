@@ -1,9 +1,15 @@
 /**
  * Buffer allocation for tensors used by kernels. Layers allocate activations, gradients and
- * parameters through `allocF32` so a backend can place them where its kernels work without
- * copies (e.g. inside WebAssembly memory). PLACEHOLDER: plain Float32Array; the kernels work
- * replaces it (same signature; buffers stay valid for the life of the process).
+ * parameters through `allocF32` so the WebAssembly GEMM backend can use them in place, without
+ * copies: the returned array is a zero-filled view into the kernels' wasm memory
+ * (src/kernels/wasm_memory.ts: a fixed reservation, RRAMSIM_WASM_MEMORY_MB, default 1024 MiB,
+ * never grown so views are never detached). Buffers stay valid for the life of the process and are
+ * never freed. When the arena is full, or WebAssembly is unavailable, it returns an ordinary
+ * zero-filled Float32Array (gemm still works on it, copying it into wasm scratch when needed).
  */
+import { arenaAlloc } from './wasm_memory.js';
+
 export function allocF32(n: number): Float32Array {
-  return new Float32Array(n);
+  if (!(n >= 0 && Number.isInteger(n))) throw new RangeError(`allocF32: length must be a non-negative integer, got ${n}`);
+  return arenaAlloc(n) ?? new Float32Array(n);
 }

@@ -6,24 +6,32 @@
  *
  * op(A) is M x K: A is stored M x K, or K x M when transA.
  * op(B) is K x N: B is stored K x N, or N x K when transB.
- * Use `subarray` views for offsets. Must not allocate per call on the hot path.
+ * Use `subarray` views for offsets. C must not overlap A or B. Does not allocate per call.
  *
- * PLACEHOLDER: naive reference implementation; the kernels work replaces the body with the fast
- * backend dispatch (same signature).
+ * Dispatches to the current backend (src/kernels/backend.ts: setBackend/getBackend, env
+ * RRAMSIM_BACKEND; default the WebAssembly SIMD backend when available). Every backend is
+ * deterministic (same inputs ⇒ same bits); backends differ from each other only by rounding.
+ * Throws (a bug, not a UserError) when a dimension is not a non-negative integer or an operand is
+ * shorter than its dimensions say.
  */
+import { getBackend } from './backend.js';
+import { gemmTs } from './gemm_ts.js';
+import { gemmWasm } from './gemm_wasm.js';
+
+export { getBackend, setBackend, availableBackends } from './backend.js';
+export type { BackendName } from './backend.js';
+
 export function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean,
 ): void {
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const a = transA ? A[k * M + i] : A[i * K + k];
-        const b = transB ? B[j * K + k] : B[k * N + j];
-        s += a * b;
-      }
-      C[i * N + j] = accumulate ? C[i * N + j] + s : s;
-    }
+  if (!(M >= 0 && N >= 0 && K >= 0 && Number.isInteger(M) && Number.isInteger(N) && Number.isInteger(K))) {
+    throw new RangeError(`gemm: dimensions must be non-negative integers, got M=${M} N=${N} K=${K}`);
   }
+  if (A.length < M * K || B.length < K * N || C.length < M * N) {
+    throw new RangeError(`gemm: operand too short for M=${M} N=${N} K=${K}: ` +
+      `A has ${A.length} (needs ${M * K}), B has ${B.length} (needs ${K * N}), C has ${C.length} (needs ${M * N})`);
+  }
+  if (getBackend() === 'wasm' && gemmWasm(transA, transB, M, N, K, A, B, C, accumulate)) return;
+  gemmTs(transA, transB, M, N, K, A, B, C, accumulate);
 }

@@ -1,0 +1,160 @@
+// AssemblyScript source of the WebAssembly SIMD (f32x4) GEMM backend. Built by `npm run build:wasm`
+// (src/kernels/wasm/build.mjs) into kernels_wasm.ts (base64). Memory is imported from JS
+// (env.memory); every pointer below is a byte address into it. Nothing here allocates.
+//
+// gemm computes C (M x N) (+)= op(A) · op(B), row-major:
+//   op(A)[i, k] = A[i·K + k]  (transA = 0)   or  A[k·M + i]  (transA = 1)
+//   op(B)[k, j] = B[k·N + j]  (transB = 0)   or  B[j·K + k]  (transB = 1)
+//
+// Blocking (BLIS-like, sized for a 32-48 KiB L1 and >= 1 MiB L2):
+//   for each k-block [k0, k0+kc) (kc <= KC) and column block [j0, j0+nc) (nc <= NC):
+//     pack op(B)[k-block, col-block] into panels of NR = 8 columns, zero-padded:
+//        packed[(p·kc + k)·8 + jj] = op(B)[k0 + k, j0 + 8p + jj]   (0 beyond N)
+//     for each group of MR = 4 rows of C, for each panel p:
+//        micro-kernel: 4 x 8 tile held in 8 f32x4 registers,
+//          acc[r][:] = Σ_{k in block} op(A)[i+r, k0+k] · packed[p, k, :]   (k ascending)
+//        written as C = acc (first k-block and !accumulate) or C = C + acc.
+//   op(A) is read in place (no packing): the 4 row pointers advance by aks bytes per k
+//   (4 when A is M x K, 4·M when transA); rows past M are clamped to row M-1 (computed, not stored).
+// Summation order per C element is fixed by (K, KC): the result is bit-for-bit deterministic and
+// does not depend on where the operands sit in memory.
+
+const KC: i32 = 256;
+const NC: i32 = 1024;
+
+// pack op(B)[k0..k0+kc, j0..j0+nc] into NR=8 panels at dst (see header)
+function packB(transB: i32, B: usize, N: i32, K: i32, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const panels = (nc + 7) >> 3;
+  for (let p = 0; p < panels; p++) {
+    const jb = j0 + (p << 3);
+    const w = min(8, j0 + nc - jb);
+    let d = dst + (<usize>(p * kc) << 5);
+    if (transB == 0) {
+      let s = B + ((<usize>k0 * <usize>N + <usize>jb) << 2);
+      const ls = <usize>N << 2;
+      if (w == 8) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += ls; d += 32;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          let jj = 0;
+          for (; jj < w; jj++) store<f32>(d + (<usize>jj << 2), load<f32>(s + (<usize>jj << 2)));
+          for (; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), 0);
+          s += ls; d += 32;
+        }
+      }
+    } else {
+      // B stored N x K: column j of op(B) is row j of B (contiguous in k)
+      const base = B + ((<usize>jb * <usize>K + <usize>k0) << 2);
+      const ls = <usize>K << 2;
+      for (let k = 0; k < kc; k++) {
+        const s = base + (<usize>k << 2);
+        let jj = 0;
+        for (; jj < w; jj++) store<f32>(d + (<usize>jj << 2), load<f32>(s + <usize>jj * ls));
+        for (; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), 0);
+        d += 32;
+      }
+    }
+  }
+}
+
+// store one row of a 4x8 tile: C[row, 0..nw) = (beta ? C : 0) + (c0|c1)
+@inline
+function storeRow(pc: usize, c0: v128, c1: v128, nw: i32, beta: i32, tmp: usize): void {
+  if (nw == 8) {
+    if (beta != 0) {
+      c0 = f32x4.add(v128.load(pc), c0);
+      c1 = f32x4.add(v128.load(pc, 16), c1);
+    }
+    v128.store(pc, c0);
+    v128.store(pc, c1, 16);
+  } else {
+    v128.store(tmp, c0);
+    v128.store(tmp, c1, 16);
+    for (let j = 0; j < nw; j++) {
+      const o = <usize>j << 2;
+      const v = load<f32>(tmp + o);
+      store<f32>(pc + o, beta != 0 ? load<f32>(pc + o) + v : v);
+    }
+  }
+}
+
+// 4 x 8 micro-kernel over kc steps
+function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: usize, kc: i32,
+                   pc: usize, ldc: usize, mr: i32, nw: i32, beta: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let off: usize = 0;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pb += 32;
+    off += aks;
+  }
+  storeRow(pc, c00, c01, nw, beta, tmp);
+  if (mr > 1) storeRow(pc + ldc, c10, c11, nw, beta, tmp);
+  if (mr > 2) storeRow(pc + 2 * ldc, c20, c21, nw, beta, tmp);
+  if (mr > 3) storeRow(pc + 3 * ldc, c30, c31, nw, beta, tmp);
+}
+
+/** bytes of scratch gemm needs at `work` (packed B block + a 32-byte edge buffer) */
+export function gemmScratchBytes(N: i32, K: i32): i32 {
+  const kc = min(KC, K);
+  const nc = min(NC, N);
+  return (((nc + 7) >> 3) * kc << 5) + 32;
+}
+
+export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
+                     A: usize, B: usize, C: usize, accumulate: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const ldc = <usize>N << 2;
+  if (K <= 0) {
+    if (accumulate == 0) memory.fill(C, 0, <usize>M * ldc);
+    return;
+  }
+  const rs: usize = transA != 0 ? 4 : <usize>K << 2;          // bytes between rows of op(A)
+  const aks: usize = transA != 0 ? <usize>M << 2 : 4;         // bytes between k steps of op(A)
+  const tmp = work;
+  const packed = work + 32;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const beta = (k0 > 0 || accumulate != 0) ? 1 : 0;
+    const aoff: usize = <usize>k0 * aks;
+    for (let j0 = 0; j0 < N; j0 += NC) {
+      const nc = min(NC, N - j0);
+      packB(transB, B, N, K, k0, kc, j0, nc, packed);
+      const panels = (nc + 7) >> 3;
+      for (let i = 0; i < M; i += 4) {
+        const mr = min(4, M - i);
+        const last = <usize>(M - 1);
+        const a0 = A + aoff + <usize>i * rs;
+        const a1 = A + aoff + <usize>min(<usize>i + 1, last) * rs;
+        const a2 = A + aoff + <usize>min(<usize>i + 2, last) * rs;
+        const a3 = A + aoff + <usize>min(<usize>i + 3, last) * rs;
+        const crow = C + <usize>i * ldc + (<usize>j0 << 2);
+        for (let p = 0; p < panels; p++) {
+          const nw = min(8, nc - (p << 3));
+          kernel4x8(a0, a1, a2, a3, aks, packed + (<usize>(p * kc) << 5), kc,
+                    crow + (<usize>p << 5), ldc, mr, nw, beta, tmp);
+        }
+      }
+    }
+  }
+}
