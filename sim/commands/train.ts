@@ -1,12 +1,200 @@
-/** `rramsim train` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
+/**
+ * `rramsim train --model mlp|lenet5 --dataset mnist|fashion-mnist|mnist-embedded --epochs N --seed S
+ *   [--lr --batch --momentum --weight-decay --pool max|avg --limit N --data-dir DIR --out FILE]`
+ *
+ * Trains one network with SGD (src/nn/train.ts), printing per-epoch training loss/accuracy and the
+ * evaluation-split loss/accuracy (a cli-progress bar on a TTY, plain lines otherwise), and writes a
+ * JSON result: config, config hash, dataset source and checksums, per-epoch metrics, final
+ * accuracy and loss on the evaluation split (named 'test' or 'heldout'), SHA-256 of the final
+ * weights, the GEMM backend and the wall time. Bad flag values → UserError naming the flag and the
+ * allowed values (exit 2).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_TRAIN } from '../../src/config/defaults.js';
+import { DATASET_NAMES, loadDataset } from '../../src/data/load.js';
+import { getBackend } from '../../src/kernels/gemm.js';
+import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.js';
+import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
+import { train, type EpochInfo } from '../../src/nn/train.js';
 import { UserError } from '../../src/util/errors.js';
+import { configHash } from '../../src/util/hash.js';
 
-const command: CommandModule = {
+export interface TrainArgs {
+  model: string;
+  dataset: string;
+  epochs: number;
+  seed: number;
+  lr: number;
+  batch: number;
+  momentum: number;
+  'weight-decay': number;
+  pool: string;
+  limit: number;
+  'data-dir'?: string;
+  out?: string;
+  progress?: boolean;
+}
+
+export interface TrainConfig {
+  model: ModelName;
+  pool: 'max' | 'avg';
+  dataset: DatasetName;
+  seed: number;
+  train: TrainSpec;
+  /** training examples used (0 = all) */
+  limit: number;
+}
+
+export interface TrainResultFile {
+  command: 'train';
+  config: TrainConfig;
+  configHash: string;
+  dataset: { name: string; source: string; checksums: Record<string, string>; trainExamples: number; evalSplit: string; evalExamples: number };
+  epochs: { epoch: number; trainLoss: number; trainAccuracy: number; evalLoss: number; evalAccuracy: number; seconds: number }[];
+  finalAccuracy: number;
+  finalLoss: number;
+  evalSplit: string;
+  weightsSha256: string;
+  parameters: number;
+  backend: string;
+  wallSeconds: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+function oneOf<T extends string>(flag: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new UserError(`--${flag} must be one of ${allowed.join(', ')} (got '${String(v)}')`, flag);
+  }
+  return v as T;
+}
+
+function num(flag: string, v: unknown, rule: string, ok: (x: number) => boolean): number {
+  const x = typeof v === 'number' ? v : Number(v);
+  if (typeof v === 'boolean' || v === '' || !Number.isFinite(x) || !ok(x)) {
+    throw new UserError(`--${flag} must be ${rule} (got '${String(v)}')`, flag);
+  }
+  return x;
+}
+
+/** flags → a validated config (UserError naming the flag and the allowed values) */
+export function trainConfigFromArgs(a: Partial<TrainArgs>): TrainConfig {
+  const int = (x: number) => Number.isInteger(x);
+  return {
+    model: oneOf('model', a.model, MODEL_PRESETS),
+    pool: oneOf('pool', a.pool ?? 'max', POOL_TYPES),
+    dataset: oneOf('dataset', a.dataset, DATASET_NAMES),
+    seed: num('seed', a.seed ?? 0, 'an integer >= 0', (x) => int(x) && x >= 0),
+    train: {
+      epochs: num('epochs', a.epochs ?? DEFAULT_TRAIN.epochs, 'an integer >= 1', (x) => int(x) && x >= 1),
+      lr: num('lr', a.lr ?? DEFAULT_TRAIN.lr, 'a number > 0', (x) => x > 0),
+      momentum: num('momentum', a.momentum ?? DEFAULT_TRAIN.momentum, 'a number in [0, 1)', (x) => x >= 0 && x < 1),
+      weightDecay: num('weight-decay', a['weight-decay'] ?? DEFAULT_TRAIN.weightDecay, 'a number >= 0', (x) => x >= 0),
+      batch: num('batch', a.batch ?? DEFAULT_TRAIN.batch, 'an integer >= 1', (x) => int(x) && x >= 1),
+    },
+    limit: num('limit', a.limit ?? 0, 'an integer >= 0 (0 = all training examples)', (x) => int(x) && x >= 0),
+  };
+}
+
+function defaultOut(c: TrainConfig): string {
+  const pool = c.model === 'lenet5' && c.pool === 'avg' ? '-avg' : '';
+  return `reports/train-${c.model}${pool}-${c.dataset}-seed${c.seed}.json`;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** Run the command (also used by tests); returns the result written to the JSON file. */
+export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream = process.stdout): Promise<TrainResultFile> {
+  const cfg = trainConfigFromArgs(a);
+  const outFile = resolve(a.out ?? defaultOut(cfg));
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const ds = await loadDataset(cfg.dataset, { dataDir: a['data-dir'] });
+  const net = buildModel(presetDesc(cfg.model, { pool: cfg.pool, input: ds.shape }), cfg.seed);
+  const m = cfg.limit > 0 ? Math.min(cfg.limit, ds.train.n) : ds.train.n;
+  const nParams = net.params().reduce((s, p) => s + p.value.length, 0);
+  const hash = configHash(cfg);
+  out.write(`train ${cfg.model}${cfg.model === 'lenet5' ? ` (${cfg.pool} pool)` : ''} on ${cfg.dataset}: ${m} training examples, ` +
+    `eval split '${ds.eval.name}' (${ds.eval.n}), ${nParams} parameters, SGD lr ${cfg.train.lr} momentum ${cfg.train.momentum} ` +
+    `weight decay ${cfg.train.weightDecay} batch ${cfg.train.batch}, seed ${cfg.seed}, gemm backend ${getBackend()}, config ${hash}\n`);
+
+  const useBar = (a.progress ?? true) && process.stderr.isTTY === true;
+  const bar = useBar
+    ? new cliProgress.SingleBar({
+      format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {value}/{total} steps | loss {loss} | eta {eta_formatted}',
+      stream: process.stderr, hideCursor: true, clearOnComplete: true,
+    }, cliProgress.Presets.shades_classic)
+    : null;
+  const epochs: TrainResultFile['epochs'] = [];
+  let lastLoss = NaN;
+  train(net, ds.train, cfg.train, {
+    seed: cfg.seed,
+    limit: cfg.limit,
+    evalSplit: ds.eval,
+    onStep: bar ? (step, total, epoch) => {
+      if (step === 1) bar.start(total, 0, { epoch, epochs: cfg.train.epochs, loss: Number.isNaN(lastLoss) ? '-' : lastLoss.toFixed(4) });
+      if (step % 20 === 0 || step === total) bar.update(step);
+    } : undefined,
+    onEpoch: (e: EpochInfo) => {
+      bar?.stop();
+      lastLoss = e.trainLoss;
+      const ev = e.eval!;
+      epochs.push({ epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, evalLoss: ev.loss, evalAccuracy: ev.accuracy, seconds: e.seconds });
+      out.write(`epoch ${e.epoch}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  ` +
+        `${ev.split} loss ${ev.loss.toFixed(4)} acc ${pct(ev.accuracy)}  ${e.seconds.toFixed(1)} s\n`);
+    },
+  });
+  const last = epochs[epochs.length - 1];
+  const result: TrainResultFile = {
+    command: 'train',
+    config: cfg,
+    configHash: hash,
+    dataset: { name: ds.name, source: ds.source, checksums: ds.checksums, trainExamples: m, evalSplit: ds.eval.name, evalExamples: ds.eval.n },
+    epochs,
+    finalAccuracy: last.evalAccuracy,
+    finalLoss: last.evalLoss,
+    evalSplit: ds.eval.name,
+    weightsSha256: net.weightsSha256(),
+    parameters: nParams,
+    backend: getBackend(),
+    wallSeconds: (performance.now() - t0) / 1000,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+  try {
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  } catch (e) {
+    throw new UserError(`--out: cannot write ${outFile}: ${(e as Error).message}`, 'out');
+  }
+  out.write(`final ${ds.eval.name} accuracy ${pct(result.finalAccuracy)} (loss ${result.finalLoss.toFixed(4)}), ` +
+    `${result.wallSeconds.toFixed(1)} s; result written to ${outFile}\n`);
+  return result;
+}
+
+const command: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train MODEL on a dataset and write a JSON result',
-  handler: () => {
-    throw new UserError('`train` is not implemented yet');
+  builder: (y: Argv<object>) =>
+    y
+      .option('model', { type: 'string', default: 'mlp', describe: `model preset: ${MODEL_PRESETS.join(' | ')}` })
+      .option('dataset', { type: 'string', default: 'mnist-embedded', describe: `dataset: ${DATASET_NAMES.join(' | ')}` })
+      .option('epochs', { type: 'number', default: DEFAULT_TRAIN.epochs, describe: 'training epochs (integer >= 1)' })
+      .option('seed', { type: 'number', default: 0, describe: 'run seed (integer >= 0): init, shuffling' })
+      .option('lr', { type: 'number', default: DEFAULT_TRAIN.lr, describe: 'SGD learning rate (> 0)' })
+      .option('batch', { type: 'number', default: DEFAULT_TRAIN.batch, describe: 'mini-batch size (integer >= 1)' })
+      .option('momentum', { type: 'number', default: DEFAULT_TRAIN.momentum, describe: 'SGD momentum in [0, 1)' })
+      .option('weight-decay', { type: 'number', default: DEFAULT_TRAIN.weightDecay, describe: 'L2 weight decay (>= 0), PyTorch-style' })
+      .option('pool', { type: 'string', default: 'max', describe: `LeNet-5 pooling: ${POOL_TYPES.join(' | ')}` })
+      .option('limit', { type: 'number', default: 0, describe: 'train on the first N examples only (0 = all)' })
+      .option('data-dir', { type: 'string', describe: 'directory of the IDX files (default: env RRAMSIM_DATA, then the search path)' })
+      .option('out', { type: 'string', describe: 'JSON result file (default reports/train-<model>-<dataset>-seed<S>.json)' })
+      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a TTY (--no-progress to disable)' }) as Argv<TrainArgs>,
+  handler: async (args) => {
+    await runTrain(args);
   },
 };
 export default command;
