@@ -61,30 +61,40 @@ function packB(transB: i32, B: usize, N: i32, K: i32, k0: i32, kc: i32, j0: i32,
   }
 }
 
+// store w (1..4) lanes of v at pc: C[0..w) = (beta ? C : 0) + v[0..w). Partial widths use lane
+// loads/stores so nothing outside C is read or written.
+@inline
+function storePart(pc: usize, v: v128, w: i32, beta: i32): void {
+  if (w == 4) {
+    if (beta != 0) v = f32x4.add(v128.load(pc), v);
+    v128.store(pc, v);
+  } else if (w == 2) {
+    if (beta != 0) v = f32x4.add(v128.load64_zero(pc), v);
+    v128.store64_lane(pc, v, 0);
+  } else if (w == 1) {
+    if (beta != 0) v = f32x4.add(v128.load32_zero(pc), v);
+    v128.store32_lane(pc, v, 0);
+  } else {
+    if (beta != 0) v = f32x4.add(v128.load32_lane(pc + 8, v128.load64_zero(pc), 2), v);
+    v128.store64_lane(pc, v, 0);
+    v128.store32_lane(pc + 8, v, 2);
+  }
+}
+
 // store one row of a 4x8 tile: C[row, 0..nw) = (beta ? C : 0) + (c0|c1)
 @inline
-function storeRow(pc: usize, c0: v128, c1: v128, nw: i32, beta: i32, tmp: usize): void {
-  if (nw == 8) {
-    if (beta != 0) {
-      c0 = f32x4.add(v128.load(pc), c0);
-      c1 = f32x4.add(v128.load(pc, 16), c1);
-    }
-    v128.store(pc, c0);
-    v128.store(pc, c1, 16);
+function storeRow(pc: usize, c0: v128, c1: v128, nw: i32, beta: i32): void {
+  if (nw >= 4) {
+    storePart(pc, c0, 4, beta);
+    if (nw > 4) storePart(pc + 16, c1, nw - 4, beta);
   } else {
-    v128.store(tmp, c0);
-    v128.store(tmp, c1, 16);
-    for (let j = 0; j < nw; j++) {
-      const o = <usize>j << 2;
-      const v = load<f32>(tmp + o);
-      store<f32>(pc + o, beta != 0 ? load<f32>(pc + o) + v : v);
-    }
+    storePart(pc, c0, nw, beta);
   }
 }
 
 // 4 x 8 micro-kernel over kc steps
 function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: usize, kc: i32,
-                   pc: usize, ldc: usize, mr: i32, nw: i32, beta: i32, tmp: usize): void {
+                   pc: usize, ldc: usize, mr: i32, nw: i32, beta: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -108,10 +118,10 @@ function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: u
     pb += 32;
     off += aks;
   }
-  storeRow(pc, c00, c01, nw, beta, tmp);
-  if (mr > 1) storeRow(pc + ldc, c10, c11, nw, beta, tmp);
-  if (mr > 2) storeRow(pc + 2 * ldc, c20, c21, nw, beta, tmp);
-  if (mr > 3) storeRow(pc + 3 * ldc, c30, c31, nw, beta, tmp);
+  storeRow(pc, c00, c01, nw, beta);
+  if (mr > 1) storeRow(pc + ldc, c10, c11, nw, beta);
+  if (mr > 2) storeRow(pc + 2 * ldc, c20, c21, nw, beta);
+  if (mr > 3) storeRow(pc + 3 * ldc, c30, c31, nw, beta);
 }
 
 /** bytes of scratch gemm needs at `work` (packed B block + a 32-byte edge buffer) */
@@ -131,7 +141,6 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   }
   const rs: usize = transA != 0 ? 4 : <usize>K << 2;          // bytes between rows of op(A)
   const aks: usize = transA != 0 ? <usize>M << 2 : 4;         // bytes between k steps of op(A)
-  const tmp = work;
   const packed = work + 32;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
@@ -152,7 +161,7 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
         for (let p = 0; p < panels; p++) {
           const nw = min(8, nc - (p << 3));
           kernel4x8(a0, a1, a2, a3, aks, packed + (<usize>(p * kc) << 5), kc,
-                    crow + (<usize>p << 5), ldc, mr, nw, beta, tmp);
+                    crow + (<usize>p << 5), ldc, mr, nw, beta);
         }
       }
     }
