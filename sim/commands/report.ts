@@ -1,12 +1,27 @@
-/** `rramsim report` (stub: replaced by the work that owns this command). */
+/**
+ * `rramsim report DIR [--out FILE]`: write the self-contained HTML report of a sweep directory
+ * (default DIR/report.html). Bad DIR (no results.jsonl, unreadable manifest) → UserError (exit 2).
+ */
 import type { CommandModule } from 'yargs';
-import { UserError } from '../../src/util/errors.js';
+import { writeReport } from '../../src/report/write_report.js';
 
-const command: CommandModule = {
-  command: 'report',
-  describe: 'write DIR/report.html from a sweep directory',
-  handler: () => {
-    throw new UserError('`report` is not implemented yet');
+interface ReportArgs {
+  dir: string;
+  out?: string;
+}
+
+const command: CommandModule<object, ReportArgs> = {
+  command: 'report <dir>',
+  describe: 'write DIR/report.html (self-contained, works offline) from a sweep directory',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'sweep directory holding results.jsonl and manifest.json' })
+      .option('out', { type: 'string', describe: 'output HTML file (default DIR/report.html)' })
+      .example('$0 report runs/fig2', 'write runs/fig2/report.html')
+      .example('$0 report runs/fig2 --out fig2.html', 'write fig2.html'),
+  handler: async (args) => {
+    const path = await writeReport(args.dir, { out: args.out });
+    process.stdout.write(`report written: ${path}\n`);
   },
 };
 export default command;

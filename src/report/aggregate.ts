@@ -1,0 +1,232 @@
+/**
+ * Aggregation of a sweep's results over seeds.
+ *
+ * 1. Resolve each pointHash to one status: the last `ok` record if any, else the last `failed`
+ *    record, else (listed in manifest.expectedPoints but no record at all) `missing`.
+ *    Duplicate records of one pointHash (retries, merges) are counted and reported.
+ * 2. Group the points by every field of the PointSpec except `seed` (group key =
+ *    stableStringify(point without seed)), so a group is one experimental setting
+ *    (model, dataset, method, defect rate, LRS share, distribution, LoRA rank, …) over seeds.
+ * 3. Per group and metric, summarise the ok points with `summarise` (src/report/stats.ts):
+ *    n, mean, sample std (n − 1), Student-t 95% CI of the mean, min, max.
+ *    Failed and missing points are counted per group, never folded into the statistics.
+ */
+import type { MethodName, PointSpec } from '../methods/point.js';
+import type { PointMetrics, ResultRecord } from '../methods/result.js';
+import { stableStringify } from '../util/hash.js';
+import { summarise, type Summary } from './stats.js';
+
+export type FieldValue = string | number | boolean | null;
+
+/** Fields that always label a group (dotted paths into PointSpec). */
+export const STANDARD_FIELDS = [
+  'model',
+  'dataset',
+  'method',
+  'defects.rate',
+  'defects.lrsShare',
+  'defects.distribution',
+  'lora.rank',
+] as const;
+
+export const METRICS = ['accuracy', 'loss', 'cellWrites', 'trainableParams', 'cellsUsed', 'extraMacsPerImage', 'wallSeconds'] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** Method order used for sorting and colours (the order of the methods list in DESIGN.md). */
+export const METHOD_ORDER: MethodName[] = ['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori'];
+
+export interface PointStatus {
+  pointHash: string;
+  point: PointSpec;
+  status: 'ok' | 'failed' | 'missing';
+  error?: string;
+  record?: ResultRecord;
+}
+
+export interface GroupStats {
+  /** stableStringify of the point without its seed */
+  key: string;
+  /** "model · dataset" */
+  panel: string;
+  /** one point of the group (the first seed) */
+  point: PointSpec;
+  /** label fields: STANDARD_FIELDS then the extra varying fields */
+  fields: Record<string, FieldValue>;
+  /** seeds of the ok points, ascending */
+  seeds: number[];
+  nOk: number;
+  nFailed: number;
+  nMissing: number;
+  stats: Record<MetricName, Summary>;
+}
+
+export interface Aggregate {
+  groups: GroupStats[];
+  /** PointSpec paths (besides STANDARD_FIELDS and seed) whose value differs between points */
+  extraFields: string[];
+  points: PointStatus[];
+  failed: PointStatus[];
+  missing: PointStatus[];
+  /** records beyond the first for some pointHash */
+  duplicates: number;
+  /** ok/failed records whose pointHash is not in expectedPoints (only counted when a manifest lists points) */
+  unexpected: number;
+}
+
+export function getPath(obj: unknown, path: string): unknown {
+  let v: unknown = obj;
+  for (const k of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function toFieldValue(v: unknown): FieldValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return stableStringify(v);
+}
+
+/** Leaf paths of a point (arrays count as leaves). */
+function leaves(obj: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, obj);
+}
+
+export function groupKey(point: PointSpec): string {
+  const { seed: _seed, ...rest } = point;
+  return stableStringify(rest);
+}
+
+function metricValue(rec: ResultRecord, m: MetricName): number | undefined {
+  if (m === 'wallSeconds') return rec.wallSeconds;
+  const v = rec.metrics?.[m as keyof PointMetrics];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function compareValues(a: FieldValue, b: FieldValue): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}
+
+export function resolvePoints(records: readonly ResultRecord[], expected: readonly { pointHash: string; point: PointSpec }[] | undefined): {
+  points: PointStatus[];
+  duplicates: number;
+  unexpected: number;
+} {
+  const byHash = new Map<string, PointStatus>();
+  let duplicates = 0;
+  for (const rec of records) {
+    const prev = byHash.get(rec.pointHash);
+    if (prev) duplicates++;
+    // the last ok record wins; a failed record never replaces an ok one
+    if (!prev || rec.status === 'ok' || prev.status !== 'ok') {
+      byHash.set(rec.pointHash, {
+        pointHash: rec.pointHash,
+        point: rec.point,
+        status: rec.status,
+        error: rec.status === 'failed' ? rec.error ?? '(no error message recorded)' : undefined,
+        record: rec,
+      });
+    }
+  }
+  let unexpected = 0;
+  if (expected && expected.length > 0) {
+    const expectedSet = new Set(expected.map((e) => e.pointHash));
+    for (const h of byHash.keys()) if (!expectedSet.has(h)) unexpected++;
+    for (const e of expected) {
+      if (!byHash.has(e.pointHash)) byHash.set(e.pointHash, { pointHash: e.pointHash, point: e.point, status: 'missing' });
+    }
+  }
+  return { points: [...byHash.values()], duplicates, unexpected };
+}
+
+export function aggregate(
+  records: readonly ResultRecord[],
+  expected?: readonly { pointHash: string; point: PointSpec }[],
+): Aggregate {
+  const { points, duplicates, unexpected } = resolvePoints(records, expected);
+
+  // which fields vary across the whole sweep (beyond the standard ones)
+  const seen = new Map<string, Set<string>>();
+  for (const p of points) {
+    const m = new Map<string, unknown>();
+    leaves(p.point, '', m);
+    for (const [k, v] of m) {
+      if (!seen.has(k)) seen.set(k, new Set());
+      seen.get(k)!.add(stableStringify(v ?? null));
+    }
+  }
+  const standard = new Set<string>(STANDARD_FIELDS);
+  const extraFields = [...seen.entries()]
+    .filter(([k, vals]) => k !== 'seed' && !standard.has(k) && vals.size > 1)
+    .map(([k]) => k)
+    .sort();
+  const labelFields = [...STANDARD_FIELDS, ...extraFields];
+
+  const byKey = new Map<string, PointStatus[]>();
+  for (const p of points) {
+    const k = groupKey(p.point);
+    if (!byKey.has(k)) byKey.set(k, []);
+    byKey.get(k)!.push(p);
+  }
+
+  const groups: GroupStats[] = [];
+  for (const [key, members] of byKey) {
+    members.sort((a, b) => a.point.seed - b.point.seed);
+    const ok = members.filter((m) => m.status === 'ok');
+    const stats = {} as Record<MetricName, Summary>;
+    for (const metric of METRICS) {
+      const vals: number[] = [];
+      for (const m of ok) {
+        const v = metricValue(m.record!, metric);
+        if (v !== undefined) vals.push(v);
+      }
+      stats[metric] = summarise(vals);
+    }
+    const point = members[0].point;
+    const fields: Record<string, FieldValue> = {};
+    for (const f of labelFields) fields[f] = toFieldValue(getPath(point, f));
+    groups.push({
+      key,
+      panel: `${point.model} · ${point.dataset}`,
+      point,
+      fields,
+      seeds: ok.map((m) => m.point.seed),
+      nOk: ok.length,
+      nFailed: members.filter((m) => m.status === 'failed').length,
+      nMissing: members.filter((m) => m.status === 'missing').length,
+      stats,
+    });
+  }
+
+  const methodRank = (m: string) => {
+    const i = METHOD_ORDER.indexOf(m as MethodName);
+    return i < 0 ? METHOD_ORDER.length : i;
+  };
+  groups.sort((a, b) => {
+    for (const f of labelFields) {
+      const c = f === 'method'
+        ? methodRank(String(a.fields.method)) - methodRank(String(b.fields.method)) || compareValues(a.fields.method, b.fields.method)
+        : compareValues(a.fields[f], b.fields[f]);
+      if (c !== 0) return c;
+    }
+    return a.key.localeCompare(b.key);
+  });
+
+  const bySeed = (a: PointStatus, b: PointStatus) => groupKey(a.point).localeCompare(groupKey(b.point)) || a.point.seed - b.point.seed;
+  return {
+    groups,
+    extraFields,
+    points,
+    failed: points.filter((p) => p.status === 'failed').sort(bySeed),
+    missing: points.filter((p) => p.status === 'missing').sort(bySeed),
+    duplicates,
+    unexpected,
+  };
+}

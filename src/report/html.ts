@@ -1,0 +1,243 @@
+/**
+ * Assembles the self-contained report page: inline CSS, plotly.js (inlined from the npm package),
+ * the data as one JSON <script type="application/json"> block, and the page script. A
+ * Content-Security-Policy meta tag forbids every network fetch (default-src 'none'), so the file
+ * works offline from file:// and provably loads nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, resolve } from 'node:path';
+import type { Aggregate, PointStatus } from './aggregate.js';
+import { CLIENT_SCRIPT } from './client_script.js';
+import type { FigureSpec } from './figures.js';
+import { pct } from './figures.js';
+import type { SweepManifest } from './sweep_dir.js';
+import { formatCell, type Table } from './table.js';
+
+let plotlyCache: { source: string; version: string } | null = null;
+
+/** plotly.js bundle: the minified dist if installed, else the full one. */
+export function plotlySource(): { source: string; version: string } {
+  if (plotlyCache) return plotlyCache;
+  const require = createRequire(import.meta.url);
+  for (const [pkg, file] of [['plotly.js-dist-min', 'plotly.min.js'], ['plotly.js-dist', 'plotly.js']]) {
+    try {
+      const path = require.resolve(`${pkg}/${file}`);
+      const version = (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+      plotlyCache = { source: readFileSync(path, 'utf8'), version: `${pkg}@${version}` };
+      return plotlyCache;
+    } catch {
+      /* try the next one */
+    }
+  }
+  throw new Error('plotly.js-dist(-min) is not installed: run npm install');
+}
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** JSON safe inside <script>: `<` escaped as \u003c so no `</script>` can end the block early. */
+export function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Inline script text: a literal `</script` would close the element; escape it (a no-op for plotly 3). */
+function scriptText(s: string): string {
+  return s.replace(/<\/script/gi, '<\\/script');
+}
+
+const CSS = `
+:root { --fg:#1d1d1f; --muted:#5f6368; --line:#dadce0; --bg:#ffffff; --warn:#fff4e5; --warnline:#f0a020; --okbg:#eef7ee; }
+* { box-sizing: border-box; }
+body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color:var(--fg); background:var(--bg); }
+main { max-width: 1280px; margin: 0 auto; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.meta { color: var(--muted); margin: 0 0 8px; }
+nav a { margin-right: 14px; color: #1a57b6; text-decoration: none; } nav a:hover { text-decoration: underline; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+pre { background:#f6f8fa; border:1px solid var(--line); padding:8px 10px; overflow:auto; max-height: 360px; }
+.banner { border-left: 4px solid var(--warnline); background: var(--warn); padding: 8px 12px; margin: 12px 0; }
+.banner.ok { border-left-color: #3c9a3c; background: var(--okbg); }
+.banner ul { margin: 4px 0 0 18px; padding: 0; }
+.controls { margin: 6px 0 10px; } .controls label { margin-right: 8px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px 20px; }
+figure { margin: 0; } figcaption { color: var(--muted); font-size: 12.5px; margin: 2px 8px 8px 8px; }
+.tablewrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
+table { border-collapse: collapse; font-size: 12.5px; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #eee; white-space: nowrap; }
+thead th { position: sticky; top: 0; background: #f1f3f4; cursor: pointer; user-select: none; text-align: left; border-bottom: 1px solid var(--line); }
+thead th[aria-sort=ascending]::after { content: " ▲"; } thead th[aria-sort=descending]::after { content: " ▼"; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.has-problem td { background: #fff8ec; }
+tbody tr:hover td { background: #eef3fd; }
+button { font: inherit; padding: 4px 10px; margin: 0 6px 8px 0; border: 1px solid var(--line); background: #f8f9fa; border-radius: 4px; cursor: pointer; }
+button:hover { background: #eef3fd; }
+dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; } dl.prov dt { color: var(--muted); } dl.prov dd { margin: 0; }
+.help p { max-width: 900px; }
+`;
+
+export interface PageInput {
+  dir: string;
+  agg: Aggregate;
+  figures: FigureSpec[];
+  table: Table;
+  csv: string;
+  rawJsonl: string;
+  manifest: SweepManifest | null;
+  warnings: string[];
+}
+
+function problemSummary(agg: Aggregate): string {
+  const total = agg.points.length;
+  const bad = agg.failed.length + agg.missing.length;
+  return `${bad} of ${total} expected point(s) have no result: ${agg.failed.length} failed, ${agg.missing.length} missing.`;
+}
+
+function warningBanner(p: PageInput): string {
+  const items: string[] = [];
+  const { agg } = p;
+  if (agg.failed.length + agg.missing.length > 0) items.push(`<b>${esc(problemSummary(agg))}</b> They are listed under <a href="#problems">Failed and missing points</a> and counted per row of the table; statistics use the ok points only.`);
+  if (agg.duplicates > 0) items.push(`${agg.duplicates} duplicate record(s) of the same point (retries or merges): the last ok record of each point is used.`);
+  if (agg.unexpected > 0) items.push(`${agg.unexpected} point(s) in results.jsonl are not among the manifest's expected points (included anyway).`);
+  for (const w of p.warnings) items.push(esc(w));
+  if (items.length === 0) {
+    return `<div id="warnings" class="banner ok" data-failed="0" data-missing="0">All ${agg.points.length} expected points have results.</div>`;
+  }
+  return `<div id="warnings" class="banner" role="alert" data-failed="${agg.failed.length}" data-missing="${agg.missing.length}"><b>Warnings (${items.length})</b><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
+}
+
+function figureHtml(f: FigureSpec): string {
+  return `<figure><div id="${esc(f.id)}" class="plot" data-traces="${f.traces.length}"></div><figcaption>${esc(f.caption)}</figcaption></figure>`;
+}
+
+function tableHtml(t: Table, highlight: boolean): string {
+  const nFailed = t.columns.findIndex((c) => c.key === 'nFailed');
+  const nMissing = t.columns.findIndex((c) => c.key === 'nMissing');
+  const head = t.columns.map((c) => `<th data-key="${esc(c.key)}" data-kind="${c.kind}"${c.help ? ` title="${esc(c.help)}"` : ''}>${esc(c.label)}</th>`).join('');
+  const body = t.rows.map((r) => {
+    const problem = highlight && ((Number(r[nFailed]) || 0) + (Number(r[nMissing]) || 0)) > 0;
+    const cells = r.map((v, i) => {
+      const c = t.columns[i];
+      const dv = v === null ? '' : String(v);
+      return `<td data-col="${esc(c.key)}" data-v="${esc(dv)}"${c.kind === 'number' ? ' class="num"' : ''}>${esc(formatCell(v, c.format))}</td>`;
+    }).join('');
+    return `<tr${problem ? ' class="has-problem"' : ''}>${cells}</tr>`;
+  }).join('\n');
+  return `<table id="results-table" class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function problemsHtml(list: PointStatus[]): string {
+  if (list.length === 0) return '<p id="problems-none">None: every expected point has a result.</p>';
+  const rows = list.map((p) => {
+    const q = p.point;
+    return `<tr><td data-v="${p.status}">${p.status}</td><td data-v="${esc(p.pointHash)}"><code>${esc(p.pointHash)}</code></td><td data-v="${esc(q.model)}">${esc(q.model)}</td><td data-v="${esc(q.dataset)}">${esc(q.dataset)}</td><td data-v="${esc(q.method)}">${esc(q.method)}</td><td data-v="${q.defects.rate}" class="num">${q.defects.rate}</td><td data-v="${q.defects.lrsShare}" class="num">${q.defects.lrsShare}</td><td data-v="${esc(q.defects.distribution)}">${esc(q.defects.distribution)}</td><td data-v="${q.lora.rank}" class="num">${q.lora.rank}</td><td data-v="${q.seed}" class="num">${q.seed}</td><td data-v="${esc(p.error ?? '')}">${esc(p.error ?? (p.status === 'missing' ? 'no record in results.jsonl' : ''))}</td></tr>`;
+  }).join('\n');
+  return `<div class="tablewrap"><table id="problems-table" class="sortable"><thead><tr><th data-kind="text">status</th><th data-kind="text">point hash</th><th data-kind="text">model</th><th data-kind="text">dataset</th><th data-kind="text">method</th><th data-kind="number">defect rate</th><th data-kind="number">LRS share</th><th data-kind="text">distribution</th><th data-kind="number">LoRA rank</th><th data-kind="number">seed</th><th data-kind="text">error</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+}
+
+function provenanceHtml(dir: string, m: SweepManifest | null, plotlyVersion: string): string {
+  const absDir = resolve(dir);
+  const reproduce = `npx rramsim reproduce ${shellQuote(absDir)}`;
+  if (!m) {
+    return `<p>No manifest.json: provenance unknown.</p><p>Re-check the stored results with <code>${esc(reproduce)}</code>.</p>`;
+  }
+  const dd = (label: string, value: string | undefined, code = false) =>
+    `<dt>${esc(label)}</dt><dd>${value === undefined || value === '' ? '<i>not recorded</i>' : code ? `<code>${esc(value)}</code>` : esc(value)}</dd>`;
+  const versions = m.versions ? Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ') : undefined;
+  return `<dl class="prov">
+${dd('sweep directory', absDir, true)}
+${dd('config hash', m.configHash, true)}
+${dd('git commit', m.gitCommit, true)}
+${dd('started', m.startedAt)}
+${dd('finished', m.finishedAt)}
+${dd('versions', versions)}
+${dd('report drawn with', plotlyVersion)}
+${dd('command that ran the sweep', m.command, true)}
+${dd('re-run the whole sweep', m.command ?? 'npx rramsim sweep config.json   (config.json: download below)', true)}
+${dd('re-run points and compare with the stored results', reproduce, true)}
+</dl>
+<p><button data-download="config">download config.json</button></p>
+<h3>Dataset checksums</h3>
+<pre id="dataset-checksums">${esc(JSON.stringify(m.datasetChecksums ?? null, null, 2))}</pre>
+<h3>Config</h3>
+<pre id="config">${esc(JSON.stringify(m.config ?? null, null, 2))}</pre>`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const HOW_TO_READ = `<div class="help">
+<p><b>Accuracy vs defect rate.</b> One panel per model × dataset. Each line is one training method (and variant); each point is the mean accuracy on the evaluation split over the seeds that finished, with error bars showing the 95% confidence interval of the mean (Student t with n − 1 degrees of freedom) or ± one sample standard deviation (switch above the plots). A point of one seed has no error bar. The dashed line is the defect-free <code>ideal</code> network. Hover a point for its numbers and n.</p>
+<p><b>LoRA.</b> Accuracy against the adapter rank, and accuracy against the number of cell writes spent on training or adaptation for every method: settings up and to the left buy more accuracy for fewer writes.</p>
+<p><b>Defect maps.</b> One crossbar tile per defect distribution: grey cells are healthy, blue cells are stuck at HRS (high resistance, low conductance, "stuck-off"), red cells are stuck at LRS (low resistance, high conductance, "stuck-on"). The importance maps show where the important weights sit before and after the ITT-RNA mapping; × marks a faulty cell and the title gives the share of total importance that sits on faulty cells.</p>
+<p><b>Table.</b> Every aggregated number per setting; click a header to sort. Accuracy columns are in %; the CSV download keeps fractions at full precision.</p>
+</div>`;
+
+export function renderPage(p: PageInput): string {
+  const plotly = plotlySource();
+  const m = p.manifest;
+  const sections: Record<FigureSpec['section'], FigureSpec[]> = { accuracy: [], lora: [], defects: [] };
+  for (const f of p.figures) sections[f.section].push(f);
+  const data = {
+    figures: p.figures,
+    downloads: {
+      jsonl: { name: 'results.jsonl', type: 'application/x-ndjson', text: p.rawJsonl },
+      csv: { name: 'results_aggregated.csv', type: 'text/csv', text: p.csv },
+      config: { name: 'config.json', type: 'application/json', text: JSON.stringify(m?.config ?? null, null, 2) + '\n' },
+    },
+  };
+  const nOk = p.agg.points.filter((x) => x.status === 'ok').length;
+  const title = `rramsim report: ${basename(resolve(p.dir))}`;
+  const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+  const nav = [
+    ['accuracy', 'Accuracy'],
+    ...(sections.lora.length ? [['lora', 'LoRA']] : []),
+    ...(sections.defects.length ? [['defects', 'Defect maps']] : []),
+    ['results', 'Table'],
+    ['problems', 'Failed/missing'],
+    ['provenance', 'Provenance'],
+    ['help', 'How to read'],
+  ];
+  const bestAcc = p.agg.groups.filter((g) => g.stats.accuracy.mean !== null).length;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>${esc(title)}</h1>
+<p class="meta">${p.agg.points.length} point(s), ${nOk} ok, in ${p.agg.groups.length} setting(s) (${bestAcc} with results) · config hash <code>${esc(m?.configHash ?? 'unknown')}</code> · ${esc(m?.startedAt ?? '')}${m?.finishedAt ? ` → ${esc(m.finishedAt)}` : ''}</p>
+<nav>${nav.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>
+${warningBanner(p)}
+<section id="accuracy"><h2>Accuracy vs defect rate</h2>
+<div class="controls"><label for="errmode">Error bars:</label><select id="errmode"><option value="ci" selected>95% CI of the mean (Student t)</option><option value="std">± 1 std (sample)</option><option value="none">none</option></select></div>
+${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHtml).join('\n')}</div>` : '<p>No results to plot yet.</p>'}
+</section>
+${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
+${sections.defects.length ? `<section id="defects"><h2>Defect maps</h2><div class="grid">${sections.defects.map(figureHtml).join('\n')}</div></section>` : ''}
+<section id="results"><h2>Results by setting (mean over seeds)</h2>
+<p><button data-download="jsonl">download raw results.jsonl</button><button data-download="csv">download table as CSV</button> ${p.table.rows.length} row(s); accuracy in % (${esc(String(pct(1)))} = all correct).</p>
+<div class="tablewrap">${tableHtml(p.table, true)}</div>
+</section>
+<section id="problems"><h2>Failed and missing points (${p.agg.failed.length + p.agg.missing.length})</h2>
+${problemsHtml([...p.agg.failed, ...p.agg.missing])}
+</section>
+<section id="provenance"><h2>Provenance</h2>
+${provenanceHtml(p.dir, m, plotly.version)}
+</section>
+<section id="help"><h2>How to read this report</h2>${HOW_TO_READ}</section>
+</main>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${scriptText(plotly.source)}</script>
+<script>${scriptText(CLIENT_SCRIPT)}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,175 @@
+/**
+ * Reading a sweep directory for the report (layout in docs/DESIGN.md, "Report and sweep directory"):
+ * DIR/results.jsonl (one ResultRecord per line), DIR/manifest.json, DIR/artifacts/<pointHash>/*.json.
+ *
+ * Robustness rules: a torn (incomplete) last line of results.jsonl is skipped and reported; any other
+ * unreadable line is skipped and reported too; a missing manifest is reported (missing points then
+ * cannot be known); results.jsonl itself missing is a UserError. Nothing is dropped silently: every
+ * skip becomes a warning shown at the top of the report.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PointSpec } from '../methods/point.js';
+import type { ResultRecord } from '../methods/result.js';
+import { UserError } from '../util/errors.js';
+
+export interface SweepManifest {
+  config?: unknown;
+  configHash?: string;
+  gitCommit?: string;
+  versions?: Record<string, string>;
+  datasetChecksums?: Record<string, unknown>;
+  startedAt?: string;
+  finishedAt?: string;
+  command?: string;
+  expectedPoints?: { pointHash: string; point: PointSpec }[];
+}
+
+/** DIR/artifacts/<pointHash>/defect_tile.json: 0 healthy, 1 stuck at HRS, 2 stuck at LRS (row-major) */
+export interface DefectTileArtifact {
+  layer: string;
+  tileRow: number;
+  tileCol: number;
+  rows: number;
+  cols: number;
+  distribution: string;
+  state: number[];
+}
+
+/** DIR/artifacts/<pointHash>/importance_map.json: per physical cell, before/after ITT-RNA mapping */
+export interface ImportanceMapArtifact {
+  layer: string;
+  rows: number;
+  cols: number;
+  faulty: number[];
+  before: number[];
+  after: number[];
+}
+
+export interface SweepArtifacts {
+  pointHash: string;
+  defectTile?: DefectTileArtifact;
+  importanceMap?: ImportanceMapArtifact;
+}
+
+export interface SweepDir {
+  dir: string;
+  /** every readable record in file order (duplicates included) */
+  records: ResultRecord[];
+  /** raw text of results.jsonl, as downloaded from the report */
+  rawJsonl: string;
+  manifest: SweepManifest | null;
+  artifacts: SweepArtifacts[];
+  /** human-readable problems found while reading (shown as warnings) */
+  warnings: string[];
+}
+
+function isRecord(v: unknown): v is ResultRecord {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.pointHash === 'string' &&
+    (r.status === 'ok' || r.status === 'failed') &&
+    !!r.point && typeof r.point === 'object' &&
+    (r.status === 'failed' || (!!r.metrics && typeof (r.metrics as Record<string, unknown>).accuracy === 'number'))
+  );
+}
+
+/** Parse results.jsonl text. A last line without its newline that does not parse is a torn write. */
+export function parseResultsJsonl(text: string): { records: ResultRecord[]; warnings: string[] } {
+  const records: ResultRecord[] = [];
+  const warnings: string[] = [];
+  const lines = text.split('\n');
+  const endsWithNewline = text.endsWith('\n');
+  const bad: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    const isLast = i === lines.length - 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (isLast && !endsWithNewline) {
+        warnings.push(`results.jsonl: the last line (line ${i + 1}) is incomplete (torn write, e.g. an interrupted sweep) and was skipped.`);
+      } else bad.push(i + 1);
+      continue;
+    }
+    if (isRecord(value)) records.push(value);
+    else bad.push(i + 1);
+  }
+  if (bad.length > 0) {
+    const shown = bad.slice(0, 20).join(', ') + (bad.length > 20 ? `, … (${bad.length} in all)` : '');
+    warnings.push(`results.jsonl: ${bad.length} line(s) are not valid result records and were skipped: line ${shown}.`);
+  }
+  return { records, warnings };
+}
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UserError(`${what}: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})`, what);
+  }
+}
+
+function readArtifacts(dir: string, warnings: string[]): SweepArtifacts[] {
+  const root = join(dir, 'artifacts');
+  if (!existsSync(root)) return [];
+  const out: SweepArtifacts[] = [];
+  for (const hash of readdirSync(root).sort()) {
+    const sub = join(root, hash);
+    if (!statSync(sub).isDirectory()) continue;
+    const a: SweepArtifacts = { pointHash: hash };
+    for (const [file, key] of [['defect_tile.json', 'defectTile'], ['importance_map.json', 'importanceMap']] as const) {
+      const p = join(sub, file);
+      if (!existsSync(p)) continue;
+      try {
+        const v = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+        const rows = v.rows as number;
+        const cols = v.cols as number;
+        const arrays = key === 'defectTile' ? ['state'] : ['faulty', 'before', 'after'];
+        const ok = Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0 &&
+          arrays.every((k) => Array.isArray(v[k]) && (v[k] as unknown[]).length === rows * cols);
+        if (!ok) {
+          warnings.push(`artifacts/${hash}/${file}: rows × cols does not match its arrays; skipped.`);
+          continue;
+        }
+        if (key === 'defectTile') a.defectTile = v as unknown as DefectTileArtifact;
+        else a.importanceMap = v as unknown as ImportanceMapArtifact;
+      } catch {
+        warnings.push(`artifacts/${hash}/${file}: not valid JSON; skipped.`);
+      }
+    }
+    if (a.defectTile || a.importanceMap) out.push(a);
+  }
+  return out;
+}
+
+export function readSweepDir(dir: string): SweepDir {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`report: DIR ${dir} is not a directory (give a sweep directory holding results.jsonl)`, 'DIR');
+  }
+  const resultsPath = join(dir, 'results.jsonl');
+  if (!existsSync(resultsPath)) {
+    throw new UserError(`report: ${dir} has no results.jsonl (give a sweep directory written by \`rramsim sweep\`)`, 'DIR');
+  }
+  const rawJsonl = readFileSync(resultsPath, 'utf8');
+  const { records, warnings } = parseResultsJsonl(rawJsonl);
+  const manifestPath = join(dir, 'manifest.json');
+  let manifest: SweepManifest | null = null;
+  if (existsSync(manifestPath)) {
+    const m = readJson(manifestPath, 'manifest.json');
+    if (!m || typeof m !== 'object' || Array.isArray(m)) {
+      throw new UserError(`manifest.json: ${manifestPath} must hold a JSON object`, 'manifest.json');
+    }
+    manifest = m as SweepManifest;
+    if (manifest.expectedPoints !== undefined && !Array.isArray(manifest.expectedPoints)) {
+      throw new UserError('manifest.json: expectedPoints must be an array of { pointHash, point }', 'expectedPoints');
+    }
+  } else {
+    warnings.push('manifest.json is missing: points that never produced a result cannot be listed, and provenance is unknown.');
+  }
+  const artifacts = readArtifacts(dir, warnings);
+  return { dir, records, rawJsonl, manifest, artifacts, warnings };
+}
