@@ -1,10 +1,17 @@
 /**
  * Training-method registry: method name → runner. A runner takes one fully-resolved point and
- * returns its metrics. (Skeleton: the methods work fills in the runners.)
+ * returns its metrics. The built-in methods are registered statically below (importing this
+ * module is enough, e.g. in a sweep worker); `registerMethod` adds or replaces one at run time.
+ * The runner modules import only types from here, so there is no import cycle at run time.
  */
 import type { Dataset } from '../data/dataset.js';
+import { runFat } from './fat.js';
+import { runIdeal } from './ideal.js';
+import { runIttrna } from './ittrna.js';
 import type { MethodName, PointSpec } from './point.js';
+import { runRemap } from './remap.js';
 import type { PointMetrics } from './result.js';
+import { runUnaware } from './unaware.js';
 
 export interface RunContext {
   dataset: Dataset;
@@ -21,7 +28,13 @@ export interface RunContext {
 
 export type MethodRunner = (point: PointSpec, ctx: RunContext) => Promise<PointMetrics>;
 
-export const methods: Partial<Record<MethodName, MethodRunner>> = {};
+export const methods: Partial<Record<MethodName, MethodRunner>> = {
+  ideal: runIdeal,
+  unaware: runUnaware,
+  remap: runRemap,
+  fat: runFat,
+  ittrna: runIttrna,
+};
 
 export function registerMethod(name: MethodName, run: MethodRunner): void {
   methods[name] = run;

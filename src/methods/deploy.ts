@@ -1,0 +1,131 @@
+/**
+ * Shared steps of the methods: putting a network's weight layers on defective crossbars (and
+ * back), the fault mask of a crossbar op, and turning a finished network into PointMetrics.
+ *
+ * Deployment: layer l gets `new CrossbarMatrixOp(weight, { layer: l.name, seed: point.seed,
+ * device, crossbar, defects })` (the same construction as the crossbar part's mapNetwork: defect
+ * streams `defects/<layer>/tile<r>_<c>` of the point's seed, so every method of a seed sees the
+ * same defects). The op programs every free cell when built: those writes are the deployment
+ * (`programWrites`); after a layer's final deployment (and mapping) its write counters are reset,
+ * so `cellWrites` in the metrics counts only writes during on-device training / adaptation.
+ * The op owns `weight.updateMask` (0 on weights whose cells are all stuck): fully stuck weights
+ * are frozen while the layer is on its crossbar. While a layer is held digital (ITT-RNA stages)
+ * its mask is removed and restored when the layer is switched on.
+ */
+import { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
+import { HEALTHY } from '../crossbar/cell_state.js';
+import type { MatrixOp } from '../nn/matrix_op.js';
+import type { Network } from '../nn/network.js';
+import { evaluate } from '../nn/train.js';
+import type { WeightLayer } from '../nn/weight_layer.js';
+import { networkCost } from './cost.js';
+import type { PointSpec } from './point.js';
+import type { RunContext } from './registry.js';
+import type { PointMetrics } from './result.js';
+
+export function crossbarFor(layer: WeightLayer, point: PointSpec): CrossbarMatrixOp {
+  return new CrossbarMatrixOp(layer.op.weight, {
+    layer: layer.name,
+    seed: point.seed,
+    device: point.device,
+    crossbar: point.crossbar,
+    defects: point.defects,
+  });
+}
+
+/** A network whose weight layers can each be on its crossbar op or on its digital op. */
+export class Deployment {
+  readonly layers: WeightLayer[];
+  readonly digital: MatrixOp[];
+  readonly xbar: CrossbarMatrixOp[];
+  readonly on: boolean[];
+  private readonly masks: (Float32Array | undefined)[];
+  /** writes of programming the layers when their crossbars were built */
+  readonly programWrites: number;
+
+  /** builds every layer's crossbar op; `switchOn` = put them all in place now */
+  constructor(readonly net: Network, point: PointSpec, switchOn: boolean) {
+    this.layers = net.weightLayers();
+    this.digital = this.layers.map((l) => l.op);
+    this.xbar = this.layers.map((l) => crossbarFor(l, point));
+    this.masks = this.xbar.map((op) => op.weight.updateMask);
+    this.programWrites = this.xbar.reduce((s, op) => s + op.cellWrites(), 0);
+    this.on = this.layers.map(() => false);
+    for (let k = 0; k < this.layers.length; k++) {
+      this.layers[k].op.weight.updateMask = undefined; // digital until switched on
+      if (switchOn) this.switchOn(k);
+    }
+  }
+
+  /** put layer k on its crossbar: restore its fault mask, program, reset the write counters */
+  switchOn(k: number): void {
+    const op = this.xbar[k];
+    this.layers[k].op = op;
+    op.weight.updateMask = this.masks[k];
+    op.sync();
+    op.resetWriteCounts();
+    this.on[k] = true;
+  }
+
+  cellWrites(): number {
+    return this.xbar.reduce((s, op) => s + op.cellWrites(), 0);
+  }
+}
+
+/** 1 where at least one cell of physical slot s of the op is stuck (rows x cols, physical layout) */
+export function physicalFaulty(op: CrossbarMatrixOp): Uint8Array {
+  const a = op.array, n = a.slots, two = op.mapping.cellsPerWeight === 2;
+  const f = new Uint8Array(n);
+  for (let s = 0; s < n; s++) f[s] = a.stateP[s] !== HEALTHY || (two && a.stateN[s] !== HEALTHY) ? 1 : 0;
+  return f;
+}
+
+/** the same mask in logical layout (after the op's current permutations) */
+export function logicalFaulty(op: CrossbarMatrixOp): Uint8Array {
+  const pf = physicalFaulty(op);
+  const r = op.rowPermutation(), c = op.colPermutation(), cols = op.cols;
+  const f = new Uint8Array(op.rows * cols);
+  for (let i = 0; i < op.rows; i++) for (let j = 0; j < cols; j++) f[i * cols + j] = pf[r[i] * cols + c[j]];
+  return f;
+}
+
+/** logical weights the device cannot represent: w outside its attainable [lo, hi] (stuck cells and range) */
+export function clippedWeights(op: CrossbarMatrixOp): number {
+  const { lo, hi } = op.attainable();
+  const w = op.weight.value;
+  let c = 0;
+  for (let k = 0; k < w.length; k++) if (w[k] < lo[k] || w[k] > hi[k]) c++;
+  return c;
+}
+
+export interface FinishOptions {
+  /** overrides the trainable-parameter count (0 for methods without on-device training) */
+  trainableParams?: number;
+  deployment?: Deployment;
+  extra?: Record<string, number | string | boolean | null>;
+  t0: number;
+}
+
+/** evaluate on the dataset's eval split and collect cost and extras */
+export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): PointMetrics {
+  const ev = evaluate(net, ctx.dataset.eval);
+  const cost = networkCost(net);
+  const extra: Record<string, number | string | boolean | null> = { ...(o.extra ?? {}) };
+  if (o.deployment) {
+    extra.programWrites = o.deployment.programWrites;
+    extra.clippedWeights = o.deployment.xbar.reduce((s, op) => s + clippedWeights(op), 0);
+    extra.fullyStuckWeights = o.deployment.xbar.reduce((s, op) => s + op.fullyStuckCount(), 0);
+  }
+  extra.macsPerImage = cost.macsPerImage;
+  extra.methodSeconds = (performance.now() - o.t0) / 1000;
+  return {
+    accuracy: ev.accuracy,
+    loss: ev.loss,
+    evalSplit: ev.split,
+    cellWrites: cost.cellWrites,
+    trainableParams: o.trainableParams ?? cost.trainableParams,
+    cellsUsed: cost.cellsUsed,
+    extraMacsPerImage: cost.extraMacsPerImage,
+    extra,
+  };
+}
