@@ -2,7 +2,8 @@
  * Periphery converters (optional; bits = 0 means ideal):
  *
  * DAC (input bits b): word-line inputs are quantised symmetrically over [−R, R],
- *     steps S = 2^(b−1) − 1,  Δ = R / S,  x_q = clamp(round(x / Δ), −S, S) · Δ,
+ *     steps S = 2^(b−1) − 1,  Δ = R / S,  x_q = clamp(round(x / Δ), −S, S) · Δ
+ * (round = to nearest, halves away from zero, so the quantiser is odd-symmetric),
  * with R = the configured input range, or (default) max |x| of the current forward's batch.
  * ADC (output bits b): every tile's partial sum (already converted to the weight domain, which is
  * linear in the bit-line current difference, so this equals quantising the current with the range
@@ -32,7 +33,8 @@ export function quantiseSymmetric(a: Float32Array | Float64Array, len: number, b
   if (!(range > 0)) { a.fill(0, 0, len); return; }
   const d = range / S, inv = S / range;
   for (let i = 0; i < len; i++) {
-    let k = Math.round(a[i] * inv);
+    const v = a[i] * inv;
+    let k = v < 0 ? -Math.round(-v) : Math.round(v); // odd-symmetric: halves round away from zero
     if (k > S) k = S; else if (k < -S) k = -S;
     a[i] = k * d;
   }
