@@ -4,22 +4,25 @@
  */
 import type { CommandModule } from 'yargs';
 import { writeReport } from '../../src/report/write_report.js';
+import { UserError } from '../../src/util/errors.js';
 
 interface ReportArgs {
-  dir: string;
+  dir?: string;
   out?: string;
 }
 
 const command: CommandModule<object, ReportArgs> = {
-  command: 'report <dir>',
+  command: 'report [dir]',
   describe: 'write DIR/report.html (self-contained, works offline) from a sweep directory',
   builder: (y) =>
     y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'sweep directory holding results.jsonl and manifest.json' })
+      .positional('dir', { type: 'string', describe: 'sweep directory holding results.jsonl and manifest.json' })
       .option('out', { type: 'string', describe: 'output HTML file (default DIR/report.html)' })
       .example('$0 report runs/fig2', 'write runs/fig2/report.html')
       .example('$0 report runs/fig2 --out fig2.html', 'write fig2.html'),
   handler: async (args) => {
+    if (!args.dir) throw new UserError('report: DIR is required: rramsim report DIR [--out FILE] (DIR = a sweep directory holding results.jsonl)', 'DIR');
+    if (args.out !== undefined && args.out.trim() === '') throw new UserError('report: --out needs a file name (e.g. --out report.html)', 'out');
     const path = await writeReport(args.dir, { out: args.out });
     process.stdout.write(`report written: ${path}\n`);
   },

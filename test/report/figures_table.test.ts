@@ -1,0 +1,119 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../src/report/aggregate.js';
+import { buildFigures } from '../../src/report/figures.js';
+import { readSweepDir } from '../../src/report/sweep_dir.js';
+import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
+import { buildTable, formatCell, tableCsv } from '../../src/report/table.js';
+
+function sweep(opts: Parameters<typeof writeSyntheticSweep>[1]) {
+  const dir = mkdtempSync(join(tmpdir(), 'rramsim-fig-'));
+  writeSyntheticSweep(dir, opts);
+  const s = readSweepDir(dir);
+  const agg = aggregate(s.records, s.manifest?.expectedPoints);
+  return { s, agg, figs: buildFigures(agg, s.artifacts) };
+}
+
+/** minimal RFC 4180 reader for the round trip */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], field = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') q = false; else field += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += ch;
+  }
+  return rows;
+}
+
+describe('figure specs', () => {
+  it('one accuracy panel per model × dataset, one line per method, ideal as a reference line', () => {
+    const { figs, agg } = sweep({ datasets: ['mnist', 'fashion-mnist'], methods: ['ideal', 'unaware', 'fat', 'ittrna'], rates: [0.05, 0.1], seeds: [1, 2, 3] });
+    const acc = figs.filter((f) => f.section === 'accuracy');
+    // groups sort by model then dataset name
+    expect(acc.map((f) => (f.layout.title as { text: string }).text)).toEqual([
+      'mlp · fashion-mnist: accuracy vs defect rate',
+      'mlp · mnist: accuracy vs defect rate',
+    ]);
+    expect(figs.filter((f) => f.section !== 'accuracy')).toHaveLength(0); // no LoRA runs, no artefacts
+    for (const f of acc) {
+      expect(f.traces.map((t) => t.name)).toEqual(['unaware', 'fat', 'ittrna', 'ideal (no defects, n=3)']);
+      expect(f.layout.xaxis).toMatchObject({ title: { text: 'stuck cells (% of all cells)' } });
+      expect(f.layout.yaxis).toMatchObject({ title: { text: 'accuracy (%)' } });
+      // x in %, y = mean accuracy in %, error bars default to the 95% CI
+      const panel = String((f.layout.title as { text: string }).text).split(':')[0];
+      const fat = agg.groups.filter((g) => g.panel === panel && g.fields.method === 'fat');
+      expect(f.traces[1].x).toEqual([5, 10]);
+      expect(f.traces[1].y).toEqual(fat.map((g) => Number((g.stats.accuracy.mean! * 100).toPrecision(12))));
+      expect((f.traces[1].error_y as { array: number[] }).array).toEqual(fat.map((g) => Number((g.stats.accuracy.ci95! * 100).toPrecision(12))));
+      expect(f.errors[1].std).toEqual(fat.map((g) => Number((g.stats.accuracy.std! * 100).toPrecision(12))));
+      const ideal = agg.groups.find((g) => g.panel === panel && g.fields.method === 'ideal')!;
+      expect(f.traces[3].y).toEqual([0, 1].map(() => Number((ideal.stats.accuracy.mean! * 100).toPrecision(12))));
+    }
+  });
+
+  it('LoRA runs add accuracy-vs-rank and accuracy-vs-cell-writes; variants split lines', () => {
+    const { figs } = sweep({ methods: ['ideal', 'unaware', 'lora', 'lori'], ranks: [2, 8], rates: [0.05, 0.1], distributions: ['uniform', 'clustered'], seeds: [1, 2] });
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist']);
+    // unaware × 2 distributions + (lora, lori) × 2 ranks × 2 distributions + ideal
+    expect(figs[0].traces).toHaveLength(2 + 8 + 1);
+    expect(figs[0].traces.map((t) => t.name)).toContain('lora · clustered · r=8');
+    // rank plot: (lora, lori) × 2 rates × 2 distributions lines, x = ranks
+    expect(figs[1].traces).toHaveLength(8);
+    expect(figs[1].traces.every((t) => JSON.stringify(t.x) === '[2,8]')).toBe(true);
+    // writes plot: one marker trace per on-chip method
+    expect(figs[2].traces.map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
+    expect(figs[2].layout.xaxis).toMatchObject({ type: 'log' });
+  });
+
+  it('defect-map and importance heatmaps come from artefacts, one tile per distribution', () => {
+    const { figs, s } = sweep({ methods: ['unaware', 'ittrna'], rates: [0.05, 0.2], distributions: ['uniform', 'clustered'], seeds: [1], artifacts: true });
+    const d = figs.filter((f) => f.section === 'defects');
+    expect(d.map((f) => f.id)).toEqual(['tile-uniform', 'tile-clustered', 'importance-before', 'importance-after']);
+    const tile = s.artifacts.find((a) => a.pointHash && a.defectTile?.distribution === 'uniform')!.defectTile!;
+    const z = d[0].traces[0].z as number[][];
+    expect(z).toHaveLength(tile.rows);
+    const stuck = z.flat().filter((v) => v !== 0).length;
+    expect(d[0].caption).toContain(`${stuck} stuck`);
+    // the importance share on faulty cells is stated and drops after the mapping in this fixture
+    const share = (i: number) => Number(/([\d.]+)% on faulty/.exec(String((d[i].layout.title as { text: string }).text))![1]);
+    expect(share(3)).toBeLessThan(share(2));
+  });
+});
+
+describe('results table and CSV', () => {
+  it('one row per setting; cells are the aggregated numbers; CSV round-trips them exactly', () => {
+    const { agg } = sweep({ methods: ['ideal', 'unaware', 'lora'], ranks: [4], rates: [0.1], seeds: [1, 2, 3], failEvery: 4, missingEvery: 5 });
+    const t = buildTable(agg);
+    expect(t.rows).toHaveLength(agg.groups.length);
+    const col = (k: string) => t.columns.findIndex((c) => c.key === k);
+    agg.groups.forEach((g, i) => {
+      expect(t.rows[i][col('method')]).toBe(g.fields.method);
+      expect(t.rows[i][col('accuracy.mean')]).toBe(g.stats.accuracy.mean);
+      expect(t.rows[i][col('accuracy.ci95')]).toBe(g.stats.accuracy.ci95);
+      expect(t.rows[i][col('n')]).toBe(g.nOk);
+      expect(t.rows[i][col('nFailed')] as number + (t.rows[i][col('nMissing')] as number)).toBe(g.nFailed + g.nMissing);
+      // LoRA rank only applies to LoRA methods
+      expect(t.rows[i][col('lora.rank')]).toBe(g.fields.method === 'lora' ? 4 : null);
+    });
+    expect(agg.failed.length + agg.missing.length).toBeGreaterThan(0);
+    const csv = parseCsv(tableCsv(t));
+    expect(csv[0]).toEqual(t.columns.map((c) => c.key));
+    csv.slice(1).forEach((r, i) => {
+      expect(Number(r[col('accuracy.mean')])).toBe(t.rows[i][col('accuracy.mean')]);
+      expect(r[col('lora.rank')]).toBe(t.rows[i][col('lora.rank')] === null ? '' : String(t.rows[i][col('lora.rank')]));
+    });
+  });
+  it('formats: accuracy in % with 2 decimals, integers grouped, missing as a dash', () => {
+    expect(formatCell(0.98765, 'pct')).toBe('98.77');
+    expect(formatCell(1234567, 'int')).toBe('1,234,567');
+    expect(formatCell(null, 'pct')).toBe('—');
+    expect(formatCell(0.5, 'num')).toBe('0.5');
+  });
+});
