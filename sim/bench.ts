@@ -1,0 +1,80 @@
+/**
+ * `npm run bench` (= build, then `node dist/sim/bench.js [train] [gemm] [crossbar]`; no argument =
+ * all sections). Speed lives here, never in tests.
+ *
+ * Sections (each imported dynamically, so the bench still runs when one is missing):
+ *   train     sim/bench/train.ts     training + inference images/s, MLP and LeNet-5, batch 64,
+ *                                    1 thread, median of chunks after warm-up, vs PyTorch peer
+ *   gemm      sim/bench/gemm.ts      GEMM GFLOP/s per backend and shape
+ *   crossbar  sim/bench/crossbar.ts  crossbar-op throughput (if present: export benchCrossbar())
+ * Output: one JSON object per line (every record, with its section), then a table per section.
+ */
+type Rec = Record<string, unknown>;
+
+const SECTIONS: { name: string; module: string; fn: string }[] = [
+  { name: 'train', module: './bench/train.js', fn: 'benchTrain' },
+  { name: 'gemm', module: './bench/gemm.js', fn: 'benchGemm' },
+  { name: 'crossbar', module: './bench/crossbar.js', fn: 'benchCrossbar' },
+];
+
+async function runSection(s: (typeof SECTIONS)[number]): Promise<Rec[] | null> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(s.module)) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(s.module.replace('./', '').replace('.js', ''))) {
+      process.stderr.write(`bench: section '${s.name}' not available (${s.module} missing), skipped\n`);
+      return null;
+    }
+    throw e;
+  }
+  const fn = mod[s.fn];
+  if (typeof fn !== 'function') {
+    process.stderr.write(`bench: ${s.module} does not export ${s.fn}(), skipped\n`);
+    return null;
+  }
+  return (await (fn as () => Promise<Rec[]> | Rec[])()) as Rec[];
+}
+
+function fmt(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
+  if (Array.isArray(v)) return v.length > 4 ? `[${v.length}]` : v.map(fmt).join(' ');
+  if (v && typeof v === 'object') return JSON.stringify(v);
+  return String(v ?? '');
+}
+
+function table(rows: Rec[], cols?: string[]): string {
+  const keys = cols ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = [keys, ...rows.map((r) => keys.map((k) => fmt(r[k])))];
+  const w = keys.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => x.padStart(w[i])).join('  ');
+  return [line(cells[0]), w.map((n) => '-'.repeat(n)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const want = process.argv.slice(2);
+  const unknown = want.filter((w) => !SECTIONS.some((s) => s.name === w));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; allowed: ${SECTIONS.map((s) => s.name).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const tables: string[] = [];
+  for (const s of SECTIONS) {
+    if (want.length && !want.includes(s.name)) continue;
+    process.stderr.write(`bench: ${s.name} …\n`);
+    const rows = await runSection(s);
+    if (!rows) continue;
+    for (const r of rows) process.stdout.write(`${JSON.stringify({ section: s.name, ...r })}\n`);
+    const cols = s.name === 'train'
+      ? ['bench', 'model', 'backend', 'batch', 'imagesPerSec', 'peerTrainImagesPerSec1T', 'ratioToPeer', 'bar', 'meetsBar']
+      : s.name === 'gemm'
+        ? ['shape', 'backend', 'M', 'N', 'K', 'gflops', 'msPerCall']
+        : undefined;
+    tables.push(`\n== ${s.name} ==\n${table(rows, cols)}`);
+  }
+  process.stdout.write(`${tables.join('\n')}\n`);
+}
+
+await main();

@@ -1,0 +1,118 @@
+/**
+ * Training and inference throughput of the MLP and LeNet-5 presets (single thread, batch 64),
+ * on random MNIST-shaped data (speed does not depend on the values).
+ *
+ * Training: one call of the real trainer (src/nn/train.ts: gather, forward, softmax-CE, backward,
+ * SGD step) over warm-up + CHUNKS·stepsPerChunk steps; the `onStep` hook timestamps chunk
+ * boundaries after the warm-up steps, and the reported rate is the median over chunks of
+ * 64·stepsPerChunk / chunk time. Inference: `net.forward(x, 64, false)` the same way.
+ * Peer numbers: PyTorch on the CPU, 1 thread, same models and batch (../shared/peers/README.md).
+ */
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Split } from '../../src/data/dataset.js';
+import { getBackend } from '../../src/kernels/gemm.js';
+import type { ModelName } from '../../src/methods/point.js';
+import { buildModel, presetDesc } from '../../src/nn/model.js';
+import { train } from '../../src/nn/train.js';
+import { stream } from '../../src/util/rng.js';
+
+export const BATCH = 64;
+export const CHUNKS = 7;
+/** PyTorch, 1 thread, train images/s (../shared/peers/README.md) */
+export const PEER_TRAIN_1T: Record<ModelName, number> = { mlp: 55_900, lenet5: 13_500 };
+/** issue 2 acceptance bar, train images/s */
+export const TRAIN_BAR: Record<ModelName, number> = { mlp: 10_000, lenet5: 3_000 };
+
+const CFG: Record<ModelName, { warm: number; perChunk: number; inferPerChunk: number }> = {
+  mlp: { warm: 40, perChunk: 40, inferPerChunk: 120 },
+  lenet5: { warm: 15, perChunk: 15, inferPerChunk: 40 },
+};
+
+export interface TrainBenchRecord {
+  bench: 'train' | 'inference';
+  model: ModelName;
+  backend: string;
+  batch: number;
+  imagesPerSec: number;
+  chunkImagesPerSec: number[];
+  stepsPerChunk: number;
+  chunks: number;
+  peerTrainImagesPerSec1T?: number;
+  ratioToPeer?: number;
+  bar?: number;
+  meetsBar?: boolean;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function randomSplit(n: number): Split {
+  const r = stream(0, 'bench/data');
+  const x = new Float32Array(n * 784);
+  for (let i = 0; i < x.length; i++) x[i] = r.normal();
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) y[i] = r.int(10);
+  return { name: 'bench', x, y, n };
+}
+
+function benchTrainModel(model: ModelName): TrainBenchRecord {
+  const { warm, perChunk } = CFG[model];
+  const steps = warm + CHUNKS * perChunk;
+  const split = randomSplit(steps * BATCH);
+  const net = buildModel(presetDesc(model), 0);
+  const marks: number[] = [];
+  train(net, split, { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: BATCH }, {
+    seed: 0,
+    onStep: (s) => {
+      if (s >= warm && (s - warm) % perChunk === 0) marks.push(performance.now());
+    },
+  });
+  const rates: number[] = [];
+  for (let c = 1; c < marks.length; c++) rates.push((BATCH * perChunk) / ((marks[c] - marks[c - 1]) / 1000));
+  const med = median(rates);
+  return {
+    bench: 'train', model, backend: getBackend(), batch: BATCH,
+    imagesPerSec: Math.round(med), chunkImagesPerSec: rates.map(Math.round), stepsPerChunk: perChunk, chunks: rates.length,
+    peerTrainImagesPerSec1T: PEER_TRAIN_1T[model], ratioToPeer: Number((med / PEER_TRAIN_1T[model]).toFixed(3)),
+    bar: TRAIN_BAR[model], meetsBar: med >= TRAIN_BAR[model],
+  };
+}
+
+function benchInferModel(model: ModelName): TrainBenchRecord {
+  const { inferPerChunk } = CFG[model];
+  const split = randomSplit(BATCH * 8);
+  const net = buildModel(presetDesc(model), 0);
+  const run = (k: number) => {
+    for (let i = 0; i < k; i++) {
+      const o = (i % 8) * BATCH * 784;
+      net.forward(split.x.subarray(o, o + BATCH * 784), BATCH, false);
+    }
+  };
+  run(inferPerChunk); // warm-up
+  const rates: number[] = [];
+  for (let c = 0; c < CHUNKS; c++) {
+    const t0 = performance.now();
+    run(inferPerChunk);
+    rates.push((BATCH * inferPerChunk) / ((performance.now() - t0) / 1000));
+  }
+  return {
+    bench: 'inference', model, backend: getBackend(), batch: BATCH,
+    imagesPerSec: Math.round(median(rates)), chunkImagesPerSec: rates.map(Math.round), stepsPerChunk: inferPerChunk, chunks: CHUNKS,
+  };
+}
+
+export async function benchTrain(): Promise<TrainBenchRecord[]> {
+  const out: TrainBenchRecord[] = [];
+  for (const m of ['mlp', 'lenet5'] as const) {
+    out.push(benchTrainModel(m));
+    out.push(benchInferModel(m));
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const r of await benchTrain()) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
