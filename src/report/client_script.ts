@@ -27,12 +27,13 @@ export const CLIENT_SCRIPT = String.raw`
     errSelect.addEventListener('change', function () {
       var mode = errSelect.value;
       data.figures.forEach(function (f) {
-        f.errors.forEach(function (e) {
-          var update = mode === 'none'
-            ? { 'error_y.visible': false }
-            : { 'error_y.visible': true, 'error_y.array': [e[mode]] };
-          Plotly.restyle(f.id, update, [e.trace]);
-        });
+        if (f.errors.length === 0) return;
+        // one restyle (one redraw) per figure, covering all its traces with error bars
+        var idx = f.errors.map(function (e) { return e.trace; });
+        var update = mode === 'none'
+          ? { 'error_y.visible': f.errors.map(function () { return false; }) }
+          : { 'error_y.visible': f.errors.map(function () { return true; }), 'error_y.array': f.errors.map(function (e) { return e[mode]; }) };
+        Plotly.restyle(f.id, update, idx);
       });
     });
   }

@@ -1,0 +1,191 @@
+/**
+ * End-to-end: render a report from a small (synthetic, realistic) sweep directory in headless
+ * Debian Chromium driven by playwright-core, and check what a reader sees. Needs /usr/bin/chromium
+ * (.ci/run installs it: apt-get install chromium). Saves test-artifacts/report.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregate, type Aggregate } from '../../src/report/aggregate.js';
+import { pct } from '../../src/report/figures.js';
+import { readSweepDir } from '../../src/report/sweep_dir.js';
+import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
+import { buildTable, tableCsv } from '../../src/report/table.js';
+import { writeReport } from '../../src/report/write_report.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface PlotInfo { id: string; traces: number; traceNames: string[]; xTitle: string; yTitle: string; xTitleDom: string; yTitleDom: string }
+
+describe('report in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let agg: Aggregate;
+  let fileUrl: string;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian chromium (apt-get install chromium), as .ci/run does`);
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-e2e-'));
+    writeSyntheticSweep(dir, {
+      datasets: ['mnist', 'fashion-mnist'],
+      methods: ['ideal', 'unaware', 'fat', 'ittrna', 'lora'],
+      rates: [0.05, 0.1, 0.2],
+      ranks: [2, 8],
+      distributions: ['uniform', 'clustered'],
+      seeds: [1, 2, 3],
+      failEvery: 19,
+      missingEvery: 29,
+      tornLastLine: true,
+      artifacts: true,
+    });
+    const sweep = readSweepDir(dir);
+    agg = aggregate(sweep.records, sweep.manifest?.expectedPoints);
+    const out = await writeReport(dir);
+    fileUrl = pathToFileURL(out).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(fileUrl);
+    await page.waitForSelector('body[data-rendered]', { timeout: 60_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders without console errors and without any request but the file itself', async () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([fileUrl]);
+    mkdirSync(resolve('test-artifacts'), { recursive: true });
+    await page.screenshot({ path: resolve('test-artifacts/report.png'), fullPage: true });
+  });
+
+  it('draws the expected plots, traces and axis titles', async () => {
+    const plots: PlotInfo[] = await page.evaluate(() => {
+      type Gd = HTMLElement & { data: { name?: string }[]; layout: { xaxis: { title: { text: string } }; yaxis: { title: { text: string } } } };
+      return Array.from(document.querySelectorAll('.js-plotly-plot')).map((n) => {
+        const el = n as Gd;
+        return {
+          id: el.id,
+          traces: el.data.length,
+          traceNames: el.data.map((t) => t.name ?? ''),
+          xTitle: el.layout.xaxis.title.text,
+          yTitle: el.layout.yaxis.title.text,
+          xTitleDom: el.querySelector('.g-xtitle')?.textContent ?? '',
+          yTitleDom: el.querySelector('.g-ytitle')?.textContent ?? '',
+        };
+      });
+    });
+    // per panel (2 datasets): accuracy vs rate, accuracy vs rank, accuracy vs writes; then 2 tiles + importance before/after
+    expect(plots.map((p) => p.id)).toEqual([
+      'acc-mlp-fashion-mnist', 'acc-mlp-mnist', 'rank-mlp-fashion-mnist', 'writes-mlp-fashion-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist',
+      'tile-uniform', 'tile-clustered', 'importance-before', 'importance-after',
+    ]);
+    const byId = new Map(plots.map((p) => [p.id, p]));
+    for (const panel of ['mlp-mnist', 'mlp-fashion-mnist']) {
+      // unaware, fat, ittrna × 2 distributions + lora × 2 ranks × 2 distributions + ideal reference
+      const acc = byId.get(`acc-${panel}`)!;
+      expect(acc.traces).toBe(11);
+      const idealN = agg.groups.find((g) => g.fields.method === 'ideal' && `acc-${g.panel.replace(' · ', '-')}` === `acc-${panel}`)!.nOk;
+      expect(acc.traceNames).toContain(`ideal (no defects, n=${idealN})`);
+      expect(acc.traceNames).toContain('lora · clustered · r=8');
+      expect([acc.xTitleDom, acc.yTitleDom]).toEqual(['stuck cells (% of all cells)', 'accuracy (%)']);
+      // lora × 3 rates × 2 distributions
+      const rank = byId.get(`rank-${panel}`)!;
+      expect(rank.traces).toBe(6);
+      expect([rank.xTitleDom, rank.yTitleDom]).toEqual(['LoRA rank r', 'accuracy (%)']);
+      const writes = byId.get(`writes-${panel}`)!;
+      expect(writes.traceNames).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+      expect(writes.xTitleDom).toBe('cell writes during training/adaptation (mean per setting)');
+    }
+    for (const id of ['tile-uniform', 'tile-clustered']) expect(byId.get(id)).toMatchObject({ traces: 1, xTitleDom: 'bit line (column)', yTitleDom: 'word line (row)' });
+    for (const id of ['importance-before', 'importance-after']) expect(byId.get(id)).toMatchObject({ traces: 2, traceNames: ['', 'faulty cell'] });
+  });
+
+  it('the table shows exactly the aggregated numbers', async () => {
+    const rows: Record<string, [string, string]>[] = await page.$$eval('#results-table tbody tr', (trs) =>
+      trs.map((tr) => Object.fromEntries(Array.from((tr as HTMLTableRowElement).cells).map((td) => [td.dataset.col!, [td.dataset.v!, td.textContent!]]))));
+    expect(rows).toHaveLength(agg.groups.length);
+    agg.groups.forEach((g, i) => {
+      const r = rows[i];
+      expect(r.method[0]).toBe(g.fields.method);
+      expect(Number(r['defects.rate'][0])).toBe(g.fields['defects.rate']);
+      expect(Number(r.n[0])).toBe(g.nOk);
+      expect(Number(r.nFailed[0])).toBe(g.nFailed);
+      expect(Number(r.nMissing[0])).toBe(g.nMissing);
+      for (const stat of ['mean', 'std', 'ci95', 'ci95Lo', 'ci95Hi', 'min', 'max'] as const) {
+        const v = g.stats.accuracy[stat];
+        const [dv, text] = r[`accuracy.${stat}`];
+        if (v === null) {
+          expect([dv, text]).toEqual(['', '—']);
+        } else {
+          expect(Number(dv)).toBe(v); // exact, full precision
+          expect(text).toBe(pct(v).toFixed(2)); // what the reader sees
+        }
+      }
+      expect(Number(r['cellWrites.mean'][0])).toBe(g.stats.cellWrites.mean);
+    });
+  });
+
+  it('failed and missing points are counted in a visible warning and listed', async () => {
+    expect(agg.failed.length).toBeGreaterThan(0);
+    expect(agg.missing.length).toBeGreaterThan(0);
+    const banner = page.locator('#warnings');
+    await expect(banner.isVisible()).resolves.toBe(true);
+    const text = await banner.innerText();
+    expect(text).toContain(`${agg.failed.length + agg.missing.length} of ${agg.points.length} expected point(s) have no result: ${agg.failed.length} failed, ${agg.missing.length} missing.`);
+    expect(text).toMatch(/last line \(line \d+\) is incomplete/);
+    expect(await page.locator('#problems-table tbody tr').count()).toBe(agg.failed.length + agg.missing.length);
+    expect(await page.locator('#problems-table tbody tr', { hasText: 'synthetic failure' }).count()).toBe(agg.failed.length);
+  });
+
+  it('the error-bar control switches between 95% CI, std and none', async () => {
+    const errorsOf = () => page.evaluate(() => {
+      const el = document.getElementById('acc-mlp-mnist') as HTMLElement & { data: { error_y?: { array?: number[]; visible?: boolean } }[] };
+      return { visible: el.data[0].error_y?.visible, array: el.data[0].error_y?.array };
+    });
+    const spec = JSON.parse(await page.locator('#report-data').textContent() as string).figures.find((f: { id: string }) => f.id === 'acc-mlp-mnist');
+    expect(await errorsOf()).toEqual({ visible: true, array: spec.errors[0].ci });
+    await page.selectOption('#errmode', 'std');
+    expect(await errorsOf()).toEqual({ visible: true, array: spec.errors[0].std });
+    expect(spec.errors[0].std).not.toEqual(spec.errors[0].ci);
+    await page.selectOption('#errmode', 'none');
+    expect((await errorsOf()).visible).toBe(false);
+    await page.selectOption('#errmode', 'ci');
+  });
+
+  it('sorts the table by a clicked column', async () => {
+    const col = () => page.$$eval('#results-table tbody td[data-col="accuracy.mean"]', (tds) => tds.map((td) => (td as HTMLElement).dataset.v!));
+    await page.click('#results-table th[data-key="accuracy.mean"]');
+    const asc = (await col()).filter((v) => v !== '').map(Number);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    await page.click('#results-table th[data-key="accuracy.mean"]');
+    const desc = (await col()).filter((v) => v !== '').map(Number);
+    expect(desc).toEqual([...asc].sort((a, b) => b - a));
+  });
+
+  it('downloads the CSV and the raw JSONL from embedded data, with no network', async () => {
+    const grab = async (which: string) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-download="${which}"]`)]);
+      return { name: dl.suggestedFilename(), text: readFileSync((await dl.path())!, 'utf8') };
+    };
+    const csv = await grab('csv');
+    expect(csv.name).toBe('results_aggregated.csv');
+    expect(csv.text).toBe(tableCsv(buildTable(agg)));
+    const jsonl = await grab('jsonl');
+    expect(jsonl.name).toBe('results.jsonl');
+    expect(jsonl.text.split('\n').length).toBeGreaterThan(agg.points.length - agg.missing.length);
+    // only the file itself and the in-memory blob: URLs of the downloads
+    expect(requests.filter((u) => u !== fileUrl && !u.startsWith('blob:'))).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
