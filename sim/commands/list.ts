@@ -1,12 +1,44 @@
-/** `rramsim list` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
-import { UserError } from '../../src/util/errors.js';
+/** `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it. */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadSweepConfig } from '../../src/config/load_config.js';
+import { EXIT_EPILOG } from '../sweep/cli_common.js';
+import { pointLabel } from '../sweep/point_label.js';
+import { shardPoints } from '../sweep/run_sweep.js';
+import { parseShard } from '../sweep/shard.js';
 
-const command: CommandModule = {
-  command: 'list',
-  describe: 'expand a sweep config and print the grid without running',
-  handler: () => {
-    throw new UserError('`list` is not implemented yet');
+interface Args {
+  config: string;
+  shard?: string;
+  json: boolean;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'list <config>',
+  describe: 'expand a sweep config and print the grid (index, point hash, varying fields) and the count',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', describe: 'sweep config (JSON)', demandOption: true })
+      .option('shard', { type: 'string', describe: 'list only shard i of n' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON line per point: {index, pointHash, point} (full PointSpec)' })
+      .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
+  handler: (a: ArgumentsCamelCase<Args>) => {
+    const plan = loadSweepConfig(a.config);
+    const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
+    const points = shardPoints(plan, shard);
+    const out: string[] = [];
+    if (a.json) {
+      for (const p of points) out.push(JSON.stringify({ index: p.index, pointHash: p.hash, point: p.point }));
+    } else {
+      out.push(`# ${plan.name} (config hash ${plan.configHash})${plan.description ? `: ${plan.description}` : ''}`);
+      out.push(`# varying: ${plan.varying.map((v) => `${v.path.join('.')} (${v.values.length})`).join(', ') || 'nothing'}`);
+      for (const p of points) out.push(`${String(p.index).padStart(5)}  ${p.hash}  ${pointLabel(p.point, plan.varying)}`);
+      const dup = plan.gridSize - plan.points.length;
+      out.push(
+        `${points.length} points${shard ? ` in shard ${shard.index}/${shard.count} of ${plan.points.length}` : ''} ` +
+          `(grid ${plan.gridSize}${dup > 0 ? `, ${dup} combinations collapsed: fields the method does not read` : ''})`,
+      );
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
   },
 };
 export default command;

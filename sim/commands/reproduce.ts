@@ -1,12 +1,93 @@
-/** `rramsim reproduce` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
+/**
+ * `rramsim reproduce DIR`: re-run a sample (or all) of a finished sweep's ok points, in a fresh
+ * temporary cache, and check their metrics are bit-identical to results.jsonl. Exit 4 on a
+ * mismatch, naming the point and the field.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { PlannedPoint } from '../../src/config/expand.js';
+import type { ResultRecord } from '../../src/methods/result.js';
 import { UserError } from '../../src/util/errors.js';
+import { EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { compareRecords } from '../sweep/compare_records.js';
+import { readManifest, RESULTS } from '../sweep/manifest.js';
+import { pointLabel } from '../sweep/point_label.js';
+import { PointPool } from '../sweep/pool.js';
+import { latestByHash, readResults } from '../sweep/results_file.js';
 
-const command: CommandModule = {
-  command: 'reproduce',
-  describe: 're-run points of a finished sweep and check bit-identical metrics',
-  handler: () => {
-    throw new UserError('`reproduce` is not implemented yet');
+interface Args {
+  dir: string;
+  sample: number;
+  all: boolean;
+  workers?: number;
+  'data-dir'?: string;
+}
+
+/** K records evenly spaced over the records sorted by pointHash (deterministic, no RNG). */
+export function evenSample<T extends { pointHash: string }>(recs: T[], k: number): T[] {
+  const sorted = [...recs].sort((a, b) => (a.pointHash < b.pointHash ? -1 : 1));
+  if (k >= sorted.length) return sorted;
+  return Array.from({ length: k }, (_, i) => sorted[Math.floor((i * sorted.length) / k)]);
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'reproduce <dir>',
+  describe: 're-run points of a finished sweep and check their metrics are bit-identical',
+  builder: (y: Argv) =>
+    y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'sweep directory' })
+      .option('sample', { type: 'number', default: 3, describe: 'how many ok points to re-run (evenly spaced by point hash)' })
+      .option('all', { type: 'boolean', default: false, describe: 're-run every ok point' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: number of cores)' })
+      .option('data-dir', { type: 'string', describe: 'IDX dataset directory' })
+      .epilog(`Points run with a fresh, temporary cache, so cached base networks are re-trained too. ${EXIT_EPILOG}`) as unknown as Argv<Args>,
+  handler: async (a: ArgumentsCamelCase<Args>) => {
+    const manifest = readManifest(a.dir);
+    if (!Number.isInteger(a.sample) || a.sample < 1) throw new UserError(`--sample: got '${a.sample}'; allowed: an integer >= 1`, '--sample');
+    const workers = parseWorkers(a.workers);
+    const { records } = readResults(join(a.dir, RESULTS));
+    const ok = [...latestByHash(records).values()].filter((r) => r.status === 'ok');
+    if (ok.length === 0) throw new UserError(`reproduce: '${a.dir}/${RESULTS}' has no ok points to re-run`, 'DIR');
+    const chosen = a.all ? ok : evenSample(ok, a.sample);
+    const byHash = new Map<string, ResultRecord>(chosen.map((r) => [r.pointHash, r]));
+    const tmp = mkdtempSync(join(tmpdir(), 'rramsim-reproduce-'));
+    const err = (s: string) => process.stderr.write(`${s}\n`);
+    const mismatches: string[] = [];
+    let checked = 0;
+    err(`reproduce: re-running ${chosen.length} of ${ok.length} ok points of ${a.dir}`);
+    const pool = new PointPool({
+      workers,
+      runnerModule: runnerFromEnv(),
+      dataDir: a['data-dir'],
+      outDir: tmp,
+      configHash: manifest.configHash,
+      onDone: (rec) => {
+        checked++;
+        const before = byHash.get(rec.pointHash)!;
+        const m = compareRecords(before, rec);
+        const label = `${rec.pointHash} (${pointLabel(rec.point)})`;
+        if (m) {
+          const msg = `MISMATCH point ${label}: ${m.field} recorded ${JSON.stringify(m.recorded)}, re-run ${JSON.stringify(m.rerun)}`;
+          mismatches.push(msg);
+          err(msg);
+        } else err(`[${checked}/${chosen.length}] identical  ${label}`);
+      },
+    });
+    const points: PlannedPoint[] = chosen.map((r, index) => ({ index, hash: r.pointHash, point: r.point }));
+    try {
+      await pool.run(points);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    if (mismatches.length > 0) {
+      err(`reproduce: ${mismatches.length} of ${chosen.length} points differ`);
+      process.exitCode = EXIT.mismatch;
+    } else {
+      err(`reproduce: all ${chosen.length} points bit-identical`);
+      process.exitCode = EXIT.ok;
+    }
   },
 };
 export default command;

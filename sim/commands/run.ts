@@ -1,12 +1,87 @@
-/** `rramsim run` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
+/**
+ * `rramsim run`: run ONE point, every PointSpec field as a flag (dotted like the config:
+ * --defects.rate 0.1 --lora.rank 4), print its ResultRecord as JSON. Flags are validated exactly
+ * like a sweep config with single values (same defaults, same messages).
+ */
+import { mkdirSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
+import { planSweep } from '../../src/config/expand.js';
+import { leaves } from '../../src/config/fields.js';
 import { UserError } from '../../src/util/errors.js';
+import { executePoint } from '../sweep/execute_point.js';
+import { EXIT, EXIT_EPILOG, runnerFromEnv } from '../sweep/cli_common.js';
+import { defaultRunnerModule } from '../sweep/pool.js';
+import type { RunPointFn } from '../sweep/point_runner.js';
 
-const command: CommandModule = {
+type Args = Record<string, unknown> & {
+  'data-dir'?: string;
+  'cache-dir'?: string;
+  'artifact-dir'?: string;
+};
+
+/** Flag name -> yargs option, for every PointSpec leaf. */
+function pointOptions(): Record<string, Options> {
+  const opts: Record<string, Options> = {};
+  for (const { path, leaf } of leaves()) {
+    const name = path.join('.');
+    const group = path.length > 1 ? `${path[0]}:` : 'Point:';
+    if (leaf.type === 'range') {
+      opts[`${name}.kind`] = { type: 'string', group, describe: `weight range kind: 'fixed' or 'percentile' (default ${leaf.describe.replace(/^.*\(default /, '').replace(/\)$/, '')})` };
+      opts[`${name}.wMax`] = { type: 'number', group, describe: 'fixed: |w| max, > 0' };
+      opts[`${name}.percentile`] = { type: 'number', group, describe: 'percentile: of |w|, in (0, 100]' };
+      continue;
+    }
+    const type = leaf.type === 'number' ? 'number' : leaf.type === 'boolean' ? 'boolean' : leaf.type === 'stringList' ? 'array' : 'string';
+    opts[name] = { type, group, describe: `${leaf.describe}; ${leaf.allowed}` } as Options;
+    if (type === 'array') (opts[name] as Options).string = true;
+  }
+  return opts;
+}
+
+/** Nested config object from the parsed flags (only the flags given). */
+function configFromArgs(a: Args): Record<string, unknown> {
+  const cfg: Record<string, unknown> = {};
+  for (const { path, leaf } of leaves()) {
+    let v: unknown = a;
+    for (const k of path) v = (v as Record<string, unknown> | undefined)?.[k];
+    if (v === undefined) continue;
+    const name = path.join('.');
+    if (leaf.type !== 'stringList' && Array.isArray(v)) {
+      throw new UserError(`--${name}: given ${v.length} times; \`run\` takes one value per field (use \`rramsim sweep\` for grids)`, name);
+    }
+    if (leaf.type === 'stringList') v = [(v as unknown[]).map(String)]; // one value of a list-valued field
+    let o = cfg;
+    for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+    o[path[path.length - 1]] = v;
+  }
+  return cfg;
+}
+
+const command: CommandModule<object, Args> = {
   command: 'run',
-  describe: 'run one experiment point, all parameters as flags',
-  handler: () => {
-    throw new UserError('`run` is not implemented yet');
+  describe: 'run one experiment point (every PointSpec field as a flag) and print its ResultRecord JSON',
+  builder: (y: Argv) =>
+    y
+      .options(pointOptions())
+      .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
+      .option('cache-dir', { type: 'string', describe: 'shared cache directory (trained base networks); none = no cache' })
+      .option('artifact-dir', { type: 'string', describe: "directory for this point's artefacts (defect maps, importance maps); none = none written" })
+      .example('$0 run --method lora --lora.rank 4 --defects.rate 0.1 --dataset mnist-embedded --trainLimit 2000', 'LoRA rank 4 at 10 % stuck cells')
+      .epilog(`Unset fields take the defaults in src/config/defaults.ts. ${EXIT_EPILOG}`) as unknown as Argv<Args>,
+  handler: async (a: ArgumentsCamelCase<Args>) => {
+    const plan = planSweep(configFromArgs(a), 'run');
+    const p = plan.points[0];
+    for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
+    const runner = runnerFromEnv() ?? defaultRunnerModule();
+    const mod = (await import(runner)) as { runPoint: RunPointFn };
+    const rec = await executePoint(mod.runPoint, p.point, p.hash, plan.configHash, {
+      dataDir: a['data-dir'],
+      cacheDir: a['cache-dir'],
+      artifactDir: a['artifact-dir'],
+      log: (msg) => process.stderr.write(`${msg}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
+    process.exitCode = rec.status === 'ok' ? EXIT.ok : EXIT.pointsFailed;
   },
 };
 export default command;

@@ -1,12 +1,62 @@
-/** `rramsim slurm` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
+/** `rramsim slurm CONFIG --shards N`: write a Slurm job-array script running the shards plus a merge step. */
+import { writeFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadSweepConfig } from '../../src/config/load_config.js';
 import { UserError } from '../../src/util/errors.js';
+import { EXIT_EPILOG } from '../sweep/cli_common.js';
+import { defaultOutDir } from '../sweep/run_sweep.js';
+import { slurmScript } from '../sweep/slurm_script.js';
 
-const command: CommandModule = {
-  command: 'slurm',
-  describe: 'write a Slurm job-array script for a sweep',
-  handler: () => {
-    throw new UserError('`slurm` is not implemented yet');
+interface Args {
+  config: string;
+  shards: number;
+  out?: string;
+  dir?: string;
+  cpus: number;
+  time: string;
+  mem: string;
+  partition?: string;
+  'data-dir'?: string;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'slurm <config>',
+  describe: 'write a Slurm job-array script that runs a sweep in N shards and then merges them',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'sweep config (JSON)' })
+      .option('shards', { type: 'number', demandOption: true, describe: 'number of array tasks (shards)' })
+      .option('out', { type: 'string', describe: 'script file (default: print to stdout)' })
+      .option('dir', { type: 'string', describe: 'merged result directory (default runs/<name>-<config hash>)' })
+      .option('cpus', { type: 'number', default: 2, describe: 'CPUs per task (= worker threads)' })
+      .option('time', { type: 'string', default: '04:00:00', describe: 'wall-time limit per task (Slurm --time)' })
+      .option('mem', { type: 'string', default: '4G', describe: 'memory per task (Slurm --mem)' })
+      .option('partition', { type: 'string', describe: 'Slurm partition' })
+      .option('data-dir', { type: 'string', describe: 'IDX dataset directory on the cluster' })
+      .example('$0 slurm configs/ittrna-lenet5.json --shards 16 --out lenet5.sbatch', 'then: bash lenet5.sbatch')
+      .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
+  handler: (a: ArgumentsCamelCase<Args>) => {
+    const plan = loadSweepConfig(a.config);
+    if (!Number.isInteger(a.shards) || a.shards < 1) throw new UserError(`--shards: got '${a.shards}'; allowed: an integer >= 1`, '--shards');
+    if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
+    if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
+    const text = slurmScript({
+      config: a.config,
+      name: plan.name,
+      configHash: plan.configHash,
+      shards: a.shards,
+      dir: a.dir ?? defaultOutDir(plan),
+      cpusPerTask: a.cpus,
+      time: a.time,
+      mem: a.mem,
+      partition: a.partition,
+      dataDir: a['data-dir'],
+      points: plan.points.length,
+    });
+    if (a.out) {
+      writeFileSync(a.out, text, { mode: 0o755 });
+      process.stderr.write(`wrote ${a.out}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${a.out}\n`);
+    } else process.stdout.write(text);
   },
 };
 export default command;

@@ -1,12 +1,63 @@
-/** `rramsim sweep` (stub: replaced by the work that owns this command). */
-import type { CommandModule } from 'yargs';
-import { UserError } from '../../src/util/errors.js';
+/** `rramsim sweep CONFIG`: run every point of a sweep config in parallel, resumably; then write the report. */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadSweepConfig } from '../../src/config/load_config.js';
+import { commandLine, EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { makeProgress } from '../sweep/progress.js';
+import { runSweep } from '../sweep/run_sweep.js';
+import { parseShard } from '../sweep/shard.js';
 
-const command: CommandModule = {
-  command: 'sweep',
-  describe: 'run every point of a sweep config',
-  handler: () => {
-    throw new UserError('`sweep` is not implemented yet');
+interface Args {
+  config: string;
+  out?: string;
+  workers?: number;
+  shard?: string;
+  resume: boolean;
+  'data-dir'?: string;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'sweep <config>',
+  describe: 'run every point of a sweep config (parallel, resumable) and write the report',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', describe: 'sweep config (JSON), e.g. configs/quick.json', demandOption: true })
+      .option('out', { type: 'string', describe: 'output directory (default runs/<config name>-<config hash>[-shard<i>of<n>])' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: number of cores)' })
+      .option('shard', { type: 'string', describe: 'run only shard i of n (0 <= i < n): the points with grid index = i mod n' })
+      .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out: skip finished points, re-run failed and torn ones' })
+      .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
+      .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
+      .example('$0 sweep configs/ittrna-mlp.json --shard 0/4 --out runs/mlp-0', 'one of four shards (merge them with `rramsim merge`)')
+      .epilog(
+        `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html. ` +
+          `After Ctrl-C or a crash, run the same command with --resume.\n\n${EXIT_EPILOG}`,
+      ) as unknown as Argv<Args>,
+  handler: async (a: ArgumentsCamelCase<Args>) => {
+    const plan = loadSweepConfig(a.config);
+    const workers = parseWorkers(a.workers);
+    const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
+    const tty = Boolean(process.stderr.isTTY);
+    const outcome = await runSweep({
+      plan,
+      out: a.out,
+      workers,
+      shard,
+      resume: a.resume,
+      dataDir: a['data-dir'],
+      runnerModule: runnerFromEnv(),
+      command: commandLine(),
+      progress: makeProgress(tty),
+    });
+    const err = (s: string) => process.stderr.write(`${s}\n`);
+    if (outcome.interrupted) {
+      err(`interrupted: ${outcome.ok} of ${outcome.total} points done in ${outcome.dir}`);
+      err(`continue with: rramsim sweep ${a.config} --out ${outcome.dir} --resume${a.shard ? ` --shard ${a.shard}` : ''}`);
+      process.exitCode = EXIT.interrupted;
+      return;
+    }
+    err(`sweep: ${outcome.ok} of ${outcome.total} points ok, ${outcome.failed} failed (${outcome.ran} run now) in ${outcome.dir}`);
+    if (outcome.reportPath) process.stdout.write(`report: ${outcome.reportPath}\n`);
+    process.exitCode = outcome.failed > 0 ? EXIT.pointsFailed : EXIT.ok;
   },
 };
 export default command;

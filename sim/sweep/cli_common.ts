@@ -1,0 +1,32 @@
+/**
+ * Helpers shared by the sweep-family commands: option parsing that throws UserError, the runner
+ * module choice, and exit codes (see sim/main.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { UserError } from '../../src/util/errors.js';
+import { moduleUrl } from './pool.js';
+
+export const EXIT = { ok: 0, internal: 1, badInput: 2, pointsFailed: 3, mismatch: 4, interrupted: 130 } as const;
+
+export const EXIT_EPILOG =
+  'Exit codes: 0 all points ok; 1 internal error (a bug); 2 bad input (config, flag or file: one message naming it); ' +
+  '3 finished but some points failed (recorded with status "failed"); 4 reproduce found a mismatch; 130 interrupted (Ctrl-C).';
+
+export function parseWorkers(v: unknown): number {
+  if (v === undefined) return availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new UserError(`--workers: got '${String(v)}'; allowed: an integer in [1, 1024] (default: number of cores, ${availableParallelism()})`, '--workers');
+  }
+  return n;
+}
+
+/** Runner module override for tests and experiments (env RRAMSIM_RUNNER: a module path exporting runPoint). */
+export function runnerFromEnv(): string | undefined {
+  const r = process.env.RRAMSIM_RUNNER;
+  return r ? moduleUrl(r) : undefined;
+}
+
+export function commandLine(): string {
+  return ['rramsim', ...process.argv.slice(2)].join(' ');
+}

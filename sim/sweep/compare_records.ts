@@ -1,0 +1,31 @@
+/**
+ * Bit-identity check for `rramsim reproduce`: the re-run metrics must equal the recorded ones
+ * exactly (numbers compared with Object.is after the JSON round trip, which preserves every
+ * float64 bit; strings/booleans by value). Returns the first differing field, or undefined.
+ */
+import type { ResultRecord } from '../../src/methods/result.js';
+
+export interface Mismatch {
+  field: string;
+  recorded: unknown;
+  rerun: unknown;
+}
+
+export function compareRecords(recorded: ResultRecord, rerun: ResultRecord): Mismatch | undefined {
+  if (recorded.status !== rerun.status) {
+    return { field: 'status', recorded: recorded.status, rerun: rerun.status === 'failed' ? `failed: ${rerun.error?.split('\n')[0]}` : rerun.status };
+  }
+  return diff('metrics', recorded.metrics, JSON.parse(JSON.stringify(rerun.metrics ?? null)));
+}
+
+function diff(path: string, a: unknown, b: unknown): Mismatch | undefined {
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const d = diff(`${path}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return Object.is(a, b) ? undefined : { field: path, recorded: a, rerun: b };
+}

@@ -1,0 +1,20 @@
+/**
+ * Short human label of a point for progress output: the values of the grid's varying fields
+ * (e.g. "method=fat defects.rate=0.1 seed=1"), or a fixed summary when nothing varies.
+ */
+import type { Axis } from '../../src/config/expand.js';
+import type { PointSpec } from '../../src/methods/point.js';
+
+export function pointLabel(p: PointSpec, varying: Axis[] = []): string {
+  if (varying.length === 0) {
+    return `${p.model}/${p.dataset} ${p.method} rate=${p.defects.rate} seed=${p.seed}`;
+  }
+  return varying
+    .map((a) => {
+      let v: unknown = p;
+      for (const k of a.path) v = (v as Record<string, unknown> | undefined)?.[k];
+      return v === undefined ? '' : `${a.path.join('.')}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
+    })
+    .filter((s) => s)
+    .join(' ');
+}

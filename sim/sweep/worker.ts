@@ -1,0 +1,46 @@
+/**
+ * Sweep worker thread: imports the point-runner module once (which loads each dataset once and
+ * keeps it), then runs the points the pool sends, one at a time, and posts back each ResultRecord.
+ *
+ * Messages in:  { type: 'run', hash, point }
+ * Messages out: { type: 'ready' } | { type: 'log', hash, msg }
+ *               | { type: 'done', record, checksums }
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PointSpec } from '../../src/methods/point.js';
+import { executePoint } from './execute_point.js';
+import type { RunPointFn } from './point_runner.js';
+
+export interface WorkerInit {
+  runnerModule: string;
+  dataDir?: string;
+  /** sweep directory: artefacts go to DIR/artifacts/<hash>/, caches to DIR/cache/ (none = no files) */
+  outDir?: string;
+  configHash: string;
+}
+
+export type ToWorker = { type: 'run'; hash: string; point: PointSpec };
+
+async function start(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const mod = (await import(init.runnerModule)) as { runPoint: RunPointFn; datasetChecksums?: () => Record<string, Record<string, string>> };
+  const port = parentPort!;
+  port.on('message', (m: ToWorker) => {
+    void (async () => {
+      const artifactDir = init.outDir ? join(init.outDir, 'artifacts', m.hash) : undefined;
+      if (artifactDir) mkdirSync(artifactDir, { recursive: true });
+      const record = await executePoint(mod.runPoint, m.point, m.hash, init.configHash, {
+        dataDir: init.dataDir,
+        cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
+        artifactDir,
+        log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
+      });
+      port.postMessage({ type: 'done', record, checksums: mod.datasetChecksums?.() ?? {} });
+    })();
+  });
+  port.postMessage({ type: 'ready' });
+}
+
+void start();

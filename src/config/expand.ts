@@ -1,0 +1,224 @@
+/**
+ * Sweep config → list of PointSpecs.
+ *
+ * A config mirrors PointSpec (see src/config/fields.ts), plus `name` and `description`. Every leaf
+ * may be a single value, a list of values (a grid axis) or, for numbers, a range expression
+ * string "start:step:stop" (src/config/range_expr.ts). Missing leaves take the defaults in
+ * src/config/defaults.ts. The grid is the cross product of all axes, in the fixed field order of
+ * fields.ts (first = outermost), then each combination is resolved (resolve_point.ts) and
+ * duplicates are dropped by pointHash, keeping the first. Order is therefore stable: it depends on
+ * the values and their order in each list, never on the order of keys in the JSON.
+ *
+ * Any problem throws ONE UserError whose message starts with the JSON path (e.g.
+ * `defects.rate[2]`) and names the allowed values.
+ */
+import { pointHash, type PointSpec } from '../methods/point.js';
+import { UserError } from '../util/errors.js';
+import { configHash } from '../util/hash.js';
+import { DEFAULTS } from './defaults.js';
+import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
+import { expandRange, isRangeExpression } from './range_expr.js';
+import { resolvePoint } from './resolve_point.js';
+
+/** Largest raw cross product we expand (before dedup). */
+export const MAX_GRID = 1_000_000;
+
+export interface Axis {
+  /** PointSpec field path, e.g. ['defects', 'rate'] */
+  path: string[];
+  values: unknown[];
+  /** config location of each value, e.g. 'defects.rate[2]' or 'defects.rate (default)' */
+  sources: string[];
+}
+
+export interface PlannedPoint {
+  /** position in the expanded grid (0-based, after dedup) */
+  index: number;
+  hash: string;
+  point: PointSpec;
+}
+
+export interface SweepPlan {
+  name: string;
+  description?: string;
+  /** the config as written (parsed JSON) */
+  config: Record<string, unknown>;
+  /** configHash(config): key-order independent */
+  configHash: string;
+  /** axes with more than one value */
+  varying: Axis[];
+  /** size of the raw cross product (before dropping duplicates) */
+  gridSize: number;
+  points: PlannedPoint[];
+}
+
+const NAME_RE = /^[A-Za-z0-9._-]+$/;
+
+export function planSweep(config: unknown, fallbackName = 'sweep'): SweepPlan {
+  if (!isPlainObject(config)) throw new UserError(`config: expected a JSON object like {"method": ["ideal", "fat"], "defects": {"rate": [0, 0.1]}}; got ${describe(config)}`, 'config');
+  const name = config.name ?? fallbackName;
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw new UserError(`name: got ${describe(name)}; allowed: a string of letters, digits, '.', '_' or '-' (used in the default output directory)`, 'name');
+  }
+  if (config.description !== undefined && typeof config.description !== 'string') {
+    throw new UserError(`description: got ${describe(config.description)}; allowed: a string`, 'description');
+  }
+  const axes: Axis[] = [];
+  walk(config, FIELDS, [], axes, true);
+
+  let gridSize = 1;
+  for (const a of axes) gridSize *= a.values.length;
+  if (gridSize > MAX_GRID) throw new UserError(`config: the grid has ${gridSize} points; at most ${MAX_GRID} allowed`, 'config');
+
+  const points: PlannedPoint[] = [];
+  const seen = new Set<string>();
+  const idx = new Array<number>(axes.length).fill(0);
+  const byField = new Map(axes.map((a, i) => [a.path.join('.'), i]));
+  for (let n = 0; n < gridSize; n++) {
+    // mixed-radix counter, last axis fastest
+    let r = n;
+    for (let i = axes.length - 1; i >= 0; i--) {
+      idx[i] = r % axes[i].values.length;
+      r = Math.floor(r / axes[i].values.length);
+    }
+    const raw = structuredClone(DEFAULTS) as PointSpec;
+    delete raw.defects.file;
+    axes.forEach((a, i) => setIn(raw, a.path, structuredClone(a.values[idx[i]])));
+    const src = (field: string) => {
+      const i = byField.get(field);
+      return i === undefined ? field : axes[i].sources[idx[i]];
+    };
+    const point = resolvePoint(raw, src);
+    const hash = pointHash(point);
+    if (seen.has(hash)) continue;
+    seen.add(hash);
+    points.push({ index: points.length, hash, point });
+  }
+  return {
+    name,
+    description: config.description as string | undefined,
+    config,
+    configHash: configHash(config),
+    varying: axes.filter((a) => a.values.length > 1),
+    gridSize,
+    points,
+  };
+}
+
+function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: Axis[], top: boolean): void {
+  const where = prefix.length ? prefix.join('.') : 'config';
+  for (const k of Object.keys(obj)) {
+    if (k in tree || (top && (META_KEYS as readonly string[]).includes(k))) continue;
+    const allowed = [...Object.keys(tree), ...(top ? META_KEYS : [])];
+    const guess = closest(k, allowed);
+    throw new UserError(
+      `${joinPath(prefix, k)}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed keys in ${where}: ${allowed.join(', ')}`,
+      joinPath(prefix, k),
+    );
+  }
+  for (const [k, node] of Object.entries(tree)) {
+    const path = [...prefix, k];
+    const v = obj[k];
+    if (isLeaf(node)) axes.push(leafAxis(v, node, path));
+    else if (v === undefined) walk({}, node, path, axes, false);
+    else if (!isPlainObject(v)) {
+      throw new UserError(`${path.join('.')}: got ${describe(v)}; allowed: an object with keys ${Object.keys(node).join(', ')}`, path.join('.'));
+    } else walk(v, node, path, axes, false);
+  }
+}
+
+function leafAxis(v: unknown, leaf: Leaf, path: string[]): Axis {
+  const p = path.join('.');
+  if (v === undefined) {
+    const d = getIn(DEFAULTS, path);
+    return { path, values: [d], sources: [`${p} (default)`] };
+  }
+  let values: unknown[];
+  let sources: string[];
+  let fromRange: string | undefined;
+  const isList = leaf.type === 'stringList' ? Array.isArray(v) && v.length > 0 && v.every(Array.isArray) : Array.isArray(v);
+  if (isList) {
+    values = v as unknown[];
+    if (values.length === 0) throw new UserError(`${p}: empty list; give at least one value (${leaf.allowed})`, p);
+    sources = values.map((_, i) => `${p}[${i}]`);
+  } else if (leaf.type === 'number' && typeof v === 'string' && isRangeExpression(v)) {
+    try {
+      values = expandRange(v);
+    } catch (e) {
+      throw new UserError(`${p}: ${(e as Error).message}`, p);
+    }
+    fromRange = v;
+    sources = values.map((_, i) => `${p} (value ${i} of "${v}")`);
+  } else {
+    values = [v];
+    sources = [p];
+  }
+  values.forEach((x, i) => {
+    const r = leaf.schema.safeParse(x);
+    if (r.success) return;
+    let at = sources[i];
+    if (leaf.type === 'range' || leaf.type === 'stringList') {
+      const inner = r.error.issues[0]?.path ?? [];
+      at = joinPath([at], ...inner.map(String));
+    }
+    const rangeHint = leaf.type === 'number' && !fromRange ? `, a list of them, or a range expression "start:step:stop"` : '';
+    throw new UserError(`${at}: got ${describe(x)}; allowed: ${leaf.allowed}${rangeHint}`, at);
+  });
+  return { path, values, sources };
+}
+
+function joinPath(prefix: string[], ...keys: string[]): string {
+  let s = prefix.join('.');
+  for (const k of keys) s += /^\d+$/.test(k) ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function getIn(o: unknown, path: string[]): unknown {
+  let x = o as Record<string, unknown> | undefined;
+  for (const k of path) x = x?.[k] as Record<string, unknown> | undefined;
+  return x;
+}
+
+function setIn(o: object, path: string[], v: unknown): void {
+  let x = o as Record<string, unknown>;
+  for (const k of path.slice(0, -1)) {
+    if (x[k] === undefined) x[k] = {};
+    x = x[k] as Record<string, unknown>;
+  }
+  x[path[path.length - 1]] = v;
+}
+
+/** Closest allowed key by edit distance (<= 2), for "did you mean". */
+function closest(k: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const a of allowed) {
+    const d = editDistance(k.toLowerCase(), a.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return dp[a.length][b.length];
+}

@@ -1,0 +1,61 @@
+/**
+ * Range expressions in configs: `"start:step:stop"` (or `"start:stop"`, step 1), each part a
+ * mathjs expression (e.g. `"0:1/20:0.3"`), evaluated by mathjs `evaluate` (never JS eval).
+ *
+ * Formula: values v_k = start + k·step for k = 0, 1, … while v_k lies between start and stop,
+ * stop INCLUDED. The arithmetic is done in mathjs BigNumber (64 significant digits) and converted
+ * to float64 at the end, so "0:0.05:0.3" gives exactly [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+ * (plain float64 would give 0.15000000000000002 and might drop 0.3).
+ */
+import { all, create, type BigNumber } from 'mathjs';
+
+const math = create(all, { number: 'BigNumber', precision: 64 });
+
+/** Most values one range may produce (guards against "0:1e-9:1"). */
+export const MAX_RANGE_VALUES = 10_000;
+
+const RANGE_RE = /^[^:]+:[^:]+(:[^:]+)?$/;
+
+/** Does this string look like a range expression (two or three parts separated by ':')? */
+export function isRangeExpression(s: string): boolean {
+  return RANGE_RE.test(s.trim());
+}
+
+/**
+ * Expand a range expression to numbers. Throws a plain Error with a human message on a bad
+ * expression (the caller adds the JSON path and turns it into a UserError).
+ */
+export function expandRange(expr: string): number[] {
+  const parts = expr.trim().split(':');
+  if (parts.length < 2 || parts.length > 3) {
+    throw new Error(`range "${expr}" must be "start:step:stop" or "start:stop"`);
+  }
+  const nums = parts.map((p) => evalPart(p, expr));
+  const [start, step, stop] = parts.length === 3 ? nums : [nums[0], math.bignumber(1), nums[1]];
+  if (step.isZero()) throw new Error(`range "${expr}": step must not be 0`);
+  const span = stop.minus(start);
+  if (!span.isZero() && span.isNegative() !== step.isNegative()) {
+    throw new Error(`range "${expr}" is empty: step ${step.toString()} never gets from ${start.toString()} to ${stop.toString()}`);
+  }
+  const count = span.div(step).floor().toNumber() + 1;
+  if (count > MAX_RANGE_VALUES) {
+    throw new Error(`range "${expr}" has ${count} values; at most ${MAX_RANGE_VALUES} allowed`);
+  }
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) out.push(start.plus(step.times(k)).toNumber());
+  return out;
+}
+
+function evalPart(part: string, expr: string): BigNumber {
+  let v: unknown;
+  try {
+    v = math.evaluate(part.trim());
+  } catch (e) {
+    throw new Error(`range "${expr}": cannot evaluate "${part.trim()}" (${(e as Error).message})`);
+  }
+  if (math.isNumber(v)) v = math.bignumber(v);
+  if (!math.isBigNumber(v) || !(v as BigNumber).isFinite()) {
+    throw new Error(`range "${expr}": "${part.trim()}" is not a finite number`);
+  }
+  return v as BigNumber;
+}

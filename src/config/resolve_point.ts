@@ -1,0 +1,83 @@
+/**
+ * Turn one raw grid combination into a fully-resolved PointSpec: reset the sections the method
+ * does not read (so duplicates collapse, see defaults.ts), fill derived defaults, and reject
+ * impossible combinations with ONE UserError naming the config path that caused it.
+ */
+import { existsSync } from 'node:fs';
+import type { PointSpec } from '../methods/point.js';
+import { UserError } from '../util/errors.js';
+import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
+import { MODEL_LAYERS } from './model_layers.js';
+
+/** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
+export type SourceOf = (field: string) => string;
+
+export function usesRetrain(p: PointSpec): boolean {
+  return p.method !== 'ideal' && p.method !== 'unaware';
+}
+
+export function usesIttrna(p: PointSpec): boolean {
+  return p.method === 'ittrna' || p.method === 'remap' || ((p.method === 'lora' || p.method === 'lori') && p.lora.base === 'ittrna');
+}
+
+export function usesLora(p: PointSpec): boolean {
+  return p.method === 'lora' || p.method === 'lori';
+}
+
+export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
+  const p: PointSpec = structuredClone(raw);
+  // ---- checks on the values as given
+  if (p.device.gMin >= p.device.gMax) {
+    fail(src('device.gMin'), `gMin ${p.device.gMin} must be below gMax ${p.device.gMax} (from ${src('device.gMax')}); allowed: 0 < gMin < gMax`);
+  }
+  if (p.defects.rate > 0 && p.defects.distribution === 'file') {
+    if (p.defects.file === undefined) {
+      fail('defects.file', `distribution 'file' (from ${src('defects.distribution')}) needs defects.file: the path of a measured defect map (JSON or CSV)`);
+    }
+    if (!existsSync(p.defects.file)) fail(src('defects.file'), `defect map file not found: '${p.defects.file}' (paths are relative to the working directory)`);
+  }
+  if (usesLora(p)) {
+    const where = `method '${p.method}' (from ${src('method')})`;
+    if (p.lora.rank < 1) {
+      fail(src('lora.rank'), `${where} needs lora.rank >= 1 (the adapter rank); got ${p.lora.rank}. Set lora.rank, e.g. 4`);
+    }
+    if (p.method === 'lori' && p.lora.sparsity >= 1) {
+      fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
+    }
+    const layers = MODEL_LAYERS[p.model];
+    const names = layers.map((l) => l.name);
+    p.lora.layers.forEach((name, i) => {
+      if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${p.model}; allowed: ${names.join(', ')}`);
+    });
+    const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));
+    for (const l of adapted) {
+      const max = Math.min(l.rows, l.cols);
+      if (p.lora.rank > max) {
+        fail(
+          src('lora.rank'),
+          `rank ${p.lora.rank} exceeds layer ${l.name} of ${p.model} (${l.rows} x ${l.cols}): allowed 1..${max} (at most min(rows, cols)); or leave ${l.name} out of lora.layers`,
+        );
+      }
+    }
+  }
+  // ---- normalisation of what the point does not read
+  if (p.model !== 'lenet5') p.pool = DEFAULTS.pool;
+  if (p.defects.rate === 0) {
+    p.defects.lrsShare = DEFAULTS.defects.lrsShare;
+    p.defects.distribution = DEFAULTS.defects.distribution;
+  }
+  if (p.defects.distribution !== 'clustered') delete p.defects.clusters;
+  if (p.defects.distribution !== 'file') delete p.defects.file;
+  if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
+  if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
+  if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
+  else {
+    if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
+    if (p.method === 'lora') p.lora.sparsity = 0;
+  }
+  return p;
+}
+
+function fail(path: string, msg: string): never {
+  throw new UserError(`${path}: ${msg}`, path);
+}
