@@ -9,13 +9,21 @@
  * i.e. every patch entry is scattered back (added) to the input pixel it was copied from;
  * entries that came from the zero padding are dropped. Hence ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩.
  * Summation order is fixed (row-major over cols), so results are deterministic. No allocation.
+ * With the 'wasm' backend and both arrays in wasm memory (allocF32) the same loop runs in
+ * WebAssembly SIMD (src/kernels/wasm/kernels.as), with identical results.
  */
+import { need, wasmFor } from './elementwise_dispatch.js';
+
 export function col2im(
   cols: Float32Array, N: number, H: number, W: number, C: number,
   kh: number, kw: number, stride: number, pad: number, dx: Float32Array,
 ): void {
   const OH = Math.floor((H + 2 * pad - kh) / stride) + 1;
   const OW = Math.floor((W + 2 * pad - kw) / stride) + 1;
+  need('col2im', 'cols', cols, N * OH * OW * kh * kw * C);
+  need('col2im', 'dx', dx, N * H * W * C);
+  const w = wasmFor(cols, dx);
+  if (w) { w.col2im(cols.byteOffset, N, H, W, C, kh, kw, stride, pad, dx.byteOffset); return; }
   dx.fill(0, 0, N * H * W * C);
   let o = 0;
   for (let n = 0; n < N; n++) {
@@ -24,16 +32,17 @@ export function col2im(
       const iy0 = oy * stride - pad;
       for (let ox = 0; ox < OW; ox++) {
         const ix0 = ox * stride - pad;
+        const kxLo = ix0 < 0 ? Math.min(kw, -ix0) : 0;
+        const kxHi = Math.max(kxLo, Math.min(kw, W - ix0));
+        const zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
         for (let ky = 0; ky < kh; ky++) {
           const iy = iy0 + ky;
           if (iy < 0 || iy >= H) { o += kw * C; continue; }
-          const xrow = xn + iy * W * C;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= W) { o += C; continue; }
-            let s = xrow + ix * C;
-            for (let c = 0; c < C; c++) dx[s++] += cols[o++];
-          }
+          // in-bounds taps of one kernel row map to one contiguous run of dx (see im2col)
+          o += zl;
+          let s = xn + (iy * W + ix0 + kxLo) * C;
+          for (let t = 0; t < run; t++) dx[s++] += cols[o++];
+          o += zr;
         }
       }
     }

@@ -36,6 +36,14 @@ interface KernelExports {
   gemm(transA: number, transB: number, M: number, N: number, K: number,
     A: number, B: number, C: number, accumulate: number, work: number): void;
   gemmScratchBytes(N: number, K: number): number;
+  im2col(x: number, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, out: number): void;
+  col2im(cols: number, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, dx: number): void;
+  addBiasRows(Y: number, n: number, cols: number, bias: number): void;
+  biasGrad(dY: number, n: number, cols: number, gb: number): void;
+  reluForward(x: number, y: number, len: number): void;
+  reluBackward(y: number, dy: number, dx: number, len: number): void;
 }
 
 export interface WasmKernels {

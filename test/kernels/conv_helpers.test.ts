@@ -4,6 +4,18 @@ import { col2im } from '../../src/kernels/col2im.js';
 import { addBiasRows, biasGrad } from '../../src/kernels/bias.js';
 import { reluBackward, reluForward } from '../../src/kernels/relu.js';
 import { stream } from '../../src/util/rng.js';
+import { allocF32 } from '../../src/kernels/alloc.js';
+import { inWasmMemory } from '../../src/kernels/wasm_memory.js';
+
+// Every kernel here has a TS loop and a WebAssembly version (used when all operands are in wasm
+// memory, i.e. come from allocF32). The suites run on both placements; a final block checks that
+// the two give identical bits.
+type Alloc = (n: number) => Float32Array;
+const placements: Array<[string, Alloc]> = [
+  ['plain arrays (TS loops)', (n) => new Float32Array(n)],
+  ['allocF32 arrays (wasm)', (n) => allocF32(n)],
+];
+const copyTo = (alloc: Alloc, src: Float32Array) => { const d = alloc(src.length); d.set(src); return d; };
 
 function rand(n: number, name: string): Float32Array {
   const r = stream(11, `test/kernels/${name}`);
@@ -43,7 +55,10 @@ const cases = [
   [2, 28, 28, 1, 5, 5, 1, 2], // LeNet conv1
 ] as const;
 
-describe('im2col / col2im (NHWC)', () => {
+describe.each(placements)('im2col / col2im (NHWC), %s', (_name: string, alloc: Alloc) => {
+  it('placement is what the suite claims', () => {
+    expect(inWasmMemory(alloc(4))).toBe(_name.includes('wasm'));
+  });
   for (const [N, H, W, C, kh, kw, s, p] of cases) {
     const tag = `N${N} H${H} W${W} C${C} k${kh}x${kw} s${s} p${p}`;
     const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
@@ -51,9 +66,9 @@ describe('im2col / col2im (NHWC)', () => {
 
     it(`im2col · W equals a direct convolution (${tag})`, () => {
       const F = 3;
-      const x = rand(N * H * W * C, `x${tag}`);
+      const x = copyTo(alloc, rand(N * H * W * C, `x${tag}`));
       const w = rand(K * F, `w${tag}`);
-      const cols = new Float32Array(rows * K + 5).fill(42);
+      const cols = alloc(rows * K + 5).fill(42);
       im2col(x, N, H, W, C, kh, kw, s, p, cols);
       for (let i = rows * K; i < cols.length; i++) expect(cols[i]).toBe(42); // no overrun
       const ref = directConv(x, N, H, W, C, kh, kw, s, p, w, F);
@@ -65,15 +80,16 @@ describe('im2col / col2im (NHWC)', () => {
     });
 
     it(`adjoint identity <im2col(x), c> = <x, col2im(c)> (${tag})`, () => {
-      const x = rand(N * H * W * C, `ax${tag}`);
-      const c = rand(rows * K, `ac${tag}`);
-      const px = new Float32Array(rows * K);
+      const x = copyTo(alloc, rand(N * H * W * C, `ax${tag}`));
+      const c = copyTo(alloc, rand(rows * K, `ac${tag}`));
+      const px = alloc(rows * K);
       im2col(x, N, H, W, C, kh, kw, s, p, px);
-      const dx = new Float32Array(N * H * W * C).fill(7); // must be overwritten
+      const dx = alloc(N * H * W * C + 3).fill(7); // must be overwritten (and nothing past it)
       col2im(c, N, H, W, C, kh, kw, s, p, dx);
       let lhs = 0, rhs = 0, mag = 0;
       for (let i = 0; i < px.length; i++) { lhs += px[i] * c[i]; mag += Math.abs(px[i] * c[i]); }
       for (let i = 0; i < x.length; i++) rhs += x[i] * dx[i];
+      for (let i = x.length; i < dx.length; i++) expect(dx[i]).toBe(7);
       // dx entries are float32 sums of <= kh·kw terms: relative error <= kh·kw·2^-24 per entry
       expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(mag * kh * kw * 2 ** -23 + 1e-12);
     });
@@ -83,10 +99,10 @@ describe('im2col / col2im (NHWC)', () => {
     const [N, H, W, C, kh, kw, s, p] = [1, 5, 4, 2, 3, 3, 1, 1];
     const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
     const K = kh * kw * C;
-    const cols = new Float32Array(OH * OW * K);
+    const cols = alloc(OH * OW * K);
     // row (oy=2, ox=1), tap (ky=0, kx=2), channel 1 → pixel iy = 1, ix = 2
     cols[(2 * OW + 1) * K + (0 * kw + 2) * C + 1] = 1;
-    const dx = new Float32Array(N * H * W * C);
+    const dx = alloc(N * H * W * C);
     col2im(cols, N, H, W, C, kh, kw, s, p, dx);
     const hot = [...dx.keys()].filter((i) => dx[i] !== 0);
     expect(hot).toEqual([(1 * W + 2) * C + 1]);
@@ -94,16 +110,16 @@ describe('im2col / col2im (NHWC)', () => {
   });
 });
 
-describe('bias kernels', () => {
+describe.each(placements)('bias kernels, %s', (_name: string, alloc: Alloc) => {
   it('addBiasRows adds bias[j] to every row, biasGrad accumulates column sums', () => {
     const n = 7, cols = 5;
-    const Y = rand(n * cols, 'Y');
-    const Y0 = Y.slice();
-    const b = rand(cols, 'b');
+    const Y = copyTo(alloc, rand(n * cols, 'Y'));
+    const Y0 = copyTo(alloc, Y);
+    const b = copyTo(alloc, rand(cols, 'b'));
     addBiasRows(Y, n, cols, b);
     for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++)
       expect(Y[i * cols + j]).toBe(Math.fround(Y0[i * cols + j] + b[j]));
-    const gb = new Float32Array(cols).fill(1);
+    const gb = alloc(cols).fill(1);
     biasGrad(Y0, n, cols, gb);
     for (let j = 0; j < cols; j++) {
       let s = 1;
@@ -113,17 +129,44 @@ describe('bias kernels', () => {
   });
 });
 
-describe('relu kernels', () => {
-  it('forward is max(x,0) and backward gates dy by y > 0, also in place', () => {
-    const x = Float32Array.from([-2, -0, 0, 0.5, 3, -1e-30]);
-    const y = new Float32Array(6);
-    reluForward(x, y, 6);
-    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 3, 0]);
-    const dy = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    const dx = new Float32Array(6);
-    reluBackward(y, dy, dx, 6);
-    expect(Array.from(dx)).toEqual([0, 0, 0, 4, 5, 0]);
-    reluForward(x, x, 6);
+describe.each(placements)('relu kernels, %s', (_name: string, alloc: Alloc) => {
+  it('forward is max(x,0) (NaN, -0 -> 0) and backward gates dy by y > 0, also in place', () => {
+    // 9 elements: two SIMD groups of 4 and a scalar tail
+    const x = copyTo(alloc, Float32Array.from([-2, -0, 0, 0.5, 3, -1e-30, NaN, 1e-45, 7]));
+    const y = alloc(9);
+    reluForward(x, y, 9);
+    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 3, 0, 0, Math.fround(1e-45), 7]);
+    expect(Object.is(y[1], 0)).toBe(true); // +0, not -0
+    const dy = copyTo(alloc, Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    const dx = alloc(9);
+    reluBackward(y, dy, dx, 9);
+    expect(Array.from(dx)).toEqual([0, 0, 0, 4, 5, 0, 0, 8, 9]);
+    reluForward(x, x, 9);
     expect(Array.from(x)).toEqual(Array.from(y));
+  });
+  it('refuses operands shorter than len', () => {
+    expect(() => reluForward(alloc(3), alloc(4), 4)).toThrow(/x has 3 elements, needs 4/);
+  });
+});
+
+describe('wasm and TS versions give identical bits', () => {
+  it('im2col, col2im, bias, relu on a LeNet conv2-like shape', () => {
+    const [N, H, W, C, kh, kw, s, p] = [3, 9, 8, 6, 5, 5, 1, 1];
+    const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
+    const rows = N * OH * OW, K = kh * kw * C;
+    const x = rand(N * H * W * C, 'bx'), c = rand(rows * K, 'bc'), b = rand(K, 'bb');
+    const run = (alloc: Alloc) => {
+      const xs = copyTo(alloc, x), cs = copyTo(alloc, c), bs = copyTo(alloc, b);
+      const cols = alloc(rows * K), dx = alloc(x.length), gb = alloc(K).fill(0.25);
+      im2col(xs, N, H, W, C, kh, kw, s, p, cols);
+      col2im(cs, N, H, W, C, kh, kw, s, p, dx);
+      addBiasRows(cs, rows, K, bs);
+      biasGrad(cs, rows, K, gb);
+      reluForward(cs, cs, cs.length);
+      reluBackward(cs, dx.subarray(0, 100), dx.subarray(0, 100), 100);
+      return [cols, dx, cs, gb].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
+    };
+    const [tsOut, wasmOut] = [run(placements[0][1]), run(placements[1][1])];
+    for (let i = 0; i < tsOut.length; i++) expect(wasmOut[i] === tsOut[i]).toBe(true);
   });
 });

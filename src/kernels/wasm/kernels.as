@@ -167,3 +167,116 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise / layout kernels (same formulas as the TS versions in src/kernels/*.ts, which
+// document them; every float result is bit-identical to the TS version: copies are exact and
+// each sum is one f32 addition in the same order).
+
+// dst[0..n) = src[0..n)
+@inline
+function copyRun(dst: usize, src: usize, n: i32): void {
+  for (; n >= 4; n -= 4) { v128.store(dst, v128.load(src)); dst += 16; src += 16; }
+  for (; n > 0; n--) { store<f32>(dst, load<f32>(src)); dst += 4; src += 4; }
+}
+
+// dst[0..n) = 0
+@inline
+function zeroRun(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  for (; n >= 4; n -= 4) { v128.store(dst, z); dst += 16; }
+  for (; n > 0; n--) { store<f32>(dst, 0); dst += 4; }
+}
+
+// dst[0..n) += src[0..n)
+@inline
+function addRun(dst: usize, src: usize, n: i32): void {
+  for (; n >= 4; n -= 4) { v128.store(dst, f32x4.add(v128.load(dst), v128.load(src))); dst += 16; src += 16; }
+  for (; n > 0; n--) { store<f32>(dst, load<f32>(dst) + load<f32>(src)); dst += 4; src += 4; }
+}
+
+export function im2col(x: usize, N: i32, H: i32, W: i32, C: i32, kh: i32, kw: i32,
+                       stride: i32, pad: i32, out: usize): void {
+  const OH = (H + 2 * pad - kh) / stride + 1;
+  const OW = (W + 2 * pad - kw) / stride + 1;
+  let o = out;
+  for (let n = 0; n < N; n++) {
+    const xn = x + ((<usize>n * <usize>H * <usize>W * <usize>C) << 2);
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        const kxLo = ix0 < 0 ? min(kw, -ix0) : 0;
+        const kxHi = max(kxLo, min(kw, W - ix0));
+        const zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= H) { zeroRun(o, kw * C); o += <usize>(kw * C) << 2; continue; }
+          zeroRun(o, zl); o += <usize>zl << 2;
+          copyRun(o, xn + (<usize>((iy * W + ix0 + kxLo) * C) << 2), run); o += <usize>run << 2;
+          zeroRun(o, zr); o += <usize>zr << 2;
+        }
+      }
+    }
+  }
+}
+
+export function col2im(cols: usize, N: i32, H: i32, W: i32, C: i32, kh: i32, kw: i32,
+                       stride: i32, pad: i32, dx: usize): void {
+  const OH = (H + 2 * pad - kh) / stride + 1;
+  const OW = (W + 2 * pad - kw) / stride + 1;
+  zeroRun(dx, N * H * W * C);
+  let o = cols;
+  for (let n = 0; n < N; n++) {
+    const xn = dx + ((<usize>n * <usize>H * <usize>W * <usize>C) << 2);
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        const kxLo = ix0 < 0 ? min(kw, -ix0) : 0;
+        const kxHi = max(kxLo, min(kw, W - ix0));
+        const zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= H) { o += <usize>(kw * C) << 2; continue; }
+          o += <usize>zl << 2;
+          addRun(xn + (<usize>((iy * W + ix0 + kxLo) * C) << 2), o, run); o += <usize>run << 2;
+          o += <usize>zr << 2;
+        }
+      }
+    }
+  }
+}
+
+export function addBiasRows(Y: usize, n: i32, cols: i32, bias: usize): void {
+  const row = <usize>cols << 2;
+  for (let i = 0; i < n; i++) { addRun(Y, bias, cols); Y += row; }
+}
+
+export function biasGrad(dY: usize, n: i32, cols: i32, gb: usize): void {
+  const row = <usize>cols << 2;
+  for (let i = 0; i < n; i++) { addRun(gb, dY, cols); dY += row; }
+}
+
+// y = x > 0 ? x : 0 (NaN -> 0, -0 -> 0), via a compare mask so it matches the TS version bit for bit
+export function reluForward(x: usize, y: usize, len: i32): void {
+  const z = f32x4.splat(0);
+  let n = len;
+  for (; n >= 4; n -= 4) {
+    const v = v128.load(x);
+    v128.store(y, v128.and(v, f32x4.gt(v, z)));
+    x += 16; y += 16;
+  }
+  for (; n > 0; n--) { const v = load<f32>(x); store<f32>(y, v > 0 ? v : 0); x += 4; y += 4; }
+}
+
+// dx = y > 0 ? dy : 0
+export function reluBackward(y: usize, dy: usize, dx: usize, len: i32): void {
+  const z = f32x4.splat(0);
+  let n = len;
+  for (; n >= 4; n -= 4) {
+    v128.store(dx, v128.and(v128.load(dy), f32x4.gt(v128.load(y), z)));
+    y += 16; dy += 16; dx += 16;
+  }
+  for (; n > 0; n--) { store<f32>(dx, load<f32>(y) > 0 ? load<f32>(dy) : 0); y += 4; dy += 4; dx += 4; }
+}
