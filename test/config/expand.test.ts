@@ -1,0 +1,104 @@
+// Grid expansion: counts, stable order, defaults, duplicate collapsing, hashes; shipped configs.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import { planSweep } from '../../src/config/expand.js';
+import { leaves } from '../../src/config/fields.js';
+import { loadSweepConfig } from '../../src/config/load_config.js';
+import { pointHash } from '../../src/methods/point.js';
+
+describe('grid expansion', () => {
+  it('count = product of the axis lengths when nothing collapses', () => {
+    const plan = planSweep({
+      model: ['mlp', 'lenet5'],
+      method: ['unaware', 'fat', 'ittrna'],
+      defects: { rate: '0.05:0.05:0.2', lrsShare: [0.2, 0.8] },
+      seed: '0:2',
+    });
+    expect(plan.points).toHaveLength(2 * 3 * 4 * 2 * 3);
+    expect(plan.gridSize).toBe(plan.points.length);
+    expect(new Set(plan.points.map((p) => p.hash)).size).toBe(plan.points.length);
+    expect(plan.varying.map((a) => a.path.join('.'))).toEqual(['model', 'seed', 'defects.rate', 'defects.lrsShare', 'method']);
+  });
+
+  it('an empty config is one point with every field at its default', () => {
+    const plan = planSweep({});
+    expect(plan.points).toHaveLength(1);
+    const p = plan.points[0].point;
+    expect(p.method).toBe(DEFAULTS.method);
+    expect(p.train).toEqual(DEFAULTS.train);
+    expect(p.device).toEqual(DEFAULTS.device);
+    expect(p.crossbar).toEqual(DEFAULTS.crossbar);
+    // every leaf of the field tree is present in the resolved point (clusters/file only when used)
+    for (const { path } of leaves()) {
+      if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
+      let v: unknown = p;
+      for (const k of path) v = (v as Record<string, unknown>)[k];
+      expect(v, path.join('.')).not.toBeUndefined();
+    }
+  });
+
+  it('order depends on list order, not on JSON key order', () => {
+    const a = planSweep({ method: ['fat', 'unaware'], seed: [1, 0], defects: { rate: [0.1, 0], lrsShare: 0.3 } });
+    const b = planSweep({ defects: { lrsShare: 0.3, rate: [0.1, 0] }, seed: [1, 0], method: ['fat', 'unaware'] });
+    expect(b.points.map((p) => p.hash)).toEqual(a.points.map((p) => p.hash));
+    expect(b.configHash).toBe(a.configHash);
+    // outermost axis first (seed), method fastest
+    expect(a.points.slice(0, 2).map((p) => [p.point.seed, p.point.method])).toEqual([[1, 'fat'], [1, 'unaware']]);
+    expect(a.points.every((p) => p.index === a.points.indexOf(p))).toBe(true);
+  });
+
+  it('sections a method does not read collapse: ranks do not multiply the unaware points', () => {
+    const plan = planSweep({ method: ['unaware', 'lora', 'lori'], lora: { rank: [1, 2, 4] }, defects: { rate: [0.1] } });
+    expect(plan.gridSize).toBe(9);
+    expect(plan.points).toHaveLength(1 + 3 + 3);
+    const lora = plan.points.filter((p) => p.point.method === 'lora');
+    expect(lora.map((p) => [p.point.lora.rank, p.point.lora.alpha, p.point.lora.sparsity])).toEqual([[1, 1, 0], [2, 2, 0], [4, 4, 0]]);
+    const lori = plan.points.filter((p) => p.point.method === 'lori');
+    expect(lori.every((p) => p.point.lora.sparsity === DEFAULTS.lora.sparsity)).toBe(true);
+    const unaware = plan.points.find((p) => p.point.method === 'unaware')!.point;
+    expect(unaware.lora.rank).toBe(0);
+  });
+
+  it('rate 0 collapses the stuck-state split; clusters exist only for clustered', () => {
+    const plan = planSweep({ defects: { rate: [0, 0.1], lrsShare: [0.2, 0.8], distribution: ['uniform', 'clustered'] } });
+    expect(plan.points).toHaveLength(1 + 2 * 2);
+    for (const { point } of plan.points) {
+      expect(point.defects.clusters !== undefined).toBe(point.defects.distribution === 'clustered');
+    }
+  });
+
+  it('pointHash is the hash of the resolved point', () => {
+    for (const p of planSweep({ method: ['fat', 'ittrna'], seed: [0, 1] }).points) expect(p.hash).toBe(pointHash(p.point));
+  });
+
+  it('a list of lists sweeps lora.layers; a plain list is one value', () => {
+    expect(planSweep({ method: 'lora', lora: { rank: 2, layers: ['fc1', 'fc2'] } }).points).toHaveLength(1);
+    const plan = planSweep({ method: 'lora', lora: { rank: 2, layers: [['fc1'], ['fc1', 'fc2'], []] } });
+    expect(plan.points.map((p) => p.point.lora.layers)).toEqual([['fc1'], ['fc1', 'fc2'], []]);
+  });
+});
+
+describe('shipped configs', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'configs');
+  const expected: Record<string, number> = {
+    'quick.json': 5 * 4,
+    'ittrna-mlp.json': 7 * 5 * 3,
+    'ittrna-lenet5.json': 7 * 5 * 3,
+    'lora.json': 3 * 2 * (2 + 5 + 5),
+    'clustered.json': 3 * 4 * 4 * (1 + 2),
+    'fashion.json': 2 * 6 * 3,
+  };
+  it('every config in configs/ is valid and expands to the documented count', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.keys(expected).sort());
+    for (const f of files) expect(loadSweepConfig(join(dir, f)).points.length, f).toBe(expected[f]);
+  });
+
+  it('quick.json is the embedded-data job with the five README methods', () => {
+    const plan = loadSweepConfig(join(dir, 'quick.json'));
+    expect(new Set(plan.points.map((p) => p.point.dataset))).toEqual(new Set(['mnist-embedded']));
+    expect([...new Set(plan.points.map((p) => p.point.method))]).toEqual(['ideal', 'unaware', 'fat', 'ittrna', 'lora']);
+  });
+});
