@@ -29,7 +29,7 @@ export interface ModelDesc {
   /** per-sample input shape [C, H, W] as in Dataset.shape (activations are NHWC inside) */
   input: [number, number, number];
   layers: LayerSpec[];
-  /** initialisation (init.ts); defaults he-uniform weights, zero biases */
+  /** initialisation (init.ts); default: PyTorch's ('pytorch' weights, 'uniform' biases) */
   init?: { weights?: WeightInit; bias?: BiasInit };
 }
 
@@ -132,8 +132,8 @@ export function validateModelDesc(desc: unknown): ModelDesc {
 export function buildModel(desc: ModelDesc, seed: number | string): Network {
   const d = validateModelDesc(desc);
   const net = new Network(d, buildLayers(d));
-  const w = d.init?.weights ?? 'he-uniform';
-  const b = d.init?.bias ?? 'zero';
+  const w = d.init?.weights ?? 'pytorch';
+  const b = d.init?.bias ?? 'uniform';
   for (const l of net.weightLayers()) initWeightLayer(l, seed, w, b);
   return net;
 }

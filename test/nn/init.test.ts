@@ -19,9 +19,10 @@ describe('initialisation', () => {
       const sd = initStd(kind, fanIn, fanOut);
       const arr = Array.from(w);
       expect(Math.abs(mean(arr) as number)).toBeLessThan(5 * sd / Math.sqrt(N));
-      const varW2 = kind.endsWith('normal') ? 2 * sd ** 4 : 0.8 * sd ** 4;
+      const isUniform = kind !== 'he-normal' && kind !== 'xavier-normal';
+      const varW2 = isUniform ? 0.8 * sd ** 4 : 2 * sd ** 4;
       expect(Math.abs((variance(arr, 'uncorrected') as number) - sd * sd)).toBeLessThan(5 * Math.sqrt(varW2 / N));
-      if (kind.endsWith('uniform')) {
+      if (isUniform) {
         const b = sd * Math.sqrt(3);
         expect(arr.every((v) => Math.abs(v) <= b)).toBe(true);
       }
@@ -31,6 +32,11 @@ describe('initialisation', () => {
   it('He variance is 2/fan_in, Xavier 2/(fan_in + fan_out)', () => {
     expect(initStd('he-normal', 50, 7) ** 2).toBeCloseTo(2 / 50, 12);
     expect(initStd('xavier-uniform', 50, 30) ** 2).toBeCloseTo(2 / 80, 12);
+    // PyTorch default: U(−1/√fan_in, 1/√fan_in), variance 1/(3·fan_in)
+    const w = new Float32Array(10000);
+    initWeights(w, 'pytorch', 25, 6, stream(0, 'init/pt'));
+    expect(w.every((v) => Math.abs(v) <= 0.2)).toBe(true);
+    expect(Math.max(...w)).toBeGreaterThan(0.199);
   });
 
   it('bias: zero, or PyTorch-style U(−1/√fan_in, 1/√fan_in)', () => {
@@ -48,7 +54,8 @@ describe('initialisation', () => {
     expect(a.weightsSha256()).not.toBe(c.weightsSha256());
     const fc1 = a.weightLayer('fc1').op.weight;
     const w = new Float32Array(fc1.value.length);
-    initWeights(w, 'he-uniform', 784, 300, stream(5, 'init/fc1'));
+    const s5 = stream(5, 'init/fc1');
+    initWeights(w, 'pytorch', 784, 300, s5);
     expect(sha256Hex(w)).toBe(sha256Hex(fc1.value));
     // a model with a different output layer leaves the draws of fc1 and fc2 untouched
     const d = mlpDesc();
