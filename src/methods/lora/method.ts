@@ -1,0 +1,227 @@
+/**
+ * Methods `lora` and `lori`: repair a deployed, defective network by training low-rank adapters
+ * that live on crossbars of their own, without reprogramming the big base arrays.
+ *
+ * Both start from the base network deployed on its defective crossbars (point.lora.base:
+ * 'unaware' = the ideal weights mapped unchanged, or 'ittrna' = the ITT-RNA result) and freeze
+ * every base parameter (weights and biases). The selected layers (point.lora.layers, [] = all)
+ * get a `LoraMatrixOp` (lora_matrix_op.ts): Y = X·W0 + (α/r)·(X·A)·B with A (rows x r) and
+ * B (r x cols) each a `CrossbarMatrixOp` with the point's device, crossbar and defect specs and
+ * its own defect map: stream names 'defects/<layer>/loraA/tile<r>_<c>',
+ * 'defects/<layer>/loraB/tile<r>_<c>' (and 'prog/<layer>/loraA', 'read/<layer>/loraA', …).
+ * α = point.lora.alpha (0 ⇒ α = r).
+ *
+ * Adapter weight ranges (fixed per array, so programming B = 0 never rescales it):
+ *   A: wMax_A = h / √rows with h = 2 for `lora` (A is trained and may grow) and h = 1 for `lori`
+ *      (A frozen: its init U(−1/√rows, 1/√rows) exactly fills the range);
+ *   B: wMax_B = the base layer's wMax (same device, same weight scale as W0).
+ *
+ * lora: train A and B with point.retrain (shuffle streams 'lora/shuffle/epoch<k>') through
+ *   their crossbar models (stuck adapter cells get no gradient, crossbar_matrix_op.ts).
+ * lori (LoRI, arXiv 2504.07448): A frozen at its random init (programmed once). Stage 1: B is
+ *   trained (point.retrain, streams 'lori/calib/epoch<k>') in host memory (a digital B, so no B
+ *   cell is written while the mask is unknown); then one global magnitude threshold over all
+ *   layers keeps the largest (1 − sparsity) fraction of |B| (lori_mask.ts); stage 2: B goes onto
+ *   its crossbar, reset to 0, and is retrained from zero under the mask (updateMask, streams
+ *   'lori/shuffle/epoch<k>'), so only unmasked B cells are ever written.
+ *
+ * Write accounting: programming the new adapter arrays (A to its init, B to 0) is deployment,
+ * reported in extra.adapterProgramWrites, after which the write counters are reset (the same
+ * convention as the base arrays, deploy.ts). metrics.cellWrites = cell writes during adaptation
+ * (adapters; the frozen base writes nothing). For an ITT-RNA base, the writes of ITT-RNA itself
+ * are extra.baseWrites.
+ *
+ * Merge (merge.ts): afterwards W0 ← W0 + (α/r)·A_used·B_used is reprogrammed on the base arrays
+ * (only changed cells written: extra.mergeWrites) and the network evaluated without adapters:
+ * extra.mergedAccuracy / mergedLoss; metrics.accuracy is the unmerged (adapters on their
+ * arrays) accuracy, also in extra.unmergedAccuracy.
+ */
+import { CrossbarMatrixOp } from '../../crossbar/crossbar_matrix_op.js';
+import type { MatrixOp } from '../../nn/matrix_op.js';
+import type { Network } from '../../nn/network.js';
+import { evaluate, train } from '../../nn/train.js';
+import { maxAbs } from '../../crossbar/converters.js';
+import { finishMetrics, type Deployment } from '../deploy.js';
+import { retrainLog } from '../fat.js';
+import { ittrnaDeployment } from '../ittrna.js';
+import type { PointSpec } from '../point.js';
+import type { RunContext } from '../registry.js';
+import type { PointMetrics } from '../result.js';
+import { unawareDeployment } from '../unaware.js';
+import { attachLora, digitalAdapters, type AdapterOpFactory, type AdapterRole } from './attach.js';
+import { LoraMatrixOp } from './lora_matrix_op.js';
+import { applyLoriMask, loriMask } from './lori_mask.js';
+import { mergeLora } from './merge.js';
+
+export type LoraVariant = 'lora' | 'lori';
+
+/** wMax of a base op: the crossbar's range, else max |W0| (1 if all zero) */
+function baseWMax(op: MatrixOp): number {
+  if (op instanceof CrossbarMatrixOp) return op.wMax;
+  const m = maxAbs(op.weight.value, op.weight.value.length);
+  return m > 0 ? m : 1;
+}
+
+/** adapter ops on their own defective crossbars (ranges in the file header) */
+export function crossbarAdapters(
+  point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>,
+  net: { weightLayers(): { name: string; op: MatrixOp }[] },
+  variant: LoraVariant,
+  roles: AdapterRole[] = ['A', 'B'],
+): AdapterOpFactory {
+  return (layer, role, p) => {
+    if (!roles.includes(role)) return digitalAdapters(layer, role, p);
+    const l = net.weightLayers().find((w) => w.name === layer);
+    if (!l) throw new Error(`crossbarAdapters: no layer ${layer}`);
+    const base = l.op instanceof LoraMatrixOp ? l.op.base : l.op;
+    const wMax = role === 'A' ? (variant === 'lora' ? 2 : 1) / Math.sqrt(p.rows) : baseWMax(base);
+    return new CrossbarMatrixOp(p, {
+      layer: `${layer}/lora${role}`,
+      seed: point.seed,
+      device: point.device,
+      crossbar: { ...point.crossbar, range: { kind: 'fixed', wMax } },
+      defects: point.defects,
+    });
+  };
+}
+
+function freezeAll(net: Network): void {
+  for (const p of net.params()) p.trainable = false;
+}
+
+/** writes so far of the adapter arrays of `ops` */
+export function adapterWrites(ops: LoraMatrixOp[]): number {
+  return ops.reduce((s, o) => s + o.adapterCost().cellWrites, 0);
+}
+
+function resetCounters(op: MatrixOp): void {
+  if (op instanceof CrossbarMatrixOp) op.resetWriteCounts();
+}
+
+/** program the adapters' last update now (a crossbar op otherwise programs it on its next forward) */
+function syncAdapters(ops: LoraMatrixOp[]): void {
+  for (const o of ops) for (const a of [o.opA, o.opB]) if (a instanceof CrossbarMatrixOp) a.sync();
+}
+
+export interface AdaptResult {
+  ops: LoraMatrixOp[];
+  adapterProgramWrites: number;
+  /** LoRI: global threshold and kept B entries */
+  threshold?: number;
+  keptB?: number;
+  totalB?: number;
+}
+
+/**
+ * Attach adapters to a network whose base is already deployed (or digital, for reference runs),
+ * freeze the base, and train them (lora) or run the two LoRI stages. `adapterOps` chooses where
+ * the adapters run: 'crossbar' (deployment) or 'digital' (reference).
+ */
+export function adaptNetwork(
+  net: Network, point: PointSpec, ctx: RunContext, variant: LoraVariant,
+  adapterOps: 'crossbar' | 'digital' = 'crossbar',
+): AdaptResult {
+  freezeAll(net);
+  const rank = point.lora.rank;
+  const alpha = point.lora.alpha > 0 ? point.lora.alpha : rank;
+  const spec = { rank, alpha, layers: point.lora.layers };
+  const onXbar = adapterOps === 'crossbar';
+  const split = ctx.dataset.train;
+  const common = { seed: point.seed, limit: point.trainLimit };
+  if (variant === 'lora') {
+    const factory = onXbar ? crossbarAdapters(point, net, 'lora') : digitalAdapters;
+    const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
+    const adapterProgramWrites = adapterWrites(ops);
+    for (const o of ops) { resetCounters(o.opA); resetCounters(o.opB); }
+    train(net, split, point.retrain, { ...common, shuffleStream: 'lora/shuffle', onEpoch: retrainLog(ctx, `lora r=${rank}`) });
+    syncAdapters(ops);
+    return { ops, adapterProgramWrites };
+  }
+  // LoRI: A on its crossbar (frozen), B digital for the calibration stage
+  const factory = onXbar ? crossbarAdapters(point, net, 'lori', ['A']) : digitalAdapters;
+  const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
+  for (const o of ops) o.A.trainable = false;
+  let adapterProgramWrites = adapterWrites(ops);
+  for (const o of ops) resetCounters(o.opA);
+  train(net, split, point.retrain, { ...common, shuffleStream: 'lori/calib', onEpoch: retrainLog(ctx, `lori r=${rank} calibration`) });
+  const Bs = ops.map((o) => o.B);
+  const mask = loriMask(Bs, point.lora.sparsity);
+  for (const b of Bs) b.value.fill(0);
+  if (onXbar) {
+    const bFactory = crossbarAdapters(point, net, 'lori');
+    for (const o of ops) {
+      const layer = net.weightLayers().find((l) => l.op === o)!.name;
+      o.opB = bFactory(layer, 'B', o.B); // programs B = 0 (deployment) and sets B's stuck mask
+      adapterProgramWrites += o.opB.cost!().cellWrites;
+      resetCounters(o.opB);
+    }
+  } else {
+    for (const b of Bs) b.updateMask = undefined;
+  }
+  applyLoriMask(Bs, mask);
+  ctx.log?.(`lori: kept ${mask.kept}/${mask.total} B entries (|b| >= ${mask.threshold.toExponential(3)})`);
+  train(net, split, point.retrain, { ...common, shuffleStream: 'lori/shuffle', onEpoch: retrainLog(ctx, `lori r=${rank}`) });
+  syncAdapters(ops);
+  return { ops, adapterProgramWrites, threshold: mask.threshold, keptB: mask.kept, totalB: mask.total };
+}
+
+/** the base network deployed on its defective crossbars, per point.lora.base */
+async function deployedBase(point: PointSpec, ctx: RunContext): Promise<{ d: Deployment; baseWrites: number; extra: Record<string, number | string | boolean | null> }> {
+  if (point.lora.base === 'ittrna') {
+    const { deployment, extra } = await ittrnaDeployment(point, ctx);
+    const baseWrites = deployment.cellWrites();
+    for (const op of deployment.xbar) op.resetWriteCounts();
+    const prefixed: Record<string, number | string | boolean | null> = {};
+    for (const [k, v] of Object.entries(extra)) prefixed[`ittrna_${k}`] = v;
+    return { d: deployment, baseWrites, extra: prefixed };
+  }
+  return { d: await unawareDeployment(point, ctx), baseWrites: 0, extra: {} };
+}
+
+async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVariant): Promise<PointMetrics> {
+  const t0 = performance.now();
+  const { d, baseWrites, extra: baseExtra } = await deployedBase(point, ctx);
+  const net = d.net;
+  const before = evaluate(net, ctx.dataset.eval);
+  const res = adaptNetwork(net, point, ctx, variant, 'crossbar');
+  const adapterCells = res.ops.reduce((s, o) => s + o.adapterCost().cellsUsed, 0);
+  const extra: Record<string, number | string | boolean | null> = {
+    ...baseExtra,
+    baseAccuracy: before.accuracy,
+    baseWrites,
+    adapterProgramWrites: res.adapterProgramWrites,
+    adapterCells,
+    adapterWrites: adapterWrites(res.ops),
+    adaptedLayers: res.ops.length,
+    rank: point.lora.rank,
+    alpha: point.lora.alpha > 0 ? point.lora.alpha : point.lora.rank,
+    retrainEpochs: variant === 'lori' ? 2 * point.retrain.epochs : point.retrain.epochs,
+  };
+  if (variant === 'lori') {
+    extra.loriThreshold = res.threshold ?? null;
+    extra.loriKeptB = res.keptB ?? null;
+    extra.loriTotalB = res.totalB ?? null;
+  }
+  const m = finishMetrics(net, ctx, { t0, deployment: d, extra });
+  // merge: fold the adapters into the base arrays and evaluate without them
+  const xbarWrites = () => d.xbar.reduce((s, op) => s + op.cellWrites(), 0);
+  const w0 = xbarWrites();
+  mergeLora(net.weightLayers());
+  const merged = evaluate(net, ctx.dataset.eval);
+  m.extra!.unmergedAccuracy = m.accuracy;
+  m.extra!.mergedAccuracy = merged.accuracy;
+  m.extra!.mergedLoss = merged.loss;
+  m.extra!.mergeWrites = xbarWrites() - w0;
+  // merged weights beyond a base array's range ±wMax are clipped: one reason the merge is inexact
+  m.extra!.mergeClippedWeights = d.xbar.reduce((s, op) => s + op.countClipped(), 0);
+  m.extra!.methodSeconds = (performance.now() - t0) / 1000;
+  return m;
+}
+
+export function runLora(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
+  return runVariant(point, ctx, 'lora');
+}
+
+export function runLori(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
+  return runVariant(point, ctx, 'lori');
+}
