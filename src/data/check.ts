@@ -1,7 +1,8 @@
 /**
  * What `rramsim data check` reports: for each dataset, whether it is available, where, its split
  * sizes, and whether every file's checksum matches (see checksums.ts). Never throws for a missing
- * or bad dataset (that is what it reports); throws UserError only for a `dataDir` that does not exist.
+ * or bad dataset (that is what it reports); throws UserError only for a `dataDir` (or RRAMSIM_DATA)
+ * that does not exist.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { UserError } from '../util/errors.js';
 import { KNOWN_EMBEDDED_SHA256, identifyGzip, md5Hex, mismatchMessage, type IdxDatasetName } from './checksums.js';
 import { EMBEDDED_HELDOUT, EMBEDDED_TOTAL, EMBEDDED_TRAIN, readEmbedded } from './embedded.js';
 import { readIdxDataset } from './idx_dataset.js';
-import { locateDataset, type LocateOptions } from './locate.js';
+import { DATA_ENV, locateDataset, type LocateOptions } from './locate.js';
 
 export interface FileCheck {
   /** file name as found */
@@ -117,17 +118,23 @@ function checkEmbedded(): DatasetCheck {
   }
 }
 
+function requireDir(path: string, label: string): void {
+  let ok = false;
+  try {
+    ok = statSync(path).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UserError(`${label}: directory ${path} does not exist (or is not a directory)`, label);
+}
+
 export function checkDatasets(opts: LocateOptions = {}): DatasetCheck[] {
-  if (opts.dataDir !== undefined) {
-    const d = resolve(opts.cwd ?? process.cwd(), opts.dataDir);
-    let ok = false;
-    try {
-      ok = statSync(d).isDirectory();
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new UserError(`--data-dir: directory ${d} does not exist (or is not a directory)`, 'dataDir');
+  const cwd = opts.cwd ?? process.cwd();
+  // an explicitly named directory that does not exist is a usage error, not "dataset unavailable"
+  if (opts.dataDir !== undefined) requireDir(resolve(cwd, opts.dataDir), '--data-dir');
+  else {
+    const env = (opts.env ?? process.env)[DATA_ENV];
+    if (env) requireDir(resolve(cwd, env), `${DATA_ENV}=${env}`);
   }
   return [checkIdx('mnist', opts), checkIdx('fashion-mnist', opts), checkEmbedded()];
 }
-

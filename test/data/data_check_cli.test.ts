@@ -74,3 +74,19 @@ describe('rramsim data check', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('rramsim data check with RRAMSIM_DATA', () => {
+  it('RRAMSIM_DATA naming a missing directory is a usage error (exit 2), not "unavailable"', () => {
+    expect(() => checkDatasets({ env: { RRAMSIM_DATA: '/nonexistent/x' } })).toThrow(
+      'RRAMSIM_DATA=/nonexistent/x: directory /nonexistent/x does not exist (or is not a directory)',
+    );
+  });
+
+  it('RRAMSIM_DATA as a parent directory is searched first', () => {
+    const parent = tempDir();
+    writeSmallIdxDir(`${parent}/mnist`);
+    const [mnist] = checkDatasets({ env: { RRAMSIM_DATA: parent } });
+    expect(mnist.where).toBe(`${parent}/mnist`);
+    expect(mnist.ok).toBe(false); // small generated files: checksums do not match
+  });
+});
