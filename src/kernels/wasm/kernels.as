@@ -173,11 +173,17 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
 // document them; every float result is bit-identical to the TS version: copies are exact and
 // each sum is one f32 addition in the same order).
 
-// dst[0..n) = src[0..n)
+// dst[0..n) = src[0..n) (dst and src do not overlap). For n >= 4 the last group of 4 is copied
+// from n-4, overlapping the previous group (same values written twice), so there is no scalar tail.
 @inline
 function copyRun(dst: usize, src: usize, n: i32): void {
-  for (; n >= 4; n -= 4) { v128.store(dst, v128.load(src)); dst += 16; src += 16; }
-  for (; n > 0; n--) { store<f32>(dst, load<f32>(src)); dst += 4; src += 4; }
+  if (n >= 4) {
+    const tail = <usize>(n - 4) << 2;
+    for (let i: usize = 0; i < tail; i += 16) v128.store(dst + i, v128.load(src + i));
+    v128.store(dst + tail, v128.load(src + tail));
+  } else {
+    for (; n > 0; n--) { store<f32>(dst, load<f32>(src)); dst += 4; src += 4; }
+  }
 }
 
 // dst[0..n) = 0
@@ -209,6 +215,13 @@ export function im2col(x: usize, N: i32, H: i32, W: i32, C: i32, kh: i32, kw: i3
         const kxLo = ix0 < 0 ? min(kw, -ix0) : 0;
         const kxHi = max(kxLo, min(kw, W - ix0));
         const zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
+        if (zl == 0 && zr == 0 && iy0 >= 0 && iy0 + kh <= H) {
+          // interior patch (no padding): kh runs of kw·C floats, one image row apart
+          let src = xn + (<usize>((iy0 * W + ix0) * C) << 2);
+          const rowBytes = <usize>(W * C) << 2, runBytes = <usize>run << 2;
+          for (let ky = 0; ky < kh; ky++) { copyRun(o, src, run); o += runBytes; src += rowBytes; }
+          continue;
+        }
         for (let ky = 0; ky < kh; ky++) {
           const iy = iy0 + ky;
           if (iy < 0 || iy >= H) { zeroRun(o, kw * C); o += <usize>(kw * C) << 2; continue; }
