@@ -7,7 +7,8 @@
 //   op(B)[k, j] = B[k·N + j]  (transB = 0)   or  B[j·K + k]  (transB = 1)
 //
 // Blocking (BLIS-like, sized for a 32-48 KiB L1 and >= 1 MiB L2):
-//   for each k-block [k0, k0+kc) (kc <= KC) and column block [j0, j0+nc) (nc <= NC):
+//   K is cut into nb = ceil(K/KC) blocks of kb = ceil(K/nb) (the last one possibly shorter);
+//   for each k-block [k0, k0+kc) and column block [j0, j0+nc) (nc <= NC):
 //     pack op(B)[k-block, col-block] into panels of NR = 8 columns, zero-padded:
 //        packed[(p·kc + k)·8 + jj] = op(B)[k0 + k, j0 + 8p + jj]   (0 beyond N)
 //     for each group of MR = 4 rows of C, for each panel p:
@@ -21,6 +22,20 @@
 
 const KC: i32 = 256;
 const NC: i32 = 1024;
+
+// store the transpose of the 4x4 block whose rows are r0..r3: t_k = (r0[k], r1[k], r2[k], r3[k])
+// goes to d + 32·k (one row of an 8-wide packed panel; the caller fills the other half)
+@inline
+function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+  const a = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const b = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const c = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const e = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(a, b, 0, 1, 4, 5));
+  v128.store(d, i32x4.shuffle(a, b, 2, 3, 6, 7), 32);
+  v128.store(d, i32x4.shuffle(c, e, 0, 1, 4, 5), 64);
+  v128.store(d, i32x4.shuffle(c, e, 2, 3, 6, 7), 96);
+}
 
 // pack op(B)[k0..k0+kc, j0..j0+nc] into NR=8 panels at dst (see header)
 function packB(transB: i32, B: usize, N: i32, K: i32, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
@@ -50,7 +65,19 @@ function packB(transB: i32, B: usize, N: i32, K: i32, k0: i32, kc: i32, j0: i32,
       // B stored N x K: column j of op(B) is row j of B (contiguous in k)
       const base = B + ((<usize>jb * <usize>K + <usize>k0) << 2);
       const ls = <usize>K << 2;
-      for (let k = 0; k < kc; k++) {
+      let k = 0;
+      if (w == 8) {
+        // 8 rows x 4 k at a time: two 4x4 transposes with shuffles
+        const r0p = base, r1p = base + ls, r2p = base + 2 * ls, r3p = base + 3 * ls;
+        const r4p = base + 4 * ls, r5p = base + 5 * ls, r6p = base + 6 * ls, r7p = base + 7 * ls;
+        for (; k + 4 <= kc; k += 4) {
+          const o = <usize>k << 2;
+          transpose4(v128.load(r0p + o), v128.load(r1p + o), v128.load(r2p + o), v128.load(r3p + o), d);
+          transpose4(v128.load(r4p + o), v128.load(r5p + o), v128.load(r6p + o), v128.load(r7p + o), d + 16);
+          d += 128;
+        }
+      }
+      for (; k < kc; k++) {
         const s = base + (<usize>k << 2);
         let jj = 0;
         for (; jj < w; jj++) store<f32>(d + (<usize>jj << 2), load<f32>(s + <usize>jj * ls));
@@ -142,8 +169,10 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   const rs: usize = transA != 0 ? 4 : <usize>K << 2;          // bytes between rows of op(A)
   const aks: usize = transA != 0 ? <usize>M << 2 : 4;         // bytes between k steps of op(A)
   const packed = work + 32;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  // K is cut into ceil(K/KC) blocks of (nearly) equal length kb (no short tail block)
+  const kb = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  for (let k0 = 0; k0 < K; k0 += kb) {
+    const kc = min(kb, K - k0);
     const beta = (k0 > 0 || accumulate != 0) ? 1 : 0;
     const aoff: usize = <usize>k0 * aks;
     for (let j0 = 0; j0 < N; j0 += NC) {
