@@ -76,6 +76,38 @@ describe('LoRA on crossbars', () => {
     expect(Array.from(net.forward(X, n, false))).toEqual(Array.from(y0));
   });
 
+  it('Conv2d: LoRA on the unrolled kernel matrix, zero-init exact, A/B gradients match finite differences', () => {
+    // conv (no ReLU, so the loss is linear in each single A or B entry: central differences exact)
+    const desc: ModelDesc = {
+      name: 'conv-test', input: [1, 4, 4],
+      layers: [{ type: 'conv2d', out: 3, kernel: 3, pad: 1 }, { type: 'flatten' }, { type: 'dense', out: 10 }],
+    };
+    const net = buildModel(desc, 6);
+    const n = 3, X = x(n);
+    const y0 = Float32Array.from(net.forward(X, n, false));
+    const [op] = attachLora(net.weightLayers(), { rank: 2, alpha: 3, layers: ['conv1'] }, 1);
+    expect(op.rows).toBe(9); // kh·kw·C
+    expect(Array.from(net.forward(X, n, false))).toEqual(Array.from(y0));
+    const r = stream(5, 'test/Bc');
+    for (let i = 0; i < op.B.value.length; i++) op.B.value[i] = 0.3 * r.normal();
+    const G = Float32Array.from({ length: n * 10 }, () => r.normal());
+    const loss = () => { const y = net.forward(X, n, true); let s = 0; for (let i = 0; i < y.length; i++) s += G[i] * y[i]; return s; };
+    loss();
+    for (const q of net.params()) q.grad.fill(0);
+    net.backward(G, n);
+    const eps = 0.05;
+    for (const P of [op.A, op.B]) {
+      for (let i = 0; i < P.value.length; i++) {
+        const v = P.value[i];
+        P.value[i] = v + eps; const lp = loss();
+        P.value[i] = v - eps; const lm = loss();
+        P.value[i] = v;
+        const fd = (lp - lm) / (2 * eps);
+        expect(Math.abs(fd - P.grad[i])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+
   it('merge on a defect-free continuous crossbar equals the unmerged forward', () => {
     const net = buildModel(small, 2);
     // a fixed range wide enough that W0 + ΔW is not clipped (clipping would make the merge inexact)
