@@ -5,15 +5,17 @@
  *
  * Memory layout (byte addresses):
  *   [0, 64 KiB)                     reserved for the module's own statics (it has none today)
- *   [64 KiB, arenaTop)              allocF32 arena, bump allocator, 64-byte aligned, never freed
+ *   [64 KiB, arenaTop)              allocF32 arena, bump allocator, 64-byte aligned; freed only
+ *                                   explicitly, back to a mark (arenaMark / arenaRelease)
  *   [scratchBottom, memoryEnd)      gemm scratch (packed B block, copies of operands that are not
  *                                   in wasm memory); grows downwards on demand, reused every call
  *
  * Why one fixed-size memory: `memory.grow` detaches the ArrayBuffer, which would turn every
  * Float32Array handed out so far into a zero-length view. So the whole memory is reserved up front
  * (RRAMSIM_WASM_MEMORY_MB, default 1024 MiB; the OS commits pages only when touched, so unused
- * space costs address space, not RAM) and never grown. Limits: allocF32 never frees (buffers live
- * for the whole process, as the contract says); once the arena would leave less than SCRATCH_RESERVE
+ * space costs address space, not RAM) and never grown. Limits: allocF32 never frees on its own
+ * (buffers live for the whole process, as the contract says; a long-lived process can hand back
+ * everything allocated since a mark with arenaRelease); once the arena would leave less than SCRATCH_RESERVE
  * (1/8 of memory, at least 16 MiB) for scratch, allocF32 returns ordinary Float32Arrays instead
  * (still correct: gemm copies such operands into scratch). If a single gemm call needs more
  * scratch than is left, gemm falls back to the TS backend for that call.
@@ -126,6 +128,24 @@ export function arenaAlloc(n: number): Float32Array | null {
   arenaTop += bytes;
   view.fill(0);
   return view;
+}
+
+/** Current top of the arena (an opaque mark for `arenaRelease`). */
+export function arenaMark(): number {
+  wasmKernels();
+  return arenaTop;
+}
+
+/**
+ * Give back everything allocated from the arena after `mark` (from `arenaMark`). Only safe when
+ * no array allocated after the mark (nor any view of one) is used again: later allocations reuse
+ * the space. Meant for long-lived processes (sweep workers) between independent runs.
+ */
+export function arenaRelease(mark: number): void {
+  if (!(Number.isInteger(mark) && mark >= ARENA_BASE && mark <= arenaTop && mark % ALIGN === 0)) {
+    throw new RangeError(`arenaRelease: ${mark} is not a mark of the current arena (base ${ARENA_BASE}, top ${arenaTop})`);
+  }
+  arenaTop = mark;
 }
 
 /**

@@ -219,3 +219,19 @@ describe('backends and memory placement', () => {
     expect(() => setBackend('gpu' as BackendName)).toThrow(/'ts', 'wasm'/);
   });
 });
+
+describe('arena marks', () => {
+  it('arenaRelease hands back space; the next allocF32 reuses it, zero-filled', async () => {
+    const { arenaMark, arenaRelease, arenaStats } = await import('../../src/kernels/alloc.js');
+    const mark = arenaMark();
+    const used = arenaStats().arenaUsed;
+    const a = allocF32(1000).fill(3);
+    expect(arenaStats().arenaUsed).toBeGreaterThanOrEqual(used + 4000);
+    arenaRelease(mark);
+    expect(arenaStats().arenaUsed).toBe(used);
+    const b = allocF32(1000);
+    expect(b.byteOffset).toBe(a.byteOffset);
+    expect(b.every((v) => v === 0)).toBe(true);
+    expect(() => arenaRelease(mark + 4)).toThrow(/not a mark/);
+  });
+});
