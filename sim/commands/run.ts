@@ -38,23 +38,38 @@ function pointOptions(): Record<string, Options> {
   return opts;
 }
 
-/** Nested config object from the parsed flags (only the flags given). */
+const NOT_POINT = new Set(['_', '$0', 'data-dir', 'dataDir', 'cache-dir', 'cacheDir', 'artifact-dir', 'artifactDir', 'help', 'h', 'version']);
+
+/**
+ * Nested config object from the parsed flags (only the flags given). yargs' strict mode cannot
+ * check dotted flags, so every other key goes to the config validator, which names unknown ones.
+ */
 function configFromArgs(a: Args): Record<string, unknown> {
   const cfg: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) if (!NOT_POINT.has(k) && v !== undefined) cfg[k] = structuredClone(v);
+  dropKebabAliases(cfg);
   for (const { path, leaf } of leaves()) {
-    let v: unknown = a;
-    for (const k of path) v = (v as Record<string, unknown> | undefined)?.[k];
-    if (v === undefined) continue;
+    let o: Record<string, unknown> | undefined = cfg;
+    for (const k of path.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;
+    const key = path[path.length - 1];
+    const v = o?.[key];
+    if (o === undefined || v === undefined) continue;
     const name = path.join('.');
-    if (leaf.type !== 'stringList' && Array.isArray(v)) {
+    if (leaf.type !== 'stringList' && leaf.type !== 'range' && Array.isArray(v)) {
       throw new UserError(`--${name}: given ${v.length} times; \`run\` takes one value per field (use \`rramsim sweep\` for grids)`, name);
     }
-    if (leaf.type === 'stringList') v = [(v as unknown[]).map(String)]; // one value of a list-valued field
-    let o = cfg;
-    for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
-    o[path[path.length - 1]] = v;
+    if (leaf.type === 'stringList') o[key] = [(Array.isArray(v) ? v : [v]).map(String)]; // one value of a list-valued field
   }
   return cfg;
+}
+
+/** yargs adds kebab-case twins of camelCase flags (train-limit for trainLimit): drop them. */
+function dropKebabAliases(o: Record<string, unknown>): void {
+  for (const k of Object.keys(o)) {
+    const camel = k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camel !== k && camel in o) delete o[k];
+    else if (o[k] && typeof o[k] === 'object' && !Array.isArray(o[k])) dropKebabAliases(o[k] as Record<string, unknown>);
+  }
 }
 
 const command: CommandModule<object, Args> = {
@@ -62,6 +77,7 @@ const command: CommandModule<object, Args> = {
   describe: 'run one experiment point (every PointSpec field as a flag) and print its ResultRecord JSON',
   builder: (y: Argv) =>
     y
+      .strict(false)
       .options(pointOptions())
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
       .option('cache-dir', { type: 'string', describe: 'shared cache directory (trained base networks); none = no cache' })

@@ -57,6 +57,11 @@ const command: CommandModule<object, Args> = {
     }
     err(`sweep: ${outcome.ok} of ${outcome.total} points ok, ${outcome.failed} failed (${outcome.ran} run now) in ${outcome.dir}`);
     if (outcome.reportPath) process.stdout.write(`report: ${outcome.reportPath}\n`);
+    if (outcome.reportError) {
+      err(`rramsim: internal error while writing the report (results are complete in ${outcome.dir}): ${outcome.reportError}`);
+      process.exitCode = EXIT.internal;
+      return;
+    }
     process.exitCode = outcome.failed > 0 ? EXIT.pointsFailed : EXIT.ok;
   },
 };

@@ -2,7 +2,10 @@
  * Bit-identity check for `rramsim reproduce`: the re-run metrics must equal the recorded ones
  * exactly (numbers compared with Object.is after the JSON round trip, which preserves every
  * float64 bit; strings/booleans by value). Returns the first differing field, or undefined.
+ * Timings are not results: fields named *Seconds or *Ms (e.g. metrics.extra.methodSeconds) are
+ * skipped.
  */
+const TIMING = /(Seconds|Ms)$/;
 import type { ResultRecord } from '../../src/methods/result.js';
 
 export interface Mismatch {
@@ -22,6 +25,7 @@ function diff(path: string, a: unknown, b: unknown): Mismatch | undefined {
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const k of keys) {
+      if (TIMING.test(k)) continue;
       const d = diff(`${path}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
       if (d) return d;
     }

@@ -1,6 +1,6 @@
 /**
  * The point-runner module a sweep worker loads: `runPoint(point, env)` runs one point with the
- * real methods (src/methods/registry.ts) on a dataset loaded once per worker and kept.
+ * real methods (src/methods/run_point.ts → registry) on a dataset loaded once per worker and kept.
  *
  * Any module exporting the same `runPoint` (and optionally `datasetChecksums`) can replace it:
  * the sweep engine takes its URL (`runnerModule`; env RRAMSIM_RUNNER for the CLI), which tests use
@@ -9,9 +9,8 @@
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import type { DatasetName, PointSpec } from '../../src/methods/point.js';
-import { methods } from '../../src/methods/registry.js';
+import { runPoint as runMethod } from '../../src/methods/run_point.js';
 import type { PointMetrics } from '../../src/methods/result.js';
-import { UserError } from '../../src/util/errors.js';
 
 export interface PointEnv {
   dataDir?: string;
@@ -41,13 +40,9 @@ function dataset(name: DatasetName, dataDir?: string): Promise<Dataset> {
 }
 
 export async function runPoint(point: PointSpec, env: PointEnv): Promise<PointMetrics> {
-  const run = methods[point.method];
-  if (!run) {
-    const have = Object.keys(methods);
-    throw new UserError(`method '${point.method}' is not available in this build; available: ${have.length ? have.join(', ') : 'none yet'}`, 'method');
-  }
   const ds = await dataset(point.dataset, env.dataDir);
-  return run(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log });
+  // src/methods/run_point.ts: method lookup (UserError if unknown) + non-finite metric check
+  return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log });
 }
 
 /** dataset name -> (file -> sha256) of every dataset this worker has loaded. */

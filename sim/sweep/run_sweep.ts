@@ -49,6 +49,8 @@ export interface SweepOutcome {
   ran: number;
   interrupted: boolean;
   reportPath?: string;
+  /** writeReport threw (the results are complete; re-create the report with `rramsim report DIR`) */
+  reportError?: string;
 }
 
 export function defaultOutDir(plan: SweepPlan, shard?: Shard): string {
@@ -171,6 +173,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   writeManifest(dir, manifest);
 
   let reportPath: string | undefined;
-  if (!interrupted && o.report !== false) reportPath = await writeReport(dir);
-  return { dir, total: points.length, ok, failed, ran, interrupted, reportPath };
+  let reportError: string | undefined;
+  if (!interrupted && o.report !== false) {
+    // the results are safe on disk whatever the report does; a report failure is reported, not fatal here
+    try {
+      reportPath = await writeReport(dir);
+    } catch (e) {
+      reportError = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    }
+  }
+  return { dir, total: points.length, ok, failed, ran, interrupted, reportPath, reportError };
 }
