@@ -2,41 +2,66 @@
  * The report page's own script (plain ES2017 for the browser, inlined after plotly): draws the
  * embedded figure specs, switches error bars (95% CI / std / none), sorts tables on a header
  * click, and offers the embedded JSONL/CSV/config as downloads (Blob URLs, no network).
- * When every plot has rendered it sets <body data-rendered="N"> and window.reportRenderedAt
- * (performance.now() in ms), which the end-to-end test and the load benchmark wait for.
+ * Plots are drawn one per task (first ones paint early). When every plot has rendered it sets
+ * <body data-rendered="N"> and window.reportRenderedAt
+ * (performance.now() in ms), which the end-to-end test and the load benchmark wait for;
+ * window.reportScriptStartedAt marks when this script began (plotly parsed and run).
  */
 export const CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';
+  window.reportScriptStartedAt = performance.now();
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var plotConfig = { responsive: true, displaylogo: false, toImageButtonOptions: { format: 'png', scale: 2 } };
 
-  var pending = data.figures.map(function (f) {
-    return Plotly.newPlot(document.getElementById(f.id), f.traces, f.layout, plotConfig);
-  });
-  Promise.all(pending).then(function () {
-    window.reportRenderedAt = performance.now();
-    document.body.setAttribute('data-rendered', String(data.figures.length));
-  }, function (err) {
-    console.error('plot failed: ' + (err && err.message ? err.message : err));
-  });
-
-  // error bars: the same figure specs carry both std and 95% CI arrays
+  // error bars: the figure specs carry both the std and the 95% CI arrays
+  var errMode = 'ci';
+  function setErrorMode(f, mode) {
+    f.errors.forEach(function (e) {
+      var ey = f.traces[e.trace].error_y;
+      ey.visible = mode !== 'none';
+      if (mode !== 'none') ey.array = e[mode];
+    });
+  }
   var errSelect = document.getElementById('errmode');
   if (errSelect) {
     errSelect.addEventListener('change', function () {
-      var mode = errSelect.value;
+      errMode = errSelect.value;
       data.figures.forEach(function (f) {
-        if (f.errors.length === 0) return;
+        if (f.errors.length === 0 || !f.drawn) return;
         // one restyle (one redraw) per figure, covering all its traces with error bars
         var idx = f.errors.map(function (e) { return e.trace; });
-        var update = mode === 'none'
+        var update = errMode === 'none'
           ? { 'error_y.visible': f.errors.map(function () { return false; }) }
-          : { 'error_y.visible': f.errors.map(function () { return true; }), 'error_y.array': f.errors.map(function (e) { return e[mode]; }) };
+          : { 'error_y.visible': f.errors.map(function () { return true; }), 'error_y.array': f.errors.map(function (e) { return e[errMode]; }) };
         Plotly.restyle(f.id, update, idx);
       });
     });
   }
+
+  // draw one figure per task, in page order, so the browser paints the first plots while the
+  // rest are still being drawn; reportFirstPlotAt / reportRenderedAt time the first / last one
+  window.reportPlotMs = {};
+  var next = 0;
+  function drawNext() {
+    if (next >= data.figures.length) {
+      window.reportRenderedAt = performance.now();
+      document.body.setAttribute('data-rendered', String(data.figures.length));
+      return;
+    }
+    var f = data.figures[next++];
+    var t0 = performance.now();
+    setErrorMode(f, errMode); // a figure drawn after the control changed starts in the chosen mode
+    Plotly.newPlot(document.getElementById(f.id), f.traces, f.layout, plotConfig).then(function () {
+      window.reportPlotMs[f.id] = performance.now() - t0;
+      f.drawn = true;
+      if (next === 1) window.reportFirstPlotAt = performance.now();
+      setTimeout(drawNext, 0);
+    }, function (err) {
+      console.error('plot ' + f.id + ' failed: ' + (err && err.message ? err.message : err));
+    });
+  }
+  drawNext();
 
   // sortable tables: click a header to sort by it (numbers numerically, missing values last)
   Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {

@@ -1,5 +1,5 @@
 /**
- * Assembles the self-contained report page: inline CSS, plotly.js (inlined from the npm package),
+ * Assembles the self-contained report page: inline CSS, plotly.js (the cartesian partial bundle, inlined from npm),
  * the data as one JSON <script type="application/json"> block, and the page script. A
  * Content-Security-Policy meta tag forbids every network fetch (default-src 'none'), so the file
  * works offline from file:// and provably loads nothing else.
@@ -16,11 +16,14 @@ import { formatCell, type Table } from './table.js';
 
 let plotlyCache: { source: string; version: string } | null = null;
 
-/** plotly.js bundle: the minified dist if installed, else the full one. */
+/**
+ * plotly.js bundle to inline: the official cartesian partial bundle (scatter, heatmap: all the
+ * report uses; 1.4 MB, ~3x faster to parse and run than the full 4.8 MB bundle), else the full one.
+ */
 export function plotlySource(): { source: string; version: string } {
   if (plotlyCache) return plotlyCache;
   const require = createRequire(import.meta.url);
-  for (const [pkg, file] of [['plotly.js-dist-min', 'plotly.min.js'], ['plotly.js-dist', 'plotly.js']]) {
+  for (const [pkg, file] of [['plotly.js-cartesian-dist-min', 'plotly-cartesian.min.js'], ['plotly.js-dist', 'plotly.js']]) {
     try {
       const path = require.resolve(`${pkg}/${file}`);
       const version = (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
