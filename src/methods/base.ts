@@ -4,8 +4,8 @@
  * `init/<layer>`, shuffle streams `shuffle/epoch<k>`), first `point.trainLimit` examples (0 = all).
  *
  * Cached in `ctx.cacheDir` as `base-<key>.f32` (the raw float32 bytes of Network.getWeights()),
- * key = configHash({ model, pool, dataset, dataset checksums, train, trainLimit, seed, input
- * shape, format version }). So every defect rate and every method of the same seed reuse one
+ * key = configHash({ model, pool, model description, SHA-256 of the initial (untrained) weights,
+ * dataset, dataset checksums, train, trainLimit, seed, input shape, format version }). So every defect rate and every method of the same seed reuse one
  * training run, and a changed dataset file never reuses a stale network. The file is written to a
  * unique temporary name in the same directory and renamed into place (rename is atomic on POSIX),
  * so concurrent workers either see no file (and train themselves, writing the identical bytes) or a
@@ -30,9 +30,14 @@ export function buildPointModel(point: PointSpec, ctx: RunContext): Network {
   return buildModel(presetDesc(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
 }
 
-export function baseKey(point: PointSpec, ctx: RunContext): string {
+export function baseKey(point: PointSpec, ctx: RunContext, untrained?: Network): string {
+  const net = untrained ?? buildPointModel(point, ctx);
   return configHash({
     format: FORMAT,
+    desc: net.desc,
+    // the initial weights pin down the architecture and the init scheme (a changed default init
+    // must not reuse a network trained from another one)
+    initSha256: net.weightsSha256(),
     model: point.model,
     pool: point.model === 'lenet5' ? point.pool : null,
     dataset: point.dataset,
@@ -47,7 +52,7 @@ export function baseKey(point: PointSpec, ctx: RunContext): string {
 /** Trained ideal network for the point (from the cache when present). Always a new Network. */
 export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Network> {
   const net = buildPointModel(point, ctx);
-  const key = baseKey(point, ctx);
+  const key = baseKey(point, ctx, net);
   const file = ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.f32`) : null;
   if (file) {
     let buf: Buffer | null = null;

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset.js';
 import { runFat } from './fat.js';
 import { runIdeal } from './ideal.js';
 import { runIttrna } from './ittrna.js';
+import { runLora, runLori } from './lora/method.js';
 import type { MethodName, PointSpec } from './point.js';
 import { runRemap } from './remap.js';
 import type { PointMetrics } from './result.js';
@@ -34,6 +35,8 @@ export const methods: Partial<Record<MethodName, MethodRunner>> = {
   remap: runRemap,
   fat: runFat,
   ittrna: runIttrna,
+  lora: runLora,
+  lori: runLori,
 };
 
 export function registerMethod(name: MethodName, run: MethodRunner): void {
