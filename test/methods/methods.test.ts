@@ -172,3 +172,39 @@ describe('runPoint', () => {
     }
   });
 });
+
+describe('LeNet-5: conv layers mapped as their unrolled kernel matrices', () => {
+  function images(n: number, name: string, seed: number): Split {
+    const proto = stream(4, 'test/proto12');
+    const P = Array.from({ length: 10 }, () => Array.from({ length: 144 }, () => proto.normal()));
+    const r = stream(seed, 'test/data12');
+    const x = new Float32Array(n * 144), y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 10;
+      for (let k = 0; k < 144; k++) x[i * 144 + k] = P[i % 10][k] + 0.8 * r.normal();
+    }
+    return { name, x, y, n };
+  }
+  const ds: Dataset = { ...dataset, shape: [1, 12, 12], train: images(120, 'train', 2), eval: images(60, 'heldout', 3) };
+  it('ittrna (rows+cols) is deterministic and lowers the mapping cost of conv and dense layers', async () => {
+    const p = point('ittrna', {
+      model: 'lenet5',
+      train: { epochs: 1, lr: 0.02, momentum: 0.9, weightDecay: 0, batch: 20 },
+      retrain: { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 20 },
+      ittrna: { ...point('ittrna').ittrna, mapping: 'rows+cols', epochsPerStage: 1, finalEpochs: 0 },
+    });
+    const a = await runPoint(p, { dataset: ds, cacheDir });
+    const b = await runPoint(p, { dataset: ds });
+    expect(stripTime(a)).toEqual(stripTime(b));
+    expect(a.extra!.stages).toBe(5);
+    expect(a.extra!.mappingCostAfter as number).toBeLessThan(a.extra!.mappingCostBefore as number);
+    const net = await trainedBase(p, { dataset: ds, cacheDir });
+    const conv = net.weightLayers()[0];
+    expect(conv.kind).toBe('conv2d');
+    const op = crossbarFor(conv, p);
+    const I = new Float32Array(conv.op.weight.value.length).fill(1);
+    const r = mapCrossbarLayer(op, I, 'rows+cols');
+    expect(r.costAfter).toBeLessThanOrEqual(r.costBefore);
+    expect(op.rows).toBe(25); // 5·5·1 unrolled kernel rows
+  });
+});
