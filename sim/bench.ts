@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     if (!rows) continue;
     for (const r of rows) process.stdout.write(`${JSON.stringify({ section: s.name, ...r })}\n`);
     const cols = s.name === 'train'
-      ? ['bench', 'model', 'backend', 'batch', 'imagesPerSec', 'peerTrainImagesPerSec1T', 'ratioToPeer', 'bar', 'meetsBar']
+      ? ['bench', 'model', 'backend', 'batch', 'imagesPerSec', 'imagesPerCpuSec', 'loadAvg1m', 'peerTrainImagesPerSec1T', 'ratioToPeer', 'cpuRatioToPeer', 'bar', 'meetsBar', 'meetsBarCpu']
       : s.name === 'gemm'
         ? ['shape', 'backend', 'M', 'N', 'K', 'gflops', 'msPerCall']
         : undefined;

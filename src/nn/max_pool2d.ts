@@ -31,24 +31,26 @@ export class MaxPool2d implements Layer {
     const y = this.yb.view(n);
     if (this.arg.length < y.length) this.arg = new Int32Array(y.length);
     const arg = this.arg;
+    const rowStride = W * C;
     let o = 0;
     for (let b = 0; b < n; b++) {
-      const xb = b * H * W * C;
+      const xb = b * H * rowStride;
       for (let oy = 0; oy < OH; oy++) {
         for (let ox = 0; ox < OW; ox++) {
-          const first = xb + (oy * s * W + ox * s) * C;
-          for (let c = 0; c < C; c++) { y[o + c] = x[first + c]; arg[o + c] = first + c; }
-          for (let ky = 0; ky < k; ky++) {
-            for (let kx = 0; kx < k; kx++) {
-              if (ky === 0 && kx === 0) continue;
-              const base = xb + ((oy * s + ky) * W + ox * s + kx) * C;
-              for (let c = 0; c < C; c++) {
-                const v = x[base + c];
-                if (v > y[o + c]) { y[o + c] = v; arg[o + c] = base + c; }
+          const first = xb + oy * s * rowStride + ox * s * C;
+          for (let c = 0; c < C; c++) {
+            // scan the k x k window of channel c; first maximum wins on ties
+            let best = x[first + c], bi = first + c;
+            for (let ky = 0; ky < k; ky++) {
+              let idx = first + ky * rowStride + c;
+              for (let kx = 0; kx < k; kx++, idx += C) {
+                const v = x[idx];
+                if (v > best) { best = v; bi = idx; }
               }
             }
+            y[o] = best;
+            arg[o++] = bi;
           }
-          o += C;
         }
       }
     }

@@ -113,6 +113,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const prefix = opts.shuffleStream ?? 'shuffle';
   const infos: EpochInfo[] = [];
   const t0 = performance.now();
+  const sx = split.x, sy = split.y;
   let step = 0;
 
   for (let k = 0; k < epochs; k++) {
@@ -124,13 +125,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       const b = Math.min(B, m - start);
       const x = b === B ? xb : xLast;
       const dl = b === B ? dLogits : dLast;
-      // gather the batch (no allocation)
-      for (let i = 0; i < b; i++) {
-        const src = perm[start + i];
-        yb[i] = split.y[src];
-        const so = src * d, dOff = i * d;
-        for (let j = 0; j < d; j++) x[dOff + j] = split.x[so + j];
-      }
+      gather(sx, sy, perm, start, b, d, x, yb);
       zeroGrads(params);
       const logits = net.forward(x, b, true);
       softmaxCrossEntropy(logits, yb, 0, b, classes, dl, lr);
@@ -157,6 +152,17 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
     if (opts.onEpoch) opts.onEpoch(info);
   }
   return { epochs: infos, steps: step, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** copy examples perm[start .. start+b) into the batch buffers (no allocation) */
+function gather(sx: Float32Array, sy: Uint8Array, perm: Int32Array, start: number, b: number, d: number, x: Float32Array, yb: Uint8Array): void {
+  for (let i = 0; i < b; i++) {
+    const src = perm[start + i];
+    yb[i] = sy[src];
+    let so = src * d, o = i * d;
+    const end = o + d;
+    while (o < end) x[o++] = sx[so++];
+  }
 }
 
 /**
