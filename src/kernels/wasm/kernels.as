@@ -11,6 +11,8 @@
 //   for each k-block [k0, k0+kc) and column block [j0, j0+nc) (nc <= NC):
 //     pack op(B)[k-block, col-block] into panels of NR = 8 columns, zero-padded:
 //        packed[(p·kc + k)·8 + jj] = op(B)[k0 + k, j0 + 8p + jj]   (0 beyond N)
+//     (when B is stored K x N, full 8-column panels are instead read in place, row stride N:
+//      same values, same order, so the same bits; only the last partial panel is packed)
 //     for each group of MR = 4 rows of C, for each panel p:
 //        micro-kernel: 4 x 8 tile held in 8 f32x4 registers,
 //          acc[r][:] = Σ_{k in block} op(A)[i+r, k0+k] · packed[p, k, :]   (k ascending)
@@ -48,11 +50,7 @@ function packB(transB: i32, B: usize, N: i32, K: i32, k0: i32, kc: i32, j0: i32,
       let s = B + ((<usize>k0 * <usize>N + <usize>jb) << 2);
       const ls = <usize>N << 2;
       if (w == 8) {
-        for (let k = 0; k < kc; k++) {
-          v128.store(d, v128.load(s));
-          v128.store(d, v128.load(s, 16), 16);
-          s += ls; d += 32;
-        }
+        // full panels are read in place by the micro-kernel: nothing to pack
       } else {
         for (let k = 0; k < kc; k++) {
           let jj = 0;
@@ -120,7 +118,7 @@ function storeRow(pc: usize, c0: v128, c1: v128, nw: i32, beta: i32): void {
 }
 
 // 4 x 8 micro-kernel over kc steps
-function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: usize, kc: i32,
+function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: usize, bks: usize, kc: i32,
                    pc: usize, ldc: usize, mr: i32, nw: i32, beta: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -142,7 +140,7 @@ function kernel4x8(a0: usize, a1: usize, a2: usize, a3: usize, aks: usize, pb: u
     a = v128.load32_splat(a3 + off);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pb += 32;
+    pb += bks;
     off += aks;
   }
   storeRow(pc, c00, c01, nw, beta);
@@ -189,7 +187,11 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
         const crow = C + <usize>i * ldc + (<usize>j0 << 2);
         for (let p = 0; p < panels; p++) {
           const nw = min(8, nc - (p << 3));
-          kernel4x8(a0, a1, a2, a3, aks, packed + (<usize>(p * kc) << 5), kc,
+          // full panels of a K x N B are read in place (row stride N); others come packed
+          const direct = transB == 0 && nw == 8;
+          const pb = direct ? B + ((<usize>k0 * <usize>N + <usize>(j0 + (p << 3))) << 2)
+                            : packed + (<usize>(p * kc) << 5);
+          kernel4x8(a0, a1, a2, a3, aks, pb, direct ? <usize>N << 2 : 32, kc,
                     crow + (<usize>p << 5), ldc, mr, nw, beta);
         }
       }
