@@ -119,6 +119,16 @@ describe.each(backends)('gemm backend %s', (backend: BackendName) => {
     }
   });
 
+  it('overwrite mode never reads C (NaN in C does not leak into the result)', () => {
+    use();
+    for (const [M, N, K] of [[7, 13, 600], [5, 6, 3]]) {
+      const A = rand(M * K, 'nA'), B = rand(K * N, 'nB');
+      const C = new Float32Array(M * N).fill(NaN);
+      gemm(false, false, M, N, K, A, B, C, false);
+      expectClose(C, oracle(false, false, M, N, K, A, B, null), K, `NaN C ${M}x${N}x${K}`);
+    }
+  });
+
   it('is deterministic: same inputs give the same bits', () => {
     use();
     const [M, N, K] = [37, 29, 300];
@@ -138,6 +148,9 @@ describe.each(backends)('gemm backend %s', (backend: BackendName) => {
       const A = bigA.subarray(7), B = bigB.subarray(3, 3 + K * N), C = bigC.subarray(5, 5 + M * N);
       gemm(true, false, M, N, K, A, B, C, false);
       expectClose(C, oracle(true, false, M, N, K, A, B, null), K, 'offset views');
+      const C0 = C.slice();
+      gemm(false, true, M, N, K, bigA.subarray(1, 1 + M * K), B, C, true); // partial-panel accumulate
+      expectClose(C, oracle(false, true, M, N, K, bigA.subarray(1, 1 + M * K), B, C0), K, 'offset views, accumulate');
       for (let i = 0; i < 5; i++) expect(bigC[i]).toBe(123.5);
       for (let i = 5 + M * N; i < bigC.length; i++) expect(bigC[i]).toBe(123.5);
     }
