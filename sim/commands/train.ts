@@ -129,18 +129,16 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
     }, cliProgress.Presets.shades_classic)
     : null;
   const epochs: TrainResultFile['epochs'] = [];
-  let lastLoss = NaN;
   train(net, ds.train, cfg.train, {
     seed: cfg.seed,
     limit: cfg.limit,
     evalSplit: ds.eval,
-    onStep: bar ? (step, total, epoch) => {
-      if (step === 1) bar.start(total, 0, { epoch, epochs: cfg.train.epochs, loss: Number.isNaN(lastLoss) ? '-' : lastLoss.toFixed(4) });
-      if (step % 20 === 0 || step === total) bar.update(step);
+    onStep: bar ? (step, total, epoch, loss) => {
+      if (step === 1) bar.start(total, 0, { epoch, epochs: cfg.train.epochs, loss: loss.toFixed(4) });
+      if (step % 20 === 0 || step === total) bar.update(step, { loss: loss.toFixed(4) });
     } : undefined,
     onEpoch: (e: EpochInfo) => {
       bar?.stop();
-      lastLoss = e.trainLoss;
       const ev = e.eval!;
       epochs.push({ epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, evalLoss: ev.loss, evalAccuracy: ev.accuracy, seconds: e.seconds });
       out.write(`epoch ${e.epoch}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  ` +

@@ -63,8 +63,11 @@ export interface TrainOptions {
   /** stream-name prefix for shuffling (default 'shuffle': streams 'shuffle/epoch<k>') */
   shuffleStream?: string;
   onEpoch?(info: EpochInfo): void;
-  /** progress: called after every step with (step within epoch, steps per epoch, epoch 1-based) */
-  onStep?(step: number, stepsPerEpoch: number, epoch: number): void;
+  /**
+   * progress: called after every step with (step within epoch, steps per epoch, epoch 1-based,
+   * running mean training loss of the epoch so far)
+   */
+  onStep?(step: number, stepsPerEpoch: number, epoch: number, runningLoss: number): void;
   /** after backward, before the optimiser: add the penalty's gradient into grads, return its value */
   penalty?: (net: Network) => number;
   /** after each optimiser step; `step` counts from 0 over the whole run */
@@ -136,7 +139,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       sgd.step();
       if (opts.afterStep) opts.afterStep(net, step);
       step++;
-      if (opts.onStep) opts.onStep(s + 1, stepsPerEpoch, k + 1);
+      if (opts.onStep) opts.onStep(s + 1, stepsPerEpoch, k + 1, lossSum / (start + b));
     }
     const info: EpochInfo = {
       epoch: k + 1, epochs,
