@@ -5,6 +5,7 @@ import { softmaxCrossEntropy } from '../../src/nn/softmax_cross_entropy.js';
 import type { TrainSpec } from '../../src/methods/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { blobs, noise } from './synthetic.js';
+import { arenaStats, inWasmMemory } from '../../src/kernels/wasm_memory.js';
 
 const small: ModelDesc = {
   name: 'blob-mlp', input: [1, 4, 4],
@@ -106,6 +107,18 @@ describe('trainer', () => {
     }
     expect(moved).toBeGreaterThan(w.value.length / 2);
     expect(net.weightLayer('fc2').bias.value.every((v) => v === 0.25)).toBe(true);
+  });
+
+  const arena = inWasmMemory(buildModel(small, 0).weightLayer('fc1').op.weight.value);
+  it.runIf(arena)('training steps allocate no kernel memory after the first step (buffers are reused)', () => {
+    const data = noise('train', 6 * 32, 784, 'alloc');
+    const net = buildModel(lenet5Desc(), 0);
+    const before = arenaStats().arenaUsed;
+    const used: number[] = [];
+    train(net, data, { ...spec, epochs: 2, batch: 32 }, { seed: 0, onStep: () => used.push(arenaStats().arenaUsed) });
+    expect(used).toHaveLength(12);
+    expect(used[0]).toBeGreaterThan(before); // the first step sizes the layer buffers in the arena
+    expect(new Set(used.slice(1)).size).toBe(1);
   });
 
   it('bad training specs throw UserError naming the field', () => {
