@@ -32,6 +32,10 @@ export class MaxPool2d implements Layer {
     if (this.arg.length < y.length) this.arg = new Int32Array(y.length);
     const arg = this.arg;
     const rowStride = W * C;
+    if (k === 2 && s === 2) {
+      maxPool2x2(x, y, arg, n, H, C, OH, OW, rowStride);
+      return y;
+    }
     let o = 0;
     for (let b = 0; b < n; b++) {
       const xb = b * H * rowStride;
@@ -72,3 +76,26 @@ export class MaxPool2d implements Layer {
   }
 }
 
+
+/** the common 2x2 / stride-2 case, unrolled (same scan order and tie rule as the general loop) */
+function maxPool2x2(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, H: number, C: number,
+  OH: number, OW: number, rs: number): void {
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    const xb = b * H * rs;
+    for (let oy = 0; oy < OH; oy++) {
+      let p = xb + 2 * oy * rs;
+      for (let ox = 0; ox < OW; ox++, p += 2 * C) {
+        for (let c = 0; c < C; c++) {
+          const i0 = p + c, i1 = i0 + C, i2 = i0 + rs, i3 = i2 + C;
+          let best = x[i0], bi = i0;
+          let v = x[i1]; if (v > best) { best = v; bi = i1; }
+          v = x[i2]; if (v > best) { best = v; bi = i2; }
+          v = x[i3]; if (v > best) { best = v; bi = i3; }
+          y[o] = best;
+          arg[o++] = bi;
+        }
+      }
+    }
+  }
+}

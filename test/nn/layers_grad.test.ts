@@ -75,6 +75,15 @@ describe('layer gradients vs central finite differences', () => {
     expect(Array.from(p.forward(Float32Array.from([1, -3, 7, 2]), 1, false))).toEqual([7]);
   });
 
+  it('MaxPool2d ties: the first maximum in scan order gets the gradient (2x2 fast path and general path)', () => {
+    const a = new MaxPool2d('pool', [2, 2, 1], 2);
+    a.forward(new Float32Array(4).fill(1), 1, true);
+    expect(Array.from(a.backward(Float32Array.from([5]), 1, true)!)).toEqual([5, 0, 0, 0]);
+    const b = new MaxPool2d('pool', [3, 3, 1], 3, 1);
+    b.forward(new Float32Array(9).fill(1), 1, true);
+    expect(Array.from(b.backward(Float32Array.from([5]), 1, true)!)).toEqual([5, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
   it('AvgPool2d (non-overlapping and overlapping windows)', () => {
     checkLayer(new AvgPool2d('avg', [6, 4, 3], 2), uniform(2 * 6 * 4 * 3, 'a1'), 2);
     checkLayer(new AvgPool2d('avg', [7, 7, 2], 3, 2), uniform(2 * 7 * 7 * 2, 'a2'), 2);
