@@ -21,8 +21,8 @@ const command: CommandModule<object, Args> = {
       .option('shard', { type: 'string', describe: 'list only shard i of n' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON line per point: {index, pointHash, point} (full PointSpec)' })
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
-  handler: (a: ArgumentsCamelCase<Args>) => {
-    const plan = loadSweepConfig(a.config);
+  handler: async (a: ArgumentsCamelCase<Args>) => {
+    const plan = await loadSweepConfig(a.config);
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
     const points = shardPoints(plan, shard);
     const out: string[] = [];

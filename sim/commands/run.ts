@@ -85,7 +85,7 @@ const command: CommandModule<object, Args> = {
       .example('$0 run --method lora --lora.rank 4 --defects.rate 0.1 --dataset mnist-embedded --trainLimit 2000', 'LoRA rank 4 at 10 % stuck cells')
       .epilog(`Unset fields take the defaults in src/config/defaults.ts. ${EXIT_EPILOG}`) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = planSweep(configFromArgs(a), 'run');
+    const plan = await planSweep(configFromArgs(a), 'run');
     const p = plan.points[0];
     for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
     const runner = runnerFromEnv() ?? defaultRunnerModule();

@@ -35,8 +35,8 @@ const command: CommandModule<object, Args> = {
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory on the cluster' })
       .example('$0 slurm configs/ittrna-lenet5.json --shards 16 --out lenet5.sbatch', 'then: bash lenet5.sbatch')
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
-  handler: (a: ArgumentsCamelCase<Args>) => {
-    const plan = loadSweepConfig(a.config);
+  handler: async (a: ArgumentsCamelCase<Args>) => {
+    const plan = await loadSweepConfig(a.config);
     if (!Number.isInteger(a.shards) || a.shards < 1) throw new UserError(`--shards: got '${a.shards}'; allowed: an integer >= 1`, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');

@@ -33,7 +33,7 @@ const command: CommandModule<object, Args> = {
           `After Ctrl-C or a crash, run the same command with --resume.\n\n${EXIT_EPILOG}`,
       ) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = loadSweepConfig(a.config);
+    const plan = await loadSweepConfig(a.config);
     const workers = parseWorkers(a.workers);
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
     const tty = Boolean(process.stderr.isTTY);

@@ -17,7 +17,7 @@ import { UserError } from '../util/errors.js';
 import { configHash } from '../util/hash.js';
 import { DEFAULTS } from './defaults.js';
 import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
-import { expandRange, isRangeExpression } from './range_expr.js';
+import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
 import { resolvePoint } from './resolve_point.js';
 
 /** Largest raw cross product we expand (before dedup). */
@@ -54,7 +54,8 @@ export interface SweepPlan {
 
 const NAME_RE = /^[A-Za-z0-9._-]+$/;
 
-export function planSweep(config: unknown, fallbackName = 'sweep'): SweepPlan {
+export async function planSweep(config: unknown, fallbackName = 'sweep'): Promise<SweepPlan> {
+  if (hasRangeString(config)) await loadRangeEngine();
   if (!isPlainObject(config)) throw new UserError(`config: expected a JSON object like {"method": ["ideal", "fat"], "defects": {"rate": [0, 0.1]}}; got ${describe(config)}`, 'config');
   const name = config.name ?? fallbackName;
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
@@ -103,6 +104,12 @@ export function planSweep(config: unknown, fallbackName = 'sweep'): SweepPlan {
     gridSize,
     points,
   };
+}
+
+function hasRangeString(v: unknown): boolean {
+  if (typeof v === 'string') return isRangeExpression(v);
+  if (v && typeof v === 'object') return Object.values(v).some(hasRangeString);
+  return false;
 }
 
 function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: Axis[], top: boolean): void {

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { planSweep, type SweepPlan } from './expand.js';
 
-export function loadSweepConfig(file: string): SweepPlan {
+export async function loadSweepConfig(file: string): Promise<SweepPlan> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -7,9 +7,17 @@
  * to float64 at the end, so "0:0.05:0.3" gives exactly [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
  * (plain float64 would give 0.15000000000000002 and might drop 0.3).
  */
-import { all, create, type BigNumber } from 'mathjs';
+import type { BigNumber, MathJsInstance } from 'mathjs';
 
-const math = create(all, { number: 'BigNumber', precision: 64 });
+// mathjs takes ~1 s to import, so it is loaded only when a config uses a range expression
+let math: MathJsInstance | undefined;
+
+/** Load the mathjs BigNumber instance (once); expandRange needs it. */
+export async function loadRangeEngine(): Promise<void> {
+  if (math) return;
+  const m = await import('mathjs');
+  math = m.create(m.all, { number: 'BigNumber', precision: 64 });
+}
 
 /** Most values one range may produce (guards against "0:1e-9:1"). */
 export const MAX_RANGE_VALUES = 10_000;
@@ -26,6 +34,7 @@ export function isRangeExpression(s: string): boolean {
  * expression (the caller adds the JSON path and turns it into a UserError).
  */
 export function expandRange(expr: string): number[] {
+  const math = engine();
   const parts = expr.trim().split(':');
   if (parts.length < 2 || parts.length > 3) {
     throw new Error(`range "${expr}" must be "start:step:stop" or "start:stop"`);
@@ -46,7 +55,13 @@ export function expandRange(expr: string): number[] {
   return out;
 }
 
+function engine(): MathJsInstance {
+  if (!math) throw new Error('internal: call loadRangeEngine() before expandRange()');
+  return math;
+}
+
 function evalPart(part: string, expr: string): BigNumber {
+  const math = engine();
   let v: unknown;
   try {
     v = math.evaluate(part.trim());

@@ -9,8 +9,8 @@ import { loadSweepConfig } from '../../src/config/load_config.js';
 import { pointHash } from '../../src/methods/point.js';
 
 describe('grid expansion', () => {
-  it('count = product of the axis lengths when nothing collapses', () => {
-    const plan = planSweep({
+  it('count = product of the axis lengths when nothing collapses', async () => {
+    const plan = await planSweep({
       model: ['mlp', 'lenet5'],
       method: ['unaware', 'fat', 'ittrna'],
       defects: { rate: '0.05:0.05:0.2', lrsShare: [0.2, 0.8] },
@@ -22,8 +22,8 @@ describe('grid expansion', () => {
     expect(plan.varying.map((a) => a.path.join('.'))).toEqual(['model', 'seed', 'defects.rate', 'defects.lrsShare', 'method']);
   });
 
-  it('an empty config is one point with every field at its default', () => {
-    const plan = planSweep({});
+  it('an empty config is one point with every field at its default', async () => {
+    const plan = await planSweep({});
     expect(plan.points).toHaveLength(1);
     const p = plan.points[0].point;
     expect(p.method).toBe(DEFAULTS.method);
@@ -39,9 +39,9 @@ describe('grid expansion', () => {
     }
   });
 
-  it('order depends on list order, not on JSON key order', () => {
-    const a = planSweep({ method: ['fat', 'unaware'], seed: [1, 0], defects: { rate: [0.1, 0], lrsShare: 0.3 } });
-    const b = planSweep({ defects: { lrsShare: 0.3, rate: [0.1, 0] }, seed: [1, 0], method: ['fat', 'unaware'] });
+  it('order depends on list order, not on JSON key order', async () => {
+    const a = await planSweep({ method: ['fat', 'unaware'], seed: [1, 0], defects: { rate: [0.1, 0], lrsShare: 0.3 } });
+    const b = await planSweep({ defects: { lrsShare: 0.3, rate: [0.1, 0] }, seed: [1, 0], method: ['fat', 'unaware'] });
     expect(b.points.map((p) => p.hash)).toEqual(a.points.map((p) => p.hash));
     expect(b.configHash).toBe(a.configHash);
     // outermost axis first (seed), method fastest
@@ -49,8 +49,8 @@ describe('grid expansion', () => {
     expect(a.points.every((p) => p.index === a.points.indexOf(p))).toBe(true);
   });
 
-  it('sections a method does not read collapse: ranks do not multiply the unaware points', () => {
-    const plan = planSweep({ method: ['unaware', 'lora', 'lori'], lora: { rank: [1, 2, 4] }, defects: { rate: [0.1] } });
+  it('sections a method does not read collapse: ranks do not multiply the unaware points', async () => {
+    const plan = await planSweep({ method: ['unaware', 'lora', 'lori'], lora: { rank: [1, 2, 4] }, defects: { rate: [0.1] } });
     expect(plan.gridSize).toBe(9);
     expect(plan.points).toHaveLength(1 + 3 + 3);
     const lora = plan.points.filter((p) => p.point.method === 'lora');
@@ -61,21 +61,21 @@ describe('grid expansion', () => {
     expect(unaware.lora.rank).toBe(0);
   });
 
-  it('rate 0 collapses the stuck-state split; clusters exist only for clustered', () => {
-    const plan = planSweep({ defects: { rate: [0, 0.1], lrsShare: [0.2, 0.8], distribution: ['uniform', 'clustered'] } });
+  it('rate 0 collapses the stuck-state split; clusters exist only for clustered', async () => {
+    const plan = await planSweep({ defects: { rate: [0, 0.1], lrsShare: [0.2, 0.8], distribution: ['uniform', 'clustered'] } });
     expect(plan.points).toHaveLength(1 + 2 * 2);
     for (const { point } of plan.points) {
       expect(point.defects.clusters !== undefined).toBe(point.defects.distribution === 'clustered');
     }
   });
 
-  it('pointHash is the hash of the resolved point', () => {
-    for (const p of planSweep({ method: ['fat', 'ittrna'], seed: [0, 1] }).points) expect(p.hash).toBe(pointHash(p.point));
+  it('pointHash is the hash of the resolved point', async () => {
+    for (const p of (await planSweep({ method: ['fat', 'ittrna'], seed: [0, 1] })).points) expect(p.hash).toBe(pointHash(p.point));
   });
 
-  it('a list of lists sweeps lora.layers; a plain list is one value', () => {
-    expect(planSweep({ method: 'lora', lora: { rank: 2, layers: ['fc1', 'fc2'] } }).points).toHaveLength(1);
-    const plan = planSweep({ method: 'lora', lora: { rank: 2, layers: [['fc1'], ['fc1', 'fc2'], []] } });
+  it('a list of lists sweeps lora.layers; a plain list is one value', async () => {
+    expect((await planSweep({ method: 'lora', lora: { rank: 2, layers: ['fc1', 'fc2'] } })).points).toHaveLength(1);
+    const plan = await planSweep({ method: 'lora', lora: { rank: 2, layers: [['fc1'], ['fc1', 'fc2'], []] } });
     expect(plan.points.map((p) => p.point.lora.layers)).toEqual([['fc1'], ['fc1', 'fc2'], []]);
   });
 });
@@ -90,14 +90,14 @@ describe('shipped configs', () => {
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
   };
-  it('every config in configs/ is valid and expands to the documented count', () => {
+  it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     expect(files).toEqual(Object.keys(expected).sort());
-    for (const f of files) expect(loadSweepConfig(join(dir, f)).points.length, f).toBe(expected[f]);
+    for (const f of files) expect((await loadSweepConfig(join(dir, f))).points.length, f).toBe(expected[f]);
   });
 
-  it('quick.json is the embedded-data job with the five README methods', () => {
-    const plan = loadSweepConfig(join(dir, 'quick.json'));
+  it('quick.json is the embedded-data job with the five README methods', async () => {
+    const plan = await loadSweepConfig(join(dir, 'quick.json'));
     expect(new Set(plan.points.map((p) => p.point.dataset))).toEqual(new Set(['mnist-embedded']));
     expect([...new Set(plan.points.map((p) => p.point.method))]).toEqual(['ideal', 'unaware', 'fat', 'ittrna', 'lora']);
   });

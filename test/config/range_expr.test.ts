@@ -1,7 +1,9 @@
 // Range expressions "start:step:stop": inclusive stop, exact decimal steps, mathjs expressions.
 import { fraction, type Fraction } from 'mathjs';
-import { describe, expect, it } from 'vitest';
-import { expandRange, isRangeExpression, MAX_RANGE_VALUES } from '../../src/config/range_expr.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expandRange, isRangeExpression, loadRangeEngine, MAX_RANGE_VALUES } from '../../src/config/range_expr.js';
+
+beforeAll(loadRangeEngine);
 
 /** Oracle: exact rational arithmetic (mathjs Fraction), converted to float64 at the end. */
 function oracle(start: string, step: string, stop: string): number[] {

@@ -2,8 +2,8 @@
 // run with a torn line, failures and NaN recorded, refusal of foreign/occupied dirs, shards.
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { planSweep } from '../../src/config/expand.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { planSweep, type SweepPlan } from '../../src/config/expand.js';
 import { UserError } from '../../src/util/errors.js';
 import { type Manifest } from '../../sim/sweep/manifest.js';
 import { mergeDirs } from '../../sim/sweep/merge_dirs.js';
@@ -13,8 +13,13 @@ import { FAKE_RUNNER, metricsByHash, readRecords, tmp } from './helpers.js';
 const cfg = { name: 't', method: ['unaware', 'fat', 'lora'], lora: { rank: 2 }, defects: { rate: [0, 0.1, 0.2] }, seed: [0, 1] };
 const quiet = { start() {}, current() {}, finished() {}, log() {}, stop() {} };
 
+let basePlan: SweepPlan;
+beforeAll(async () => {
+  basePlan = await planSweep(cfg);
+});
+
 function opts(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
-  return { plan: planSweep(cfg), out, workers: 1, resume: false, runnerModule: FAKE_RUNNER, inline: true, command: 'test', progress: quiet, report: false, handleSigint: false, ...extra };
+  return { plan: basePlan, out, workers: 1, resume: false, runnerModule: FAKE_RUNNER, inline: true, command: 'test', progress: quiet, report: false, handleSigint: false, ...extra };
 }
 
 afterEach(() => {
@@ -26,7 +31,7 @@ describe('sweep engine', () => {
   it('runs every point once and writes manifest, artefact and cache dirs', async () => {
     const out = tmp();
     const r = await runSweep(opts(out));
-    const plan = planSweep(cfg);
+    const plan = basePlan;
     expect(r).toMatchObject({ total: 18, ok: 18, failed: 0, ran: 18, interrupted: false });
     const recs = readRecords(out);
     expect(recs.map((x) => x.pointHash).sort()).toEqual(plan.points.map((p) => p.hash).sort());
@@ -45,7 +50,7 @@ describe('sweep engine', () => {
     const full = tmp();
     await runSweep(opts(full));
     const part = tmp();
-    const plan = planSweep(cfg);
+    const plan = basePlan;
     // a first run that only got through shard 0/3, then died while writing one more line
     await runSweep(opts(part, { shard: { index: 0, count: 3 } }));
     const before = readRecords(part).length;
@@ -92,7 +97,7 @@ describe('sweep engine', () => {
     const out = tmp();
     await runSweep(opts(out));
     await expect(runSweep(opts(out))).rejects.toThrow(/^--out: '.*' already holds sweep results; add --resume/);
-    const other = planSweep({ ...cfg, seed: [5] });
+    const other = await planSweep({ ...cfg, seed: [5] });
     const err = await runSweep(opts(out, { plan: other, resume: true })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/^--resume: '.*' holds a sweep of another config \(hash [0-9a-f]{16}, this config [0-9a-f]{16}\)/);
@@ -121,7 +126,7 @@ describe('sweep engine', () => {
     const a = tmp();
     const b = tmp();
     await runSweep(opts(a, { shard: { index: 0, count: 2 } }));
-    await runSweep(opts(b, { plan: planSweep({ ...cfg, seed: [7] }) }));
+    await runSweep(opts(b, { plan: await planSweep({ ...cfg, seed: [7] }) }));
     expect(() => mergeDirs([a, b], tmp(), 'test')).toThrow(/^merge: '.*' ran config hash [0-9a-f]{16} but '.*' ran [0-9a-f]{16}; only shards of one config can be merged/);
   });
 });

@@ -7,7 +7,7 @@ import { planSweep } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { appendResult, latestByHash, readResults, rewriteResults } from '../../sim/sweep/results_file.js';
 
-const pts = planSweep({ seed: [0, 1, 2] }).points;
+const pts = (await planSweep({ seed: [0, 1, 2] })).points;
 function rec(i: number, status: 'ok' | 'failed' = 'ok'): ResultRecord {
   const t = new Date(0).toISOString();
   return { pointHash: pts[i].hash, configHash: 'c', status, point: pts[i].point, wallSeconds: 1, startedAt: t, finishedAt: t, ...(status === 'ok' ? { metrics: { accuracy: 0.5, loss: 1, evalSplit: 'heldout', cellWrites: 0, trainableParams: 1, cellsUsed: 1, extraMacsPerImage: 0 } } : { error: 'x' }) };

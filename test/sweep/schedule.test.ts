@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
 import { baseKey, Scheduler } from '../../sim/sweep/schedule.js';
 
+const plan = await planSweep({ method: ['fat', 'ideal', 'unaware', 'ittrna'], defects: { rate: [0.1, 0.2] }, seed: [0, 1] });
+
 describe('scheduler', () => {
-  const plan = planSweep({ method: ['fat', 'ideal', 'unaware', 'ittrna'], defects: { rate: [0.1, 0.2] }, seed: [0, 1] });
 
   it('opens each group with its unaware point and keeps cold groups to one point in flight', () => {
     const s = new Scheduler(plan.points);
@@ -36,10 +37,10 @@ describe('scheduler', () => {
     expect(seen.sort()).toEqual(plan.points.map((p) => p.hash).sort());
   });
 
-  it('the base key ignores method, defects and retraining but not seed or train spec', () => {
-    const [p, q] = planSweep({ method: ['fat', 'ittrna'], defects: { rate: 0.3 }, retrain: { epochs: 5 } }).points;
+  it('the base key ignores method, defects and retraining but not seed or train spec', async () => {
+    const [p, q] = (await planSweep({ method: ['fat', 'ittrna'], defects: { rate: 0.3 }, retrain: { epochs: 5 } })).points;
     expect(baseKey(p.point)).toBe(baseKey(q.point));
-    const [r, t] = planSweep({ train: { epochs: [1, 2] } }).points;
+    const [r, t] = (await planSweep({ train: { epochs: [1, 2] } })).points;
     expect(baseKey(r.point)).not.toBe(baseKey(t.point));
   });
 });
