@@ -17,7 +17,7 @@
 import type { PointSpec } from '../methods/point.js';
 import type { Aggregate, FieldValue, GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
-import type { SweepArtifacts } from './sweep_dir.js';
+import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -74,26 +74,58 @@ function slug(s: string): string {
 
 const isLora = (m: FieldValue) => m === 'lora' || m === 'lori';
 
-/** Fields that distinguish lines within a panel (beyond model, dataset, method and `exclude`). */
-function variantFields(groups: GroupStats[], exclude: string[]): string[] {
-  if (groups.length === 0) return [];
+/** Per method: the fields that distinguish its lines (beyond model, dataset, method and `exclude`). */
+type Variants = Map<string, string[]>;
+
+/**
+ * A field labels a method's lines only if it takes more than one value among that method's groups,
+ * so a setting that differs between methods (e.g. ittrna.calibrationBatches only set for ittrna)
+ * does not clutter every label.
+ */
+function variantFields(groups: GroupStats[], exclude: string[]): Variants {
+  const out: Variants = new Map();
+  if (groups.length === 0) return out;
   const skip = new Set(['model', 'dataset', 'method', ...exclude]);
-  return Object.keys(groups[0].fields).filter((f) => {
-    if (skip.has(f)) return false;
-    const vals = new Set(groups.filter((g) => !f.startsWith('lora.') || isLora(g.fields.method)).map((g) => JSON.stringify(g.fields[f])));
-    return vals.size > 1;
-  });
+  const fields = Object.keys(groups[0].fields).filter((f) => !skip.has(f));
+  for (const m of new Set(groups.map((g) => String(g.fields.method)))) {
+    const mine = groups.filter((g) => String(g.fields.method) === m);
+    out.set(m, fields.filter((f) => {
+      if (f.startsWith('lora.') && !isLora(m)) return false;
+      return new Set(mine.map((g) => JSON.stringify(g.fields[f]))).size > 1;
+    }));
+  }
+  return out;
 }
 
-function lineLabel(g: GroupStats, variants: string[]): string {
+function lineLabel(g: GroupStats, variants: Variants, drop?: string): string {
   const parts = [String(g.fields.method)];
-  for (const f of variants) {
-    if (f.startsWith('lora.') && !isLora(g.fields.method)) continue;
+  for (const f of variants.get(String(g.fields.method)) ?? []) {
+    if (f === drop) continue;
     const name = f in SHORT ? SHORT[f] : f;
     const v = g.fields[f];
     parts.push(name ? `${name}=${v}` : String(v));
   }
   return parts.join(' · ');
+}
+
+/**
+ * y range (accuracy %) covering every plotted mean ± its larger error bar (std or 95% CI), padded
+ * by 2 points and clamped to [0, 100]: accuracy cannot leave that interval, so a wide t interval
+ * (n = 2 gives t = 12.7) is cut at the bounds instead of stretching the axis past them.
+ */
+function accuracyRange(traces: Record<string, Json>[], errors: ErrorSet[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  traces.forEach((t, i) => {
+    const ys = t.y as number[];
+    const e = errors.find((x) => x.trace === i);
+    ys.forEach((y, j) => {
+      const d = Math.max(e?.std[j] ?? 0, e?.ci[j] ?? 0);
+      lo = Math.min(lo, y - d);
+      hi = Math.max(hi, y + d);
+    });
+  });
+  if (!Number.isFinite(lo)) return [0, 100];
+  return [Math.max(0, Math.floor(lo - 2)), Math.min(100, Math.ceil(hi + 2))];
 }
 
 /** Hover data per point: n, std, CI half-width, min, max (all in % points), failed+missing. */
@@ -111,11 +143,11 @@ interface Line {
   groups: GroupStats[];
 }
 
-function linesBy(groups: GroupStats[], xField: string, variants: string[]): Line[] {
+function linesBy(groups: GroupStats[], xField: string, variants: Variants): Line[] {
   const lines = new Map<string, Line>();
   for (const g of groups) {
     if (g.stats.accuracy.n === 0) continue; // only failed/missing: listed in the warnings, not plotted
-    const label = lineLabel(g, variants.filter((f) => f !== xField));
+    const label = lineLabel(g, variants, xField);
     if (!lines.has(label)) lines.set(label, { label, method: String(g.fields.method), groups: [] });
     lines.get(label)!.groups.push(g);
   }
@@ -191,11 +223,13 @@ function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
       hovertemplate: `<b>ideal</b> (digital, no defects)<br>accuracy ${y.toFixed(2)}% (mean of n=${ref.n})<extra></extra>`,
     });
   }
+  const layout = baseLayout(`${panel}: accuracy vs defect rate`, 'stuck cells (% of all cells)', 'accuracy (%)');
+  layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   return {
     id: `acc-${slug(panel)}`,
     section: 'accuracy',
     traces,
-    layout: baseLayout(`${panel}: accuracy vs defect rate`, 'stuck cells (% of all cells)', 'accuracy (%)'),
+    layout,
     errors,
     caption: `Mean over seeds per point; error bars switch between sample std and 95% CI (Student t). ${lines.length} line(s); dashed: ideal (defect-free) reference.`,
   };
@@ -205,7 +239,7 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
   const lora = groups.filter((g) => isLora(g.fields.method));
   const variants = variantFields(lora, ['lora.rank']);
   // the defect rate always labels a rank line (one line per rate)
-  if (!variants.includes('defects.rate')) variants.unshift('defects.rate');
+  for (const fs of variants.values()) if (!fs.includes('defects.rate')) fs.unshift('defects.rate');
   const lines = linesBy(lora, 'lora.rank', variants);
   const traces: Record<string, Json>[] = [];
   const errors: ErrorSet[] = [];
@@ -213,6 +247,7 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
   const ranks = [...new Set(lora.map((g) => Number(g.fields['lora.rank'])))].sort((a, b) => a - b);
   const layout = baseLayout(`${panel}: LoRA accuracy vs rank`, 'LoRA rank r', 'accuracy (%)');
   layout.xaxis = { title: { text: 'LoRA rank r' }, type: 'log', tickvals: ranks, ticktext: ranks.map(String), zeroline: false };
+  layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   return {
     id: `rank-${slug(panel)}`,
     section: 'lora',
@@ -253,6 +288,7 @@ function accuracyVsWrites(panel: string, groups: GroupStats[]): FigureSpec {
   const allPositive = onChip.every((g) => (g.stats.cellWrites.mean ?? 0) > 0);
   const layout = baseLayout(`${panel}: accuracy vs cell writes`, 'cell writes during training/adaptation (mean per setting)', 'accuracy (%)');
   layout.xaxis = { title: { text: 'cell writes during training/adaptation (mean per setting)' }, type: allPositive ? 'log' : 'linear', zeroline: false };
+  layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   return {
     id: `writes-${slug(panel)}`,
     section: 'lora',
@@ -263,9 +299,13 @@ function accuracyVsWrites(panel: string, groups: GroupStats[]): FigureSpec {
   };
 }
 
-function rows2d(values: number[], rows: number, cols: number): number[][] {
+/** Rows r0..r0+h-1, cols 0..w-1 of a row-major rows×cols array, as a 2-D array (top-left crop). */
+function crop2d(values: number[], cols: number, h: number, w: number, round = false): number[][] {
   const out: number[][] = [];
-  for (let r = 0; r < rows; r++) out.push(values.slice(r * cols, (r + 1) * cols));
+  for (let r = 0; r < h; r++) {
+    const row = values.slice(r * cols, r * cols + w);
+    out.push(round ? row.map((v) => Number(v.toPrecision(4))) : row);
+  }
   return out;
 }
 
@@ -273,65 +313,96 @@ function describe(p: PointSpec | undefined): string {
   return p ? `${p.model}/${p.dataset} · ${p.method} · ${pct(p.defects.rate)}% target · seed ${p.seed}` : 'point not in results';
 }
 
-function heatLayout(title: string, rows: number, cols: number): Record<string, Json> {
+function heatLayout(title: string, rows: number): Record<string, Json> {
   const l = baseLayout(title, 'bit line (column)', 'word line (row)');
   l.yaxis = { title: { text: 'word line (row)' }, autorange: 'reversed', scaleanchor: 'x', constrain: 'domain' };
   l.xaxis = { title: { text: 'bit line (column)' }, constrain: 'domain' };
   l.height = Math.min(560, Math.max(360, 14 * rows + 120));
   l.legend = { orientation: 'h', y: -0.2 };
-  void cols;
   return l;
 }
 
-export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, PointSpec>): FigureSpec[] {
+/** Largest map drawn cell by cell; bigger maps show their top-left window of this size. */
+export const MAX_MAP_SIDE = 128;
+
+/**
+ * Defect-map and importance figures from artefacts. Files are parsed only for the points chosen:
+ * per defect distribution, the point with the highest defect rate (then lowest hash) whose
+ * defect_tile.json is valid; for importance, an `ittrna` point first, then the highest rate.
+ */
+export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, PointSpec>, warnings: string[] = []): FigureSpec[] {
   const figs: FigureSpec[] = [];
-  // one tile per distribution: the artefact of the point with the highest defect rate
-  const byDist = new Map<string, SweepArtifacts>();
   const rate = (a: SweepArtifacts) => pointOf.get(a.pointHash)?.defects.rate ?? -1;
-  for (const a of artifacts) {
-    if (!a.defectTile) continue;
-    const d = a.defectTile.distribution;
-    const prev = byDist.get(d);
-    if (!prev || rate(a) > rate(prev)) byDist.set(d, a);
-  }
-  for (const d of [...byDist.keys()].sort((a, b) => (a === 'uniform' ? -1 : b === 'uniform' ? 1 : a.localeCompare(b)))) {
-    const a = byDist.get(d)!;
-    const t = a.defectTile!;
-    const hrs = t.state.filter((s) => s === 1).length;
-    const lrs = t.state.filter((s) => s === 2).length;
+  const byRate = (x: SweepArtifacts, y: SweepArtifacts) => rate(y) - rate(x) || x.pointHash.localeCompare(y.pointHash);
+
+  // tiles: group candidates by the point's distribution (unknown point: read the file's own field)
+  const tiles = artifacts.filter((a) => a.defectTilePath).sort(byRate);
+  const loaded = new Map<string, DefectTileArtifact | null>();
+  const load = (a: SweepArtifacts) => {
+    if (!loaded.has(a.pointHash)) loaded.set(a.pointHash, loadArtifact(a.defectTilePath!, 'defectTile', warnings));
+    return loaded.get(a.pointHash)!;
+  };
+  const dists: string[] = [];
+  const distOf = (a: SweepArtifacts) => pointOf.get(a.pointHash)?.defects.distribution ?? load(a)?.distribution ?? '?';
+  for (const a of tiles) if (!dists.includes(distOf(a))) dists.push(distOf(a));
+  dists.sort((a, b) => (a === 'uniform' ? -1 : b === 'uniform' ? 1 : a.localeCompare(b)));
+  for (const d of dists) {
+    let chosen: { a: SweepArtifacts; t: DefectTileArtifact } | null = null;
+    for (const a of tiles) {
+      if (distOf(a) !== d) continue;
+      const t = load(a);
+      if (t) { chosen = { a, t }; break; }
+    }
+    if (!chosen) continue;
+    const { a, t } = chosen;
+    let hrs = 0, lrs = 0;
+    for (const v of t.state) { if (v === 1) hrs++; else if (v === 2) lrs++; }
     const total = t.rows * t.cols;
+    const h = Math.min(t.rows, MAX_MAP_SIDE), w = Math.min(t.cols, MAX_MAP_SIDE);
+    const window = h < t.rows || w < t.cols ? ` Showing rows 0–${h - 1}, columns 0–${w - 1}.` : '';
     figs.push({
       id: `tile-${slug(d)}`,
       section: 'defects',
       traces: [{
         type: 'heatmap',
-        z: rows2d(t.state, t.rows, t.cols),
+        z: crop2d(t.state, t.cols, h, w),
         zmin: 0,
         zmax: 2,
         colorscale: [[0, '#eeeeee'], [0.3333, '#eeeeee'], [0.3334, '#2c7bb6'], [0.6666, '#2c7bb6'], [0.6667, '#d7191c'], [1, '#d7191c']],
         colorbar: { tickvals: [0.33, 1, 1.67], ticktext: ['healthy', 'stuck at HRS (off)', 'stuck at LRS (on)'], len: 0.6 },
         hovertemplate: 'row %{y}, col %{x}: %{z}<extra>0 healthy, 1 stuck at HRS, 2 stuck at LRS</extra>',
-        xgap: 0.5,
-        ygap: 0.5,
+        xgap: h <= 64 ? 0.5 : 0,
+        ygap: h <= 64 ? 0.5 : 0,
       }],
-      layout: heatLayout(`Defect map (${d}): layer ${t.layer}, tile (${t.tileRow}, ${t.tileCol})`, t.rows, t.cols),
+      layout: heatLayout(`Defect map (${d}): layer ${t.layer}, tile (${t.tileRow}, ${t.tileCol})`, h),
       errors: [],
-      caption: `${describe(pointOf.get(a.pointHash))}. ${t.rows}×${t.cols} cells: ${hrs + lrs} stuck (${((100 * (hrs + lrs)) / total).toFixed(1)}%): ${hrs} at HRS (stuck-off), ${lrs} at LRS (stuck-on).`,
+      caption: `${describe(pointOf.get(a.pointHash))}. ${t.rows}×${t.cols} cells: ${hrs + lrs} stuck (${((100 * (hrs + lrs)) / total).toFixed(1)}%): ${hrs} at HRS (stuck-off), ${lrs} at LRS (stuck-on).${window}`,
     });
   }
-  // importance before/after ITT-RNA mapping: prefer an ittrna point, then the highest defect rate
-  const imps = artifacts.filter((a) => a.importanceMap);
-  imps.sort((x, y) => Number(pointOf.get(y.pointHash)?.method === 'ittrna') - Number(pointOf.get(x.pointHash)?.method === 'ittrna') || rate(y) - rate(x));
-  if (imps.length > 0) {
-    const a = imps[0];
-    const m = a.importanceMap!;
-    const zmax = Math.max(...m.before, ...m.after);
+
+  // importance before/after ITT-RNA mapping
+  const isIttrna = (a: SweepArtifacts) => Number(pointOf.get(a.pointHash)?.method === 'ittrna');
+  const imps = artifacts.filter((a) => a.importanceMapPath).sort((x, y) => isIttrna(y) - isIttrna(x) || byRate(x, y));
+  for (const a of imps) {
+    const m = loadArtifact(a.importanceMapPath!, 'importanceMap', warnings);
+    if (!m) continue;
+    const p = pointOf.get(a.pointHash);
+    // draw one crossbar tile's worth of cells (the point's tile size), at most MAX_MAP_SIDE a side
+    const h = Math.min(m.rows, p?.crossbar.tileRows ?? 64, MAX_MAP_SIDE);
+    const w = Math.min(m.cols, p?.crossbar.tileCols ?? 64, MAX_MAP_SIDE);
+    // colour scale up to the 99th percentile of the drawn importances (heavy-tailed: a few large
+    // values would otherwise leave every other cell dark); larger values show at the top colour
+    const drawn: number[] = [];
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) drawn.push(m.before[r * m.cols + c], m.after[r * m.cols + c]);
+    drawn.sort((x, y) => x - y);
+    const zmax = drawn.length ? drawn[Math.min(drawn.length - 1, Math.floor(0.99 * drawn.length))] || drawn[drawn.length - 1] : 1;
     const fx: number[] = [], fy: number[] = [];
-    m.faulty.forEach((f, i) => { if (f) { fx.push(i % m.cols); fy.push(Math.floor(i / m.cols)); } });
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) if (m.faulty[r * m.cols + c]) { fx.push(c); fy.push(r); }
+    const window = h < m.rows || w < m.cols ? ` Drawn: rows 0–${h - 1}, columns 0–${w - 1} (one tile) of ${m.rows}×${m.cols}; shares are over the whole layer.` : '';
     for (const which of ['before', 'after'] as const) {
       const imp = m[which];
       let onFaulty = 0, total = 0;
-      imp.forEach((v, i) => { total += v; if (m.faulty[i]) onFaulty += v; });
+      for (let i = 0; i < imp.length; i++) { total += imp[i]; if (m.faulty[i]) onFaulty += imp[i]; }
       const share = total > 0 ? (100 * onFaulty) / total : 0;
       figs.push({
         id: `importance-${which}`,
@@ -339,11 +410,11 @@ export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, 
         traces: [
           {
             type: 'heatmap',
-            z: rows2d(imp, m.rows, m.cols),
+            z: crop2d(imp, m.cols, h, w, true),
             zmin: 0,
             zmax,
             colorscale: 'Viridis',
-            colorbar: { title: { text: 'importance' }, len: 0.6 },
+            colorbar: { title: { text: 'importance<br>(scale to 99th pct)' }, len: 0.6 },
             hovertemplate: 'row %{y}, col %{x}: importance %{z:.3g}<extra></extra>',
           },
           {
@@ -352,20 +423,21 @@ export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, 
             name: 'faulty cell',
             x: fx,
             y: fy,
-            marker: { symbol: 'x-thin-open', size: 6, color: '#ff3030', line: { width: 1.5, color: '#ff3030' } },
+            marker: { symbol: 'x-thin-open', size: h <= 32 ? 6 : h <= 64 ? 4 : 3, opacity: fx.length > 0.1 * h * w ? 0.55 : 0.9, color: '#ff3030', line: { width: 1.2, color: '#ff3030' } },
             hovertemplate: 'faulty cell row %{y}, col %{x}<extra></extra>',
           },
         ],
-        layout: heatLayout(`Importance ${which} ITT-RNA mapping (layer ${m.layer}): ${share.toFixed(1)}% on faulty cells`, m.rows, m.cols),
+        layout: heatLayout(`Importance ${which} ITT-RNA mapping (layer ${m.layer}): ${share.toFixed(1)}% on faulty cells`, h),
         errors: [],
-        caption: `${describe(pointOf.get(a.pointHash))}. Importance of the weight sitting on each physical cell ${which} the mapping; × = faulty cell. Share on faulty cells = Σ_faulty I / Σ I = ${share.toFixed(2)}%.`,
+        caption: `${describe(p)}. Importance of the weight sitting on each physical cell ${which} the mapping; × = faulty cell. Share on faulty cells = Σ_faulty I / Σ I = ${share.toFixed(2)}%.${window}`,
       });
     }
+    break;
   }
   return figs;
 }
 
-export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[]): FigureSpec[] {
+export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnings: string[] = []): FigureSpec[] {
   const panels = new Map<string, GroupStats[]>();
   for (const g of agg.groups) {
     if (!panels.has(g.panel)) panels.set(g.panel, []);
@@ -380,6 +452,6 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[]): Figur
     }
   }
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));
-  figs.push(...defectFigures(artifacts, pointOf));
+  figs.push(...defectFigures(artifacts, pointOf, warnings));
   return figs;
 }

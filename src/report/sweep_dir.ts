@@ -46,10 +46,11 @@ export interface ImportanceMapArtifact {
   after: number[];
 }
 
+/** Artefact files of one point (paths; parsed on demand, since importance maps can be megabytes). */
 export interface SweepArtifacts {
   pointHash: string;
-  defectTile?: DefectTileArtifact;
-  importanceMap?: ImportanceMapArtifact;
+  defectTilePath?: string;
+  importanceMapPath?: string;
 }
 
 export interface SweepDir {
@@ -113,7 +114,7 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-function readArtifacts(dir: string, warnings: string[]): SweepArtifacts[] {
+function readArtifacts(dir: string): SweepArtifacts[] {
   const root = join(dir, 'artifacts');
   if (!existsSync(root)) return [];
   const out: SweepArtifacts[] = [];
@@ -121,29 +122,38 @@ function readArtifacts(dir: string, warnings: string[]): SweepArtifacts[] {
     const sub = join(root, hash);
     if (!statSync(sub).isDirectory()) continue;
     const a: SweepArtifacts = { pointHash: hash };
-    for (const [file, key] of [['defect_tile.json', 'defectTile'], ['importance_map.json', 'importanceMap']] as const) {
-      const p = join(sub, file);
-      if (!existsSync(p)) continue;
-      try {
-        const v = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
-        const rows = v.rows as number;
-        const cols = v.cols as number;
-        const arrays = key === 'defectTile' ? ['state'] : ['faulty', 'before', 'after'];
-        const ok = Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0 &&
-          arrays.every((k) => Array.isArray(v[k]) && (v[k] as unknown[]).length === rows * cols);
-        if (!ok) {
-          warnings.push(`artifacts/${hash}/${file}: rows × cols does not match its arrays; skipped.`);
-          continue;
-        }
-        if (key === 'defectTile') a.defectTile = v as unknown as DefectTileArtifact;
-        else a.importanceMap = v as unknown as ImportanceMapArtifact;
-      } catch {
-        warnings.push(`artifacts/${hash}/${file}: not valid JSON; skipped.`);
-      }
-    }
-    if (a.defectTile || a.importanceMap) out.push(a);
+    if (existsSync(join(sub, 'defect_tile.json'))) a.defectTilePath = join(sub, 'defect_tile.json');
+    if (existsSync(join(sub, 'importance_map.json'))) a.importanceMapPath = join(sub, 'importance_map.json');
+    if (a.defectTilePath || a.importanceMapPath) out.push(a);
   }
   return out;
+}
+
+/**
+ * Parse and check one artefact file (rows, cols positive integers; every array rows·cols long).
+ * A bad file gives null and a warning naming it.
+ */
+export function loadArtifact(path: string, kind: 'defectTile', warnings: string[]): DefectTileArtifact | null;
+export function loadArtifact(path: string, kind: 'importanceMap', warnings: string[]): ImportanceMapArtifact | null;
+export function loadArtifact(path: string, kind: 'defectTile' | 'importanceMap', warnings: string[]): DefectTileArtifact | ImportanceMapArtifact | null {
+  const name = path.split(/[\\/]/).slice(-3).join('/');
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    warnings.push(`${name}: not valid JSON; skipped.`);
+    return null;
+  }
+  const rows = v.rows as number;
+  const cols = v.cols as number;
+  const arrays = kind === 'defectTile' ? ['state'] : ['faulty', 'before', 'after'];
+  const ok = Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0 &&
+    arrays.every((k) => Array.isArray(v[k]) && (v[k] as unknown[]).length === rows * cols);
+  if (!ok) {
+    warnings.push(`${name}: rows × cols does not match its arrays; skipped.`);
+    return null;
+  }
+  return v as unknown as DefectTileArtifact | ImportanceMapArtifact;
 }
 
 export function readSweepDir(dir: string): SweepDir {
@@ -170,6 +180,6 @@ export function readSweepDir(dir: string): SweepDir {
   } else {
     warnings.push('manifest.json is missing: points that never produced a result cannot be listed, and provenance is unknown.');
   }
-  const artifacts = readArtifacts(dir, warnings);
+  const artifacts = readArtifacts(dir);
   return { dir, records, rawJsonl, manifest, artifacts, warnings };
 }

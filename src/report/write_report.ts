@@ -20,7 +20,7 @@ export interface WriteReportOptions {
 export async function writeReport(dir: string, opts: WriteReportOptions = {}): Promise<string> {
   const sweep = readSweepDir(dir);
   const agg = aggregate(sweep.records, sweep.manifest?.expectedPoints);
-  const figures = buildFigures(agg, sweep.artifacts);
+  const figures = buildFigures(agg, sweep.artifacts, sweep.warnings);
   const table = buildTable(agg);
   const html = renderPage({
     dir,

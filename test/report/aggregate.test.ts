@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { pointHash, type PointSpec } from '../../src/methods/point.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { aggregate } from '../../src/report/aggregate.js';
-import { parseResultsJsonl, readSweepDir } from '../../src/report/sweep_dir.js';
+import { loadArtifact, parseResultsJsonl, readSweepDir } from '../../src/report/sweep_dir.js';
+import { defectFigures } from '../../src/report/figures.js';
 import { basePoint } from '../../src/report/synthetic_sweep.js';
 import { tQuantile975 } from '../../src/report/stats.js';
 import { UserError } from '../../src/util/errors.js';
@@ -116,7 +117,15 @@ describe('reading results.jsonl and the sweep directory', () => {
     mkdirSync(join(dir, 'artifacts', 'def'), { recursive: true });
     writeFileSync(join(dir, 'artifacts', 'def', 'defect_tile.json'), JSON.stringify({ layer: 'fc1', tileRow: 0, tileCol: 0, rows: 2, cols: 2, distribution: 'uniform', state: [0, 1, 2, 0] }));
     const s = readSweepDir(dir);
-    expect(s.artifacts.map((a) => a.pointHash)).toEqual(['def']);
-    expect(s.warnings).toEqual([expect.stringMatching(/artifacts\/abc\/defect_tile\.json: rows × cols/)]);
+    expect(s.artifacts.map((a) => a.pointHash)).toEqual(['abc', 'def']);
+    const warnings: string[] = [];
+    expect(loadArtifact(s.artifacts[0].defectTilePath!, 'defectTile', warnings)).toBeNull();
+    expect(loadArtifact(s.artifacts[1].defectTilePath!, 'defectTile', warnings)).toMatchObject({ rows: 2, state: [0, 1, 2, 0] });
+    expect(warnings).toEqual([expect.stringMatching(/artifacts\/abc\/defect_tile\.json: rows × cols/)]);
+    // the figure builder skips the bad one and draws the good one, keeping the warning
+    const figWarnings: string[] = [];
+    const figs = defectFigures(s.artifacts, new Map(), figWarnings);
+    expect(figs.map((f) => f.id)).toEqual(['tile-uniform']);
+    expect(figWarnings).toHaveLength(1);
   });
 });

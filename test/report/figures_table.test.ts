@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/report/aggregate.js';
-import { buildFigures } from '../../src/report/figures.js';
-import { readSweepDir } from '../../src/report/sweep_dir.js';
+import { buildFigures, defectFigures } from '../../src/report/figures.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basePoint } from '../../src/report/synthetic_sweep.js';
+import { loadArtifact, readSweepDir } from '../../src/report/sweep_dir.js';
 import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
 import { buildTable, formatCell, tableCsv } from '../../src/report/table.js';
 
@@ -76,14 +78,43 @@ describe('figure specs', () => {
     const { figs, s } = sweep({ methods: ['unaware', 'ittrna'], rates: [0.05, 0.2], distributions: ['uniform', 'clustered'], seeds: [1], artifacts: true });
     const d = figs.filter((f) => f.section === 'defects');
     expect(d.map((f) => f.id)).toEqual(['tile-uniform', 'tile-clustered', 'importance-before', 'importance-after']);
-    const tile = s.artifacts.find((a) => a.pointHash && a.defectTile?.distribution === 'uniform')!.defectTile!;
+    const uniform = s.artifacts.filter((a) => a.defectTilePath).map((a) => loadArtifact(a.defectTilePath!, 'defectTile', [])!).filter((t) => t.distribution === 'uniform');
     const z = d[0].traces[0].z as number[][];
-    expect(z).toHaveLength(tile.rows);
+    expect(uniform.some((t) => JSON.stringify(z.flat()) === JSON.stringify(t.state))).toBe(true);
     const stuck = z.flat().filter((v) => v !== 0).length;
     expect(d[0].caption).toContain(`${stuck} stuck`);
     // the importance share on faulty cells is stated and drops after the mapping in this fixture
     const share = (i: number) => Number(/([\d.]+)% on faulty/.exec(String((d[i].layout.title as { text: string }).text))![1]);
     expect(share(3)).toBeLessThan(share(2));
+  });
+});
+
+describe('large artefacts', () => {
+  it('a layer-sized importance map draws one tile of cells; the shares cover the whole layer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-big-'));
+    const rows = 300, cols = 100, n = rows * cols;
+    // faulty: every 7th cell; importance 1 everywhere before, and 0 on faulty cells after
+    const faulty = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 1 : 0));
+    const before = faulty.map(() => 1);
+    const after = faulty.map((f) => (f ? 0 : 1.23456789));
+    mkdirSync(join(dir, 'h1'));
+    writeFileSync(join(dir, 'h1', 'importance_map.json'), JSON.stringify({ layer: 'fc1', rows, cols, faulty, before, after }));
+    const p = basePoint();
+    p.method = 'ittrna';
+    p.crossbar.tileRows = 32;
+    p.crossbar.tileCols = 16;
+    const figs = defectFigures([{ pointHash: 'h1', importanceMapPath: join(dir, 'h1', 'importance_map.json') }], new Map([['h1', p]]));
+    expect(figs.map((f) => f.id)).toEqual(['importance-before', 'importance-after']);
+    const z = figs[1].traces[0].z as number[][];
+    expect([z.length, z[0].length]).toEqual([32, 16]);
+    expect(z[0][1]).toBe(1.235); // 4 significant digits keep the file small
+    const nFaulty = faulty.filter((f) => f).length;
+    expect((figs[0].layout.title as { text: string }).text).toContain(`${((100 * nFaulty) / n).toFixed(1)}% on faulty cells`);
+    expect((figs[1].layout.title as { text: string }).text).toContain('0.0% on faulty cells');
+    expect(figs[0].caption).toContain('rows 0–31, columns 0–15 (one tile) of 300×100');
+    // the × markers are exactly the faulty cells of the window
+    const xs = figs[0].traces[1].x as number[];
+    expect(xs.length).toBe(faulty.filter((f, i) => f && Math.floor(i / cols) < 32 && i % cols < 16).length);
   });
 });
 
