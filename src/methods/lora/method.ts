@@ -192,6 +192,8 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
     adapterProgramWrites: res.adapterProgramWrites,
     adapterCells,
     adapterWrites: adapterWrites(res.ops),
+    adapterWritesA: res.ops.reduce((s, o) => s + (o.opA.cost?.().cellWrites ?? 0), 0),
+    adapterWritesB: res.ops.reduce((s, o) => s + (o.opB.cost?.().cellWrites ?? 0), 0),
     adaptedLayers: res.ops.length,
     rank: point.lora.rank,
     alpha: point.lora.alpha > 0 ? point.lora.alpha : point.lora.rank,
