@@ -3,7 +3,7 @@
  * Debian Chromium driven by playwright-core, and check what a reader sees. Needs /usr/bin/chromium
  * (.ci/run installs it: apt-get install chromium). Saves test-artifacts/report.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -187,5 +187,76 @@ describe('report in headless Chromium', () => {
     // only the file itself and the in-memory blob: URLs of the downloads
     expect(requests.filter((u) => u !== fileUrl && !u.startsWith('blob:'))).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+/**
+ * The committed output of a real tiny sweep (test/report/fixtures/real_tiny_sweep: results.jsonl,
+ * manifest.json and the two defect tiles the report draws, made with
+ * `node dist/sim/cli.js sweep test/report/fixtures/tiny_sweep.json --out DIR --workers 1` at the
+ * commit named in its manifest; its lora points failed there because lora was not yet registered
+ * in the sweep's runner, which exercises the failed-point path with real records).
+ */
+describe('report of a real tiny sweep in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let agg: Aggregate;
+  let fileUrl: string;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian chromium (apt-get install chromium), as .ci/run does`);
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-e2e-real-'));
+    cpSync(resolve('test/report/fixtures/real_tiny_sweep'), dir, { recursive: true });
+    const sweep = readSweepDir(dir);
+    agg = aggregate(sweep.records, sweep.manifest?.expectedPoints);
+    fileUrl = pathToFileURL(await writeReport(dir)).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(fileUrl);
+    await page.waitForSelector('body[data-rendered]', { timeout: 60_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders its plots with no console errors and no requests', async () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([fileUrl]);
+    const plots = await page.evaluate(() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((n) => {
+      const el = n as HTMLElement & { data: { name?: string }[] };
+      return { id: el.id, names: el.data.map((t) => t.name ?? ''), x: el.querySelector('.g-xtitle')?.textContent, y: el.querySelector('.g-ytitle')?.textContent };
+    }));
+    expect(plots.map((p) => p.id)).toEqual(['acc-mlp-mnist-embedded', 'tile-uniform', 'tile-clustered']);
+    const idealN = agg.groups.filter((g) => g.fields.method === 'ideal').reduce((s, g) => s + g.nOk, 0);
+    expect(plots[0]).toEqual({
+      id: 'acc-mlp-mnist-embedded',
+      names: ['unaware · clustered', 'unaware · uniform', 'fat · clustered', 'fat · uniform', 'ittrna · clustered', 'ittrna · uniform', `ideal (no defects, n=${idealN})`],
+      x: 'stuck cells (% of all cells)',
+      y: 'accuracy (%)',
+    });
+  });
+
+  it('its table equals the aggregate and its failed points are listed with their errors', async () => {
+    const rows: Record<string, string>[] = await page.$$eval('#results-table tbody tr', (trs) =>
+      trs.map((tr) => Object.fromEntries(Array.from((tr as HTMLTableRowElement).cells).map((td) => [td.dataset.col!, td.dataset.v!]))));
+    expect(rows).toHaveLength(agg.groups.length);
+    agg.groups.forEach((g, i) => {
+      expect(rows[i].method).toBe(g.fields.method);
+      expect(rows[i]['accuracy.mean']).toBe(g.stats.accuracy.mean === null ? '' : String(g.stats.accuracy.mean));
+      expect(rows[i]['accuracy.ci95']).toBe(g.stats.accuracy.ci95 === null ? '' : String(g.stats.accuracy.ci95));
+      expect(Number(rows[i].nFailed)).toBe(g.nFailed);
+    });
+    expect(agg.failed.length).toBeGreaterThan(0);
+    expect(await page.locator('#warnings').innerText()).toContain(`${agg.failed.length} failed, ${agg.missing.length} missing`);
+    expect(await page.locator('#problems-table tbody tr').count()).toBe(agg.failed.length + agg.missing.length);
+    for (const f of agg.failed.slice(0, 3)) {
+      expect(await page.locator('#problems-table tbody tr', { hasText: f.pointHash }).innerText()).toContain(f.error!);
+    }
   });
 });
