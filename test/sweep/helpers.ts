@@ -18,9 +18,17 @@ export function readRecords(dir: string): ResultRecord[] {
     .map((l) => JSON.parse(l) as ResultRecord);
 }
 
-/** pointHash -> canonical JSON of the metrics (status included), for set comparisons. */
+/**
+ * pointHash -> canonical JSON of status, point and metrics, for set comparisons. Timing fields
+ * (metrics.extra.*Seconds / *Ms, e.g. methodSeconds) are wall-clock measurements, not results:
+ * left out, exactly as `rramsim reproduce` does.
+ */
 export function metricsByHash(recs: ResultRecord[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of recs) out[r.pointHash] = JSON.stringify({ status: r.status, metrics: r.metrics, point: r.point });
+  for (const r of recs) {
+    const extra = Object.fromEntries(Object.entries(r.metrics?.extra ?? {}).filter(([k]) => !/(Seconds|Ms)$/.test(k)));
+    const metrics = r.metrics ? { ...r.metrics, extra } : undefined;
+    out[r.pointHash] = JSON.stringify({ status: r.status, metrics, point: r.point });
+  }
   return out;
 }
