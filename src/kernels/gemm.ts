@@ -32,6 +32,16 @@ export function gemm(
     throw new RangeError(`gemm: operand too short for M=${M} N=${N} K=${K}: ` +
       `A has ${A.length} (needs ${M * K}), B has ${B.length} (needs ${K * N}), C has ${C.length} (needs ${M * N})`);
   }
+  if (overlaps(C, M * N, A, M * K) || overlaps(C, M * N, B, K * N)) {
+    throw new RangeError('gemm: C must not overlap A or B');
+  }
   if (getBackend() === 'wasm' && gemmWasm(transA, transB, M, N, K, A, B, C, accumulate)) return;
   gemmTs(transA, transB, M, N, K, A, B, C, accumulate);
+}
+
+/** true when the first `n` elements of x and the first `m` of y share bytes */
+function overlaps(x: Float32Array, n: number, y: Float32Array, m: number): boolean {
+  if (x.buffer !== y.buffer || n === 0 || m === 0) return false;
+  const x0 = x.byteOffset, y0 = y.byteOffset;
+  return x0 < y0 + 4 * m && y0 < x0 + 4 * n;
 }

@@ -170,6 +170,19 @@ describe.each(backends)('gemm backend %s', (backend: BackendName) => {
     expect(Array.from(C)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
+  it('rejects C overlapping A or B (in wasm memory or not), accepts disjoint views of one buffer', () => {
+    use();
+    for (const alloc of [allocF32, (n: number) => new Float32Array(n)]) {
+      const buf = alloc(64).fill(0.5);
+      expect(() => gemm(false, false, 4, 4, 4, buf.subarray(0, 16), buf.subarray(16, 32), buf.subarray(8, 24), false))
+        .toThrow(/must not overlap/);
+      expect(() => gemm(false, false, 4, 4, 4, buf.subarray(0, 16), buf.subarray(16, 32), buf.subarray(31, 47), false))
+        .toThrow(/must not overlap/);
+      gemm(false, false, 4, 4, 4, buf.subarray(0, 16), buf.subarray(16, 32), buf.subarray(32, 48), false);
+      expect(buf[32]).toBe(1); // 4 · 0.5 · 0.5
+    }
+  });
+
   it('rejects operands shorter than their dimensions', () => {
     use();
     expect(() => gemm(false, false, 4, 4, 4, new Float32Array(15), new Float32Array(16), new Float32Array(16), false))
