@@ -10,12 +10,14 @@
  *   2. quantise each free cell's target to the device levels: q = round(u*·(L−1))/(L−1)
  *   3. a free cell whose quantised target differs from its last programmed target is written
  *      (write counter +1); the first programming writes every free cell. A write lands at
- *      G = G_q·exp(σp·z), z ~ N(0, 1) from stream 'prog/<layer>' (only drawn when σp > 0):
+ *      G = G_q·exp(σp·z), z ~ N(0, 1) from stream 'prog/<layer>' (gaussian.ts; only drawn when σp > 0):
  *      u = (gMin + q·Δ)·e^{σp z}/Δ − gMin/Δ,  Δ = gMax − gMin.
  *   Stuck cells are never written and sit exactly at u = 0 (HRS) or u = 1 (LRS).
  */
 import type { DeviceSpec } from '../methods/point.js';
-import { stream, type Rng } from '../util/rng.js';
+import { stream } from '../util/rng.js';
+import { NormalSource } from './gaussian.js';
+import { programHealthyDifferential, programHealthyOffset } from './program_kernels.js';
 import { HEALTHY, stuckU } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
 import { uOffset } from './device.js';
@@ -28,15 +30,25 @@ export class CrossbarArray {
   readonly stateN: Uint8Array;
   readonly uP: Float32Array;
   readonly uN: Float32Array;
-  /** last programmed (quantised) target u per cell; NaN = never written */
+  /**
+   * last programmed (quantised) target u per cell; NaN = never written. Without programming
+   * variation the actual conductance is the target, so these are the same arrays as uP / uN
+   * (and a free cell's u is NaN until its first write).
+   */
   readonly tgtP: Float32Array;
   readonly tgtN: Float32Array;
+  /**
+   * per slot: 0 = every cell healthy, 1 = only cell P stuck (N free), 2 = only cell N stuck
+   * (P free), 3 = every cell stuck (offset: 0 or 3)
+   */
+  readonly slotKind: Uint8Array;
   readonly writesP: Uint32Array;
   readonly writesN: Uint32Array;
   totalWrites = 0;
-  private readonly progRng: Rng | null;
+  private readonly progRng: NormalSource | null;
   private readonly off: number;
   private readonly tmp = new Float64Array(2);
+  private readonly acc = new Float64Array(2);
 
   constructor(
     readonly layer: string,
@@ -52,11 +64,15 @@ export class CrossbarArray {
     this.stateN = new Uint8Array(n);
     this.uP = new Float32Array(n);
     this.uN = new Float32Array(n);
-    this.tgtP = new Float32Array(n).fill(NaN);
-    this.tgtN = new Float32Array(n).fill(NaN);
+    this.progRng = device.progSigma > 0 ? new NormalSource(stream(seed, `prog/${layer}`)) : null;
+    const vary = this.progRng !== null;
+    this.tgtP = vary ? new Float32Array(n) : this.uP;
+    this.tgtN = vary ? new Float32Array(n) : this.uN;
+    this.tgtP.fill(NaN);
+    this.tgtN.fill(NaN);
     this.writesP = new Uint32Array(n);
     this.writesN = new Uint32Array(n);
-    this.progRng = device.progSigma > 0 ? stream(seed, `prog/${layer}`) : null;
+    this.slotKind = new Uint8Array(n);
     this.off = uOffset(device);
     const two = mapping.cellsPerWeight === 2;
     for (let pr = 0; pr < layout.rows; pr++) {
@@ -68,16 +84,18 @@ export class CrossbarArray {
         if (two) this.stateN[s] = m.state[a.row * m.cols + a.col + 1];
         if (this.stateP[s] !== HEALTHY) this.uP[s] = stuckU(this.stateP[s]);
         if (this.stateN[s] !== HEALTHY) this.uN[s] = stuckU(this.stateN[s]);
+        const pS = this.stateP[s] !== HEALTHY, nS = two ? this.stateN[s] !== HEALTHY : pS;
+        this.slotKind[s] = pS && nS ? 3 : pS ? 1 : nS ? 2 : 0;
       }
     }
-    if (!two) this.tgtN.fill(0);
+    if (!two) { this.tgtN.fill(0); this.uN.fill(0); }
   }
 
   /** u after a write to quantised target q (programming variation when σp > 0) */
   private land(q: number): number {
     const rng = this.progRng;
     if (rng === null) return q;
-    const e = Math.exp(this.device.progSigma * rng.normal());
+    const e = Math.exp(this.device.progSigma * rng.next());
     return (q + this.off) * e - this.off;
   }
 
@@ -108,6 +126,122 @@ export class CrossbarArray {
     }
     this.totalWrites += w;
     return w;
+  }
+
+  /**
+   * Program the whole matrix (the hot path of `CrossbarMatrixOp.sync`): logical weight (i, j) of
+   * `val` (rows x cols, target weights) goes to slot (permR[i], permC[j]) with
+   * t = clamp(w / wMax, −1, 1); `wEff[i, j]` is refreshed (= wMax · represented t) where a cell
+   * was written, or everywhere when `full`. Same semantics as `program` slot by slot. Without
+   * programming variation the all-healthy slots go through the call-free loops of
+   * program_kernels.ts and `special` (logical indices whose slot has a stuck cell, under the
+   * current permutation) through `program`. Returns the number of clipped weights.
+   */
+  programAll(
+    val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
+    special: Int32Array, wEff: Float32Array, full: boolean,
+  ): number {
+    if (this.progRng !== null) return this.programAllGeneric(val, wMax, permR, permC, identity, wEff, full);
+    const { rows, cols } = this.layout;
+    const acc = this.acc;
+    acc[0] = 0; acc[1] = 0;
+    if (this.mapping.cellsPerWeight === 2) {
+      programHealthyDifferential(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
+        this.uP, this.uN, this.writesP, this.writesN, wEff, full, this.device.levels, acc);
+    } else {
+      programHealthyOffset(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
+        this.uP, this.writesP, wEff, full, this.device.levels, acc);
+    }
+    this.totalWrites += acc[0];
+    let clipped = acc[1];
+    const inv = 1 / wMax;
+    for (let k = 0; k < special.length; k++) {
+      const idx = special[k];
+      const i = (idx / cols) | 0, j = idx - i * cols;
+      const s = permR[i] * cols + permC[j];
+      const w = val[idx];
+      let t: number;
+      if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
+      if (this.slotKind[s] === 3) {
+        if (full) wEff[idx] = wMax * this.mapping.weight(this.uP[s], this.uN[s]);
+      } else if (this.program(s, t) > 0 || full) {
+        wEff[idx] = wMax * this.mapping.weight(this.uP[s], this.uN[s]);
+      }
+    }
+    return clipped;
+  }
+
+  /**
+   * Program the whole matrix (the hot path of `CrossbarMatrixOp.sync`): logical weight (i, j) of
+   * `val` (rows x cols, target weights) goes to slot (permR[i], permC[j]) with
+   * t = clamp(w / wMax, −1, 1); `wEff[i, j]` is refreshed (= wMax · represented t) where a cell
+   * was written, or everywhere when `full`. Same semantics as `program` slot by slot, with an
+   * inlined fast path for slots whose cells are all healthy. Returns the number of clipped weights.
+   */
+  private programAllGeneric(
+    val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
+    wEff: Float32Array, full: boolean,
+  ): number {
+    const { rows, cols } = this.layout;
+    const two = this.mapping.cellsPerWeight === 2;
+    const L = this.device.levels, Lm = L - 1;
+    const { tgtP, tgtN, uP, uN, writesP, writesN, slotKind } = this;
+    const vary = this.progRng !== null;
+    const inv = 1 / wMax;
+    let clipped = 0, writes = 0;
+    for (let i = 0; i < rows; i++) {
+      const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const idx = base + j, s = identity ? idx : pr + permC[j];
+        const w = val[idx];
+        let t: number;
+        if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
+        const kind = slotKind[s];
+        if (kind === 3) { // every cell stuck: nothing to program, W_eff fixed
+          if (full) wEff[idx] = wMax * this.mapping.weight(uP[s], uN[s]);
+          continue;
+        }
+        if (kind !== 0) {
+          // differential pair with one stuck cell (value sv): the free partner realises clamp(t, lo, hi)
+          let ch = 0;
+          if (kind === 1) {
+            let q = uP[s] - t; // uP = stuck value
+            q = q < 0 ? 0 : q > 1 ? 1 : q;
+            if (L > 0) q = Math.round(q * Lm) / Lm;
+            q = Math.fround(q);
+            if (q !== tgtN[s]) { tgtN[s] = q; if (vary) uN[s] = this.land(q); writesN[s]++; ch++; }
+          } else {
+            let q = uN[s] + t; // uN = stuck value
+            q = q < 0 ? 0 : q > 1 ? 1 : q;
+            if (L > 0) q = Math.round(q * Lm) / Lm;
+            q = Math.fround(q);
+            if (q !== tgtP[s]) { tgtP[s] = q; if (vary) uP[s] = this.land(q); writesP[s]++; ch++; }
+          }
+          if (ch > 0 || full) wEff[idx] = wMax * (uP[s] - uN[s]);
+          writes += ch;
+          continue;
+        }
+        let ch = 0;
+        if (two) {
+          let p = t > 0 ? t : 0, n = t < 0 ? -t : 0;
+          if (L > 0) { p = Math.round(p * Lm) / Lm; n = Math.round(n * Lm) / Lm; }
+          p = Math.fround(p); n = Math.fround(n);
+          // without variation tgt* and u* are the same arrays
+          if (p !== tgtP[s]) { tgtP[s] = p; if (vary) uP[s] = this.land(p); writesP[s]++; ch++; }
+          if (n !== tgtN[s]) { tgtN[s] = n; if (vary) uN[s] = this.land(n); writesN[s]++; ch++; }
+          if (ch > 0 || full) wEff[idx] = wMax * (uP[s] - uN[s]);
+        } else {
+          let p = (t + 1) / 2;
+          if (L > 0) p = Math.round(p * Lm) / Lm;
+          p = Math.fround(p);
+          if (p !== tgtP[s]) { tgtP[s] = p; if (vary) uP[s] = this.land(p); writesP[s]++; ch++; }
+          if (ch > 0 || full) wEff[idx] = wMax * (2 * uP[s] - 1);
+        }
+        writes += ch;
+      }
+    }
+    this.totalWrites += writes;
+    return clipped;
   }
 
   /** normalised weight t represented by slot s's actual conductances */

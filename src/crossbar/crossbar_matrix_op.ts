@@ -27,11 +27,13 @@
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).
  */
+import { allocF32 } from '../kernels/alloc.js';
 import { gemm } from '../kernels/gemm.js';
 import type { CrossbarSpec, DefectSpec, DeviceSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { Param } from '../nn/param.js';
-import { stream, type Rng } from '../util/rng.js';
+import { stream } from '../util/rng.js';
+import { NormalSource } from './gaussian.js';
 import { maxAbs, quantiseSymmetric } from './converters.js';
 import { CrossbarArray } from './crossbar_array.js';
 import { resolveCrossbar } from './crossbar_spec.js';
@@ -90,9 +92,13 @@ export class CrossbarMatrixOp implements MatrixOp {
   private readonly mask: Float32Array;
   private stuckIdx: Int32Array = new Int32Array(0);
   private stuckSave: Float32Array = new Float32Array(0);
+  /** logical indices whose slot has at least one stuck cell (programmed slot by slot) */
+  private special: Int32Array = new Int32Array(0);
   private needFull = true;
+  /** both permutations are the identity (lets sync skip the gather) */
+  private identity = true;
   private clipped = 0;
-  private readonly readRng: Rng | null;
+  private readonly readRng: NormalSource | null;
   private readonly off: number;
   private readonly dacRange?: number;
   private readonly adcRange?: number;
@@ -100,10 +106,10 @@ export class CrossbarMatrixOp implements MatrixOp {
   private readonly rowList: Int32Array;
   private readonly colList: Int32Array;
   private bufN = 0;
-  private xq = new Float32Array(0);
-  private xt = new Float32Array(0);
-  private wt = new Float32Array(0);
-  private pt = new Float32Array(0);
+  private xq: Float32Array = new Float32Array(0);
+  private xt: Float32Array = new Float32Array(0);
+  private wt: Float32Array = new Float32Array(0);
+  private pt: Float32Array = new Float32Array(0);
 
   constructor(readonly weight: Param, opts: CrossbarOpOptions) {
     this.rows = weight.rows;
@@ -132,10 +138,10 @@ export class CrossbarMatrixOp implements MatrixOp {
     this._wMax = resolveWMax(weight.value, this.spec.range);
     this.permR = Int32Array.from({ length: this.rows }, (_, i) => i);
     this.permC = Int32Array.from({ length: this.cols }, (_, i) => i);
-    this.wEff = new Float32Array(this.rows * this.cols);
-    this.wNoisy = this.device.readSigma > 0 ? new Float32Array(this.rows * this.cols) : null;
+    this.wEff = allocF32(this.rows * this.cols);
+    this.wNoisy = this.device.readSigma > 0 ? allocF32(this.rows * this.cols) : null;
     this.used = this.wEff;
-    this.readRng = this.device.readSigma > 0 ? stream(opts.seed, `read/${this.layer}`) : null;
+    this.readRng = this.device.readSigma > 0 ? new NormalSource(stream(opts.seed, `read/${this.layer}`)) : null;
     this.off = uOffset(this.device);
     this.dacRange = opts.dacRange;
     this.adcRange = opts.adcRange;
@@ -160,7 +166,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** after a permutation change: stuck list, update mask, tile row/col lists */
   private routingChanged(): void {
     const { rows, cols, array } = this;
-    const stuck: number[] = [];
+    const stuck: number[] = [], special: number[] = [];
     for (let i = 0; i < rows; i++) {
       const pr = this.permR[i] * cols;
       for (let j = 0; j < cols; j++) {
@@ -168,14 +174,20 @@ export class CrossbarMatrixOp implements MatrixOp {
         const fs = array.fullyStuck(s);
         this.mask[i * cols + j] = fs ? 0 : 1;
         if (fs) stuck.push(i * cols + j);
+        if (array.slotKind[s] !== 0) special.push(i * cols + j);
       }
     }
     this.stuckIdx = Int32Array.from(stuck);
+    this.special = Int32Array.from(special);
     this.stuckSave = new Float32Array(stuck.length);
     // logical rows ordered by physical row (so tile row tr is a contiguous run), same for cols
     const invR = new Int32Array(rows), invC = new Int32Array(cols);
     for (let i = 0; i < rows; i++) invR[this.permR[i]] = i;
     for (let j = 0; j < cols; j++) invC[this.permC[j]] = j;
+    let id = true;
+    for (let i = 0; i < rows && id; i++) id = this.permR[i] === i;
+    for (let j = 0; j < cols && id; j++) id = this.permC[j] === j;
+    this.identity = id;
     this.rowList.set(invR);
     this.colList.set(invC);
     this.needFull = true;
@@ -186,28 +198,14 @@ export class CrossbarMatrixOp implements MatrixOp {
    * (t = w / wMax), cells whose quantised target changed are written. Updates W_eff.
    */
   sync(): void {
-    const { rows, cols, array, permR, permC, wEff } = this;
-    const val = this.weight.value;
-    const wMax = this._wMax, inv = 1 / wMax;
     const full = this.needFull;
     this.needFull = false;
-    let clipped = 0;
-    for (let i = 0; i < rows; i++) {
-      const pr = permR[i] * cols, base = i * cols;
-      for (let j = 0; j < cols; j++) {
-        const idx = base + j, s = pr + permC[j];
-        const w = val[idx];
-        let t: number;
-        if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
-        if (array.program(s, t) > 0 || full) wEff[idx] = wMax * array.weightAt(s);
-      }
-    }
-    this.clipped = clipped;
+    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity, this.special, this.wEff, full);
   }
 
   /** fill wNoisy with one read-noise draw of every cell: u_read = u + σr·z·(u + gMin/Δ) */
   private drawReadNoise(): Float32Array {
-    const out = this.wNoisy as Float32Array, rng = this.readRng as Rng;
+    const out = this.wNoisy as Float32Array, rng = this.readRng as NormalSource;
     const { rows, cols, array, permR, permC } = this;
     const sig = this.device.readSigma, off = this.off, wMax = this._wMax;
     const two = this.mapping.cellsPerWeight === 2;
@@ -216,8 +214,8 @@ export class CrossbarMatrixOp implements MatrixOp {
       for (let j = 0; j < cols; j++) {
         const s = pr + permC[j];
         const uP = array.uP[s], uN = array.uN[s];
-        const rp = uP + sig * rng.normal() * (uP + off);
-        const rn = two ? uN + sig * rng.normal() * (uN + off) : uN;
+        const rp = uP + sig * rng.next() * (uP + off);
+        const rn = two ? uN + sig * rng.next() * (uN + off) : uN;
         out[base + j] = wMax * this.mapping.weight(rp, rn);
       }
     }
@@ -236,10 +234,10 @@ export class CrossbarMatrixOp implements MatrixOp {
     if (n <= this.bufN) return;
     const L = this.layout;
     this.bufN = n;
-    this.xq = new Float32Array(n * this.rows);
-    this.xt = new Float32Array(n * L.tileRows);
-    this.wt = new Float32Array(L.tileRows * L.weightsPerTileRow);
-    this.pt = new Float32Array(n * L.weightsPerTileRow);
+    this.xq = allocF32(n * this.rows);
+    this.xt = allocF32(n * L.tileRows);
+    this.wt = allocF32(L.tileRows * L.weightsPerTileRow);
+    this.pt = allocF32(n * L.weightsPerTileRow);
   }
 
   /** per-tile product with DAC on the inputs and ADC on each tile's partial sums */

@@ -1,0 +1,177 @@
+/**
+ * Crossbar-mode training throughput (`npm run bench` section 'crossbar'; exports benchCrossbar()).
+ *
+ * The MLP preset (784-300-100-10) is trained with the real trainer (src/nn/train.ts, batch 64,
+ * lr 0.01, momentum 0.9) on random MNIST-shaped data, once with plain digital ops and once with
+ * every weight layer on crossbars (src/crossbar/map_network.ts) for several crossbar configs.
+ * Rates are the median over chunks of 64·stepsPerChunk / chunk time after warm-up steps (the
+ * trainer's onStep hook timestamps chunk boundaries), both in wall-clock time (`imagesPerSec`)
+ * and in process CPU time (`cpuImagesPerSec`, process.cpuUsage(): robust when other jobs share
+ * the cores). `timeRatio` = plain ÷ crossbar CPU-time rate, i.e. the crossbar path's cost
+ * relative to plain training (issue 3 bar: ≤ 1.5; the PyTorch peer pays about 1.3);
+ * `wallTimeRatio` the same from wall-clock rates. Plain and crossbar runs alternate per config so
+ * drift from other load on the machine affects both alike.
+ */
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { mapNetwork } from '../../src/crossbar/map_network.js';
+import type { Split } from '../../src/data/dataset.js';
+import { loadDataset } from '../../src/data/load.js';
+import { getBackend } from '../../src/kernels/gemm.js';
+import type { PointSpec } from '../../src/methods/point.js';
+import { buildModel, presetDesc } from '../../src/nn/model.js';
+import { evaluate, train } from '../../src/nn/train.js';
+import { stream } from '../../src/util/rng.js';
+
+const BATCH = 64;
+const WARM = 30;
+const PER_CHUNK = 30;
+const CHUNKS = 7;
+export const CROSSBAR_TIME_BAR = 1.5;
+export const PEER_CROSSBAR_TIME_RATIO = 1.3;
+
+type XbarPoint = Pick<PointSpec, 'device' | 'crossbar' | 'defects'>;
+
+const BASE: XbarPoint = {
+  device: { gMin: 1e-6, gMax: 1e-4, levels: 0, progSigma: 0, readSigma: 0 },
+  crossbar: { tileRows: 128, tileCols: 128, mapping: 'differential', range: { kind: 'percentile', percentile: 100 }, dacBits: 0, adcBits: 0 },
+  defects: { rate: 0, lrsShare: 0.5, distribution: 'uniform' },
+};
+
+const CONFIGS: { name: string; point: XbarPoint }[] = [
+  { name: 'differential ideal', point: BASE },
+  { name: 'differential 10% defects', point: { ...BASE, defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' } } },
+  { name: 'offset 10% defects', point: { ...BASE, crossbar: { ...BASE.crossbar, mapping: 'offset' }, defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' } } },
+  { name: 'differential 16 levels', point: { ...BASE, device: { ...BASE.device, levels: 16 } } },
+  { name: 'differential prog+read noise', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02 } } },
+];
+
+export interface CrossbarBenchRecord {
+  bench: 'crossbar-train';
+  model: 'mlp';
+  config: string;
+  backend: string;
+  batch: number;
+  imagesPerSec: number;
+  plainImagesPerSec: number;
+  cpuImagesPerSec: number;
+  plainCpuImagesPerSec: number;
+  /** plain ÷ crossbar, CPU-time rates */
+  timeRatio: number;
+  wallTimeRatio: number;
+  bar: number;
+  meetsBar: boolean;
+  peerTimeRatio: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function randomSplit(n: number): Split {
+  const r = stream(0, 'bench/data');
+  const x = new Float32Array(n * 784);
+  for (let i = 0; i < x.length; i++) x[i] = r.normal();
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) y[i] = r.int(10);
+  return { name: 'bench', x, y, n };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function trainRate(split: Split, point: XbarPoint | null): { wall: number; cpu: number } {
+  const net = buildModel(presetDesc('mlp'), 0);
+  if (point) mapNetwork(net, point, 0);
+  const marks: number[] = [], cpuMarks: number[] = [];
+  train(net, split, { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: BATCH }, {
+    seed: 0,
+    onStep: (s) => {
+      if (s >= WARM && (s - WARM) % PER_CHUNK === 0) { marks.push(performance.now()); cpuMarks.push(cpuMs()); }
+    },
+  });
+  const wall: number[] = [], cpu: number[] = [];
+  for (let c = 1; c < marks.length; c++) {
+    wall.push((BATCH * PER_CHUNK) / ((marks[c] - marks[c - 1]) / 1000));
+    cpu.push((BATCH * PER_CHUNK) / ((cpuMarks[c] - cpuMarks[c - 1]) / 1000));
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+export async function benchCrossbar(): Promise<CrossbarBenchRecord[]> {
+  const split = randomSplit((WARM + CHUNKS * PER_CHUNK + 1) * BATCH);
+  const out: CrossbarBenchRecord[] = [];
+  for (const c of CONFIGS) {
+    const plain = trainRate(split, null);
+    const xbar = trainRate(split, c.point);
+    const ratio = plain.cpu / xbar.cpu;
+    out.push({
+      bench: 'crossbar-train', model: 'mlp', config: c.name, backend: getBackend(), batch: BATCH,
+      imagesPerSec: Math.round(xbar.wall), plainImagesPerSec: Math.round(plain.wall),
+      cpuImagesPerSec: Math.round(xbar.cpu), plainCpuImagesPerSec: Math.round(plain.cpu),
+      timeRatio: Number(ratio.toFixed(3)), wallTimeRatio: Number((plain.wall / xbar.wall).toFixed(3)),
+      bar: CROSSBAR_TIME_BAR, meetsBar: ratio <= CROSSBAR_TIME_BAR,
+      peerTimeRatio: PEER_CROSSBAR_TIME_RATIO,
+    });
+  }
+  return out;
+}
+
+export interface DeployRecord {
+  bench: 'crossbar-deploy';
+  mapping: 'differential' | 'offset';
+  rate: number;
+  defectSeed: number;
+  accuracy: number;
+  digitalAccuracy: number;
+  fullyStuckWeights: number;
+  evalSplit: string;
+}
+
+/**
+ * Accuracy of a normally trained MLP deployed on defective crossbars (issue 3 measurement):
+ * MLP preset, full MNIST train split, 3 epochs, seed 0, lr 0.01, momentum 0.9, batch 64, no
+ * weight decay; then for each mapping and total defect rate (uniform, half stuck at HRS and half
+ * at LRS; per-layer wMax = max |w|, continuous levels, no noise) the weights are mapped with
+ * mapNetwork (defect seed = `defectSeeds`) and evaluated on the official MNIST test split.
+ */
+export async function deployCurve(opts: { rates?: number[]; defectSeeds?: number[]; epochs?: number; log?: (s: string) => void } = {}): Promise<DeployRecord[]> {
+  const rates = opts.rates ?? [0, 0.01, 0.02, 0.05, 0.1, 0.2];
+  const seeds = opts.defectSeeds ?? [0, 1, 2];
+  const log = opts.log ?? (() => {});
+  const ds = await loadDataset('mnist');
+  const net = buildModel(presetDesc('mlp'), 0);
+  train(net, ds.train, { epochs: opts.epochs ?? 3, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 64 }, {
+    seed: 0, onEpoch: (e) => log(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
+  });
+  const digital = evaluate(net, ds.eval).accuracy;
+  log(`digital ${ds.eval.name} accuracy ${digital}`);
+  const out: DeployRecord[] = [];
+  for (const mapping of ['offset', 'differential'] as const) {
+    for (const rate of rates) {
+      for (const seed of seeds) {
+        const c = net.clone();
+        const ops = mapNetwork(c, {
+          ...BASE, crossbar: { ...BASE.crossbar, mapping }, defects: { rate, lrsShare: 0.5, distribution: 'uniform' },
+        }, seed);
+        const acc = evaluate(c, ds.eval).accuracy;
+        const rec: DeployRecord = {
+          bench: 'crossbar-deploy', mapping, rate, defectSeed: seed, accuracy: acc, digitalAccuracy: digital,
+          fullyStuckWeights: ops.reduce((s, o) => s + o.fullyStuckCount(), 0), evalSplit: ds.eval.name,
+        };
+        log(JSON.stringify(rec));
+        out.push(rec);
+      }
+    }
+  }
+  return out;
+}
+
+// `node dist/sim/bench/crossbar.js` runs the throughput bench; `... crossbar.js deploy` the accuracy curve
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv[2] === 'deploy') await deployCurve({ log: (s) => console.log(s) });
+  else for (const r of await benchCrossbar()) console.log(JSON.stringify(r));
+}
