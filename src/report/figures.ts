@@ -231,7 +231,7 @@ function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
     traces,
     layout,
     errors,
-    caption: `Mean over seeds per point; error bars switch between sample std and 95% CI (Student t). ${lines.length} line(s); dashed: ideal (defect-free) reference.`,
+    caption: `Mean over seeds per point; error bars switch between sample std and 95% CI (Student t). ${lines.length} line(s)${ref.mean !== null ? '; dashed: ideal (defect-free) reference' : '; no ideal run in this panel'}.`,
   };
 }
 
@@ -444,7 +444,11 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
     panels.get(g.panel)!.push(g);
   }
   const figs: FigureSpec[] = [];
-  for (const [panel, groups] of panels) figs.push(accuracyVsRate(panel, groups));
+  // a panel whose points all failed or are missing has nothing to draw (the warnings list them)
+  for (const [panel, groups] of panels) {
+    const f = accuracyVsRate(panel, groups);
+    if (f.traces.length > 0) figs.push(f);
+  }
   for (const [panel, groups] of panels) {
     if (groups.some((g) => isLora(g.fields.method) && g.stats.accuracy.n > 0)) {
       figs.push(accuracyVsRank(panel, groups));

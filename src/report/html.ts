@@ -221,7 +221,7 @@ export function renderPage(p: PageInput): string {
 ${warningBanner(p)}
 <section id="accuracy"><h2>Accuracy vs defect rate</h2>
 <div class="controls"><label for="errmode">Error bars:</label><select id="errmode"><option value="ci" selected>95% CI of the mean (Student t)</option><option value="std">± 1 std (sample)</option><option value="none">none</option></select></div>
-${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHtml).join('\n')}</div>` : '<p>No results to plot yet.</p>'}
+${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHtml).join('\n')}</div>` : '<p id="no-plots">No finished points to plot yet (see the warnings above).</p>'}
 </section>
 ${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.defects.length ? `<section id="defects"><h2>Defect maps</h2><div class="grid">${sections.defects.map(figureHtml).join('\n')}</div></section>` : ''}

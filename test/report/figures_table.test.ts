@@ -148,3 +148,16 @@ describe('results table and CSV', () => {
     expect(formatCell(0.5, 'num')).toBe('0.5');
   });
 });
+
+describe('nothing finished yet', () => {
+  it('a sweep whose points are all missing draws no empty plot but keeps every row and warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-empty-'));
+    writeSyntheticSweep(dir, { methods: ['ideal', 'unaware'], rates: [0.1], seeds: [1, 2] });
+    writeFileSync(join(dir, 'results.jsonl'), '');
+    const s = readSweepDir(dir);
+    const agg = aggregate(s.records, s.manifest?.expectedPoints);
+    expect(buildFigures(agg, s.artifacts)).toEqual([]);
+    expect(agg.missing).toHaveLength(4);
+    expect(buildTable(agg).rows).toHaveLength(2);
+  });
+});
