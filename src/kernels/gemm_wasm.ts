@@ -1,7 +1,9 @@
 /**
  * WebAssembly SIMD GEMM backend: runs the f32x4 kernel of src/kernels/wasm/kernels.as (4 x 8
- * register tile, op(B) packed in 8-wide panels per K-block of 256, op(A) read in place; see the
- * header of kernels.as for the exact blocking and summation order).
+ * register tile; K cut into ceil(K/256) equal blocks; op(B) packed in zero-padded 8-wide panels,
+ * except full panels of an untransposed B which are read in place; op(A) read in place; see the
+ * header of kernels.as for the exact blocking and summation order). Per C element:
+ *   C = Σ_blocks (Σ_{k in block, ascending} a·b)   summed block by block onto C (or onto 0).
  *
  * Operands that are views into the kernels' wasm memory (everything `allocF32` returned from the
  * arena, and subarrays of it) are used in place. Any other Float32Array is copied into the scratch
