@@ -69,5 +69,7 @@ describe('rramsim report', () => {
     expect(err).toMatch(/report: DIR is required: rramsim report DIR/);
     expect(await runCli(['report', '/tmp', '--out', ''])).toBe(2);
     expect(err).toMatch(/--out needs a file name/);
+    expect(await runCli(['report', '/tmp', '--out', tmpdir()])).toBe(2);
+    expect(err).toMatch(/--out .* is a directory; give a file name/);
   });
 });
