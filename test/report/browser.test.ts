@@ -148,6 +148,25 @@ describe('report in headless Chromium', () => {
     expect(await page.locator('#problems-table tbody tr', { hasText: 'synthetic failure' }).count()).toBe(agg.failed.length);
   });
 
+  it('hovering a point shows its mean, n, std, CI, min/max and failures', async () => {
+    const text = await page.evaluate(() => {
+      const el = document.getElementById('acc-mlp-mnist') as HTMLElement;
+      (window as unknown as { Plotly: { Fx: { hover: (el: HTMLElement, pts: unknown[]) => void } } }).Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 0 }]);
+      return el.querySelector('.hovertext')?.textContent ?? '';
+    });
+    const spec = JSON.parse(await page.locator('#report-data').textContent() as string).figures.find((f: { id: string }) => f.id === 'acc-mlp-mnist');
+    const t0 = spec.traces[0];
+    const g = agg.groups.find((x) => x.panel === 'mlp · mnist' && `${x.fields.method} · ${x.fields['defects.distribution']}` === t0.name && x.fields['defects.rate'] === 0.05)!;
+    const a = g.stats.accuracy;
+    const p2 = (v: number | null) => (v === null ? '—' : (v * 100).toFixed(2));
+    expect(text).toContain(t0.name);
+    expect(text).toContain('stuck cells 5%');
+    expect(text).toContain(`accuracy ${p2(a.mean)}% (mean of n=${a.n})`);
+    expect(text).toContain(`std ${p2(a.std)} · 95% CI ±${p2(a.ci95)}`);
+    expect(text).toContain(`min ${p2(a.min)} · max ${p2(a.max)}`);
+    expect(text).toContain(`failed or missing: ${g.nFailed + g.nMissing}`);
+  });
+
   it('the error-bar control switches between 95% CI, std and none', async () => {
     const errorsOf = () => page.evaluate(() => {
       const el = document.getElementById('acc-mlp-mnist') as HTMLElement & { data: { error_y?: { array?: number[]; visible?: boolean } }[] };
