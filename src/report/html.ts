@@ -157,7 +157,8 @@ ${dd('finished', m.finishedAt)}
 ${dd('versions', versions)}
 ${dd('report drawn with', plotlyVersion)}
 ${dd('command that ran the sweep', m.command, true)}
-${dd('re-run the whole sweep', m.command ?? 'npx rramsim sweep config.json   (config.json: download below)', true)}
+${dd('re-run the whole sweep', m.command ? (m.command.startsWith('rramsim ') ? `npx ${m.command}` : m.command) : undefined, true)}
+${dd('or from the embedded config', `npx rramsim sweep config.json --out ${shellQuote(absDir + '-rerun')}   (config.json: download below)`, true)}
 ${dd('re-run points and compare with the stored results', reproduce, true)}
 </dl>
 <p><button data-download="config">download config.json</button></p>
