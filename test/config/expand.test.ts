@@ -83,7 +83,7 @@ describe('grid expansion', () => {
 describe('shipped configs', () => {
   const dir = join(import.meta.dirname, '..', '..', 'configs');
   const expected: Record<string, number> = {
-    'quick.json': 5 * 4,
+    'quick.json': 5 * 4 * 2,
     'ittrna-mlp.json': 7 * 5 * 3,
     'ittrna-lenet5.json': 7 * 5 * 3,
     'lora.json': 3 * 2 * (2 + 5 + 5),
