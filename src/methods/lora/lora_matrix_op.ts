@@ -35,10 +35,11 @@
  * fanIn = rows (the bound of PyTorch's kaiming_uniform_(a=√5) used by the reference code), from
  * the named stream `lora/<layer>/A`.
  *
- * Buffers are allocated once per batch size (grown, never per step).
+ * Buffers: `BatchBuffer`s (grown when a larger batch arrives, views rebuilt only when n changes),
+ * so a training step allocates nothing.
  */
 import { gemm } from '../../kernels/gemm.js';
-import { allocF32 } from '../../kernels/alloc.js';
+import { BatchBuffer } from '../../nn/batch_buffer.js';
 import { DigitalMatrixOp, type MatrixOp } from '../../nn/matrix_op.js';
 import { makeParam, type Param } from '../../nn/param.js';
 import { stream } from '../../util/rng.js';
@@ -59,11 +60,11 @@ export class LoraMatrixOp implements MatrixOp {
   /** the frozen base weight (the op's logical matrix without the adapters) */
   readonly weight: Param;
 
-  private cap = 0;
-  private H: Float32Array = new Float32Array(0); // s·X·A   (n x r)
-  private T: Float32Array = new Float32Array(0); // Hs·B    (n x cols)
-  private dH: Float32Array = new Float32Array(0); // n x r
-  private dXa: Float32Array = new Float32Array(0); // n x rows
+  // exact-length views per batch size, rebuilt only when n changes (nothing allocated per step)
+  private readonly H: BatchBuffer; // Hs = s·X·A   (n x r)
+  private readonly T: BatchBuffer; // Hs·B         (n x cols)
+  private readonly dH: BatchBuffer; // n x r
+  private readonly dXa: BatchBuffer; // n x rows
 
   constructor(
     /** base product X·W0; its params must be frozen (trainable = false) */
@@ -92,25 +93,19 @@ export class LoraMatrixOp implements MatrixOp {
     this.alpha = alpha;
     this.scale = alpha / rank;
     this.weight = base.weight;
+    this.H = new BatchBuffer(rank);
+    this.T = new BatchBuffer(this.cols);
+    this.dH = new BatchBuffer(rank);
+    this.dXa = new BatchBuffer(this.rows);
   }
 
   get A(): Param { return this.opA.weight; }
   get B(): Param { return this.opB.weight; }
 
-  private ensure(n: number): void {
-    if (n <= this.cap) return;
-    this.cap = n;
-    this.H = allocF32(n * this.rank);
-    this.T = allocF32(n * this.cols);
-    this.dH = allocF32(n * this.rank);
-    this.dXa = allocF32(n * this.rows);
-  }
-
   forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
-    this.ensure(n);
     const r = this.rank, cols = this.cols;
-    const H = this.H.subarray(0, n * r);
-    const T = this.T.subarray(0, n * cols);
+    const H = this.H.view(n);
+    const T = this.T.view(n);
     this.base.forward(X, n, Y, training);
     this.opA.forward(X, n, H, training);
     const s = this.scale;
@@ -121,8 +116,8 @@ export class LoraMatrixOp implements MatrixOp {
 
   backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void {
     const r = this.rank;
-    const H = this.H.subarray(0, n * r);
-    const dH = this.dH.subarray(0, n * r);
+    const H = this.H.view(n);
+    const dH = this.dH.view(n);
     // B.grad += Hsᵀ·dY, dHs = dY·Bᵀ
     this.opB.backward(H, dY, n, dH);
     const s = this.scale;
@@ -132,7 +127,7 @@ export class LoraMatrixOp implements MatrixOp {
       this.opA.backward(X, dH, n, null);
       return;
     }
-    const dXa = this.dXa.subarray(0, n * this.rows);
+    const dXa = this.dXa.view(n);
     this.opA.backward(X, dH, n, dXa);
     if (this.base instanceof DigitalMatrixOp) {
       // frozen digital base: only dX = dY·W0ᵀ (skip forming the unused dW0)
