@@ -17,12 +17,22 @@
 import type { DeviceSpec } from '../methods/point.js';
 import { stream } from '../util/rng.js';
 import { NormalSource } from './gaussian.js';
-import { programHealthyDifferential, programHealthyOffset } from './program_kernels.js';
+import { allocF32 } from '../kernels/alloc.js';
+import { programHealthyDifferential, programHealthyOffset, programSpecialSlots } from './program_kernels.js';
+import { programWasmFor } from './program_wasm_loader.js';
 import { HEALTHY, stuckU } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
 import { uOffset } from './device.js';
 import type { WeightMapping } from './mapping.js';
 import type { TileLayout } from './tiling.js';
+
+function u32View(f: Float32Array, n: number): Uint32Array {
+  return new Uint32Array(f.buffer, f.byteOffset, n);
+}
+
+function u8View(f: Float32Array, n: number): Uint8Array {
+  return new Uint8Array(f.buffer, f.byteOffset, n);
+}
 
 export class CrossbarArray {
   readonly slots: number;
@@ -49,6 +59,8 @@ export class CrossbarArray {
   private readonly off: number;
   private readonly tmp = new Float64Array(2);
   private readonly acc = new Float64Array(2);
+  /** level table lv[k] = fround(k / (L − 1)) (empty for continuous levels) */
+  private readonly lv: Float64Array;
 
   constructor(
     readonly layer: string,
@@ -62,17 +74,20 @@ export class CrossbarArray {
     this.slots = n;
     this.stateP = new Uint8Array(n);
     this.stateN = new Uint8Array(n);
-    this.uP = new Float32Array(n);
-    this.uN = new Float32Array(n);
+    // the arrays the hot loop touches live in the kernels' wasm memory when possible (allocF32)
+    this.uP = allocF32(n);
+    this.uN = allocF32(n);
     this.progRng = device.progSigma > 0 ? new NormalSource(stream(seed, `prog/${layer}`)) : null;
     const vary = this.progRng !== null;
     this.tgtP = vary ? new Float32Array(n) : this.uP;
     this.tgtN = vary ? new Float32Array(n) : this.uN;
     this.tgtP.fill(NaN);
     this.tgtN.fill(NaN);
-    this.writesP = new Uint32Array(n);
-    this.writesN = new Uint32Array(n);
-    this.slotKind = new Uint8Array(n);
+    this.writesP = u32View(allocF32(n), n);
+    this.writesN = u32View(allocF32(n), n);
+    this.slotKind = u8View(allocF32(Math.ceil(n / 4)), n);
+    this.lv = new Float64Array(device.levels);
+    for (let k = 0; k < device.levels; k++) this.lv[k] = Math.fround(k / (device.levels - 1));
     this.off = uOffset(device);
     const two = mapping.cellsPerWeight === 2;
     for (let pr = 0; pr < layout.rows; pr++) {
@@ -109,17 +124,13 @@ export class CrossbarArray {
     this.mapping.targets(t, this.stateP[s], this.stateN[s], out);
     let w = 0;
     if (this.stateP[s] === HEALTHY) {
-      let q = out[0];
-      if (L > 0) q = Math.round(q * (L - 1)) / (L - 1);
-      q = Math.fround(q);
+      const q = L > 0 ? this.lv[Math.round(out[0] * (L - 1))] : Math.fround(out[0]);
       if (force || q !== this.tgtP[s]) {
         this.tgtP[s] = q; this.uP[s] = this.land(q); this.writesP[s]++; w++;
       }
     }
     if (this.mapping.cellsPerWeight === 2 && this.stateN[s] === HEALTHY) {
-      let q = out[1];
-      if (L > 0) q = Math.round(q * (L - 1)) / (L - 1);
-      q = Math.fround(q);
+      const q = L > 0 ? this.lv[Math.round(out[1] * (L - 1))] : Math.fround(out[1]);
       if (force || q !== this.tgtN[s]) {
         this.tgtN[s] = q; this.uN[s] = this.land(q); this.writesN[s]++; w++;
       }
@@ -133,51 +144,46 @@ export class CrossbarArray {
    * `val` (rows x cols, target weights) goes to slot (permR[i], permC[j]) with
    * t = clamp(w / wMax, −1, 1); `wEff[i, j]` is refreshed (= wMax · represented t) where a cell
    * was written, or everywhere when `full`. Same semantics as `program` slot by slot. Without
-   * programming variation the all-healthy slots go through the call-free loops of
-   * program_kernels.ts and `special` (logical indices whose slot has a stuck cell, under the
-   * current permutation) through `program`. Returns the number of clipped weights.
+   * programming variation the all-healthy slots go through the WebAssembly SIMD loops
+   * (wasm/program.as; identity permutations, arrays in wasm memory) or the bit-identical call-free
+   * TS loops of program_kernels.ts, and `special` (logical indices whose slot has a stuck cell, under the
+   * current permutation; `specialSlot` their slots) through programSpecialSlots. Returns the
+   * number of clipped weights.
    */
   programAll(
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
-    special: Int32Array, wEff: Float32Array, full: boolean,
+    special: Int32Array, specialSlot: Int32Array, wEff: Float32Array, full: boolean,
   ): number {
     if (this.progRng !== null) return this.programAllGeneric(val, wMax, permR, permC, identity, wEff, full);
     const { rows, cols } = this.layout;
-    const acc = this.acc;
+    const acc = this.acc, L = this.device.levels, two = this.mapping.cellsPerWeight === 2;
     acc[0] = 0; acc[1] = 0;
-    if (this.mapping.cellsPerWeight === 2) {
+    const wasm = identity
+      ? programWasmFor([val, wEff, this.uP, this.uN, this.writesP, this.writesN, this.slotKind])
+      : null;
+    if (wasm) {
+      const wMaxF = Math.fround(wMax);
+      acc[0] = two
+        ? wasm.programDifferential(val.byteOffset, this.slotKind.byteOffset, this.uP.byteOffset, this.uN.byteOffset,
+          this.writesP.byteOffset, this.writesN.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L)
+        : wasm.programOffset(val.byteOffset, this.slotKind.byteOffset, this.uP.byteOffset,
+          this.writesP.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L);
+      acc[1] = wasm.lastClipped();
+    } else if (two) {
       programHealthyDifferential(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
-        this.uP, this.uN, this.writesP, this.writesN, wEff, full, this.device.levels, acc);
+        this.uP, this.uN, this.writesP, this.writesN, wEff, L, acc);
     } else {
       programHealthyOffset(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
-        this.uP, this.writesP, wEff, full, this.device.levels, acc);
+        this.uP, this.writesP, wEff, L, acc);
     }
+    programSpecialSlots(val, wMax, special, specialSlot, two, this.slotKind, this.uP, this.uN,
+      this.writesP, this.writesN, wEff, full, L, this.lv, acc);
     this.totalWrites += acc[0];
-    let clipped = acc[1];
-    const inv = 1 / wMax;
-    for (let k = 0; k < special.length; k++) {
-      const idx = special[k];
-      const i = (idx / cols) | 0, j = idx - i * cols;
-      const s = permR[i] * cols + permC[j];
-      const w = val[idx];
-      let t: number;
-      if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
-      if (this.slotKind[s] === 3) {
-        if (full) wEff[idx] = wMax * this.mapping.weight(this.uP[s], this.uN[s]);
-      } else if (this.program(s, t) > 0 || full) {
-        wEff[idx] = wMax * this.mapping.weight(this.uP[s], this.uN[s]);
-      }
-    }
+    const clipped = acc[1];
     return clipped;
   }
 
-  /**
-   * Program the whole matrix (the hot path of `CrossbarMatrixOp.sync`): logical weight (i, j) of
-   * `val` (rows x cols, target weights) goes to slot (permR[i], permC[j]) with
-   * t = clamp(w / wMax, −1, 1); `wEff[i, j]` is refreshed (= wMax · represented t) where a cell
-   * was written, or everywhere when `full`. Same semantics as `program` slot by slot, with an
-   * inlined fast path for slots whose cells are all healthy. Returns the number of clipped weights.
-   */
+  /** programAll with programming variation (every write draws from 'prog/<layer>'), same semantics */
   private programAllGeneric(
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
     wEff: Float32Array, full: boolean,
@@ -207,14 +213,12 @@ export class CrossbarArray {
           if (kind === 1) {
             let q = uP[s] - t; // uP = stuck value
             q = q < 0 ? 0 : q > 1 ? 1 : q;
-            if (L > 0) q = Math.round(q * Lm) / Lm;
-            q = Math.fround(q);
+            q = L > 0 ? this.lv[Math.round(q * Lm)] : Math.fround(q);
             if (q !== tgtN[s]) { tgtN[s] = q; if (vary) uN[s] = this.land(q); writesN[s]++; ch++; }
           } else {
             let q = uN[s] + t; // uN = stuck value
             q = q < 0 ? 0 : q > 1 ? 1 : q;
-            if (L > 0) q = Math.round(q * Lm) / Lm;
-            q = Math.fround(q);
+            q = L > 0 ? this.lv[Math.round(q * Lm)] : Math.fround(q);
             if (q !== tgtP[s]) { tgtP[s] = q; if (vary) uP[s] = this.land(q); writesP[s]++; ch++; }
           }
           if (ch > 0 || full) wEff[idx] = wMax * (uP[s] - uN[s]);
@@ -224,16 +228,14 @@ export class CrossbarArray {
         let ch = 0;
         if (two) {
           let p = t > 0 ? t : 0, n = t < 0 ? -t : 0;
-          if (L > 0) { p = Math.round(p * Lm) / Lm; n = Math.round(n * Lm) / Lm; }
-          p = Math.fround(p); n = Math.fround(n);
+          if (L > 0) { p = this.lv[Math.round(p * Lm)]; n = this.lv[Math.round(n * Lm)]; } else { p = Math.fround(p); n = Math.fround(n); }
           // without variation tgt* and u* are the same arrays
           if (p !== tgtP[s]) { tgtP[s] = p; if (vary) uP[s] = this.land(p); writesP[s]++; ch++; }
           if (n !== tgtN[s]) { tgtN[s] = n; if (vary) uN[s] = this.land(n); writesN[s]++; ch++; }
           if (ch > 0 || full) wEff[idx] = wMax * (uP[s] - uN[s]);
         } else {
           let p = (t + 1) / 2;
-          if (L > 0) p = Math.round(p * Lm) / Lm;
-          p = Math.fround(p);
+          p = L > 0 ? this.lv[Math.round(p * Lm)] : Math.fround(p);
           if (p !== tgtP[s]) { tgtP[s] = p; if (vary) uP[s] = this.land(p); writesP[s]++; ch++; }
           if (ch > 0 || full) wEff[idx] = wMax * (2 * uP[s] - 1);
         }

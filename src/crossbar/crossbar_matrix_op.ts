@@ -94,6 +94,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   private stuckSave: Float32Array = new Float32Array(0);
   /** logical indices whose slot has at least one stuck cell (programmed slot by slot) */
   private special: Int32Array = new Int32Array(0);
+  private specialSlot: Int32Array = new Int32Array(0);
   private needFull = true;
   /** both permutations are the identity (lets sync skip the gather) */
   private identity = true;
@@ -166,7 +167,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** after a permutation change: stuck list, update mask, tile row/col lists */
   private routingChanged(): void {
     const { rows, cols, array } = this;
-    const stuck: number[] = [], special: number[] = [];
+    const stuck: number[] = [], special: number[] = [], specialSlot: number[] = [];
     for (let i = 0; i < rows; i++) {
       const pr = this.permR[i] * cols;
       for (let j = 0; j < cols; j++) {
@@ -174,11 +175,12 @@ export class CrossbarMatrixOp implements MatrixOp {
         const fs = array.fullyStuck(s);
         this.mask[i * cols + j] = fs ? 0 : 1;
         if (fs) stuck.push(i * cols + j);
-        if (array.slotKind[s] !== 0) special.push(i * cols + j);
+        if (array.slotKind[s] !== 0) { special.push(i * cols + j); specialSlot.push(s); }
       }
     }
     this.stuckIdx = Int32Array.from(stuck);
     this.special = Int32Array.from(special);
+    this.specialSlot = Int32Array.from(specialSlot);
     this.stuckSave = new Float32Array(stuck.length);
     // logical rows ordered by physical row (so tile row tr is a contiguous run), same for cols
     const invR = new Int32Array(rows), invC = new Int32Array(cols);
@@ -200,7 +202,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   sync(): void {
     const full = this.needFull;
     this.needFull = false;
-    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity, this.special, this.wEff, full);
+    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity, this.special, this.specialSlot, this.wEff, full);
   }
 
   /** fill wNoisy with one read-noise draw of every cell: u_read = u + σr·z·(u + gMin/Δ) */

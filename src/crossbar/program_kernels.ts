@@ -3,23 +3,34 @@
  * variation (the training hot path of CrossbarArray.programAll). With σp = 0 a cell's
  * conductance equals its target, so u arrays double as "last programmed target" arrays.
  *
- * For logical weight (i, j) on slot s = (permR[i], permC[j]) (s = i·cols + j when `identity`):
- *   t = clamp(w / wMax, −1, 1)   (|w| > wMax counted as clipped)
- *   differential: uP* = max(t, 0), uN* = max(−t, 0);   offset: u* = (t + 1)/2
- *   quantised (levels L > 0): u* ← round(u*·(L−1))/(L−1); stored as float32
- *   a cell whose u* differs from its current u is written (u ← u*, its write counter +1), and
- *   W_eff[i, j] = wMax·(uP − uN)  (differential) or wMax·(2u − 1) (offset) is refreshed.
- * Slots with kind ≠ 0 (a stuck cell) are skipped (handled by CrossbarArray.program).
+ * For logical weight (i, j) on slot s = (permR[i], permC[j]) (s = i·cols + j when `identity`),
+ * in float32 arithmetic (every operation rounded to float32, W = fround(wMax)), bit-identical to
+ * the WebAssembly SIMD version (wasm/program.as) used when the permutations are the identity:
+ *   t = clamp(w / W, −1, 1)      (|w| > W counted as clipped)
+ *   differential: uP* = max(t, 0), uN* = max(−t, 0);   offset: u* = (t + 1)·0.5
+ *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)
+ *   a cell whose u* differs from its current u (NaN before the first write) is written
+ *   (u ← u*, its write counter +1), and W_eff[i, j] = W·(uP − uN) (differential) or W·(2u − 1)
+ *   (offset) is refreshed.
+ * Slots with kind ≠ 0 (a stuck cell) are skipped here and handled by `programSpecialSlots`.
  * Results go into `out`: out[0] += cells written, out[1] += weights clipped.
  */
+
+const f = Math.fround;
+
+/** round to nearest, halves to even (wasm f32.nearest) */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
 
 export function programHealthyDifferential(
   val: Float32Array, wMax: number, rows: number, cols: number,
   permR: Int32Array, permC: Int32Array, identity: boolean,
   kind: Uint8Array, uP: Float32Array, uN: Float32Array, writesP: Uint32Array, writesN: Uint32Array,
-  wEff: Float32Array, full: boolean, levels: number, out: Float64Array,
+  wEff: Float32Array, levels: number, out: Float64Array,
 ): void {
-  const inv = 1 / wMax, Lm = levels - 1, quant = levels > 0;
+  const W = f(wMax), Lm = levels - 1, quant = levels > 0;
   let writes = 0, clipped = 0;
   for (let i = 0; i < rows; i++) {
     const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
@@ -28,16 +39,14 @@ export function programHealthyDifferential(
       if (kind[s] !== 0) continue;
       const idx = base + j;
       const w = val[idx];
-      let t: number;
-      if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
+      if (w > W || w < -W) clipped++;
+      let t = f(w / W);
+      t = t > 1 ? 1 : t < -1 ? -1 : t;
       let p = t > 0 ? t : 0, n = t < 0 ? -t : 0;
-      if (quant) { p = Math.round(p * Lm) / Lm; n = Math.round(n * Lm) / Lm; }
-      p = Math.fround(p); n = Math.fround(n);
-      let ch = 0;
-      if (p !== uP[s]) { uP[s] = p; writesP[s]++; ch++; }
-      if (n !== uN[s]) { uN[s] = n; writesN[s]++; ch++; }
-      if (ch > 0 || full) wEff[idx] = wMax * (p - n);
-      writes += ch;
+      if (quant) { p = f(roundHalfEven(f(p * Lm)) / Lm); n = f(roundHalfEven(f(n * Lm)) / Lm); }
+      if (p !== uP[s]) { uP[s] = p; writesP[s]++; writes++; }
+      if (n !== uN[s]) { uN[s] = n; writesN[s]++; writes++; }
+      wEff[idx] = f(W * f(p - n));
     }
   }
   out[0] += writes;
@@ -48,9 +57,9 @@ export function programHealthyOffset(
   val: Float32Array, wMax: number, rows: number, cols: number,
   permR: Int32Array, permC: Int32Array, identity: boolean,
   kind: Uint8Array, uP: Float32Array, writesP: Uint32Array,
-  wEff: Float32Array, full: boolean, levels: number, out: Float64Array,
+  wEff: Float32Array, levels: number, out: Float64Array,
 ): void {
-  const inv = 1 / wMax, Lm = levels - 1, quant = levels > 0;
+  const W = f(wMax), Lm = levels - 1, quant = levels > 0;
   let writes = 0, clipped = 0;
   for (let i = 0; i < rows; i++) {
     const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
@@ -59,14 +68,53 @@ export function programHealthyOffset(
       if (kind[s] !== 0) continue;
       const idx = base + j;
       const w = val[idx];
-      let t: number;
-      if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
-      let p = (t + 1) / 2;
-      if (quant) p = Math.round(p * Lm) / Lm;
-      p = Math.fround(p);
-      if (p !== uP[s]) { uP[s] = p; writesP[s]++; writes++; wEff[idx] = wMax * (2 * p - 1); }
-      else if (full) wEff[idx] = wMax * (2 * p - 1);
+      if (w > W || w < -W) clipped++;
+      let t = f(w / W);
+      t = t > 1 ? 1 : t < -1 ? -1 : t;
+      let p = f(f(t + 1) * 0.5);
+      if (quant) p = f(roundHalfEven(f(p * Lm)) / Lm);
+      if (p !== uP[s]) { uP[s] = p; writesP[s]++; writes++; }
+      wEff[idx] = f(W * f(2 * p - 1));
     }
+  }
+  out[0] += writes;
+  out[1] += clipped;
+}
+
+/**
+ * The slots with a stuck cell, without programming variation: `special[k]` is the logical index
+ * and `slot[k]` its physical slot. kind 3 (all stuck): nothing to write (W_eff refreshed only when
+ * `full`). Differential kind 1 (G⁺ stuck at uP = s): the free G⁻ is programmed to
+ * clamp(s − t, 0, 1); kind 2 (G⁻ stuck at uN = s): G⁺ to clamp(s + t, 0, 1); quantised and
+ * written only if changed, as above. W_eff = wMax·(uP − uN) (differential) or wMax·(2uP − 1).
+ */
+export function programSpecialSlots(
+  val: Float32Array, wMax: number, special: Int32Array, slot: Int32Array, two: boolean,
+  kind: Uint8Array, uP: Float32Array, uN: Float32Array, writesP: Uint32Array, writesN: Uint32Array,
+  wEff: Float32Array, full: boolean, levels: number, lv: Float64Array, out: Float64Array,
+): void {
+  const inv = 1 / wMax, Lm = levels - 1, quant = levels > 0;
+  let writes = 0, clipped = 0;
+  for (let k = 0; k < special.length; k++) {
+    const idx = special[k], s = slot[k];
+    const w = val[idx];
+    let t: number;
+    if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
+    const kd = kind[s];
+    let ch = 0;
+    if (kd === 1) {
+      let q = uP[s] - t;
+      q = q < 0 ? 0 : q > 1 ? 1 : q;
+      q = quant ? lv[Math.round(q * Lm)] : Math.fround(q);
+      if (q !== uN[s]) { uN[s] = q; writesN[s]++; ch = 1; }
+    } else if (kd === 2) {
+      let q = uN[s] + t;
+      q = q < 0 ? 0 : q > 1 ? 1 : q;
+      q = quant ? lv[Math.round(q * Lm)] : Math.fround(q);
+      if (q !== uP[s]) { uP[s] = q; writesP[s]++; ch = 1; }
+    }
+    if (ch > 0 || full) wEff[idx] = two ? wMax * (uP[s] - uN[s]) : wMax * (2 * uP[s] - 1);
+    writes += ch;
   }
   out[0] += writes;
   out[1] += clipped;

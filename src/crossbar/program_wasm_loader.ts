@@ -1,0 +1,50 @@
+/**
+ * The crossbar's WebAssembly SIMD programming loops (wasm/program.as, committed as base64 in
+ * wasm/program_wasm.ts), instantiated on the kernels' memory (src/kernels/wasm_memory.ts) so they
+ * work in place on arrays allocated with allocF32. Used only when the GEMM backend is 'wasm'
+ * (RRAMSIM_BACKEND=ts selects the pure-TS loops of program_kernels.ts, bit-identical).
+ */
+import { getBackend } from '../kernels/backend.js';
+import { wasmKernels } from '../kernels/wasm_memory.js';
+import { PROGRAM_WASM_BASE64 } from './wasm/program_wasm.js';
+
+export interface ProgramWasm {
+  programDifferential(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
+    n: number, wMax: number, levels: number): number;
+  programOffset(val: number, kind: number, uP: number, wP: number, wEff: number, n: number, wMax: number, levels: number): number;
+  lastClipped(): number;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+let inst: ProgramWasm | null | undefined;
+let buffer: ArrayBufferLike | null = null;
+
+function load(): ProgramWasm | null {
+  if (inst !== undefined) return inst;
+  inst = null;
+  try {
+    const k = wasmKernels();
+    const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (k && WA) {
+      const m = new WA.Module(Buffer.from(PROGRAM_WASM_BASE64, 'base64'));
+      inst = new WA.Instance(m, { env: { memory: k.memory } }).exports as unknown as ProgramWasm;
+      buffer = k.buffer;
+    }
+  } catch {
+    inst = null;
+  }
+  return inst;
+}
+
+/** the wasm loops when the backend is 'wasm' and every view lives in the kernels' memory, else null */
+export function programWasmFor(views: ArrayBufferView[]): ProgramWasm | null {
+  if (getBackend() !== 'wasm') return null;
+  const w = load();
+  if (!w) return null;
+  for (const v of views) if (v.buffer !== buffer) return null;
+  return w;
+}
