@@ -15,7 +15,7 @@
  *   cells is  Σ_{c faulty} I(c) / Σ_c I(c).
  */
 import type { PointSpec } from '../methods/point.js';
-import type { Aggregate, FieldValue, GroupStats } from './aggregate.js';
+import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
 
@@ -89,10 +89,29 @@ function variantFields(groups: GroupStats[], exclude: string[]): Variants {
   const fields = Object.keys(groups[0].fields).filter((f) => !skip.has(f));
   for (const m of new Set(groups.map((g) => String(g.fields.method)))) {
     const mine = groups.filter((g) => String(g.fields.method) === m);
-    out.set(m, fields.filter((f) => {
+    const varying = fields.filter((f) => {
       if (f.startsWith('lora.') && !isLora(m)) return false;
       return new Set(mine.map((g) => JSON.stringify(g.fields[f]))).size > 1;
-    }));
+    });
+    // drop a field whose value follows from the others and the x field (e.g. lora.alpha set
+    // equal to the rank): it would only lengthen labels, or split a rank line into single points.
+    // Only non-standard fields are dropped (model/dataset/method/defect settings/rank always label).
+    const keep = [...varying];
+    for (let i = keep.length - 1; i >= 0; i--) {
+      const f = keep[i];
+      if ((STANDARD_FIELDS as readonly string[]).includes(f)) continue;
+      const others = [...keep.filter((x) => x !== f), ...exclude.filter((x) => x in groups[0].fields)];
+      const seen = new Map<string, string>();
+      let determined = true;
+      for (const g of mine) {
+        const k = JSON.stringify(others.map((o) => g.fields[o]));
+        const v = JSON.stringify(g.fields[f]);
+        if (seen.has(k) && seen.get(k) !== v) { determined = false; break; }
+        seen.set(k, v);
+      }
+      if (determined) keep.splice(i, 1);
+    }
+    out.set(m, keep);
   }
   return out;
 }
