@@ -15,6 +15,7 @@ import { compareRecords } from '../sweep/compare_records.js';
 import { readManifest, RESULTS } from '../sweep/manifest.js';
 import { pointLabel } from '../sweep/point_label.js';
 import { PointPool } from '../sweep/pool.js';
+import { preflight } from '../sweep/preflight.js';
 import { latestByHash, readResults } from '../sweep/results_file.js';
 
 interface Args {
@@ -51,6 +52,7 @@ const command: CommandModule<object, Args> = {
     const ok = [...latestByHash(records).values()].filter((r) => r.status === 'ok');
     if (ok.length === 0) throw new UserError(`reproduce: '${a.dir}/${RESULTS}' has no ok points to re-run`, 'DIR');
     const chosen = a.all ? ok : evenSample(ok, a.sample);
+    if (!runnerFromEnv()) preflight(chosen.map((r) => r.point), a['data-dir']);
     const byHash = new Map<string, ResultRecord>(chosen.map((r) => [r.pointHash, r]));
     const tmp = mkdtempSync(join(tmpdir(), 'rramsim-reproduce-'));
     const err = (s: string) => process.stderr.write(`${s}\n`);

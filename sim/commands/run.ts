@@ -11,6 +11,7 @@ import { UserError } from '../../src/util/errors.js';
 import { executePoint } from '../sweep/execute_point.js';
 import { EXIT, EXIT_EPILOG, runnerFromEnv } from '../sweep/cli_common.js';
 import { defaultRunnerModule } from '../sweep/pool.js';
+import { preflight } from '../sweep/preflight.js';
 import type { RunPointFn } from '../sweep/point_runner.js';
 
 type Args = Record<string, unknown> & {
@@ -88,6 +89,7 @@ const command: CommandModule<object, Args> = {
     const plan = await planSweep(configFromArgs(a), 'run');
     const p = plan.points[0];
     for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
+    if (!runnerFromEnv()) preflight([p.point], a['data-dir']);
     const runner = runnerFromEnv() ?? defaultRunnerModule();
     const mod = (await import(runner)) as { runPoint: RunPointFn };
     const rec = await executePoint(mod.runPoint, p.point, p.hash, plan.configHash, {

@@ -15,6 +15,7 @@ import { writeReport } from '../../src/report/write_report.js';
 import { UserError } from '../../src/util/errors.js';
 import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, writeManifest } from './manifest.js';
 import { pointLabel } from './point_label.js';
+import { preflight } from './preflight.js';
 import { PointPool } from './pool.js';
 import { makeProgress, type Progress } from './progress.js';
 import { appendResult, latestByHash, readResults, rewriteResults } from './results_file.js';
@@ -68,6 +69,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const dir = o.out ?? defaultOutDir(plan, o.shard);
   const resultsFile = join(dir, RESULTS);
   const progress = o.progress ?? makeProgress(false);
+  // fake runners (tests) need no data
+  if (!o.runnerModule) preflight(points.map((p) => p.point), o.dataDir);
 
   // ---- existing directory: refuse, or resume
   let startedAt = new Date().toISOString();
