@@ -120,6 +120,9 @@ describe('rramsim sweep (child process)', () => {
     expect(w.code).toBe(2);
     const s = cli(['sweep', writeJson(join(dir, 'g.json'), grid), '--shard', '2/2'], FAKE);
     expect(s.stderr).toBe("rramsim: --shard: got '2/2'; allowed: i/n with integers 0 <= i < n, e.g. 0/4\n");
+    const d = cli(['sweep', join(dir, 'g.json'), '--out', join(dir, 'd'), '--data-dir', join(dir, 'nope')]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/^rramsim: --data-dir: '.*nope' is not a directory/);
     const f = cli(['sweep', join(dir, 'g.json'), '--out', join(dir, 'f')], { ...FAKE, FAKE_FAIL_METHOD: 'fat' });
     expect(f.code).toBe(3);
     expect(f.stderr).toContain('sweep: 16 of 24 points ok, 8 failed');
