@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { arenaMark, arenaRelease } from '../../src/kernels/alloc.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { executePoint } from './execute_point.js';
 import type { RunPointFn } from './point_runner.js';
@@ -31,12 +32,22 @@ async function start(): Promise<void> {
     void (async () => {
       const artifactDir = init.outDir ? join(init.outDir, 'artifacts', m.hash) : undefined;
       if (artifactDir) mkdirSync(artifactDir, { recursive: true });
-      const record = await executePoint(mod.runPoint, m.point, m.hash, init.configHash, {
-        dataDir: init.dataDir,
-        cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
-        artifactDir,
-        log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
-      });
+      // Everything a point allocates from the kernels' wasm arena (networks, crossbar cells,
+      // batch buffers) is dead once its record exists: give it back, so a long-lived worker
+      // never fills the arena and every point starts from the same memory state whatever ran
+      // before it in this worker. (Datasets are ordinary arrays and stay cached.)
+      const mark = arenaMark();
+      let record;
+      try {
+        record = await executePoint(mod.runPoint, m.point, m.hash, init.configHash, {
+          dataDir: init.dataDir,
+          cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
+          artifactDir,
+          log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
+        });
+      } finally {
+        arenaRelease(mark);
+      }
       port.postMessage({ type: 'done', record, checksums: mod.datasetChecksums?.() ?? {} });
     })();
   });
