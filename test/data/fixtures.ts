@@ -45,8 +45,19 @@ export function writeSmallIdxDir(dir: string, opts: { gzip?: boolean; nTrain?: n
   return dir;
 }
 
+/**
+ * In CI (CI=true) the data must be there: .ci/run installs Fashion-MNIST and CI clones with
+ * ../shared beside the repo. A missing directory there is a broken set-up, not a reason to skip.
+ */
+function mustExistInCi(path: string): void {
+  if (process.env.CI && !existsSync(path)) {
+    throw new Error(`data tests: ${path} is absent under CI=true; CI must provide it (see .ci/run)`);
+  }
+}
+
 /** true (and a message on stderr) when the shared MNIST directory is absent, for it.skipIf */
 export function noSharedMnist(): boolean {
+  mustExistInCi(SHARED_MNIST);
   if (existsSync(SHARED_MNIST)) return false;
   console.warn(`data tests: ${SHARED_MNIST} is absent, tests needing full MNIST are skipped`);
   return true;
@@ -54,6 +65,7 @@ export function noSharedMnist(): boolean {
 
 /** true (and a message) when the Debian Fashion-MNIST package is not installed, for it.skipIf */
 export function noDebianFashion(): boolean {
+  mustExistInCi(DEBIAN_FASHION);
   if (existsSync(DEBIAN_FASHION)) return false;
   console.warn(`data tests: ${DEBIAN_FASHION} is absent (apt-get install dataset-fashion-mnist), Fashion-MNIST tests are skipped`);
   return true;
