@@ -89,6 +89,11 @@ describe('shipped configs', () => {
     'lora.json': 3 * 2 * (2 + 5 + 5),
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
+    // the acceptance runs of issue 4 (subsets of the two paper configs, same settings)
+    'ittrna-mlp-table.json': 5 * 5 * 3,
+    'ittrna-mlp-ablation.json': 2 * 2 * 2 * 3,
+    'ittrna-lenet5-table.json': 5 * 5 * 3,
+    'ittrna-lenet5-20.json': 5 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
