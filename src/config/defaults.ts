@@ -12,6 +12,8 @@
  *      lora:    read by lora, lori (lora.sparsity by lori only: forced to 0 for lora)
  *      defects.clusters: only with distribution 'clustered'; defects.file: only with 'file'.
  */
+import { DEFAULT_CROSSBAR } from '../crossbar/crossbar_spec.js';
+import { DEFAULT_DEVICE } from '../crossbar/device.js';
 import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../methods/point.js';
 
 /** SGD recipe of the baseline (issue 2): lr 0.01, momentum 0.9, batch 64, no weight decay. */
@@ -29,22 +31,12 @@ export const DEFAULTS: PointSpec = {
     distribution: 'uniform',
     clusters: { perTile: 4, radius: 3 },
   },
-  device: {
-    gMin: 1e-6, // 1 MΩ HRS
-    gMax: 1e-4, // 10 kΩ LRS: on/off ratio 100
-    levels: 0, // continuous conductance (no quantisation)
-    progSigma: 0,
-    readSigma: 0,
-  },
-  crossbar: {
-    tileRows: 128,
-    tileCols: 128,
-    mapping: 'differential',
-    // wMax = the layer's largest |w| (no clipping)
-    range: { kind: 'percentile', percentile: 100 },
-    dacBits: 0,
-    adcBits: 0,
-  },
+  // device and crossbar defaults are owned by the crossbar model (src/crossbar/device.ts,
+  // src/crossbar/crossbar_spec.ts): 1 µS (HRS) .. 100 µS (LRS), on/off 100, continuous levels,
+  // no variation or read noise; 128x128 tiles, differential pairs, wMax = the layer's largest |w|
+  // (percentile 100, no clipping), ideal DAC/ADC.
+  device: { ...DEFAULT_DEVICE },
+  crossbar: { ...DEFAULT_CROSSBAR, range: { ...DEFAULT_CROSSBAR.range } },
   train: DEFAULT_TRAIN,
   // retraining / adaptation after mapping onto the defective crossbar
   retrain: { epochs: 1, lr: 0.005, momentum: 0.9, weightDecay: 0, batch: 64 },
