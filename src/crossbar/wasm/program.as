@@ -1,6 +1,6 @@
 // AssemblyScript source of the WebAssembly SIMD (f32x4) cell-programming loops of the crossbar
 // (the hot path of CrossbarMatrixOp.sync without programming variation and with identity
-// permutations). Built by src/crossbar/wasm/build.mjs into program_wasm.ts (base64). Memory is
+// permutations). Built by src/kernels/wasm/build.mjs (`npm run build:wasm`) into program_wasm.ts (base64). Memory is
 // the kernels' memory (imported as env.memory); every pointer is a byte address into it.
 //
 // Same formulas as src/crossbar/program_kernels.ts, in float32 arithmetic, branch-free over
