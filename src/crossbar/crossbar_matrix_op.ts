@@ -282,11 +282,14 @@ export class CrossbarMatrixOp implements MatrixOp {
   }
 
   backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void {
-    const g = this.weight.grad, idx = this.stuckIdx, save = this.stuckSave;
-    for (let k = 0; k < idx.length; k++) save[k] = g[idx[k]];
-    // dW += Xᵀ · dY (straight-through), then fully stuck weights get their old grad back (no gradient)
-    gemm(true, false, this.rows, this.cols, n, X, dY, g, true);
-    for (let k = 0; k < idx.length; k++) g[idx[k]] = save[k];
+    // a frozen weight (e.g. a LoRA base) needs no dW: skip the largest product of the backward
+    if (this.weight.trainable) {
+      const g = this.weight.grad, idx = this.stuckIdx, save = this.stuckSave;
+      for (let k = 0; k < idx.length; k++) save[k] = g[idx[k]];
+      // dW += Xᵀ · dY (straight-through), then fully stuck weights get their old grad back (no gradient)
+      gemm(true, false, this.rows, this.cols, n, X, dY, g, true);
+      for (let k = 0; k < idx.length; k++) g[idx[k]] = save[k];
+    }
     // dX = dY · W_usedᵀ
     if (dX) gemm(false, true, n, this.rows, this.cols, dY, this.used, dX, false);
   }

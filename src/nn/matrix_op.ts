@@ -15,7 +15,8 @@ export interface MatrixOp {
   /** Y (n x cols) = X (n x rows) · W_used. Overwrites Y. `training` enables e.g. per-forward read noise. */
   forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void;
   /**
-   * Backward of the last forward with the same X. Accumulates (+=) into the grads of `params()`,
+   * Backward of the last forward with the same X. Accumulates (+=) into the grads of the trainable
+   * `params()` (a param with trainable = false may be left untouched),
    * and, if dX is non-null, overwrites dX (n x rows) with dY · W_usedᵀ.
    */
   backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void;
@@ -42,8 +43,8 @@ export class DigitalMatrixOp implements MatrixOp {
     gemm(false, false, n, this.cols, this.rows, X, this.weight.value, Y, false);
   }
   backward(X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null): void {
-    // dW += Xᵀ · dY
-    gemm(true, false, this.rows, this.cols, n, X, dY, this.weight.grad, true);
+    // dW += Xᵀ · dY (not for a frozen weight: nothing reads its gradient)
+    if (this.weight.trainable) gemm(true, false, this.rows, this.cols, n, X, dY, this.weight.grad, true);
     // dX = dY · Wᵀ
     if (dX) gemm(false, true, n, this.rows, this.cols, dY, this.weight.value, dX, false);
   }
