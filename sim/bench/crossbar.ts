@@ -21,7 +21,7 @@ import { getBackend } from '../../src/kernels/gemm.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { buildModel, presetDesc } from '../../src/nn/model.js';
 import { evaluate, train } from '../../src/nn/train.js';
-import { stream } from '../../src/util/rng.js';
+import { median, randomSplit } from './train.js';
 
 const BATCH = 64;
 const WARM = 30;
@@ -62,20 +62,6 @@ export interface CrossbarBenchRecord {
   bar: number;
   meetsBar: boolean;
   peerTimeRatio: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function randomSplit(n: number): Split {
-  const r = stream(0, 'bench/data');
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < x.length; i++) x[i] = r.normal();
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) y[i] = r.int(10);
-  return { name: 'bench', x, y, n };
 }
 
 function cpuMs(): number {

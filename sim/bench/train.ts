@@ -55,12 +55,14 @@ export interface TrainBenchRecord {
   meetsBarCpu?: boolean;
 }
 
-function median(xs: number[]): number {
+/** median of a non-empty list (shared by the bench sections) */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function randomSplit(n: number): Split {
+/** n random MNIST-shaped examples from stream 'bench/data' (speed only: the values do not matter) */
+export function randomSplit(n: number): Split {
   const r = stream(0, 'bench/data');
   const x = new Float32Array(n * 784);
   for (let i = 0; i < x.length; i++) x[i] = r.normal();
