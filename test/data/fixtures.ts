@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { expect } from 'vitest';
 import { encodeIdx } from '../../src/data/idx.js';
+import { UserError } from '../../src/util/errors.js';
 
 export const SHARED_MNIST = join(process.cwd(), '..', 'shared', 'data', 'mnist');
 export const DEBIAN_FASHION = '/usr/share/datasets/fashion-mnist';
@@ -69,4 +71,15 @@ export function noDebianFashion(): boolean {
   if (existsSync(DEBIAN_FASHION)) return false;
   console.warn(`data tests: ${DEBIAN_FASHION} is absent (apt-get install dataset-fashion-mnist), Fashion-MNIST tests are skipped`);
   return true;
+}
+
+/** run fn, assert it throws a UserError, and return it (for message assertions) */
+export function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return err as UserError;
+  }
+  throw new Error('expected a UserError, nothing was thrown');
 }

@@ -4,17 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeIdx, isGzip, parseIdx, readMaybeGzip } from '../../src/data/idx.js';
 import { UserError } from '../../src/util/errors.js';
-import { smallImages, tempDir } from './fixtures.js';
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return err as UserError;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
+import { smallImages, tempDir, userError } from './fixtures.js';
 
 describe('parseIdx', () => {
   it('round-trips encodeIdx on odd shapes, big-endian header', () => {

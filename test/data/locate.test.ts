@@ -3,19 +3,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidateDirs, locateDataset } from '../../src/data/locate.js';
 import { UserError } from '../../src/util/errors.js';
-import { SHARED_MNIST, noSharedMnist, smallLabels, tempDir, writeSmallIdxDir } from './fixtures.js';
+import { SHARED_MNIST, noSharedMnist, smallLabels, tempDir, userError, writeSmallIdxDir } from './fixtures.js';
 
 const skipMnist = noSharedMnist();
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return err as UserError;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
 
 describe('locateDataset', () => {
   it('an explicit --data-dir that does not exist is a UserError naming it', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Split } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { syntheticDataset } from '../methods/synthetic_dataset.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
@@ -13,24 +14,7 @@ import type { RunContext } from '../../src/methods/registry.js';
 import type { PointMetrics } from '../../src/methods/result.js';
 import { stream } from '../../src/util/rng.js';
 
-/** 10 noisy class prototypes in 4x4 "images" (a local stand-in for MNIST: fast, learnable) */
-function synthetic(n: number, name: string, seed: number): Split {
-  const proto = stream(1, 'test/proto');
-  const P = Array.from({ length: 10 }, () => Array.from({ length: 16 }, () => proto.normal()));
-  const r = stream(seed, 'test/data');
-  const x = new Float32Array(n * 16), y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 10;
-    y[i] = c;
-    for (let k = 0; k < 16; k++) x[i * 16 + k] = P[c][k] + 0.8 * r.normal();
-  }
-  return { name, x, y, n };
-}
-const dataset: Dataset = {
-  name: 'mnist-embedded', shape: [1, 4, 4], classes: 10,
-  train: synthetic(300, 'train', 2), eval: synthetic(200, 'heldout', 3),
-  source: 'synthetic (test)', checksums: { synthetic: 'lora-v1' },
-};
+const dataset: Dataset = syntheticDataset('lora-v1');
 const ctx: RunContext = { dataset };
 
 function point(method: 'lora' | 'lori', over: Partial<PointSpec> = {}): PointSpec {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Split } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { syntheticDataset } from './synthetic_dataset.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp, NO_DEFECTS } from '../../src/crossbar/crossbar_matrix_op.js';
 import { makeParam } from '../../src/nn/param.js';
@@ -16,24 +17,7 @@ import { runPoint } from '../../src/methods/run_point.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 
-/** 10 noisy class prototypes in 4x4 "images": learnable in a few epochs */
-function synthetic(n: number, name: string, seed: number): Split {
-  const proto = stream(1, 'test/proto');
-  const P = Array.from({ length: 10 }, () => Array.from({ length: 16 }, () => proto.normal()));
-  const r = stream(seed, 'test/data');
-  const x = new Float32Array(n * 16), y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 10;
-    y[i] = c;
-    for (let k = 0; k < 16; k++) x[i * 16 + k] = P[c][k] + 0.8 * r.normal();
-  }
-  return { name, x, y, n };
-}
-const dataset: Dataset = {
-  name: 'mnist-embedded', shape: [1, 4, 4], classes: 10,
-  train: synthetic(300, 'train', 2), eval: synthetic(200, 'heldout', 3),
-  source: 'synthetic (test)', checksums: { synthetic: 'v1' },
-};
+const dataset: Dataset = syntheticDataset('v1');
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'rramsim-methods-'));
 
