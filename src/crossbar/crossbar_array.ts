@@ -264,4 +264,12 @@ export class CrossbarArray {
   resetWriteCounts(): void {
     this.writesP.fill(0); this.writesN.fill(0); this.totalWrites = 0;
   }
+
+  /** distinct cells written at least once since the last resetWriteCounts (the wear footprint) */
+  cellsWritten(): number {
+    let c = 0;
+    const { writesP, writesN } = this;
+    for (let s = 0; s < writesP.length; s++) c += (writesP[s] !== 0 ? 1 : 0) + (writesN[s] !== 0 ? 1 : 0);
+    return c;
+  }
 }

@@ -326,8 +326,12 @@ export class CrossbarMatrixOp implements MatrixOp {
     return this.layout.cellsUsed();
   }
 
-  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number } {
-    return { cellsUsed: this.cellsUsed(), cellWrites: this.cellWrites(), macsPerRow: this.rows * this.cols };
+  /** cells occupied, write events and distinct cells written since the last reset, MACs per product row */
+  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number; cellsWritten: number } {
+    return {
+      cellsUsed: this.cellsUsed(), cellWrites: this.cellWrites(), macsPerRow: this.rows * this.cols,
+      cellsWritten: this.array.cellsWritten(),
+    };
   }
 
   setRowPermutation(perm: Int32Array): void {

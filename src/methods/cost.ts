@@ -5,7 +5,8 @@
  *                       (what the optimiser may still move; methods that do no training after
  *                       deployment report 0 instead, see the method files)
  *   cellsUsed         = Σ_layers op.cost().cellsUsed            (0 for a digital op)
- *   cellWrites        = Σ_layers op.cost().cellWrites           (write counters so far)
+ *   cellWrites        = Σ_layers op.cost().cellWrites           (write events: counters so far)
+ *   cellsWritten      = Σ_layers op.cost().cellsWritten         (distinct cells with ≥ 1 write)
  *   macsPerImage      = Σ_layers macsPerRow_l · rowsPerImage_l
  *                       macsPerRow_l = op.cost().macsPerRow, or rows·cols for a digital op
  *                       rowsPerImage_l = 1 for Dense, OH·OW for Conv2d (one im2col row per pixel)
@@ -24,6 +25,7 @@ export interface NetworkCost {
   trainableParams: number;
   cellsUsed: number;
   cellWrites: number;
+  cellsWritten: number;
   macsPerImage: number;
   extraMacsPerImage: number;
 }
@@ -55,17 +57,19 @@ export function trainableCount(params: Param[]): number {
 }
 
 export function networkCost(net: CostNet, baseMacs?: number): NetworkCost {
-  let cellsUsed = 0, cellWrites = 0, macs = 0;
+  let cellsUsed = 0, cellWrites = 0, cellsWritten = 0, macs = 0;
   for (const l of net.weightLayers()) {
     const c = l.op.cost?.();
     cellsUsed += c?.cellsUsed ?? 0;
     cellWrites += c?.cellWrites ?? 0;
+    cellsWritten += c?.cellsWritten ?? 0;
     macs += (c?.macsPerRow ?? l.op.rows * l.op.cols) * rowsPerImage(l);
   }
   return {
     trainableParams: trainableCount(net.params()),
     cellsUsed,
     cellWrites,
+    cellsWritten,
     macsPerImage: macs,
     extraMacsPerImage: macs - (baseMacs ?? baseMacsPerImage(net)),
   };

@@ -123,6 +123,7 @@ export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): 
     loss: ev.loss,
     evalSplit: ev.split,
     cellWrites: cost.cellWrites,
+    cellsWritten: cost.cellsWritten,
     trainableParams: o.trainableParams ?? cost.trainableParams,
     cellsUsed: cost.cellsUsed,
     extraMacsPerImage: cost.extraMacsPerImage,

@@ -11,6 +11,11 @@ export interface PointMetrics {
   evalSplit: string;
   /** cells programmed during training/adaptation (write-counter sum) */
   cellWrites: number;
+  /**
+   * distinct cells written at least once during training/adaptation (the wear footprint; each
+   * counts once however often it was written). Absent in results written before it was added.
+   */
+  cellsWritten?: number;
   /** trainable parameters of the method */
   trainableParams: number;
   /** crossbar cells occupied (all arrays, both cells of a differential pair) */

@@ -28,7 +28,7 @@ export interface MatrixOp {
    * Optional hardware cost (crossbar and LoRA ops implement it): cells occupied, cell writes so
    * far, and multiply-accumulates per input row (rows*cols for a plain product).
    */
-  cost?(): { cellsUsed: number; cellWrites: number; macsPerRow: number };
+  cost?(): { cellsUsed: number; cellWrites: number; macsPerRow: number; cellsWritten?: number };
 }
 
 /** Plain float32 digital product: W_used = weight.value. */

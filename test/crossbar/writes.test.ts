@@ -17,7 +17,7 @@ describe('cell write counter', () => {
     const W = randomParam('fc', 20, 10, 'wr');
     const op = new CrossbarMatrixOp(W, { seed: 0, device: { levels: L }, crossbar: { range: { kind: 'fixed', wMax } } });
     expect(op.cellWrites()).toBe(20 * 10 * 2);
-    expect(op.cost()).toEqual({ cellsUsed: 400, cellWrites: 400, macsPerRow: 200 });
+    expect(op.cost()).toEqual({ cellsUsed: 400, cellWrites: 400, macsPerRow: 200, cellsWritten: 400 });
     op.resetWriteCounts();
     const before = Array.from(W.value);
     const r = stream(1, 'test/changes');
@@ -41,6 +41,18 @@ describe('cell write counter', () => {
     for (let k = 0; k < W.value.length; k++) expect(op.array.writesP[k] + op.array.writesN[k]).toBe(perCell[k]);
     op.sync(); // nothing changed: nothing written
     expect(op.cellWrites()).toBe(expected);
+    // one sync: every written cell was written once, so distinct cells = write events
+    expect(op.cost().cellsWritten).toBe(expected);
+    // move the same weights back: write events grow, distinct cells written do not
+    W.value.set(before);
+    op.sync();
+    expect(op.cellWrites()).toBe(2 * expected);
+    expect(op.cost().cellsWritten).toBe(expected);
+    let nonzero = 0;
+    for (let k = 0; k < W.value.length; k++) nonzero += (op.array.writesP[k] > 0 ? 1 : 0) + (op.array.writesN[k] > 0 ? 1 : 0);
+    expect(op.cost().cellsWritten).toBe(nonzero);
+    op.resetWriteCounts();
+    expect(op.cost().cellsWritten).toBe(0);
   });
 
   it('continuous levels: a weight moved within its sign rewrites exactly one cell; stuck cells are never written', () => {

@@ -12,11 +12,11 @@ describe('networkCost', () => {
     const net = { weightLayers: () => layers, params: () => layers.flatMap((l) => l.params()) };
     expect(baseMacsPerImage(net)).toBe(9 * 2 * 16 + 8 * 3);
     let c = networkCost(net);
-    expect(c).toEqual({ trainableParams: 18 + 2 + 24 + 3, cellsUsed: 0, cellWrites: 0, macsPerImage: 312, extraMacsPerImage: 0 });
+    expect(c).toEqual({ trainableParams: 18 + 2 + 24 + 3, cellsUsed: 0, cellWrites: 0, cellsWritten: 0, macsPerImage: 312, extraMacsPerImage: 0 });
     // a costed op with extra MACs (like a LoRA op) on fc1, a masked weight and a frozen bias
     const base = fc.op;
     const costed: MatrixOp = Object.assign(Object.create(Object.getPrototypeOf(base)), base, {
-      cost: () => ({ cellsUsed: 48, cellWrites: 7, macsPerRow: 24 + 11 }),
+      cost: () => ({ cellsUsed: 48, cellWrites: 7, macsPerRow: 24 + 11, cellsWritten: 5 }),
     });
     fc.op = costed;
     fc.op.weight.updateMask = new Float32Array(24).fill(1);
@@ -26,6 +26,7 @@ describe('networkCost', () => {
     expect(c.trainableParams).toBe(18 + 23 + 3);
     expect(c.cellsUsed).toBe(48);
     expect(c.cellWrites).toBe(7);
+    expect(c.cellsWritten).toBe(5);
     expect(c.extraMacsPerImage).toBe(11);
     expect(networkCost(net, 0).extraMacsPerImage).toBe(c.macsPerImage);
   });

@@ -150,29 +150,29 @@ export class LoraMatrixOp implements MatrixOp {
   }
 
   /**
-   * Cells and writes of the base and both adapter arrays (a digital op without `cost()` counts
-   * 0 cells and 0 writes); macsPerRow = rows·cols + r·(rows + cols).
+   * Cells, write events and distinct cells written of the base and both adapter arrays (a
+   * digital op without `cost()` counts 0); macsPerRow = rows·cols + r·(rows + cols).
    */
-  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number } {
-    let cellsUsed = 0, cellWrites = 0;
+  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number; cellsWritten: number } {
+    let cellsUsed = 0, cellWrites = 0, cellsWritten = 0;
     for (const op of [this.base, this.opA, this.opB]) {
       const c = op.cost?.();
-      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; }
+      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; cellsWritten += c.cellsWritten ?? 0; }
     }
     return {
-      cellsUsed, cellWrites,
+      cellsUsed, cellWrites, cellsWritten,
       macsPerRow: this.rows * this.cols + this.rank * (this.rows + this.cols),
     };
   }
 
-  /** cells and writes of the two adapter arrays only */
-  adapterCost(): { cellsUsed: number; cellWrites: number } {
-    let cellsUsed = 0, cellWrites = 0;
+  /** cells, write events and distinct cells written of the two adapter arrays only */
+  adapterCost(): { cellsUsed: number; cellWrites: number; cellsWritten: number } {
+    let cellsUsed = 0, cellWrites = 0, cellsWritten = 0;
     for (const op of [this.opA, this.opB]) {
       const c = op.cost?.();
-      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; }
+      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; cellsWritten += c.cellsWritten ?? 0; }
     }
-    return { cellsUsed, cellWrites };
+    return { cellsUsed, cellWrites, cellsWritten };
   }
 }
 

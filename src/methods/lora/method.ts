@@ -192,6 +192,7 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
     adapterProgramWrites: res.adapterProgramWrites,
     adapterCells,
     adapterWrites: adapterWrites(res.ops),
+    adapterCellsWritten: res.ops.reduce((s, o) => s + o.adapterCost().cellsWritten, 0),
     adapterWritesA: res.ops.reduce((s, o) => s + (o.opA.cost?.().cellWrites ?? 0), 0),
     adapterWritesB: res.ops.reduce((s, o) => s + (o.opB.cost?.().cellWrites ?? 0), 0),
     adaptedLayers: res.ops.length,
