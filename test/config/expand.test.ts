@@ -86,7 +86,9 @@ describe('shipped configs', () => {
     'quick.json': 5 * 4 * 2,
     'ittrna-mlp.json': 7 * 5 * 3,
     'ittrna-lenet5.json': 7 * 5 * 3,
-    'lora.json': 3 * 2 * (2 + 5 + 5),
+    // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
+    'lora.json': 3 * 2 * (3 + 5 + 5),
+    'lora-lenet5.json': 3 * 2 * (3 + 5 + 5),
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
     // the acceptance runs of issue 4 (subsets of the two paper configs, same settings)
