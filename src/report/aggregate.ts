@@ -29,7 +29,7 @@ export const STANDARD_FIELDS = [
   'lora.rank',
 ] as const;
 
-export const METRICS = ['accuracy', 'loss', 'cellWrites', 'trainableParams', 'cellsUsed', 'extraMacsPerImage', 'wallSeconds'] as const;
+export const METRICS = ['accuracy', 'loss', 'cellWrites', 'cellsWritten', 'trainableParams', 'cellsUsed', 'extraMacsPerImage', 'wallSeconds'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** Method order used for sorting and colours (the order of the methods list in DESIGN.md). */

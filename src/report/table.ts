@@ -39,6 +39,7 @@ const STAT_LABELS: Record<(typeof STAT_KEYS)[number], string> = {
 const OTHER_METRICS: { m: MetricName; label: string; format: Column['format'] }[] = [
   { m: 'loss', label: 'loss', format: 'num' },
   { m: 'cellWrites', label: 'cell writes', format: 'int' },
+  { m: 'cellsWritten', label: 'distinct cells written', format: 'int' },
   { m: 'trainableParams', label: 'trainable params', format: 'int' },
   { m: 'cellsUsed', label: 'cells used', format: 'int' },
   { m: 'extraMacsPerImage', label: 'extra MACs/image', format: 'int' },

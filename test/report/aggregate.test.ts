@@ -43,6 +43,10 @@ describe('aggregate over seeds', () => {
     expect(g.stats.accuracy.std).toBeCloseTo(std(xs) as unknown as number, 14);
     expect(g.stats.accuracy.ci95).toBeCloseTo((tQuantile975(3) * (std(xs) as unknown as number)) / 2, 12);
     expect(g.stats.cellWrites.mean).toBe(2500);
+    // cellsWritten is absent from these records (older results): no values, not zeros
+    expect(g.stats.cellsWritten.n).toBe(0);
+    const withDistinct = recs.slice(0, 4).map((r, i) => ({ ...r, metrics: { ...r.metrics!, cellsWritten: 100 * (i + 1) } }));
+    expect(aggregate(withDistinct).groups[0].stats.cellsWritten.mean).toBe(250);
     expect(g.seeds).toEqual([1, 2, 3, 4]);
     expect(g.panel).toBe('mlp · mnist');
     expect(agg.extraFields).toEqual([]);
