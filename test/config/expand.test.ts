@@ -89,6 +89,8 @@ describe('shipped configs', () => {
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
     'lora-lenet5.json': 3 * 2 * (3 + 5 + 5),
+    'lora-ittrna-base.json': 3 * 2 * 2,
+    'lora-budget.json': 3 * 3 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
     // the acceptance runs of issue 4 (subsets of the two paper configs, same settings)
