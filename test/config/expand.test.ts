@@ -88,7 +88,8 @@ describe('shipped configs', () => {
     'ittrna-lenet5.json': 7 * 5 * 3,
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
-    'lora-lenet5.json': 3 * 2 * (3 + 5 + 5),
+    'lora-lenet5.json': 3 * 2 * (3 + 5),
+    'lora-lenet5-lori.json': 3 * 2,
     'lora-ittrna-base.json': 3 * 2 * 2,
     'lora-budget.json': 3 * 3 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
