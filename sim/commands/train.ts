@@ -1,6 +1,11 @@
 /**
  * `rramsim train --model mlp|lenet5 --dataset mnist|fashion-mnist|mnist-embedded --epochs N --seed S
- *   [--lr --batch --momentum --weight-decay --pool max|avg --limit N --data-dir DIR --out FILE]`
+ *   [--lr --batch --momentum --weight-decay --pool max|avg --init W --bias-init B --limit N
+ *    --data-dir DIR --out FILE]`
+ *
+ * `--init` / `--bias-init` override the preset's initialisation (PyTorch's default: 'pytorch'
+ * weights, 'uniform' biases; src/nn/init.ts has the formulas). The config (and its hash) records
+ * `init` only when one of them is given, so default runs keep their hashes.
  *
  * Trains one network with SGD (src/nn/train.ts), printing per-epoch training loss/accuracy and the
  * evaluation-split loss/accuracy (a cli-progress bar on a TTY, plain lines otherwise), and writes a
@@ -17,6 +22,7 @@ import { DEFAULT_TRAIN } from '../../src/config/defaults.js';
 import { DATASET_NAMES, loadDataset } from '../../src/data/load.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.js';
+import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from '../../src/nn/init.js';
 import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
 import { train, type EpochInfo } from '../../src/nn/train.js';
 import { UserError } from '../../src/util/errors.js';
@@ -32,6 +38,8 @@ export interface TrainArgs {
   momentum: number;
   'weight-decay': number;
   pool: string;
+  init?: string;
+  'bias-init'?: string;
   limit: number;
   'data-dir'?: string;
   out?: string;
@@ -41,6 +49,8 @@ export interface TrainArgs {
 export interface TrainConfig {
   model: ModelName;
   pool: 'max' | 'avg';
+  /** initialisation override (absent: the preset's, PyTorch's default) */
+  init?: { weights: WeightInit; bias: BiasInit };
   dataset: DatasetName;
   seed: number;
   train: TrainSpec;
@@ -83,6 +93,12 @@ function num(flag: string, v: unknown, rule: string, ok: (x: number) => boolean)
 /** flags → a validated config (UserError naming the flag and the allowed values) */
 export function trainConfigFromArgs(a: Partial<TrainArgs>): TrainConfig {
   const int = (x: number) => Number.isInteger(x);
+  const init = a.init !== undefined || a['bias-init'] !== undefined
+    ? {
+      weights: oneOf('init', a.init ?? 'pytorch', WEIGHT_INITS),
+      bias: oneOf('bias-init', a['bias-init'] ?? 'uniform', BIAS_INITS),
+    }
+    : undefined;
   return {
     model: oneOf('model', a.model, MODEL_PRESETS),
     pool: oneOf('pool', a.pool ?? 'max', POOL_TYPES),
@@ -96,6 +112,7 @@ export function trainConfigFromArgs(a: Partial<TrainArgs>): TrainConfig {
       batch: num('batch', a.batch ?? DEFAULT_TRAIN.batch, 'an integer >= 1', (x) => int(x) && x >= 1),
     },
     limit: num('limit', a.limit ?? 0, 'an integer >= 0 (0 = all training examples)', (x) => int(x) && x >= 0),
+    ...(init ? { init } : {}),
   };
 }
 
@@ -113,7 +130,8 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
   const startedAt = new Date();
   const t0 = performance.now();
   const ds = await loadDataset(cfg.dataset, { dataDir: a['data-dir'] });
-  const net = buildModel(presetDesc(cfg.model, { pool: cfg.pool, input: ds.shape }), cfg.seed);
+  const desc = presetDesc(cfg.model, { pool: cfg.pool, input: ds.shape });
+  const net = buildModel(cfg.init ? { ...desc, init: cfg.init } : desc, cfg.seed);
   const m = cfg.limit > 0 ? Math.min(cfg.limit, ds.train.n) : ds.train.n;
   const nParams = net.params().reduce((s, p) => s + p.value.length, 0);
   const hash = configHash(cfg);
@@ -187,6 +205,8 @@ const command: CommandModule<object, TrainArgs> = {
       .option('momentum', { type: 'number', default: DEFAULT_TRAIN.momentum, describe: 'SGD momentum in [0, 1)' })
       .option('weight-decay', { type: 'number', default: DEFAULT_TRAIN.weightDecay, describe: 'L2 weight decay (>= 0), PyTorch-style' })
       .option('pool', { type: 'string', default: 'max', describe: `LeNet-5 pooling: ${POOL_TYPES.join(' | ')}` })
+      .option('init', { type: 'string', describe: `weight init: ${WEIGHT_INITS.join(' | ')} (default: the preset's, pytorch)` })
+      .option('bias-init', { type: 'string', describe: `bias init: ${BIAS_INITS.join(' | ')} (default: the preset's, uniform)` })
       .option('limit', { type: 'number', default: 0, describe: 'train on the first N examples only (0 = all)' })
       .option('data-dir', { type: 'string', describe: 'directory of the IDX files (default: env RRAMSIM_DATA, then the search path)' })
       .option('out', { type: 'string', describe: 'JSON result file (default reports/train-<model>-<dataset>-seed<S>.json)' })

@@ -40,6 +40,19 @@ describe('rramsim train', () => {
     expect(r2.epochs.map(({ seconds: _s, ...e }) => e)).toEqual(r1.epochs.map(({ seconds: _s, ...e }) => e));
   });
 
+  it('--init overrides the preset init (recorded in the config); the default config has no init field', async () => {
+    const args = { model: 'mlp', dataset: 'mnist-embedded', epochs: 1, seed: 3, limit: 64, batch: 32, progress: false };
+    const def = await runTrain({ ...args, out: join(dir, 'd.json') }, sink().s);
+    const same = await runTrain({ ...args, init: 'pytorch', 'bias-init': 'uniform', out: join(dir, 'p.json') }, sink().s);
+    const he = await runTrain({ ...args, init: 'he-uniform', 'bias-init': 'zero', out: join(dir, 'h.json') }, sink().s);
+    expect(def.config.init).toBeUndefined();
+    expect(same.config.init).toEqual({ weights: 'pytorch', bias: 'uniform' });
+    expect(same.weightsSha256).toBe(def.weightsSha256); // the preset's init, spelled out
+    expect(he.config.init).toEqual({ weights: 'he-uniform', bias: 'zero' });
+    expect(he.weightsSha256).not.toBe(def.weightsSha256);
+    expect(he.configHash).not.toBe(def.configHash);
+  });
+
   it('bad flag values are UserErrors naming the flag and the allowed values', () => {
     const base = { model: 'mlp', dataset: 'mnist' };
     const msg = (a: object) => {
@@ -56,6 +69,8 @@ describe('rramsim train', () => {
     expect(msg({ momentum: 1 })).toMatch(/--momentum must be a number in \[0, 1\)/);
     expect(msg({ 'weight-decay': -1 })).toMatch(/--weight-decay must be a number >= 0/);
     expect(msg({ seed: -1 })).toMatch(/--seed must be an integer >= 0/);
+    expect(msg({ init: 'he' })).toBe("--init must be one of he-uniform, he-normal, xavier-uniform, xavier-normal, pytorch (got 'he')");
+    expect(msg({ 'bias-init': 'one' })).toBe("--bias-init must be one of zero, uniform (got 'one')");
   });
 
   it('through the CLI: exit code 2 and one clear line, no stack trace', async () => {
