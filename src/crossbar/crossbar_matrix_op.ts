@@ -27,7 +27,7 @@
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).
  */
-import { allocF32 } from '../kernels/alloc.js';
+import { allocF32, allocI32 } from '../kernels/alloc.js';
 import { gemm } from '../kernels/gemm.js';
 import type { CrossbarSpec, DefectSpec, DeviceSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
@@ -95,6 +95,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** logical indices whose slot has at least one stuck cell (programmed slot by slot) */
   private special: Int32Array = new Int32Array(0);
   private specialSlot: Int32Array = new Int32Array(0);
+  private specialAllocated = false;
   private needFull = true;
   /** both permutations are the identity (lets sync skip the gather) */
   private identity = true;
@@ -167,7 +168,17 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** after a permutation change: stuck list, update mask, tile row/col lists */
   private routingChanged(): void {
     const { rows, cols, array } = this;
-    const stuck: number[] = [], special: number[] = [], specialSlot: number[] = [];
+    const stuck: number[] = [];
+    // a permutation moves slots around but not their number: the special lists (read in place by
+    // the wasm loop, so in wasm memory when possible) are allocated once and refilled
+    let nSpecial = 0;
+    for (let s = 0; s < rows * cols; s++) if (array.slotKind[s] !== 0) nSpecial++;
+    if (this.special.length !== nSpecial || this.specialSlot.length !== nSpecial || !this.specialAllocated) {
+      this.special = allocI32(nSpecial);
+      this.specialSlot = allocI32(nSpecial);
+      this.specialAllocated = true;
+    }
+    let k = 0;
     for (let i = 0; i < rows; i++) {
       const pr = this.permR[i] * cols;
       for (let j = 0; j < cols; j++) {
@@ -175,12 +186,10 @@ export class CrossbarMatrixOp implements MatrixOp {
         const fs = array.fullyStuck(s);
         this.mask[i * cols + j] = fs ? 0 : 1;
         if (fs) stuck.push(i * cols + j);
-        if (array.slotKind[s] !== 0) { special.push(i * cols + j); specialSlot.push(s); }
+        if (array.slotKind[s] !== 0) { this.special[k] = i * cols + j; this.specialSlot[k] = s; k++; }
       }
     }
     this.stuckIdx = Int32Array.from(stuck);
-    this.special = Int32Array.from(special);
-    this.specialSlot = Int32Array.from(specialSlot);
     this.stuckSave = new Float32Array(stuck.length);
     // logical rows ordered by physical row (so tile row tr is a contiguous run), same for cols
     const invR = new Int32Array(rows), invC = new Int32Array(cols);
