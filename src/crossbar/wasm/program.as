@@ -167,13 +167,15 @@ function specialRange(
     clipped += <i32>(hi | lo);
     const t: f64 = reinterpret<f64>(select<i64>(ONE, select<i64>(MONE, reinterpret<i64>(w * inv), lo), hi));
     const kd = <i32>load<u8>(kind + s);
+    // both cells and W_eff are loaded up front (addresses known from s alone), the rest is
+    // register work, so consecutive slots overlap well
+    const pBits = load<u32>(uP + s4), nBits = load<u32>(uN + s4), eAt: usize = wEff + idx4;
+    const eOld = load<u32>(eAt);
     const one = kd == 1, free = kd != 3;
     // kind 1: stuck uP, free N, q = uP + (−t);  kind 2 (and 3, unused): stuck uN, free P, q = uN + t
-    const stuckAt: usize = select<usize>(uP, uN, one) + s4;
-    const cell: usize = select<usize>(uN, uP, one) + s4;
-    const cnt: usize = select<usize>(wN, wP, one) + s4;
+    const oldBits = select<u32>(nBits, pBits, one);
     const ts = reinterpret<f64>(reinterpret<i64>(t) ^ select<i64>(SIGN, 0, one));
-    let q: f64 = <f64>load<f32>(stuckAt) + ts;
+    let q: f64 = <f64>reinterpret<f32>(select<u32>(pBits, nBits, one)) + ts;
     // clamp(q, 0, 1) keeping NaN: q < 0 → +0, q > 1 → 1
     const qb = reinterpret<i64>(q);
     q = reinterpret<f64>(select<i64>(0, select<i64>(ONE, qb, q > 1), q < 0));
@@ -184,14 +186,17 @@ function specialRange(
     } else {
       q = <f64><f32>q;
     }
-    const oldBits = load<u32>(cell);
     const ch = <i32>(q != <f64>reinterpret<f32>(oldBits)) & <i32>free;
-    store<u32>(cell, select<u32>(reinterpret<u32>(<f32>q), oldBits, ch));
+    const newBits = select<u32>(reinterpret<u32>(<f32>q), oldBits, ch);
+    store<u32>(select<usize>(uN, uP, one) + s4, newBits);
+    const cnt: usize = select<usize>(wN, wP, one) + s4;
     store<u32>(cnt, load<u32>(cnt) + <u32>ch);
-    const p: f64 = <f64>load<f32>(uP + s4);
-    const e: f64 = two != 0 ? wMax * (p - <f64>load<f32>(uN + s4)) : wMax * (2 * p - 1);
-    const eAt: usize = wEff + idx4;
-    store<u32>(eAt, select<u32>(reinterpret<u32>(<f32>e), load<u32>(eAt), ch | full));
+    // the pair after the write (kind 3: newBits = oldBits = uP)
+    const p: f64 = <f64>reinterpret<f32>(select<u32>(pBits, newBits, one));
+    const e: f64 = two != 0
+      ? wMax * (p - <f64>reinterpret<f32>(select<u32>(newBits, nBits, one)))
+      : wMax * (2 * p - 1);
+    store<u32>(eAt, select<u32>(reinterpret<u32>(<f32>e), eOld, ch | full));
     writes += ch;
   }
   clippedOut += clipped;
