@@ -149,8 +149,9 @@ export class CrossbarArray {
    * their slots; float64 formulas) go through:
    *   - the GEMM backend is 'wasm' and every array lives in wasm memory (allocF32 / allocI32):
    *     identity permutations → one WebAssembly pass (wasm/program.as programIdentity: SIMD
-   *     healthy slots, branch-free scalar special slots, block by block); otherwise the TS loop
-   *     for the healthy slots and wasm programSpecial for the special list;
+   *     healthy slots, branch-free scalar special slots, block by block); permuted rows with
+   *     identity columns (`colIdentity`) → programRows (the same, row by row); a column
+   *     permutation → the TS loop for the healthy slots and wasm programSpecial for the special list;
    *   - else (RRAMSIM_BACKEND=ts, arrays outside wasm memory): the call-free TS loops of
    *     program_kernels.ts (programHealthy*, programSpecialSlots).
    * Both are bit-identical (test/crossbar/program_backends.test.ts). Returns the number of
@@ -158,7 +159,7 @@ export class CrossbarArray {
    */
   programAll(
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
-    special: Int32Array, specialSlot: Int32Array, wEff: Float32Array, full: boolean,
+    colIdentity: boolean, special: Int32Array, specialSlot: Int32Array, wEff: Float32Array, full: boolean,
   ): number {
     if (this.progRng !== null) return this.programAllGeneric(val, wMax, permR, permC, identity, wEff, full);
     const { rows, cols } = this.layout;
@@ -170,6 +171,14 @@ export class CrossbarArray {
     if (wasm && wasmSpecial && identity) {
       acc[0] = wasm.programIdentity(val.byteOffset, slotKind.byteOffset, uP.byteOffset, uN.byteOffset,
         writesP.byteOffset, writesN.byteOffset, wEff.byteOffset, rows * cols, Math.fround(wMax), L,
+        special.byteOffset, specialSlot.byteOffset, special.length, wMax, two ? 1 : 0, full ? 1 : 0);
+      acc[1] = wasm.lastClipped();
+      this.totalWrites += acc[0];
+      return acc[1];
+    }
+    if (wasm && wasmSpecial && colIdentity && programWasmFor([permR])) {
+      acc[0] = wasm.programRows(val.byteOffset, slotKind.byteOffset, uP.byteOffset, uN.byteOffset,
+        writesP.byteOffset, writesN.byteOffset, wEff.byteOffset, rows, cols, permR.byteOffset, Math.fround(wMax), L,
         special.byteOffset, specialSlot.byteOffset, special.length, wMax, two ? 1 : 0, full ? 1 : 0);
       acc[1] = wasm.lastClipped();
       this.totalWrites += acc[0];

@@ -99,6 +99,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   private needFull = true;
   /** both permutations are the identity (lets sync skip the gather) */
   private identity = true;
+  /** the column permutation is the identity (rows may be permuted: ITT-RNA's 'rows' mapping) */
+  private colIdentity = true;
   private clipped = 0;
   private readonly readRng: NormalSource | null;
   private readonly off: number;
@@ -138,7 +140,9 @@ export class CrossbarMatrixOp implements MatrixOp {
     }
     this.array = new CrossbarArray(this.layer, opts.seed, this.device, this.mapping, L, maps);
     this._wMax = resolveWMax(weight.value, this.spec.range);
-    this.permR = Int32Array.from({ length: this.rows }, (_, i) => i);
+    // in wasm memory (allocI32) so the row-permuted wasm programming loop can read it in place
+    this.permR = allocI32(this.rows);
+    for (let i = 0; i < this.rows; i++) this.permR[i] = i;
     this.permC = Int32Array.from({ length: this.cols }, (_, i) => i);
     this.wEff = allocF32(this.rows * this.cols);
     this.wNoisy = this.device.readSigma > 0 ? allocF32(this.rows * this.cols) : null;
@@ -195,10 +199,11 @@ export class CrossbarMatrixOp implements MatrixOp {
     const invR = new Int32Array(rows), invC = new Int32Array(cols);
     for (let i = 0; i < rows; i++) invR[this.permR[i]] = i;
     for (let j = 0; j < cols; j++) invC[this.permC[j]] = j;
-    let id = true;
-    for (let i = 0; i < rows && id; i++) id = this.permR[i] === i;
-    for (let j = 0; j < cols && id; j++) id = this.permC[j] === j;
-    this.identity = id;
+    let idC = true, idR = true;
+    for (let j = 0; j < cols && idC; j++) idC = this.permC[j] === j;
+    for (let i = 0; i < rows && idR; i++) idR = this.permR[i] === i;
+    this.colIdentity = idC;
+    this.identity = idC && idR;
     this.rowList.set(invR);
     this.colList.set(invC);
     this.needFull = true;
@@ -211,7 +216,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   sync(): void {
     const full = this.needFull;
     this.needFull = false;
-    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity, this.special, this.specialSlot, this.wEff, full);
+    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity,
+      this.colIdentity, this.special, this.specialSlot, this.wEff, full);
   }
 
   /** fill wNoisy with one read-noise draw of every cell: u_read = u + σr·z·(u + gMin/Δ) */

@@ -18,6 +18,9 @@ export interface ProgramWasm {
   programIdentity(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
     n: number, wMaxF: number, levels: number,
     special: number, slot: number, nSpecial: number, wMax: number, two: number, full: number): number;
+  programRows(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
+    rows: number, cols: number, permR: number, wMaxF: number, levels: number,
+    special: number, slot: number, nSpecial: number, wMax: number, two: number, full: number): number;
   lastClipped(): number;
 }
 

@@ -25,8 +25,9 @@ function reversed(n: number): Int32Array {
 
 /**
  * A random walk of the weights with syncs in between: identity permutations first (healthy +
- * special slots in one wasm pass), then permuted rows/cols (healthy slots in TS, the special list
- * in wasm), plus a range recalibration (a `full` W_eff refresh, fully stuck slots included).
+ * special slots in one wasm pass, programIdentity), then permuted rows (programRows), then
+ * permuted rows and columns (healthy slots in TS, the special list in wasm), plus a range
+ * recalibration (a `full` W_eff refresh, fully stuck slots included).
  */
 function run(backend: 'ts' | 'wasm', mapping: Mapping, levels: number) {
   setBackend(backend);
@@ -55,7 +56,7 @@ function run(backend: 'ts' | 'wasm', mapping: Mapping, levels: number) {
  * 1.5 or 2.5 (Math.round: halves up, unlike the healthy path's round-half-to-even), and
  * |w| = 1.25 clips. Then a second sync with half the weights moved (writes only where changed).
  */
-function runTies(backend: 'ts' | 'wasm', mapping: Mapping, levels: number, permuted: boolean) {
+function runTies(backend: 'ts' | 'wasm', mapping: Mapping, levels: number, perm: 'none' | 'rows' | 'rows+cols') {
   setBackend(backend);
   const W = randomParam('fc', 23, 19, `ties-${mapping}`, 0.3);
   const vals = [0.375, -0.375, 0.625, -0.625, 1.25, -1.25, 1, -1, 0, 0.5];
@@ -64,7 +65,8 @@ function runTies(backend: 'ts' | 'wasm', mapping: Mapping, levels: number, permu
     seed: 5, device: { levels }, defects: { rate: 0.3, lrsShare: 0.5, distribution: 'uniform' },
     crossbar: { mapping, tileRows: 8, tileCols: 8, range: { kind: 'fixed', wMax: 1 } },
   });
-  if (permuted) op.setRowPermutation(reversed(23));
+  if (perm !== 'none') op.setRowPermutation(reversed(23));
+  if (perm === 'rows+cols') op.setColPermutation(reversed(19));
   op.sync();
   const snaps = [snapshot(op)];
   for (let k = 0; k < W.value.length; k += 2) W.value[k] = vals[(k + 3) % vals.length];
@@ -82,9 +84,9 @@ describe('cell programming: WebAssembly and TS loops agree bit for bit', () => {
     setBackend('wasm');
     const W = randomParam('fc', 9, 7, 'mem', 0.3);
     const op = new CrossbarMatrixOp(W, { seed: 1, defects: { rate: 0.2, lrsShare: 0.5, distribution: 'uniform' } });
-    const priv = op as unknown as { special: Int32Array; specialSlot: Int32Array; wEff: Float32Array };
+    const priv = op as unknown as { special: Int32Array; specialSlot: Int32Array; wEff: Float32Array; permR: Int32Array };
     expect(priv.special.length).toBeGreaterThan(0);
-    for (const v of [priv.special, priv.specialSlot, priv.wEff, op.array.uP, op.array.uN]) {
+    for (const v of [priv.special, priv.specialSlot, priv.wEff, priv.permR, op.array.uP, op.array.uN]) {
       expect(inWasmMemory(new Float32Array(v.buffer, v.byteOffset, 0))).toBe(true);
     }
   });
@@ -98,9 +100,9 @@ describe('cell programming: WebAssembly and TS loops agree bit for bit', () => {
       });
     }
     for (const levels of [0, 5]) {
-      for (const permuted of [false, true]) {
-        it.runIf(hasWasm)(`${mapping}, levels ${levels}${permuted ? ', permuted' : ''}: special slots at quantiser ties and clipping`, () => {
-          const a = runTies('ts', mapping, levels, permuted), b = runTies('wasm', mapping, levels, permuted);
+      for (const perm of ['none', 'rows', 'rows+cols'] as const) {
+        it.runIf(hasWasm)(`${mapping}, levels ${levels}, permuted ${perm}: special slots at quantiser ties and clipping`, () => {
+          const a = runTies('ts', mapping, levels, perm), b = runTies('wasm', mapping, levels, perm);
           expect(b).toEqual(a);
           const kinds = new Set(a.kinds);
           for (const k of mapping === 'differential' ? [0, 1, 2, 3] : [0, 3]) expect(kinds.has(k)).toBe(true);

@@ -16,10 +16,11 @@
 // programSpecialSlots.
 //
 // Exports: programDifferential / programOffset (healthy slots only, identity permutations),
-// programSpecial (the special list only, any permutation), and programIdentity (both, identity
+// programSpecial (the special list only, any permutation), programIdentity (both, identity
 // permutations, in blocks of BLOCK slots: the special slots of a block are done right after its
 // healthy slots, while the block's cache lines are still in L1, instead of a second pass over
-// memory). Each returns the number of cell writes; the number of clipped weights is `lastClipped()`.
+// memory) and programRows (both, a row permutation with identity columns, row by row). Each
+// returns the number of cell writes; the number of clipped weights is `lastClipped()`.
 
 let clippedOut: i32 = 0;
 
@@ -247,6 +248,35 @@ export function programIdentity(
     writes += two != 0
       ? healthyDifferential(val, kind, uP, uN, wP, wN, wEff, b, end, wMaxF, levels)
       : healthyOffset(val, kind, uP, wP, wEff, b, end, wMaxF, levels);
+    let k1: i32 = k;
+    while (k1 < nSpecial && load<i32>(special + (<usize>k1 << 2)) < end) k1++;
+    writes += specialRange(val, special, slot, k, k1, kind, uP, uN, wP, wN, wEff, wMax, two, full, levels);
+    k = k1;
+  }
+  writes += specialRange(val, special, slot, k, nSpecial, kind, uP, uN, wP, wN, wEff, wMax, two, full, levels);
+  return writes;
+}
+
+// Every slot with a row permutation and identity columns (ITT-RNA's 'rows' mapping): logical row
+// i (weights val/wEff + i·cols) sits on physical row permR[i] (cells + permR[i]·cols). Row by row:
+// its healthy slots as programDifferential / programOffset, then the special entries of that row
+// (the list is in ascending logical order), while the physical row is still in cache. Same
+// results as the TS healthy loop followed by programSpecial.
+export function programRows(
+  val: usize, kind: usize, uP: usize, uN: usize, wP: usize, wN: usize, wEff: usize,
+  rows: i32, cols: i32, permR: usize, wMaxF: f32, levels: i32,
+  special: usize, slot: usize, nSpecial: i32, wMax: f64, two: i32, full: i32,
+): i32 {
+  clippedOut = 0;
+  let writes: i32 = 0, k: i32 = 0;
+  for (let i: i32 = 0; i < rows; i++) {
+    const lo: usize = <usize>(i * cols) << 2;
+    const ps: usize = <usize>(load<i32>(permR + (<usize>i << 2)) * cols);
+    const po: usize = ps << 2;
+    writes += two != 0
+      ? healthyDifferential(val + lo, kind + ps, uP + po, uN + po, wP + po, wN + po, wEff + lo, 0, cols, wMaxF, levels)
+      : healthyOffset(val + lo, kind + ps, uP + po, wP + po, wEff + lo, 0, cols, wMaxF, levels);
+    const end: i32 = (i + 1) * cols;
     let k1: i32 = k;
     while (k1 < nSpecial && load<i32>(special + (<usize>k1 << 2)) < end) k1++;
     writes += specialRange(val, special, slot, k, k1, kind, uP, uN, wP, wN, wEff, wMax, two, full, levels);
