@@ -75,6 +75,19 @@ function runTies(backend: 'ts' | 'wasm', mapping: Mapping, levels: number, perm:
   return { snaps, kinds: Array.from(op.array.slotKind) };
 }
 
+/** a few NaN weights (a diverged run) on healthy and special slots: the backends still agree */
+function runNaN(backend: 'ts' | 'wasm', mapping: Mapping, levels: number) {
+  setBackend(backend);
+  const W = randomParam('fc', 13, 11, `nan-${mapping}`, 0.3);
+  const op = new CrossbarMatrixOp(W, {
+    seed: 3, device: { levels }, defects: { rate: 0.3, lrsShare: 0.5, distribution: 'uniform' },
+    crossbar: { mapping, tileRows: 8, tileCols: 8, range: { kind: 'fixed', wMax: 0.2 } },
+  });
+  for (let k = 0; k < W.value.length; k += 7) W.value[k] = NaN;
+  op.sync();
+  return snapshot(op);
+}
+
 describe('cell programming: WebAssembly and TS loops agree bit for bit', () => {
   it('roundHalfEven matches wasm nearest', () => {
     expect([0.5, 1.5, 2.5, 3.49, 3.5, 4.5000001].map(roundHalfEven)).toEqual([0, 2, 2, 3, 4, 5]);
@@ -99,6 +112,9 @@ describe('cell programming: WebAssembly and TS loops agree bit for bit', () => {
         expect(a.some((s) => s.clipped > 0)).toBe(true);
       });
     }
+    it.runIf(hasWasm)(`${mapping}: NaN weights`, () => {
+      for (const levels of [0, 5]) expect(runNaN('wasm', mapping, levels)).toEqual(runNaN('ts', mapping, levels));
+    });
     for (const levels of [0, 5]) {
       for (const perm of ['none', 'rows', 'rows+cols'] as const) {
         it.runIf(hasWasm)(`${mapping}, levels ${levels}, permuted ${perm}: special slots at quantiser ties and clipping`, () => {

@@ -8,6 +8,9 @@
 // cell of a pair changes; a branchy loop mispredicts on random signs):
 //   t = clamp(w / wMax, −1, 1)                         (|w| > wMax counted as clipped)
 //   differential: uP* = max(t, 0), uN* = max(−t, 0);  offset: u* = (t + 1)·0.5
+// clamp and max are the TS ternaries (t > 1 ? 1 : …, t > 0 ? t : 0), i.e. f32x4.pmin/pmax (one
+// minps/maxps each; f32x4.min/max cost a NaN/±0 fix-up sequence and differ from the ternaries
+// for a NaN weight).
 //   levels L > 0: u* = nearest(u*·(L−1)) / (L−1)       (nearest = round half to even)
 //   a healthy slot's cell whose u* ≠ u (u = NaN before the first write) is written: u ← u*,
 //   writes[cell] += 1; W_eff = wMax·(uP − uN) or wMax·(2u − 1).
@@ -39,6 +42,12 @@ function quant(u: v128, lm: v128, on: bool): v128 {
   return on ? f32x4.div(f32x4.nearest(f32x4.mul(u, lm)), lm) : u;
 }
 
+// t > 1 ? 1 : t < −1 ? −1 : t, as the TS loops (NaN stays NaN)
+@inline
+function clampS(t: f32): f32 {
+  return t > 1 ? 1 : t < -1 ? -1 : t;
+}
+
 @inline
 function quantS(u: f32, lm: f32, on: bool): f32 {
   return on ? nearest<f32>(u * lm) / lm : u;
@@ -59,10 +68,10 @@ function healthyDifferential(
     const o4: usize = <usize>i << 2;
     const h = healthyMask(kind + <usize>i);
     const w = v128.load(val + o4);
-    const t = f32x4.min(f32x4.max(f32x4.div(w, vW), mone), one);
+    const t = f32x4.pmin(f32x4.pmax(f32x4.div(w, vW), mone), one);
     clip = i32x4.sub(clip, v128.and(f32x4.gt(f32x4.abs(w), vW), h));
-    const p = quant(f32x4.max(t, zero), lm, on);
-    const q = quant(f32x4.max(f32x4.neg(t), zero), lm, on);
+    const p = quant(f32x4.pmax(zero, t), lm, on);
+    const q = quant(f32x4.pmax(zero, f32x4.neg(t)), lm, on);
     const oP = v128.load(uP + o4), oN = v128.load(uN + o4);
     const cp = v128.and(f32x4.ne(p, oP), h), cn = v128.and(f32x4.ne(q, oN), h);
     v128.store(uP + o4, v128.bitselect(p, oP, h));
@@ -79,8 +88,8 @@ function healthyDifferential(
     const o4: usize = <usize>i << 2;
     const w = load<f32>(val + o4);
     if (abs<f32>(w) > wMax) clipped++;
-    const t = min<f32>(max<f32>(w / wMax, -1), 1);
-    const p = quantS(max<f32>(t, 0), lmS, on), q = quantS(max<f32>(-t, 0), lmS, on);
+    const t = clampS(w / wMax);
+    const p = quantS(t > 0 ? t : 0, lmS, on), q = quantS(t < 0 ? -t : 0, lmS, on);
     if (p != load<f32>(uP + o4)) { store<f32>(uP + o4, p); store<u32>(wP + o4, load<u32>(wP + o4) + 1); writes++; }
     if (q != load<f32>(uN + o4)) { store<f32>(uN + o4, q); store<u32>(wN + o4, load<u32>(wN + o4) + 1); writes++; }
     store<f32>(wEff + o4, wMax * (p - q));
@@ -105,7 +114,7 @@ function healthyOffset(
     const o4: usize = <usize>i << 2;
     const h = healthyMask(kind + <usize>i);
     const w = v128.load(val + o4);
-    const t = f32x4.min(f32x4.max(f32x4.div(w, vW), mone), one);
+    const t = f32x4.pmin(f32x4.pmax(f32x4.div(w, vW), mone), one);
     clip = i32x4.sub(clip, v128.and(f32x4.gt(f32x4.abs(w), vW), h));
     const p = quant(f32x4.mul(f32x4.add(t, one), half), lm, on);
     const oP = v128.load(uP + o4);
@@ -122,7 +131,7 @@ function healthyOffset(
     const o4: usize = <usize>i << 2;
     const w = load<f32>(val + o4);
     if (abs<f32>(w) > wMax) clipped++;
-    const t = min<f32>(max<f32>(w / wMax, -1), 1);
+    const t = clampS(w / wMax);
     const p = quantS((t + 1) * 0.5, lmS, on);
     if (p != load<f32>(uP + o4)) { store<f32>(uP + o4, p); store<u32>(wP + o4, load<u32>(wP + o4) + 1); writes++; }
     store<f32>(wEff + o4, wMax * (2 * p - 1));
