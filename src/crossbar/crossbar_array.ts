@@ -144,43 +144,72 @@ export class CrossbarArray {
    * `val` (rows x cols, target weights) goes to slot (permR[i], permC[j]) with
    * t = clamp(w / wMax, −1, 1); `wEff[i, j]` is refreshed (= wMax · represented t) where a cell
    * was written, or everywhere when `full`. Same semantics as `program` slot by slot. Without
-   * programming variation the all-healthy slots go through the WebAssembly SIMD loops
-   * (wasm/program.as; identity permutations, arrays in wasm memory) or the bit-identical call-free
-   * TS loops of program_kernels.ts, and `special` (logical indices whose slot has a stuck cell, under the
-   * current permutation; `specialSlot` their slots) through programSpecialSlots. Returns the
-   * number of clipped weights.
+   * programming variation, the all-healthy slots (float32 formulas) and `special` (logical
+   * indices, ascending, whose slot has a stuck cell under the current permutation; `specialSlot`
+   * their slots; float64 formulas) go through:
+   *   - the GEMM backend is 'wasm' and every array lives in wasm memory (allocF32 / allocI32):
+   *     identity permutations → one WebAssembly pass (wasm/program.as programIdentity: SIMD
+   *     healthy slots, branch-free scalar special slots, block by block); permuted rows with
+   *     identity columns (`colIdentity`) → programRows (the same, row by row); a column
+   *     permutation → the TS loop for the healthy slots and wasm programSpecial for the special list;
+   *   - else (RRAMSIM_BACKEND=ts, arrays outside wasm memory): the call-free TS loops of
+   *     program_kernels.ts (programHealthy*, programSpecialSlots).
+   * Both are bit-identical (test/crossbar/program_backends.test.ts). Returns the number of
+   * clipped weights.
    */
   programAll(
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
-    special: Int32Array, specialSlot: Int32Array, wEff: Float32Array, full: boolean,
+    colIdentity: boolean, special: Int32Array, specialSlot: Int32Array, wEff: Float32Array, full: boolean,
   ): number {
     if (this.progRng !== null) return this.programAllGeneric(val, wMax, permR, permC, identity, wEff, full);
     const { rows, cols } = this.layout;
     const acc = this.acc, L = this.device.levels, two = this.mapping.cellsPerWeight === 2;
+    const { uP, uN, writesP, writesN, slotKind } = this;
     acc[0] = 0; acc[1] = 0;
-    const wasm = identity
-      ? programWasmFor([val, wEff, this.uP, this.uN, this.writesP, this.writesN, this.slotKind])
-      : null;
-    if (wasm) {
+    const wasm = programWasmFor([val, wEff, uP, uN, writesP, writesN, slotKind]);
+    const wasmSpecial = wasm && programWasmFor([special, specialSlot]);
+    if (wasm && wasmSpecial && identity) {
+      acc[0] = wasm.programIdentity(val.byteOffset, slotKind.byteOffset, uP.byteOffset, uN.byteOffset,
+        writesP.byteOffset, writesN.byteOffset, wEff.byteOffset, rows * cols, Math.fround(wMax), L,
+        special.byteOffset, specialSlot.byteOffset, special.length, wMax, two ? 1 : 0, full ? 1 : 0);
+      acc[1] = wasm.lastClipped();
+      this.totalWrites += acc[0];
+      return acc[1];
+    }
+    if (wasm && wasmSpecial && colIdentity && programWasmFor([permR])) {
+      acc[0] = wasm.programRows(val.byteOffset, slotKind.byteOffset, uP.byteOffset, uN.byteOffset,
+        writesP.byteOffset, writesN.byteOffset, wEff.byteOffset, rows, cols, permR.byteOffset, Math.fround(wMax), L,
+        special.byteOffset, specialSlot.byteOffset, special.length, wMax, two ? 1 : 0, full ? 1 : 0);
+      acc[1] = wasm.lastClipped();
+      this.totalWrites += acc[0];
+      return acc[1];
+    }
+    if (wasm && identity) {
       const wMaxF = Math.fround(wMax);
       acc[0] = two
-        ? wasm.programDifferential(val.byteOffset, this.slotKind.byteOffset, this.uP.byteOffset, this.uN.byteOffset,
-          this.writesP.byteOffset, this.writesN.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L)
-        : wasm.programOffset(val.byteOffset, this.slotKind.byteOffset, this.uP.byteOffset,
-          this.writesP.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L);
+        ? wasm.programDifferential(val.byteOffset, slotKind.byteOffset, uP.byteOffset, uN.byteOffset,
+          writesP.byteOffset, writesN.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L)
+        : wasm.programOffset(val.byteOffset, slotKind.byteOffset, uP.byteOffset,
+          writesP.byteOffset, wEff.byteOffset, rows * cols, wMaxF, L);
       acc[1] = wasm.lastClipped();
     } else if (two) {
-      programHealthyDifferential(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
-        this.uP, this.uN, this.writesP, this.writesN, wEff, L, acc);
+      programHealthyDifferential(val, wMax, rows, cols, permR, permC, identity, slotKind,
+        uP, uN, writesP, writesN, wEff, L, acc);
     } else {
-      programHealthyOffset(val, wMax, rows, cols, permR, permC, identity, this.slotKind,
-        this.uP, this.writesP, wEff, L, acc);
+      programHealthyOffset(val, wMax, rows, cols, permR, permC, identity, slotKind,
+        uP, writesP, wEff, L, acc);
     }
-    programSpecialSlots(val, wMax, special, specialSlot, two, this.slotKind, this.uP, this.uN,
-      this.writesP, this.writesN, wEff, full, L, this.lv, acc);
+    if (wasm && wasmSpecial) {
+      acc[0] += wasm.programSpecial(val.byteOffset, special.byteOffset, specialSlot.byteOffset, special.length,
+        slotKind.byteOffset, uP.byteOffset, uN.byteOffset, writesP.byteOffset,
+        writesN.byteOffset, wEff.byteOffset, wMax, two ? 1 : 0, full ? 1 : 0, L);
+      acc[1] += wasm.lastClipped();
+    } else {
+      programSpecialSlots(val, wMax, special, specialSlot, two, slotKind, uP, uN,
+        writesP, writesN, wEff, full, L, this.lv, acc);
+    }
     this.totalWrites += acc[0];
-    const clipped = acc[1];
-    return clipped;
+    return acc[1];
   }
 
   /** programAll with programming variation (every write draws from 'prog/<layer>'), same semantics */

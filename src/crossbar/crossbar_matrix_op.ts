@@ -27,7 +27,7 @@
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).
  */
-import { allocF32 } from '../kernels/alloc.js';
+import { allocF32, allocI32 } from '../kernels/alloc.js';
 import { gemm } from '../kernels/gemm.js';
 import type { CrossbarSpec, DefectSpec, DeviceSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
@@ -95,9 +95,12 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** logical indices whose slot has at least one stuck cell (programmed slot by slot) */
   private special: Int32Array = new Int32Array(0);
   private specialSlot: Int32Array = new Int32Array(0);
+  private specialAllocated = false;
   private needFull = true;
   /** both permutations are the identity (lets sync skip the gather) */
   private identity = true;
+  /** the column permutation is the identity (rows may be permuted: ITT-RNA's 'rows' mapping) */
+  private colIdentity = true;
   private clipped = 0;
   private readonly readRng: NormalSource | null;
   private readonly off: number;
@@ -137,7 +140,9 @@ export class CrossbarMatrixOp implements MatrixOp {
     }
     this.array = new CrossbarArray(this.layer, opts.seed, this.device, this.mapping, L, maps);
     this._wMax = resolveWMax(weight.value, this.spec.range);
-    this.permR = Int32Array.from({ length: this.rows }, (_, i) => i);
+    // in wasm memory (allocI32) so the row-permuted wasm programming loop can read it in place
+    this.permR = allocI32(this.rows);
+    for (let i = 0; i < this.rows; i++) this.permR[i] = i;
     this.permC = Int32Array.from({ length: this.cols }, (_, i) => i);
     this.wEff = allocF32(this.rows * this.cols);
     this.wNoisy = this.device.readSigma > 0 ? allocF32(this.rows * this.cols) : null;
@@ -167,7 +172,17 @@ export class CrossbarMatrixOp implements MatrixOp {
   /** after a permutation change: stuck list, update mask, tile row/col lists */
   private routingChanged(): void {
     const { rows, cols, array } = this;
-    const stuck: number[] = [], special: number[] = [], specialSlot: number[] = [];
+    const stuck: number[] = [];
+    // a permutation moves slots around but not their number: the special lists (read in place by
+    // the wasm loop, so in wasm memory when possible) are allocated once and refilled
+    let nSpecial = 0;
+    for (let s = 0; s < rows * cols; s++) if (array.slotKind[s] !== 0) nSpecial++;
+    if (this.special.length !== nSpecial || this.specialSlot.length !== nSpecial || !this.specialAllocated) {
+      this.special = allocI32(nSpecial);
+      this.specialSlot = allocI32(nSpecial);
+      this.specialAllocated = true;
+    }
+    let k = 0;
     for (let i = 0; i < rows; i++) {
       const pr = this.permR[i] * cols;
       for (let j = 0; j < cols; j++) {
@@ -175,21 +190,20 @@ export class CrossbarMatrixOp implements MatrixOp {
         const fs = array.fullyStuck(s);
         this.mask[i * cols + j] = fs ? 0 : 1;
         if (fs) stuck.push(i * cols + j);
-        if (array.slotKind[s] !== 0) { special.push(i * cols + j); specialSlot.push(s); }
+        if (array.slotKind[s] !== 0) { this.special[k] = i * cols + j; this.specialSlot[k] = s; k++; }
       }
     }
     this.stuckIdx = Int32Array.from(stuck);
-    this.special = Int32Array.from(special);
-    this.specialSlot = Int32Array.from(specialSlot);
     this.stuckSave = new Float32Array(stuck.length);
     // logical rows ordered by physical row (so tile row tr is a contiguous run), same for cols
     const invR = new Int32Array(rows), invC = new Int32Array(cols);
     for (let i = 0; i < rows; i++) invR[this.permR[i]] = i;
     for (let j = 0; j < cols; j++) invC[this.permC[j]] = j;
-    let id = true;
-    for (let i = 0; i < rows && id; i++) id = this.permR[i] === i;
-    for (let j = 0; j < cols && id; j++) id = this.permC[j] === j;
-    this.identity = id;
+    let idC = true, idR = true;
+    for (let j = 0; j < cols && idC; j++) idC = this.permC[j] === j;
+    for (let i = 0; i < rows && idR; i++) idR = this.permR[i] === i;
+    this.colIdentity = idC;
+    this.identity = idC && idR;
     this.rowList.set(invR);
     this.colList.set(invC);
     this.needFull = true;
@@ -202,7 +216,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   sync(): void {
     const full = this.needFull;
     this.needFull = false;
-    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity, this.special, this.specialSlot, this.wEff, full);
+    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity,
+      this.colIdentity, this.special, this.specialSlot, this.wEff, full);
   }
 
   /** fill wNoisy with one read-noise draw of every cell: u_read = u + σr·z·(u + gMin/Δ) */

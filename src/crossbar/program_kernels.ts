@@ -5,7 +5,8 @@
  *
  * For logical weight (i, j) on slot s = (permR[i], permC[j]) (s = i·cols + j when `identity`),
  * in float32 arithmetic (every operation rounded to float32, W = fround(wMax)), bit-identical to
- * the WebAssembly SIMD version (wasm/program.as) used when the permutations are the identity:
+ * the WebAssembly SIMD version (wasm/program.as) used when the permutations are the identity or
+ * permute rows only (and the arrays live in wasm memory):
  *   t = clamp(w / W, −1, 1)      (|w| > W counted as clipped)
  *   differential: uP* = max(t, 0), uN* = max(−t, 0);   offset: u* = (t + 1)·0.5
  *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)
@@ -87,6 +88,11 @@ export function programHealthyOffset(
  * `full`). Differential kind 1 (G⁺ stuck at uP = s): the free G⁻ is programmed to
  * clamp(s − t, 0, 1); kind 2 (G⁻ stuck at uN = s): G⁺ to clamp(s + t, 0, 1); quantised and
  * written only if changed, as above. W_eff = wMax·(uP − uN) (differential) or wMax·(2uP − 1).
+ * Unlike the healthy loops this one computes in float64 (t = w·(1/wMax), the level table
+ * lv[k] = fround(k/(L−1)) indexed by Math.round, i.e. halves rounded up), as `CrossbarArray.program`
+ * does. The WebAssembly backend runs a branch-free scalar port of it (wasm/program.as
+ * `specialRange`: programSpecial, and inside programIdentity / programRows), bit-identical
+ * (test/crossbar/program_backends.test.ts); this TS loop is the RRAMSIM_BACKEND=ts fallback.
  */
 export function programSpecialSlots(
   val: Float32Array, wMax: number, special: Int32Array, slot: Int32Array, two: boolean,

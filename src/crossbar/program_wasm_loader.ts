@@ -12,6 +12,15 @@ export interface ProgramWasm {
   programDifferential(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
     n: number, wMax: number, levels: number): number;
   programOffset(val: number, kind: number, uP: number, wP: number, wEff: number, n: number, wMax: number, levels: number): number;
+  programSpecial(val: number, special: number, slot: number, n: number, kind: number,
+    uP: number, uN: number, wP: number, wN: number, wEff: number,
+    wMax: number, two: number, full: number, levels: number): number;
+  programIdentity(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
+    n: number, wMaxF: number, levels: number,
+    special: number, slot: number, nSpecial: number, wMax: number, two: number, full: number): number;
+  programRows(val: number, kind: number, uP: number, uN: number, wP: number, wN: number, wEff: number,
+    rows: number, cols: number, permR: number, wMaxF: number, levels: number,
+    special: number, slot: number, nSpecial: number, wMax: number, two: number, full: number): number;
   lastClipped(): number;
 }
 

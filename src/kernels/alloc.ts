@@ -17,3 +17,13 @@ export function allocF32(n: number): Float32Array {
   if (!(n >= 0 && Number.isInteger(n))) throw new RangeError(`allocF32: length must be a non-negative integer, got ${n}`);
   return arenaAlloc(n) ?? new Float32Array(n);
 }
+
+/**
+ * `n` zero-filled int32s in the same wasm arena as allocF32 (for index lists that wasm loops
+ * read in place, e.g. the crossbar's special-slot lists), or a plain Int32Array when it is full.
+ */
+export function allocI32(n: number): Int32Array {
+  if (!(n >= 0 && Number.isInteger(n))) throw new RangeError(`allocI32: length must be a non-negative integer, got ${n}`);
+  const f = arenaAlloc(n);
+  return f ? new Int32Array(f.buffer, f.byteOffset, n) : new Int32Array(n);
+}
