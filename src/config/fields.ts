@@ -119,6 +119,10 @@ export const FIELDS: Tree = {
     },
     dacBits: numLeaf({ min: 0, max: 16, int: true }, `DAC input bits, 0 = ideal (default ${D.crossbar.dacBits})`),
     adcBits: numLeaf({ min: 0, max: 16, int: true }, `ADC output bits, 0 = ideal (default ${D.crossbar.adcBits})`),
+    writeThreshold: numLeaf(
+      { min: 0, max: 1000 },
+      `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.crossbar.writeThreshold})`,
+    ),
   },
   defects: {
     rate: numLeaf({ min: 0, max: 1 }, `fraction of stuck cells (default ${D.defects.rate})`),

@@ -16,6 +16,11 @@ export function usesRetrain(p: PointSpec): boolean {
   return p.method !== 'ideal' && p.method !== 'unaware';
 }
 
+/** methods that program cells during training (where crossbar.writeThreshold matters) */
+export function trainsOnDevice(p: PointSpec): boolean {
+  return p.method === 'fat' || p.method === 'ittrna' || p.method === 'lora' || p.method === 'lori';
+}
+
 export function usesIttrna(p: PointSpec): boolean {
   return p.method === 'ittrna' || p.method === 'remap' || ((p.method === 'lora' || p.method === 'lori') && p.lora.base === 'ittrna');
 }
@@ -35,6 +40,9 @@ export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
       fail('defects.file', `distribution 'file' (from ${src('defects.distribution')}) needs defects.file: the path of a measured defect map (JSON or CSV)`);
     }
     if (!existsSync(p.defects.file)) fail(src('defects.file'), `defect map file not found: '${p.defects.file}' (paths are relative to the working directory)`);
+  }
+  if ((p.crossbar.writeThreshold ?? 0) > 0 && p.device.levels < 2 && trainsOnDevice(p)) {
+    fail(src('crossbar.writeThreshold'), `a programming dead band of ${p.crossbar.writeThreshold} level steps needs quantised cells: device.levels must be >= 2 (from ${src('device.levels')}, got ${p.device.levels}); or set writeThreshold to 0`);
   }
   if (usesLora(p)) {
     const where = `method '${p.method}' (from ${src('method')})`;
@@ -68,6 +76,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
   }
   if (p.defects.distribution !== 'clustered') delete p.defects.clusters;
   if (p.defects.distribution !== 'file') delete p.defects.file;
+  // the dead band is absent unless on and read (so points without it keep their hashes)
+  if (!p.crossbar.writeThreshold || !trainsOnDevice(p)) delete p.crossbar.writeThreshold;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);

@@ -24,6 +24,22 @@
  * counts writes per cell. Read noise is applied in every forward (training and evaluation: reads
  * are noisy on the chip either way).
  *
+ * Programming dead band (crossbar.writeThreshold = h > 0 level steps, needs device.levels L ≥ 2):
+ * during training the cells are programmed from a copy P of the weights (the value last sent to
+ * the cells) instead of W itself, and a weight's entry is refreshed only once the software weight
+ * has moved far enough from it:
+ *
+ *     Δw = wMax / (L − 1)  (differential: one level of one cell; offset: 2·wMax / (L − 1))
+ *     training forward:  P_k ← W_k  if |W_k − P_k| ≥ h·Δw,  else P_k kept;  program cells from P
+ *     any other sync (evaluation forward, explicit sync(), first programming): P ← W exactly.
+ *
+ * This is the device-update rule of mixed-precision in-memory training (Nandakumar et al.,
+ * Frontiers in Neuroscience 2020): the update is accumulated digitally and the device is
+ * programmed only when the accumulated change reaches the device granularity. h = 0.5 differs from
+ * the default only where a weight hovers around a rounding boundary; h = 1 suppresses the writes of
+ * weights that wander back and forth within one level. The gradient still updates W (straight-
+ * through), and evaluation always programs the exact weights first (those writes are counted).
+ *
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).
  */
@@ -32,6 +48,7 @@ import { gemm } from '../kernels/gemm.js';
 import type { CrossbarSpec, DefectSpec, DeviceSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { Param } from '../nn/param.js';
+import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
 import { NormalSource } from './gaussian.js';
 import { maxAbs, quantiseSymmetric } from './converters.js';
@@ -97,6 +114,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   private specialSlot: Int32Array = new Int32Array(0);
   private specialAllocated = false;
   private needFull = true;
+  /** weights last sent to the cells (dead band on), in wasm memory; null when writeThreshold = 0 */
+  private readonly wProg: Float32Array | null;
   /** both permutations are the identity (lets sync skip the gather) */
   private identity = true;
   /** the column permutation is the identity (rows may be permuted: ITT-RNA's 'rows' mapping) */
@@ -145,6 +164,11 @@ export class CrossbarMatrixOp implements MatrixOp {
     for (let i = 0; i < this.rows; i++) this.permR[i] = i;
     this.permC = Int32Array.from({ length: this.cols }, (_, i) => i);
     this.wEff = allocF32(this.rows * this.cols);
+    const th = this.spec.writeThreshold ?? 0;
+    if (th > 0 && this.device.levels < 2) {
+      throw new UserError(`crossbar.writeThreshold (${th}) needs quantised cells: device.levels must be >= 2 (got ${this.device.levels})`, 'crossbar.writeThreshold');
+    }
+    this.wProg = th > 0 ? allocF32(this.rows * this.cols) : null;
     this.wNoisy = this.device.readSigma > 0 ? allocF32(this.rows * this.cols) : null;
     this.used = this.wEff;
     this.readRng = this.device.readSigma > 0 ? new NormalSource(stream(opts.seed, `read/${this.layer}`)) : null;
@@ -213,10 +237,26 @@ export class CrossbarMatrixOp implements MatrixOp {
    * Program the cells with the current target weights: each weight is clipped to [−wMax, wMax]
    * (t = w / wMax), cells whose quantised target changed are written. Updates W_eff.
    */
-  sync(): void {
+  sync(deadBand = false): void {
     const full = this.needFull;
     this.needFull = false;
-    this.clipped = this.array.programAll(this.weight.value, this._wMax, this.permR, this.permC, this.identity,
+    let src = this.weight.value;
+    const P = this.wProg;
+    if (P) {
+      const w = this.weight.value, n = this.rows * this.cols;
+      if (deadBand && !full) {
+        const step = (this.mapping.cellsPerWeight === 2 ? 1 : 2) * this._wMax / (this.device.levels - 1);
+        const h = (this.spec.writeThreshold ?? 0) * step;
+        for (let k = 0; k < n; k++) {
+          const d = w[k] - P[k];
+          if (d >= h || d <= -h) P[k] = w[k];
+        }
+      } else {
+        P.set(w.subarray(0, n));
+      }
+      src = P;
+    }
+    this.clipped = this.array.programAll(src, this._wMax, this.permR, this.permC, this.identity,
       this.colIdentity, this.special, this.specialSlot, this.wEff, full);
   }
 
@@ -239,8 +279,8 @@ export class CrossbarMatrixOp implements MatrixOp {
     return out;
   }
 
-  forward(X: Float32Array, n: number, Y: Float32Array, _training: boolean): void {
-    this.sync();
+  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
+    this.sync(training);
     const W = this.wNoisy ? this.drawReadNoise() : this.wEff;
     this.used = W;
     if (this.spec.dacBits > 0 || this.spec.adcBits > 0) this.tiledForward(X, n, Y, W);

@@ -5,6 +5,8 @@
  *   range                 per-layer weight range: { kind: 'fixed', wMax } or
  *                         { kind: 'percentile', percentile } of |w| at mapping time (default 100 = max |w|)
  *   dacBits, adcBits      converter resolution, 0 = ideal (default)
+ *   writeThreshold        programming dead band during training, in weight level steps
+ *                         (0 = off, the default; crossbar_matrix_op.ts)
  */
 import type { CrossbarSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
@@ -20,6 +22,7 @@ export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSp
   range: { kind: 'percentile', percentile: 100 },
   dacBits: 0,
   adcBits: 0,
+  writeThreshold: 0,
 });
 
 export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossbar'): CrossbarSpec {
@@ -38,5 +41,9 @@ export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossb
   validateRange(c.range, `${path}.range`);
   validateBits(c.dacBits, `${path}.dacBits`);
   validateBits(c.adcBits, `${path}.adcBits`);
+  const th = c.writeThreshold ?? 0;
+  if (typeof th !== 'number' || !Number.isFinite(th) || th < 0 || th > 1000) {
+    throw new UserError(`${path}.writeThreshold must be a number in [0, 1000] (weight level steps; 0 = off), got ${String(th)}`, `${path}.writeThreshold`);
+  }
   return c;
 }

@@ -32,6 +32,11 @@ export interface CrossbarSpec {
   /** DAC input bits (0 = ideal) and ADC output bits (0 = ideal) */
   dacBits: number;
   adcBits: number;
+  /**
+   * programming dead band during on-device training, in weight level steps (0 or absent = off:
+   * every change of a weight's quantised target is written); see crossbar_matrix_op.ts
+   */
+  writeThreshold?: number;
 }
 
 export interface DefectSpec {

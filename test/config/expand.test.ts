@@ -29,10 +29,13 @@ describe('grid expansion', () => {
     expect(p.method).toBe(DEFAULTS.method);
     expect(p.train).toEqual(DEFAULTS.train);
     expect(p.device).toEqual(DEFAULTS.device);
-    expect(p.crossbar).toEqual(DEFAULTS.crossbar);
-    // every leaf of the field tree is present in the resolved point (clusters/file only when used)
+    const { writeThreshold: off, ...crossbar } = DEFAULTS.crossbar;
+    expect(off).toBe(0);
+    expect(p.crossbar).toEqual(crossbar);
+    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
+      if (path[0] === 'crossbar' && path[1] === 'writeThreshold') continue;
       let v: unknown = p;
       for (const k of path) v = (v as Record<string, unknown>)[k];
       expect(v, path.join('.')).not.toBeUndefined();
@@ -69,6 +72,18 @@ describe('grid expansion', () => {
     }
   });
 
+  it('crossbar.writeThreshold exists only where on and read: default points keep their hashes', async () => {
+    const plain = await planSweep({ method: ['unaware', 'fat', 'lora'], lora: { rank: 2 }, device: { levels: 32 } });
+    const zero = await planSweep({ method: ['unaware', 'fat', 'lora'], lora: { rank: 2 }, device: { levels: 32 }, crossbar: { writeThreshold: 0 } });
+    expect(zero.points.map((p) => p.hash)).toEqual(plain.points.map((p) => p.hash));
+    for (const { point } of plain.points) expect('writeThreshold' in point.crossbar).toBe(false);
+    const on = await planSweep({ method: ['unaware', 'fat', 'lora'], lora: { rank: 2 }, device: { levels: 32 }, crossbar: { writeThreshold: [0, 1] } });
+    // unaware programs once and never trains: the dead band collapses for it
+    expect(on.points.map((p) => [p.point.method, p.point.crossbar.writeThreshold])).toEqual([
+      ['unaware', undefined], ['fat', undefined], ['lora', undefined], ['fat', 1], ['lora', 1],
+    ]);
+  });
+
   it('pointHash is the hash of the resolved point', async () => {
     for (const p of (await planSweep({ method: ['fat', 'ittrna'], seed: [0, 1] })).points) expect(p.hash).toBe(pointHash(p.point));
   });
@@ -91,7 +106,7 @@ describe('shipped configs', () => {
     'lora-lenet5.json': 3 * 2 * (3 + 5),
     'lora-lenet5-lori.json': 3 * 2,
     'lora-ittrna-base.json': 3 * 2 * 2,
-    'lora-budget.json': 3 * 3 * 2,
+    'lora-deadband.json': 3 * 2 * 2 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
     // the acceptance runs of issue 4 (subsets of the two paper configs, same settings)

@@ -97,6 +97,12 @@ describe('config errors name the JSON path and the allowed values', () => {
     );
   });
 
+  it('impossible combination: a programming dead band on continuous cells', async () => {
+    const e = await errorOf({ method: ['unaware', 'fat'], device: { levels: 0 }, crossbar: { writeThreshold: 1 } });
+    expect(e.message).toMatch(/^crossbar\.writeThreshold: a programming dead band of 1 level steps needs quantised cells: device\.levels must be >= 2/);
+    expect((await errorOf({ crossbar: { writeThreshold: -1 } })).message).toMatch(/^crossbar\.writeThreshold: .*>= 0|^crossbar\.writeThreshold: .*\[0, 1000\]/);
+  });
+
   it("impossible combination: distribution 'file' without a file", async () => {
     const e = await errorOf({ defects: { rate: 0.1, distribution: 'file' } });
     expect(e.message).toMatch(/^defects\.file: distribution 'file' \(from defects\.distribution\) needs defects\.file/);

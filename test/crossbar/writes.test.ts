@@ -85,6 +85,49 @@ describe('cell write counter', () => {
     }
   });
 
+  it('dead band: training forwards reprogram a weight only after it moved h level steps; evaluation programs the exact weights', () => {
+    const L = 11, wMax = 1, step = wMax / (L - 1), h = 1.5; // Δw = 0.1
+    const mk = (th: number) => {
+      const W = makeParam('fc', 4, 5);
+      for (let k = 0; k < W.value.length; k++) W.value[k] = 0.3 + 0.01 * k; // levels 3..5 of G⁺
+      const op = new CrossbarMatrixOp(W, { seed: 0, device: { levels: L }, crossbar: { range: { kind: 'fixed', wMax }, writeThreshold: th } });
+      op.resetWriteCounts();
+      return { W, op };
+    };
+    const { W, op } = mk(h);
+    const ref = mk(0);
+    const x = new Float32Array(4).fill(1), y = new Float32Array(5), yRef = new Float32Array(5);
+    const start = Array.from(W.value);
+    const y0 = new Float32Array(5);
+    op.forward(x, 1, y0, true);
+    // move every weight by 1.2 Δw (crosses at least one rounding boundary, stays inside the band)
+    for (const { W: w } of [{ W }, ref]) for (let k = 0; k < w.value.length; k++) w.value[k] = start[k] + 1.2 * step;
+    op.forward(x, 1, y, true);
+    ref.op.forward(x, 1, yRef, true);
+    expect(op.cellWrites()).toBe(0);              // inside the dead band: nothing written
+    expect(ref.op.cellWrites()).toBe(20);         // without it every G⁺ moves one level
+    // the forward used the cells as last programmed; without the band every column sum grew
+    expect(Array.from(y)).toEqual(Array.from(y0));
+    for (let j = 0; j < 5; j++) expect(yRef[j] - y[j]).toBeGreaterThan(4 * step - 1e-6);
+    // beyond the band (1.6 Δw from the last programmed value) a training forward writes
+    for (let k = 0; k < W.value.length; k++) W.value[k] = start[k] + 1.6 * step;
+    op.forward(x, 1, y, true);
+    const afterTrain = op.cellWrites();
+    expect(afterTrain).toBe(20);
+    // evaluation (training = false) programs the exact current weights: same cells as no dead band
+    for (let k = 0; k < W.value.length; k++) { W.value[k] = start[k] + 1.7 * step; ref.W.value[k] = W.value[k]; }
+    op.forward(x, 1, y, false);
+    ref.op.forward(x, 1, y, false);
+    expect(Array.from(op.array.uP)).toEqual(Array.from(ref.op.array.uP));
+    expect(Array.from(op.effectiveWeights())).toEqual(Array.from(ref.op.effectiveWeights()));
+  });
+
+  it('dead band needs quantised cells', () => {
+    const W = makeParam('fc', 2, 2);
+    expect(() => new CrossbarMatrixOp(W, { seed: 0, device: { levels: 0 }, crossbar: { writeThreshold: 1 } }))
+      .toThrow(/crossbar\.writeThreshold \(1\) needs quantised cells: device\.levels must be >= 2/);
+  });
+
   it('a permutation rewrites only cells whose target changes', () => {
     const W = makeParam('fc', 12, 6);
     W.value.fill(0.5); // all equal: moving weights around changes no target
