@@ -35,10 +35,11 @@
  *
  * This is the device-update rule of mixed-precision in-memory training (Nandakumar et al.,
  * Frontiers in Neuroscience 2020): the update is accumulated digitally and the device is
- * programmed only when the accumulated change reaches the device granularity. h = 0.5 differs from
- * the default only where a weight hovers around a rounding boundary; h = 1 suppresses the writes of
- * weights that wander back and forth within one level. The gradient still updates W (straight-
- * through), and evaluation always programs the exact weights first (those writes are counted).
+ * programmed only when the accumulated change reaches the device granularity. It suppresses the
+ * writes of weights that wander back and forth within h levels, but the forward then runs on
+ * cells up to h levels stale, which can make weights overshoot and swing (whether write events
+ * drop is measured, not assumed: README). The gradient still updates W (straight-through), and
+ * evaluation always programs the exact weights first (those writes are counted).
  *
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).

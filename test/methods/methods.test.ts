@@ -86,6 +86,25 @@ describe('methods on a tiny synthetic problem', () => {
     expect(results.get('unaware')!.accuracy).toBeLessThan(results.get('ideal')!.accuracy);
   });
 
+  it('distinct cells written <= write events; with a dead band wider than the range, training writes nothing and evaluation writes each changed cell once', async () => {
+    const fat = results.get('fat')!;
+    expect(fat.cellsWritten).toBeGreaterThan(0);
+    expect(fat.cellsWritten!).toBeLessThanOrEqual(fat.cellWrites);
+    expect(fat.cellsWritten!).toBeLessThanOrEqual(fat.cellsUsed);
+    const q = (h: number) => point('fat', { device: { ...DEFAULTS.device, levels: 16 }, crossbar: { ...point('fat').crossbar, writeThreshold: h } });
+    const plain = await runPoint(q(0), ctx());
+    expect(plain.cellWrites).toBeGreaterThan(plain.cellsWritten!); // cells are rewritten during training
+    const band = await runPoint(q(1), ctx());
+    expect(stripTime(await runPoint(q(1), ctx()))).toEqual(stripTime(band));
+    expect(band).not.toEqual(plain);
+    // h = 1000 level steps > the whole range: no write while training; the final evaluation
+    // programs the exact trained weights, each changed cell exactly once
+    const frozen = await runPoint(q(1000), ctx());
+    expect(frozen.cellWrites).toBeGreaterThan(0);
+    expect(frozen.cellWrites).toBe(frozen.cellsWritten);
+    expect(frozen.cellWrites).toBeLessThanOrEqual(frozen.cellsUsed);
+  });
+
   it('ittrna with mapping, penalty and compensation all off is exactly fat', async () => {
     const off = await runPoint(point('ittrna', { ittrna: { ...point('ittrna').ittrna, mapping: 'none', lambda: 0, compensation: false } }), ctx());
     const fat = results.get('fat')!;
