@@ -25,21 +25,24 @@
  * are noisy on the chip either way).
  *
  * Programming dead band (crossbar.writeThreshold = h > 0 level steps, needs device.levels L ≥ 2):
- * during training the cells are programmed from a copy P of the weights (the value last sent to
- * the cells) instead of W itself, and a weight's entry is refreshed only once the software weight
- * has moved far enough from it:
+ * the cells are programmed from a copy P of the weights (the value last sent to the cells)
+ * instead of W itself, and a weight's entry is refreshed only once the software weight has moved
+ * far enough from it:
  *
  *     Δw = wMax / (L − 1)  (differential: one level of one cell; offset: 2·wMax / (L − 1))
- *     training forward:  P_k ← W_k  if |W_k − P_k| ≥ h·Δw,  else P_k kept;  program cells from P
- *     any other sync (evaluation forward, explicit sync(), first programming): P ← W exactly.
+ *     every forward (training or evaluation) and sync(true):
+ *         P_k ← W_k  if |W_k − P_k| ≥ h·Δw,  else P_k kept;  program cells from P
+ *     sync() (deployment, first programming, a LoRA merge): P ← W exactly.
+ *
+ * So the network is evaluated as the device holds it (P), like the device weights of mixed-precision
+ * training, whose digital remainder W − P is never programmed.
  *
  * This is the device-update rule of mixed-precision in-memory training (Nandakumar et al.,
  * Frontiers in Neuroscience 2020): the update is accumulated digitally and the device is
  * programmed only when the accumulated change reaches the device granularity. It suppresses the
  * writes of weights that wander back and forth within h levels, but the forward then runs on
  * cells up to h levels stale, which can make weights overshoot and swing (whether write events
- * drop is measured, not assumed: README). The gradient still updates W (straight-through), and
- * evaluation always programs the exact weights first (those writes are counted).
+ * drop is measured, not assumed: README). The gradient still updates W (straight-through).
  *
  * No allocation per step: W_eff, the noisy copy and the tile buffers are reused (tile buffers grow
  * only when a larger batch than any before arrives).
@@ -280,8 +283,8 @@ export class CrossbarMatrixOp implements MatrixOp {
     return out;
   }
 
-  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
-    this.sync(training);
+  forward(X: Float32Array, n: number, Y: Float32Array, _training: boolean): void {
+    this.sync(true);
     const W = this.wNoisy ? this.drawReadNoise() : this.wEff;
     this.used = W;
     if (this.spec.dacBits > 0 || this.spec.adcBits > 0) this.tiledForward(X, n, Y, W);

@@ -85,7 +85,7 @@ describe('cell write counter', () => {
     }
   });
 
-  it('dead band: training forwards reprogram a weight only after it moved h level steps; evaluation programs the exact weights', () => {
+  it('dead band: forwards reprogram a weight only after it moved h level steps; sync() programs the exact weights', () => {
     const L = 11, wMax = 1, step = wMax / (L - 1), h = 1.5; // Δw = 0.1
     const mk = (th: number) => {
       const W = makeParam('fc', 4, 5);
@@ -114,10 +114,16 @@ describe('cell write counter', () => {
     op.forward(x, 1, y, true);
     const afterTrain = op.cellWrites();
     expect(afterTrain).toBe(20);
-    // evaluation (training = false) programs the exact current weights: same cells as no dead band
+    // an evaluation forward follows the same rule: 0.1 Δw further is inside the band, nothing written
     for (let k = 0; k < W.value.length; k++) { W.value[k] = start[k] + 1.7 * step; ref.W.value[k] = W.value[k]; }
+    const y1 = new Float32Array(5);
+    op.forward(x, 1, y1, true);
     op.forward(x, 1, y, false);
-    ref.op.forward(x, 1, y, false);
+    expect(op.cellWrites()).toBe(afterTrain);
+    expect(Array.from(y)).toEqual(Array.from(y1));
+    // sync() (deployment, merge) programs the exact current weights: same cells as no dead band
+    op.sync();
+    ref.op.forward(x, 1, yRef, false);
     expect(Array.from(op.array.uP)).toEqual(Array.from(ref.op.array.uP));
     expect(Array.from(op.effectiveWeights())).toEqual(Array.from(ref.op.effectiveWeights()));
   });

@@ -86,7 +86,7 @@ describe('methods on a tiny synthetic problem', () => {
     expect(results.get('unaware')!.accuracy).toBeLessThan(results.get('ideal')!.accuracy);
   });
 
-  it('distinct cells written <= write events; with a dead band wider than the range, training writes nothing and evaluation writes each changed cell once', async () => {
+  it('distinct cells written <= write events; with a dead band wider than the range nothing is written and the network stays as deployed', async () => {
     const fat = results.get('fat')!;
     expect(fat.cellsWritten).toBeGreaterThan(0);
     expect(fat.cellsWritten!).toBeLessThanOrEqual(fat.cellWrites);
@@ -97,12 +97,12 @@ describe('methods on a tiny synthetic problem', () => {
     const band = await runPoint(q(1), ctx());
     expect(stripTime(await runPoint(q(1), ctx()))).toEqual(stripTime(band));
     expect(band).not.toEqual(plain);
-    // h = 1000 level steps > the whole range: no write while training; the final evaluation
-    // programs the exact trained weights, each changed cell exactly once
+    // h = 1000 level steps > the whole range: no cell is ever rewritten (only the digital biases
+    // learn), and the evaluated network differs from the band-free one
     const frozen = await runPoint(q(1000), ctx());
-    expect(frozen.cellWrites).toBeGreaterThan(0);
-    expect(frozen.cellWrites).toBe(frozen.cellsWritten);
-    expect(frozen.cellWrites).toBeLessThanOrEqual(frozen.cellsUsed);
+    expect(frozen.cellWrites).toBe(0);
+    expect(frozen.cellsWritten).toBe(0);
+    expect(frozen.accuracy).not.toBe(plain.accuracy);
   });
 
   it('ittrna with mapping, penalty and compensation all off is exactly fat', async () => {

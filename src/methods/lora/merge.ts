@@ -11,6 +11,7 @@
  * stuck cell cannot take W0' (it keeps its forced value), which is why merged and unmerged
  * accuracies are both reported.
  */
+import { CrossbarMatrixOp } from '../../crossbar/crossbar_matrix_op.js';
 import { allocF32 } from '../../kernels/alloc.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { AdaptableLayer } from './attach.js';
@@ -50,6 +51,8 @@ export function mergeLora(layers: AdaptableLayer[]): string[] {
     const dW = loraDelta(op);
     const w = op.base.weight.value;
     for (let i = 0; i < w.length; i++) w[i] += dW[i];
+    // program the merged weights exactly (with a programming dead band a forward would not)
+    if (op.base instanceof CrossbarMatrixOp) op.base.sync();
     layer.op = op.base;
     merged.push(layer.name);
   }

@@ -100,7 +100,7 @@ function resetCounters(op: MatrixOp): void {
 
 /** program the adapters' last update now (a crossbar op otherwise programs it on its next forward) */
 function syncAdapters(ops: LoraMatrixOp[]): void {
-  for (const o of ops) for (const a of [o.opA, o.opB]) if (a instanceof CrossbarMatrixOp) a.sync();
+  for (const o of ops) for (const a of [o.opA, o.opB]) if (a instanceof CrossbarMatrixOp) a.sync(true);
 }
 
 export interface AdaptResult {
