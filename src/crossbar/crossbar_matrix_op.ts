@@ -114,9 +114,9 @@ export class CrossbarMatrixOp implements MatrixOp {
   private stuckIdx: Int32Array = new Int32Array(0);
   private stuckSave: Float32Array = new Float32Array(0);
   /** logical indices whose slot has at least one stuck cell (programmed slot by slot) */
-  private special: Int32Array = new Int32Array(0);
-  private specialSlot: Int32Array = new Int32Array(0);
-  private specialAllocated = false;
+  // in wasm memory from the start (allocI32), so routingChanged reallocates only on a length change
+  private special: Int32Array = allocI32(0);
+  private specialSlot: Int32Array = allocI32(0);
   private needFull = true;
   /** weights last sent to the cells (dead band on), in wasm memory; null when writeThreshold = 0 */
   private readonly wProg: Float32Array | null;
@@ -205,10 +205,9 @@ export class CrossbarMatrixOp implements MatrixOp {
     // the wasm loop, so in wasm memory when possible) are allocated once and refilled
     let nSpecial = 0;
     for (let s = 0; s < rows * cols; s++) if (array.slotKind[s] !== 0) nSpecial++;
-    if (this.special.length !== nSpecial || this.specialSlot.length !== nSpecial || !this.specialAllocated) {
+    if (this.special.length !== nSpecial) {
       this.special = allocI32(nSpecial);
       this.specialSlot = allocI32(nSpecial);
-      this.specialAllocated = true;
     }
     let k = 0;
     for (let i = 0; i < rows; i++) {
