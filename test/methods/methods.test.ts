@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
-import { syntheticDataset } from './synthetic_dataset.js';
+import { prototypeSplit, syntheticDataset } from './synthetic_dataset.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp, NO_DEFECTS } from '../../src/crossbar/crossbar_matrix_op.js';
 import { makeParam } from '../../src/nn/param.js';
@@ -15,7 +15,6 @@ import { methods, registerMethod, type RunContext } from '../../src/methods/regi
 import type { PointMetrics } from '../../src/methods/result.js';
 import { runPoint } from '../../src/methods/run_point.js';
 import { UserError } from '../../src/util/errors.js';
-import { stream } from '../../src/util/rng.js';
 
 const dataset: Dataset = syntheticDataset('v1');
 
@@ -177,17 +176,8 @@ describe('runPoint', () => {
 });
 
 describe('LeNet-5: conv layers mapped as their unrolled kernel matrices', () => {
-  function images(n: number, name: string, seed: number): Split {
-    const proto = stream(4, 'test/proto12');
-    const P = Array.from({ length: 10 }, () => Array.from({ length: 144 }, () => proto.normal()));
-    const r = stream(seed, 'test/data12');
-    const x = new Float32Array(n * 144), y = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      y[i] = i % 10;
-      for (let k = 0; k < 144; k++) x[i * 144 + k] = P[i % 10][k] + 0.8 * r.normal();
-    }
-    return { name, x, y, n };
-  }
+  // 12x12 images of 10 prototypes (their own streams: 'test/proto12', 'test/data12')
+  const images = (n: number, name: string, seed: number) => prototypeSplit(n, name, seed, { pixels: 144, protoSeed: 4, suffix: '12' });
   const ds: Dataset = { ...dataset, shape: [1, 12, 12], train: images(120, 'train', 2), eval: images(60, 'heldout', 3) };
   it('ittrna (rows+cols) is deterministic and lowers the mapping cost of conv and dense layers', async () => {
     const p = point('ittrna', {

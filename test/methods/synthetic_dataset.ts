@@ -6,15 +6,23 @@
 import type { Dataset, Split } from '../../src/data/dataset.js';
 import { stream } from '../../src/util/rng.js';
 
-function synthetic(n: number, name: string, seed: number): Split {
-  const proto = stream(1, 'test/proto');
-  const P = Array.from({ length: 10 }, () => Array.from({ length: 16 }, () => proto.normal()));
-  const r = stream(seed, 'test/data');
-  const x = new Float32Array(n * 16), y = new Uint8Array(n);
+/**
+ * n noisy examples of 10 class prototypes with `pixels` values each: prototypes from
+ * stream(protoSeed, 'test/proto<suffix>'), noise 0.8·N(0, 1) from stream(seed, 'test/data<suffix>'),
+ * example i of class i mod 10.
+ */
+export function prototypeSplit(
+  n: number, name: string, seed: number, o: { pixels: number; protoSeed: number; suffix: string } = { pixels: 16, protoSeed: 1, suffix: '' },
+): Split {
+  const { pixels: d } = o;
+  const proto = stream(o.protoSeed, `test/proto${o.suffix}`);
+  const P = Array.from({ length: 10 }, () => Array.from({ length: d }, () => proto.normal()));
+  const r = stream(seed, `test/data${o.suffix}`);
+  const x = new Float32Array(n * d), y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = i % 10;
     y[i] = c;
-    for (let k = 0; k < 16; k++) x[i * 16 + k] = P[c][k] + 0.8 * r.normal();
+    for (let k = 0; k < d; k++) x[i * d + k] = P[c][k] + 0.8 * r.normal();
   }
   return { name, x, y, n };
 }
@@ -22,7 +30,7 @@ function synthetic(n: number, name: string, seed: number): Split {
 export function syntheticDataset(tag: string): Dataset {
   return {
     name: 'mnist-embedded', shape: [1, 4, 4], classes: 10,
-    train: synthetic(300, 'train', 2), eval: synthetic(200, 'heldout', 3),
+    train: prototypeSplit(300, 'train', 2), eval: prototypeSplit(200, 'heldout', 3),
     source: 'synthetic (test)', checksums: { synthetic: tag },
   };
 }
