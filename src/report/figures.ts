@@ -267,6 +267,10 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
   const layout = baseLayout(`${panel}: LoRA accuracy vs rank`, 'LoRA rank r', 'accuracy (%)');
   layout.xaxis = { title: { text: 'LoRA rank r' }, type: 'log', tickvals: ranks, ticktext: ranks.map(String), zeroline: false };
   layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
+  // the panel is half a page wide: a legend beside it would squeeze the plot to a sliver
+  layout.legend = { orientation: 'h', y: -0.25, yanchor: 'top' };
+  layout.margin = { l: 60, r: 20, t: 50, b: 70 };
+  layout.height = 430 + 20 * traces.length;
   return {
     id: `rank-${slug(panel)}`,
     section: 'lora',
@@ -469,8 +473,10 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
     if (f.traces.length > 0) figs.push(f);
   }
   for (const [panel, groups] of panels) {
-    if (groups.some((g) => isLora(g.fields.method) && g.stats.accuracy.n > 0)) {
-      figs.push(accuracyVsRank(panel, groups));
+    const lora = groups.filter((g) => isLora(g.fields.method) && g.stats.accuracy.n > 0);
+    if (lora.length > 0) {
+      // one rank makes a rank axis of one tick: its accuracies are in the defect-rate panel already
+      if (new Set(lora.map((g) => g.fields['lora.rank'])).size > 1) figs.push(accuracyVsRank(panel, groups));
       figs.push(accuracyVsWrites(panel, groups));
     }
   }

@@ -74,6 +74,11 @@ describe('figure specs', () => {
     expect(figs[2].layout.xaxis).toMatchObject({ type: 'log' });
   });
 
+  it('LoRA runs at a single rank draw no rank panel, only accuracy vs cell writes', () => {
+    const { figs } = sweep({ methods: ['unaware', 'lora'], ranks: [8], rates: [0.05, 0.1], distributions: ['uniform'], seeds: [1, 2] });
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'writes-mlp-mnist']);
+  });
+
   it('defect-map and importance heatmaps come from artefacts, one tile per distribution', () => {
     const { figs, s } = sweep({ methods: ['unaware', 'ittrna'], rates: [0.05, 0.2], distributions: ['uniform', 'clustered'], seeds: [1], artifacts: true });
     const d = figs.filter((f) => f.section === 'defects');
