@@ -104,6 +104,8 @@ describe('shipped configs', () => {
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
     'lora-lenet5.json': 3 * 2 * (3 + 5),
+    'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
+    'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),
     'lora-lenet5-lori.json': 3 * 2,
     'lora-ittrna-base.json': 3 * 2 * 2,
     'lora-deadband.json': 3 * 2 * 2 * 2,
