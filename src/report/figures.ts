@@ -281,8 +281,15 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
   };
 }
 
-function accuracyVsWrites(panel: string, groups: GroupStats[]): FigureSpec {
-  const onChip = groups.filter((g) => g.fields.method !== 'ideal' && g.stats.accuracy.n > 0 && g.stats.cellWrites.n > 0);
+/** the two write counts a LoRA panel plots accuracy against */
+const WRITE_AXES = {
+  cellWrites: { id: 'writes', title: 'cell writes', axis: 'cell writes during training/adaptation (mean per setting)', hover: 'cell writes' },
+  cellsWritten: { id: 'cells', title: 'distinct cells written', axis: 'distinct cells written during training/adaptation (mean per setting)', hover: 'distinct cells written' },
+} as const;
+
+function accuracyVsWrites(panel: string, groups: GroupStats[], metric: keyof typeof WRITE_AXES): FigureSpec {
+  const ax = WRITE_AXES[metric];
+  const onChip = groups.filter((g) => g.fields.method !== 'ideal' && g.stats.accuracy.n > 0 && g.stats[metric].n > 0);
   const byMethod = new Map<string, GroupStats[]>();
   for (const g of onChip) {
     const m = String(g.fields.method);
@@ -299,26 +306,27 @@ function accuracyVsWrites(panel: string, groups: GroupStats[]): FigureSpec {
       type: 'scatter',
       mode: 'markers',
       name: method,
-      x: gs.map((g) => g.stats.cellWrites.mean!),
+      x: gs.map((g) => g.stats[metric].mean!),
       y: acc.map((s) => pct(s.mean!)),
       text: gs.map((g) => lineLabel(g, variants)),
       customdata: gs.map(customData),
       marker: { color: METHOD_COLOURS[method] ?? '#7f7f7f', size: 9, opacity: 0.85 },
       error_y: { type: 'data', array: acc.map((s) => pctOrNull(s.ci95)), visible: true, thickness: 1, width: 3 },
-      hovertemplate: `<b>%{text}</b><br>cell writes %{x:,.0f} (mean)<br>${HOVER_ACC}<extra></extra>`,
+      hovertemplate: `<b>%{text}</b><br>${ax.hover} %{x:,.0f} (mean)<br>${HOVER_ACC}<extra></extra>`,
     });
   }
-  const allPositive = onChip.every((g) => (g.stats.cellWrites.mean ?? 0) > 0);
-  const layout = baseLayout(`${panel}: accuracy vs cell writes`, 'cell writes during training/adaptation (mean per setting)', 'accuracy (%)');
-  layout.xaxis = { title: { text: 'cell writes during training/adaptation (mean per setting)' }, type: allPositive ? 'log' : 'linear', zeroline: false };
+  const allPositive = onChip.every((g) => (g.stats[metric].mean ?? 0) > 0);
+  const layout = baseLayout(`${panel}: accuracy vs ${ax.title}`, ax.axis, 'accuracy (%)');
+  layout.xaxis = { title: { text: ax.axis }, type: allPositive ? 'log' : 'linear', zeroline: false };
   layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   return {
-    id: `writes-${slug(panel)}`,
+    id: `${ax.id}-${slug(panel)}`,
     section: 'lora',
     traces,
     layout,
     errors,
-    caption: 'Each marker is one setting (method, defect rate, rank, …) averaged over seeds: up and to the left is better.',
+    caption: 'Each marker is one setting (method, defect rate, rank, …) averaged over seeds: up and to the left is better.'
+      + (metric === 'cellWrites' ? ' Every level change of every cell is one write.' : ' A cell written at least once counts once, however often it was rewritten.'),
   };
 }
 
@@ -477,7 +485,9 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
     if (lora.length > 0) {
       // one rank makes a rank axis of one tick: its accuracies are in the defect-rate panel already
       if (new Set(lora.map((g) => g.fields['lora.rank'])).size > 1) figs.push(accuracyVsRank(panel, groups));
-      figs.push(accuracyVsWrites(panel, groups));
+      figs.push(accuracyVsWrites(panel, groups, 'cellWrites'));
+      // records from before the distinct-cell count have no cellsWritten: no such figure for them
+      if (groups.some((g) => g.stats.cellsWritten.n > 0)) figs.push(accuracyVsWrites(panel, groups, 'cellsWritten'));
     }
   }
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));

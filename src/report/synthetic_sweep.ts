@@ -112,6 +112,8 @@ function syntheticRecord(p: PointSpec, cfgHash: string, failed: boolean): Result
     loss: -Math.log(Math.max(acc, 1e-6)) * 0.8,
     evalSplit: p.dataset === 'mnist-embedded' ? 'heldout' : 'test',
     cellWrites: Math.round(writes),
+    // distinct cells: every cell the method programs (lora/lori: only the adapter arrays)
+    cellsWritten: p.method === 'ideal' ? 0 : lora ? 2 * 2 * p.lora.rank * 900 : cells,
     trainableParams: lora ? 2 * p.lora.rank * 900 : params,
     cellsUsed: cells + (lora ? 2 * 2 * p.lora.rank * 900 : 0),
     extraMacsPerImage: lora ? 2 * p.lora.rank * 900 : 0,

@@ -85,9 +85,10 @@ describe('report in headless Chromium', () => {
         };
       });
     });
-    // per panel (2 datasets): accuracy vs rate, accuracy vs rank, accuracy vs writes; then 2 tiles + importance before/after
+    // per panel (2 datasets): accuracy vs rate, accuracy vs rank, vs write events, vs distinct cells; then 2 tiles + importance before/after
     expect(plots.map((p) => p.id)).toEqual([
-      'acc-mlp-fashion-mnist', 'acc-mlp-mnist', 'rank-mlp-fashion-mnist', 'writes-mlp-fashion-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist',
+      'acc-mlp-fashion-mnist', 'acc-mlp-mnist',
+      'rank-mlp-fashion-mnist', 'writes-mlp-fashion-mnist', 'cells-mlp-fashion-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist',
       'tile-uniform', 'tile-clustered', 'importance-before', 'importance-after',
     ]);
     const byId = new Map(plots.map((p) => [p.id, p]));
@@ -106,6 +107,9 @@ describe('report in headless Chromium', () => {
       const writes = byId.get(`writes-${panel}`)!;
       expect(writes.traceNames).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
       expect(writes.xTitleDom).toBe('cell writes during training/adaptation (mean per setting)');
+      const cells = byId.get(`cells-${panel}`)!;
+      expect(cells.traceNames).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+      expect(cells.xTitleDom).toBe('distinct cells written during training/adaptation (mean per setting)');
     }
     for (const id of ['tile-uniform', 'tile-clustered']) expect(byId.get(id)).toMatchObject({ traces: 1, xTitleDom: 'bit line (column)', yTitleDom: 'word line (row)' });
     for (const id of ['importance-before', 'importance-after']) expect(byId.get(id)).toMatchObject({ traces: 2, traceNames: ['', 'faulty cell'] });

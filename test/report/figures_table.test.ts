@@ -61,8 +61,8 @@ describe('figure specs', () => {
   });
 
   it('LoRA runs add accuracy-vs-rank and accuracy-vs-cell-writes; variants split lines', () => {
-    const { figs } = sweep({ methods: ['ideal', 'unaware', 'lora', 'lori'], ranks: [2, 8], rates: [0.05, 0.1], distributions: ['uniform', 'clustered'], seeds: [1, 2] });
-    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist']);
+    const { figs, agg } = sweep({ methods: ['ideal', 'unaware', 'lora', 'lori'], ranks: [2, 8], rates: [0.05, 0.1], distributions: ['uniform', 'clustered'], seeds: [1, 2] });
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
     // unaware × 2 distributions + (lora, lori) × 2 ranks × 2 distributions + ideal
     expect(figs[0].traces).toHaveLength(2 + 8 + 1);
     expect(figs[0].traces.map((t) => t.name)).toContain('lora · clustered · r=8');
@@ -72,11 +72,16 @@ describe('figure specs', () => {
     // writes plot: one marker trace per on-chip method
     expect(figs[2].traces.map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
     expect(figs[2].layout.xaxis).toMatchObject({ type: 'log' });
+    // distinct cells: same markers, x = mean cellsWritten per setting
+    expect(figs[3].traces.map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
+    const loraCells = agg.groups.filter((g) => g.fields.method === 'lora').map((g) => g.stats.cellsWritten.mean);
+    expect(figs[3].traces[1].x).toEqual(loraCells);
+    expect(figs[3].layout.xaxis).toMatchObject({ title: { text: 'distinct cells written during training/adaptation (mean per setting)' } });
   });
 
   it('LoRA runs at a single rank draw no rank panel, only accuracy vs cell writes', () => {
     const { figs } = sweep({ methods: ['unaware', 'lora'], ranks: [8], rates: [0.05, 0.1], distributions: ['uniform'], seeds: [1, 2] });
-    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'writes-mlp-mnist']);
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
   });
 
   it('defect-map and importance heatmaps come from artefacts, one tile per distribution', () => {
