@@ -107,6 +107,7 @@ describe('shipped configs', () => {
     'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
     'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),
     'lora-lenet5-lori.json': 3 * 2,
+    'lora-lenet5-lori-ranks.json': 3 * 2 * (2 + 4),
     'lora-ittrna-base.json': 3 * 2 * 2,
     'lora-deadband.json': 3 * 2 * 2 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
