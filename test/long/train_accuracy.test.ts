@@ -14,7 +14,7 @@
  *
  * The issue's single-seed bars (MLP ≥ 97.5 %, LeNet-5 ≥ 98.8 % at seed 0) are printed, not
  * asserted: seed-to-seed spread is larger than the margin. PyTorch itself reaches 98.8 % on
- * LeNet-5 in 2 of these 10 seeds and rramsim in 2 of 10; see the README's "Measured results".
+ * LeNet-5 in 2 of these 10 seeds and rramsim in 2 of 10; see docs/results.md.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
