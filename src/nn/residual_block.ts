@@ -47,9 +47,9 @@ export class ResidualBlock implements Layer {
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     const xin = x.length === n * this.inSize ? x : x.subarray(0, n * this.inSize);
     let f = xin;
-    for (const l of this.body) f = l.forward(f, n, training);
+    for (let i = 0; i < this.body.length; i++) f = this.body[i].forward(f, n, training);
     let s = xin;
-    for (const l of this.shortcut) s = l.forward(s, n, training);
+    for (let i = 0; i < this.shortcut.length; i++) s = this.shortcut[i].forward(s, n, training);
     const y = this.yb.view(n);
     for (let i = 0; i < y.length; i++) y[i] = f[i] + s[i];
     return y;

@@ -141,3 +141,18 @@ describe('ResidualBlock', () => {
     expect(() => new ResidualBlock('bad', [6], [new Dense('bad.fc1', 6, 4)], [])).toThrow(/body output \[4\] and shortcut output \[6\]/);
   });
 });
+
+describe('buffers are reused per batch size (no allocation in a steady-state step)', () => {
+  it('BatchNorm, GlobalAvgPool and ResidualBlock return the same output and gradient arrays on repeated calls', () => {
+    const bn = new BatchNorm('bn', [2, 2, 3]);
+    const g = new GlobalAvgPool('gap', [2, 2, 3]);
+    const block = new ResidualBlock('b', [4], [new Dense('b.fc1', 4, 4), new BatchNorm('b.bn1', [4])], []);
+    for (const [l, n, len] of [[bn, 3, 12], [g, 3, 12], [block, 5, 4]] as const) {
+      const x = uniform(n * len, `reuse/${l.name}`);
+      const y1 = l.forward(x, n, true), d1 = l.backward(y1, n, true);
+      const y2 = l.forward(x, n, true), d2 = l.backward(y2, n, true);
+      expect(y2).toBe(y1);
+      expect(d2).toBe(d1);
+    }
+  });
+});
