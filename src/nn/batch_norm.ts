@@ -25,7 +25,8 @@
  * 1) are not Params: they are the layer's `state()`, copied by Network.clone and stored by
  * Network.getWeights. On hardware this layer is digital (it is not a weight layer, so it is never
  * mapped onto a crossbar and costs no cells). Per-channel sums run in float64 in a fixed order
- * (deterministic). Buffers are per batch size (BatchBuffer): a step allocates nothing.
+ * (deterministic; two passes for the variance, no E[x²] − μ² cancellation). Buffers are per
+ * batch size (BatchBuffer): a step allocates nothing.
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { BatchBuffer } from './batch_buffer.js';
@@ -54,11 +55,9 @@ export class BatchNorm implements Layer {
   private readonly yb: BatchBuffer;
   private readonly xhatb: BatchBuffer;
   private readonly dxb: BatchBuffer;
-  /** per channel: mean, then 1/√(σ² + ε) of the last forward; sums for the backward */
+  /** per channel: mean and 1/√(σ² + ε) of the last forward */
   private readonly mean: Float64Array;
   private readonly invStd: Float64Array;
-  private readonly sumDy: Float64Array;
-  private readonly sumDyXhat: Float64Array;
   private xhat: Float32Array | null = null;
   private lastN = 0;
   private lastTraining = false;
@@ -82,41 +81,38 @@ export class BatchNorm implements Layer {
     this.dxb = new BatchBuffer(this.size);
     this.mean = new Float64Array(C);
     this.invStd = new Float64Array(C);
-    this.sumDy = new Float64Array(C);
-    this.sumDyXhat = new Float64Array(C);
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
-    const C = this.channels, rows = n * (this.size / C);
+    const C = this.channels, len = n * this.size, rows = len / C;
     const y = this.yb.view(n), xhat = this.xhatb.view(n);
     const mean = this.mean, inv = this.invStd, g = this.gamma.value, b = this.beta.value;
-    if (training) {
-      mean.fill(0);
-      for (let r = 0, o = 0; r < rows; r++, o += C) for (let c = 0; c < C; c++) mean[c] += x[o + c];
-      for (let c = 0; c < C; c++) mean[c] /= rows;
-      const v = inv; // σ² accumulated in place, then turned into 1/√(σ² + ε)
-      v.fill(0);
-      for (let r = 0, o = 0; r < rows; r++, o += C) {
-        for (let c = 0; c < C; c++) { const d = x[o + c] - mean[c]; v[c] += d * d; }
+    // channel-outer loops with stride C keep each channel's sums in registers (measured ~3x
+    // faster than row-outer loops over per-channel Float64Array accumulators for C = 16..64)
+    for (let c = 0; c < C; c++) {
+      let mu: number, is: number;
+      if (training) {
+        let s = 0;
+        for (let i = c; i < len; i += C) s += x[i];
+        mu = s / rows;
+        let v = 0;
+        for (let i = c; i < len; i += C) { const d = x[i] - mu; v += d * d; }
+        v /= rows;
+        const rho = this.momentum;
+        this.runningMean[c] = (1 - rho) * this.runningMean[c] + rho * mu;
+        this.runningVar[c] = (1 - rho) * this.runningVar[c] + rho * (rows > 1 ? v * rows / (rows - 1) : v);
+        is = 1 / Math.sqrt(v + this.eps);
+      } else {
+        mu = this.runningMean[c];
+        is = 1 / Math.sqrt(this.runningVar[c] + this.eps);
       }
-      const rho = this.momentum, unbias = rows > 1 ? rows / (rows - 1) : 1;
-      for (let c = 0; c < C; c++) {
-        const var_ = v[c] / rows;
-        this.runningMean[c] = (1 - rho) * this.runningMean[c] + rho * mean[c];
-        this.runningVar[c] = (1 - rho) * this.runningVar[c] + rho * var_ * unbias;
-        inv[c] = 1 / Math.sqrt(var_ + this.eps);
-      }
-    } else {
-      for (let c = 0; c < C; c++) {
-        mean[c] = this.runningMean[c];
-        inv[c] = 1 / Math.sqrt(this.runningVar[c] + this.eps);
-      }
-    }
-    for (let r = 0, o = 0; r < rows; r++, o += C) {
-      for (let c = 0; c < C; c++) {
-        const h = (x[o + c] - mean[c]) * inv[c];
-        xhat[o + c] = h;
-        y[o + c] = g[c] * h + b[c];
+      mean[c] = mu;
+      inv[c] = is;
+      const gc = g[c], bc = b[c];
+      for (let i = c; i < len; i += C) {
+        const h = (x[i] - mu) * is;
+        xhat[i] = h;
+        y[i] = gc * h + bc;
       }
     }
     this.xhat = xhat;
@@ -127,27 +123,19 @@ export class BatchNorm implements Layer {
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!this.xhat || n !== this.lastN) throw new Error(`${this.name}: backward before forward (or with another batch size)`);
-    const C = this.channels, rows = n * (this.size / C);
-    const xhat = this.xhat, sDy = this.sumDy, sDyX = this.sumDyXhat;
-    sDy.fill(0);
-    sDyX.fill(0);
-    for (let r = 0, o = 0; r < rows; r++, o += C) {
-      for (let c = 0; c < C; c++) { const d = dy[o + c]; sDy[c] += d; sDyX[c] += d * xhat[o + c]; }
-    }
-    if (this.beta.trainable) for (let c = 0; c < C; c++) this.beta.grad[c] += sDy[c];
-    if (this.gamma.trainable) for (let c = 0; c < C; c++) this.gamma.grad[c] += sDyX[c];
-    if (!needDx) return null;
-    const dx = this.dxb.view(n), g = this.gamma.value, inv = this.invStd;
-    if (this.lastTraining) {
-      // reuse the sums as the per-channel means (1/m)Σdy and (1/m)Σdy·x̂, and the scale γ/√(σ²+ε)
-      for (let c = 0; c < C; c++) { sDy[c] /= rows; sDyX[c] /= rows; }
-      for (let r = 0, o = 0; r < rows; r++, o += C) {
-        for (let c = 0; c < C; c++) dx[o + c] = g[c] * inv[c] * (dy[o + c] - sDy[c] - xhat[o + c] * sDyX[c]);
-      }
-    } else {
-      for (let r = 0, o = 0; r < rows; r++, o += C) {
-        for (let c = 0; c < C; c++) dx[o + c] = g[c] * inv[c] * dy[o + c];
-      }
+    const C = this.channels, len = n * this.size, rows = len / C;
+    const xhat = this.xhat, g = this.gamma.value, inv = this.invStd;
+    const dx = needDx ? this.dxb.view(n) : null;
+    for (let c = 0; c < C; c++) {
+      let sDy = 0, sDyX = 0;
+      for (let i = c; i < len; i += C) { const d = dy[i]; sDy += d; sDyX += d * xhat[i]; }
+      if (this.beta.trainable) this.beta.grad[c] += sDy;
+      if (this.gamma.trainable) this.gamma.grad[c] += sDyX;
+      if (!dx) continue;
+      // training: dx = k·(dy − mean(dy) − x̂·mean(dy·x̂)), k = γ/√(σ²+ε); inference: dx = k·dy
+      const k = g[c] * inv[c];
+      const a = this.lastTraining ? sDy / rows : 0, bx = this.lastTraining ? sDyX / rows : 0;
+      for (let i = c; i < len; i += C) dx[i] = k * (dy[i] - a - xhat[i] * bx);
     }
     return dx;
   }
