@@ -7,7 +7,7 @@ import { train } from '../../src/nn/train.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 import { expectClose, sampleIdx, uniform } from './gradcheck.js';
-import { RESIDUAL_WEIGHT_LAYERS, residualDesc } from './graph_network.js';
+import { RESIDUAL_WEIGHT_LAYERS, residualDesc, resnet20Desc } from './graph_network.js';
 import { blobs } from './synthetic.js';
 
 function withoutRelu(layers: LayerSpec[]): LayerSpec[] {
@@ -129,5 +129,24 @@ describe('network graph: blocks, BatchNorm, global average pooling', () => {
     bad([{ type: 'relu', name: 'a/b' }], /model\.layers\[0\]\.name must be a non-empty string without '\/'/);
     bad([{ type: 'residual', body: [{ type: 'relu', name: 'r' }] }, { type: 'relu', name: 'block1.r' }], /'block1\.r' is used twice/);
     bad([{ type: 'flatten' }, { type: 'globalavgpool' }], /global average pooling needs an \[H, W, C\] input/);
+  });
+
+  it('ResNet-20 (CIFAR) is a description: 22 weight layers, 273,258 parameters (0.27 M), logits for 32x32x3 images', () => {
+    const net = buildModel(resnet20Desc(), 0);
+    const wl = net.weightLayers();
+    expect(wl).toHaveLength(19 + 2 + 1);
+    expect(wl.filter((l) => l.name.includes('.shortcut.')).map((l) => l.name)).toEqual(['block4.shortcut.conv1', 'block7.shortcut.conv1']);
+    // hand count: conv k²·Cin·Cout + Cout (bias), BN 2·C (γ, β), fc 64·10 + 10
+    const expected =
+      (27 * 16 + 16) + 32 //                                   stem conv + BN
+      + 6 * (144 * 16 + 16) + 6 * 32 //                         stage 1: 6 convs, 6 BN
+      + (144 * 32 + 32) + 5 * (288 * 32 + 32) + (16 * 32 + 32) + 7 * 64 //  stage 2 (+ projection)
+      + (288 * 64 + 64) + 5 * (576 * 64 + 64) + (32 * 64 + 64) + 7 * 128 // stage 3 (+ projection)
+      + 64 * 10 + 10;
+    expect(expected).toBe(273258);
+    expect(net.params().reduce((s, p) => s + p.value.length, 0)).toBe(expected);
+    const x = uniform(2 * 3072, 'r20');
+    expect(net.forward(x, 2, false)).toHaveLength(20);
+    expect(net.layers.map((l) => l.outShape).slice(-3)).toEqual([[8, 8, 64], [64], [10]]);
   });
 });
