@@ -34,15 +34,17 @@ export class Network {
   readonly classes: number;
   private readonly wls: WeightLayer[];
   private readonly all: Layer[];
-  /** the tensors of getWeights in order (see the file comment) */
-  private readonly stateTensors: () => Float32Array[];
 
   constructor(readonly desc: ModelDesc, readonly layers: Layer[]) {
     this.inputSize = shapeSize(desc.input);
     this.classes = shapeSize(layers[layers.length - 1].outShape);
     this.all = walkLayers(layers);
     this.wls = this.all.filter(isWeightLayer);
-    this.stateTensors = () => this.all.flatMap((l): Float32Array[] => {
+  }
+
+  /** the tensors of getWeights in order (see the file comment) */
+  private stateTensors(): Float32Array[] {
+    return this.all.flatMap((l): Float32Array[] => {
       if (isWeightLayer(l)) return [l.op.weight.value, l.bias.value];
       if (l.sublayers) return []; // a container: its layers come next in the walk
       return [...l.params().map((p) => p.value), ...(l.state?.() ?? [])];
