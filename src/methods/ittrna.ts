@@ -16,7 +16,11 @@
  *     the error of layers ≤ k; layers < k adapt through their defective forward pass). Then a final
  *     on-device phase of `finalEpochs` epochs through the fully defective network (Î recomputed).
  *     Conv layers (LeNet-5) are handled exactly like Dense: their matrix is the unrolled kernel
- *     [kh·kw·C, out], mapped and permuted the same way.
+ *     [kh·kw·C, out], mapped and permuted the same way. "Layer k" is the k-th of
+ *     `net.weightLayers()`: depth-first, so in a residual block the body's layers come before the
+ *     shortcut's (a topological order: the shortcut runs parallel to the body). No step couples
+ *     two layers: a row/column permutation is routing inside one layer's crossbar op (its logical
+ *     inputs and outputs are unchanged), so blocks need no special case.
  *     compensation = false: Î and the mapping once on the base network, all layers switched on,
  *     one phase of `retrain.epochs` epochs (exactly `fat` when mapping 'none' and λ = 0).
  *
@@ -49,8 +53,12 @@ export interface IttrnaOutcome {
  * layer switched on). Entry point for other methods that start from ITT-RNA weights (LoRA base).
  */
 export async function ittrnaDeployment(point: PointSpec, ctx: RunContext): Promise<IttrnaOutcome> {
+  return ittrnaOnNetwork(await trainedBase(point, ctx), point, ctx);
+}
+
+/** ITT-RNA starting from a given trained network (any model description, e.g. with blocks) */
+export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunContext): Promise<IttrnaOutcome> {
   const s = point.ittrna;
-  const net: Network = await trainedBase(point, ctx);
   const d = new Deployment(net, point, false);
   const L = d.layers.length;
   const split = ctx.dataset.train;

@@ -32,10 +32,33 @@ export interface Layer {
    */
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
   params(): Param[];
+  /**
+   * Containers only (ResidualBlock): the layers inside, in order (body, then shortcut). Network
+   * walks them depth-first (`walkLayers`) to find weight layers, BatchNorm state, …
+   */
+  sublayers?(): Layer[];
+  /**
+   * Model state that is not a Param (not trained by gradients), e.g. BatchNorm's running mean and
+   * variance: copied by Network.clone and stored by Network.getWeights after the layer's params.
+   */
+  state?(): Float32Array[];
 }
 
 export function shapeSize(s: Shape): number {
   let p = 1;
   for (const d of s) p *= d;
   return p;
+}
+
+/**
+ * Every layer depth-first in pre-order: a container (ResidualBlock) comes before the layers inside
+ * it (its body, then its shortcut), so the order is the forward order of a chain with each block's
+ * body before its shortcut. Stable for a given description.
+ */
+export function walkLayers(layers: readonly Layer[], out: Layer[] = []): Layer[] {
+  for (const l of layers) {
+    out.push(l);
+    if (l.sublayers) walkLayers(l.sublayers(), out);
+  }
+  return out;
 }

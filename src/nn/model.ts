@@ -8,7 +8,19 @@
  *     { type: 'relu' }, { type: 'dense', out: 10 }] }
  *
  * Layer names are automatic unless given: 'fc1', 'fc2', … for dense, 'conv1', … for conv2d,
- * 'pool1', …, 'relu1', …, 'flatten1', … (counted per kind, in order).
+ * 'pool1', …, 'relu1', …, 'flatten1', 'bn1', 'gap1', 'block1', … (counted per kind, in order;
+ * a name may not contain '/', the separator of stream names).
+ *
+ * Blocks (the network graph, issue 13): `{ type: 'residual', body: LayerSpec[], shortcut?:
+ * LayerSpec[] }` computes y = body(x) + shortcut(x) (residual_block.ts); no shortcut (or []) = the
+ * identity. Layers inside are named `<block>.<layer>` / `<block>.shortcut.<layer>` (build_layers.ts).
+ * `{ type: 'batchnorm', momentum?, eps? }` (batch_norm.ts, digital) and `{ type: 'globalavgpool' }`
+ * (global_avg_pool.ts). A ResNet basic block with a projection shortcut, for example:
+ *   { type: 'residual',
+ *     body: [{ type: 'conv2d', out: 32, kernel: 3, stride: 2, pad: 1 }, { type: 'batchnorm' }, { type: 'relu' },
+ *            { type: 'conv2d', out: 32, kernel: 3, pad: 1 }, { type: 'batchnorm' }],
+ *     shortcut: [{ type: 'conv2d', out: 32, kernel: 1, stride: 2 }, { type: 'batchnorm' }] },
+ *   { type: 'relu' }
  */
 import type { ModelName } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
@@ -22,7 +34,10 @@ export type LayerSpec =
   | { type: 'conv2d'; out: number; kernel: number; stride?: number; pad?: number; name?: string }
   | { type: 'pool'; pool: 'max' | 'avg'; kernel: number; stride?: number; name?: string }
   | { type: 'relu'; name?: string }
-  | { type: 'flatten'; name?: string };
+  | { type: 'flatten'; name?: string }
+  | { type: 'batchnorm'; momentum?: number; eps?: number; name?: string }
+  | { type: 'globalavgpool'; name?: string }
+  | { type: 'residual'; body: LayerSpec[]; shortcut?: LayerSpec[]; name?: string };
 
 export interface ModelDesc {
   name: string;
@@ -33,7 +48,7 @@ export interface ModelDesc {
   init?: { weights?: WeightInit; bias?: BiasInit };
 }
 
-export const LAYER_TYPES = ['dense', 'conv2d', 'pool', 'relu', 'flatten'] as const;
+export const LAYER_TYPES = ['dense', 'conv2d', 'pool', 'relu', 'flatten', 'batchnorm', 'globalavgpool', 'residual'] as const;
 export const MODEL_PRESETS: readonly ModelName[] = ['mlp', 'lenet5'];
 export const POOL_TYPES = ['max', 'avg'] as const;
 
@@ -85,22 +100,17 @@ function posInt(v: unknown, field: string, min = 1): number {
   return v;
 }
 
-/** Check a description (e.g. read from JSON); throws UserError naming the field and allowed values. */
-export function validateModelDesc(desc: unknown): ModelDesc {
-  if (!desc || typeof desc !== 'object') throw new UserError('model description must be an object { name, input, layers }', 'model');
-  const d = desc as Record<string, unknown>;
-  if (typeof d.name !== 'string' || d.name === '') throw new UserError('model.name must be a non-empty string', 'model.name');
-  if (!Array.isArray(d.input) || d.input.length !== 3) throw new UserError('model.input must be [C, H, W] (3 positive integers)', 'model.input');
-  d.input.forEach((v, i) => posInt(v, `model.input[${i}]`));
-  if (!Array.isArray(d.layers) || d.layers.length === 0) throw new UserError('model.layers must be a non-empty array of layer specs', 'model.layers');
-  d.layers.forEach((l: unknown, i: number) => {
-    const f = `model.layers[${i}]`;
+function validateLayerSpecs(layers: unknown[], path: string): void {
+  layers.forEach((l: unknown, i: number) => {
+    const f = `${path}[${i}]`;
     if (!l || typeof l !== 'object') throw new UserError(`${f} must be an object with a 'type'`, f);
     const s = l as Record<string, unknown>;
     if (!(LAYER_TYPES as readonly string[]).includes(s.type as string)) {
       throw new UserError(`${f}.type must be one of ${LAYER_TYPES.join(', ')} (got ${JSON.stringify(s.type)})`, `${f}.type`);
     }
-    if (s.name !== undefined && (typeof s.name !== 'string' || s.name === '')) throw new UserError(`${f}.name must be a non-empty string`, `${f}.name`);
+    if (s.name !== undefined && (typeof s.name !== 'string' || s.name === '' || s.name.includes('/'))) {
+      throw new UserError(`${f}.name must be a non-empty string without '/' (got ${JSON.stringify(s.name)})`, `${f}.name`);
+    }
     if (s.type === 'dense' || s.type === 'conv2d') posInt(s.out, `${f}.out`);
     if (s.type === 'conv2d' || s.type === 'pool') {
       posInt(s.kernel, `${f}.kernel`);
@@ -110,7 +120,34 @@ export function validateModelDesc(desc: unknown): ModelDesc {
     if (s.type === 'pool' && !(POOL_TYPES as readonly string[]).includes(s.pool as string)) {
       throw new UserError(`${f}.pool must be one of ${POOL_TYPES.join(', ')} (got ${JSON.stringify(s.pool)})`, `${f}.pool`);
     }
+    if (s.type === 'batchnorm') {
+      if (s.momentum !== undefined && !(typeof s.momentum === 'number' && s.momentum >= 0 && s.momentum <= 1)) {
+        throw new UserError(`${f}.momentum must be a number in [0, 1] (got ${JSON.stringify(s.momentum)})`, `${f}.momentum`);
+      }
+      if (s.eps !== undefined && !(typeof s.eps === 'number' && Number.isFinite(s.eps) && s.eps > 0)) {
+        throw new UserError(`${f}.eps must be a number > 0 (got ${JSON.stringify(s.eps)})`, `${f}.eps`);
+      }
+    }
+    if (s.type === 'residual') {
+      if (!Array.isArray(s.body) || s.body.length === 0) throw new UserError(`${f}.body must be a non-empty array of layer specs`, `${f}.body`);
+      validateLayerSpecs(s.body, `${f}.body`);
+      if (s.shortcut !== undefined) {
+        if (!Array.isArray(s.shortcut)) throw new UserError(`${f}.shortcut must be an array of layer specs ([] = identity)`, `${f}.shortcut`);
+        validateLayerSpecs(s.shortcut, `${f}.shortcut`);
+      }
+    }
   });
+}
+
+/** Check a description (e.g. read from JSON); throws UserError naming the field and allowed values. */
+export function validateModelDesc(desc: unknown): ModelDesc {
+  if (!desc || typeof desc !== 'object') throw new UserError('model description must be an object { name, input, layers }', 'model');
+  const d = desc as Record<string, unknown>;
+  if (typeof d.name !== 'string' || d.name === '') throw new UserError('model.name must be a non-empty string', 'model.name');
+  if (!Array.isArray(d.input) || d.input.length !== 3) throw new UserError('model.input must be [C, H, W] (3 positive integers)', 'model.input');
+  d.input.forEach((v, i) => posInt(v, `model.input[${i}]`));
+  if (!Array.isArray(d.layers) || d.layers.length === 0) throw new UserError('model.layers must be a non-empty array of layer specs', 'model.layers');
+  validateLayerSpecs(d.layers, 'model.layers');
   const last = d.layers[d.layers.length - 1] as Record<string, unknown>;
   if (last.type !== 'dense') throw new UserError('model.layers must end with a dense layer (the logits)', 'model.layers');
   if (d.init !== undefined) {
