@@ -11,14 +11,14 @@
 // 2-CPU node, each with one worker), --mem 1G (the default 4G may exceed a small CI node's
 // RealMemory) and --time 00:30:00.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/methods/result.js';
 import type { Manifest } from '../../sim/sweep/manifest.js';
 import { compareRecords } from '../../sim/sweep/compare_records.js';
 import { CLI, ensureBuilt, ROOT } from '../cli/cli_helpers.js';
-import { readRecords, tmp } from '../sweep/helpers.js';
+import { readRecords } from '../sweep/helpers.js';
 import { requirePackage, requireSystem } from '../support/system_package.js';
 
 const CLUSTER_UP = 'as root: .ci/slurm-cluster.sh up';
@@ -37,7 +37,7 @@ function clusterAnswers(): boolean {
 const skip =
   requirePackage('slurm-client', () => answers('sbatch', ['--version']) !== undefined, {
     install: `apt-get install slurm-client slurmctld slurmd munge, then ${CLUSTER_UP}`,
-  }) || requireSystem(clusterAnswers(), { what: 'a running Slurm cluster (sinfo shows no idle node)', how: CLUSTER_UP });
+  }) || requireSystem(clusterAnswers(), { what: 'a running Slurm cluster: sinfo shows no idle node', how: CLUSTER_UP });
 
 /** run to completion (async, so vitest's worker stays responsive), collecting output */
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; seconds: number }> {
@@ -66,7 +66,10 @@ describe.skipIf(skip)('rramsim slurm on a Slurm cluster', () => {
 
   beforeAll(() => {
     ensureBuilt();
-    work = tmp('rramsim-slurm-');
+    // under the checkout (test-artifacts/, git-ignored), not /tmp: on a real cluster the compute
+    // nodes share the checkout's file system, not the submit host's /tmp
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    work = mkdtempSync(join(ROOT, 'test-artifacts', 'slurm-'));
   });
   afterAll(() => {
     if (passed) rmSync(work, { recursive: true, force: true });
