@@ -1,7 +1,6 @@
 // The CLI as a real child process (node dist/sim/cli.js) with the fast deterministic fake runner
 // (env RRAMSIM_RUNNER): kill -9 then --resume, SIGINT, exit codes, workers/shards invariance,
-// reproduce, list, run, slurm, --help.
-import { spawnSync } from 'node:child_process';
+// reproduce, list, run, --help (the slurm script: test/slurm/).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -153,20 +152,6 @@ describe('rramsim sweep (child process)', () => {
     expect(typo.stderr).toMatch(/^rramsim: defects\.rat: unknown key \(did you mean 'rate'\?\)/);
     const twice = cli(['run', '--seed', '1', '--seed', '2'], FAKE);
     expect(twice.stderr).toMatch(/--seed: given 2 times; `run` takes one value per field/);
-  });
-
-  it('slurm writes a self-submitting job-array script with a dependent merge step', () => {
-    const dir = tmp();
-    const config = writeJson(join(dir, 'c.json'), grid);
-    const file = join(dir, 'job.sbatch');
-    const r = cli(['slurm', config, '--shards', '4', '--out', file, '--dir', 'runs/x']);
-    expect(r.code).toBe(0);
-    const text = readFileSync(file, 'utf8');
-    expect(text).toContain('--array=0-3');
-    expect(text).toContain('--dependency=afterany:"$jid"');
-    expect(text).toContain('--shard "$i/4" --out "runs/x-shard${i}of4"');
-    expect(text).toContain("npx rramsim merge 'runs/x-shard0of4' 'runs/x-shard1of4' 'runs/x-shard2of4' 'runs/x-shard3of4' --out 'runs/x'");
-    expect(spawnSync('bash', ['-n', file]).status).toBe(0);
   });
 
   it('--help of every command documents the exit codes', () => {
