@@ -30,14 +30,18 @@ describe('sweep directory safety (child process)', () => {
     const a = writeJson(join(dir, 'a.json'), grid);
     const b = writeJson(join(dir, 'b.json'), { ...grid, name: 'other', seed: [7] });
     const out = join(dir, 'x');
-    const child = cliAsync(['sweep', a, '--out', out, '--workers', '1'], { ...FAKE, FAKE_DELAY_MS: '120' });
+    // the first sweep finishes one point, then waits at the gate until the probes are done
+    const gate = join(dir, 'gate');
+    const child = cliAsync(['sweep', a, '--out', out, '--workers', '1'], { ...FAKE, FAKE_GATE: gate });
     const done = exited(child);
     await waitFor(() => lineCount(join(out, 'results.jsonl')) >= 1);
     for (const args of [['sweep', b, '--out', out], ['sweep', a, '--out', out, '--resume'], ['merge', out, '--out', out]]) {
+      expect(child.exitCode).toBeNull();
       const r = cli(args, FAKE);
       expect(r.code, args.join(' ')).toBe(2);
       expect(oneLine(r.stderr)).toContain(`is in use by another rramsim command (pid ${child.pid} on host ${hostname()}`);
     }
+    writeFileSync(gate, '');
     const first = await done;
     expect(first.code).toBe(0);
     const recs = readRecords(out);
@@ -71,9 +75,10 @@ describe('sweep directory safety (child process)', () => {
     mkdirSync(dir);
     const config = writeJson(join(dir, 'my config.json'), grid);
     const out = join(dir, 'out $x');
-    const child = cliAsync(['sweep', config, '--out', out, '--workers', '1'], { ...FAKE, FAKE_DELAY_MS: '150' });
+    // one point finishes, the rest wait at a gate that never opens: SIGTERM always lands mid-sweep
+    const child = cliAsync(['sweep', config, '--out', out, '--workers', '1'], { ...FAKE, FAKE_GATE: join(dir, 'never') });
     const done = exited(child);
-    await waitFor(() => lineCount(join(out, 'results.jsonl')) >= 2);
+    await waitFor(() => lineCount(join(out, 'results.jsonl')) >= 1);
     child.kill('SIGTERM');
     const r = await done;
     expect(r.code).toBe(130);

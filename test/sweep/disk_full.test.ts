@@ -9,9 +9,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { planSweep, type SweepPlan } from '../../src/config/expand.js';
 import { writeReport } from '../../src/report/write_report.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
+import { runCli } from '../../sim/main.js';
 import { LOCK } from '../../sim/sweep/dir_lock.js';
 import { runSweep, type SweepOptions } from '../../sim/sweep/run_sweep.js';
 import { FAKE_RUNNER, metricsByHash, readRecords, tmp } from './helpers.js';
+import { FAKE_RUNNER_PATH, ensureBuilt, writeJson } from '../cli/cli_helpers.js';
 
 const fault = vi.hoisted(() => ({ writesLeft: Infinity, failures: 0 }));
 
@@ -88,6 +90,39 @@ describe('disk full mid-sweep', () => {
 });
 
 describe('fs errors as one line', () => {
+  it('the CLI prints one line and exits 5 on a full disk; --resume then completes', async () => {
+    ensureBuilt();
+    const dir = tmp();
+    const config = writeJson(join(dir, 'c.json'), cfg);
+    const out = join(dir, 'out');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      lines.push(String(s));
+      return true;
+    });
+    const prevRunner = process.env.RRAMSIM_RUNNER;
+    process.env.RRAMSIM_RUNNER = FAKE_RUNNER_PATH;
+    try {
+      fault.writesLeft = 5;
+      const code = await runCli(['sweep', config, '--out', out, '--workers', '1']);
+      process.exitCode = undefined;
+      expect(code).toBe(5);
+      const msg = lines.filter((l) => l.startsWith('rramsim:'));
+      expect(msg).toEqual(['rramsim: disk full (ENOSPC) while writing: every result line written before is intact; free space, then run the same command with --resume\n']);
+      expect(lines.join('')).not.toMatch(/\n\s+at /);
+      expect(tmpFiles(out)).toEqual([]);
+      fault.writesLeft = Infinity;
+      const again = await runCli(['sweep', config, '--out', out, '--workers', '1', '--resume']);
+      process.exitCode = undefined;
+      expect(again).toBe(0);
+      expect(readRecords(out)).toHaveLength(18);
+    } finally {
+      spy.mockRestore();
+      if (prevRunner === undefined) delete process.env.RRAMSIM_RUNNER;
+      else process.env.RRAMSIM_RUNNER = prevRunner;
+    }
+  });
+
   it('permission, read-only and not-a-directory errors are exit 2; unknown errors stay bugs', () => {
     const err = (code: string, path: string, syscall = 'mkdir') => Object.assign(new Error(code), { code, path, syscall });
     expect(describeFsError(err('EACCES', '/data/out'))).toEqual({
