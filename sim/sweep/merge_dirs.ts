@@ -17,6 +17,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ResultRecord } from '../../src/methods/result.js';
+import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { stableStringify } from '../../src/util/hash.js';
 import { resultMetrics } from './compare_records.js';
@@ -67,7 +68,7 @@ export function mergeDirs(dirs: string[], out: string, command: string, opts: Me
     }
   });
   const outIsSource = dirs.some((d) => resolve(d) === resolve(out));
-  mkdirSync(out, { recursive: true });
+  ensureDir(out);
   const lock = acquireDirLock(out, command, opts.log ?? (() => undefined));
   try {
     for (const d of dirs) {

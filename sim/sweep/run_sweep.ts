@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { PlannedPoint, SweepPlan } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { writeReport } from '../../src/report/write_report.js';
+import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { acquireDirLock } from './dir_lock.js';
 import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, writeManifest } from './manifest.js';
@@ -100,7 +101,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   // fake runners (tests) need no data
   if (!o.runnerModule) preflight(points.map((p) => p.point), o.dataDir);
 
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const lock = acquireDirLock(dir, o.command, (m) => progress.log(m));
   try {
     return await runLocked(o, points, dir, resultsFile, progress);

@@ -1,7 +1,8 @@
 /**
  * File-system failures as one-line messages with an exit code, instead of a raw exception:
  *   EACCES, EPERM, EROFS       → exit 2  "cannot write/read PATH: permission denied / read-only file system"
- *   ENOTDIR, EISDIR, ENAMETOOLONG, ELOOP → exit 2 (a path chosen by the user is not usable)
+ *   ENOTDIR, EISDIR, ENAMETOOLONG, ELOOP, ENOENT from mkdir → exit 2 (a path chosen by the user
+ *                                 is not usable)
  *   ENOSPC, EDQUOT             → exit 5  "disk full (or quota exceeded) while writing PATH"; every
  *                                 result line written before stays intact (each is one fsync'ed
  *                                 append), so freeing space and re-running with --resume recovers.
@@ -45,6 +46,11 @@ export function describeFsError(e: unknown): FsFailure | undefined {
       return { exitCode: EXIT_UNWRITABLE, message: `not a directory (${code}, ${op})${where}: a part of the path is a file; choose another --out` };
     case 'EISDIR':
       return { exitCode: EXIT_UNWRITABLE, message: `is a directory (${code}, ${op})${where}: give a file name` };
+    case 'ENOENT':
+      // only a mkdir that fails although its parent exists (a pseudo file system such as /proc);
+      // a missing input file is reported by the code that reads it
+      if (err.syscall === 'mkdir') return { exitCode: EXIT_UNWRITABLE, message: `cannot create directory (${code}, mkdir)${where}: this file system does not allow it; choose another --out` };
+      return undefined;
     case 'ENAMETOOLONG':
     case 'ELOOP':
       return { exitCode: EXIT_UNWRITABLE, message: `unusable path (${code}, ${op})${where}` };

@@ -134,7 +134,7 @@ describe('fs errors as one line', () => {
     expect(describeFsError(err('ENOTDIR', '/a/file/b'))?.exitCode).toBe(2);
     expect(describeFsError(err('EDQUOT', '/q', 'write'))?.exitCode).toBe(5);
     expect(describeFsError(new Error('plain bug'))).toBeUndefined();
-    expect(describeFsError(err('ENOENT', '/x'))).toBeUndefined();
+    expect(describeFsError(err('ENOENT', '/x', 'open'))).toBeUndefined();
   });
 
   it('an unwritable --out fails before any point runs', async () => {
@@ -153,5 +153,15 @@ describe('fs errors as one line', () => {
     expect(d?.exitCode).toBe(2);
     expect(d?.message).toMatch(/^permission denied \(E(ACCES|PERM), mkdir\) '/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--out under a file, or on a file system that refuses mkdir (/proc: Node\'s recursive mkdir would loop), is exit 2', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const f = join(tmp(), 'file');
+    writeFileSync(f, 'x');
+    const under = describeFsError(await runSweep(opts(join(f, 'sub'))).catch((x: unknown) => x));
+    expect(under).toEqual({ exitCode: 2, message: `not a directory (ENOTDIR, stat) '${join(f, 'sub')}': a part of the path is a file; choose another --out` });
+    const proc = describeFsError(await runSweep(opts('/proc/rramsim-no-such/out')).catch((x: unknown) => x));
+    expect(proc).toEqual({ exitCode: 2, message: "cannot create directory (ENOENT, mkdir) '/proc/rramsim-no-such': this file system does not allow it; choose another --out" });
   });
 });
