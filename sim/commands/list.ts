@@ -1,6 +1,11 @@
-/** `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it. */
+/**
+ * `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it.
+ * Names, descriptions and labels pass through `printable` (control characters escaped); --json
+ * output is JSON (escapes control characters itself).
+ */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
+import { printable } from '../../src/util/shell_quote.js';
 import { EXIT_EPILOG } from '../sweep/cli_common.js';
 import { pointLabel } from '../sweep/point_label.js';
 import { shardPoints } from '../sweep/run_sweep.js';
@@ -29,9 +34,10 @@ const command: CommandModule<object, Args> = {
     if (a.json) {
       for (const p of points) out.push(JSON.stringify({ index: p.index, pointHash: p.hash, point: p.point }));
     } else {
-      out.push(`# ${plan.name} (config hash ${plan.configHash})${plan.description ? `: ${plan.description}` : ''}`);
-      out.push(`# varying: ${plan.varying.map((v) => `${v.path.join('.')} (${v.values.length})`).join(', ') || 'nothing'}`);
-      for (const p of points) out.push(`${String(p.index).padStart(5)}  ${p.hash}  ${pointLabel(p.point, plan.varying)}`);
+      // config text goes to a terminal: control characters (ANSI escapes) are shown escaped, never sent raw
+      out.push(`# ${printable(plan.name)} (config hash ${plan.configHash})${plan.description ? `: ${printable(plan.description)}` : ''}`);
+      out.push(`# varying: ${plan.varying.map((v) => `${printable(v.path.join('.'))} (${v.values.length})`).join(', ') || 'nothing'}`);
+      for (const p of points) out.push(`${String(p.index).padStart(5)}  ${p.hash}  ${printable(pointLabel(p.point, plan.varying))}`);
       const dup = plan.gridSize - plan.points.length;
       out.push(
         `${points.length} points${shard ? ` in shard ${shard.index}/${shard.count} of ${plan.points.length}` : ''} ` +

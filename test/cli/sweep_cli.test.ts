@@ -50,9 +50,13 @@ describe('rramsim sweep (child process)', () => {
     writeFileSync(file, `${lines.slice(0, 10).join('\n')}\n${lines[10].slice(0, 40)}`);
     const r = cli(['sweep', config, '--out', out, '--resume', '--workers', '1'], FAKE);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/resume: dropped line 11 of .*results\.jsonl: torn last line/);
+    expect(r.stderr).toMatch(/resume: moved line 11 of .*results\.jsonl to results\.rejected\.jsonl: torn last line/);
     expect(r.stderr).toContain('24 points, 10 already done');
     expect(readRecords(out)).toHaveLength(24);
+    // the torn fragment is kept verbatim beside the results, not thrown away
+    const rejected = readFileSync(join(out, 'results.rejected.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; text: string; reason: string });
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ line: 11, text: lines[10].slice(0, 40) });
   });
 
   it('SIGINT stops, keeps finished points, says how to resume, exits 130', async () => {
