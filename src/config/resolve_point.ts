@@ -3,7 +3,12 @@
  * does not read (so duplicates collapse, see defaults.ts), fill derived defaults, and reject
  * impossible combinations with ONE UserError naming the config path that caused it.
  */
-import { existsSync } from 'node:fs';
+import { crossbarConflict, resolveCrossbar } from '../crossbar/crossbar_spec.js';
+import { clusterConflict } from '../crossbar/defect_spec.js';
+import { validateDefects } from '../crossbar/defect_generator.js';
+import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
+import { resolveDevice } from '../crossbar/device.js';
+import { deviceConflict } from '../crossbar/device_spec.js';
 import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
@@ -11,6 +16,14 @@ import { MODEL_LAYERS } from './model_layers.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
+
+/** Where the config came from: files it names are resolved and confined (defects_file_access.ts). */
+export interface PlanContext {
+  /** the config file's directory (default: the working directory) */
+  baseDir?: string;
+  /** --allow-path directories */
+  allowPaths?: readonly string[];
+}
 
 export function usesRetrain(p: PointSpec): boolean {
   return p.method !== 'ideal' && p.method !== 'unaware';
@@ -29,17 +42,24 @@ export function usesLora(p: PointSpec): boolean {
   return p.method === 'lora' || p.method === 'lori';
 }
 
-export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
+export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
   const p: PointSpec = structuredClone(raw);
-  // ---- checks on the values as given
-  if (p.device.gMin >= p.device.gMax) {
+  // ---- checks on the values as given (single-field bounds were checked by the schemas)
+  if (deviceConflict(p.device)) {
     fail(src('device.gMin'), `gMin ${p.device.gMin} must be below gMax ${p.device.gMax} (from ${src('device.gMax')}); allowed: 0 < gMin < gMax`);
+  }
+  const xb = crossbarConflict(p.crossbar);
+  if (xb) fail(src(`crossbar.${xb.field}`), `${xb.message} (mapping from ${src('crossbar.mapping')})`);
+  if (p.defects.distribution === 'clustered' && p.defects.rate > 0 && p.defects.clusters) {
+    const cl = clusterConflict(p.defects.clusters.radius, p.crossbar.tileRows, p.crossbar.tileCols);
+    if (cl) fail(src('defects.clusters.radius'), cl);
   }
   if (p.defects.rate > 0 && p.defects.distribution === 'file') {
     if (p.defects.file === undefined) {
       fail('defects.file', `distribution 'file' (from ${src('defects.distribution')}) needs defects.file: the path of a measured defect map (JSON or CSV)`);
     }
-    if (!existsSync(p.defects.file)) fail(src('defects.file'), `defect map file not found: '${p.defects.file}' (paths are relative to the working directory)`);
+    const access: FileAccess = { baseDir: ctx.baseDir ?? '.', allowPaths: ctx.allowPaths };
+    p.defects.file = checkDefectFilePath(p.defects.file, access, src('defects.file'));
   }
   if ((p.crossbar.writeThreshold ?? 0) > 0 && p.device.levels < 2 && trainsOnDevice(p)) {
     fail(src('crossbar.writeThreshold'), `a programming dead band of ${p.crossbar.writeThreshold} level steps needs quantised cells: device.levels must be >= 2 (from ${src('device.levels')}, got ${p.device.levels}); or set writeThreshold to 0`);
@@ -85,6 +105,10 @@ export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
     if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
     if (p.method === 'lora') p.lora.sparsity = 0;
   }
+  // ---- the run-time validators the workers call: no point may pass planning and fail there
+  resolveDevice(p.device);
+  resolveCrossbar(p.crossbar);
+  validateDefects(p.defects);
   return p;
 }
 
