@@ -64,7 +64,8 @@ const EXPECT_DIMS: Record<IdxFileName, (number | null)[]> = {
  */
 export function verifyDatasetOnce(located: LocatedDataset, cacheFile = verifyCacheFile()): number {
   const cache = readCache(cacheFile);
-  let read = 0;
+  const todo: { f: IdxFileName; path: string; key: string; content: Uint8Array }[] = [];
+  // structure of every file first (a truncated file says "truncated", not "checksum mismatch") ...
   for (const f of IDX_FILE_NAMES) {
     const known = KNOWN_IDX_FILES[located.dataset][f];
     const path = located.files[f];
@@ -72,10 +73,14 @@ export function verifyDatasetOnce(located: LocatedDataset, cacheFile = verifyCac
     if (cache[key] === known.contentSha256) continue;
     const fb = readMaybeGzip(path, known.bytes + DATA_SIZE_MARGIN);
     parseIdx(fb.content, path, EXPECT_DIMS[f]);
-    throwIfMismatch(located.dataset, verifyContent(located.dataset, f, path, fb.content));
-    cache[key] = known.contentSha256;
-    read++;
+    todo.push({ f, path, key, content: fb.content });
   }
+  // ... then the checksums of the content
+  for (const t of todo) {
+    throwIfMismatch(located.dataset, verifyContent(located.dataset, t.f, t.path, t.content));
+    cache[t.key] = KNOWN_IDX_FILES[located.dataset][t.f].contentSha256;
+  }
+  const read = todo.length;
   if (read > 0) writeCache(cacheFile, cache);
   return read;
 }
