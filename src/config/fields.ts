@@ -14,6 +14,9 @@ import { CROSSBAR_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
 import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
+import { DATASET_NAMES } from '../data/dataset.js';
+import { METHOD_NAMES } from '../methods/method_info.js';
+import { MODEL_PRESETS } from '../nn/model.js';
 import { TRAIN_FIELDS } from '../nn/train_spec.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULTS } from './defaults.js';
@@ -79,9 +82,9 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
 }
 
 export const FIELDS: Tree = {
-  model: enumLeaf(['mlp', 'lenet5'], `network (default '${D.model}')`),
+  model: enumLeaf(MODEL_PRESETS, `network (default '${D.model}')`),
   pool: enumLeaf(['max', 'avg'], `LeNet-5 pooling (default '${D.pool}'; ignored for mlp)`),
-  dataset: enumLeaf(['mnist-embedded', 'mnist', 'fashion-mnist'], `dataset (default '${D.dataset}')`),
+  dataset: enumLeaf(DATASET_NAMES, `dataset (default '${D.dataset}')`),
   trainLimit: numLeaf({ min: 0, int: true }, `cap on training examples, 0 = all (default ${D.trainLimit})`),
   train: trainTree('train'),
   seed: numLeaf({ min: 0, max: 2 ** 31 - 1, int: true }, `run seed: every random stream derives from it (default ${D.seed})`),
@@ -153,7 +156,7 @@ export const FIELDS: Tree = {
     sparsity: numLeaf({ min: 0, max: 1 }, `LoRI: fraction of B entries pruned, < 1 (default ${D.lora.sparsity})`),
     base: enumLeaf(['unaware', 'ittrna'], `base network the adapters start from (default '${D.lora.base}')`),
   },
-  method: enumLeaf(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori'], `training method (default '${D.method}')`),
+  method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
 };
 
 /** Top-level config keys that are not PointSpec fields. */

@@ -9,6 +9,7 @@ import { validateDefects } from '../crossbar/defect_generator.js';
 import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
 import { resolveDevice } from '../crossbar/device.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
+import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
@@ -25,21 +26,23 @@ export interface PlanContext {
   allowPaths?: readonly string[];
 }
 
+// which sections a method reads: the method registry (src/methods/method_info.ts)
 export function usesRetrain(p: PointSpec): boolean {
-  return p.method !== 'ideal' && p.method !== 'unaware';
+  return METHOD_INFO[p.method].reads.retrain;
 }
 
 /** methods that program cells during training (where crossbar.writeThreshold matters) */
 export function trainsOnDevice(p: PointSpec): boolean {
-  return p.method === 'fat' || p.method === 'ittrna' || p.method === 'lora' || p.method === 'lori';
+  return METHOD_INFO[p.method].trainsOnDevice;
 }
 
 export function usesIttrna(p: PointSpec): boolean {
-  return p.method === 'ittrna' || p.method === 'remap' || ((p.method === 'lora' || p.method === 'lori') && p.lora.base === 'ittrna');
+  const r = METHOD_INFO[p.method].reads.ittrna;
+  return r === true || (r === 'if-lora-base' && p.lora.base === 'ittrna');
 }
 
 export function usesLora(p: PointSpec): boolean {
-  return p.method === 'lora' || p.method === 'lori';
+  return METHOD_INFO[p.method].reads.lora;
 }
 
 export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
@@ -69,7 +72,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     if (p.lora.rank < 1) {
       fail(src('lora.rank'), `${where} needs lora.rank >= 1 (the adapter rank); got ${p.lora.rank}. Set lora.rank, e.g. 4`);
     }
-    if (p.method === 'lori' && p.lora.sparsity >= 1) {
+    if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
     const layers = MODEL_LAYERS[p.model];
@@ -103,7 +106,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
   else {
     if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
-    if (p.method === 'lora') p.lora.sparsity = 0;
+    if (!METHOD_INFO[p.method].reads.sparsity) p.lora.sparsity = 0;
   }
   // ---- the run-time validators the workers call: no point may pass planning and fail there
   resolveDevice(p.device);

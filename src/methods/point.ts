@@ -5,9 +5,13 @@
  */
 import { configHash } from '../util/hash.js';
 
-export type ModelName = 'mlp' | 'lenet5';
-export type DatasetName = 'mnist' | 'fashion-mnist' | 'mnist-embedded';
-export type MethodName = 'ideal' | 'unaware' | 'remap' | 'fat' | 'ittrna' | 'lora' | 'lori';
+// model and data-set names come from their registries (src/nn/model.ts, src/data/dataset.ts)
+export type { ModelName } from '../nn/model.js';
+export type { DatasetName } from '../data/dataset.js';
+import type { ModelName } from '../nn/model.js';
+import type { DatasetName } from '../data/dataset.js';
+export type { MethodName } from './method_info.js';
+import type { MethodName } from './method_info.js';
 
 // the layer specs are owned (type, defaults, bounds, schema) by their layers; PointSpec combines them
 export type { DeviceSpec } from '../crossbar/device_spec.js';
