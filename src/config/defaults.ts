@@ -16,6 +16,8 @@ import { DEFAULT_CROSSBAR } from '../crossbar/crossbar_spec.js';
 import { DEFAULT_CLUSTERS, DEFAULT_DEFECTS } from '../crossbar/defect_spec.js';
 import { DEFAULT_DEVICE } from '../crossbar/device_spec.js';
 import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../methods/point.js';
+import { DEFAULT_ITTRNA } from '../methods/ittrna_spec.js';
+import { DEFAULT_LORA } from '../methods/lora/lora_spec.js';
 import { DEFAULT_TRAIN as TRAIN } from '../nn/train_spec.js';
 
 /** SGD recipe of the baseline (owned by src/nn/train_spec.ts). */
@@ -37,23 +39,10 @@ export const DEFAULTS: PointSpec = {
   train: DEFAULT_TRAIN,
   // retraining / adaptation after mapping onto the defective crossbar
   retrain: { epochs: 1, lr: 0.005, momentum: 0.9, weightDecay: 0, batch: 64 },
-  ittrna: {
-    importance: 'taylor',
-    calibrationBatches: 8,
-    mapping: 'rows',
-    lambda: 1e-3,
-    lambdaSchedule: 'constant',
-    compensation: true,
-    epochsPerStage: 1,
-    finalEpochs: 1,
-  },
-  lora: {
-    rank: 0, // must be set (>= 1) for lora / lori
-    alpha: 0, // 0 here means "= rank"
-    layers: [], // all weight layers
-    sparsity: 0.9, // LoRI: 90 % of B pruned
-    base: 'unaware',
-  },
+  // owned by the methods: src/methods/ittrna_spec.ts, src/methods/lora/lora_spec.ts
+  // (lora.rank 0 must be set >= 1 for lora/lori; lora.alpha 0 means "= rank")
+  ittrna: { ...DEFAULT_ITTRNA },
+  lora: { ...DEFAULT_LORA, layers: [] },
   seed: 0,
   trainLimit: 0,
 };

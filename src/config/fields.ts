@@ -15,6 +15,8 @@ import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
 import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
+import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
+import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { MODEL_PRESETS } from '../nn/model.js';
 import { TRAIN_FIELDS } from '../nn/train_spec.js';
@@ -128,11 +130,11 @@ export const FIELDS: Tree = {
   },
   retrain: trainTree('retrain'),
   ittrna: {
-    importance: enumLeaf(['taylor', 'magnitude'], `weight-importance measure (default '${D.ittrna.importance}')`),
-    calibrationBatches: numLeaf({ min: 1, max: 100000, int: true }, `batches for importance estimation (default ${D.ittrna.calibrationBatches})`),
-    mapping: enumLeaf(['none', 'rows', 'rows+cols'], `defect-aware remapping (default '${D.ittrna.mapping}')`),
-    lambda: numLeaf({ min: 0 }, `penalty weight λ (default ${D.ittrna.lambda})`),
-    lambdaSchedule: enumLeaf(['constant', 'linear-warmup'], `λ schedule (default '${D.ittrna.lambdaSchedule}')`),
+    importance: fromField(ITTRNA_FIELDS.importance),
+    calibrationBatches: fromField(ITTRNA_FIELDS.calibrationBatches),
+    mapping: fromField(ITTRNA_FIELDS.mapping),
+    lambda: fromField(ITTRNA_FIELDS.lambda),
+    lambdaSchedule: fromField(ITTRNA_FIELDS.lambdaSchedule),
     compensation: {
       leaf: true,
       type: 'boolean',
@@ -140,12 +142,12 @@ export const FIELDS: Tree = {
       allowed: 'true or false',
       describe: `dynamic layer-by-layer compensation (default ${D.ittrna.compensation})`,
     },
-    epochsPerStage: numLeaf({ min: 0, max: 1000, int: true }, `retraining epochs per layer stage (default ${D.ittrna.epochsPerStage})`),
-    finalEpochs: numLeaf({ min: 0, max: 1000, int: true }, `final on-device epochs (default ${D.ittrna.finalEpochs})`),
+    epochsPerStage: fromField(ITTRNA_FIELDS.epochsPerStage),
+    finalEpochs: fromField(ITTRNA_FIELDS.finalEpochs),
   },
   lora: {
-    rank: numLeaf({ min: 0, max: 4096, int: true }, 'adapter rank (required, >= 1, for lora/lori)'),
-    alpha: numLeaf({ min: 0 }, 'adapter scale numerator: update = (alpha/rank)·A·B (default: = rank)'),
+    rank: fromField(LORA_FIELDS.rank),
+    alpha: fromField(LORA_FIELDS.alpha),
     layers: {
       leaf: true,
       type: 'stringList',
@@ -153,8 +155,8 @@ export const FIELDS: Tree = {
       allowed: 'a list of layer names, e.g. ["fc1", "fc2"]; [] = all weight layers (a list of such lists sweeps it)',
       describe: 'layers that get adapters (default [] = all)',
     },
-    sparsity: numLeaf({ min: 0, max: 1 }, `LoRI: fraction of B entries pruned, < 1 (default ${D.lora.sparsity})`),
-    base: enumLeaf(['unaware', 'ittrna'], `base network the adapters start from (default '${D.lora.base}')`),
+    sparsity: fromField(LORA_FIELDS.sparsity),
+    base: fromField(LORA_FIELDS.base),
   },
   method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
 };

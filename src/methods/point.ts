@@ -23,30 +23,10 @@ import type { CrossbarSpec } from '../crossbar/crossbar_spec.js';
 import type { DefectSpec } from '../crossbar/defect_spec.js';
 import type { TrainSpec } from '../nn/train_spec.js';
 
-export interface IttrnaSpec {
-  importance: 'taylor' | 'magnitude';
-  calibrationBatches: number;
-  mapping: 'none' | 'rows' | 'rows+cols';
-  /** penalty weight λ, and its schedule over retraining epochs */
-  lambda: number;
-  lambdaSchedule: 'constant' | 'linear-warmup';
-  /** dynamic layer-by-layer compensation */
-  compensation: boolean;
-  epochsPerStage: number;
-  /** final on-device epochs through the fully defective network */
-  finalEpochs: number;
-}
-
-export interface LoraSpec {
-  rank: number;
-  alpha: number;
-  /** layer names that get adapters; [] = all weight layers */
-  layers: string[];
-  /** LoRI only: fraction of B entries pruned (0..1) */
-  sparsity: number;
-  /** which base to deploy */
-  base: 'unaware' | 'ittrna';
-}
+export type { IttrnaSpec } from './ittrna_spec.js';
+export type { LoraSpec } from './lora/lora_spec.js';
+import type { IttrnaSpec } from './ittrna_spec.js';
+import type { LoraSpec } from './lora/lora_spec.js';
 
 export interface PointSpec {
   model: ModelName;
