@@ -5,16 +5,17 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
-import { printable } from '../../src/util/shell_quote.js';
-import { EXIT_EPILOG } from '../sweep/cli_common.js';
+import { printable } from '../../src/util/safe_text.js';
+import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths, printWarnings } from '../sweep/cli_common.js';
 import { pointLabel } from '../sweep/point_label.js';
 import { shardPoints } from '../sweep/run_sweep.js';
-import { parseShard } from '../sweep/shard.js';
+import { checkShardCount, parseShard } from '../sweep/shard.js';
 
 interface Args {
   config: string;
   shard?: string;
   json: boolean;
+  'allow-path'?: string[];
 }
 
 const command: CommandModule<object, Args> = {
@@ -24,11 +25,14 @@ const command: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', describe: 'sweep config (JSON)', demandOption: true })
       .option('shard', { type: 'string', describe: 'list only shard i of n' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON line per point: {index, pointHash, point} (full PointSpec)' })
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = await loadSweepConfig(a.config);
+    const plan = await loadSweepConfig(a.config, { allowPaths: parseAllowPaths(a['allow-path']) });
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
+    if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
+    printWarnings(plan.warnings);
     const points = shardPoints(plan, shard);
     const out: string[] = [];
     if (a.json) {

@@ -17,7 +17,8 @@ import type { PlannedPoint } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import { UserError } from '../../src/util/errors.js';
-import { EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { checkDefectFilePath } from '../../src/crossbar/defects_file_access.js';
+import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
 import { compareRecords } from '../sweep/compare_records.js';
 import { readManifest, RESULTS } from '../sweep/manifest.js';
 import { pointLabel } from '../sweep/point_label.js';
@@ -32,6 +33,7 @@ interface Args {
   all: boolean;
   workers?: number;
   'data-dir'?: string;
+  'allow-path'?: string[];
 }
 
 /** K records evenly spaced over the records sorted by pointHash (deterministic, no RNG). */
@@ -51,6 +53,7 @@ const command: CommandModule<object, Args> = {
       .option('all', { type: 'boolean', default: false, describe: 're-run every ok point' })
       .option('workers', { type: 'number', describe: 'worker threads (default: number of cores)' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .epilog(
         'Points run with a fresh, temporary cache, so cached base networks are re-trained too. Results are bit-identical only within one ' +
           'kernel backend: a record made with another backend (env.backend; older records: wasm) is named, with the RRAMSIM_BACKEND to use. ' +
@@ -64,6 +67,14 @@ const command: CommandModule<object, Args> = {
     const ok = [...latestByHash(records).values()].filter((r) => r.status === 'ok');
     if (ok.length === 0) throw new UserError(`reproduce: '${a.dir}/${RESULTS}' has no ok points to re-run`, 'DIR');
     const chosen = a.all ? ok : evenSample(ok, a.sample);
+    // records come from a directory that may have been shared: their defect-map paths obey the
+    // same confinement as a config's (working directory tree, or --allow-path)
+    const allowPaths = parseAllowPaths(a['allow-path']);
+    for (const r of chosen) {
+      if (r.point?.defects?.distribution === 'file' && typeof r.point.defects.file === 'string') {
+        checkDefectFilePath(r.point.defects.file, { baseDir: '.', allowPaths }, `point ${r.pointHash}: defects.file`);
+      }
+    }
     if (!runnerFromEnv()) preflight(chosen.map((r) => r.point), a['data-dir']);
     const byHash = new Map<string, ResultRecord>(chosen.map((r) => [r.pointHash, r]));
     const err = (s: string) => process.stderr.write(`${s}\n`);

@@ -10,6 +10,7 @@ import { loadSweepConfig } from '../../src/config/load_config.js';
 import { UserError } from '../../src/util/errors.js';
 import { EXIT_EPILOG } from '../sweep/cli_common.js';
 import { defaultOutDir } from '../sweep/run_sweep.js';
+import { checkShardCount } from '../sweep/shard.js';
 import { slurmScript } from '../sweep/slurm_script.js';
 
 interface Args {
@@ -42,7 +43,7 @@ const command: CommandModule<object, Args> = {
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
     const plan = await loadSweepConfig(a.config);
-    if (!Number.isInteger(a.shards) || a.shards < 1) throw new UserError(`--shards: got '${a.shards}'; allowed: an integer >= 1`, '--shards');
+    checkShardCount(a.shards, plan.points.length, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
     if (!/^\d+[KMGT]?$/.test(a.mem)) throw new UserError(`--mem: got '${a.mem}'; allowed: a Slurm memory size such as 4G, 500M or 4096`, '--mem');

@@ -3,10 +3,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
-import { commandLine, EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
 import { runSweep } from '../sweep/run_sweep.js';
-import { parseShard } from '../sweep/shard.js';
+import { checkShardCount, parseShard } from '../sweep/shard.js';
 
 interface Args {
   config: string;
@@ -15,6 +15,7 @@ interface Args {
   shard?: string;
   resume: boolean;
   'data-dir'?: string;
+  'allow-path'?: string[];
 }
 
 const command: CommandModule<object, Args> = {
@@ -28,6 +29,7 @@ const command: CommandModule<object, Args> = {
       .option('shard', { type: 'string', describe: 'run only shard i of n (0 <= i < n): the points with grid index = i mod n' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out: skip finished points, re-run failed and torn ones' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
       .example('$0 sweep configs/ittrna-mlp.json --shard 0/4 --out runs/mlp-0', 'one of four shards (merge them with `rramsim merge`)')
       .epilog(
@@ -36,9 +38,11 @@ const command: CommandModule<object, Args> = {
           `After Ctrl-C or a crash, run the same command with --resume: every valid record is kept, invalid lines move to DIR/results.rejected.jsonl.\n\n${EXIT_EPILOG}`,
       ) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = await loadSweepConfig(a.config);
+    const plan = await loadSweepConfig(a.config, { allowPaths: parseAllowPaths(a['allow-path']) });
     const workers = parseWorkers(a.workers);
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
+    if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
+    printWarnings(plan.warnings);
     const tty = Boolean(process.stderr.isTTY);
     const outcome = await runSweep({
       plan,

@@ -36,3 +36,24 @@ export function runnerFromEnv(): string | undefined {
 export function commandLine(): string {
   return shellCommand(['rramsim', ...process.argv.slice(2)]);
 }
+
+/** `--allow-path DIR` (repeatable): extra directories a config may read defects.file from. */
+export const ALLOW_PATH_OPTION = {
+  type: 'string',
+  array: true,
+  describe: "directory a config's defects.file may come from besides the config's directory and the working directory (repeatable)",
+} as const;
+
+/** The --allow-path values as a list of non-empty strings. */
+export function parseAllowPaths(v: unknown): string[] {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return list.map((x) => {
+    if (typeof x !== 'string' || x === '') throw new UserError(`--allow-path: got '${String(x)}'; allowed: a directory path`, '--allow-path');
+    return x;
+  });
+}
+
+/** Print a plan's warnings (e.g. a very large grid) to stderr. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`rramsim: ${w}\n`);
+}

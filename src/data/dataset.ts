@@ -3,7 +3,9 @@
  * x is [n, C*H*W] row-major (C = 1 for MNIST-like data), normalised as
  * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081).
  */
-import type { DatasetName } from '../methods/point.js';
+/** the data sets rramsim can load (load.ts); `DatasetName` (the spec type) is derived from it */
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export interface Split {
   /** 'train', 'test' (official test set) or 'heldout' (held-out part of a training set) */

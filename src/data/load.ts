@@ -11,8 +11,7 @@
  * the request itself), so a second load returns the same object at no cost. The returned Dataset is shared: do not modify
  * its arrays.
  */
-import type { DatasetName } from '../methods/point.js';
-import type { Dataset } from './dataset.js';
+import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { UserError } from '../util/errors.js';
 import { loadEmbedded } from './embedded.js';
 import { loadIdxDataset } from './idx_dataset.js';
@@ -23,7 +22,7 @@ export interface LoadOptions {
   dataDir?: string;
 }
 
-export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'mnist-embedded'];
+export { DATASET_NAMES };
 
 /** resolved (name, directory) -> dataset */
 const cache = new Map<string, Promise<Dataset>>();

@@ -122,7 +122,7 @@ describe('rramsim sweep (child process)', () => {
     const w = cli(['sweep', bad, '--workers', '0'], FAKE);
     expect(w.code).toBe(2);
     const s = cli(['sweep', writeJson(join(dir, 'g.json'), grid), '--shard', '2/2'], FAKE);
-    expect(s.stderr).toBe("rramsim: --shard: got '2/2'; allowed: i/n with integers 0 <= i < n, e.g. 0/4\n");
+    expect(s.stderr).toBe("rramsim: --shard: got '2/2'; allowed: i/n with integers 0 <= i < n <= 10000, e.g. 0/4\n");
     const d = cli(['sweep', join(dir, 'g.json'), '--out', join(dir, 'd'), '--data-dir', join(dir, 'nope')]);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/^rramsim: --data-dir: '.*nope' is not a directory/);

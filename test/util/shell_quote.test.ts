@@ -2,7 +2,8 @@
 // is the original string, whatever it holds; printable escapes every control character.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { printable, shellCommand, shellQuote } from '../../src/util/shell_quote.js';
+import { printable } from '../../src/util/safe_text.js';
+import { shellCommand, shellQuote } from '../../src/util/shell_quote.js';
 
 const nasty = ['plain/path-1.json', 'a b', "it's", '$HOME', '`id`', '$(id)', 'a"b', '\\n', '*', 'x;rm -rf y', '', 'new\nline', "''", 'tab\there', 'ünï cödé'];
 
