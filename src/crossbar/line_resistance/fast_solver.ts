@@ -148,25 +148,25 @@ export class FastTileSolver {
     if (!this.ready) throw new Error('FastTileSolver.mvm: call setConductances first');
     const { rows: R, cols: C } = this;
     for (let v = 0; v < n; v++) {
-      const x = X.subarray(v * R, v * R + R);
+      const xo = v * R;
       this.d.fill(0);
       this.b.fill(0);
       for (let s = 0; s < sweeps; s++) {
-        this.wordLines(x);
-        this.bitLines(x);
+        this.wordLines(X, xo);
+        this.bitLines(X, xo);
       }
-      this.output(x, Y, v * C);
+      this.output(X, xo, Y, v * C);
     }
   }
 
   /** step 1: word-line deviations d given b */
-  private wordLines(x: Float32Array): void {
+  private wordLines(x: Float32Array, xo: number): void {
     const { rows: R, cols: C, G, d, b } = this;
     if (this.wl === 'fixed') return;
     if (this.wl === 'node') {
       const W = this.wlW;
       for (let i = 0; i < R; i++) {
-        const o = i * C, vi = x[i];
+        const o = i * C, vi = x[xo + i];
         let s = 0;
         for (let j = 0; j < C; j++) s += G[o + j] * (b[o + j] - vi);
         d.fill(s * W[i], o, o + C);
@@ -175,7 +175,7 @@ export class FastTileSolver {
     }
     const W = this.wlW, Cf = this.wlC;
     for (let i = 0; i < R; i++) {
-      const o = i * C, vi = x[i];
+      const o = i * C, vi = x[xo + i];
       let y = G[o] * (b[o] - vi);
       d[o] = y;
       for (let j = 1; j < C; j++) {
@@ -192,14 +192,14 @@ export class FastTileSolver {
   }
 
   /** step 2: bit-line voltages b given a = V + d (all bit lines at once, row by row) */
-  private bitLines(x: Float32Array): void {
+  private bitLines(x: Float32Array, xo: number): void {
     const { rows: R, cols: C, G, d, b } = this;
     if (this.bl === 'fixed') return;
     if (this.bl === 'node') {
       const s = this.acc;
       s.fill(0, 0, C);
       for (let i = 0; i < R; i++) {
-        const o = i * C, vi = x[i];
+        const o = i * C, vi = x[xo + i];
         for (let j = 0; j < C; j++) s[j] += G[o + j] * (vi + d[o + j]);
       }
       const W = this.blW;
@@ -211,11 +211,11 @@ export class FastTileSolver {
     }
     const W = this.blW, Cf = this.blC;
     {
-      const vi = x[0];
+      const vi = x[xo];
       for (let j = 0; j < C; j++) b[j] = G[j] * (vi + d[j]);
     }
     for (let i = 1; i < R; i++) {
-      const o = i * C, p = o - C, vi = x[i];
+      const o = i * C, p = o - C, vi = x[xo + i];
       for (let j = 0; j < C; j++) b[o + j] = G[o + j] * (vi + d[o + j]) + Cf[p + j] * b[p + j];
     }
     const last = (R - 1) * C;
@@ -226,13 +226,13 @@ export class FastTileSolver {
     }
   }
 
-  /** I_j = Σ_i G(i,j)·(V_i + d(i,j) − b(i,j)) into Y[off + j] */
-  private output(x: Float32Array, Y: Float32Array, off: number): void {
+  /** I_j = Σ_i G(i,j)·(V_i + d(i,j) − b(i,j)) into Y[off + j]; V_i = x[xo + i] */
+  private output(x: Float32Array, xo: number, Y: Float32Array, off: number): void {
     const { rows: R, cols: C, G, d, b } = this;
     const s = this.acc;
     s.fill(0, 0, C);
     for (let i = 0; i < R; i++) {
-      const o = i * C, vi = x[i];
+      const o = i * C, vi = x[xo + i];
       for (let j = 0; j < C; j++) s[j] += G[o + j] * (vi + (d[o + j] - b[o + j]));
     }
     for (let j = 0; j < C; j++) Y[off + j] = s[j];
