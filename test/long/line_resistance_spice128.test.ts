@@ -1,8 +1,8 @@
 /**
  * The exact line-resistance solver against ngspice on a full 128×128 tile (npm run test:long).
  * Not in the default suite: Debian's ngspice-39 has only the Sparse 1.3 matrix solver (no KLU),
- * whose pivot ordering of this 33 000-node circuit takes about 3 CPU minutes (measured 2 min 53 s
- * user time; max relative difference of the 128 output currents 1.5e-12). The default suite
+ * whose pivot ordering of this 33 000-node circuit takes about 3 CPU minutes (measured 2 min 54 s
+ * user time; max relative difference of the 128 output currents 1.31e-12). The default suite
  * compares 8×8, 32×32, 128×8 and 8×128 tiles (test/crossbar/line_resistance/spice.test.ts).
  * Stream: stream(1, 'test/line_resistance/128x128/a').
  */
