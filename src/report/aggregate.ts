@@ -12,6 +12,7 @@
  *    Failed and missing points are counted per group, never folded into the statistics.
  */
 import type { MethodName, PointSpec } from '../methods/point.js';
+import { METHOD_NAMES } from '../methods/method_info.js';
 import type { PointMetrics, ResultRecord } from '../methods/result.js';
 import { stableStringify } from '../util/hash.js';
 import { summarise, type Summary } from './stats.js';
@@ -32,8 +33,8 @@ export const STANDARD_FIELDS = [
 export const METRICS = ['accuracy', 'loss', 'cellWrites', 'cellsWritten', 'trainableParams', 'cellsUsed', 'extraMacsPerImage', 'wallSeconds'] as const;
 export type MetricName = (typeof METRICS)[number];
 
-/** Method order used for sorting and colours (the order of the methods list in DESIGN.md). */
-export const METHOD_ORDER: MethodName[] = ['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori'];
+/** Method order used for sorting: the order of the method registry (src/methods/method_info.ts). */
+export const METHOD_ORDER: readonly MethodName[] = METHOD_NAMES;
 
 export interface PointStatus {
   pointHash: string;

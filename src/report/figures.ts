@@ -15,6 +15,7 @@
  *   cells is  Σ_{c faulty} I(c) / Σ_c I(c).
  */
 import type { PointSpec } from '../methods/point.js';
+import { METHOD_INFO, METHOD_NAMES } from '../methods/method_info.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
@@ -39,15 +40,8 @@ export interface FigureSpec {
   caption: string;
 }
 
-export const METHOD_COLOURS: Record<string, string> = {
-  ideal: '#222222',
-  unaware: '#d62728',
-  remap: '#ff7f0e',
-  fat: '#2ca02c',
-  ittrna: '#1f77b4',
-  lora: '#9467bd',
-  lori: '#8c564b',
-};
+/** line colour per method, from the method registry (src/methods/method_info.ts) */
+export const METHOD_COLOURS: Record<string, string> = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHOD_INFO[m].colour]));
 const DASHES = ['solid', 'dot', 'dash', 'longdash', 'dashdot', 'longdashdot'];
 
 const SHORT: Record<string, string> = {
