@@ -5,10 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { UserError } from '../../src/util/errors.js';
-import { EXIT_EPILOG } from '../sweep/cli_common.js';
+import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths } from '../sweep/cli_common.js';
 import { defaultOutDir } from '../sweep/run_sweep.js';
 import { checkShardCount } from '../sweep/shard.js';
 import { slurmScript } from '../sweep/slurm_script.js';
@@ -23,6 +24,7 @@ interface Args {
   mem: string;
   partition?: string;
   'data-dir'?: string;
+  'allow-path'?: string[];
 }
 
 const command: CommandModule<object, Args> = {
@@ -39,10 +41,12 @@ const command: CommandModule<object, Args> = {
       .option('mem', { type: 'string', default: '4G', describe: 'memory per task (Slurm --mem)' })
       .option('partition', { type: 'string', describe: 'Slurm partition' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory on the cluster' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .example('$0 slurm configs/ittrna-lenet5.json --shards 16 --out lenet5.sbatch', 'then: bash lenet5.sbatch')
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = await loadSweepConfig(a.config);
+    const allowPaths = parseAllowPaths(a['allow-path']);
+    const plan = await loadSweepConfig(a.config, { allowPaths });
     checkShardCount(a.shards, plan.points.length, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
@@ -61,6 +65,7 @@ const command: CommandModule<object, Args> = {
       mem: a.mem,
       partition: a.partition,
       dataDir: a['data-dir'],
+      allowPaths: allowPaths.map((p) => resolve(p)),
       points: plan.points.length,
       cli: fileURLToPath(new URL('../cli.js', import.meta.url)),
     });

@@ -28,6 +28,8 @@ export interface SlurmOptions {
   mem: string;
   partition?: string;
   dataDir?: string;
+  /** --allow-path directories passed on to every shard (defects.file outside the config's tree) */
+  allowPaths?: readonly string[];
   points: number;
   /** absolute path of the rramsim CLI (dist/sim/cli.js) the jobs run by default */
   cli: string;
@@ -93,6 +95,6 @@ fi
 i="\${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task (submit it with: bash $0)}"
 # exit code 3 (some points failed) is recorded in results.jsonl; the merge step reports it
 node "$RRAMSIM_CLI" sweep "$config" --shard "$i/$shards" --out "\${shard_dirs[$i]}" \\
-  --workers "\${SLURM_CPUS_PER_TASK:-1}" --resume${o.dataDir ? ` --data-dir ${q(o.dataDir)}` : ''} || [ $? -eq 3 ]
+  --workers "\${SLURM_CPUS_PER_TASK:-1}" --resume${o.dataDir ? ` --data-dir ${q(o.dataDir)}` : ''}${(o.allowPaths ?? []).map((p) => ` --allow-path ${q(p)}`).join('')} || [ $? -eq 3 ]
 `;
 }

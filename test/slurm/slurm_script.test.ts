@@ -110,4 +110,12 @@ describe('rramsim slurm: the job script', () => {
       expect(existsSync(join(d, 'job.sbatch'))).toBe(false);
     }
   });
+
+  it('--allow-path reaches every shard command as an absolute path (defects.file outside the config tree)', () => {
+    const d = tmp();
+    writeJson(join(d, 'c.json'), grid);
+    expect(cli(['slurm', 'c.json', '--shards', '2', '--allow-path', 'maps dir', '--out', 'job.sbatch'], {}, d).code).toBe(0);
+    const script = readFileSync(join(d, 'job.sbatch'), 'utf8');
+    expect(script).toContain(`--allow-path '${join(d, 'maps dir')}'`);
+  });
 });
