@@ -90,7 +90,7 @@ const rangeSchema = z.discriminatedUnion('kind', [
 export const FIELDS: Tree = {
   model: enumLeaf(['mlp', 'lenet5'], `network (default '${D.model}')`),
   pool: enumLeaf(['max', 'avg'], `LeNet-5 pooling (default '${D.pool}'; ignored for mlp)`),
-  dataset: enumLeaf(['mnist-embedded', 'mnist', 'fashion-mnist'], `dataset (default '${D.dataset}')`),
+  dataset: enumLeaf(['mnist-embedded', 'mnist', 'fashion-mnist', 'cifar10', 'cifar10-jpeg'], `dataset (default '${D.dataset}')`),
   trainLimit: numLeaf({ min: 0, int: true }, `cap on training examples, 0 = all (default ${D.trainLimit})`),
   train: trainTree('train'),
   seed: numLeaf({ min: 0, max: 2 ** 31 - 1, int: true }, `run seed: every random stream derives from it (default ${D.seed})`),

@@ -1,9 +1,11 @@
 /**
  * In-memory dataset: images as normalised float32, labels as uint8.
- * x is [n, C*H*W] row-major (C = 1 for MNIST-like data), normalised as
- * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081).
+ * x is [n, H, W, C] row-major (NHWC; C = 1 for MNIST-like data, C = 3 for CIFAR-10), normalised as
+ * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081; CIFAR-10:
+ * per channel, see cifar10.ts).
  */
 import type { DatasetName } from '../methods/point.js';
+import type { Augmentation } from './augment.js';
 
 export interface Split {
   /** 'train', 'test' (official test set) or 'heldout' (held-out part of a training set) */
@@ -11,6 +13,8 @@ export interface Split {
   readonly x: Float32Array;
   readonly y: Uint8Array;
   readonly n: number;
+  /** training augmentation the trainer applies per batch by default (CIFAR train split); never on eval */
+  readonly augment?: Augmentation;
 }
 
 export interface Dataset {

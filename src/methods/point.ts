@@ -6,7 +6,7 @@
 import { configHash } from '../util/hash.js';
 
 export type ModelName = 'mlp' | 'lenet5';
-export type DatasetName = 'mnist' | 'fashion-mnist' | 'mnist-embedded';
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'mnist-embedded' | 'cifar10' | 'cifar10-jpeg';
 export type MethodName = 'ideal' | 'unaware' | 'remap' | 'fat' | 'ittrna' | 'lora' | 'lori';
 export type DefectDistribution = 'uniform' | 'clustered' | 'file';
 
