@@ -4,6 +4,7 @@
  * naming where it looked and how to get it, instead of every point failing one by one.
  */
 import { existsSync, statSync } from 'node:fs';
+import { locateCifar } from '../../src/data/cifar10.js';
 import { locateDataset } from '../../src/data/locate.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { UserError } from '../../src/util/errors.js';
@@ -15,5 +16,6 @@ export function preflight(points: PointSpec[], dataDir?: string): void {
   const names = new Set(points.map((p) => p.dataset));
   for (const n of names) {
     if (n === 'mnist' || n === 'fashion-mnist') locateDataset(n, { dataDir });
+    if (n === 'cifar10' || n === 'cifar10-jpeg') locateCifar(n, { dataDir });
   }
 }

@@ -101,6 +101,37 @@ describe('CIFAR-10 reader (hand-made 3-record files)', () => {
   });
 });
 
+describe('official cifar10 layout (synthetic 10,000-record files)', () => {
+  it('loads six balanced 10,000-record files as cifar10 (NHWC, augmentation on train only); an unbalanced set is refused', async () => {
+    clearDatasetCache();
+    const d = tempDir('rramsim-cifar-');
+    const n = 10000;
+    const b = new Uint8Array(n * CIFAR_RECORD_BYTES);
+    for (let i = 0; i < n; i++) {
+      b[i * CIFAR_RECORD_BYTES] = i % 10;
+      b[i * CIFAR_RECORD_BYTES + 1 + 2 * 1024 + 5 * 32 + 7] = (i * 13) % 256; // blue, row 5, col 7
+    }
+    const gz = gzipSync(b, { level: 1 });
+    for (const f of CIFAR_FILES) writeFileSync(join(d, `${f}.gz`), gz);
+    const ds = await loadDataset('cifar10', { dataDir: d });
+    expect([ds.name, ds.train.n, ds.eval.n, ds.classes]).toEqual(['cifar10', 50000, 10000, 10]);
+    expect(ds.shape).toEqual([3, 32, 32]);
+    const i = 10000 + 1234; // second training file, record 1234
+    expect(ds.train.x[((i * 32 + 5) * 32 + 7) * 3 + 2]).toBe(norm((1234 * 13) % 256, 2));
+    expect(ds.train.x[((i * 32 + 5) * 32 + 7) * 3 + 1]).toBe(norm(0, 1));
+    expect(ds.train.augment).toBeDefined();
+    expect(ds.eval.augment).toBeUndefined();
+    clearDatasetCache();
+    b[0] = 1; // one more 1, one fewer 0 in every file
+    const gz2 = gzipSync(b, { level: 1 });
+    writeFileSync(join(d, 'test_batch.bin.gz'), gz2);
+    const err = await loadDataset('cifar10', { dataDir: d }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/the test files hold class counts 999, 1001, 1000, .*exactly 1000 per class/);
+    clearDatasetCache();
+  }, 60_000);
+});
+
 describe('crop/flip augmentation', () => {
   const aug: Augmentation = { kind: 'crop-flip', height: 3, width: 4, channels: 2, pad: 1, flipP: 0.5, fill: [-7, -9] };
   /** image i: value (i·100 + r·10 + c)·(ch ? −1 : 1) */
@@ -189,4 +220,13 @@ describe.skipIf(noSharedCifar())('cifar10-jpeg (../shared/data/cifar10-jpeg, SOU
     expect(Object.keys(CIFAR10_JPEG_SHA256)).toHaveLength(6);
     clearDatasetCache();
   }, 120_000);
+});
+
+describe('sweep preflight', () => {
+  it('a sweep on cifar10 with a --data-dir lacking the files fails up front naming the dataset', async () => {
+    const { preflight } = await import('../../sim/sweep/preflight.js');
+    const { DEFAULTS } = await import('../../src/config/defaults.js');
+    const d = tempDir('rramsim-cifar-');
+    expect(() => preflight([{ ...DEFAULTS, dataset: 'cifar10' }], d)).toThrow(/dataset cifar10 not found \(searched --data-dir\)/);
+  });
 });
