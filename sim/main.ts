@@ -4,10 +4,13 @@
  *
  * Exit codes: 0 success; 1 internal error (a bug: stack trace printed); 2 bad input (config,
  * flag or data file: one clear message, no stack trace); 3 finished but some sweep points failed;
- * 4 `reproduce` found a mismatch; 130 interrupted (SIGINT).
+ * 4 `reproduce` found a mismatch; 5 disk full while writing (src/util/fs_errors.ts: results so far
+ * are intact, --resume recovers); 130 interrupted (SIGINT/SIGTERM). Permission and read-only
+ * file-system errors are exit 2, as one line.
  */
 import yargs from 'yargs';
 import { UserError } from '../src/util/errors.js';
+import { describeFsError } from '../src/util/fs_errors.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -21,7 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilog('Exit codes: 0 ok, 1 internal error, 2 bad input, 3 some points failed, 4 reproduce mismatch, 130 interrupted.')
+    .epilog('Exit codes: 0 ok, 1 internal error, 2 bad input (also: output not writable, directory in use), 3 some points failed, 4 reproduce mismatch, 5 disk full (--resume recovers), 130 interrupted.')
     .fail((msg, err) => {
       if (err) throw err;
       throw new UserError(msg);
@@ -39,6 +42,11 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`rramsim: ${err.message}\n`);
       return 2;
+    }
+    const fs = describeFsError(err);
+    if (fs) {
+      process.stderr.write(`rramsim: ${fs.message}\n`);
+      return fs.exitCode;
     }
     process.stderr.write(`rramsim: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return 1;

@@ -2,6 +2,12 @@
  * `rramsim reproduce DIR`: re-run a sample (or all) of a finished sweep's ok points, in a fresh
  * temporary cache, and check their metrics are bit-identical to results.jsonl. Exit 4 on a
  * mismatch, naming the point and the field.
+ *
+ * Backends: results are bit-identical only within one kernel backend (src/kernels: 'ts' and
+ * 'wasm' differ in the last float digits). Each record's backend is `env.backend` (records written
+ * before it was recorded: 'wasm', the default then, run_env.ts). When the re-run backend differs,
+ * the command says so before running and on every mismatch ("recorded with backend X, re-run with
+ * Y … run with RRAMSIM_BACKEND=X"); the exit codes stay: 4 on a mismatch, 0 when all agree.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,14 +15,17 @@ import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
+import { getBackend } from '../../src/kernels/gemm.js';
 import { UserError } from '../../src/util/errors.js';
-import { EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { checkDefectFilePath } from '../../src/crossbar/defects_file_access.js';
+import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
 import { compareRecords } from '../sweep/compare_records.js';
 import { readManifest, RESULTS } from '../sweep/manifest.js';
 import { pointLabel } from '../sweep/point_label.js';
 import { PointPool } from '../sweep/pool.js';
 import { preflight } from '../sweep/preflight.js';
 import { latestByHash, readResults } from '../sweep/results_file.js';
+import { LEGACY_BACKEND, recordBackend } from '../sweep/run_env.js';
 
 interface Args {
   dir: string;
@@ -24,6 +33,7 @@ interface Args {
   all: boolean;
   workers?: number;
   'data-dir'?: string;
+  'allow-path'?: string[];
 }
 
 /** K records evenly spaced over the records sorted by pointHash (deterministic, no RNG). */
@@ -43,7 +53,12 @@ const command: CommandModule<object, Args> = {
       .option('all', { type: 'boolean', default: false, describe: 're-run every ok point' })
       .option('workers', { type: 'number', describe: 'worker threads (default: number of cores)' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory' })
-      .epilog(`Points run with a fresh, temporary cache, so cached base networks are re-trained too. ${EXIT_EPILOG}`) as unknown as Argv<Args>,
+      .option('allow-path', ALLOW_PATH_OPTION)
+      .epilog(
+        'Points run with a fresh, temporary cache, so cached base networks are re-trained too. Results are bit-identical only within one ' +
+          'kernel backend: a record made with another backend (env.backend; older records: wasm) is named, with the RRAMSIM_BACKEND to use. ' +
+          EXIT_EPILOG,
+      ) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
     const manifest = readManifest(a.dir);
     if (!Number.isInteger(a.sample) || a.sample < 1) throw new UserError(`--sample: got '${a.sample}'; allowed: an integer >= 1`, '--sample');
@@ -52,10 +67,25 @@ const command: CommandModule<object, Args> = {
     const ok = [...latestByHash(records).values()].filter((r) => r.status === 'ok');
     if (ok.length === 0) throw new UserError(`reproduce: '${a.dir}/${RESULTS}' has no ok points to re-run`, 'DIR');
     const chosen = a.all ? ok : evenSample(ok, a.sample);
+    // records come from a directory that may have been shared: their defect-map paths obey the
+    // same confinement as a config's (working directory tree, or --allow-path)
+    const allowPaths = parseAllowPaths(a['allow-path']);
+    for (const r of chosen) {
+      if (r.point?.defects?.distribution === 'file' && typeof r.point.defects.file === 'string') {
+        checkDefectFilePath(r.point.defects.file, { baseDir: '.', allowPaths }, `point ${r.pointHash}: defects.file`);
+      }
+    }
     if (!runnerFromEnv()) preflight(chosen.map((r) => r.point), a['data-dir']);
     const byHash = new Map<string, ResultRecord>(chosen.map((r) => [r.pointHash, r]));
-    const tmp = mkdtempSync(join(tmpdir(), 'rramsim-reproduce-'));
     const err = (s: string) => process.stderr.write(`${s}\n`);
+    const assumed = chosen.filter((r) => recordBackend(r).assumed).length;
+    if (assumed > 0) err(`reproduce: ${assumed} of ${chosen.length} record(s) do not say which kernel backend produced them (written before rramsim recorded it): taken as '${LEGACY_BACKEND}', the default then`);
+    const now = getBackend();
+    const recordedBackends = [...new Set(chosen.map((r) => recordBackend(r).backend))];
+    const backendNote = (b: string, ran: string = now) =>
+      `recorded with backend ${b}, re-run with ${ran}: results are bit-identical only within one backend; run with RRAMSIM_BACKEND=${b}`;
+    for (const b of recordedBackends) if (b !== now) err(`reproduce: warning: ${chosen.filter((r) => recordBackend(r).backend === b).length} point(s) ${backendNote(b)}`);
+    const tmp = mkdtempSync(join(tmpdir(), 'rramsim-reproduce-'));
     const mismatches: string[] = [];
     let checked = 0;
     err(`reproduce: re-running ${chosen.length} of ${ok.length} ok points of ${a.dir}`);
@@ -71,7 +101,10 @@ const command: CommandModule<object, Args> = {
         const m = compareRecords(before, rec);
         const label = `${rec.pointHash} (${pointLabel(rec.point)})`;
         if (m) {
-          const msg = `MISMATCH point ${label}: ${m.field} recorded ${JSON.stringify(m.recorded)}, re-run ${JSON.stringify(m.rerun)}`;
+          const was = recordBackend(before).backend;
+          const ran = rec.env?.backend ?? now;
+          const why = was !== ran ? ` (${backendNote(was, ran)})` : '';
+          const msg = `MISMATCH point ${label}: ${m.field} recorded ${JSON.stringify(m.recorded)}, re-run ${JSON.stringify(m.rerun)}${why}`;
           mismatches.push(msg);
           err(msg);
         } else err(`[${checked}/${chosen.length}] identical  ${label}`);

@@ -9,7 +9,7 @@ import { planSweep } from '../../src/config/expand.js';
 import { leaves } from '../../src/config/fields.js';
 import { UserError } from '../../src/util/errors.js';
 import { executePoint } from '../sweep/execute_point.js';
-import { EXIT, EXIT_EPILOG, runnerFromEnv } from '../sweep/cli_common.js';
+import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, runnerFromEnv } from '../sweep/cli_common.js';
 import { defaultRunnerModule } from '../sweep/pool.js';
 import { preflight } from '../sweep/preflight.js';
 import type { RunPointFn } from '../sweep/point_runner.js';
@@ -18,6 +18,7 @@ type Args = Record<string, unknown> & {
   'data-dir'?: string;
   'cache-dir'?: string;
   'artifact-dir'?: string;
+  'allow-path'?: string[];
 };
 
 /** Flag name -> yargs option, for every PointSpec leaf. */
@@ -39,7 +40,7 @@ function pointOptions(): Record<string, Options> {
   return opts;
 }
 
-const NOT_POINT = new Set(['_', '$0', 'data-dir', 'dataDir', 'cache-dir', 'cacheDir', 'artifact-dir', 'artifactDir', 'help', 'h', 'version']);
+const NOT_POINT = new Set(['_', '$0', 'data-dir', 'dataDir', 'cache-dir', 'cacheDir', 'artifact-dir', 'artifactDir', 'allow-path', 'allowPath', 'help', 'h', 'version']);
 
 /**
  * Nested config object from the parsed flags (only the flags given). yargs' strict mode cannot
@@ -82,11 +83,12 @@ const command: CommandModule<object, Args> = {
       .options(pointOptions())
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
       .option('cache-dir', { type: 'string', describe: 'shared cache directory (trained base networks); none = no cache' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .option('artifact-dir', { type: 'string', describe: "directory for this point's artefacts (defect maps, importance maps); none = none written" })
       .example('$0 run --method lora --lora.rank 4 --defects.rate 0.1 --dataset mnist-embedded --trainLimit 2000', 'LoRA rank 4 at 10 % stuck cells')
       .epilog(`Unset fields take the defaults in src/config/defaults.ts. ${EXIT_EPILOG}`) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = await planSweep(configFromArgs(a), 'run');
+    const plan = await planSweep(configFromArgs(a), 'run', { allowPaths: parseAllowPaths(a['allow-path']) });
     const p = plan.points[0];
     for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
     if (!runnerFromEnv()) preflight([p.point], a['data-dir']);

@@ -1,10 +1,16 @@
-/** `rramsim slurm CONFIG --shards N`: write a Slurm job-array script running the shards plus a merge step. */
+/**
+ * `rramsim slurm CONFIG --shards N`: write a Slurm job-array script running the shards plus a merge
+ * step (sim/sweep/slurm_script.ts). The jobs run the CLI that wrote the script (dist/sim/cli.js of
+ * this install, an absolute path) unless RRAMSIM_CLI is set when the script is submitted.
+ */
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { UserError } from '../../src/util/errors.js';
 import { EXIT_EPILOG } from '../sweep/cli_common.js';
 import { defaultOutDir } from '../sweep/run_sweep.js';
+import { checkShardCount } from '../sweep/shard.js';
 import { slurmScript } from '../sweep/slurm_script.js';
 
 interface Args {
@@ -37,9 +43,13 @@ const command: CommandModule<object, Args> = {
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
     const plan = await loadSweepConfig(a.config);
-    if (!Number.isInteger(a.shards) || a.shards < 1) throw new UserError(`--shards: got '${a.shards}'; allowed: an integer >= 1`, '--shards');
+    checkShardCount(a.shards, plan.points.length, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
+    if (!/^\d+[KMGT]?$/.test(a.mem)) throw new UserError(`--mem: got '${a.mem}'; allowed: a Slurm memory size such as 4G, 500M or 4096`, '--mem');
+    if (a.partition !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(a.partition)) {
+      throw new UserError(`--partition: got '${a.partition}'; allowed: a partition name (letters, digits, '_', '.', '-'), or several separated by commas`, '--partition');
+    }
     const text = slurmScript({
       config: a.config,
       name: plan.name,
@@ -52,10 +62,11 @@ const command: CommandModule<object, Args> = {
       partition: a.partition,
       dataDir: a['data-dir'],
       points: plan.points.length,
+      cli: fileURLToPath(new URL('../cli.js', import.meta.url)),
     });
     if (a.out) {
       writeFileSync(a.out, text, { mode: 0o755 });
-      process.stderr.write(`wrote ${a.out}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${a.out}\n`);
+      process.stderr.write(`wrote ${a.out}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${a.out} (from this directory; --wait to wait for the merged result)\n`);
     } else process.stdout.write(text);
   },
 };

@@ -1,10 +1,12 @@
 /** `rramsim sweep CONFIG`: run every point of a sweep config in parallel, resumably; then write the report. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
-import { commandLine, EXIT, EXIT_EPILOG, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
+import { describeFsError } from '../../src/util/fs_errors.js';
+import { shellCommand } from '../../src/util/shell_quote.js';
+import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
 import { runSweep } from '../sweep/run_sweep.js';
-import { parseShard } from '../sweep/shard.js';
+import { checkShardCount, parseShard } from '../sweep/shard.js';
 
 interface Args {
   config: string;
@@ -13,6 +15,7 @@ interface Args {
   shard?: string;
   resume: boolean;
   'data-dir'?: string;
+  'allow-path'?: string[];
 }
 
 const command: CommandModule<object, Args> = {
@@ -26,16 +29,20 @@ const command: CommandModule<object, Args> = {
       .option('shard', { type: 'string', describe: 'run only shard i of n (0 <= i < n): the points with grid index = i mod n' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out: skip finished points, re-run failed and torn ones' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
+      .option('allow-path', ALLOW_PATH_OPTION)
       .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
       .example('$0 sweep configs/ittrna-mlp.json --shard 0/4 --out runs/mlp-0', 'one of four shards (merge them with `rramsim merge`)')
       .epilog(
         `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html. ` +
-          `After Ctrl-C or a crash, run the same command with --resume.\n\n${EXIT_EPILOG}`,
+          `DIR is locked while the sweep runs (DIR/.rramsim.lock; a second sweep on it exits 2) and holds one config. ` +
+          `After Ctrl-C or a crash, run the same command with --resume: every valid record is kept, invalid lines move to DIR/results.rejected.jsonl.\n\n${EXIT_EPILOG}`,
       ) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const plan = await loadSweepConfig(a.config);
+    const plan = await loadSweepConfig(a.config, { allowPaths: parseAllowPaths(a['allow-path']) });
     const workers = parseWorkers(a.workers);
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
+    if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
+    printWarnings(plan.warnings);
     const tty = Boolean(process.stderr.isTTY);
     const outcome = await runSweep({
       plan,
@@ -51,12 +58,18 @@ const command: CommandModule<object, Args> = {
     const err = (s: string) => process.stderr.write(`${s}\n`);
     if (outcome.interrupted) {
       err(`interrupted: ${outcome.ok} of ${outcome.total} points done in ${outcome.dir}`);
-      err(`continue with: rramsim sweep ${a.config} --out ${outcome.dir} --resume${a.shard ? ` --shard ${a.shard}` : ''}`);
+      err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', outcome.dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
       process.exitCode = EXIT.interrupted;
       return;
     }
     err(`sweep: ${outcome.ok} of ${outcome.total} points ok, ${outcome.failed} failed (${outcome.ran} run now) in ${outcome.dir}`);
     if (outcome.reportPath) process.stdout.write(`report: ${outcome.reportPath}\n`);
+    const fsFail = outcome.reportCause !== undefined ? describeFsError(outcome.reportCause) : undefined;
+    if (fsFail) {
+      err(`rramsim: report not written (results are complete in ${outcome.dir}; re-create it with ${shellCommand(['rramsim', 'report', outcome.dir])}): ${fsFail.message}`);
+      process.exitCode = fsFail.exitCode;
+      return;
+    }
     if (outcome.reportError) {
       err(`rramsim: internal error while writing the report (results are complete in ${outcome.dir}): ${outcome.reportError}`);
       process.exitCode = EXIT.internal;

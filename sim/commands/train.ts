@@ -19,6 +19,8 @@ import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_TRAIN } from '../../src/config/defaults.js';
+import { TRAIN_FIELDS } from '../../src/nn/train_spec.js';
+import type { NumField } from '../../src/util/spec_field.js';
 import { DATASET_NAMES, loadDataset } from '../../src/data/load.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.js';
@@ -82,6 +84,9 @@ function oneOf<T extends string>(flag: string, v: unknown, allowed: readonly T[]
   return v as T;
 }
 
+const T = TRAIN_FIELDS;
+const ok = (f: NumField, x: number) => f.schema.safeParse(x).success;
+
 function num(flag: string, v: unknown, rule: string, ok: (x: number) => boolean): number {
   const x = typeof v === 'number' ? v : Number(v);
   if (typeof v === 'boolean' || v === '' || !Number.isFinite(x) || !ok(x)) {
@@ -104,12 +109,13 @@ export function trainConfigFromArgs(a: Partial<TrainArgs>): TrainConfig {
     pool: oneOf('pool', a.pool ?? 'max', POOL_TYPES),
     dataset: oneOf('dataset', a.dataset, DATASET_NAMES),
     seed: num('seed', a.seed ?? 0, 'an integer >= 0', (x) => int(x) && x >= 0),
+    // the bounds of src/nn/train_spec.ts (plus: this command trains at least one epoch)
     train: {
-      epochs: num('epochs', a.epochs ?? DEFAULT_TRAIN.epochs, 'an integer >= 1', (x) => int(x) && x >= 1),
-      lr: num('lr', a.lr ?? DEFAULT_TRAIN.lr, 'a number > 0', (x) => x > 0),
-      momentum: num('momentum', a.momentum ?? DEFAULT_TRAIN.momentum, 'a number in [0, 1)', (x) => x >= 0 && x < 1),
-      weightDecay: num('weight-decay', a['weight-decay'] ?? DEFAULT_TRAIN.weightDecay, 'a number >= 0', (x) => x >= 0),
-      batch: num('batch', a.batch ?? DEFAULT_TRAIN.batch, 'an integer >= 1', (x) => int(x) && x >= 1),
+      epochs: num('epochs', a.epochs ?? DEFAULT_TRAIN.epochs, `an integer in [1, ${T.epochs.bounds.max}]`, (x) => x >= 1 && ok(T.epochs, x)),
+      lr: num('lr', a.lr ?? DEFAULT_TRAIN.lr, T.lr.allowed, (x) => ok(T.lr, x)),
+      momentum: num('momentum', a.momentum ?? DEFAULT_TRAIN.momentum, T.momentum.allowed, (x) => ok(T.momentum, x)),
+      weightDecay: num('weight-decay', a['weight-decay'] ?? DEFAULT_TRAIN.weightDecay, T.weightDecay.allowed, (x) => ok(T.weightDecay, x)),
+      batch: num('batch', a.batch ?? DEFAULT_TRAIN.batch, T.batch.allowed, (x) => ok(T.batch, x)),
     },
     limit: num('limit', a.limit ?? 0, 'an integer >= 0 (0 = all training examples)', (x) => int(x) && x >= 0),
     ...(init ? { init } : {}),

@@ -36,3 +36,12 @@ function diff(path: string, a: unknown, b: unknown): Mismatch | undefined {
   }
   return Object.is(a, b) ? undefined : { field: path, recorded: a, rerun: b };
 }
+
+/** Metrics without timing fields (*Seconds, *Ms, at any depth): what must agree between two runs of one point. */
+export function resultMetrics(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(resultMetrics);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => !TIMING.test(k)).map(([k, x]) => [k, resultMetrics(x)]));
+  }
+  return v;
+}

@@ -1,12 +1,14 @@
 /**
  * Run one point through a runner and turn the outcome into a ResultRecord: status 'ok' with the
  * metrics, or 'failed' with the error when the runner throws or a metric is not finite (a
- * diverged run gives NaN loss). Never throws.
+ * diverged run gives NaN loss). Never throws. Every record carries `env` (backend, Node, rramsim
+ * version: sim/sweep/run_env.ts), not part of any hash.
  */
 import type { PointSpec } from '../../src/methods/point.js';
 import type { PointMetrics, ResultRecord } from '../../src/methods/result.js';
 import { UserError } from '../../src/util/errors.js';
 import type { PointEnv, RunPointFn } from './point_runner.js';
+import { recordEnvSafe } from './run_env.js';
 
 export async function executePoint(
   run: RunPointFn,
@@ -37,6 +39,7 @@ export async function executePoint(
     wallSeconds: (performance.now() - t0) / 1000,
     startedAt,
     finishedAt: new Date().toISOString(),
+    env: recordEnvSafe(),
   };
   if (metrics) rec.metrics = metrics;
   if (error !== undefined) rec.error = error;

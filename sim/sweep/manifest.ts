@@ -1,16 +1,18 @@
 /**
  * manifest.json of a sweep directory (format: docs/DESIGN.md "Report and sweep directory"):
  * config, configHash, gitCommit, versions, datasetChecksums, startedAt, finishedAt, command,
- * expectedPoints. Written atomically (temp file + rename) at the start, whenever new dataset
+ * expectedPoints (+ additive name, shard, mergedFrom, env). Written atomically (temp file + rename) at the start, whenever new dataset
  * checksums arrive, and at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PointSpec } from '../../src/methods/point.js';
+import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { UserError } from '../../src/util/errors.js';
+import { type ManifestEnv, rramsimVersion } from './run_env.js';
 
 export interface Manifest {
   name: string;
@@ -26,6 +28,8 @@ export interface Manifest {
   /** shard "i/n" this directory holds, or null for the whole grid; merged dirs list their sources */
   shard: string | null;
   mergedFrom?: string[];
+  /** additive: GEMM backend, Node/rramsim versions, wasm module hashes (sim/sweep/run_env.ts) */
+  env?: ManifestEnv;
   expectedPoints: { pointHash: string; point: PointSpec }[];
 }
 
@@ -33,16 +37,8 @@ export const MANIFEST = 'manifest.json';
 export const RESULTS = 'results.jsonl';
 
 export function writeManifest(dir: string, m: Manifest): void {
-  const file = join(dir, MANIFEST);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(m, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  // temp file + fsync + rename; the temp file is removed if the write fails (disk full)
+  writeFileAtomicSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
 }
 
 export function readManifest(dir: string): Manifest {
@@ -69,18 +65,8 @@ export function gitCommit(): string | null {
 export function versions(): Record<string, string> {
   const out: Record<string, string> = { node: process.version };
   const require = createRequire(import.meta.url);
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const root of [join(here, '..', '..'), join(here, '..', '..', '..')]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rramsim') {
-        out.rramsim = pkg.version ?? 'unknown';
-        break;
-      }
-    } catch {
-      /* try the next candidate */
-    }
-  }
+  const v = rramsimVersion();
+  if (v !== 'unknown') out.rramsim = v;
   for (const dep of ['mathjs', 'seedrandom', 'yargs', 'zod']) {
     try {
       const p = require.resolve(`${dep}/package.json`);

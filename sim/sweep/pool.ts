@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { executePoint } from './execute_point.js';
+import { recordEnvSafe } from './run_env.js';
 import type { RunPointFn } from './point_runner.js';
 import { Scheduler } from './schedule.js';
 import type { WorkerInit } from './worker.js';
@@ -118,7 +119,7 @@ export class PointPool {
             sched.done(hash);
             const now = new Date().toISOString();
             this.opts.onDone(
-              { pointHash: hash, configHash: this.opts.configHash, status: 'failed', point: byHash.get(hash)!.point, error: `worker crashed: ${err.stack ?? err.message}`, wallSeconds: 0, startedAt: now, finishedAt: now },
+              { pointHash: hash, configHash: this.opts.configHash, status: 'failed', point: byHash.get(hash)!.point, error: `worker crashed: ${err.stack ?? err.message}`, wallSeconds: 0, startedAt: now, finishedAt: now, env: recordEnvSafe() },
               {},
             );
           }

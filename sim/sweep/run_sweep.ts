@@ -1,24 +1,37 @@
 /**
- * The sweep engine behind `rramsim sweep`: plan → output directory → (resume) → manifest →
- * worker pool → results.jsonl → report.
+ * The sweep engine behind `rramsim sweep`: plan → output directory → lock → checks → (resume) →
+ * manifest → worker pool → results.jsonl → report → unlock.
  *
- * Crash safety: every finished point is one fsync'ed line of results.jsonl (results_file.ts), so
- * kill -9 loses only points in flight. `resume` keeps the 'ok' records (matching pointHash),
- * drops a torn last line and earlier failures, and runs the rest. SIGINT stops dispatching,
- * abandons points in flight, and returns `interrupted` (the CLI exits 130).
+ * Nothing finished is lost or mixed:
+ * - DIR/.rramsim.lock (dir_lock.ts) is held from before the first check to after the report, so a
+ *   second sweep/merge on the same directory is refused (exit 2, naming the holder) and can never
+ *   interleave its lines with ours.
+ * - One config per directory: a DIR whose manifest or results carry another configHash is refused
+ *   (with or without --resume); a DIR with results of this config needs --resume.
+ * - Crash safety: every finished point is one fsync'ed line of results.jsonl (results_file.ts), so
+ *   kill -9 loses only points in flight. `resume` keeps EVERY valid record (other shards' too): a
+ *   point counts as done when it has a valid ok record (recordProblem: metrics present and finite);
+ *   torn/invalid lines and failed records of the points re-run now move to results.rejected.jsonl.
+ *   The manifest's expectedPoints become the union of the old and the new ones.
+ * - SIGINT/SIGTERM stop dispatching, abandon points in flight, release the lock and return
+ *   `interrupted` (the CLI exits 130). A write error (disk full) stops the pool, releases the lock
+ *   and propagates (the CLI turns it into one line: src/util/fs_errors.ts).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedPoint, SweepPlan } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { writeReport } from '../../src/report/write_report.js';
+import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
+import { acquireDirLock } from './dir_lock.js';
 import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, writeManifest } from './manifest.js';
 import { pointLabel } from './point_label.js';
 import { preflight } from './preflight.js';
 import { PointPool } from './pool.js';
 import { makeProgress, type Progress } from './progress.js';
-import { appendResult, latestByHash, readResults, rewriteResults } from './results_file.js';
+import { appendResult, applyResumeSplit, REJECTED, resumeSplit, scanResults } from './results_file.js';
+import { manifestEnv } from './run_env.js';
 import { inShard, type Shard } from './shard.js';
 
 export interface SweepOptions {
@@ -37,8 +50,10 @@ export interface SweepOptions {
   progress?: Progress;
   /** write the report at the end (default true) */
   report?: boolean;
-  /** install a SIGINT handler (default true) */
+  /** install SIGINT/SIGTERM handlers (default true) */
   handleSigint?: boolean;
+  /** tests: called once the directory is locked and checked, before the first point */
+  onLocked?: () => void | Promise<void>;
 }
 
 export interface SweepOutcome {
@@ -52,6 +67,8 @@ export interface SweepOutcome {
   reportPath?: string;
   /** writeReport threw (the results are complete; re-create the report with `rramsim report DIR`) */
   reportError?: string;
+  /** the error writeReport threw (to classify disk-full / permission errors) */
+  reportCause?: unknown;
 }
 
 export function defaultOutDir(plan: SweepPlan, shard?: Shard): string {
@@ -63,49 +80,79 @@ export function shardPoints(plan: SweepPlan, shard?: Shard): PlannedPoint[] {
   return plan.points.filter((p) => inShard(p.index, shard));
 }
 
+export function shardLabel(shard?: Shard): string | null {
+  return shard ? `${shard.index}/${shard.count}` : null;
+}
+
+/** --out must name a directory: not empty, not an existing file. */
+export function checkOutDir(out: string | undefined, flag = '--out'): void {
+  if (out === undefined) return;
+  if (out.trim() === '') throw new UserError(`${flag}: got an empty path; give a directory, e.g. ${flag} runs/mysweep`, flag);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`${flag}: '${out}' exists and is not a directory; choose a directory`, flag);
+}
+
 export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const { plan } = o;
   const points = shardPoints(plan, o.shard);
+  checkOutDir(o.out);
   const dir = o.out ?? defaultOutDir(plan, o.shard);
   const resultsFile = join(dir, RESULTS);
   const progress = o.progress ?? makeProgress(false);
   // fake runners (tests) need no data
   if (!o.runnerModule) preflight(points.map((p) => p.point), o.dataDir);
 
-  // ---- existing directory: refuse, or resume
-  let startedAt = new Date().toISOString();
-  let checksums: Manifest['datasetChecksums'] = {};
-  const done = new Map<string, ResultRecord>();
-  const hasResults = existsSync(resultsFile) && statSync(resultsFile).size > 0;
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`--out: '${dir}' exists and is not a directory`, '--out');
-  if (hasResults && !o.resume) {
+  ensureDir(dir);
+  const lock = acquireDirLock(dir, o.command, (m) => progress.log(m));
+  try {
+    return await runLocked(o, points, dir, resultsFile, progress);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, resultsFile: string, progress: Progress): Promise<SweepOutcome> {
+  const { plan } = o;
+  const flag = o.resume ? '--resume' : '--out';
+  const another = (hash: string, what: string) =>
+    new UserError(
+      `${flag}: '${dir}' holds ${what} of another config (hash ${hash}, this config ${plan.configHash}); one directory holds one config: ` +
+        `${o.resume ? 'resume with the config that wrote it, or ' : ''}choose another --out (e.g. the default ${defaultOutDir(plan, o.shard)})`,
+      flag,
+    );
+
+  // ---- existing directory: one config only; results need --resume
+  let old: Manifest | undefined;
+  if (existsSync(join(dir, MANIFEST))) {
+    old = readManifest(dir);
+    if (old.configHash !== plan.configHash) throw another(String(old.configHash), 'a sweep');
+  }
+  const scanned = scanResults(resultsFile);
+  const foreign = new Map<string, number>();
+  for (const s of scanned) if (s.record && s.record.configHash !== plan.configHash) foreign.set(s.record.configHash, (foreign.get(s.record.configHash) ?? 0) + 1);
+  if (foreign.size > 0) {
+    throw another([...foreign].map(([h, n]) => `${h}: ${n} record(s)`).join(', '), 'results');
+  }
+  if (scanned.length > 0 && !o.resume) {
     throw new UserError(`--out: '${dir}' already holds sweep results; add --resume to continue that sweep, or choose another --out`, '--out');
   }
-  if (o.resume && existsSync(join(dir, MANIFEST))) {
-    const m = readManifest(dir);
-    if (m.configHash !== plan.configHash) {
-      throw new UserError(
-        `--resume: '${dir}' holds a sweep of another config (hash ${m.configHash}, this config ${plan.configHash}); resume with the same config, or choose another --out`,
-        '--resume',
-      );
-    }
-    startedAt = m.startedAt;
-    checksums = m.datasetChecksums ?? {};
+
+  const done = new Map<string, ResultRecord>();
+  if (o.resume && scanned.length > 0) {
+    const split = resumeSplit(scanned, new Set(points.map((p) => p.hash)));
+    for (const r of split.rejected) progress.log(`resume: moved line ${r.line} of ${resultsFile} to ${REJECTED}: ${r.reason}; its point runs again if it is in this run`);
+    applyResumeSplit(resultsFile, join(dir, REJECTED), split);
+    for (const [h, r] of split.done) done.set(h, r);
   }
-  if (o.resume && hasResults) {
-    const { records, dropped } = readResults(resultsFile);
-    for (const d of dropped) progress.log(`resume: dropped line ${d.line} of ${resultsFile}: ${d.reason}; its point runs again`);
-    const wanted = new Set(points.map((p) => p.hash));
-    const latest = latestByHash(records);
-    const keep: ResultRecord[] = [];
-    for (const r of latest.values()) {
-      if (r.status === 'ok' && wanted.has(r.pointHash)) {
-        done.set(r.pointHash, r);
-        keep.push(r);
-      }
-    }
-    // keep the file to exactly one ok line per finished point: failures and torn lines are re-run
-    if (dropped.length > 0 || keep.length !== records.length) rewriteResults(resultsFile, keep);
+
+  // expectedPoints: the union of what this directory expected before (other shards resumed here) and this run
+  const expected = new Map<string, Manifest['expectedPoints'][number]>();
+  for (const e of old?.expectedPoints ?? []) expected.set(e.pointHash, e);
+  for (const p of points) if (!expected.has(p.hash)) expected.set(p.hash, { pointHash: p.hash, point: p.point });
+  const label = shardLabel(o.shard);
+  let shard: string | null = label;
+  if (old) {
+    if (expected.size >= plan.points.length) shard = null;
+    else if (old.shard !== label) shard = [...new Set([...(old.shard ? old.shard.split(',') : []), ...(label ? [label] : [])])].join(',') || null;
   }
 
   mkdirSync(join(dir, 'artifacts'), { recursive: true });
@@ -116,20 +163,23 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     configHash: plan.configHash,
     gitCommit: gitCommit(),
     versions: versions(),
-    datasetChecksums: checksums,
-    startedAt,
+    env: manifestEnv(),
+    datasetChecksums: old?.datasetChecksums ?? {},
+    startedAt: o.resume && old?.startedAt ? old.startedAt : new Date().toISOString(),
     finishedAt: null,
     command: o.command,
-    shard: o.shard ? `${o.shard.index}/${o.shard.count}` : null,
-    expectedPoints: points.map((p) => ({ pointHash: p.hash, point: p.point })),
+    shard,
+    expectedPoints: [...expected.values()],
   };
   writeManifest(dir, manifest);
+  await o.onLocked?.();
 
   const todo = points.filter((p) => !done.has(p.hash));
   let ok = done.size;
   let failed = 0;
   let ran = 0;
   let interrupted = false;
+  let fatal: unknown;
   progress.start(points.length, done.size);
   const labels = new Map(points.map((p) => [p.hash, pointLabel(p.point, plan.varying)]));
   const pool = new PointPool({
@@ -141,49 +191,63 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     inline: o.inline,
     onStart: (p) => progress.current(labels.get(p.hash) ?? p.hash),
     onDone: (rec, cs) => {
-      appendResult(resultsFile, rec);
-      ran++;
-      if (rec.status === 'ok') ok++;
-      else failed++;
-      const label = labels.get(rec.pointHash) ?? rec.pointHash;
-      const detail =
-        rec.status === 'ok'
-          ? `acc=${rec.metrics!.accuracy.toFixed(4)} (${rec.wallSeconds.toFixed(1)} s)`
-          : (rec.error ?? '').split('\n')[0];
-      progress.finished(rec.status === 'ok', label, detail);
-      let changed = false;
-      for (const [name, c] of Object.entries(cs)) {
-        if (!manifest.datasetChecksums[name]) {
-          manifest.datasetChecksums[name] = c;
-          changed = true;
+      if (fatal !== undefined) return;
+      try {
+        appendResult(resultsFile, rec);
+        ran++;
+        if (rec.status === 'ok') ok++;
+        else failed++;
+        const lbl = labels.get(rec.pointHash) ?? rec.pointHash;
+        const detail =
+          rec.status === 'ok'
+            ? `acc=${rec.metrics!.accuracy.toFixed(4)} (${rec.wallSeconds.toFixed(1)} s)`
+            : (rec.error ?? '').split('\n')[0];
+        progress.finished(rec.status === 'ok', lbl, detail);
+        let changed = false;
+        for (const [name, c] of Object.entries(cs)) {
+          if (!manifest.datasetChecksums[name]) {
+            manifest.datasetChecksums[name] = c;
+            changed = true;
+          }
         }
+        if (changed) writeManifest(dir, manifest);
+      } catch (e) {
+        // a write failed (disk full, permission): stop at once; what is on disk stays valid
+        fatal = e;
+        void pool.stop();
       }
-      if (changed) writeManifest(dir, manifest);
     },
   });
-  const onSigint = () => {
+  const onSignal = () => {
     interrupted = true;
     void pool.stop();
   };
-  if (o.handleSigint !== false) process.once('SIGINT', onSigint);
+  if (o.handleSigint !== false) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     await pool.run(todo);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     progress.stop();
   }
+  if (fatal !== undefined) throw fatal;
   if (!interrupted) manifest.finishedAt = new Date().toISOString();
   writeManifest(dir, manifest);
 
   let reportPath: string | undefined;
   let reportError: string | undefined;
+  let reportCause: unknown;
   if (!interrupted && o.report !== false) {
     // the results are safe on disk whatever the report does; a report failure is reported, not fatal here
     try {
       reportPath = await writeReport(dir);
     } catch (e) {
+      reportCause = e;
       reportError = e instanceof Error ? (e.stack ?? e.message) : String(e);
     }
   }
-  return { dir, total: points.length, ok, failed, ran, interrupted, reportPath, reportError };
+  return { dir, total: points.length, ok, failed, ran, interrupted, reportPath, reportError, reportCause };
 }

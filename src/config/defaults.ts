@@ -13,50 +13,36 @@
  *      defects.clusters: only with distribution 'clustered'; defects.file: only with 'file'.
  */
 import { DEFAULT_CROSSBAR } from '../crossbar/crossbar_spec.js';
-import { DEFAULT_DEVICE } from '../crossbar/device.js';
+import { DEFAULT_CLUSTERS, DEFAULT_DEFECTS } from '../crossbar/defect_spec.js';
+import { DEFAULT_DEVICE } from '../crossbar/device_spec.js';
 import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../methods/point.js';
+import { DEFAULT_ITTRNA } from '../methods/ittrna_spec.js';
+import { DEFAULT_LORA } from '../methods/lora/lora_spec.js';
+import { DEFAULT_TRAIN as TRAIN } from '../nn/train_spec.js';
 
-/** SGD recipe of the baseline (issue 2): lr 0.01, momentum 0.9, batch 64, no weight decay. */
-export const DEFAULT_TRAIN: TrainSpec = { epochs: 3, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 64 };
+/** SGD recipe of the baseline (owned by src/nn/train_spec.ts). */
+export const DEFAULT_TRAIN: TrainSpec = { ...TRAIN };
 
 export const DEFAULTS: PointSpec = {
   model: 'mlp',
   pool: 'max',
   dataset: 'mnist-embedded',
   method: 'unaware',
-  defects: {
-    rate: 0,
-    // half of the stuck cells at LRS (stuck-on), half at HRS (stuck-off)
-    lrsShare: 0.5,
-    distribution: 'uniform',
-    clusters: { perTile: 4, radius: 3 },
-  },
-  // device and crossbar defaults are owned by the crossbar model (src/crossbar/device.ts,
-  // src/crossbar/crossbar_spec.ts): 1 µS (HRS) .. 100 µS (LRS), on/off 100, continuous levels,
+  // defect, device and crossbar defaults are owned by the crossbar model (src/crossbar/defect_spec.ts:
+  // rate 0, half of the stuck cells at LRS, uniform, clusters 4 per tile of radius 3;
+  // src/crossbar/device_spec.ts, src/crossbar/crossbar_spec.ts): 1 µS (HRS) .. 100 µS (LRS), on/off 100, continuous levels,
   // no variation or read noise; 128x128 tiles, differential pairs, wMax = the layer's largest |w|
   // (percentile 100, no clipping), ideal DAC/ADC.
+  defects: { ...DEFAULT_DEFECTS, clusters: { ...DEFAULT_CLUSTERS } },
   device: { ...DEFAULT_DEVICE },
   crossbar: { ...DEFAULT_CROSSBAR, range: { ...DEFAULT_CROSSBAR.range } },
   train: DEFAULT_TRAIN,
   // retraining / adaptation after mapping onto the defective crossbar
   retrain: { epochs: 1, lr: 0.005, momentum: 0.9, weightDecay: 0, batch: 64 },
-  ittrna: {
-    importance: 'taylor',
-    calibrationBatches: 8,
-    mapping: 'rows',
-    lambda: 1e-3,
-    lambdaSchedule: 'constant',
-    compensation: true,
-    epochsPerStage: 1,
-    finalEpochs: 1,
-  },
-  lora: {
-    rank: 0, // must be set (>= 1) for lora / lori
-    alpha: 0, // 0 here means "= rank"
-    layers: [], // all weight layers
-    sparsity: 0.9, // LoRI: 90 % of B pruned
-    base: 'unaware',
-  },
+  // owned by the methods: src/methods/ittrna_spec.ts, src/methods/lora/lora_spec.ts
+  // (lora.rank 0 must be set >= 1 for lora/lori; lora.alpha 0 means "= rank")
+  ittrna: { ...DEFAULT_ITTRNA },
+  lora: { ...DEFAULT_LORA, layers: [] },
   seed: 0,
   trainLimit: 0,
 };

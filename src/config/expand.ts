@@ -15,13 +15,25 @@
 import { pointHash, type PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { configHash } from '../util/hash.js';
+import { safeToken } from '../util/safe_text.js';
 import { DEFAULTS } from './defaults.js';
 import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
 import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
-import { resolvePoint } from './resolve_point.js';
+import { resolvePoint, type PlanContext } from './resolve_point.js';
 
-/** Largest raw cross product we expand (before dedup). */
-export const MAX_GRID = 1_000_000;
+export type { PlanContext };
+
+/**
+ * Largest raw cross product we expand (before dedup): planning holds every point in memory and
+ * the manifest lists them all (~1.5 kB each), so 10^5 points is a ~150 MB manifest.
+ */
+export const MAX_GRID = 100_000;
+/** Above this many points a plan carries a warning (hours of work, a large manifest). */
+export const WARN_POINTS = 10_000;
+/** Longest `description` (characters); it is embedded in the manifest and the report. */
+export const MAX_DESCRIPTION = 10_000;
+/** Deepest nesting of objects/arrays in a config (real configs need 4). */
+export const MAX_DEPTH = 32;
 
 export interface Axis {
   /** PointSpec field path, e.g. ['defects', 'rate'] */
@@ -50,11 +62,18 @@ export interface SweepPlan {
   /** size of the raw cross product (before dropping duplicates) */
   gridSize: number;
   points: PlannedPoint[];
+  /** non-fatal remarks for the user (e.g. a very large grid); commands print them to stderr */
+  warnings: string[];
 }
 
 const NAME_RE = /^[A-Za-z0-9._-]+$/;
 
-export async function planSweep(config: unknown, fallbackName = 'sweep'): Promise<SweepPlan> {
+/**
+ * `ctx.baseDir`: directory relative file paths (defects.file) are resolved against, i.e. the config
+ * file's directory (default: the working directory); `ctx.allowPaths`: --allow-path directories.
+ */
+export async function planSweep(config: unknown, fallbackName = 'sweep', ctx: PlanContext = {}): Promise<SweepPlan> {
+  checkDepth(config);
   if (hasRangeString(config)) await loadRangeEngine();
   if (!isPlainObject(config)) throw new UserError(`config: expected a JSON object like {"method": ["ideal", "fat"], "defects": {"rate": [0, 0.1]}}; got ${describe(config)}`, 'config');
   const name = config.name ?? fallbackName;
@@ -64,12 +83,18 @@ export async function planSweep(config: unknown, fallbackName = 'sweep'): Promis
   if (config.description !== undefined && typeof config.description !== 'string') {
     throw new UserError(`description: got ${describe(config.description)}; allowed: a string`, 'description');
   }
+  if (typeof config.description === 'string' && config.description.length > MAX_DESCRIPTION) {
+    throw new UserError(`description: ${config.description.length} characters; allowed: a string of at most ${MAX_DESCRIPTION} characters`, 'description');
+  }
   const axes: Axis[] = [];
   walk(config, FIELDS, [], axes, true);
 
   let gridSize = 1;
   for (const a of axes) gridSize *= a.values.length;
-  if (gridSize > MAX_GRID) throw new UserError(`config: the grid has ${gridSize} points; at most ${MAX_GRID} allowed`, 'config');
+  if (gridSize > MAX_GRID) {
+    const sizes = axes.filter((a) => a.values.length > 1).map((a) => `${a.path.join('.')} (${a.values.length})`).join(' x ');
+    throw new UserError(`config: the grid has ${gridSize} points (${sizes}); at most ${MAX_GRID} allowed: split the sweep into several configs`, 'config');
+  }
 
   const points: PlannedPoint[] = [];
   const seen = new Set<string>();
@@ -89,13 +114,18 @@ export async function planSweep(config: unknown, fallbackName = 'sweep'): Promis
       const i = byField.get(field);
       return i === undefined ? field : axes[i].sources[idx[i]];
     };
-    const point = resolvePoint(raw, src);
+    const point = resolvePoint(raw, src, ctx);
     const hash = pointHash(point);
     if (seen.has(hash)) continue;
     seen.add(hash);
     points.push({ index: points.length, hash, point });
   }
+  const warnings: string[] = [];
+  if (points.length > WARN_POINTS) {
+    warnings.push(`warning: ${points.length} points (more than ${WARN_POINTS}): this sweep is large (hours of work, a manifest of ~${Math.round((points.length * 1.5) / 1024)} MB); check the grid with \`rramsim list\``);
+  }
   return {
+    warnings,
     name,
     description: config.description as string | undefined,
     config,
@@ -112,20 +142,35 @@ function hasRangeString(v: unknown): boolean {
   return false;
 }
 
+/** Refuse configs nested deeper than MAX_DEPTH (iterative: a 100,000-deep array must not overflow the stack). */
+function checkDepth(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= MAX_DEPTH) {
+      throw new UserError(`config: objects and lists are nested more than ${MAX_DEPTH} deep; a sweep config needs at most 4 levels`, 'config');
+    }
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+}
+
 function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: Axis[], top: boolean): void {
   const where = prefix.length ? prefix.join('.') : 'config';
   for (const k of Object.keys(obj)) {
-    if (k in tree || (top && (META_KEYS as readonly string[]).includes(k))) continue;
+    // own keys only: 'constructor', '__proto__', 'toString' are not fields
+    if (Object.hasOwn(tree, k) || (top && (META_KEYS as readonly string[]).includes(k))) continue;
     const allowed = [...Object.keys(tree), ...(top ? META_KEYS : [])];
     const guess = closest(k, allowed);
+    const shown = safeToken(k, 40);
     throw new UserError(
-      `${joinPath(prefix, k)}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed keys in ${where}: ${allowed.join(', ')}`,
-      joinPath(prefix, k),
+      `${joinPath(prefix, shown)}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed keys in ${where}: ${allowed.join(', ')}`,
+      joinPath(prefix, shown),
     );
   }
   for (const [k, node] of Object.entries(tree)) {
     const path = [...prefix, k];
-    const v = obj[k];
+    const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
     if (isLeaf(node)) axes.push(leafAxis(v, node, path));
     else if (v === undefined) walk({}, node, path, axes, false);
     else if (!isPlainObject(v)) {
@@ -186,8 +231,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null
+  if (typeof v === 'number' && !Number.isFinite(v)) return `a number of magnitude beyond float64 (${v}: not a finite number)`;
+  const s = safeToken(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `${x} (not a finite number)` : x)), 77);
+  return s;
 }
 
 function getIn(o: unknown, path: string[]): unknown {
@@ -207,6 +254,7 @@ function setIn(o: object, path: string[], v: unknown): void {
 
 /** Closest allowed key by edit distance (<= 2), for "did you mean". */
 function closest(k: string, allowed: readonly string[]): string | undefined {
+  if (k.length > 64) return undefined;
   let best: string | undefined;
   let bestD = 3;
   for (const a of allowed) {

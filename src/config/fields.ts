@@ -4,9 +4,23 @@
  * description. Object key order here is the grid-expansion order (first = outermost loop), chosen
  * so that points sharing a base network (model, dataset, train, seed) are adjacent.
  *
- * Defaults live in src/config/defaults.ts.
+ * The bounds of the device, crossbar, defect and training fields are owned by their layers
+ * (src/crossbar/device_spec.ts, crossbar_spec.ts, defect_spec.ts, weight_range.ts,
+ * src/nn/train_spec.ts): this tree only composes them, so the config check and the run-time check
+ * are the same schema. Defaults live in src/config/defaults.ts (which reads the layers' defaults).
  */
 import { z } from 'zod';
+import { CROSSBAR_FIELDS } from '../crossbar/crossbar_spec.js';
+import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
+import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
+import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
+import { DATASET_NAMES } from '../data/dataset.js';
+import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
+import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
+import { METHOD_NAMES } from '../methods/method_info.js';
+import { MODEL_PRESETS } from '../nn/model.js';
+import { TRAIN_FIELDS } from '../nn/train_spec.js';
+import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULTS } from './defaults.js';
 
 export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range';
@@ -20,6 +34,8 @@ export interface Leaf {
   describe: string;
   /** enum values (for --help choices) */
   choices?: readonly string[];
+  /** number leaves: the bounds the schema enforces (tests generate out-of-range values from them) */
+  bounds?: NumBounds;
 }
 
 export interface Tree {
@@ -41,31 +57,15 @@ function enumLeaf(values: readonly [string, ...string[]], describe: string): Lea
   };
 }
 
-interface NumOpts {
-  min?: number;
-  max?: number;
-  /** min is exclusive */
-  gt?: boolean;
-  /** max is exclusive */
-  lt?: boolean;
-  int?: boolean;
+function numLeaf(o: NumBounds, describe: string, allowedOverride?: string): Leaf {
+  const f = numField(o, describe);
+  return { leaf: true, type: 'number', schema: f.schema, allowed: allowedOverride ?? f.allowed, describe, bounds: o };
 }
 
-function numLeaf(o: NumOpts, describe: string, allowedOverride?: string, refine?: (v: number) => boolean): Leaf {
-  // zod 4's z.number() already rejects NaN and ±Infinity
-  let n = z.number();
-  if (o.int) n = n.int();
-  if (o.min !== undefined) n = o.gt ? n.gt(o.min) : n.gte(o.min);
-  if (o.max !== undefined) n = o.lt ? n.lt(o.max) : n.lte(o.max);
-  const schema = refine ? n.refine(refine) : n;
-  const kind = o.int ? 'an integer' : 'a number';
-  let allowed: string;
-  if (o.min !== undefined && o.max !== undefined) {
-    allowed = `${kind} in ${o.gt ? '(' : '['}${o.min}, ${o.max}${o.lt ? ')' : ']'}`;
-  } else if (o.min !== undefined) {
-    allowed = `${kind} ${o.gt ? '>' : '>='} ${o.min}`;
-  } else allowed = kind;
-  return { leaf: true, type: 'number', schema, allowed: allowedOverride ?? allowed, describe };
+/** A leaf from a layer's spec field (bounds and schema owned by the layer), with its description. */
+function fromField(f: SpecField, describe = f.describe, allowedOverride?: string): Leaf {
+  if (f.kind === 'enum') return { leaf: true, type: 'enum', schema: f.schema, allowed: f.allowed, describe, choices: f.values };
+  return { leaf: true, type: 'number', schema: f.schema, allowed: allowedOverride ?? f.allowed, describe, bounds: f.bounds };
 }
 
 const D = DEFAULTS;
@@ -73,83 +73,68 @@ const D = DEFAULTS;
 function trainTree(kind: 'train' | 'retrain'): Tree {
   const d = D[kind];
   const what = kind === 'train' ? 'base training (ideal/unaware)' : 'retraining/adaptation (fat, ittrna, remap, lora, lori)';
+  const T = TRAIN_FIELDS;
   return {
-    epochs: numLeaf({ min: 0, max: 1000, int: true }, `${what}: epochs (default ${d.epochs})`),
-    lr: numLeaf({ min: 0, gt: true, max: 10 }, `${what}: SGD learning rate (default ${d.lr})`),
-    momentum: numLeaf({ min: 0, max: 1, lt: true }, `${what}: SGD momentum (default ${d.momentum})`),
-    weightDecay: numLeaf({ min: 0, max: 1 }, `${what}: L2 weight decay (default ${d.weightDecay})`),
-    batch: numLeaf({ min: 1, max: 65536, int: true }, `${what}: mini-batch size (default ${d.batch})`),
+    epochs: fromField(T.epochs, `${what}: epochs (default ${d.epochs})`),
+    lr: fromField(T.lr, `${what}: SGD learning rate (default ${d.lr})`),
+    momentum: fromField(T.momentum, `${what}: SGD momentum (default ${d.momentum})`),
+    weightDecay: fromField(T.weightDecay, `${what}: L2 weight decay (default ${d.weightDecay})`),
+    batch: fromField(T.batch, `${what}: mini-batch size (default ${d.batch})`),
   };
 }
 
-const rangeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('fixed'), wMax: z.number().gt(0) }),
-  z.strictObject({ kind: z.literal('percentile'), percentile: z.number().gt(0).lte(100) }),
-]);
-
 export const FIELDS: Tree = {
-  model: enumLeaf(['mlp', 'lenet5'], `network (default '${D.model}')`),
+  model: enumLeaf(MODEL_PRESETS, `network (default '${D.model}')`),
   pool: enumLeaf(['max', 'avg'], `LeNet-5 pooling (default '${D.pool}'; ignored for mlp)`),
-  dataset: enumLeaf(['mnist-embedded', 'mnist', 'fashion-mnist', 'cifar10', 'cifar10-jpeg'], `dataset (default '${D.dataset}')`),
+  dataset: enumLeaf(DATASET_NAMES, `dataset (default '${D.dataset}')`),
   trainLimit: numLeaf({ min: 0, int: true }, `cap on training examples, 0 = all (default ${D.trainLimit})`),
   train: trainTree('train'),
   seed: numLeaf({ min: 0, max: 2 ** 31 - 1, int: true }, `run seed: every random stream derives from it (default ${D.seed})`),
   device: {
-    gMin: numLeaf({ min: 0, gt: true }, `HRS conductance in S (default ${D.device.gMin})`),
-    gMax: numLeaf({ min: 0, gt: true }, `LRS conductance in S, > gMin (default ${D.device.gMax})`),
-    levels: numLeaf(
-      { min: 0, max: 65536, int: true },
-      `programmable conductance levels per cell, 0 = continuous (default ${D.device.levels})`,
-      '0 (continuous) or an integer in [2, 65536]',
-      (v) => v === 0 || v >= 2,
-    ),
-    progSigma: numLeaf({ min: 0, max: 10 }, `lognormal programming variation sigma, 0 = off (default ${D.device.progSigma})`),
-    readSigma: numLeaf({ min: 0, max: 10 }, `relative read-noise sigma per forward, 0 = off (default ${D.device.readSigma})`),
+    gMin: fromField(DEVICE_FIELDS.gMin),
+    gMax: fromField(DEVICE_FIELDS.gMax),
+    levels: fromField(DEVICE_FIELDS.levels),
+    progSigma: fromField(DEVICE_FIELDS.progSigma),
+    readSigma: fromField(DEVICE_FIELDS.readSigma),
   },
   crossbar: {
-    tileRows: numLeaf({ min: 1, max: 65536, int: true }, `crossbar tile rows (word lines) (default ${D.crossbar.tileRows})`),
-    tileCols: numLeaf({ min: 1, max: 65536, int: true }, `crossbar tile columns (bit lines) (default ${D.crossbar.tileCols})`),
-    mapping: enumLeaf(['differential', 'offset'], `weight -> conductance mapping (default '${D.crossbar.mapping}')`),
+    tileRows: fromField(CROSSBAR_FIELDS.tileRows),
+    tileCols: fromField(CROSSBAR_FIELDS.tileCols),
+    mapping: fromField(CROSSBAR_FIELDS.mapping),
     range: {
       leaf: true,
       type: 'range',
-      schema: rangeSchema,
-      allowed: `{"kind": "fixed", "wMax": number > 0} or {"kind": "percentile", "percentile": number in (0, 100]}`,
+      schema: RANGE_SCHEMA,
+      allowed: RANGE_ALLOWED,
       describe: `per-layer weight range (default ${JSON.stringify(D.crossbar.range)})`,
     },
-    dacBits: numLeaf({ min: 0, max: 16, int: true }, `DAC input bits, 0 = ideal (default ${D.crossbar.dacBits})`),
-    adcBits: numLeaf({ min: 0, max: 16, int: true }, `ADC output bits, 0 = ideal (default ${D.crossbar.adcBits})`),
-    writeThreshold: numLeaf(
-      { min: 0, max: 1000 },
-      `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.crossbar.writeThreshold})`,
-    ),
+    dacBits: fromField(CROSSBAR_FIELDS.dacBits),
+    adcBits: fromField(CROSSBAR_FIELDS.adcBits),
+    writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
   },
   defects: {
-    rate: numLeaf({ min: 0, max: 1 }, `fraction of stuck cells (default ${D.defects.rate})`),
-    lrsShare: numLeaf(
-      { min: 0, max: 1 },
-      `fraction of stuck cells stuck at LRS (stuck-on); the rest stuck at HRS (default ${D.defects.lrsShare})`,
-    ),
-    distribution: enumLeaf(['uniform', 'clustered', 'file'], `defect placement (default '${D.defects.distribution}')`),
+    rate: fromField(DEFECT_FIELDS.rate),
+    lrsShare: fromField(DEFECT_FIELDS.lrsShare),
+    distribution: fromField(DEFECT_FIELDS.distribution),
     clusters: {
-      perTile: numLeaf({ min: 1, max: 100000, int: true }, `clustered: clusters per tile (default ${D.defects.clusters!.perTile})`),
-      radius: numLeaf({ min: 0, max: 100000 }, `clustered: cluster radius in cells (default ${D.defects.clusters!.radius})`),
+      perTile: fromField(CLUSTER_FIELDS.perTile),
+      radius: fromField(CLUSTER_FIELDS.radius),
     },
     file: {
       leaf: true,
       type: 'string',
       schema: z.string().min(1),
-      allowed: 'a non-empty file path (JSON or CSV defect map, relative to the working directory)',
+      allowed: "a non-empty file path (JSON or CSV defect map, relative to the config file's directory)",
       describe: "distribution 'file': path of a measured defect map",
     },
   },
   retrain: trainTree('retrain'),
   ittrna: {
-    importance: enumLeaf(['taylor', 'magnitude'], `weight-importance measure (default '${D.ittrna.importance}')`),
-    calibrationBatches: numLeaf({ min: 1, max: 100000, int: true }, `batches for importance estimation (default ${D.ittrna.calibrationBatches})`),
-    mapping: enumLeaf(['none', 'rows', 'rows+cols'], `defect-aware remapping (default '${D.ittrna.mapping}')`),
-    lambda: numLeaf({ min: 0 }, `penalty weight λ (default ${D.ittrna.lambda})`),
-    lambdaSchedule: enumLeaf(['constant', 'linear-warmup'], `λ schedule (default '${D.ittrna.lambdaSchedule}')`),
+    importance: fromField(ITTRNA_FIELDS.importance),
+    calibrationBatches: fromField(ITTRNA_FIELDS.calibrationBatches),
+    mapping: fromField(ITTRNA_FIELDS.mapping),
+    lambda: fromField(ITTRNA_FIELDS.lambda),
+    lambdaSchedule: fromField(ITTRNA_FIELDS.lambdaSchedule),
     compensation: {
       leaf: true,
       type: 'boolean',
@@ -157,12 +142,12 @@ export const FIELDS: Tree = {
       allowed: 'true or false',
       describe: `dynamic layer-by-layer compensation (default ${D.ittrna.compensation})`,
     },
-    epochsPerStage: numLeaf({ min: 0, max: 1000, int: true }, `retraining epochs per layer stage (default ${D.ittrna.epochsPerStage})`),
-    finalEpochs: numLeaf({ min: 0, max: 1000, int: true }, `final on-device epochs (default ${D.ittrna.finalEpochs})`),
+    epochsPerStage: fromField(ITTRNA_FIELDS.epochsPerStage),
+    finalEpochs: fromField(ITTRNA_FIELDS.finalEpochs),
   },
   lora: {
-    rank: numLeaf({ min: 0, max: 4096, int: true }, 'adapter rank (required, >= 1, for lora/lori)'),
-    alpha: numLeaf({ min: 0 }, 'adapter scale numerator: update = (alpha/rank)·A·B (default: = rank)'),
+    rank: fromField(LORA_FIELDS.rank),
+    alpha: fromField(LORA_FIELDS.alpha),
     layers: {
       leaf: true,
       type: 'stringList',
@@ -170,10 +155,10 @@ export const FIELDS: Tree = {
       allowed: 'a list of layer names, e.g. ["fc1", "fc2"]; [] = all weight layers (a list of such lists sweeps it)',
       describe: 'layers that get adapters (default [] = all)',
     },
-    sparsity: numLeaf({ min: 0, max: 1 }, `LoRI: fraction of B entries pruned, < 1 (default ${D.lora.sparsity})`),
-    base: enumLeaf(['unaware', 'ittrna'], `base network the adapters start from (default '${D.lora.base}')`),
+    sparsity: fromField(LORA_FIELDS.sparsity),
+    base: fromField(LORA_FIELDS.base),
   },
-  method: enumLeaf(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori'], `training method (default '${D.method}')`),
+  method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
 };
 
 /** Top-level config keys that are not PointSpec fields. */

@@ -6,8 +6,15 @@
  * stop INCLUDED. The arithmetic is done in mathjs BigNumber (64 significant digits) and converted
  * to float64 at the end, so "0:0.05:0.3" gives exactly [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
  * (plain float64 would give 0.15000000000000002 and might drop 0.3).
+ *
+ * Each part is scalar arithmetic only: it is parsed first and every node checked against a
+ * whitelist (numbers, parentheses, + − · / ^ mod, unary ±, the constants pi and e, and the scalar
+ * functions SCALAR_FUNCTIONS), each part at most MAX_PART_CHARS characters. Matrix constructors
+ * (`ones(20000, 20000)`, `zeros`, `range`, `matrix`), factorials, assignments, strings and every
+ * other mathjs feature are refused before anything is evaluated, so a config cannot exhaust memory
+ * or time through a range string.
  */
-import type { BigNumber, MathJsInstance } from 'mathjs';
+import type { BigNumber, MathJsInstance, MathNode } from 'mathjs';
 
 // mathjs takes ~1 s to import, so it is loaded only when a config uses a range expression
 let math: MathJsInstance | undefined;
@@ -35,6 +42,9 @@ export function isRangeExpression(s: string): boolean {
  */
 export function expandRange(expr: string): number[] {
   const math = engine();
+  if (expr.length > 3 * MAX_PART_CHARS + 2) {
+    throw new Error(`range "${expr.slice(0, 40)}…" has ${expr.length} characters; at most ${3 * MAX_PART_CHARS + 2} allowed`);
+  }
   const parts = expr.trim().split(':');
   if (parts.length < 2 || parts.length > 3) {
     throw new Error(`range "${expr}" must be "start:step:stop" or "start:stop"`);
@@ -60,12 +70,54 @@ function engine(): MathJsInstance {
   return math;
 }
 
-function evalPart(part: string, expr: string): BigNumber {
+/** Functions a range part may call (all scalar → scalar). */
+export const SCALAR_FUNCTIONS: readonly string[] = ['sqrt', 'exp', 'log', 'log10', 'log2', 'abs', 'floor', 'ceil', 'round', 'min', 'max'];
+const OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'mod', 'unaryMinus', 'unaryPlus']);
+const CONSTANTS = new Set(['pi', 'e']);
+/** Longest part of a range expression, in characters. */
+export const MAX_PART_CHARS = 100;
+
+/** Throws a plain Error naming the first construct that is not scalar arithmetic. */
+function checkScalar(root: MathNode, part: string, expr: string): void {
+  const bad = (what: string) => new Error(`range "${expr}": "${part}" uses ${what}; allowed: numbers, + - * / ^ mod, parentheses, pi, e and ${SCALAR_FUNCTIONS.join(', ')}`);
+  root.traverse((node: MathNode, _path: string, parent: MathNode | null) => {
+    const n = node as MathNode & { fn?: unknown; name?: string; value?: unknown; args?: MathNode[] };
+    switch (node.type) {
+      case 'ConstantNode':
+        if (typeof n.value !== 'number' && !(n.value && typeof n.value === 'object' && 'isBigNumber' in n.value)) throw bad('a non-numeric constant');
+        return;
+      case 'ParenthesisNode':
+        return;
+      case 'OperatorNode':
+        if (!OPERATORS.has(String(n.fn))) throw bad(`the operator '${(node as unknown as { op: string }).op}'`);
+        return;
+      case 'FunctionNode': {
+        const fname = (n.fn as { name?: string } | undefined)?.name;
+        if (!fname || !SCALAR_FUNCTIONS.includes(fname)) throw bad(`the function '${fname ?? '?'}'`);
+        return;
+      }
+      case 'SymbolNode':
+        // the function name of a FunctionNode is a SymbolNode child: checked above
+        if (parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === node) return;
+        if (!CONSTANTS.has(String(n.name))) throw bad(`the symbol '${String(n.name).slice(0, 20)}'`);
+        return;
+      default:
+        throw bad(`an expression of type ${node.type}`);
+    }
+  });
+}
+
+function evalPart(rawPart: string, expr: string): BigNumber {
   const math = engine();
+  const part = rawPart.trim();
+  if (part.length > MAX_PART_CHARS) throw new Error(`range "${expr.slice(0, 40)}…": a part has ${part.length} characters; at most ${MAX_PART_CHARS} allowed`);
   let v: unknown;
   try {
-    v = math.evaluate(part.trim());
+    const node = math.parse(part);
+    checkScalar(node, part, expr);
+    v = node.evaluate();
   } catch (e) {
+    if ((e as Error).message.startsWith(`range "`)) throw e;
     throw new Error(`range "${expr}": cannot evaluate "${part.trim()}" (${(e as Error).message})`);
   }
   if (math.isNumber(v)) v = math.bignumber(v);

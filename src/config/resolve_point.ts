@@ -3,7 +3,13 @@
  * does not read (so duplicates collapse, see defaults.ts), fill derived defaults, and reject
  * impossible combinations with ONE UserError naming the config path that caused it.
  */
-import { existsSync } from 'node:fs';
+import { crossbarConflict, resolveCrossbar } from '../crossbar/crossbar_spec.js';
+import { clusterConflict } from '../crossbar/defect_spec.js';
+import { validateDefects } from '../crossbar/defect_generator.js';
+import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
+import { resolveDevice } from '../crossbar/device.js';
+import { deviceConflict } from '../crossbar/device_spec.js';
+import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
@@ -12,34 +18,51 @@ import { MODEL_LAYERS } from './model_layers.js';
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
 
+/** Where the config came from: files it names are resolved and confined (defects_file_access.ts). */
+export interface PlanContext {
+  /** the config file's directory (default: the working directory) */
+  baseDir?: string;
+  /** --allow-path directories */
+  allowPaths?: readonly string[];
+}
+
+// which sections a method reads: the method registry (src/methods/method_info.ts)
 export function usesRetrain(p: PointSpec): boolean {
-  return p.method !== 'ideal' && p.method !== 'unaware';
+  return METHOD_INFO[p.method].reads.retrain;
 }
 
 /** methods that program cells during training (where crossbar.writeThreshold matters) */
 export function trainsOnDevice(p: PointSpec): boolean {
-  return p.method === 'fat' || p.method === 'ittrna' || p.method === 'lora' || p.method === 'lori';
+  return METHOD_INFO[p.method].trainsOnDevice;
 }
 
 export function usesIttrna(p: PointSpec): boolean {
-  return p.method === 'ittrna' || p.method === 'remap' || ((p.method === 'lora' || p.method === 'lori') && p.lora.base === 'ittrna');
+  const r = METHOD_INFO[p.method].reads.ittrna;
+  return r === true || (r === 'if-lora-base' && p.lora.base === 'ittrna');
 }
 
 export function usesLora(p: PointSpec): boolean {
-  return p.method === 'lora' || p.method === 'lori';
+  return METHOD_INFO[p.method].reads.lora;
 }
 
-export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
+export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
   const p: PointSpec = structuredClone(raw);
-  // ---- checks on the values as given
-  if (p.device.gMin >= p.device.gMax) {
+  // ---- checks on the values as given (single-field bounds were checked by the schemas)
+  if (deviceConflict(p.device)) {
     fail(src('device.gMin'), `gMin ${p.device.gMin} must be below gMax ${p.device.gMax} (from ${src('device.gMax')}); allowed: 0 < gMin < gMax`);
+  }
+  const xb = crossbarConflict(p.crossbar);
+  if (xb) fail(src(`crossbar.${xb.field}`), `${xb.message} (mapping from ${src('crossbar.mapping')})`);
+  if (p.defects.distribution === 'clustered' && p.defects.rate > 0 && p.defects.clusters) {
+    const cl = clusterConflict(p.defects.clusters.radius, p.crossbar.tileRows, p.crossbar.tileCols);
+    if (cl) fail(src('defects.clusters.radius'), cl);
   }
   if (p.defects.rate > 0 && p.defects.distribution === 'file') {
     if (p.defects.file === undefined) {
       fail('defects.file', `distribution 'file' (from ${src('defects.distribution')}) needs defects.file: the path of a measured defect map (JSON or CSV)`);
     }
-    if (!existsSync(p.defects.file)) fail(src('defects.file'), `defect map file not found: '${p.defects.file}' (paths are relative to the working directory)`);
+    const access: FileAccess = { baseDir: ctx.baseDir ?? '.', allowPaths: ctx.allowPaths };
+    p.defects.file = checkDefectFilePath(p.defects.file, access, src('defects.file'));
   }
   if ((p.crossbar.writeThreshold ?? 0) > 0 && p.device.levels < 2 && trainsOnDevice(p)) {
     fail(src('crossbar.writeThreshold'), `a programming dead band of ${p.crossbar.writeThreshold} level steps needs quantised cells: device.levels must be >= 2 (from ${src('device.levels')}, got ${p.device.levels}); or set writeThreshold to 0`);
@@ -49,7 +72,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
     if (p.lora.rank < 1) {
       fail(src('lora.rank'), `${where} needs lora.rank >= 1 (the adapter rank); got ${p.lora.rank}. Set lora.rank, e.g. 4`);
     }
-    if (p.method === 'lori' && p.lora.sparsity >= 1) {
+    if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
     const layers = MODEL_LAYERS[p.model];
@@ -83,8 +106,12 @@ export function resolvePoint(raw: PointSpec, src: SourceOf): PointSpec {
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
   else {
     if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
-    if (p.method === 'lora') p.lora.sparsity = 0;
+    if (!METHOD_INFO[p.method].reads.sparsity) p.lora.sparsity = 0;
   }
+  // ---- the run-time validators the workers call: no point may pass planning and fail there
+  resolveDevice(p.device);
+  resolveCrossbar(p.crossbar);
+  validateDefects(p.defects);
   return p;
 }
 

@@ -10,13 +10,17 @@
  * scaled alike) is quantised the same way over [−R, R], R = configured output range or (default)
  * max |partial sum| of that tile in the current forward (an ideally calibrated per-tile ADC).
  * Partial sums of the tiles of a tile column are then added digitally.
- * b must be 0 or 2..24 (1 bit has no symmetric level besides 0).
+ * b must be 0 or 2..16 (1 bit has no symmetric level besides 0; BITS_BOUNDS, the one rule).
  */
 import { UserError } from '../util/errors.js';
+import type { NumBounds } from '../util/spec_field.js';
+
+export const BITS_BOUNDS: NumBounds = { min: 0, max: 16, int: true, not: [1] };
+export const BITS_ALLOWED = '0 (ideal) or an integer in [2, 16]';
 
 export function validateBits(bits: number, field: string): number {
-  if (!Number.isInteger(bits) || bits < 0 || bits === 1 || bits > 24) {
-    throw new UserError(`${field} must be 0 (ideal) or an integer in 2..24, got ${String(bits)}`, field);
+  if (!Number.isInteger(bits) || bits < 0 || bits === 1 || bits > BITS_BOUNDS.max!) {
+    throw new UserError(`${field} must be ${BITS_ALLOWED}, got ${String(bits)}`, field);
   }
   return bits;
 }

@@ -1,19 +1,37 @@
 /**
- * Crossbar configuration (CrossbarSpec, src/methods/point.ts) defaults and validation:
- *   tileRows x tileCols   cells per crossbar tile (default 128 x 128)
+ * Crossbar configuration (CrossbarSpec): defaults and bounds, the ONE place (the sweep config, the
+ * `run` flags and resolveCrossbar read CROSSBAR_FIELDS):
+ *   tileRows x tileCols   cells per crossbar tile (default 128 x 128), each side 1..65536 and
+ *                         tileRows·tileCols ≤ MAX_TILE_CELLS = 2^22 (a tile's defect map and
+ *                         conductances are held in memory); differential mapping needs tileCols ≥ 2
  *   mapping               'differential' (default; G⁺/G⁻ pair) | 'offset' (one cell + reference column)
  *   range                 per-layer weight range: { kind: 'fixed', wMax } or
  *                         { kind: 'percentile', percentile } of |w| at mapping time (default 100 = max |w|)
- *   dacBits, adcBits      converter resolution, 0 = ideal (default)
+ *   dacBits, adcBits      converter resolution, 0 = ideal (default), else 2..16 (converters.ts)
  *   writeThreshold        programming dead band during training, in weight level steps
- *                         (0 = off, the default; crossbar_matrix_op.ts)
+ *                         (0 = off, the default; crossbar_matrix_op.ts), [0, 1000]
  */
-import type { CrossbarSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
-import { validateBits } from './converters.js';
-import { validateRange } from './weight_range.js';
+import { checkFields, enumField, numField } from '../util/spec_field.js';
+import { BITS_ALLOWED, BITS_BOUNDS } from './converters.js';
+import { validateRange, type RangeSpec } from './weight_range.js';
 
-export type { CrossbarSpec };
+export interface CrossbarSpec {
+  tileRows: number;
+  tileCols: number;
+  /** weight -> conductance mapping */
+  mapping: 'differential' | 'offset';
+  /** per-layer weight range: fixed |w| max, or from the weights at this percentile of |w| (0..100) */
+  range: RangeSpec;
+  /** DAC input bits (0 = ideal) and ADC output bits (0 = ideal) */
+  dacBits: number;
+  adcBits: number;
+  /**
+   * programming dead band during on-device training, in weight level steps (0 or absent = off:
+   * every change of a weight's quantised target is written); see crossbar_matrix_op.ts
+   */
+  writeThreshold?: number;
+}
 
 export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSpec>({
   tileRows: 128,
@@ -25,25 +43,39 @@ export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSp
   writeThreshold: 0,
 });
 
+/** Largest tile (cells). */
+export const MAX_TILE_CELLS = 2 ** 22;
+
+const D = DEFAULT_CROSSBAR;
+/** numeric and enumerated fields (range is RANGE_SCHEMA in weight_range.ts) */
+export const CROSSBAR_FIELDS = {
+  tileRows: numField({ min: 1, max: 65536, int: true }, `crossbar tile rows (word lines) (default ${D.tileRows})`),
+  tileCols: numField({ min: 1, max: 65536, int: true }, `crossbar tile columns (bit lines); >= 2 with differential mapping (default ${D.tileCols})`),
+  mapping: enumField(['differential', 'offset'] as const, `weight -> conductance mapping (default '${D.mapping}')`),
+  dacBits: numField(BITS_BOUNDS, `DAC input bits, 0 = ideal (default ${D.dacBits})`, BITS_ALLOWED),
+  adcBits: numField(BITS_BOUNDS, `ADC output bits, 0 = ideal (default ${D.adcBits})`, BITS_ALLOWED),
+  writeThreshold: numField(
+    { min: 0, max: 1000 },
+    `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.writeThreshold})`,
+  ),
+};
+
+/** Cross-field rules of a crossbar spec: the first one broken, with the field it names. */
+export function crossbarConflict(c: Pick<CrossbarSpec, 'tileRows' | 'tileCols' | 'mapping'>): { field: 'tileCols' | 'tileRows'; message: string } | undefined {
+  if (c.mapping === 'differential' && c.tileCols < 2) {
+    return { field: 'tileCols', message: `tileCols ${c.tileCols} is too small for the differential mapping (a G⁺/G⁻ pair needs 2 columns); allowed: >= 2, or mapping 'offset'` };
+  }
+  if (c.tileRows * c.tileCols > MAX_TILE_CELLS) {
+    return { field: 'tileRows', message: `a ${c.tileRows} x ${c.tileCols} tile has ${c.tileRows * c.tileCols} cells; allowed: tileRows·tileCols <= ${MAX_TILE_CELLS}` };
+  }
+  return undefined;
+}
+
 export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossbar'): CrossbarSpec {
   const c: CrossbarSpec = { ...DEFAULT_CROSSBAR, ...spec };
-  for (const f of ['tileRows', 'tileCols'] as const) {
-    if (!Number.isInteger(c[f]) || c[f] < 1 || c[f] > 65536) {
-      throw new UserError(`${path}.${f} must be an integer in 1..65536, got ${String(c[f])}`, `${path}.${f}`);
-    }
-  }
-  if (c.mapping !== 'differential' && c.mapping !== 'offset') {
-    throw new UserError(`${path}.mapping must be 'differential' or 'offset', got ${String(c.mapping)}`, `${path}.mapping`);
-  }
-  if (c.mapping === 'differential' && c.tileCols < 2) {
-    throw new UserError(`${path}.tileCols must be >= 2 with the differential mapping (a pair needs 2 columns), got ${c.tileCols}`, `${path}.tileCols`);
-  }
+  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0 }, CROSSBAR_FIELDS, path);
+  const bad = crossbarConflict(c);
+  if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   validateRange(c.range, `${path}.range`);
-  validateBits(c.dacBits, `${path}.dacBits`);
-  validateBits(c.adcBits, `${path}.adcBits`);
-  const th = c.writeThreshold ?? 0;
-  if (typeof th !== 'number' || !Number.isFinite(th) || th < 0 || th > 1000) {
-    throw new UserError(`${path}.writeThreshold must be a number in [0, 1000] (weight level steps; 0 = off), got ${String(th)}`, `${path}.writeThreshold`);
-  }
   return c;
 }

@@ -14,9 +14,13 @@
  *   one crossbar row per line, blocks separated by blank lines, '#' starts a comment line. All
  *   CSV blocks form the cyclic pool.
  * Every map must be exactly tileRows x tileCols (crossbar.tileRows/tileCols).
+ * Which files may be read, and how much of them: defects_file_access.ts. Parse errors name the
+ * file, the tile/line and at most the offending token (cut, control characters replaced), never
+ * a line of the file's content.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
+import { safeToken } from '../util/safe_text.js';
+import { readDefectFileText } from './defects_file_access.js';
 
 interface FileTile {
   layer?: string;
@@ -45,7 +49,7 @@ function checkState(arr: ArrayLike<number>, rows: number, cols: number, where: s
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
     if (v !== 0 && v !== 1 && v !== 2) {
-      throw new UserError(`${where}: cell ${i} has state ${String(v)}; allowed 0 (healthy), 1 (stuck at HRS), 2 (stuck at LRS)`, 'defects.file');
+      throw new UserError(`${where}: cell ${i} has state ${safeToken(typeof v === 'string' ? JSON.stringify(v) : String(v))}; allowed 0 (healthy), 1 (stuck at HRS), 2 (stuck at LRS)`, 'defects.file');
     }
     s[i] = v;
   }
@@ -54,8 +58,10 @@ function checkState(arr: ArrayLike<number>, rows: number, cols: number, where: s
 
 export function parseDefectJSON(text: string, path: string): DefectFileSource {
   let j: unknown;
-  try { j = JSON.parse(text); } catch (e) {
-    throw new UserError(`defects.file ${path}: not valid JSON (${(e as Error).message})`, 'defects.file');
+  try { j = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (e) {
+    // V8's message quotes the text around the error: give the position only
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new UserError(`defects.file ${path}: not valid JSON${at !== undefined ? ` (syntax error at character ${at})` : ''}`, 'defects.file');
   }
   const list: unknown[] = Array.isArray(j) ? j
     : j && typeof j === 'object' && Array.isArray((j as { tiles?: unknown }).tiles) ? (j as { tiles: unknown[] }).tiles
@@ -80,7 +86,7 @@ export function parseDefectJSON(text: string, path: string): DefectFileSource {
 export function parseDefectCSV(text: string, path: string): DefectFileSource {
   const blocks: number[][][] = [];
   let cur: number[][] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, ln) => {
     const t = line.trim();
     if (t.startsWith('#')) return;
@@ -88,7 +94,7 @@ export function parseDefectCSV(text: string, path: string): DefectFileSource {
     const cells = t.split(/[,\s]+/).map((x) => {
       const v = Number(x);
       if (!(v === 0 || v === 1 || v === 2) || x === '') {
-        throw new UserError(`defects.file ${path} line ${ln + 1}: '${x}' is not a cell state; allowed 0 (healthy), 1 (stuck at HRS), 2 (stuck at LRS)`, 'defects.file');
+        throw new UserError(`defects.file ${path} line ${ln + 1}: '${safeToken(x)}' is not a cell state; allowed 0 (healthy), 1 (stuck at HRS), 2 (stuck at LRS)`, 'defects.file');
       }
       return v;
     });
@@ -110,10 +116,7 @@ export function parseDefectCSV(text: string, path: string): DefectFileSource {
 export function loadDefectFile(path: string): DefectFileSource {
   const hit = cache.get(path);
   if (hit) return hit;
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    throw new UserError(`defects.file: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'defects.file');
-  }
+  const text = readDefectFileText(path);
   const src = path.toLowerCase().endsWith('.json') ? parseDefectJSON(text, path) : parseDefectCSV(text, path);
   cache.set(path, src);
   return src;

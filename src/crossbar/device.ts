@@ -18,45 +18,22 @@
  * Read noise (readSigma = σr > 0): each forward reads G·(1 + σr·z), z ~ N(0,1) per cell and per
  * forward (shared by all rows of that forward's batch).
  */
-import type { DeviceSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
+import { checkFields } from '../util/spec_field.js';
+import { DEFAULT_DEVICE, DEVICE_FIELDS, deviceConflict, type DeviceSpec } from './device_spec.js';
 
 export type { DeviceSpec };
-
-/** Defaults: 1 µS .. 100 µS (on/off 100), continuous levels, no variation, no read noise. */
-export const DEFAULT_DEVICE: Readonly<DeviceSpec> = Object.freeze({
-  gMin: 1e-6,
-  gMax: 1e-4,
-  levels: 0,
-  progSigma: 0,
-  readSigma: 0,
-});
-
-function finite(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
+export { DEFAULT_DEVICE };
 
 /**
- * Fill defaults and validate. Throws `UserError` naming the field (prefixed by `path`, e.g.
- * 'device.levels') and the allowed values.
+ * Fill defaults and validate against DEVICE_FIELDS (device_spec.ts). Throws `UserError` naming the
+ * field (prefixed by `path`, e.g. 'device.levels') and the allowed values.
  */
 export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): DeviceSpec {
   const d: DeviceSpec = { ...DEFAULT_DEVICE, ...spec };
-  if (!finite(d.gMin) || d.gMin < 0) {
-    throw new UserError(`${path}.gMin must be a finite conductance >= 0 (siemens), got ${String(d.gMin)}`, `${path}.gMin`);
-  }
-  if (!finite(d.gMax) || d.gMax <= d.gMin) {
-    throw new UserError(`${path}.gMax must be a finite conductance > gMin (${d.gMin} S), got ${String(d.gMax)}`, `${path}.gMax`);
-  }
-  if (!Number.isInteger(d.levels) || d.levels < 0 || d.levels === 1 || d.levels > 65536) {
-    throw new UserError(`${path}.levels must be 0 (continuous) or an integer in 2..65536, got ${String(d.levels)}`, `${path}.levels`);
-  }
-  if (!finite(d.progSigma) || d.progSigma < 0 || d.progSigma > 5) {
-    throw new UserError(`${path}.progSigma must be a number in [0, 5] (lognormal sigma, 0 = off), got ${String(d.progSigma)}`, `${path}.progSigma`);
-  }
-  if (!finite(d.readSigma) || d.readSigma < 0 || d.readSigma > 5) {
-    throw new UserError(`${path}.readSigma must be a number in [0, 5] (relative read-noise sigma, 0 = off), got ${String(d.readSigma)}`, `${path}.readSigma`);
-  }
+  checkFields(d, DEVICE_FIELDS, path);
+  const bad = deviceConflict(d);
+  if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   return d;
 }
 

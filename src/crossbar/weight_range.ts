@@ -8,10 +8,18 @@
  *                P = a_⌊h⌋ + (h − ⌊h⌋)·(a_⌊h⌋+1 − a_⌊h⌋).  p = 100 ⇒ max |w| (no clipping).
  *                A degenerate range (all weights 0) falls back to wMax = 1.
  */
-import type { CrossbarSpec } from '../methods/point.js';
+import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 
-export type RangeSpec = CrossbarSpec['range'];
+/** per-layer weight range: fixed |w| max, or from the weights at this percentile of |w| (0..100) */
+export type RangeSpec = { kind: 'fixed'; wMax: number } | { kind: 'percentile'; percentile: number };
+
+/** The one schema of a range spec (the sweep config composes it; validateRange is its run-time twin). */
+export const RANGE_SCHEMA = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), wMax: z.number().gt(0) }),
+  z.strictObject({ kind: z.literal('percentile'), percentile: z.number().gt(0).lte(100) }),
+]);
+export const RANGE_ALLOWED = `{"kind": "fixed", "wMax": number > 0} or {"kind": "percentile", "percentile": number in (0, 100]}`;
 
 export function validateRange(r: RangeSpec, path = 'crossbar.range'): RangeSpec {
   if (!r || typeof r !== 'object') throw new UserError(`${path} must be { kind: 'fixed', wMax } or { kind: 'percentile', percentile }`, path);

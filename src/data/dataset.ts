@@ -4,8 +4,11 @@
  * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081; CIFAR-10:
  * per channel, see cifar10.ts).
  */
-import type { DatasetName } from '../methods/point.js';
 import type { Augmentation } from './augment.js';
+
+/** the data sets rramsim can load (load.ts); `DatasetName` (the spec type) is derived from it */
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded', 'cifar10', 'cifar10-jpeg'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export interface Split {
   /** 'train', 'test' (official test set) or 'heldout' (held-out part of a training set) */

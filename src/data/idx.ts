@@ -10,6 +10,9 @@
  * trailing garbage; both are refused.
  *
  * Files may be gzipped or raw; gzip is detected by its magic bytes 1f 8b (not by the file name).
+ * With a size limit (the known size of the dataset file + DATA_SIZE_MARGIN), a raw file larger
+ * than the limit is refused before it is read and decompression stops at the limit (zlib
+ * maxOutputLength), so a gzip bomb in the data directory costs at most the limit in memory.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -39,21 +42,39 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Read a file and gunzip it if it starts with the gzip magic. Corrupt gzip ⇒ UserError. */
-export function readMaybeGzip(path: string): IdxFileBytes {
+/** Slack allowed above a dataset file's known size before reading/decompression stops. */
+export const DATA_SIZE_MARGIN = 1 << 20;
+
+/**
+ * Read a file and gunzip it if it starts with the gzip magic. Corrupt gzip ⇒ UserError.
+ * `maxContentBytes`: largest IDX content accepted (raw file size, or decompressed size).
+ */
+export function readMaybeGzip(path: string, maxContentBytes = Number.MAX_SAFE_INTEGER): IdxFileBytes {
   let fileBytes: Uint8Array;
   try {
-    if (!statSync(path).isFile()) throw new UserError(`data file ${path} is not a regular file`, 'dataDir');
+    const st = statSync(path);
+    if (!st.isFile()) throw new UserError(`data file ${path} is not a regular file`, 'dataDir');
+    if (st.size > maxContentBytes) {
+      throw new UserError(`data file ${path} has ${st.size} bytes, more than the ${maxContentBytes} its dataset file can have: not the right file`, 'dataDir');
+    }
     fileBytes = readFileSync(path);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read data file ${path}: ${(err as Error).message}`, 'dataDir');
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read data file ${path}: ${code === 'EACCES' ? 'permission denied (EACCES)' : (err as Error).message}`, 'dataDir');
   }
   if (!isGzip(fileBytes)) return { path, fileBytes, content: fileBytes, gzipped: false };
   let content: Uint8Array;
   try {
-    content = gunzipSync(fileBytes);
+    content = gunzipSync(fileBytes, maxContentBytes < Number.MAX_SAFE_INTEGER ? { maxOutputLength: maxContentBytes } : {});
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new UserError(
+        `data file ${path} decompresses to more than ${maxContentBytes} bytes, more than its dataset file can have (a damaged file or a gzip bomb); ` +
+          'replace it with the official file',
+        'dataDir',
+      );
+    }
     throw new UserError(
       `corrupt gzip file ${path} (${(err as Error).message}): the file is damaged or was cut short; ` +
         'download it again (or replace it with the uncompressed IDX file of the same name without .gz)',

@@ -8,8 +8,8 @@
 import type { Dataset, Split } from './dataset.js';
 import { UserError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
-import { IDX_FILE_NAMES, type IdxDatasetName, type IdxFileName, type FileVerification, throwIfMismatch, verifyContent } from './checksums.js';
-import { parseIdx, readMaybeGzip, type IdxArray, type IdxFileBytes } from './idx.js';
+import { IDX_FILE_NAMES, KNOWN_IDX_FILES, type IdxDatasetName, type IdxFileName, type FileVerification, throwIfMismatch, verifyContent } from './checksums.js';
+import { DATA_SIZE_MARGIN, parseIdx, readMaybeGzip, type IdxArray, type IdxFileBytes } from './idx.js';
 import type { LocatedDataset } from './locate.js';
 import { NORMALISATION, normalisePixels } from './normalise.js';
 
@@ -48,7 +48,7 @@ export function readIdxDataset(located: LocatedDataset, verify: 'throw' | 'repor
   const checksums: Record<string, string> = {};
   const fileBytes: Record<string, Uint8Array> = {};
   for (const f of IDX_FILE_NAMES) {
-    read[f] = readMaybeGzip(located.files[f]);
+    read[f] = readMaybeGzip(located.files[f], KNOWN_IDX_FILES[dataset][f].bytes + DATA_SIZE_MARGIN);
     fileBytes[baseName(read[f].path)] = read[f].fileBytes;
   }
   // structure first (a truncated file says "truncated", not just "checksum mismatch") ...

@@ -14,8 +14,7 @@
  * the request itself), so a second load returns the same object at no cost. The returned Dataset is shared: do not modify
  * its arrays.
  */
-import type { DatasetName } from '../methods/point.js';
-import type { Dataset } from './dataset.js';
+import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { UserError } from '../util/errors.js';
 import { loadCifarDataset, locateCifar, type CifarDatasetName } from './cifar10.js';
 import { loadEmbedded } from './embedded.js';
@@ -27,7 +26,7 @@ export interface LoadOptions {
   dataDir?: string;
 }
 
-export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'mnist-embedded', 'cifar10', 'cifar10-jpeg'];
+export { DATASET_NAMES };
 
 /** resolved (name, directory) -> dataset */
 const cache = new Map<string, Promise<Dataset>>();

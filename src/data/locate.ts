@@ -15,7 +15,7 @@
  * The first qualifying directory wins. If none does, the UserError names every place searched and
  * what was missing there.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -124,11 +124,15 @@ export function filesIn(dir: string): { files: Partial<Record<IdxFileName, strin
   return { files, missing };
 }
 
+/** test-label files are 10,008 bytes; anything much larger is not one (and is not decompressed further) */
+const LABELS_LIMIT = 1 << 20;
+
 /** Which known dataset a directory's test labels belong to (cheap: 10 kB), if any. */
 function identifyDir(testLabelsPath: string): IdxDatasetName | undefined {
   try {
+    if (statSync(testLabelsPath).size > LABELS_LIMIT) return undefined;
     let b: Uint8Array = readFileSync(testLabelsPath);
-    if (isGzip(b)) b = gunzipSync(b);
+    if (isGzip(b)) b = gunzipSync(b, { maxOutputLength: LABELS_LIMIT });
     return identifyContent(sha256Hex(b))?.dataset;
   } catch {
     return undefined; // unreadable or corrupt: let the loader report it precisely
@@ -141,6 +145,12 @@ export function locateDataset(dataset: IdxDatasetName, opts: LocateOptions = {})
   for (const dir of dirs) {
     if (!isDir(dir)) {
       searched.push({ dir, status: 'no such directory' });
+      continue;
+    }
+    try {
+      accessSync(dir, fsConstants.R_OK | fsConstants.X_OK);
+    } catch (e) {
+      searched.push({ dir, status: `permission denied (${(e as NodeJS.ErrnoException).code ?? 'EACCES'}): rramsim cannot list or read it` });
       continue;
     }
     const { files, missing } = filesIn(dir);

@@ -6,9 +6,9 @@
  *   importance_map.json first weight layer: { layer, rows, cols, faulty (0/1 per physical slot),
  *                       before, after } = importance of the weight on each physical slot before
  *                       and after the defect-aware mapping (values rounded to 4 significant digits)
- * Files are written to a temporary name and renamed (atomic).
+ * Files are written to a temporary name and renamed (atomic); a failed write removes the temp file.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
 import { physicalFaulty } from './deploy.js';
@@ -18,8 +18,14 @@ async function writeJson(dir: string, name: string, value: unknown): Promise<voi
   await mkdir(dir, { recursive: true });
   const file = join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value));
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, JSON.stringify(value));
+    await rename(tmp, file);
+  } catch (e) {
+    // disk full / permission: leave no temp file behind
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
 }
 
 const r4 = (x: number) => (x === 0 ? 0 : Number(x.toPrecision(4)));

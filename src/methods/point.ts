@@ -5,84 +5,28 @@
  */
 import { configHash } from '../util/hash.js';
 
-export type ModelName = 'mlp' | 'lenet5';
-export type DatasetName = 'mnist' | 'fashion-mnist' | 'mnist-embedded' | 'cifar10' | 'cifar10-jpeg';
-export type MethodName = 'ideal' | 'unaware' | 'remap' | 'fat' | 'ittrna' | 'lora' | 'lori';
-export type DefectDistribution = 'uniform' | 'clustered' | 'file';
+// model and data-set names come from their registries (src/nn/model.ts, src/data/dataset.ts)
+export type { ModelName } from '../nn/model.js';
+export type { DatasetName } from '../data/dataset.js';
+import type { ModelName } from '../nn/model.js';
+import type { DatasetName } from '../data/dataset.js';
+export type { MethodName } from './method_info.js';
+import type { MethodName } from './method_info.js';
 
-export interface DeviceSpec {
-  /** conductance range in siemens; on/off ratio = gMax / gMin */
-  gMin: number;
-  gMax: number;
-  /** programmable conductance levels per cell (>= 2); 0 = continuous (no quantisation) */
-  levels: number;
-  /** lognormal programming variation sigma (0 = off) */
-  progSigma: number;
-  /** relative read-noise sigma per forward (0 = off) */
-  readSigma: number;
-}
+// the layer specs are owned (type, defaults, bounds, schema) by their layers; PointSpec combines them
+export type { DeviceSpec } from '../crossbar/device_spec.js';
+export type { CrossbarSpec } from '../crossbar/crossbar_spec.js';
+export type { DefectDistribution, DefectSpec } from '../crossbar/defect_spec.js';
+export type { TrainSpec } from '../nn/train_spec.js';
+import type { DeviceSpec } from '../crossbar/device_spec.js';
+import type { CrossbarSpec } from '../crossbar/crossbar_spec.js';
+import type { DefectSpec } from '../crossbar/defect_spec.js';
+import type { TrainSpec } from '../nn/train_spec.js';
 
-export interface CrossbarSpec {
-  tileRows: number;
-  tileCols: number;
-  /** weight -> conductance mapping */
-  mapping: 'differential' | 'offset';
-  /** per-layer weight range: fixed |w| max, or from the weights at this percentile of |w| (0..100) */
-  range: { kind: 'fixed'; wMax: number } | { kind: 'percentile'; percentile: number };
-  /** DAC input bits (0 = ideal) and ADC output bits (0 = ideal) */
-  dacBits: number;
-  adcBits: number;
-  /**
-   * programming dead band during on-device training, in weight level steps (0 or absent = off:
-   * every change of a weight's quantised target is written); see crossbar_matrix_op.ts
-   */
-  writeThreshold?: number;
-}
-
-export interface DefectSpec {
-  /** total fraction of stuck cells (0..1) */
-  rate: number;
-  /** fraction of the stuck cells that are stuck at LRS (high conductance, stuck-on); the rest are HRS (stuck-off) */
-  lrsShare: number;
-  distribution: DefectDistribution;
-  /** clustered: number of clusters per tile and cluster radius in cells */
-  clusters?: { perTile: number; radius: number };
-  /** distribution 'file': path of a measured defect map (JSON or CSV) */
-  file?: string;
-}
-
-export interface TrainSpec {
-  epochs: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  batch: number;
-}
-
-export interface IttrnaSpec {
-  importance: 'taylor' | 'magnitude';
-  calibrationBatches: number;
-  mapping: 'none' | 'rows' | 'rows+cols';
-  /** penalty weight λ, and its schedule over retraining epochs */
-  lambda: number;
-  lambdaSchedule: 'constant' | 'linear-warmup';
-  /** dynamic layer-by-layer compensation */
-  compensation: boolean;
-  epochsPerStage: number;
-  /** final on-device epochs through the fully defective network */
-  finalEpochs: number;
-}
-
-export interface LoraSpec {
-  rank: number;
-  alpha: number;
-  /** layer names that get adapters; [] = all weight layers */
-  layers: string[];
-  /** LoRI only: fraction of B entries pruned (0..1) */
-  sparsity: number;
-  /** which base to deploy */
-  base: 'unaware' | 'ittrna';
-}
+export type { IttrnaSpec } from './ittrna_spec.js';
+export type { LoraSpec } from './lora/lora_spec.js';
+import type { IttrnaSpec } from './ittrna_spec.js';
+import type { LoraSpec } from './lora/lora_spec.js';
 
 export interface PointSpec {
   model: ModelName;

@@ -35,6 +35,11 @@ export interface ResultRecord {
   error?: string;
   /** seconds */
   wallSeconds: number;
+  /**
+   * where it ran (additive, not hashed; sim/sweep/run_env.ts): the GEMM backend, Node and rramsim
+   * versions. Absent in records written before it was added (those ran on 'wasm').
+   */
+  env?: { backend: string; node: string; rramsim?: string };
   startedAt: string;
   finishedAt: string;
 }

@@ -22,7 +22,6 @@
  *     shortcut: [{ type: 'conv2d', out: 32, kernel: 1, stride: 2 }, { type: 'batchnorm' }] },
  *   { type: 'relu' }
  */
-import type { ModelName } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from './init.js';
 import { buildLayers } from './build_layers.js';
@@ -49,7 +48,9 @@ export interface ModelDesc {
 }
 
 export const LAYER_TYPES = ['dense', 'conv2d', 'pool', 'relu', 'flatten', 'batchnorm', 'globalavgpool', 'residual'] as const;
-export const MODEL_PRESETS: readonly ModelName[] = ['mlp', 'lenet5'];
+/** the model registry's names; `ModelName` (the spec type) is derived from it */
+export const MODEL_PRESETS = ['mlp', 'lenet5'] as const;
+export type ModelName = (typeof MODEL_PRESETS)[number];
 export const POOL_TYPES = ['max', 'avg'] as const;
 
 /** MLP 784-300-100-10 with ReLU (input [1, 28, 28] unless given) */

@@ -20,7 +20,8 @@
 import { allocF32 } from '../kernels/alloc.js';
 import { augmentBatch, augmentStreamName } from '../data/augment.js';
 import type { Split } from '../data/dataset.js';
-import type { TrainSpec } from '../methods/point.js';
+import { checkFields } from '../util/spec_field.js';
+import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
 import type { Network } from './network.js';
@@ -91,15 +92,9 @@ export interface TrainResult {
   seconds: number;
 }
 
+/** the bounds of train_spec.ts (the same rule the sweep config checks) */
 function checkSpec(spec: TrainSpec, epochs: number): void {
-  const bad = (field: string, rule: string, v: unknown) => {
-    throw new UserError(`train.${field} must be ${rule} (got ${JSON.stringify(v)})`, `train.${field}`);
-  };
-  if (!Number.isInteger(epochs) || epochs < 0) bad('epochs', 'an integer >= 0', epochs);
-  if (!Number.isInteger(spec.batch) || spec.batch < 1) bad('batch', 'an integer >= 1', spec.batch);
-  if (!(Number.isFinite(spec.lr) && spec.lr > 0)) bad('lr', 'a number > 0', spec.lr);
-  if (!(Number.isFinite(spec.momentum) && spec.momentum >= 0 && spec.momentum < 1)) bad('momentum', 'a number in [0, 1)', spec.momentum);
-  if (!(Number.isFinite(spec.weightDecay) && spec.weightDecay >= 0)) bad('weightDecay', 'a number >= 0', spec.weightDecay);
+  checkFields({ ...spec, epochs }, TRAIN_FIELDS, 'train');
 }
 
 export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOptions): TrainResult {

@@ -13,6 +13,7 @@ import type { FigureSpec } from './figures.js';
 import { pct } from './figures.js';
 import type { SweepManifest } from './sweep_dir.js';
 import { formatCell, type Table } from './table.js';
+import { shellQuote } from '../util/shell_quote.js';
 
 let plotlyCache: { source: string; version: string } | null = null;
 
@@ -36,7 +37,9 @@ export function plotlySource(): { source: string; version: string } {
   throw new Error('plotly.js-dist(-min) is not installed: run npm install');
 }
 
-export function esc(s: string): string {
+/** HTML-escape text; null/undefined → '' (manifest fields may be null), other values via String(). */
+export function esc(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -145,19 +148,23 @@ function provenanceHtml(dir: string, m: SweepManifest | null, plotlyVersion: str
   if (!m) {
     return `<p>No manifest.json: provenance unknown.</p><p>Re-check the stored results with <code>${esc(reproduce)}</code>.</p>`;
   }
-  const dd = (label: string, value: string | undefined, code = false) =>
-    `<dt>${esc(label)}</dt><dd>${value === undefined || value === '' ? '<i>not recorded</i>' : code ? `<code>${esc(value)}</code>` : esc(value)}</dd>`;
-  const versions = m.versions ? Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ') : undefined;
+  const dd = (label: string, value: string | null | undefined, code = false, missing = 'not recorded') =>
+    `<dt>${esc(label)}</dt><dd>${value === undefined || value === null || value === '' ? `<i>${esc(missing)}</i>` : code ? `<code>${esc(value)}</code>` : esc(value)}</dd>`;
+  const flat = (o: Record<string, unknown> | null | undefined) =>
+    o && typeof o === 'object' ? Object.entries(o).map(([k, v]) => `${k} ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : undefined;
+  const versions = flat(m.versions);
+  const command = typeof m.command === 'string' ? m.command : undefined;
   return `<dl class="prov">
 ${dd('sweep directory', absDir, true)}
 ${dd('config hash', m.configHash, true)}
-${dd('git commit', m.gitCommit, true)}
+${dd('git commit', m.gitCommit, true, 'not recorded (not run from a git checkout)')}
 ${dd('started', m.startedAt)}
-${dd('finished', m.finishedAt)}
+${dd('finished', m.finishedAt, false, 'not finished (interrupted, or still running)')}
 ${dd('versions', versions)}
+${dd('kernel backend and environment', flat(m.env), false, 'not recorded (written before rramsim recorded it: the wasm backend)')}
 ${dd('report drawn with', plotlyVersion)}
-${dd('command that ran the sweep', m.command, true)}
-${dd('re-run the whole sweep', m.command ? (m.command.startsWith('rramsim ') ? `npx ${m.command}` : m.command) : undefined, true)}
+${dd('command that ran the sweep', command, true)}
+${dd('re-run the whole sweep', command ? (command.startsWith('rramsim ') ? `npx ${command}` : command) : undefined, true)}
 ${dd('or from the embedded config', `npx rramsim sweep config.json --out ${shellQuote(absDir + '-rerun')}   (config.json: download below)`, true)}
 ${dd('re-run points and compare with the stored results', reproduce, true)}
 </dl>
@@ -168,9 +175,6 @@ ${dd('re-run points and compare with the stored results', reproduce, true)}
 <pre id="config">${esc(JSON.stringify(m.config ?? null, null, 2))}</pre>`;
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 const HOW_TO_READ = `<div class="help">
 <p><b>Accuracy vs defect rate.</b> One panel per model × dataset. Each line is one training method (and variant); each point is the mean accuracy on the evaluation split over the seeds that finished, with error bars showing the 95% confidence interval of the mean (Student t with n − 1 degrees of freedom) or ± one sample standard deviation (switch above the plots). A point of one seed has no error bar. The dashed line is the defect-free <code>ideal</code> network. Hover a point for its numbers and n.</p>

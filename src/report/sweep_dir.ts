@@ -13,15 +13,17 @@ import type { PointSpec } from '../methods/point.js';
 import type { ResultRecord } from '../methods/result.js';
 import { UserError } from '../util/errors.js';
 
+/** manifest.json as the report reads it: any field may be absent or null (no git checkout: gitCommit null; an interrupted sweep: finishedAt null). */
 export interface SweepManifest {
   config?: unknown;
-  configHash?: string;
-  gitCommit?: string;
-  versions?: Record<string, string>;
-  datasetChecksums?: Record<string, unknown>;
-  startedAt?: string;
-  finishedAt?: string;
-  command?: string;
+  configHash?: string | null;
+  gitCommit?: string | null;
+  versions?: Record<string, unknown> | null;
+  env?: Record<string, unknown> | null;
+  datasetChecksums?: Record<string, unknown> | null;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  command?: string | null;
   expectedPoints?: { pointHash: string; point: PointSpec }[];
 }
 

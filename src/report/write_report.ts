@@ -4,8 +4,9 @@
  * DIR/report.html; `opts.out` overrides). Returns the path written.
  * Throws UserError when DIR is not a sweep directory (no results.jsonl) or its manifest is unreadable.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '../util/atomic_write.js';
 import { aggregate } from './aggregate.js';
 import { buildFigures } from './figures.js';
 import { renderPage } from './html.js';
@@ -34,9 +35,7 @@ export async function writeReport(dir: string, opts: WriteReportOptions = {}): P
   });
   const out = opts.out ?? join(dir, 'report.html');
   mkdirSync(dirname(out), { recursive: true });
-  // write then rename, so a reader never sees half a report
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, html);
-  renameSync(tmp, out);
+  // write then rename, so a reader never sees half a report; a failed write (disk full) leaves no temp file
+  writeFileAtomicSync(out, html);
   return out;
 }

@@ -1,7 +1,6 @@
 // The CLI as a real child process (node dist/sim/cli.js) with the fast deterministic fake runner
 // (env RRAMSIM_RUNNER): kill -9 then --resume, SIGINT, exit codes, workers/shards invariance,
-// reproduce, list, run, slurm, --help.
-import { spawnSync } from 'node:child_process';
+// reproduce, list, run, --help (the slurm script: test/slurm/).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,9 +50,13 @@ describe('rramsim sweep (child process)', () => {
     writeFileSync(file, `${lines.slice(0, 10).join('\n')}\n${lines[10].slice(0, 40)}`);
     const r = cli(['sweep', config, '--out', out, '--resume', '--workers', '1'], FAKE);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/resume: dropped line 11 of .*results\.jsonl: torn last line/);
+    expect(r.stderr).toMatch(/resume: moved line 11 of .*results\.jsonl to results\.rejected\.jsonl: torn last line/);
     expect(r.stderr).toContain('24 points, 10 already done');
     expect(readRecords(out)).toHaveLength(24);
+    // the torn fragment is kept verbatim beside the results, not thrown away
+    const rejected = readFileSync(join(out, 'results.rejected.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; text: string; reason: string });
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ line: 11, text: lines[10].slice(0, 40) });
   });
 
   it('SIGINT stops, keeps finished points, says how to resume, exits 130', async () => {
@@ -119,7 +122,7 @@ describe('rramsim sweep (child process)', () => {
     const w = cli(['sweep', bad, '--workers', '0'], FAKE);
     expect(w.code).toBe(2);
     const s = cli(['sweep', writeJson(join(dir, 'g.json'), grid), '--shard', '2/2'], FAKE);
-    expect(s.stderr).toBe("rramsim: --shard: got '2/2'; allowed: i/n with integers 0 <= i < n, e.g. 0/4\n");
+    expect(s.stderr).toBe("rramsim: --shard: got '2/2'; allowed: i/n with integers 0 <= i < n <= 10000, e.g. 0/4\n");
     const d = cli(['sweep', join(dir, 'g.json'), '--out', join(dir, 'd'), '--data-dir', join(dir, 'nope')]);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/^rramsim: --data-dir: '.*nope' is not a directory/);
@@ -153,20 +156,6 @@ describe('rramsim sweep (child process)', () => {
     expect(typo.stderr).toMatch(/^rramsim: defects\.rat: unknown key \(did you mean 'rate'\?\)/);
     const twice = cli(['run', '--seed', '1', '--seed', '2'], FAKE);
     expect(twice.stderr).toMatch(/--seed: given 2 times; `run` takes one value per field/);
-  });
-
-  it('slurm writes a self-submitting job-array script with a dependent merge step', () => {
-    const dir = tmp();
-    const config = writeJson(join(dir, 'c.json'), grid);
-    const file = join(dir, 'job.sbatch');
-    const r = cli(['slurm', config, '--shards', '4', '--out', file, '--dir', 'runs/x']);
-    expect(r.code).toBe(0);
-    const text = readFileSync(file, 'utf8');
-    expect(text).toContain('--array=0-3');
-    expect(text).toContain('--dependency=afterany:"$jid"');
-    expect(text).toContain('--shard "$i/4" --out "runs/x-shard${i}of4"');
-    expect(text).toContain("npx rramsim merge 'runs/x-shard0of4' 'runs/x-shard1of4' 'runs/x-shard2of4' 'runs/x-shard3of4' --out 'runs/x'");
-    expect(spawnSync('bash', ['-n', file]).status).toBe(0);
   });
 
   it('--help of every command documents the exit codes', () => {

@@ -44,7 +44,8 @@ describe('range expressions', () => {
     expect(() => expandRange('1:0.1:0')).toThrow(/is empty/);
     expect(() => expandRange('0:0:1')).toThrow(/step must not be 0/);
     expect(() => expandRange('0:a+:1')).toThrow(/cannot evaluate/);
-    expect(() => expandRange('0:[1,2]:3')).toThrow(/not a finite number/);
+    expect(() => expandRange('0:[1,2]:3')).toThrow(/"\[1,2\]" uses an expression of type ArrayNode/);
+    expect(() => expandRange('0:"a":3')).toThrow(/non-numeric constant/);
     expect(() => expandRange(`0:1:${MAX_RANGE_VALUES}`)).toThrow(/at most 10000/);
     expect(expandRange(`1:1:${MAX_RANGE_VALUES}`)).toHaveLength(MAX_RANGE_VALUES);
   });

@@ -155,7 +155,7 @@ describe('defect maps from files', () => {
     const v = (d: Partial<DefectSpec>) => () => validateDefects({ rate: 0.1, lrsShare: 0.5, distribution: 'uniform', ...d } as DefectSpec);
     expect(v({ rate: 1.5 })).toThrow(/defects\.rate must be a number in \[0, 1\]/);
     expect(v({ lrsShare: -1 })).toThrow(/defects\.lrsShare/);
-    expect(v({ distribution: 'gaussian' as never })).toThrow(/'uniform', 'clustered' or 'file'/);
+    expect(v({ distribution: 'gaussian' as never })).toThrow(/'uniform', 'clustered', 'file'/);
     expect(v({ distribution: 'clustered', clusters: { perTile: 0, radius: 2 } })).toThrow(/clusters\.perTile/);
     expect(v({ distribution: 'file' })).toThrow(/defects\.file/);
     try { v({ rate: -0.1 })(); } catch (e) { expect(e).toBeInstanceOf(UserError); expect((e as UserError).field).toBe('defects.rate'); }

@@ -19,6 +19,7 @@ import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 import { tempDir, userError } from './fixtures.js';
 import { existsSync } from 'node:fs';
+import { requireSystem } from '../support/system_package.js';
 
 /** the byte of pixel (r, c) of channel ch of hand-made record i */
 const px = (i: number, ch: number, r: number, c: number) => (i * 50 + ch * 70 + r * 3 + c * 5) % 256;
@@ -191,11 +192,13 @@ describe('crop/flip augmentation', () => {
 });
 
 const SHARED_CIFAR = join(process.cwd(), '..', 'shared', 'data', 'cifar10-jpeg');
+/** skip rule of test/support/system_package.ts: one SKIP line when absent, a failure under CI=true */
 function noSharedCifar(): boolean {
-  if (process.env.CI && !existsSync(SHARED_CIFAR)) throw new Error(`data tests: ${SHARED_CIFAR} is absent under CI=true; CI must provide it`);
-  if (existsSync(SHARED_CIFAR)) return false;
-  console.warn(`data tests: ${SHARED_CIFAR} is absent, tests needing cifar10-jpeg are skipped`);
-  return true;
+  return requireSystem(existsSync(SHARED_CIFAR), {
+    what: `the cifar10-jpeg batches in ${SHARED_CIFAR}`,
+    how: 'a checkout with ../shared/data/cifar10-jpeg beside it, as CI has',
+    scope: 'tests needing cifar10-jpeg',
+  });
 }
 
 describe.skipIf(noSharedCifar())('cifar10-jpeg (../shared/data/cifar10-jpeg, SOURCE.md checksums)', () => {

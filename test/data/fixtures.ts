@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { encodeIdx } from '../../src/data/idx.js';
 import { UserError } from '../../src/util/errors.js';
+import { requirePackage, requireSystem } from '../support/system_package.js';
 
 export const SHARED_MNIST = join(process.cwd(), '..', 'shared', 'data', 'mnist');
 export const DEBIAN_FASHION = '/usr/share/datasets/fashion-mnist';
@@ -48,29 +49,23 @@ export function writeSmallIdxDir(dir: string, opts: { gzip?: boolean; nTrain?: n
 }
 
 /**
- * In CI (CI=true) the data must be there: .ci/run installs Fashion-MNIST and CI clones with
- * ../shared beside the repo. A missing directory there is a broken set-up, not a reason to skip.
+ * Skip rule of test/support/system_package.ts: absent data skips the tests that need it with one
+ * SKIP line, and fails under CI=true (.ci/run installs Fashion-MNIST and CI clones with ../shared
+ * beside the repo, so a missing directory there is a broken set-up, not a reason to skip).
  */
-function mustExistInCi(path: string): void {
-  if (process.env.CI && !existsSync(path)) {
-    throw new Error(`data tests: ${path} is absent under CI=true; CI must provide it (see .ci/run)`);
-  }
-}
 
-/** true (and a message on stderr) when the shared MNIST directory is absent, for it.skipIf */
+/** true (and one SKIP line) when the shared MNIST directory is absent, for it.skipIf */
 export function noSharedMnist(): boolean {
-  mustExistInCi(SHARED_MNIST);
-  if (existsSync(SHARED_MNIST)) return false;
-  console.warn(`data tests: ${SHARED_MNIST} is absent, tests needing full MNIST are skipped`);
-  return true;
+  return requireSystem(existsSync(SHARED_MNIST), {
+    what: `the official MNIST IDX files in ${SHARED_MNIST}`,
+    how: 'a checkout with ../shared/data/mnist beside it, as CI has',
+    scope: 'tests needing full MNIST',
+  });
 }
 
-/** true (and a message) when the Debian Fashion-MNIST package is not installed, for it.skipIf */
+/** true (and one SKIP line) when the Debian Fashion-MNIST package is not installed, for it.skipIf */
 export function noDebianFashion(): boolean {
-  mustExistInCi(DEBIAN_FASHION);
-  if (existsSync(DEBIAN_FASHION)) return false;
-  console.warn(`data tests: ${DEBIAN_FASHION} is absent (apt-get install dataset-fashion-mnist), Fashion-MNIST tests are skipped`);
-  return true;
+  return requirePackage('dataset-fashion-mnist', () => existsSync(DEBIAN_FASHION), { scope: 'Fashion-MNIST tests' });
 }
 
 /** run fn, assert it throws a UserError, and return it (for message assertions) */

@@ -125,8 +125,8 @@ describe('trainer', () => {
     const data = blobs('train', 10, 16, 4, 'bad');
     const net = buildModel(small, 0);
     expect(() => train(net, data, { ...spec, batch: 0 }, { seed: 0 })).toThrow(UserError);
-    expect(() => train(net, data, { ...spec, batch: 0 }, { seed: 0 })).toThrow(/train\.batch must be an integer >= 1/);
-    expect(() => train(net, data, { ...spec, lr: -1 }, { seed: 0 })).toThrow(/train\.lr must be a number > 0/);
+    expect(() => train(net, data, { ...spec, batch: 0 }, { seed: 0 })).toThrow(/train\.batch must be an integer in \[1, 65536\]/);
+    expect(() => train(net, data, { ...spec, lr: -1 }, { seed: 0 })).toThrow(/train\.lr must be a number in \(0, 10\]/);
     expect(() => train(net, data, { ...spec, momentum: 1 }, { seed: 0 })).toThrow(/train\.momentum must be a number in \[0, 1\)/);
     expect(() => train(buildModel(mlpDesc(), 0), data, spec, { seed: 0 })).toThrow(/needs 784/);
   });

@@ -62,12 +62,12 @@ describe('rramsim train', () => {
     expect(msg({ model: 'vgg' })).toBe("--model must be one of mlp, lenet5 (got 'vgg')");
     expect(msg({ dataset: 'cifar' })).toBe("--dataset must be one of mnist, fashion-mnist, mnist-embedded, cifar10, cifar10-jpeg (got 'cifar')");
     expect(msg({ pool: 'min' })).toBe("--pool must be one of max, avg (got 'min')");
-    expect(msg({ epochs: 0 })).toMatch(/--epochs must be an integer >= 1/);
-    expect(msg({ epochs: 1.5 })).toMatch(/--epochs must be an integer >= 1/);
-    expect(msg({ lr: NaN })).toMatch(/--lr must be a number > 0/);
-    expect(msg({ batch: -4 })).toMatch(/--batch must be an integer >= 1/);
+    expect(msg({ epochs: 0 })).toMatch(/--epochs must be an integer in \[1, 1000\]/);
+    expect(msg({ epochs: 1.5 })).toMatch(/--epochs must be an integer in \[1, 1000\]/);
+    expect(msg({ lr: NaN })).toMatch(/--lr must be a number in \(0, 10\]/);
+    expect(msg({ batch: -4 })).toMatch(/--batch must be an integer in \[1, 65536\]/);
     expect(msg({ momentum: 1 })).toMatch(/--momentum must be a number in \[0, 1\)/);
-    expect(msg({ 'weight-decay': -1 })).toMatch(/--weight-decay must be a number >= 0/);
+    expect(msg({ 'weight-decay': -1 })).toMatch(/--weight-decay must be a number in \[0, 1\]/);
     expect(msg({ seed: -1 })).toMatch(/--seed must be an integer >= 0/);
     expect(msg({ init: 'he' })).toBe("--init must be one of he-uniform, he-normal, xavier-uniform, xavier-normal, pytorch (got 'he')");
     expect(msg({ 'bias-init': 'one' })).toBe("--bias-init must be one of zero, uniform (got 'one')");
@@ -83,7 +83,7 @@ describe('rramsim train', () => {
       expect(text).not.toMatch(/\n\s+at /);
       err.mockClear();
       expect(await runCli(['train', '--lr', 'abc'])).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/--lr must be a number > 0/);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/--lr must be a number in \(0, 10\]/);
     } finally {
       err.mockRestore();
     }

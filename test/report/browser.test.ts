@@ -1,7 +1,8 @@
 /**
  * End-to-end: render a report from a small (synthetic, realistic) sweep directory in headless
  * Debian Chromium driven by playwright-core, and check what a reader sees. Needs /usr/bin/chromium
- * (.ci/run installs it: apt-get install chromium). Saves test-artifacts/report.png.
+ * (.ci/run installs it: apt-get install chromium); without it both suites skip with one SKIP line
+ * (test/support/system_package.ts), and fail under CI=true. Saves test-artifacts/report.png.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +16,15 @@ import { readSweepDir } from '../../src/report/sweep_dir.js';
 import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
 import { buildTable, tableCsv } from '../../src/report/table.js';
 import { writeReport } from '../../src/report/write_report.js';
+import { requirePackage } from '../support/system_package.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const noChromium = requirePackage('chromium', () => existsSync(CHROMIUM));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface PlotInfo { id: string; traces: number; traceNames: string[]; xTitle: string; yTitle: string; xTitleDom: string; yTitleDom: string }
 
-describe('report in headless Chromium', () => {
+describe.skipIf(noChromium)('report in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let agg: Aggregate;
@@ -30,7 +33,6 @@ describe('report in headless Chromium', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian chromium (apt-get install chromium), as .ci/run does`);
     const dir = mkdtempSync(join(tmpdir(), 'rramsim-e2e-'));
     writeSyntheticSweep(dir, {
       datasets: ['mnist', 'fashion-mnist'],
@@ -220,7 +222,7 @@ describe('report in headless Chromium', () => {
  * commit named in its manifest: 48 points, all ok, including LoRA ranks 2 and 8; the failed-point
  * path is covered by the synthetic sweep above).
  */
-describe('report of a real tiny sweep in headless Chromium', () => {
+describe.skipIf(noChromium)('report of a real tiny sweep in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let agg: Aggregate;
@@ -229,7 +231,6 @@ describe('report of a real tiny sweep in headless Chromium', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian chromium (apt-get install chromium), as .ci/run does`);
     const dir = mkdtempSync(join(tmpdir(), 'rramsim-e2e-real-'));
     cpSync(resolve('test/report/fixtures/real_tiny_sweep'), dir, { recursive: true });
     const sweep = readSweepDir(dir);

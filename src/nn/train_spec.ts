@@ -1,0 +1,30 @@
+/**
+ * TrainSpec: an SGD recipe (base training and retraining use the same fields), its defaults and
+ * bounds, the ONE place (the sweep config composes TRAIN_FIELDS; train.ts checks them at run time):
+ *   epochs       passes over the training split, integer 0..1000
+ *   lr           learning rate η, (0, 10]
+ *   momentum     heavy-ball μ, [0, 1)
+ *   weightDecay  L2 λ, [0, 1]
+ *   batch        mini-batch size, integer 1..65536
+ * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η·v.
+ */
+import { numField } from '../util/spec_field.js';
+
+export interface TrainSpec {
+  epochs: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  batch: number;
+}
+
+/** SGD recipe of the baseline (issue 2): lr 0.01, momentum 0.9, batch 64, no weight decay. */
+export const DEFAULT_TRAIN: Readonly<TrainSpec> = Object.freeze({ epochs: 3, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 64 });
+
+export const TRAIN_FIELDS = {
+  epochs: numField({ min: 0, max: 1000, int: true }, 'epochs'),
+  lr: numField({ min: 0, gt: true, max: 10 }, 'SGD learning rate'),
+  momentum: numField({ min: 0, max: 1, lt: true }, 'SGD momentum'),
+  weightDecay: numField({ min: 0, max: 1 }, 'L2 weight decay'),
+  batch: numField({ min: 1, max: 65536, int: true }, 'mini-batch size'),
+};
