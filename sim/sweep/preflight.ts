@@ -12,6 +12,7 @@
  *     malformed or mis-sized map fails here rather than in each worker.
  */
 import { existsSync, statSync } from 'node:fs';
+import { locateCifar } from '../../src/data/cifar10.js';
 import { locateDataset } from '../../src/data/locate.js';
 import { verifyDatasetOnce } from '../../src/data/verify_cache.js';
 import { MODEL_LAYERS } from '../../src/config/model_layers.js';
@@ -44,6 +45,7 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     if (n === 'mnist' || n === 'fashion-mnist') {
       verifyDatasetOnce(locateDataset(n, { dataDir }), opts.verifyCache);
     }
+    if (n === 'cifar10' || n === 'cifar10-jpeg') locateCifar(n, { dataDir });
   }
   checkDefectMaps(points);
 }

@@ -1,10 +1,13 @@
 /**
  * In-memory dataset: images as normalised float32, labels as uint8.
- * x is [n, C*H*W] row-major (C = 1 for MNIST-like data), normalised as
- * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081).
+ * x is [n, H, W, C] row-major (NHWC; C = 1 for MNIST-like data, C = 3 for CIFAR-10), normalised as
+ * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081; CIFAR-10:
+ * per channel, see cifar10.ts).
  */
+import type { Augmentation } from './augment.js';
+
 /** the data sets rramsim can load (load.ts); `DatasetName` (the spec type) is derived from it */
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded'] as const;
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded', 'cifar10', 'cifar10-jpeg'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export interface Split {
@@ -13,6 +16,8 @@ export interface Split {
   readonly x: Float32Array;
   readonly y: Uint8Array;
   readonly n: number;
+  /** training augmentation the trainer applies per batch by default (CIFAR train split); never on eval */
+  readonly augment?: Augmentation;
 }
 
 export interface Dataset {

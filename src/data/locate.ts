@@ -60,7 +60,7 @@ export const HOW_TO_GET: Record<IdxDatasetName, string> = {
 export const DEFAULT_DIR_NAMES: Record<IdxDatasetName, string> = { mnist: 'mnist', 'fashion-mnist': 'fashion-mnist' };
 
 /** The package root (directory of rramsim's package.json), from this file's location. */
-function packageRoot(): string | undefined {
+export function packageRoot(): string | undefined {
   let d = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const pj = join(d, 'package.json');

@@ -7,6 +7,7 @@
  * - MNIST (and mnist-embedded, so both are on the same scale): mean 0.1307, std 0.3081
  *   (the usual constants; the 60k official training images give 0.13066, 0.30811);
  * - Fashion-MNIST: its own statistics, mean 0.2860, std 0.3530 (60k training images: 0.28604, 0.35302).
+ * (CIFAR-10 is normalised per channel: src/data/cifar10.ts.)
  * The values are computed once per pixel value 0..255 in float64 and rounded to float32 (a lookup
  * table), so normalisation is exact to float32 rounding and identical on every machine.
  */
@@ -17,7 +18,7 @@ export interface Normalisation {
   readonly std: number;
 }
 
-export const NORMALISATION: Record<DatasetName, Normalisation> = {
+export const NORMALISATION: Record<Exclude<DatasetName, 'cifar10' | 'cifar10-jpeg'>, Normalisation> = {
   mnist: { mean: 0.1307, std: 0.3081 },
   'mnist-embedded': { mean: 0.1307, std: 0.3081 },
   'fashion-mnist': { mean: 0.286, std: 0.353 },

@@ -6,6 +6,8 @@
  * `stream(seed, '<shuffleStream>/epoch<k>')` (default shuffleStream 'shuffle'); the examples are
  * visited in batches of `spec.batch` in that order (the last batch may be smaller). Each step:
  *
+ *   0. if the split carries a training augmentation (split.augment, CIFAR) and opts.augment !== false:
+ *      augment the gathered batch in place (src/data/augment.ts), stream `augment/epoch<k>`;
  *   1. zero all parameter grads;  2. logits = net.forward(x_batch, b, training = true);
  *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
  *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
@@ -16,6 +18,7 @@
  * step's update). Nothing is allocated per step; the batch buffers are allocated once.
  */
 import { allocF32 } from '../kernels/alloc.js';
+import { augmentBatch, augmentStreamName } from '../data/augment.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields } from '../util/spec_field.js';
 import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
@@ -75,6 +78,12 @@ export interface TrainOptions {
   afterStep?: (net: Network, step: number) => void;
   /** parameters to optimise (default net.params(), collected once at the start) */
   params?: Param[];
+  /**
+   * training augmentation: default = the split's own (`split.augment`, set on the CIFAR train
+   * split), false = none. Drawn from the stream `augment/epoch<k>` (shuffle prefix 'shuffle'),
+   * else `augment/<shuffleStream>/epoch<k>` (src/data/augment.ts).
+   */
+  augment?: false;
 }
 
 export interface TrainResult {
@@ -109,6 +118,8 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const lr: LossResult = { loss: 0, correct: 0 };
   const stepsPerEpoch = Math.ceil(m / B);
   const prefix = opts.shuffleStream ?? 'shuffle';
+  const aug = opts.augment === false ? undefined : split.augment;
+  const augScratch = aug ? new Float32Array(d) : undefined;
   const infos: EpochInfo[] = [];
   const t0 = performance.now();
   const sx = split.x, sy = split.y;
@@ -117,6 +128,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   for (let k = 0; k < epochs; k++) {
     const te = performance.now();
     permutation(stream(opts.seed, `${prefix}/epoch${k}`), m, perm);
+    const augRng = aug ? stream(opts.seed, augmentStreamName(prefix, k)) : undefined;
     let lossSum = 0, correct = 0, penSum = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
       const start = s * B;
@@ -124,6 +136,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       const x = b === B ? xb : xLast;
       const dl = b === B ? dLogits : dLast;
       gather(sx, sy, perm, start, b, d, x, yb);
+      if (aug) augmentBatch(x, b, aug, augRng!, augScratch!);
       zeroGrads(params);
       const logits = net.forward(x, b, true);
       softmaxCrossEntropy(logits, yb, 0, b, classes, dl, lr);

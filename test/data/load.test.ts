@@ -45,7 +45,7 @@ function classCounts(y: Uint8Array): number[] {
 describe('loadDataset errors (small generated files)', () => {
   it('unknown dataset name lists the allowed ones', async () => {
     await expect(loadDataset('cifar' as DatasetName)).rejects.toThrow(
-      "dataset: unknown dataset 'cifar' (allowed: mnist, fashion-mnist, mnist-embedded)",
+      "dataset: unknown dataset 'cifar' (allowed: mnist, fashion-mnist, mnist-embedded, cifar10, cifar10-jpeg)",
     );
   });
 

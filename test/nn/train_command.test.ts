@@ -60,7 +60,7 @@ describe('rramsim train', () => {
       return 'no error';
     };
     expect(msg({ model: 'vgg' })).toBe("--model must be one of mlp, lenet5 (got 'vgg')");
-    expect(msg({ dataset: 'cifar' })).toBe("--dataset must be one of mnist, fashion-mnist, mnist-embedded (got 'cifar')");
+    expect(msg({ dataset: 'cifar' })).toBe("--dataset must be one of mnist, fashion-mnist, mnist-embedded, cifar10, cifar10-jpeg (got 'cifar')");
     expect(msg({ pool: 'min' })).toBe("--pool must be one of max, avg (got 'min')");
     expect(msg({ epochs: 0 })).toMatch(/--epochs must be an integer in \[1, 1000\]/);
     expect(msg({ epochs: 1.5 })).toMatch(/--epochs must be an integer in \[1, 1000\]/);
