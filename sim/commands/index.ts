@@ -9,6 +9,7 @@ import merge from './merge.js';
 import reproduce from './reproduce.js';
 import slurm from './slurm.js';
 import report from './report.js';
+import doctor from './doctor.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [sweep, run, list, merge, reproduce, slurm, report, train, data];
+export const commands: CommandModule<any, any>[] = [sweep, run, list, merge, reproduce, slurm, report, train, data, doctor];
