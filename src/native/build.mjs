@@ -43,8 +43,11 @@ const prefix = dirname(dirname(process.execPath));
 if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
 const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (r.status !== 0) {
-  const tail = `${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trim().split('\n').slice(-6).join('\n');
-  giveUp(`node-gyp rebuild failed (exit ${r.status}): ${tail}`);
+  // keep the lines that say what went wrong (compiler errors, missing tools), not gyp's boilerplate
+  const lines = `${r.stdout ?? ''}\n${r.stderr ?? ''}\n${r.error ? String(r.error) : ''}`.split('\n').map((l) => l.trim());
+  const boiler = /gyp ERR! (cwd|node -v|node-gyp -v|not ok|System|command|\$npm|Node-gyp failed)|gyp info/;
+  const useful = lines.filter((l) => l && !boiler.test(l) && /error|not found|no such|cannot|failed/i.test(l));
+  giveUp(`node-gyp rebuild failed (exit ${r.status}): ${(useful.length ? useful.slice(0, 3) : lines.filter(Boolean).slice(-3)).join(' | ')}`);
 }
 rmSync(errFile, { force: true });
 process.stderr.write('native backend built: src/native/build/Release/rramsim_native.node\n');
