@@ -33,6 +33,7 @@ export interface NativeKernels {
   maxPoolForward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, H: number, W: number, C: number,
     k: number, s: number): void;
   maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, len: number, dxLen: number): void;
+  gatherRows(src: Float32Array, perm: Int32Array, start: number, b: number, d: number, dst: Float32Array): void;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
   isa(): string;
   /** switch instruction set; false when this CPU/build lacks it */

@@ -255,6 +255,28 @@ napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// gatherRows(src, perm, start, b, d, dst): dst row i = src row perm[start + i] (d floats), i < b;
+// every row index is checked against src's length (exact copies: any ISA)
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args a(env, info, 6);
+  const int start = a.i32(2), b = a.i32(3), d = a.i32(4);
+  if (a.ok && (start < 0 || b < 0 || d < 0)) a.fail("gatherRows: negative size");
+  const float* src = a.f32(0, 0);
+  const int32_t* perm = a.i32a(1, double(start) + b);
+  float* dst = a.f32(5, double(b) * d);
+  if (!a.ok) return nullptr;
+  size_t srcLen = 0;
+  napi_get_typedarray_info(env, a.argv[0], nullptr, &srcLen, nullptr, nullptr, nullptr);
+  for (int i = 0; i < b; i++) {
+    const int32_t r = perm[start + i];
+    if (r < 0 || (double(r) + 1) * d > double(srcLen)) { a.fail("gatherRows: row index out of range"); return nullptr; }
+  }
+  for (int i = 0; i < b; i++) {
+    std::memcpy(dst + size_t(i) * d, src + size_t(perm[start + i]) * d, size_t(d) * sizeof(float));
+  }
+  return undef(env);
+}
+
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, g_table.load()->name, NAPI_AUTO_LENGTH, &s);
@@ -298,7 +320,7 @@ NAPI_MODULE_INIT() {
   const struct { const char* name; napi_callback fn; } fns[] = {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
     {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd},
-    {"maxPoolForward", MaxPoolForward}, {"maxPoolBackward", MaxPoolBackward},
+    {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {

@@ -226,12 +226,13 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
 // ---------------------------------------------------------------------------------------------
 // dst[0..n) = src[0..n) for the short runs of im2col (a libc memcpy call per 5-float run costs more
 // than the copy); explicit vector moves so the compiler does not turn the loop back into memcpy
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
+__attribute__((always_inline))
 static inline void copyRun(float* __restrict d, const float* __restrict s, int n) {
   int t = 0;
   for (; t + 8 <= n; t += 8) storev<v8>(d + t, loadv<v8>(s + t));
-  for (; t + 4 <= n; t += 4) storev<v4>(d + t, loadv<v4>(s + t));
-  for (; t < n; t++) d[t] = s[t];
+  if (t + 4 <= n) { storev<v4>(d + t, loadv<v4>(s + t)); t += 4; }
+  if (t + 2 <= n) { __builtin_memcpy(d + t, s + t, 8); t += 2; }
+  if (t < n) d[t] = s[t];
 }
 
 static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* out) {
@@ -353,16 +354,52 @@ static void maxPoolForward(const float* x, float* y, int32_t* arg, int n, int H,
       for (int ox = 0; ox < OW; ox++) {
         const long first = xb + long(oy) * s * rs + long(ox) * s * C;
         if (k == 2) {
-          for (int c = 0; c < C; c++) {
-            const long i0 = first + c, i1 = i0 + C, i2 = i0 + rs, i3 = i2 + C;
-            float best = x[i0];
-            long bi = i0;
-            float v = x[i1]; if (v > best) { best = v; bi = i1; }
-            v = x[i2]; if (v > best) { best = v; bi = i2; }
-            v = x[i3]; if (v > best) { best = v; bi = i3; }
-            y[o] = best;
-            arg[o++] = int32_t(bi);
+          // branch-free (maxima are data-dependent, branches would mispredict): selects with the
+          // same strict comparisons as the TS loop, so the same winner and the same bits
+          const float* __restrict x0 = x + first;
+          const float* __restrict x1 = x0 + C;
+          const float* __restrict x2 = x0 + rs;
+          const float* __restrict x3 = x2 + C;
+          float* __restrict yo = y + o;
+          int32_t* __restrict ao = arg + o;
+          const int32_t f = int32_t(first), fC = int32_t(first + C), fR = int32_t(first + rs), fRC = int32_t(first + rs + C);
+          int c = 0;
+          for (; c + 4 <= C; c += 4) {
+            typedef int32_t v4i __attribute__((vector_size(16)));
+            const v4i lane = {0, 1, 2, 3};
+            v4 best = loadv<v4>(x0 + c);
+            v4i bi = lane + (f + c);
+            v4 v = loadv<v4>(x1 + c);
+            v4i m = v > best;
+            best = m ? v : best; bi = m ? lane + (fC + c) : bi;
+            v = loadv<v4>(x2 + c);
+            m = v > best;
+            best = m ? v : best; bi = m ? lane + (fR + c) : bi;
+            v = loadv<v4>(x3 + c);
+            m = v > best;
+            best = m ? v : best; bi = m ? lane + (fRC + c) : bi;
+            storev<v4>(yo + c, best);
+            __builtin_memcpy(ao + c, &bi, sizeof bi);
           }
+          for (; c < C; c++) {
+            // scalar tail, branch-free through integer masks
+            float best = x0[c];
+            int32_t bi = f + c;
+            const float vs[3] = {x1[c], x2[c], x3[c]};
+            const int32_t is[3] = {fC + c, fR + c, fRC + c};
+            for (int q = 0; q < 3; q++) {
+              const int32_t m = -int32_t(vs[q] > best);
+              int32_t bb, vb;
+              __builtin_memcpy(&bb, &best, 4);
+              __builtin_memcpy(&vb, &vs[q], 4);
+              bb = (vb & m) | (bb & ~m);
+              __builtin_memcpy(&best, &bb, 4);
+              bi = (is[q] & m) | (bi & ~m);
+            }
+            yo[c] = best;
+            ao[c] = bi;
+          }
+          o += C;
         } else {
           for (int c = 0; c < C; c++) {
             float best = x[first + c];

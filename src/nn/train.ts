@@ -16,6 +16,7 @@
  * step's update). Nothing is allocated per step; the batch buffers are allocated once.
  */
 import { allocF32 } from '../kernels/alloc.js';
+import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from '../data/dataset.js';
 import type { TrainSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
@@ -159,13 +160,8 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
 
 /** copy examples perm[start .. start+b) into the batch buffers (no allocation) */
 function gather(sx: Float32Array, sy: Uint8Array, perm: Int32Array, start: number, b: number, d: number, x: Float32Array, yb: Uint8Array): void {
-  for (let i = 0; i < b; i++) {
-    const src = perm[start + i];
-    yb[i] = sy[src];
-    let so = src * d, o = i * d;
-    const end = o + d;
-    while (o < end) x[o++] = sx[so++];
-  }
+  for (let i = 0; i < b; i++) yb[i] = sy[perm[start + i]];
+  gatherRows(sx, perm, start, b, d, x);
 }
 
 /**

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { availableBackends, getBackend, setBackend, type BackendName } from '../../src/kernels/gemm.js';
 import { allocF32 } from '../../src/kernels/alloc.js';
 import { sgdUpdate } from '../../src/kernels/sgd_update.js';
+import { gatherRows } from '../../src/kernels/gather_rows.js';
+import { nativeKernels } from '../../src/kernels/native.js';
 import { MaxPool2d } from '../../src/nn/max_pool2d.js';
 import { buildModel, presetDesc } from '../../src/nn/model.js';
 import { train } from '../../src/nn/train.js';
@@ -27,7 +29,7 @@ function rand(n: number, name: string, alloc = (k: number) => new Float32Array(k
 describe.each(backends)('backend %s', (backend: BackendName) => {
   it('max pooling: forward = window max (first maximum on ties), backward routes dy to it', () => {
     setBackend(backend);
-    for (const [n, H, W, C, k, s] of [[2, 6, 6, 3, 2, 2], [1, 7, 5, 2, 3, 2], [3, 4, 4, 1, 2, 1]] as const) {
+    for (const [n, H, W, C, k, s] of [[2, 6, 6, 3, 2, 2], [1, 7, 5, 2, 3, 2], [3, 4, 4, 1, 2, 1], [2, 8, 8, 6, 2, 2], [1, 10, 10, 16, 2, 2], [1, 5, 5, 9, 2, 1]] as const) {
       const x = rand(n * H * W * C, `mx${H}${k}`, allocF32);
       // ties: quantise so equal values occur in a window
       for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 3) / 3;
@@ -36,7 +38,7 @@ describe.each(backends)('backend %s', (backend: BackendName) => {
       const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1;
       const dy = rand(n * OH * OW * C, `mdy${H}${k}`);
       const dx = pool.backward(dy, n, true)!;
-      const wantDx = new Float64Array(x.length);
+      const wantDx = new Float32Array(x.length); // float32 additions in output order (overlapping windows add several)
       for (let b = 0; b < n; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) for (let c = 0; c < C; c++) {
         let best = -Infinity, at = -1;
         for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
@@ -47,8 +49,17 @@ describe.each(backends)('backend %s', (backend: BackendName) => {
         expect(y[o]).toBe(best);
         wantDx[at] += dy[o];
       }
-      for (let i = 0; i < x.length; i++) expect(dx[i]).toBe(Math.fround(wantDx[i]));
+      for (let i = 0; i < x.length; i++) expect(dx[i]).toBe(wantDx[i]);
     }
+  });
+
+  it('gatherRows copies row perm[start + i] of src into row i of dst', () => {
+    setBackend(backend);
+    const d = 7, n = 11, src = rand(n * d, 'gsrc'), perm = Int32Array.from([3, 10, 0, 3, 5, 9]);
+    const dst = new Float32Array(4 * d).fill(NaN);
+    gatherRows(src, perm, 2, 4, d, dst);
+    for (let i = 0; i < 4; i++) for (let t = 0; t < d; t++) expect(dst[i * d + t]).toBe(src[perm[2 + i] * d + t]);
+    if (backend === 'native') expect(() => nativeKernels()!.gatherRows(src, Int32Array.from([11]), 0, 1, d, dst)).toThrow(RangeError);
   });
 
   it('SGD update: v = m·((μv + g) + λw) in float64, stored rounded; w -= η·v (unrounded v)', () => {
