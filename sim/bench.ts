@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     if (!rows) continue;
     for (const r of rows) process.stdout.write(`${JSON.stringify({ section: s.name, ...r })}\n`);
     const cols = s.name === 'train'
-      ? ['bench', 'model', 'backend', 'imagesPerSec', 'imagesPerCpuSec', 'peerImagesPerSec', 'ratio', 'ratioMin', 'ratioMax', 'rounds', 'loadAvg1m']
+      ? ['bench', 'model', 'backend', 'imagesPerSec', 'peerImagesPerSec', 'ratio', 'ratioMin', 'ratioMax', 'imagesPerCpuSec', 'peerImagesPerCpuSec', 'cpuRatio', 'cpuRatioMin', 'cpuRatioMax', 'loadAvg1m']
       : s.name === 'gemm'
         ? ['shape', 'backend', 'M', 'N', 'K', 'gflops', 'gflopsCpu', 'msPerCall']
         : s.name === 'sweep'

@@ -16,7 +16,10 @@
  * per-round ratio rramsim ÷ peer, and `ratioMin`/`ratioMax` (the spread over rounds). Nothing is
  * compared with numbers from another run or machine; without the peer the ratio columns say
  * "peer not installed: ratio not measured".
- * `imagesPerCpuSec` is rramsim's rate per second of process CPU time (robust to other load).
+ * `imagesPerCpuSec` is rramsim's rate per second of process CPU time, `peerImagesPerCpuSec` the
+ * peer's per second of its process CPU time (sim/bench/peer.ts), and `cpuRatio` (median, min, max
+ * over rounds) their ratio: on a machine shared with other jobs the wall-clock ratio swings with the
+ * scheduler, the CPU-time ratio much less. Both sides run 1 thread.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +68,11 @@ export interface TrainBenchRecord {
   ratio?: number | string;
   ratioMin?: number;
   ratioMax?: number;
+  /** the same per CPU-second of each side (rramsim: this process; peer: its process, 1 thread) */
+  peerImagesPerCpuSec?: number;
+  cpuRatio?: number;
+  cpuRatioMin?: number;
+  cpuRatioMax?: number;
   loadAvg1m: number;
   rounds: number;
 }
@@ -144,7 +152,7 @@ export async function benchTrain(): Promise<TrainBenchRecord[]> {
   const peer = peerStatus();
   if (!peer.available) process.stderr.write(`bench train: ${NO_PEER} (${peer.reason})\n`);
   const ours = new Map<RowKey, Measure[]>();
-  const theirs = new Map<RowKey, number[]>();
+  const theirs = new Map<RowKey, Array<{ wall: number; cpu: number }>>();
   const push = <T>(m: Map<RowKey, T[]>, k: RowKey, v: T) => { if (!m.has(k)) m.set(k, []); m.get(k)!.push(v); };
   let torch = '';
   for (let r = 0; r < ROUNDS; r++) {
@@ -155,12 +163,15 @@ export async function benchTrain(): Promise<TrainBenchRecord[]> {
       if (peer.available) {
         const p: PeerResult = runPeer(model, 'plain', CFG[model].peerSteps);
         torch = p.torch ?? torch;
-        push(theirs, `train/${model}`, p.trainImagesPerSec);
-        push(theirs, `inference/${model}`, p.inferImagesPerSec);
+        push(theirs, `train/${model}`, { wall: p.trainImagesPerSec, cpu: p.trainImagesPerCpuSec });
+        push(theirs, `inference/${model}`, { wall: p.inferImagesPerSec, cpu: p.inferImagesPerCpuSec });
       }
       // crossbar mode vs the peer's saf mode
       push(ours, `train-crossbar/${model}`, measureTrain(model, true));
-      if (peer.available) push(theirs, `train-crossbar/${model}`, runPeer(model, 'saf', CFG[model].peerSteps).trainImagesPerSec);
+      if (peer.available) {
+        const p = runPeer(model, 'saf', CFG[model].peerSteps);
+        push(theirs, `train-crossbar/${model}`, { wall: p.trainImagesPerSec, cpu: p.trainImagesPerCpuSec });
+      }
       process.stderr.write(`bench train: round ${r + 1}/${ROUNDS} ${model} done\n`);
     }
   }
@@ -178,12 +189,17 @@ export async function benchTrain(): Promise<TrainBenchRecord[]> {
     };
     const ps = theirs.get(key);
     if (ps && ps.length === ms.length) {
-      const ratios = ms.map((m, i) => m.imagesPerSec / ps[i]);
-      rec.peerImagesPerSec = Math.round(median(ps));
-      rec.peerEachRound = ps.map(Math.round);
+      const ratios = ms.map((m, i) => m.imagesPerSec / ps[i].wall);
+      const cpuRatios = ms.map((m, i) => m.imagesPerCpuSec / ps[i].cpu);
+      rec.peerImagesPerSec = Math.round(median(ps.map((p) => p.wall)));
+      rec.peerEachRound = ps.map((p) => Math.round(p.wall));
       rec.ratio = Number(median(ratios).toFixed(3));
       rec.ratioMin = Number(Math.min(...ratios).toFixed(3));
       rec.ratioMax = Number(Math.max(...ratios).toFixed(3));
+      rec.peerImagesPerCpuSec = Math.round(median(ps.map((p) => p.cpu)));
+      rec.cpuRatio = Number(median(cpuRatios).toFixed(3));
+      rec.cpuRatioMin = Number(Math.min(...cpuRatios).toFixed(3));
+      rec.cpuRatioMax = Number(Math.max(...cpuRatios).toFixed(3));
     } else {
       rec.ratio = NO_PEER;
     }
