@@ -1,12 +1,16 @@
 /**
- * `npm run bench` (= build, then `node dist/sim/bench.js [train] [gemm] [crossbar]`; no argument =
- * all sections). Speed lives here, never in tests.
+ * `npm run bench` (= build, then `node dist/sim/bench.js [train] [gemm] [crossbar] [sweep]`; no
+ * argument = train, gemm, crossbar; `sweep` runs only when named: `npm run bench -- sweep`).
+ * Speed lives here, never in tests.
  *
  * Sections (each imported dynamically, so the bench still runs when one is missing):
- *   train     sim/bench/train.ts     training + inference images/s, MLP and LeNet-5, batch 64,
- *                                    1 thread, median of chunks after warm-up, vs PyTorch peer
+ *   train     sim/bench/train.ts     training (plain and crossbar mode) + inference images/s, MLP
+ *                                    and LeNet-5, batch 64, 1 thread, alternating with the PyTorch
+ *                                    peer run in this invocation (ratios only from this run)
  *   gemm      sim/bench/gemm.ts      GEMM GFLOP/s per backend and shape
  *   crossbar  sim/bench/crossbar.ts  crossbar-op throughput (if present: export benchCrossbar())
+ *   sweep     sim/bench/sweep.ts     points/hour of the sweep engine on a fixed subset of the
+ *                                    ITT-RNA tables, 1 and 2 workers (minutes; only when named)
  * Output: one JSON object per line (every record, with its section), then a table per section.
  */
 type Rec = Record<string, unknown>;
@@ -15,7 +19,10 @@ const SECTIONS: { name: string; module: string; fn: string }[] = [
   { name: 'train', module: './bench/train.js', fn: 'benchTrain' },
   { name: 'gemm', module: './bench/gemm.js', fn: 'benchGemm' },
   { name: 'crossbar', module: './bench/crossbar.js', fn: 'benchCrossbar' },
+  { name: 'sweep', module: './bench/sweep.js', fn: 'benchSweep' },
 ];
+/** sections run when none is named */
+const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];
 
 async function runSection(s: (typeof SECTIONS)[number]): Promise<Rec[] | null> {
   let mod: Record<string, unknown>;
@@ -62,16 +69,18 @@ async function main(): Promise<void> {
   }
   const tables: string[] = [];
   for (const s of SECTIONS) {
-    if (want.length && !want.includes(s.name)) continue;
+    if (want.length ? !want.includes(s.name) : !DEFAULT_SECTIONS.includes(s.name)) continue;
     process.stderr.write(`bench: ${s.name} …\n`);
     const rows = await runSection(s);
     if (!rows) continue;
     for (const r of rows) process.stdout.write(`${JSON.stringify({ section: s.name, ...r })}\n`);
     const cols = s.name === 'train'
-      ? ['bench', 'model', 'backend', 'batch', 'imagesPerSec', 'imagesPerCpuSec', 'loadAvg1m', 'peerTrainImagesPerSec1T', 'ratioToPeer', 'cpuRatioToPeer', 'bar', 'meetsBar', 'meetsBarCpu']
+      ? ['bench', 'model', 'backend', 'imagesPerSec', 'peerImagesPerSec', 'ratio', 'ratioMin', 'ratioMax', 'imagesPerCpuSec', 'peerImagesPerCpuSec', 'cpuRatio', 'cpuRatioMin', 'cpuRatioMax', 'loadAvg1m']
       : s.name === 'gemm'
-        ? ['shape', 'backend', 'M', 'N', 'K', 'gflops', 'msPerCall']
-        : undefined;
+        ? ['shape', 'backend', 'M', 'N', 'K', 'gflops', 'gflopsCpu', 'msPerCall']
+        : s.name === 'sweep'
+          ? ['config', 'backend', 'workers', 'points', 'seconds', 'pointsPerHour', 'cpuSeconds', 'pointsPerCpuHour']
+          : undefined;
     tables.push(`\n== ${s.name} ==\n${table(rows, cols)}`);
   }
   process.stdout.write(`${tables.join('\n')}\n`);

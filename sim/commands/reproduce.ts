@@ -16,6 +16,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { getBackend } from '../../src/kernels/gemm.js';
+import { numericContract } from '../../src/kernels/backend.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkDefectFilePath } from '../../src/crossbar/defects_file_access.js';
 import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
@@ -82,9 +83,11 @@ const command: CommandModule<object, Args> = {
     if (assumed > 0) err(`reproduce: ${assumed} of ${chosen.length} record(s) do not say which kernel backend produced them (written before rramsim recorded it): taken as '${LEGACY_BACKEND}', the default then`);
     const now = getBackend();
     const recordedBackends = [...new Set(chosen.map((r) => recordBackend(r).backend))];
+    // backends of one numeric contract (native = wasm bit for bit) reproduce each other's records
+    const differs = (b: string, ran: string = now) => numericContract(b) !== numericContract(ran);
     const backendNote = (b: string, ran: string = now) =>
-      `recorded with backend ${b}, re-run with ${ran}: results are bit-identical only within one backend; run with RRAMSIM_BACKEND=${b}`;
-    for (const b of recordedBackends) if (b !== now) err(`reproduce: warning: ${chosen.filter((r) => recordBackend(r).backend === b).length} point(s) ${backendNote(b)}`);
+      `recorded with backend ${b}, re-run with ${ran}: results are bit-identical only within one numeric contract (native = wasm; ts differs); run with RRAMSIM_BACKEND=${b}`;
+    for (const b of recordedBackends) if (differs(b)) err(`reproduce: warning: ${chosen.filter((r) => recordBackend(r).backend === b).length} point(s) ${backendNote(b)}`);
     const tmp = mkdtempSync(join(tmpdir(), 'rramsim-reproduce-'));
     const mismatches: string[] = [];
     let checked = 0;
@@ -103,7 +106,7 @@ const command: CommandModule<object, Args> = {
         if (m) {
           const was = recordBackend(before).backend;
           const ran = rec.env?.backend ?? now;
-          const why = was !== ran ? ` (${backendNote(was, ran)})` : '';
+          const why = differs(was, ran) ? ` (${backendNote(was, ran)})` : '';
           const msg = `MISMATCH point ${label}: ${m.field} recorded ${JSON.stringify(m.recorded)}, re-run ${JSON.stringify(m.rerun)}${why}`;
           mismatches.push(msg);
           err(msg);

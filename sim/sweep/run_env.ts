@@ -5,8 +5,9 @@
  *                   that ran the point;
  *   manifestEnv() = recordEnv() + wasm: { kernels, program } = the first 16 hex digits of the
  *                   SHA-256 of each committed WebAssembly module (base64 text), in manifest.json.
- * `backend` is getBackend() of src/kernels (env RRAMSIM_BACKEND): backends differ in the last
- * float digits, so a result is bit-reproducible only under the backend that produced it.
+ * `backend` is getBackend() of src/kernels (env RRAMSIM_BACKEND): a result is bit-reproducible
+ * under any backend of the same numeric contract (numericContract: native = wasm; ts differs in
+ * the last float digits).
  * Records written before this field existed carry no `env`; they ran on 'wasm' (LEGACY_BACKEND),
  * the only default then.
  */

@@ -51,7 +51,7 @@ function load(): ProgramWasm | null {
 
 /** the wasm loops when the backend is 'wasm' and every view lives in the kernels' memory, else null */
 export function programWasmFor(views: ArrayBufferView[]): ProgramWasm | null {
-  if (getBackend() !== 'wasm') return null;
+  if (getBackend() === 'ts') return null; // 'wasm' and 'native' both use the wasm loops
   const w = load();
   if (!w) return null;
   for (const v of views) if (v.buffer !== buffer) return null;

@@ -1,39 +1,80 @@
 /**
- * GEMM backend selection. 'wasm' = WebAssembly SIMD (src/kernels/gemm_wasm.ts), 'ts' = pure
- * TypeScript (src/kernels/gemm_ts.ts). Default: env RRAMSIM_BACKEND if set, else the fastest
- * available ('wasm' when WebAssembly SIMD instantiates, else 'ts'). Both are deterministic; they
- * differ from each other only by float rounding (different summation order / precision).
+ * Kernel backend selection. 'native' = the Node-API addon built from src/native (AVX-512 / AVX2 /
+ * baseline vector code, src/kernels/native.ts), 'wasm' = WebAssembly SIMD
+ * (src/kernels/gemm_wasm.ts), 'ts' = pure TypeScript (src/kernels/gemm_ts.ts).
+ * Default: env RRAMSIM_BACKEND if set, else the fastest available: 'native' when the addon
+ * loaded (env RRAMSIM_NATIVE=0 disables it), else 'wasm' when WebAssembly SIMD instantiates, else
+ * 'ts'. `backendReason()` says why the current one was chosen (for `rramsim doctor`).
+ *
+ * Numeric contract (docs/DESIGN.md, "Kernel backends"): 'native' and 'wasm' are bit-identical
+ * (same float32 operations in the same order per element); 'ts' differs from them only by float
+ * rounding in GEMM (it accumulates in float64). Each backend is deterministic.
  */
 import { UserError } from '../util/errors.js';
+import { nativeKernels, nativeStatus } from './native.js';
 import { wasmKernels, wasmUnavailableReason } from './wasm_memory.js';
 
-export type BackendName = 'ts' | 'wasm';
-export const BACKENDS: readonly BackendName[] = ['ts', 'wasm'];
+export type BackendName = 'ts' | 'wasm' | 'native';
+export const BACKENDS: readonly BackendName[] = ['ts', 'wasm', 'native'];
+
+/**
+ * The numeric contract a backend belongs to: backends of one contract give identical bits.
+ * 'native' and 'wasm' share 'simd-order'; 'ts' is its own. Unknown names are their own contract.
+ */
+export function numericContract(backend: string): string {
+  return backend === 'native' || backend === 'wasm' ? 'simd-order' : backend;
+}
 
 let current: BackendName | undefined;
+let why = '';
 
 export function availableBackends(): BackendName[] {
-  return wasmKernels() ? ['ts', 'wasm'] : ['ts'];
+  const out: BackendName[] = ['ts'];
+  if (wasmKernels()) out.push('wasm');
+  if (nativeKernels()) out.push('native');
+  return out;
 }
 
 function check(name: unknown, field: string): BackendName {
-  if (name !== 'ts' && name !== 'wasm') {
-    throw new UserError(`${field} must be one of 'ts', 'wasm', got '${String(name)}'`, field);
+  if (name !== 'ts' && name !== 'wasm' && name !== 'native') {
+    throw new UserError(`${field} must be one of 'ts', 'wasm', 'native', got '${String(name)}'`, field);
   }
   if (name === 'wasm' && !wasmKernels()) {
     throw new UserError(`${field}: the 'wasm' backend is not available here (${wasmUnavailableReason()}); use 'ts'`, field);
+  }
+  if (name === 'native' && !nativeKernels()) {
+    throw new UserError(`${field}: the 'native' backend is not available here (${nativeStatus().reason}); use 'wasm' or 'ts'`, field);
   }
   return name;
 }
 
 export function setBackend(name: BackendName): void {
   current = check(name, 'backend');
+  why = 'set by setBackend()';
 }
 
 export function getBackend(): BackendName {
   if (current === undefined) {
     const env = process.env.RRAMSIM_BACKEND;
-    current = env !== undefined && env !== '' ? check(env, 'RRAMSIM_BACKEND') : (wasmKernels() ? 'wasm' : 'ts');
+    if (env !== undefined && env !== '') {
+      current = check(env, 'RRAMSIM_BACKEND');
+      why = `RRAMSIM_BACKEND=${env}`;
+    } else if (nativeKernels()) {
+      current = 'native';
+      why = 'default: the native addon loaded';
+    } else if (wasmKernels()) {
+      current = 'wasm';
+      why = `default: native addon unavailable (${nativeStatus().reason})`;
+    } else {
+      current = 'ts';
+      why = `default: native addon unavailable (${nativeStatus().reason}); WebAssembly unavailable (${wasmUnavailableReason()})`;
+    }
   }
   return current;
+}
+
+/** why the current backend was chosen */
+export function backendReason(): string {
+  getBackend();
+  return why;
 }

@@ -10,9 +10,10 @@
  * entries that came from the zero padding are dropped. Hence ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩.
  * Summation order is fixed (row-major over cols), so results are deterministic. No allocation.
  * With the 'wasm' backend and both arrays in wasm memory (allocF32) the same loop runs in
- * WebAssembly SIMD (src/kernels/wasm/kernels.as), with identical results.
+ * WebAssembly SIMD (src/kernels/wasm/kernels.as), with 'native' in the native addon
+ * (src/native/kernels_impl.h), with identical results.
  */
-import { need, wasmFor } from './elementwise_dispatch.js';
+import { nativeFor, need, wasmFor } from './elementwise_dispatch.js';
 
 export function col2im(
   cols: Float32Array, N: number, H: number, W: number, C: number,
@@ -22,6 +23,8 @@ export function col2im(
   const OW = Math.floor((W + 2 * pad - kw) / stride) + 1;
   need('col2im', 'cols', cols, N * OH * OW * kh * kw * C);
   need('col2im', 'dx', dx, N * H * W * C);
+  const nk = nativeFor();
+  if (nk) { nk.col2im(cols, N, H, W, C, kh, kw, stride, pad, dx); return; }
   const w = wasmFor(cols, dx);
   if (w) { w.col2im(cols.byteOffset, N, H, W, C, kh, kw, stride, pad, dx.byteOffset); return; }
   dx.fill(0, 0, N * H * W * C);

@@ -9,16 +9,18 @@
  * Use `subarray` views for offsets. C must not overlap A or B. Does not allocate per call.
  *
  * Dispatches to the current backend (src/kernels/backend.ts: setBackend/getBackend, env
- * RRAMSIM_BACKEND; default the WebAssembly SIMD backend when available). Every backend is
- * deterministic (same inputs ⇒ same bits); backends differ from each other only by rounding.
+ * RRAMSIM_BACKEND; default the native addon when it loaded, else WebAssembly SIMD). Every backend
+ * is deterministic (same inputs ⇒ same bits); 'native' and 'wasm' give identical bits (same
+ * blocking of K and float32 summation order per element), 'ts' differs from them by rounding.
  * Throws (a bug, not a UserError) when a dimension is not a non-negative integer or an operand is
  * shorter than its dimensions say.
  */
 import { getBackend } from './backend.js';
 import { gemmTs } from './gemm_ts.js';
 import { gemmWasm } from './gemm_wasm.js';
+import { nativeKernels } from './native.js';
 
-export { getBackend, setBackend, availableBackends } from './backend.js';
+export { getBackend, setBackend, availableBackends, backendReason } from './backend.js';
 export type { BackendName } from './backend.js';
 
 export function gemm(
@@ -35,7 +37,12 @@ export function gemm(
   if (overlaps(C, M * N, A, M * K) || overlaps(C, M * N, B, K * N)) {
     throw new RangeError('gemm: C must not overlap A or B');
   }
-  if (getBackend() === 'wasm' && gemmWasm(transA, transB, M, N, K, A, B, C, accumulate)) return;
+  const backend = getBackend();
+  if (backend === 'native') {
+    nativeKernels()!.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, A, B, C, accumulate ? 1 : 0);
+    return;
+  }
+  if (backend === 'wasm' && gemmWasm(transA, transB, M, N, K, A, B, C, accumulate)) return;
   gemmTs(transA, transB, M, N, K, A, B, C, accumulate);
 }
 

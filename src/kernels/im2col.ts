@@ -13,9 +13,10 @@
  * are written as zeros.
  * No allocation; `out` must hold at least N·OH·OW·kh·kw·C floats (checked).
  * With the 'wasm' backend and both arrays in wasm memory (allocF32) the same loop runs in
- * WebAssembly SIMD (src/kernels/wasm/kernels.as), with identical results.
+ * WebAssembly SIMD (src/kernels/wasm/kernels.as), with 'native' in the native addon
+ * (src/native/kernels_impl.h), with identical results.
  */
-import { need, wasmFor } from './elementwise_dispatch.js';
+import { nativeFor, need, wasmFor } from './elementwise_dispatch.js';
 
 export function im2col(
   x: Float32Array, N: number, H: number, W: number, C: number,
@@ -25,6 +26,8 @@ export function im2col(
   const OW = Math.floor((W + 2 * pad - kw) / stride) + 1;
   need('im2col', 'x', x, N * H * W * C);
   need('im2col', 'out', out, N * OH * OW * kh * kw * C);
+  const nk = nativeFor();
+  if (nk) { nk.im2col(x, N, H, W, C, kh, kw, stride, pad, out); return; }
   const w = wasmFor(x, out);
   if (w) { w.im2col(x.byteOffset, N, H, W, C, kh, kw, stride, pad, out.byteOffset); return; }
   let o = 0;

@@ -5,13 +5,16 @@
  *   reluBackward: dx = y > 0 ? dy : 0               (uses the forward OUTPUT y: y > 0 ⇔ x > 0)
  *
  * x and y (or dy and dx) may be the same array (in place). With the 'wasm' backend and all
- * arrays in wasm memory the same formulas run in WebAssembly SIMD (identical bits, NaN → 0 too).
+ * arrays in wasm memory the same formulas run in WebAssembly SIMD, with 'native' in the native
+ * addon (identical bits, NaN → 0 too).
  */
-import { need, wasmFor } from './elementwise_dispatch.js';
+import { nativeFor, need, wasmFor } from './elementwise_dispatch.js';
 
 export function reluForward(x: Float32Array, y: Float32Array, len: number): void {
   need('reluForward', 'x', x, len);
   need('reluForward', 'y', y, len);
+  const nk = nativeFor();
+  if (nk) { nk.reluForward(x, y, len); return; }
   const w = wasmFor(x, y);
   if (w) { w.reluForward(x.byteOffset, y.byteOffset, len); return; }
   for (let i = 0; i < len; i++) {
@@ -24,6 +27,8 @@ export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array
   need('reluBackward', 'y', y, len);
   need('reluBackward', 'dy', dy, len);
   need('reluBackward', 'dx', dx, len);
+  const nk = nativeFor();
+  if (nk) { nk.reluBackward(y, dy, dx, len); return; }
   const w = wasmFor(y, dy, dx);
   if (w) { w.reluBackward(y.byteOffset, dy.byteOffset, dx.byteOffset, len); return; }
   for (let i = 0; i < len; i++) dx[i] = y[i] > 0 ? dy[i] : 0;

@@ -3,7 +3,10 @@
  *   y[n,oy,ox,c] = max_{ky,kx < k} x[n, oy·s+ky, ox·s+kx, c]
  * Backward routes the gradient to the arg-max (the first maximum in (ky, kx) scan order on ties):
  *   ∂L/∂x[argmax(n,oy,ox,c)] += ∂L/∂y[n,oy,ox,c]   (all other inputs get 0).
+ * With the 'native' kernel backend both loops run in the addon (src/native/kernels_impl.h: the same
+ * comparisons and float32 additions in the same order, so the same bits).
  */
+import { nativeFor } from '../kernels/elementwise_dispatch.js';
 import { BatchBuffer } from './batch_buffer.js';
 import type { Layer, Shape } from './layer.js';
 import type { Param } from './param.js';
@@ -31,6 +34,11 @@ export class MaxPool2d implements Layer {
     const y = this.yb.view(n);
     if (this.arg.length < y.length) this.arg = new Int32Array(y.length);
     const arg = this.arg;
+    const nk = nativeFor();
+    if (nk) {
+      nk.maxPoolForward(x, y, arg, n, H, W, C, k, s);
+      return y;
+    }
     const rowStride = W * C;
     if (k === 2 && s === 2) {
       maxPool2x2(x, y, arg, n, H, C, OH, OW, rowStride);
@@ -64,9 +72,14 @@ export class MaxPool2d implements Layer {
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!needDx) return null;
     const dx = this.dxb.view(n);
-    dx.fill(0);
     const arg = this.arg;
     const len = n * this.g.OH * this.g.OW * this.g.C;
+    const nk = nativeFor();
+    if (nk) {
+      nk.maxPoolBackward(dy, arg, dx, len, dx.length);
+      return dx;
+    }
+    dx.fill(0);
     for (let i = 0; i < len; i++) dx[arg[i]] += dy[i];
     return dx;
   }

@@ -12,6 +12,7 @@
  * `zeroGrads` before the next backward). Velocity buffers are allocated once per param.
  */
 import { allocF32 } from '../kernels/alloc.js';
+import { sgdUpdate } from '../kernels/sgd_update.js';
 import type { Param } from './param.js';
 
 export interface SgdOptions {
@@ -30,22 +31,8 @@ export class SGD {
     const { lr, momentum: mu, weightDecay: wd } = this.opts;
     for (const p of this.params) {
       if (!p.trainable) continue;
-      const w = p.value, gr = p.grad, mask = p.updateMask;
-      const v = this.velocity.get(p)!;
-      const len = w.length;
-      if (mask) {
-        for (let i = 0; i < len; i++) {
-          const vi = mask[i] * (mu * v[i] + gr[i] + wd * w[i]);
-          v[i] = vi;
-          w[i] -= lr * vi;
-        }
-      } else {
-        for (let i = 0; i < len; i++) {
-          const vi = mu * v[i] + gr[i] + wd * w[i];
-          v[i] = vi;
-          w[i] -= lr * vi;
-        }
-      }
+      // the update loop lives in src/kernels/sgd_update.ts (TS, or the native addon: same bits)
+      sgdUpdate(p.value, p.grad, this.velocity.get(p)!, p.updateMask, lr, mu, wd);
     }
   }
 

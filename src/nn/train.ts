@@ -19,6 +19,7 @@
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { augmentBatch, augmentStreamName } from '../data/augment.js';
+import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields } from '../util/spec_field.js';
 import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
@@ -167,13 +168,8 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
 
 /** copy examples perm[start .. start+b) into the batch buffers (no allocation) */
 function gather(sx: Float32Array, sy: Uint8Array, perm: Int32Array, start: number, b: number, d: number, x: Float32Array, yb: Uint8Array): void {
-  for (let i = 0; i < b; i++) {
-    const src = perm[start + i];
-    yb[i] = sy[src];
-    let so = src * d, o = i * d;
-    const end = o + d;
-    while (o < end) x[o++] = sx[so++];
-  }
+  for (let i = 0; i < b; i++) yb[i] = sy[perm[start + i]];
+  gatherRows(sx, perm, start, b, d, x);
 }
 
 /**

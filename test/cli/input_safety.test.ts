@@ -130,7 +130,7 @@ describe('late errors become exit 2 before any work', () => {
   it('RRAMSIM_BACKEND=bogus is refused before any point', () => {
     const r = cli(['run', '--trainLimit', '10'], { RRAMSIM_BACKEND: 'bogus' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("rramsim: RRAMSIM_BACKEND must be one of 'ts', 'wasm', got 'bogus'\n");
+    expect(r.stderr).toBe("rramsim: RRAMSIM_BACKEND must be one of 'ts', 'wasm', 'native', got 'bogus'\n");
   });
 
   it('a truncated IDX file is named with what is wrong, before any point', () => {

@@ -167,10 +167,19 @@ describe('sweep directory safety (child process)', () => {
     expect(m.env).toMatchObject({ backend: 'wasm', node: process.version, wasm: { kernels: expect.stringMatching(/^[0-9a-f]{16}$/) } });
     const ts = cli(['reproduce', out, '--all'], { ...env, RRAMSIM_BACKEND: 'ts' });
     expect(ts.code).toBe(4);
-    const note = 'recorded with backend wasm, re-run with ts: results are bit-identical only within one backend; run with RRAMSIM_BACKEND=wasm';
+    const note = 'recorded with backend wasm, re-run with ts: results are bit-identical only within one numeric contract (native = wasm; ts differs); run with RRAMSIM_BACKEND=wasm';
     expect(ts.stderr).toContain(`reproduce: warning: 4 point(s) ${note}`);
     expect(ts.stderr).toMatch(new RegExp(`MISMATCH point [0-9a-f]+ .*metrics\\.accuracy recorded [\\d.]+, re-run [\\d.]+ \\(${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
     expect(cli(['reproduce', out, '--all'], env).code).toBe(0);
+    // native and wasm share one numeric contract: no warning, no mismatch
+    const native = cli(['reproduce', out, '--all'], { ...env, RRAMSIM_BACKEND: 'native' });
+    if (native.stderr.includes('native') && native.code === 2) {
+      // the addon did not build on this machine: RRAMSIM_BACKEND=native is refused up front
+      expect(native.stderr).toMatch(/RRAMSIM_BACKEND/);
+    } else {
+      expect(native.code).toBe(0);
+      expect(native.stderr).not.toContain('warning');
+    }
     // records written before the field existed
     writeFileSync(join(out, 'results.jsonl'), recs.map((r) => `${JSON.stringify({ ...r, env: undefined })}\n`).join(''));
     const legacy = cli(['reproduce', out, '--all'], env);

@@ -2,13 +2,17 @@
  * Environment-driven configuration of the kernels (RRAMSIM_BACKEND, RRAMSIM_WASM_MEMORY_MB).
  * Each case re-imports the modules with vi.resetModules() so module state starts fresh.
  */
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NATIVE_ADDON_PATH } from '../../src/kernels/native.js';
 
-const saved = { b: process.env.RRAMSIM_BACKEND, m: process.env.RRAMSIM_WASM_MEMORY_MB };
+const saved = { b: process.env.RRAMSIM_BACKEND, m: process.env.RRAMSIM_WASM_MEMORY_MB, n: process.env.RRAMSIM_NATIVE, i: process.env.RRAMSIM_NATIVE_ISA };
 afterEach(() => {
   const put = (k: string, v: string | undefined) => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
   put('RRAMSIM_BACKEND', saved.b);
   put('RRAMSIM_WASM_MEMORY_MB', saved.m);
+  put('RRAMSIM_NATIVE', saved.n);
+  put('RRAMSIM_NATIVE_ISA', saved.i);
   vi.resetModules();
 });
 
@@ -18,7 +22,8 @@ async function fresh() {
   const alloc = await import('../../src/kernels/alloc.js');
   const mem = await import('../../src/kernels/wasm_memory.js');
   const errors = await import('../../src/util/errors.js');
-  return { ...gemmMod, ...alloc, ...mem, UserError: errors.UserError };
+  const native = await import('../../src/kernels/native.js');
+  return { ...gemmMod, ...alloc, ...mem, ...native, UserError: errors.UserError };
 }
 
 describe('RRAMSIM_BACKEND', () => {
@@ -31,7 +36,34 @@ describe('RRAMSIM_BACKEND', () => {
     process.env.RRAMSIM_BACKEND = 'cuda';
     const m = await fresh();
     expect(() => m.getBackend()).toThrow(m.UserError);
-    expect(() => m.getBackend()).toThrow(/RRAMSIM_BACKEND must be one of 'ts', 'wasm', got 'cuda'/);
+    expect(() => m.getBackend()).toThrow(/RRAMSIM_BACKEND must be one of 'ts', 'wasm', 'native', got 'cuda'/);
+  });
+  it('RRAMSIM_BACKEND=wasm forces the wasm fallback even when the addon is there', async () => {
+    process.env.RRAMSIM_BACKEND = 'wasm';
+    const m = await fresh();
+    expect(m.getBackend()).toBe('wasm');
+    expect(m.backendReason()).toBe('RRAMSIM_BACKEND=wasm');
+  });
+});
+
+describe('RRAMSIM_NATIVE', () => {
+  it('RRAMSIM_NATIVE=0 disables the addon: the default becomes wasm, and native cannot be selected', async () => {
+    delete process.env.RRAMSIM_BACKEND;
+    process.env.RRAMSIM_NATIVE = '0';
+    const m = await fresh();
+    expect(m.nativeKernels()).toBeNull();
+    expect(m.nativeStatus()).toMatchObject({ loaded: false, reason: 'disabled by RRAMSIM_NATIVE=0' });
+    expect(m.availableBackends()).toEqual(['ts', 'wasm']);
+    expect(m.getBackend()).toBe('wasm');
+    expect(m.backendReason()).toMatch(/native addon unavailable \(disabled by RRAMSIM_NATIVE=0\)/);
+    expect(() => m.setBackend('native')).toThrow(/'native' backend is not available here \(disabled by RRAMSIM_NATIVE=0\)/);
+  });
+  // needs the built addon (test/kernels/gemm.test.ts reports a missing one, and fails under CI)
+  it.skipIf(!existsSync(NATIVE_ADDON_PATH))('RRAMSIM_NATIVE_ISA rejects an instruction set this machine lacks, naming the allowed ones', async () => {
+    delete process.env.RRAMSIM_NATIVE;
+    process.env.RRAMSIM_NATIVE_ISA = 'neon9';
+    const m = await fresh();
+    expect(() => m.nativeKernels()).toThrow(/RRAMSIM_NATIVE_ISA must be one of .*base.*, got 'neon9'/);
   });
 });
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { availableBackends, getBackend, setBackend, type BackendName } from '../../src/kernels/gemm.js';
 import { im2col } from '../../src/kernels/im2col.js';
 import { col2im } from '../../src/kernels/col2im.js';
 import { addBiasRows, biasGrad } from '../../src/kernels/bias.js';
@@ -7,14 +8,21 @@ import { stream } from '../../src/util/rng.js';
 import { allocF32 } from '../../src/kernels/alloc.js';
 import { inWasmMemory } from '../../src/kernels/wasm_memory.js';
 
-// Every kernel here has a TS loop and a WebAssembly version (used when all operands are in wasm
-// memory, i.e. come from allocF32). The suites run on both placements; a final block checks that
-// the two give identical bits.
+// Every kernel here has a TS loop, a WebAssembly version (backend 'wasm', used when all operands
+// are in wasm memory, i.e. come from allocF32) and a native one (backend 'native', any array). The
+// suites run on every available backend x both placements; a final block checks that all of them
+// give identical bits.
 type Alloc = (n: number) => Float32Array;
-const placements: Array<[string, Alloc]> = [
-  ['plain arrays (TS loops)', (n) => new Float32Array(n)],
-  ['allocF32 arrays (wasm)', (n) => allocF32(n)],
+const placementList: Array<[string, Alloc]> = [
+  ['plain arrays', (n) => new Float32Array(n)],
+  ['allocF32 arrays', (n) => allocF32(n)],
 ];
+const initialBackend = getBackend();
+afterAll(() => setBackend(initialBackend));
+/** [label, placement, backend]: which loop runs is named in the label */
+const placements: Array<[string, Alloc, BackendName]> = availableBackends().flatMap((b) =>
+  placementList.map(([name, alloc]): [string, Alloc, BackendName] => [
+    `${name}, backend ${b} (${b === 'native' ? 'native' : b === 'wasm' && name.startsWith('allocF32') ? 'wasm' : 'TS loops'})`, alloc, b]));
 const copyTo = (alloc: Alloc, src: Float32Array) => { const d = alloc(src.length); d.set(src); return d; };
 
 function rand(n: number, name: string): Float32Array {
@@ -55,9 +63,10 @@ const cases = [
   [2, 28, 28, 1, 5, 5, 1, 2], // LeNet conv1
 ] as const;
 
-describe.each(placements)('im2col / col2im (NHWC), %s', (_name: string, alloc: Alloc) => {
+describe.each(placements)('im2col / col2im (NHWC), %s', (_name: string, alloc: Alloc, backend: BackendName) => {
+  beforeEach(() => setBackend(backend));
   it('placement is what the suite claims', () => {
-    expect(inWasmMemory(alloc(4))).toBe(_name.includes('wasm'));
+    expect(inWasmMemory(alloc(4))).toBe(_name.startsWith('allocF32'));
   });
   for (const [N, H, W, C, kh, kw, s, p] of cases) {
     const tag = `N${N} H${H} W${W} C${C} k${kh}x${kw} s${s} p${p}`;
@@ -110,7 +119,8 @@ describe.each(placements)('im2col / col2im (NHWC), %s', (_name: string, alloc: A
   });
 });
 
-describe.each(placements)('bias kernels, %s', (_name: string, alloc: Alloc) => {
+describe.each(placements)('bias kernels, %s', (_name: string, alloc: Alloc, backend: BackendName) => {
+  beforeEach(() => setBackend(backend));
   it('addBiasRows adds bias[j] to every row, biasGrad accumulates column sums', () => {
     const n = 7, cols = 5;
     const Y = copyTo(alloc, rand(n * cols, 'Y'));
@@ -129,7 +139,8 @@ describe.each(placements)('bias kernels, %s', (_name: string, alloc: Alloc) => {
   });
 });
 
-describe.each(placements)('relu kernels, %s', (_name: string, alloc: Alloc) => {
+describe.each(placements)('relu kernels, %s', (_name: string, alloc: Alloc, backend: BackendName) => {
+  beforeEach(() => setBackend(backend));
   it('forward is max(x,0) (NaN, -0 -> 0) and backward gates dy by y > 0, also in place', () => {
     // 9 elements: two SIMD groups of 4 and a scalar tail
     const x = copyTo(alloc, Float32Array.from([-2, -0, 0, 0.5, 3, -1e-30, NaN, 1e-45, 7]));
@@ -149,13 +160,14 @@ describe.each(placements)('relu kernels, %s', (_name: string, alloc: Alloc) => {
   });
 });
 
-describe('wasm and TS versions give identical bits', () => {
+describe('TS, wasm and native versions give identical bits', () => {
   it('im2col, col2im, bias, relu on a LeNet conv2-like shape', () => {
     const [N, H, W, C, kh, kw, s, p] = [3, 9, 8, 6, 5, 5, 1, 1];
     const OH = outDim(H, kh, s, p), OW = outDim(W, kw, s, p);
     const rows = N * OH * OW, K = kh * kw * C;
     const x = rand(N * H * W * C, 'bx'), c = rand(rows * K, 'bc'), b = rand(K, 'bb');
-    const run = (alloc: Alloc) => {
+    const run = (alloc: Alloc, backend: BackendName) => {
+      setBackend(backend);
       const xs = copyTo(alloc, x), cs = copyTo(alloc, c), bs = copyTo(alloc, b);
       const cols = alloc(rows * K), dx = alloc(x.length), gb = alloc(K).fill(0.25);
       im2col(xs, N, H, W, C, kh, kw, s, p, cols);
@@ -166,7 +178,12 @@ describe('wasm and TS versions give identical bits', () => {
       reluBackward(cs, dx.subarray(0, 100), dx.subarray(0, 100), 100);
       return [cols, dx, cs, gb].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
     };
-    const [tsOut, wasmOut] = [run(placements[0][1]), run(placements[1][1])];
-    for (let i = 0; i < tsOut.length; i++) expect(wasmOut[i] === tsOut[i]).toBe(true);
+    const outs = placements.map(([name, alloc, backend]) => ({ name, out: run(alloc, backend) }));
+    expect(outs.length).toBeGreaterThanOrEqual(4);
+    for (const o of outs) {
+      for (let i = 0; i < o.out.length; i++) {
+        if (o.out[i] !== outs[0].out[i]) throw new Error(`${o.name}: output ${i} differs from ${outs[0].name}`);
+      }
+    }
   });
 });

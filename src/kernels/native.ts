@@ -1,0 +1,96 @@
+/**
+ * The native kernel backend: a Node-API addon built from src/native by node-gyp during `npm ci`
+ * (src/native/build.mjs). Its kernels compute exactly what the WebAssembly ones compute, with the
+ * same float32 operations in the same order per element (src/native/kernels_impl.h), so the
+ * 'native' and 'wasm' backends give identical bits; only speed differs (AVX-512 / AVX2 / baseline
+ * vector code picked at load time from the CPU's features).
+ *
+ * Loading: `nativeKernels()` tries once, on first use, `src/native/build/Release/rramsim_native.node`
+ * (relative to this module: the same path from src/ under vitest and from dist/ after tsc) and
+ * returns null when it cannot (env RRAMSIM_NATIVE=0, not built, failed build, load error);
+ * `nativeStatus()` says which and why (for `rramsim doctor`). Env RRAMSIM_NATIVE_ISA=avx512|avx2|base
+ * forces an instruction set (UserError when this CPU or build lacks it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../util/errors.js';
+
+export interface NativeKernels {
+  gemm(transA: number, transB: number, M: number, N: number, K: number,
+    A: Float32Array, B: Float32Array, C: Float32Array, accumulate: number): void;
+  im2col(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, out: Float32Array): void;
+  col2im(cols: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, dx: Float32Array): void;
+  addBiasRows(Y: Float32Array, n: number, cols: number, bias: Float32Array): void;
+  biasGrad(dY: Float32Array, n: number, cols: number, gb: Float32Array): void;
+  reluForward(x: Float32Array, y: Float32Array, len: number): void;
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, len: number): void;
+  sgd(w: Float32Array, g: Float32Array, v: Float32Array, mask: Float32Array | null, len: number,
+    lr: number, mu: number, wd: number): void;
+  maxPoolForward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, H: number, W: number, C: number,
+    k: number, s: number): void;
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, len: number, dxLen: number): void;
+  gatherRows(src: Float32Array, perm: Int32Array, start: number, b: number, d: number, dst: Float32Array): void;
+  /** instruction set in use: 'avx512' | 'avx2' | 'base' */
+  isa(): string;
+  /** switch instruction set; false when this CPU/build lacks it */
+  setIsa(name: string): boolean;
+  /** instruction sets this CPU and build support, best first */
+  isas(): string[];
+}
+
+export interface NativeStatus {
+  loaded: boolean;
+  /** the addon file looked for */
+  path: string;
+  /** why it is not loaded (empty when loaded) */
+  reason: string;
+  isa?: string;
+  isas?: string[];
+}
+
+const SRC_NATIVE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(
+  // dist/src/kernels → repo root is three levels up; src/kernels → two
+  fileURLToPath(import.meta.url).includes(`${join('dist', 'src', 'kernels')}`) ? ['..', 'src', 'native'] : ['src', 'native']));
+export const NATIVE_ADDON_PATH = join(SRC_NATIVE, 'build', 'Release', 'rramsim_native.node');
+const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
+
+let state: NativeKernels | null | undefined;
+let reason = '';
+
+export function nativeKernels(): NativeKernels | null {
+  if (state !== undefined) return state;
+  state = null;
+  if (process.env.RRAMSIM_NATIVE === '0') {
+    reason = 'disabled by RRAMSIM_NATIVE=0';
+    return state;
+  }
+  if (!existsSync(NATIVE_ADDON_PATH)) {
+    const err = existsSync(BUILD_ERROR_FILE) ? readFileSync(BUILD_ERROR_FILE, 'utf8').trim() : '';
+    reason = err ? `build failed: ${err}` : 'not built (run `npm run build:native`)';
+    return state;
+  }
+  let k: NativeKernels;
+  try {
+    k = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeKernels;
+  } catch (e) {
+    reason = `load error: ${(e as Error).message}`;
+    return state;
+  }
+  const want = process.env.RRAMSIM_NATIVE_ISA;
+  if (want !== undefined && want !== '' && !k.setIsa(want)) {
+    throw new UserError(`RRAMSIM_NATIVE_ISA must be one of ${k.isas().join(', ')} on this machine, got '${want}'`, 'RRAMSIM_NATIVE_ISA');
+  }
+  state = k;
+  return state;
+}
+
+export function nativeStatus(): NativeStatus {
+  const k = nativeKernels();
+  return k
+    ? { loaded: true, path: NATIVE_ADDON_PATH, reason: '', isa: k.isa(), isas: k.isas() }
+    : { loaded: false, path: NATIVE_ADDON_PATH, reason };
+}

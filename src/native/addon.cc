@@ -1,0 +1,332 @@
+// Node-API glue of the native kernel backend (loaded by src/kernels/native.ts). Every function
+// takes Float32Arrays (any ArrayBuffer, including the kernels' wasm memory: the data pointer comes
+// from napi_get_typedarray_info, nothing is copied) plus integer sizes, checks that every operand
+// is long enough (RangeError otherwise: the kernels write by pointer), and calls the kernel table
+// of the instruction set picked at load time:
+//   AVX-512 (F, BW, DQ, VL) if the CPU has it, else AVX2, else the baseline build
+// (__builtin_cpu_supports; `setIsa(name)` switches, e.g. for tests comparing the ISAs).
+// Formulas and summation orders: kernels_impl.h (bit-identical to src/kernels/wasm/kernels.as).
+#include <node_api.h>
+
+#include <atomic>
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+
+namespace {
+
+std::atomic<const KernelTable*> g_table{nullptr};
+
+bool cpuHas(const char* isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+  __builtin_cpu_init();
+  if (std::strcmp(isa, "avx512") == 0) {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  }
+  if (std::strcmp(isa, "avx2") == 0) return __builtin_cpu_supports("avx2");
+#endif
+  return std::strcmp(isa, "base") == 0;
+}
+
+const KernelTable* tableFor(const char* isa) {
+  if (!cpuHas(isa)) return nullptr;
+#if defined(__x86_64__) || defined(_M_X64)
+  if (std::strcmp(isa, "avx512") == 0) return table_avx512();
+  if (std::strcmp(isa, "avx2") == 0) return table_avx2();
+#endif
+  if (std::strcmp(isa, "base") == 0) return table_base();
+  return nullptr;
+}
+
+const KernelTable* best() {
+  for (const char* isa : {"avx512", "avx2", "base"}) {
+    if (const KernelTable* t = tableFor(isa)) return t;
+  }
+  return table_base();
+}
+
+// ---- argument helpers (throw a JS error and return false on failure)
+struct Args {
+  napi_env env;
+  napi_value argv[12];
+  size_t argc = 12;
+  bool ok = true;
+
+  Args(napi_env e, napi_callback_info info, size_t want) : env(e) {
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < want) fail("wrong number of arguments");
+  }
+  void fail(const char* msg) {
+    if (ok) napi_throw_range_error(env, nullptr, msg);
+    ok = false;
+  }
+  int i32(size_t k) {
+    int32_t v = 0;
+    if (ok && napi_get_value_int32(env, argv[k], &v) != napi_ok) fail("expected an integer");
+    return v;
+  }
+  double f64(size_t k) {
+    double v = 0;
+    if (ok && napi_get_value_double(env, argv[k], &v) != napi_ok) fail("expected a number");
+    return v;
+  }
+  bool isNull(size_t k) {
+    napi_valuetype t;
+    napi_typeof(env, argv[k], &t);
+    return t == napi_null || t == napi_undefined;
+  }
+  // Float32Array with at least `need` elements (need < 0: unchecked negative size → error)
+  float* f32(size_t k, double need) {
+    if (!ok) return nullptr;
+    bool is = false;
+    napi_is_typedarray(env, argv[k], &is);
+    if (!is) { fail("expected a Float32Array"); return nullptr; }
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_get_typedarray_info(env, argv[k], &type, &length, &data, nullptr, nullptr);
+    if (type != napi_float32_array) { fail("expected a Float32Array"); return nullptr; }
+    if (need < 0 || double(length) < need) { fail("operand shorter than its dimensions"); return nullptr; }
+    return static_cast<float*>(data);
+  }
+  // Int32Array with at least `need` elements
+  int32_t* i32a(size_t k, double need) {
+    if (!ok) return nullptr;
+    bool is = false;
+    napi_is_typedarray(env, argv[k], &is);
+    if (!is) { fail("expected an Int32Array"); return nullptr; }
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_get_typedarray_info(env, argv[k], &type, &length, &data, nullptr, nullptr);
+    if (type != napi_int32_array) { fail("expected an Int32Array"); return nullptr; }
+    if (need < 0 || double(length) < need) { fail("operand shorter than its dimensions"); return nullptr; }
+    return static_cast<int32_t*>(data);
+  }
+};
+
+napi_value undef(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args a(env, info, 9);
+  const int tA = a.i32(0), tB = a.i32(1), M = a.i32(2), N = a.i32(3), K = a.i32(4);
+  if (a.ok && (M < 0 || N < 0 || K < 0)) a.fail("gemm: negative dimension");
+  const float* A = a.f32(5, double(M) * K);
+  const float* B = a.f32(6, double(K) * N);
+  float* C = a.f32(7, double(M) * N);
+  const int acc = a.i32(8);
+  if (!a.ok) return nullptr;
+  g_table.load()->gemm(tA, tB, M, N, K, A, B, C, acc);
+  return undef(env);
+}
+
+// geometry of im2col/col2im: returns false (and throws) on nonsense sizes
+bool convGeom(Args& a, int& N, int& H, int& W, int& C, int& kh, int& kw, int& stride, int& pad, double& xLen,
+              double& colsLen) {
+  N = a.i32(1); H = a.i32(2); W = a.i32(3); C = a.i32(4);
+  kh = a.i32(5); kw = a.i32(6); stride = a.i32(7); pad = a.i32(8);
+  if (!a.ok) return false;
+  if (N < 0 || H < 1 || W < 1 || C < 1 || kh < 1 || kw < 1 || stride < 1 || pad < 0) {
+    a.fail("conv geometry out of range");
+    return false;
+  }
+  const int OH = (H + 2 * pad - kh) / stride + 1, OW = (W + 2 * pad - kw) / stride + 1;
+  if (H + 2 * pad < kh || W + 2 * pad < kw) { a.fail("kernel larger than padded input"); return false; }
+  xLen = double(N) * H * W * C;
+  colsLen = double(N) * OH * OW * kh * kw * C;
+  return true;
+}
+
+napi_value Im2col(napi_env env, napi_callback_info info) {
+  Args a(env, info, 10);
+  int N, H, W, C, kh, kw, s, p;
+  double xLen = 0, colsLen = 0;
+  if (!convGeom(a, N, H, W, C, kh, kw, s, p, xLen, colsLen)) return nullptr;
+  const float* x = a.f32(0, xLen);
+  float* out = a.f32(9, colsLen);
+  if (!a.ok) return nullptr;
+  g_table.load()->im2col(x, N, H, W, C, kh, kw, s, p, out);
+  return undef(env);
+}
+
+napi_value Col2im(napi_env env, napi_callback_info info) {
+  Args a(env, info, 10);
+  int N, H, W, C, kh, kw, s, p;
+  double xLen = 0, colsLen = 0;
+  if (!convGeom(a, N, H, W, C, kh, kw, s, p, xLen, colsLen)) return nullptr;
+  const float* cols = a.f32(0, colsLen);
+  float* dx = a.f32(9, xLen);
+  if (!a.ok) return nullptr;
+  g_table.load()->col2im(cols, N, H, W, C, kh, kw, s, p, dx);
+  return undef(env);
+}
+
+napi_value AddBiasRows(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  const int n = a.i32(1), cols = a.i32(2);
+  if (a.ok && (n < 0 || cols < 0)) a.fail("negative size");
+  float* Y = a.f32(0, double(n) * cols);
+  const float* b = a.f32(3, cols);
+  if (!a.ok) return nullptr;
+  g_table.load()->addBiasRows(Y, n, cols, b);
+  return undef(env);
+}
+
+napi_value BiasGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  const int n = a.i32(1), cols = a.i32(2);
+  if (a.ok && (n < 0 || cols < 0)) a.fail("negative size");
+  const float* dY = a.f32(0, double(n) * cols);
+  float* gb = a.f32(3, cols);
+  if (!a.ok) return nullptr;
+  g_table.load()->biasGrad(dY, n, cols, gb);
+  return undef(env);
+}
+
+napi_value ReluForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3);
+  const int len = a.i32(2);
+  const float* x = a.f32(0, len);
+  float* y = a.f32(1, len);
+  if (!a.ok) return nullptr;
+  g_table.load()->reluForward(x, y, len);
+  return undef(env);
+}
+
+napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  const int len = a.i32(3);
+  const float* y = a.f32(0, len);
+  const float* dy = a.f32(1, len);
+  float* dx = a.f32(2, len);
+  if (!a.ok) return nullptr;
+  g_table.load()->reluBackward(y, dy, dx, len);
+  return undef(env);
+}
+
+// sgd(w, g, v, mask | null, len, lr, mu, wd)
+napi_value Sgd(napi_env env, napi_callback_info info) {
+  Args a(env, info, 8);
+  const int len = a.i32(4);
+  float* w = a.f32(0, len);
+  const float* g = a.f32(1, len);
+  float* v = a.f32(2, len);
+  const float* mask = a.isNull(3) ? nullptr : a.f32(3, len);
+  const double lr = a.f64(5), mu = a.f64(6), wd = a.f64(7);
+  if (!a.ok) return nullptr;
+  g_table.load()->sgd(w, g, v, mask, len, lr, mu, wd);
+  return undef(env);
+}
+
+// maxPoolForward(x, y, arg, n, H, W, C, k, s)
+napi_value MaxPoolForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 9);
+  const int n = a.i32(3), H = a.i32(4), W = a.i32(5), C = a.i32(6), k = a.i32(7), s = a.i32(8);
+  if (a.ok && (n < 0 || C < 1 || k < 1 || s < 1 || H < k || W < k)) a.fail("maxPoolForward: geometry out of range");
+  const int OH = a.ok ? (H - k) / s + 1 : 0, OW = a.ok ? (W - k) / s + 1 : 0;
+  const float* x = a.f32(0, double(n) * H * W * C);
+  float* y = a.f32(1, double(n) * OH * OW * C);
+  int32_t* arg = a.i32a(2, double(n) * OH * OW * C);
+  if (a.ok && double(n) * H * W * C > 2147483647.0) a.fail("maxPoolForward: input too large");
+  if (!a.ok) return nullptr;
+  g_table.load()->maxPoolForward(x, y, arg, n, H, W, C, k, s, OH, OW);
+  return undef(env);
+}
+
+// maxPoolBackward(dy, arg, dx, len, dxLen): every arg[i] < dxLen is checked
+napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 5);
+  const int len = a.i32(3), dxLen = a.i32(4);
+  if (a.ok && (len < 0 || dxLen < 0)) a.fail("negative size");
+  const float* dy = a.f32(0, len);
+  const int32_t* arg = a.i32a(1, len);
+  float* dx = a.f32(2, dxLen);
+  if (!a.ok) return nullptr;
+  for (int i = 0; i < len; i++) {
+    if (arg[i] < 0 || arg[i] >= dxLen) { a.fail("maxPoolBackward: arg index out of range"); return nullptr; }
+  }
+  g_table.load()->maxPoolBackward(dy, arg, dx, len, dxLen);
+  return undef(env);
+}
+
+// gatherRows(src, perm, start, b, d, dst): dst row i = src row perm[start + i] (d floats), i < b;
+// every row index is checked against src's length (exact copies: any ISA)
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args a(env, info, 6);
+  const int start = a.i32(2), b = a.i32(3), d = a.i32(4);
+  if (a.ok && (start < 0 || b < 0 || d < 0)) a.fail("gatherRows: negative size");
+  const float* src = a.f32(0, 0);
+  const int32_t* perm = a.i32a(1, double(start) + b);
+  float* dst = a.f32(5, double(b) * d);
+  if (!a.ok) return nullptr;
+  size_t srcLen = 0;
+  napi_get_typedarray_info(env, a.argv[0], nullptr, &srcLen, nullptr, nullptr, nullptr);
+  for (int i = 0; i < b; i++) {
+    const int32_t r = perm[start + i];
+    if (r < 0 || (double(r) + 1) * d > double(srcLen)) { a.fail("gatherRows: row index out of range"); return nullptr; }
+  }
+  for (int i = 0; i < b; i++) {
+    std::memcpy(dst + size_t(i) * d, src + size_t(perm[start + i]) * d, size_t(d) * sizeof(float));
+  }
+  return undef(env);
+}
+
+napi_value Isa(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, g_table.load()->name, NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
+// setIsa(name) → true when switched, false when this CPU/build lacks it
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  char buf[32] = {0};
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, a.argv[0], buf, sizeof buf, &n) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "setIsa: expected a string");
+    return nullptr;
+  }
+  const KernelTable* t = tableFor(buf);
+  if (t) g_table.store(t);
+  napi_value r;
+  napi_get_boolean(env, t != nullptr, &r);
+  return r;
+}
+
+// isas() → the instruction sets this CPU and build support, best first
+napi_value Isas(napi_env env, napi_callback_info) {
+  napi_value arr;
+  napi_create_array(env, &arr);
+  uint32_t i = 0;
+  for (const char* isa : {"avx512", "avx2", "base"}) {
+    if (!tableFor(isa)) continue;
+    napi_value s;
+    napi_create_string_utf8(env, isa, NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, arr, i++, s);
+  }
+  return arr;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  if (!g_table.load()) g_table.store(best());
+  const struct { const char* name; napi_callback fn; } fns[] = {
+    {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
+    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd},
+    {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
+    {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
+  };
+  for (const auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}

@@ -1,0 +1,29 @@
+// Kernel table of the native backend (src/native): one table per instruction set, filled by
+// isa_avx512.cc / isa_avx2.cc / isa_base.cc from the same source (kernels_impl.h). The formulas
+// and summation orders are those of the WebAssembly kernels (src/kernels/wasm/kernels.as) and are
+// documented in kernels_impl.h; every entry gives the same bits on every instruction set.
+#pragma once
+#include <cstdint>
+
+struct KernelTable {
+  const char* name;
+  // C (M x N) (+)= op(A) · op(B), row-major (see kernels_impl.h for the summation order)
+  void (*gemm)(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C, int accumulate);
+  void (*im2col)(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* out);
+  void (*col2im)(const float* cols, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* dx);
+  void (*addBiasRows)(float* Y, int n, int cols, const float* bias);
+  void (*biasGrad)(const float* dY, int n, int cols, float* gb);
+  void (*reluForward)(const float* x, float* y, int len);
+  void (*reluBackward)(const float* y, const float* dy, float* dx, int len);
+  // SGD with momentum, JS double-precision semantics (see kernels_impl.h)
+  void (*sgd)(float* w, const float* g, float* v, const float* mask, int len, double lr, double mu, double wd);
+  // max pooling (NHWC, no padding) and its backward (see kernels_impl.h)
+  void (*maxPoolForward)(const float* x, float* y, int32_t* arg, int n, int H, int W, int C, int k, int s, int OH, int OW);
+  void (*maxPoolBackward)(const float* dy, const int32_t* arg, float* dx, int len, int dxLen);
+};
+
+const KernelTable* table_base();
+#if defined(__x86_64__) || defined(_M_X64)
+const KernelTable* table_avx2();
+const KernelTable* table_avx512();
+#endif

@@ -1,0 +1,433 @@
+// Native kernels, one source compiled once per instruction set (isa_*.cc define ISA_NS and
+// ISA_LEVEL: 1 = baseline SSE2 / NEON, 2 = AVX2, 3 = AVX-512F/BW/DQ/VL). GCC vector extensions
+// give the vector width; the build uses -ffp-contract=off, so every a·b + c below is a separate
+// multiply and add (no FMA), exactly as in the WebAssembly kernels (src/kernels/wasm/kernels.as).
+//
+// GEMM  C (M x N) = op(A)·op(B)  (accumulate = 0)  or  C += op(A)·op(B)  (accumulate = 1)
+//   op(A)[i, k] = A[i·K + k] (transA = 0) | A[k·M + i] (transA = 1)
+//   op(B)[k, j] = B[k·N + j] (transB = 0) | B[j·K + k] (transB = 1)
+// Summation order per C element (identical to kernels.as, hence bit-identical results):
+//   K is cut into nb = ceil(K/256) blocks of kb = ceil(K/nb) (the last one possibly shorter);
+//   for each block, in order:  acc = +0;  acc = acc + op(A)[i,k]·op(B)[k,j]  for k ascending
+//   (float32 multiply, then float32 add), then  C = acc (first block, accumulate = 0)  or
+//   C = C + acc.
+// Only the grouping of elements into vector lanes and register tiles differs by instruction set,
+// and that grouping never changes the operations applied to one element.
+// Blocking (BLIS-like): per k-block, op(B) columns [j0, j0+NC) are packed into zero-padded panels
+// of NR columns (bp[(p·kc + k)·NR + jj]); op(A) rows [i0, i0+MC) in tiles of MR rows
+// is read in place (a last partial tile of < MR rows is packed, zero rows past M: computed, never
+// stored); an MR x NR register tile runs over kc. Pack buffers are thread-local and only grow (no allocation per call once the
+// largest shape has been seen). Sizes: kc ≤ 256, MC = 192 rows (A block ≤ 192 KiB, L2), NC = 512
+// columns (B block ≤ 512 KiB, L2), one B panel kc·NR·4 ≤ 32 KiB (L1).
+//
+// Elementwise kernels: the formulas of src/kernels/{im2col,col2im,bias,relu}.ts (copies are exact;
+// each sum is one float32 addition in the same order as the TS/wasm loops).
+// SGD (src/nn/sgd.ts, JS semantics: float32 loads promoted to double):
+//   v' = mask·((μ·v + g) + λ·w)   [double];  v ← float32(v');  w ← float32(w − η·v')
+// (without a mask the factor is dropped; JS evaluates left to right, so the same grouping here).
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include "kernels.h"
+#if ISA_LEVEL >= 2
+#include <immintrin.h>
+#endif
+
+namespace ISA_NS {
+
+typedef float v16 __attribute__((vector_size(64)));
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v4 __attribute__((vector_size(16)));
+
+// unaligned vector load / store (memcpy compiles to one unaligned move)
+template <typename V>
+static inline V loadv(const float* p) { V v; __builtin_memcpy(&v, p, sizeof(V)); return v; }
+template <typename V>
+static inline void storev(float* p, V v) { __builtin_memcpy(p, &v, sizeof(V)); }
+
+// c[0..w) = (beta ? c[0..w) : 0) + x[0..w), 0 < w < lanes: lanes past w are neither read nor written
+#if ISA_LEVEL >= 3
+static inline void storePart(float* c, v16 x, int w, int beta) {
+  const __mmask16 m = __mmask16((1u << w) - 1);
+  __m512 y = (__m512)x;
+  if (beta) y = _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), y);
+  _mm512_mask_storeu_ps(c, m, y);
+}
+static inline void storePart(float* c, v8 x, int w, int beta) {
+  const __mmask8 m = __mmask8((1u << w) - 1);
+  __m256 y = (__m256)x;
+  if (beta) y = _mm256_add_ps(_mm256_maskz_loadu_ps(m, c), y);
+  _mm256_mask_storeu_ps(c, m, y);
+}
+#elif ISA_LEVEL == 2
+static inline void storePart(float* c, v8 x, int w, int beta) {
+  const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(w), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256 y = (__m256)x;
+  if (beta) y = _mm256_add_ps(_mm256_maskload_ps(c, m), y);
+  _mm256_maskstore_ps(c, m, y);
+}
+#endif
+template <typename V>
+static inline void storePart(float* c, V x, int w, int beta) {
+  float t[sizeof(V) / sizeof(float)];
+  storev<V>(t, x);
+  for (int j = 0; j < w; j++) c[j] = beta ? c[j] + t[j] : t[j];
+}
+
+static const int KC = 256;
+static const int MC = 192;
+static const int NC = 512;
+
+// thread-local, 64-byte aligned, grow-only scratch
+struct Scratch {
+  float* p = nullptr;
+  size_t n = 0;
+  ~Scratch() { std::free(p); }
+  float* get(size_t want) {
+    if (want > n) {
+      std::free(p);
+      size_t bytes = ((want * sizeof(float)) + 63) & ~size_t(63);
+      p = static_cast<float*>(std::aligned_alloc(64, bytes));
+      if (!p) std::abort();
+      n = bytes / sizeof(float);
+    }
+    return p;
+  }
+};
+static thread_local Scratch packA, packB;
+
+template <typename V, int MR, int NV>
+static inline void micro(int kc, const float* __restrict pa, long rs, long ks, const float* __restrict pb, float* C,
+                         long ldc, int mr, int nw, int beta) {
+  // op(A)[row r, step k] of this tile is pa[r·rs + k·ks]
+  constexpr int L = sizeof(V) / sizeof(float);
+  constexpr int NR = NV * L;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = V{};
+  for (int k = 0; k < kc; k++) {
+    V b[NV];
+    for (int v = 0; v < NV; v++) b[v] = loadv<V>(pb + v * L);
+    for (int r = 0; r < MR; r++) {
+      const float a = pa[r * rs];
+      for (int v = 0; v < NV; v++) acc[r][v] = acc[r][v] + a * b[v];
+    }
+    pa += ks;
+    pb += NR;
+  }
+  for (int r = 0; r < mr; r++) {
+    for (int v = 0; v < NV; v++) {
+      float* c = C + r * ldc + v * L;
+      const int w = std::min(L, nw - v * L);
+      if (w == L) storev<V>(c, beta ? loadv<V>(c) + acc[r][v] : acc[r][v]);
+      else if (w > 0) storePart<V>(c, acc[r][v], w, beta);
+    }
+  }
+}
+
+template <typename V, int MR, int NV>
+static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
+                     int accumulate) {
+  constexpr int L = sizeof(V) / sizeof(float);
+  constexpr int NR = NV * L;
+  const int nb = (K + KC - 1) / KC;
+  const int kb = (K + nb - 1) / nb;
+  const int ncMax = std::min(NC, N);
+  float* bp = packB.get(size_t((ncMax + NR - 1) / NR) * NR * std::min(kb, K));
+  float* ap = packA.get(size_t(MR) * std::min(kb, K));
+  for (int k0 = 0; k0 < K; k0 += kb) {
+    const int kc = std::min(kb, K - k0);
+    const int beta = (k0 > 0 || accumulate) ? 1 : 0;
+    for (int j0 = 0; j0 < N; j0 += NC) {
+      const int nc = std::min(NC, N - j0);
+      const int panels = (nc + NR - 1) / NR;
+      // ---- pack op(B)[k0..k0+kc, j0..j0+nc) into NR-wide zero-padded panels
+      for (int p = 0; p < panels; p++) {
+        const int jb = j0 + p * NR;
+        const int w = std::min(NR, j0 + nc - jb);
+        float* d = bp + size_t(p) * kc * NR;
+        if (!transB) {
+          const float* s = B + size_t(k0) * N + jb;
+          for (int k = 0; k < kc; k++, s += N, d += NR) {
+            int jj = 0;
+            for (; jj < w; jj++) d[jj] = s[jj];
+            for (; jj < NR; jj++) d[jj] = 0.f;
+          }
+        } else {
+          for (int jj = 0; jj < NR; jj++) {
+            if (jj < w) {
+              const float* s = B + size_t(jb + jj) * K + k0;
+              for (int k = 0; k < kc; k++) d[size_t(k) * NR + jj] = s[k];
+            } else {
+              for (int k = 0; k < kc; k++) d[size_t(k) * NR + jj] = 0.f;
+            }
+          }
+        }
+      }
+      for (int i0 = 0; i0 < M; i0 += MC) {
+        const int mc = std::min(MC, M - i0);
+        const int tiles = (mc + MR - 1) / MR;
+        // ---- full MR-row tiles read op(A) in place; a last partial tile is packed (rows past M
+        //      are zero: computed, never stored)
+        const int full = mc / MR;
+        if (full < tiles) {
+          const int ib = i0 + full * MR;
+          const int h = i0 + mc - ib;
+          float* d = ap;
+          for (int k = 0; k < kc; k++, d += MR) {
+            int r = 0;
+            for (; r < h; r++) d[r] = transA ? A[size_t(k0 + k) * M + ib + r] : A[size_t(ib + r) * K + k0 + k];
+            for (; r < MR; r++) d[r] = 0.f;
+          }
+        }
+        const long rsA = transA ? 1 : K, ksA = transA ? M : 1;
+        // ---- register tiles: panels outer (B panel stays in L1), row tiles inner
+        for (int p = 0; p < panels; p++) {
+          const int jb = j0 + p * NR;
+          const int nw = std::min(NR, N - jb);
+          const float* pb = bp + size_t(p) * kc * NR;
+          for (int t = 0; t < tiles; t++) {
+            const int ib = i0 + t * MR;
+            const int mr = std::min(MR, M - ib);
+            if (t < full) {
+              micro<V, MR, NV>(kc, A + size_t(ib) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(ib) * N + jb, N,
+                               mr, nw, beta);
+            } else {
+              micro<V, MR, NV>(kc, ap, 1, MR, pb, C + size_t(ib) * N + jb, N, mr, nw, beta);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+static void gemm(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
+                 int accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate) std::memset(C, 0, size_t(M) * N * sizeof(float));
+    return;
+  }
+#if ISA_LEVEL >= 3
+  if (N > 16) gemm_cfg<v16, 8, 2>(transA, transB, M, N, K, A, B, C, accumulate);
+  else if (N > 8) gemm_cfg<v16, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate);
+  else gemm_cfg<v8, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate);
+#elif ISA_LEVEL == 2
+  if (N > 8) gemm_cfg<v8, 6, 2>(transA, transB, M, N, K, A, B, C, accumulate);
+  else gemm_cfg<v8, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate);
+#else
+  if (N > 4) gemm_cfg<v4, 4, 2>(transA, transB, M, N, K, A, B, C, accumulate);
+  else gemm_cfg<v4, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate);
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// dst[0..n) = src[0..n) for the short runs of im2col (a libc memcpy call per 5-float run costs more
+// than the copy); explicit vector moves so the compiler does not turn the loop back into memcpy
+__attribute__((always_inline))
+static inline void copyRun(float* __restrict d, const float* __restrict s, int n) {
+  int t = 0;
+  for (; t + 8 <= n; t += 8) storev<v8>(d + t, loadv<v8>(s + t));
+  if (t + 4 <= n) { storev<v4>(d + t, loadv<v4>(s + t)); t += 4; }
+  if (t + 2 <= n) { __builtin_memcpy(d + t, s + t, 8); t += 2; }
+  if (t < n) d[t] = s[t];
+}
+
+static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* out) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  float* o = out;
+  for (int n = 0; n < N; n++) {
+    const float* xn = x + size_t(n) * H * W * C;
+    for (int oy = 0; oy < OH; oy++) {
+      const int iy0 = oy * stride - pad;
+      for (int ox = 0; ox < OW; ox++) {
+        const int ix0 = ox * stride - pad;
+        const int kxLo = ix0 < 0 ? std::min(kw, -ix0) : 0;
+        const int kxHi = std::max(kxLo, std::min(kw, W - ix0));
+        const int zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
+        for (int ky = 0; ky < kh; ky++) {
+          const int iy = iy0 + ky;
+          if (iy < 0 || iy >= H) {
+            std::memset(o, 0, size_t(kw) * C * sizeof(float));
+            o += size_t(kw) * C;
+            continue;
+          }
+          for (int t = 0; t < zl; t++) o[t] = 0.f;
+          o += zl;
+          copyRun(o, xn + (size_t(iy) * W + ix0 + kxLo) * C, run);
+          o += run;
+          for (int t = 0; t < zr; t++) o[t] = 0.f;
+          o += zr;
+        }
+      }
+    }
+  }
+}
+
+static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* dx) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  std::memset(dx, 0, size_t(N) * H * W * C * sizeof(float));
+  const float* o = cols;
+  for (int n = 0; n < N; n++) {
+    float* xn = dx + size_t(n) * H * W * C;
+    for (int oy = 0; oy < OH; oy++) {
+      const int iy0 = oy * stride - pad;
+      for (int ox = 0; ox < OW; ox++) {
+        const int ix0 = ox * stride - pad;
+        const int kxLo = ix0 < 0 ? std::min(kw, -ix0) : 0;
+        const int kxHi = std::max(kxLo, std::min(kw, W - ix0));
+        const int zl = kxLo * C, run = (kxHi - kxLo) * C, zr = (kw - kxHi) * C;
+        for (int ky = 0; ky < kh; ky++) {
+          const int iy = iy0 + ky;
+          if (iy < 0 || iy >= H) { o += size_t(kw) * C; continue; }
+          o += zl;
+          float* __restrict s = xn + (size_t(iy) * W + ix0 + kxLo) * C;
+          const float* __restrict c = o;
+          for (int t = 0; t < run; t++) s[t] = s[t] + c[t];
+          o += run;
+          o += zr;
+        }
+      }
+    }
+  }
+}
+
+static void addBiasRows(float* Y, int n, int cols, const float* bias) {
+  for (int i = 0; i < n; i++) {
+    float* __restrict y = Y + size_t(i) * cols;
+    const float* __restrict b = bias;
+    for (int j = 0; j < cols; j++) y[j] = y[j] + b[j];
+  }
+}
+
+static void biasGrad(const float* dY, int n, int cols, float* gb) {
+  for (int i = 0; i < n; i++) {
+    const float* __restrict d = dY + size_t(i) * cols;
+    float* __restrict g = gb;
+    for (int j = 0; j < cols; j++) g[j] = g[j] + d[j];
+  }
+}
+
+static void reluForward(const float* x, float* y, int len) {
+  for (int i = 0; i < len; i++) {
+    const float v = x[i];
+    y[i] = v > 0.f ? v : 0.f;
+  }
+}
+
+static void reluBackward(const float* y, const float* dy, float* dx, int len) {
+  for (int i = 0; i < len; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+}
+
+static void sgd(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
+                int len, double lr, double mu, double wd) {
+  if (mask) {
+    for (int i = 0; i < len; i++) {
+      const double vi = double(mask[i]) * (mu * double(v[i]) + double(g[i]) + wd * double(w[i]));
+      v[i] = float(vi);
+      w[i] = float(double(w[i]) - lr * vi);
+    }
+  } else {
+    for (int i = 0; i < len; i++) {
+      const double vi = mu * double(v[i]) + double(g[i]) + wd * double(w[i]);
+      v[i] = float(vi);
+      w[i] = float(double(w[i]) - lr * vi);
+    }
+  }
+}
+
+// max pooling, NHWC, kernel k, stride s, no padding (src/nn/max_pool2d.ts):
+//   y[b,oy,ox,c] = max over the window (first maximum in (ky, kx) order wins; NaN never wins),
+//   arg = index into x of that maximum.  Backward: dx = 0, then dx[arg[i]] = dx[arg[i]] + dy[i]
+//   for i ascending (same float32 additions as the TS loop).
+static void maxPoolForward(const float* x, float* y, int32_t* arg, int n, int H, int W, int C, int k, int s,
+                           int OH, int OW) {
+  const long rs = long(W) * C;
+  long o = 0;
+  for (int b = 0; b < n; b++) {
+    const long xb = long(b) * H * rs;
+    for (int oy = 0; oy < OH; oy++) {
+      for (int ox = 0; ox < OW; ox++) {
+        const long first = xb + long(oy) * s * rs + long(ox) * s * C;
+        if (k == 2) {
+          // branch-free (maxima are data-dependent, branches would mispredict): selects with the
+          // same strict comparisons as the TS loop, so the same winner and the same bits
+          const float* __restrict x0 = x + first;
+          const float* __restrict x1 = x0 + C;
+          const float* __restrict x2 = x0 + rs;
+          const float* __restrict x3 = x2 + C;
+          float* __restrict yo = y + o;
+          int32_t* __restrict ao = arg + o;
+          const int32_t f = int32_t(first), fC = int32_t(first + C), fR = int32_t(first + rs), fRC = int32_t(first + rs + C);
+          int c = 0;
+          for (; c + 4 <= C; c += 4) {
+            typedef int32_t v4i __attribute__((vector_size(16)));
+            const v4i lane = {0, 1, 2, 3};
+            v4 best = loadv<v4>(x0 + c);
+            v4i bi = lane + (f + c);
+            v4 v = loadv<v4>(x1 + c);
+            v4i m = v > best;
+            best = m ? v : best; bi = m ? lane + (fC + c) : bi;
+            v = loadv<v4>(x2 + c);
+            m = v > best;
+            best = m ? v : best; bi = m ? lane + (fR + c) : bi;
+            v = loadv<v4>(x3 + c);
+            m = v > best;
+            best = m ? v : best; bi = m ? lane + (fRC + c) : bi;
+            storev<v4>(yo + c, best);
+            __builtin_memcpy(ao + c, &bi, sizeof bi);
+          }
+          for (; c < C; c++) {
+            // scalar tail, branch-free through integer masks
+            float best = x0[c];
+            int32_t bi = f + c;
+            const float vs[3] = {x1[c], x2[c], x3[c]};
+            const int32_t is[3] = {fC + c, fR + c, fRC + c};
+            for (int q = 0; q < 3; q++) {
+              const int32_t m = -int32_t(vs[q] > best);
+              int32_t bb, vb;
+              __builtin_memcpy(&bb, &best, 4);
+              __builtin_memcpy(&vb, &vs[q], 4);
+              bb = (vb & m) | (bb & ~m);
+              __builtin_memcpy(&best, &bb, 4);
+              bi = (is[q] & m) | (bi & ~m);
+            }
+            yo[c] = best;
+            ao[c] = bi;
+          }
+          o += C;
+        } else {
+          for (int c = 0; c < C; c++) {
+            float best = x[first + c];
+            long bi = first + c;
+            for (int ky = 0; ky < k; ky++) {
+              long idx = first + ky * rs + c;
+              for (int kx = 0; kx < k; kx++, idx += C) {
+                const float v = x[idx];
+                if (v > best) { best = v; bi = idx; }
+              }
+            }
+            y[o] = best;
+            arg[o++] = int32_t(bi);
+          }
+        }
+      }
+    }
+  }
+}
+
+static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int len, int dxLen) {
+  std::memset(dx, 0, size_t(dxLen) * sizeof(float));
+  for (int i = 0; i < len; i++) dx[arg[i]] = dx[arg[i]] + dy[i];
+}
+
+static const KernelTable table = {
+  ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
+  maxPoolBackward,
+};
+
+}  // namespace ISA_NS
