@@ -20,6 +20,7 @@ const SECTIONS: { name: string; module: string; fn: string }[] = [
   { name: 'gemm', module: './bench/gemm.js', fn: 'benchGemm' },
   { name: 'crossbar', module: './bench/crossbar.js', fn: 'benchCrossbar' },
   { name: 'sweep', module: './bench/sweep.js', fn: 'benchSweep' },
+  { name: 'line-resistance', module: './bench/line_resistance.js', fn: 'benchLineResistance' },
 ];
 /** sections run when none is named */
 const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];
