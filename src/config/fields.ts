@@ -7,9 +7,10 @@
  * Defaults live in src/config/defaults.ts.
  */
 import { z } from 'zod';
+import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
 import { DEFAULTS } from './defaults.js';
 
-export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range';
+export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'params';
 
 export interface Leaf {
   leaf: true;
@@ -105,6 +106,16 @@ export const FIELDS: Tree = {
     ),
     progSigma: numLeaf({ min: 0, max: 10 }, `lognormal programming variation sigma, 0 = off (default ${D.device.progSigma})`),
     readSigma: numLeaf({ min: 0, max: 10 }, `relative read-noise sigma per forward, 0 = off (default ${D.device.readSigma})`),
+    // device models come from the registry (src/crossbar/device_registry.ts); their parameters are
+    // checked per point by the model (resolve_point.ts → checkDeviceModel)
+    model: enumLeaf(deviceModelNames() as [string, ...string[]], `device model (default '${DEFAULT_DEVICE_MODEL}')`),
+    modelParams: {
+      leaf: true,
+      type: 'params',
+      schema: z.record(z.string(), z.number()),
+      allowed: 'an object of numbers, the parameters of device.model (docs/DESIGN.md, "How to add a device model")',
+      describe: 'parameters of the device model (default: the model\'s defaults)',
+    },
   },
   crossbar: {
     tileRows: numLeaf({ min: 1, max: 65536, int: true }, `crossbar tile rows (word lines) (default ${D.crossbar.tileRows})`),

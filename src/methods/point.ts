@@ -20,6 +20,13 @@ export interface DeviceSpec {
   progSigma: number;
   /** relative read-noise sigma per forward (0 = off) */
   readSigma: number;
+  /**
+   * device model name (src/crossbar/device_registry.ts); absent = 'linear-levels' (the default,
+   * left out of the point so existing hashes stay)
+   */
+  model?: string;
+  /** that model's parameters (checked by the model; absent = its defaults) */
+  modelParams?: Record<string, number>;
 }
 
 export interface CrossbarSpec {

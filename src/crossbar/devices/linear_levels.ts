@@ -1,0 +1,105 @@
+/**
+ * Device model 'linear-levels' (the default, the behaviour of every committed result): an RRAM
+ * cell programmable to L equally spaced conductances, with lognormal programming variation and
+ * Gaussian read noise (device.ts has the units and the spec fields).
+ *
+ *   levels:    u_k = k/(L − 1), k = 0..L−1 (device.levels = L ≥ 2); L = 0: continuous
+ *   quantise:  q = lv[round(u*·(L − 1))],  lv[k] = fround(k/(L − 1))     (float64, halves up)
+ *              q = fround(u*) for L = 0
+ *   land:      u = (q + g₀)·exp(σp·z) − g₀,  g₀ = gMin/(gMax − gMin),  z ~ N(0, 1) per write
+ *              from 'prog/<layer>' (G = G_q·e^{σp z}: lognormal, median = target; not clipped)
+ *   stuck:     u = 0 (HRS), 1 (LRS)
+ *   read:      u_read = u + σr·z·(u + g₀)   (G·(1 + σr z): relative noise on G, not on u)
+ *
+ * With σp = 0 the model is eligible for the fast kernels (fastPath 'linear-levels'). They use
+ * two rounding rules, both defined here and nowhere else:
+ *   - slots whose cells are all healthy: float32 arithmetic, quantiseF32 (halves to even: WASM
+ *     f32.nearest, which the SIMD loop needs; float32 keeps the loop 4-wide),
+ *   - slots with one stuck cell of a pair (and the general path): float64, quantise (halves up,
+ *     Math.round).
+ * The two differ at exact ties and by float32 rounding of t = w/wMax. Making them one rule would
+ * change the bits of every committed result (checked: the float32 and float64 t of a weight differ
+ * in the last place for most weights), so both stay, named, and every committed point keeps its
+ * hash and metrics.
+ */
+import type { DeviceSpec } from '../../methods/point.js';
+import { stream } from '../../util/rng.js';
+import { stuckU } from '../cell_state.js';
+import type { DeviceModel, DeviceModelContext, DeviceModelEntry, FastPath } from '../device_model.js';
+import { uOffset } from '../device.js';
+import { NormalSource } from '../gaussian.js';
+import { noParams } from './params.js';
+
+const f = Math.fround;
+
+/** round to nearest, halves to even (wasm f32.nearest) */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
+
+/** level table lv[k] = fround(k/(L − 1)) (empty for L = 0) */
+export function levelTable(levels: number): Float64Array {
+  const lv = new Float64Array(levels);
+  for (let k = 0; k < levels; k++) lv[k] = f(k / (levels - 1));
+  return lv;
+}
+
+/** float64 rule (halves up): u ∈ [0, 1] → lv[round(u·(L − 1))], or fround(u) when L = 0 (lm = L − 1) */
+export function quantiseF64(u: number, levels: number, lm: number, lv: Float64Array): number {
+  return levels > 0 ? lv[Math.round(u * lm)] : f(u);
+}
+
+/** float32 rule of the all-healthy fast loops (halves to even); call only with L > 0 (lm = L − 1) */
+export function quantiseF32(u: number, lm: number): number {
+  return f(roundHalfEven(f(u * lm)) / lm);
+}
+
+export class LinearLevelsDevice implements DeviceModel {
+  readonly name: string = 'linear-levels';
+  readonly fastPath: FastPath | null;
+  readonly freeRange: readonly [number, number] = [0, 1];
+  readonly landsOffTarget: boolean;
+  readonly readNoisy: boolean;
+  /** the level table (shared with the fast kernels) */
+  readonly lv: Float64Array;
+  private readonly lm: number;
+  private readonly off: number;
+  private readonly prog: NormalSource | null;
+
+  constructor(readonly spec: DeviceSpec, ctx: DeviceModelContext) {
+    this.lv = levelTable(spec.levels);
+    this.lm = spec.levels - 1;
+    this.off = uOffset(spec);
+    this.prog = spec.progSigma > 0 ? new NormalSource(stream(ctx.seed, `prog/${ctx.layer}`)) : null;
+    this.landsOffTarget = this.prog !== null;
+    this.readNoisy = spec.readSigma > 0;
+    this.fastPath = this.prog === null ? { kind: 'linear-levels', levels: spec.levels } : null;
+  }
+
+  quantise(u: number): number {
+    return quantiseF64(u, this.spec.levels, this.lm, this.lv);
+  }
+
+  land(q: number): number {
+    const rng = this.prog;
+    if (rng === null) return q;
+    const e = Math.exp(this.spec.progSigma * rng.next());
+    return (q + this.off) * e - this.off;
+  }
+
+  stuckU(state: number): number {
+    return stuckU(state);
+  }
+
+  readNoise(u: number, z: number): number {
+    return u + this.spec.readSigma * z * (u + this.off);
+  }
+}
+
+export const linearLevels: DeviceModelEntry = {
+  name: 'linear-levels',
+  describe: 'L uniform levels (device.levels), lognormal programming variation (progSigma), relative Gaussian read noise (readSigma); the default',
+  params: noParams('linear-levels'),
+  create: (device, _params, ctx) => new LinearLevelsDevice(device, ctx),
+};
