@@ -7,10 +7,12 @@
 import type { DeviceSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device_model.js';
+import { clippedWindow } from './devices/clipped_window.js';
 import { linearLevels } from './devices/linear_levels.js';
 
 const ENTRIES: DeviceModelEntry[] = [
   linearLevels,
+  clippedWindow,
 ];
 
 export const DEFAULT_DEVICE_MODEL = 'linear-levels';
