@@ -18,12 +18,11 @@
 import type { DeviceSpec } from '../methods/point.js';
 import { allocF32 } from '../kernels/alloc.js';
 import { programHealthyDifferential, programHealthyOffset, programSpecialSlots } from './program_kernels.js';
-import { programGeneric } from './program_generic.js';
+import { GenericScratch, programGeneric } from './program_generic.js';
 import { programWasmFor } from './program_wasm_loader.js';
 import { HEALTHY, SlotKind } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
 import type { DeviceModel } from './device_model.js';
-import { levelTable } from './devices/linear_levels.js';
 import type { WeightMapping } from './mapping.js';
 import type { TileLayout } from './tiling.js';
 
@@ -54,11 +53,10 @@ export class CrossbarArray {
   readonly writesN: Uint32Array;
   totalWrites = 0;
   readonly device: DeviceSpec;
-  private readonly tmp = new Float64Array(2);
   private readonly acc = new Float64Array(2);
-  /** fast path: level table lv[k] = fround(k / (levels − 1)) (empty for continuous levels) */
-  private readonly lv: Float64Array;
   private readonly levels: number;
+  /** lists of the general path (models without a fast path) */
+  private generic: GenericScratch | null = null;
 
   constructor(
     readonly model: DeviceModel,
@@ -83,7 +81,6 @@ export class CrossbarArray {
     this.writesN = u32View(allocF32(n), n);
     this.slotKind = u8View(allocF32(Math.ceil(n / 4)), n);
     this.levels = model.fastPath ? model.fastPath.levels : 0;
-    this.lv = levelTable(this.levels);
     const two = mapping.cellsPerWeight === 2;
     for (let pr = 0; pr < layout.rows; pr++) {
       for (let pc = 0; pc < layout.cols; pc++) {
@@ -137,8 +134,9 @@ export class CrossbarArray {
   ): number {
     const acc = this.acc;
     acc[0] = 0;
+    this.generic ??= new GenericScratch(this.slots);
     const clipped = programGeneric(this, this.model, this.mapping, this.layout.rows, this.layout.cols,
-      val, wMax, permR, permC, identity, wEff, full, this.tmp, acc);
+      val, wMax, permR, permC, identity, wEff, full, this.generic, acc);
     this.totalWrites += acc[0];
     return clipped;
   }
@@ -191,7 +189,7 @@ export class CrossbarArray {
       acc[1] += wasm.lastClipped();
     } else {
       programSpecialSlots(val, wMax, partial, partialSlot, two, slotKind, uP, uN,
-        writesP, writesN, wEff, full, levels, this.lv, acc);
+        writesP, writesN, wEff, full, this.model, acc);
     }
     this.totalWrites += acc[0];
     return acc[1];

@@ -42,6 +42,18 @@ export class DifferentialMapping implements WeightMapping {
     }
   }
 
+  targetP(t: number, kind: SlotKind, uN: number): number {
+    if (kind === SlotKind.AllHealthy) return t > 0 ? t : 0;
+    const q = uN + t; // N stuck
+    return q < 0 ? 0 : q > 1 ? 1 : q;
+  }
+
+  targetN(t: number, kind: SlotKind, uP: number): number {
+    if (kind === SlotKind.AllHealthy) return t < 0 ? -t : 0;
+    const q = uP - t; // P stuck
+    return q < 0 ? 0 : q > 1 ? 1 : q;
+  }
+
   weight(uP: number, uN: number): number {
     return uP - uN;
   }

@@ -29,6 +29,10 @@ export interface WeightMapping {
    * clamp(t, lo, hi) of the slot's interval.
    */
   targets(t: number, kind: SlotKind, uP: number, uN: number, out: Float64Array): void;
+  /** out[0] of `targets` for a slot whose cell P is free (uN: the partner's u, read only if stuck) */
+  targetP(t: number, kind: SlotKind, uN: number): number;
+  /** out[1] of `targets` for a slot whose cell N is free (differential only) */
+  targetN(t: number, kind: SlotKind, uP: number): number;
   /** normalised weight t represented by the cell conductances uP, uN */
   weight(uP: number, uN: number): number;
   /** attainable interval of t: out[0] = lo, out[1] = hi; free cells take u ∈ [fLo, fHi] */

@@ -22,6 +22,14 @@ export class OffsetMapping implements WeightMapping {
     out[1] = 0;
   }
 
+  targetP(t: number, _kind: SlotKind, _uN: number): number {
+    return (t + 1) / 2;
+  }
+
+  targetN(): number {
+    return 0;
+  }
+
   weight(uP: number, _uN: number): number {
     return 2 * uP - 1;
   }

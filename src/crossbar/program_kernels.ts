@@ -9,8 +9,8 @@
  * permute rows only (and the arrays live in wasm memory):
  *   t = clamp(w / W, −1, 1)      (|w| > W counted as clipped)
  *   differential: uP* = max(t, 0), uN* = max(−t, 0);   offset: u* = (t + 1)·0.5
- *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)   (quantiseF32 of the
- *   'linear-levels' device model, devices/linear_levels.ts: the one fast-path device family)
+ *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)   (quantiseF32 below:
+ *   the 'linear-levels' device model's fast path, devices/linear_levels.ts)
  *   a cell whose u* differs from its current u (NaN before the first write) is written
  *   (u ← u*, its write counter +1), and W_eff[i, j] = W·(uP − uN) (differential) or W·(2u − 1)
  *   (offset) is refreshed.
@@ -19,11 +19,23 @@
  */
 
 import { SlotKind } from './cell_state.js';
-import { quantiseF32, quantiseF64 } from './devices/linear_levels.js';
-
-export { roundHalfEven } from './devices/linear_levels.js';
 
 const f = Math.fround;
+
+/** round to nearest, halves to even (wasm f32.nearest) */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
+
+/**
+ * The float32 level rule of the all-healthy slots (halves to even), L > 0, lm = L − 1; the
+ * 'linear-levels' model's fast-path quantiser (devices/linear_levels.ts says why it differs from
+ * the model's float64 `quantise` at exact ties).
+ */
+export function quantiseF32(u: number, lm: number): number {
+  return f(roundHalfEven(f(u * lm)) / lm);
+}
 
 export function programHealthyDifferential(
   val: Float32Array, wMax: number, rows: number, cols: number,
@@ -89,17 +101,18 @@ export function programHealthyOffset(
  * clamp(s − t, 0, 1); kind 2 (NStuck: G⁻ stuck at uN = s): G⁺ to clamp(s + t, 0, 1); quantised and
  * written only if changed, as above. W_eff = wMax·(uP − uN) (differential) or wMax·(2uP − 1).
  * Unlike the healthy loops this one computes in float64 (t = w·(1/wMax), the level table
- * lv[k] = fround(k/(L−1)) indexed by Math.round, i.e. halves rounded up: quantiseF64 of the
- * 'linear-levels' model, the rule of the general path too; why two rules: devices/linear_levels.ts). The WebAssembly backend runs a branch-free scalar port of it (wasm/program.as
+ * lv[k] = fround(k/(L−1)) indexed by Math.round, i.e. halves rounded up: `model.quantise` of the
+ * 'linear-levels' device model, the rule of the general path too; why two rules:
+ * devices/linear_levels.ts). The WebAssembly backend runs a branch-free scalar port of it (wasm/program.as
  * `specialRange`: programSpecial, and inside programIdentity / programRows), bit-identical
  * (test/crossbar/program_backends.test.ts); this TS loop is the RRAMSIM_BACKEND=ts fallback.
  */
 export function programSpecialSlots(
   val: Float32Array, wMax: number, special: Int32Array, slot: Int32Array, two: boolean,
   kind: Uint8Array, uP: Float32Array, uN: Float32Array, writesP: Uint32Array, writesN: Uint32Array,
-  wEff: Float32Array, full: boolean, levels: number, lv: Float64Array, out: Float64Array,
+  wEff: Float32Array, full: boolean, model: { quantise(u: number): number }, out: Float64Array,
 ): void {
-  const inv = 1 / wMax, Lm = levels - 1;
+  const inv = 1 / wMax;
   let writes = 0, clipped = 0;
   for (let k = 0; k < special.length; k++) {
     const idx = special[k], s = slot[k];
@@ -111,12 +124,12 @@ export function programSpecialSlots(
     if (kd === SlotKind.PStuck) {
       let q = uP[s] - t;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
-      q = quantiseF64(q, levels, Lm, lv);
+      q = model.quantise(q);
       if (q !== uN[s]) { uN[s] = q; writesN[s]++; ch = 1; }
     } else if (kd === SlotKind.NStuck) {
       let q = uN[s] + t;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
-      q = quantiseF64(q, levels, Lm, lv);
+      q = model.quantise(q);
       if (q !== uP[s]) { uP[s] = q; writesP[s]++; ch = 1; }
     }
     if (ch > 0 || full) wEff[idx] = two ? wMax * (uP[s] - uN[s]) : wMax * (2 * uP[s] - 1);

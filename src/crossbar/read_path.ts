@@ -68,13 +68,13 @@ export class ReadPath {
     const uP = array.uP, uN = array.uN;
     const st = this.cellStages;
     if (st.length === 1) {
-      const read = st[0].readCell!;
+      const stage = st[0];
       for (let i = 0; i < rows; i++) {
         const pr = permR[i] * cols, base = i * cols;
         for (let j = 0; j < cols; j++) {
           const s = pr + permC[j];
-          const rp = read(uP[s], s, 0);
-          const rn = two ? read(uN[s], s, 1) : uN[s];
+          const rp = stage.readCell!(uP[s], s, 0);
+          const rn = two ? stage.readCell!(uN[s], s, 1) : uN[s];
           out[base + j] = wMax * mapping.weight(rp, rn);
         }
       }

@@ -12,11 +12,11 @@
  *   read:      u_read = u + σr·z·(u + g₀)   (G·(1 + σr z): relative noise on G, not on u)
  *
  * With σp = 0 the model is eligible for the fast kernels (fastPath 'linear-levels'). They use
- * two rounding rules, both defined here and nowhere else:
- *   - slots whose cells are all healthy: float32 arithmetic, quantiseF32 (halves to even: WASM
- *     f32.nearest, which the SIMD loop needs; float32 keeps the loop 4-wide),
- *   - slots with one stuck cell of a pair (and the general path): float64, quantise (halves up,
- *     Math.round).
+ * two rounding rules:
+ *   - slots whose cells are all healthy: float32 arithmetic, `quantiseF32` of program_kernels.ts
+ *     (halves to even: WASM f32.nearest, which the SIMD loop needs; float32 keeps it 4-wide),
+ *   - slots with one stuck cell of a pair (and the general path): float64, this model's
+ *     `quantise` (halves up, Math.round), which the TS kernel calls and wasm/program.as ports.
  * Why two rules and not one: the float32 rule is what the 4-wide SIMD loop computes (f32.nearest
  * rounds halves to even; float64 would halve the vector width); the float64 rule is the one the
  * first implementation (CrossbarArray.program, since removed) used for every slot, and the
@@ -25,7 +25,7 @@
  * (measured: 0 differences in W_eff over 200 000 random weights at L = 0 and L = 16), but a
  * committed run reprograms millions of cells, so a single rule cannot be shown to leave every
  * committed result bit-identical short of re-running every report in full. Both stay, named
- * (quantiseF32, quantiseF64), each used by exactly the slots above, and every committed point
+ * (quantiseF32, LinearLevelsDevice.quantise), each used by exactly the slots above, and every committed point
  * keeps its hash and metrics.
  */
 import type { DeviceSpec } from '../../methods/point.js';
@@ -36,29 +36,11 @@ import { uOffset } from '../device.js';
 import { NormalSource } from '../gaussian.js';
 import { noParams } from './params.js';
 
-const f = Math.fround;
-
-/** round to nearest, halves to even (wasm f32.nearest) */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
-}
-
 /** level table lv[k] = fround(k/(L − 1)) (empty for L = 0) */
 export function levelTable(levels: number): Float64Array {
   const lv = new Float64Array(levels);
-  for (let k = 0; k < levels; k++) lv[k] = f(k / (levels - 1));
+  for (let k = 0; k < levels; k++) lv[k] = Math.fround(k / (levels - 1));
   return lv;
-}
-
-/** float64 rule (halves up): u ∈ [0, 1] → lv[round(u·(L − 1))], or fround(u) when L = 0 (lm = L − 1) */
-export function quantiseF64(u: number, levels: number, lm: number, lv: Float64Array): number {
-  return levels > 0 ? lv[Math.round(u * lm)] : f(u);
-}
-
-/** float32 rule of the all-healthy fast loops (halves to even); call only with L > 0 (lm = L − 1) */
-export function quantiseF32(u: number, lm: number): number {
-  return f(roundHalfEven(f(u * lm)) / lm);
 }
 
 export class LinearLevelsDevice implements DeviceModel {
@@ -69,13 +51,21 @@ export class LinearLevelsDevice implements DeviceModel {
   readonly readNoisy: boolean;
   /** the level table (shared with the fast kernels) */
   readonly lv: Float64Array;
-  private readonly lm: number;
-  private readonly off: number;
+  // the spec's numbers as own fields (the per-cell calls read them without a second lookup),
+  // initialised with numbers so V8 keeps them as unboxed number fields
+  private readonly levels: number = 0;
+  private readonly lm: number = 0;
+  private readonly off: number = 0.5;
+  private readonly progSigma: number = 0.5;
+  private readonly readSigma: number = 0.5;
   private readonly prog: NormalSource | null;
 
   constructor(readonly spec: DeviceSpec, ctx: DeviceModelContext) {
     this.lv = levelTable(spec.levels);
+    this.levels = spec.levels;
     this.lm = spec.levels - 1;
+    this.progSigma = spec.progSigma;
+    this.readSigma = spec.readSigma;
     this.off = uOffset(spec);
     this.prog = spec.progSigma > 0 ? new NormalSource(stream(ctx.seed, `prog/${ctx.layer}`)) : null;
     this.landsOffTarget = this.prog !== null;
@@ -83,14 +73,15 @@ export class LinearLevelsDevice implements DeviceModel {
     this.fastPath = this.prog === null ? { kind: 'linear-levels', levels: spec.levels } : null;
   }
 
+  /** the float64 rule (halves up): lv[round(u·(L − 1))], fround(u) for L = 0 */
   quantise(u: number): number {
-    return quantiseF64(u, this.spec.levels, this.lm, this.lv);
+    return this.levels > 0 ? this.lv[Math.round(u * this.lm)] : Math.fround(u);
   }
 
   land(q: number): number {
     const rng = this.prog;
     if (rng === null) return q;
-    const e = Math.exp(this.spec.progSigma * rng.next());
+    const e = Math.exp(this.progSigma * rng.next());
     return (q + this.off) * e - this.off;
   }
 
@@ -99,7 +90,7 @@ export class LinearLevelsDevice implements DeviceModel {
   }
 
   readNoise(u: number, z: number): number {
-    return u + this.spec.readSigma * z * (u + this.off);
+    return u + this.readSigma * z * (u + this.off);
   }
 }
 

@@ -6,18 +6,22 @@
  * cell P before cell N. Default model: u_read = u + σr·z·(u + gMin/Δ), i.e. G·(1 + σr z).
  */
 import { stream } from '../../util/rng.js';
+import type { DeviceModel } from '../device_model.js';
 import { NormalSource } from '../gaussian.js';
 import type { ReadStage, ReadStageEntry } from './read_stage.js';
+
+class ReadNoiseStage implements ReadStage {
+  readonly name = 'read-noise';
+  constructor(private readonly model: DeviceModel, private readonly rng: NormalSource) {}
+  readCell(u: number): number {
+    return this.model.readNoise(u, this.rng.next());
+  }
+}
 
 export const readNoise: ReadStageEntry = {
   name: 'read-noise',
   create(ctx): ReadStage | null {
-    const model = ctx.model;
-    if (!model.readNoisy) return null;
-    const rng = new NormalSource(stream(ctx.seed, `read/${ctx.layer}`));
-    return {
-      name: 'read-noise',
-      readCell: (u) => model.readNoise(u, rng.next()),
-    };
+    if (!ctx.model.readNoisy) return null;
+    return new ReadNoiseStage(ctx.model, new NormalSource(stream(ctx.seed, `read/${ctx.layer}`)));
   },
 };
