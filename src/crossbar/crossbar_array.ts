@@ -7,7 +7,7 @@
  * when written is the layer's device model (device_model.ts, chosen by `device.model`).
  *
  * Programming a slot to normalised weight t (= w / wMax):
- *   1. targets (uP*, uN*) = mapping.targets(t, …)   (realises clamp(t, lo, hi), mapping.ts)
+ *   1. free cells' targets u* = mapping.targetP / targetN(t, …)   (realise clamp(t, lo, hi), mapping.ts)
  *   2. each free cell aims at the level q = model.quantise(u*)
  *   3. a free cell whose level differs from its last programmed level is written (write counter
  *      +1) and lands at u = model.land(q); the first programming writes every free cell.

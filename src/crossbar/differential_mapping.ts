@@ -28,20 +28,6 @@ export class DifferentialMapping implements WeightMapping {
   readonly cellsPerWeight = 2 as const;
   readonly currentScale = 1;
 
-  targets(t: number, kind: SlotKind, uP: number, uN: number, out: Float64Array): void {
-    if (kind === SlotKind.AllHealthy) {
-      out[0] = t > 0 ? t : 0; out[1] = t < 0 ? -t : 0;
-    } else if (kind === SlotKind.PStuck) {
-      const q = uP - t;
-      out[0] = uP; out[1] = q < 0 ? 0 : q > 1 ? 1 : q;
-    } else if (kind === SlotKind.NStuck) {
-      const q = uN + t;
-      out[0] = q < 0 ? 0 : q > 1 ? 1 : q; out[1] = uN;
-    } else {
-      out[0] = uP; out[1] = uN;
-    }
-  }
-
   targetP(t: number, kind: SlotKind, uN: number): number {
     if (kind === SlotKind.AllHealthy) return t > 0 ? t : 0;
     const q = uN + t; // N stuck

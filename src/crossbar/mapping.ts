@@ -4,7 +4,7 @@
  * Everything is in normalised units: weight t = w / wMax ∈ [−1, 1] (w clipped to the layer range
  * [−wMax, wMax] first), conductance u = (G − gMin)/(gMax − gMin) ∈ [0, 1] (src/crossbar/device.ts).
  * A mapping gives, for a slot of a given kind (cell_state.ts SlotKind) whose stuck cells sit at
- * their u, the cell targets for a wanted t, the weight represented by actual cell conductances,
+ * their u, the free cells' targets for a wanted t, the weight represented by actual cell conductances,
  * and the attainable interval when a free cell can take any u in [lo, hi] (the device model's
  * freeRange, [0, 1] by default).
  * Implementations: differential_mapping.ts (G⁺/G⁻ pair, default) and offset_mapping.ts (one cell +
@@ -23,15 +23,11 @@ export interface WeightMapping {
   /** physical cells per weight: 2 (G⁺, G⁻) or 1 (the reference column lives in the periphery) */
   readonly cellsPerWeight: 1 | 2;
   /**
-   * Unquantised cell targets for normalised weight t ∈ [−1, 1] on a slot of this kind; uP, uN are
-   * the cells' present u (only a stuck cell's value is read). Writes out[0] = uP*, out[1] = uN*
-   * (each in [0, 1]; a stuck cell's entry is its u). Chosen so that the represented weight is
-   * clamp(t, lo, hi) of the slot's interval.
+   * Unquantised target u* ∈ [0, 1] of a free cell for normalised weight t ∈ [−1, 1] on a slot of
+   * this kind, chosen so that the represented weight is clamp(t, lo, hi) of the slot's interval:
+   * targetP for cell P (given the partner's u, read only if it is stuck), targetN for cell N.
    */
-  targets(t: number, kind: SlotKind, uP: number, uN: number, out: Float64Array): void;
-  /** out[0] of `targets` for a slot whose cell P is free (uN: the partner's u, read only if stuck) */
   targetP(t: number, kind: SlotKind, uN: number): number;
-  /** out[1] of `targets` for a slot whose cell N is free (differential only) */
   targetN(t: number, kind: SlotKind, uP: number): number;
   /** normalised weight t represented by the cell conductances uP, uN */
   weight(uP: number, uN: number): number;

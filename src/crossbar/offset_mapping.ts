@@ -17,11 +17,6 @@ export class OffsetMapping implements WeightMapping {
   readonly cellsPerWeight = 1 as const;
   readonly currentScale = 2;
 
-  targets(t: number, kind: SlotKind, uP: number, _uN: number, out: Float64Array): void {
-    out[0] = kind === SlotKind.AllHealthy ? (t + 1) / 2 : uP;
-    out[1] = 0;
-  }
-
   targetP(t: number, _kind: SlotKind, _uN: number): number {
     return (t + 1) / 2;
   }
