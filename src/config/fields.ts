@@ -21,9 +21,10 @@ import { METHOD_NAMES } from '../methods/method_info.js';
 import { MODEL_PRESETS } from '../nn/model.js';
 import { TRAIN_FIELDS } from '../nn/train_spec.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
+import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
 import { DEFAULTS } from './defaults.js';
 
-export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range';
+export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'params';
 
 export interface Leaf {
   leaf: true;
@@ -96,6 +97,16 @@ export const FIELDS: Tree = {
     levels: fromField(DEVICE_FIELDS.levels),
     progSigma: fromField(DEVICE_FIELDS.progSigma),
     readSigma: fromField(DEVICE_FIELDS.readSigma),
+    // device models come from the registry (src/crossbar/device_registry.ts); their parameters are
+    // checked per point by the model (resolve_point.ts → checkDeviceModel)
+    model: enumLeaf(deviceModelNames() as [string, ...string[]], `device model (default '${DEFAULT_DEVICE_MODEL}')`),
+    modelParams: {
+      leaf: true,
+      type: 'params',
+      schema: z.record(z.string(), z.number()),
+      allowed: 'an object of numbers, the parameters of device.model (docs/DESIGN.md, "How to add a device model")',
+      describe: 'parameters of the device model (default: the model\'s defaults)',
+    },
   },
   crossbar: {
     tileRows: fromField(CROSSBAR_FIELDS.tileRows),

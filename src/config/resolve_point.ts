@@ -11,6 +11,7 @@ import { resolveDevice } from '../crossbar/device.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from '../methods/point.js';
+import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
 import { MODEL_LAYERS } from './model_layers.js';
@@ -91,7 +92,14 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
       }
     }
   }
+  // the device model checks its own parameters (bounds may depend on gMin/gMax)
+  const dm = checkDeviceModel(p.device);
   // ---- normalisation of what the point does not read
+  // the default device model is absent from the point (so points without it keep their hashes);
+  // another model carries its parameters with defaults filled (absent when it has none)
+  if (isDefaultDeviceModel(p.device)) { delete p.device.model; delete p.device.modelParams; }
+  else if (Object.keys(dm.params).length > 0) p.device.modelParams = dm.params;
+  else delete p.device.modelParams;
   if (p.model !== 'lenet5') p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;

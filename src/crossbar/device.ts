@@ -9,6 +9,10 @@
  *     u = (G − gMin) / (gMax − gMin) ∈ [0, 1]      (u = 0 ⇔ HRS, u = 1 ⇔ LRS),
  * which keeps the weight arithmetic exact in float32 (siemens values ~1e-6 would lose digits).
  *
+ * The physics below is the default device model ('linear-levels', devices/linear_levels.ts);
+ * `model` (optional) names another one (device_registry.ts) and `modelParams` its parameters
+ * (checked there, by `checkDeviceModel`, when the op is built and when a sweep is planned).
+ *
  * Quantisation: with `levels` = L ≥ 2 a cell can be programmed to the L equally spaced
  * conductances G_k = gMin + k·(gMax − gMin)/(L − 1), k = 0..L−1, i.e. u_k = k/(L − 1);
  * the target u is rounded to the nearest level. levels = 0 means continuous (no quantisation).
@@ -37,30 +41,9 @@ export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): 
   return d;
 }
 
-/** Normalised conductance u of a conductance G (siemens). */
-export function normalise(d: DeviceSpec, G: number): number {
-  return (G - d.gMin) / (d.gMax - d.gMin);
-}
-
 /** Conductance in siemens of a normalised conductance u. */
 export function conductance(d: DeviceSpec, u: number): number {
   return d.gMin + u * (d.gMax - d.gMin);
-}
-
-/**
- * Level index of a target u ∈ [0, 1] (clamped): round(u·(L − 1)); for levels = 0 there is no
- * index and the caller uses u itself.
- */
-export function levelIndex(levels: number, u: number): number {
-  const c = u < 0 ? 0 : u > 1 ? 1 : u;
-  return Math.round(c * (levels - 1));
-}
-
-/** Target u quantised to the device levels (clamped to [0, 1]); identity (clamped) for levels = 0. */
-export function quantiseU(levels: number, u: number): number {
-  const c = u < 0 ? 0 : u > 1 ? 1 : u;
-  if (levels === 0) return c;
-  return Math.round(c * (levels - 1)) / (levels - 1);
 }
 
 /** `gMin / (gMax − gMin)`: the HRS conductance in normalised units (for read noise, which scales G not u). */

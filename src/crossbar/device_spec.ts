@@ -5,6 +5,7 @@
  *   levels      programmable levels per cell: 0 = continuous, else 2..65536 (1 level cannot encode)
  *   progSigma   lognormal programming-variation σp in [0, 5] (e^5 ≈ 148x spread is the physical end)
  *   readSigma   relative read-noise σr in [0, 5]
+ *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
 import { numField } from '../util/spec_field.js';
@@ -19,6 +20,13 @@ export interface DeviceSpec {
   progSigma: number;
   /** relative read-noise sigma per forward (0 = off) */
   readSigma: number;
+  /**
+   * device model name (src/crossbar/device_registry.ts); absent = 'linear-levels' (the default,
+   * left out of the point so existing hashes stay)
+   */
+  model?: string;
+  /** that model's parameters (checked by the model; absent = its defaults) */
+  modelParams?: Record<string, number>;
 }
 
 /** Defaults: 1 µS .. 100 µS (on/off 100), continuous levels, no variation, no read noise. */
@@ -49,6 +57,9 @@ export const DEVICE_SCHEMA = z.strictObject({
   levels: DEVICE_FIELDS.levels.schema,
   progSigma: DEVICE_FIELDS.progSigma.schema,
   readSigma: DEVICE_FIELDS.readSigma.schema,
+  // the model name is checked against the registry and its parameters by the model (resolve_point.ts → checkDeviceModel)
+  model: z.string().optional(),
+  modelParams: z.record(z.string(), z.number()).optional(),
 });
 
 /** Cross-field rule: gMin < gMax (returns the message, or undefined when fine). */

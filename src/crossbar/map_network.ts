@@ -1,14 +1,15 @@
 /**
  * Map every weight layer (Dense, Conv2d) of a network onto crossbars: each layer's op becomes a
- * CrossbarMatrixOp over the same logical weight Param (`layer.op = new CrossbarMatrixOp(...)`),
- * with the point's device, crossbar and defect specs. Defect maps come from
- * `stream(seed, 'defects/<layer name>/tile<r>_<c>')`, programming variation from 'prog/<layer>',
- * read noise from 'read/<layer>'. If a layer is already on a crossbar its weight is re-mapped.
- * Returns the new ops in layer order.
+ * CrossbarMatrixOp over the same logical weight Param, built by the factory
+ * (crossbar_op_factory.ts) with the point's device, crossbar and defect specs. Defect maps come
+ * from `stream(seed, 'defects/<layer name>/tile<r>_<c>')`, programming variation from
+ * 'prog/<layer>', read noise from 'read/<layer>'. If a layer is already on a crossbar its weight is
+ * re-mapped. Returns the new ops in layer order.
  */
 import type { PointSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
-import { CrossbarMatrixOp } from './crossbar_matrix_op.js';
+import type { CrossbarMatrixOp } from './crossbar_matrix_op.js';
+import { makeCrossbarOp } from './crossbar_op_factory.js';
 import { resolveCrossbar } from './crossbar_spec.js';
 import { validateDefects } from './defect_generator.js';
 import { resolveDevice } from './device.js';
@@ -24,12 +25,13 @@ export function mapNetwork(
   seed: number,
   opts: { dacRange?: number; adcRange?: number } = {},
 ): CrossbarMatrixOp[] {
-  const device = resolveDevice(point.device);
-  const crossbar = resolveCrossbar(point.crossbar);
-  const defects = validateDefects(point.defects);
+  const resolved = {
+    device: resolveDevice(point.device), crossbar: resolveCrossbar(point.crossbar),
+    defects: validateDefects(point.defects), seed,
+  };
   const ops: CrossbarMatrixOp[] = [];
   for (const l of net.weightLayers()) {
-    const op = new CrossbarMatrixOp(l.op.weight, { layer: l.name, seed, device, crossbar, defects, ...opts });
+    const op = makeCrossbarOp(l.op.weight, l.name, resolved, opts);
     l.op = op;
     ops.push(op);
   }

@@ -3,13 +3,16 @@
  *
  * Everything is in normalised units: weight t = w / wMax ∈ [−1, 1] (w clipped to the layer range
  * [−wMax, wMax] first), conductance u = (G − gMin)/(gMax − gMin) ∈ [0, 1] (src/crossbar/device.ts).
- * A mapping gives, for the cell states of a weight (see cell_state.ts), the cell targets for a
- * wanted t, the weight represented by actual cell conductances, and the attainable interval.
+ * A mapping gives, for a slot of a given kind (cell_state.ts SlotKind) whose stuck cells sit at
+ * their u, the free cells' targets for a wanted t, the weight represented by actual cell conductances,
+ * and the attainable interval when a free cell can take any u in [lo, hi] (the device model's
+ * freeRange, [0, 1] by default).
  * Implementations: differential_mapping.ts (G⁺/G⁻ pair, default) and offset_mapping.ts (one cell +
  * reference column).
  */
 import type { CrossbarSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
+import type { SlotKind } from './cell_state.js';
 import { DifferentialMapping } from './differential_mapping.js';
 import { OffsetMapping } from './offset_mapping.js';
 
@@ -20,15 +23,16 @@ export interface WeightMapping {
   /** physical cells per weight: 2 (G⁺, G⁻) or 1 (the reference column lives in the periphery) */
   readonly cellsPerWeight: 1 | 2;
   /**
-   * Unquantised cell targets for normalised weight t ∈ [−1, 1] given the cell states sP (G⁺ or the
-   * single cell) and sN (G⁻; ignored by offset). Writes out[0] = uP, out[1] = uN (each in [0, 1];
-   * a stuck cell's entry is its stuck u). Chosen so that the represented weight is clamp(t, lo, hi).
+   * Unquantised target u* ∈ [0, 1] of a free cell for normalised weight t ∈ [−1, 1] on a slot of
+   * this kind, chosen so that the represented weight is clamp(t, lo, hi) of the slot's interval:
+   * targetP for cell P (given the partner's u, read only if it is stuck), targetN for cell N.
    */
-  targets(t: number, sP: number, sN: number, out: Float64Array): void;
+  targetP(t: number, kind: SlotKind, uN: number): number;
+  targetN(t: number, kind: SlotKind, uP: number): number;
   /** normalised weight t represented by the cell conductances uP, uN */
   weight(uP: number, uN: number): number;
-  /** attainable interval of t for these cell states: out[0] = lo, out[1] = hi */
-  interval(sP: number, sN: number, out: Float64Array): void;
+  /** attainable interval of t: out[0] = lo, out[1] = hi; free cells take u ∈ [fLo, fHi] */
+  interval(kind: SlotKind, uP: number, uN: number, fLo: number, fHi: number, out: Float64Array): void;
   /** weight-domain scale: w = wMax · (currentDifference / (gMax − gMin)) · currentScale */
   readonly currentScale: number;
 }

@@ -32,7 +32,7 @@ export interface ConverterOptions {
 export function analogMvm(
   arr: CrossbarArray, wMax: number, Xp: Float32Array, n: number, Yp: Float32Array, opts: ConverterOptions = {},
 ): void {
-  const d = arr.device, L = arr.layout, rows = L.rows, cols = L.cols;
+  const d = arr.device, layout = arr.layout, rows = layout.rows, cols = layout.cols;
   const delta = d.gMax - d.gMin;
   const gRef = (d.gMin + d.gMax) / 2;
   const two = arr.mapping.cellsPerWeight === 2;
@@ -40,10 +40,10 @@ export function analogMvm(
   const x = Float64Array.from(Xp.subarray(0, n * rows));
   if (opts.dacBits) quantiseSymmetric(x, x.length, opts.dacBits, opts.dacRange ?? maxAbs(x, x.length));
   const y = new Float64Array(n * cols);
-  for (let tr = 0; tr < L.gridRows; tr++) {
-    const [r0, r1] = L.rowRange(tr);
-    for (let tc = 0; tc < L.gridCols; tc++) {
-      const [c0, c1] = L.colRange(tc);
+  for (let tr = 0; tr < layout.gridRows; tr++) {
+    const [r0, r1] = layout.rowRange(tr);
+    for (let tc = 0; tc < layout.gridCols; tc++) {
+      const [c0, c1] = layout.colRange(tc);
       const w = c1 - c0;
       const part = new Float64Array(n * w);
       for (let b = 0; b < n; b++) {

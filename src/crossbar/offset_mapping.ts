@@ -9,7 +9,7 @@
  *     stuck at HRS (G = gMin, u = 0) ⇒ w = −wMax;     stuck at LRS (G = gMax, u = 1) ⇒ w = +wMax.
  * Healthy: attainable [−wMax, wMax].
  */
-import { HEALTHY, stuckU } from './cell_state.js';
+import { SlotKind } from './cell_state.js';
 import type { WeightMapping } from './mapping.js';
 
 export class OffsetMapping implements WeightMapping {
@@ -17,21 +17,19 @@ export class OffsetMapping implements WeightMapping {
   readonly cellsPerWeight = 1 as const;
   readonly currentScale = 2;
 
-  targets(t: number, sP: number, _sN: number, out: Float64Array): void {
-    if (sP === HEALTHY) {
-      const c = t < -1 ? -1 : t > 1 ? 1 : t;
-      out[0] = (c + 1) / 2;
-    } else {
-      out[0] = stuckU(sP);
-    }
-    out[1] = 0;
+  targetP(t: number, _kind: SlotKind, _uN: number): number {
+    return (t + 1) / 2;
+  }
+
+  targetN(): number {
+    return 0;
   }
 
   weight(uP: number, _uN: number): number {
     return 2 * uP - 1;
   }
 
-  interval(sP: number, _sN: number, out: Float64Array): void {
-    if (sP === HEALTHY) { out[0] = -1; out[1] = 1; } else { out[0] = out[1] = 2 * stuckU(sP) - 1; }
+  interval(kind: SlotKind, uP: number, _uN: number, fLo: number, fHi: number, out: Float64Array): void {
+    if (kind === SlotKind.AllHealthy) { out[0] = 2 * fLo - 1; out[1] = 2 * fHi - 1; } else { out[0] = out[1] = 2 * uP - 1; }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Call-free inner loops for programming the cells of *all-healthy* slots without programming
+ * Inner loops (no calls but the inlined quantiser) for programming the cells of *all-healthy* slots without programming
  * variation (the training hot path of CrossbarArray.programAll). With σp = 0 a cell's
  * conductance equals its target, so u arrays double as "last programmed target" arrays.
  *
@@ -9,7 +9,8 @@
  * permute rows only (and the arrays live in wasm memory):
  *   t = clamp(w / W, −1, 1)      (|w| > W counted as clipped)
  *   differential: uP* = max(t, 0), uN* = max(−t, 0);   offset: u* = (t + 1)·0.5
- *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)
+ *   quantised (levels L > 0): u* ← roundHalfEven(u*·(L−1)) / (L−1)   (quantiseF32 below:
+ *   the 'linear-levels' device model's fast path, devices/linear_levels.ts)
  *   a cell whose u* differs from its current u (NaN before the first write) is written
  *   (u ← u*, its write counter +1), and W_eff[i, j] = W·(uP − uN) (differential) or W·(2u − 1)
  *   (offset) is refreshed.
@@ -17,12 +18,23 @@
  * Results go into `out`: out[0] += cells written, out[1] += weights clipped.
  */
 
+import { SlotKind } from './cell_state.js';
+
 const f = Math.fround;
 
 /** round to nearest, halves to even (wasm f32.nearest) */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+}
+
+/**
+ * The float32 level rule of the all-healthy slots (halves to even), L > 0, lm = L − 1; the
+ * 'linear-levels' model's fast-path quantiser (devices/linear_levels.ts says why it differs from
+ * the model's float64 `quantise` at exact ties).
+ */
+export function quantiseF32(u: number, lm: number): number {
+  return f(roundHalfEven(f(u * lm)) / lm);
 }
 
 export function programHealthyDifferential(
@@ -37,14 +49,14 @@ export function programHealthyDifferential(
     const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
     for (let j = 0; j < cols; j++) {
       const s = identity ? base + j : pr + permC[j];
-      if (kind[s] !== 0) continue;
+      if (kind[s] !== SlotKind.AllHealthy) continue;
       const idx = base + j;
       const w = val[idx];
       if (w > W || w < -W) clipped++;
       let t = f(w / W);
       t = t > 1 ? 1 : t < -1 ? -1 : t;
       let p = t > 0 ? t : 0, n = t < 0 ? -t : 0;
-      if (quant) { p = f(roundHalfEven(f(p * Lm)) / Lm); n = f(roundHalfEven(f(n * Lm)) / Lm); }
+      if (quant) { p = quantiseF32(p, Lm); n = quantiseF32(n, Lm); }
       if (p !== uP[s]) { uP[s] = p; writesP[s]++; writes++; }
       if (n !== uN[s]) { uN[s] = n; writesN[s]++; writes++; }
       wEff[idx] = f(W * f(p - n));
@@ -66,14 +78,14 @@ export function programHealthyOffset(
     const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
     for (let j = 0; j < cols; j++) {
       const s = identity ? base + j : pr + permC[j];
-      if (kind[s] !== 0) continue;
+      if (kind[s] !== SlotKind.AllHealthy) continue;
       const idx = base + j;
       const w = val[idx];
       if (w > W || w < -W) clipped++;
       let t = f(w / W);
       t = t > 1 ? 1 : t < -1 ? -1 : t;
       let p = f(f(t + 1) * 0.5);
-      if (quant) p = f(roundHalfEven(f(p * Lm)) / Lm);
+      if (quant) p = quantiseF32(p, Lm);
       if (p !== uP[s]) { uP[s] = p; writesP[s]++; writes++; }
       wEff[idx] = f(W * f(2 * p - 1));
     }
@@ -84,22 +96,23 @@ export function programHealthyOffset(
 
 /**
  * The slots with a stuck cell, without programming variation: `special[k]` is the logical index
- * and `slot[k]` its physical slot. kind 3 (all stuck): nothing to write (W_eff refreshed only when
- * `full`). Differential kind 1 (G⁺ stuck at uP = s): the free G⁻ is programmed to
- * clamp(s − t, 0, 1); kind 2 (G⁻ stuck at uN = s): G⁺ to clamp(s + t, 0, 1); quantised and
+ * and `slot[k]` its physical slot. kind 3 (AllStuck): nothing to write (W_eff refreshed only when
+ * `full`). Differential kind 1 (PStuck: G⁺ stuck at uP = s): the free G⁻ is programmed to
+ * clamp(s − t, 0, 1); kind 2 (NStuck: G⁻ stuck at uN = s): G⁺ to clamp(s + t, 0, 1); quantised and
  * written only if changed, as above. W_eff = wMax·(uP − uN) (differential) or wMax·(2uP − 1).
  * Unlike the healthy loops this one computes in float64 (t = w·(1/wMax), the level table
- * lv[k] = fround(k/(L−1)) indexed by Math.round, i.e. halves rounded up), as `CrossbarArray.program`
- * does. The WebAssembly backend runs a branch-free scalar port of it (wasm/program.as
+ * lv[k] = fround(k/(L−1)) indexed by Math.round, i.e. halves rounded up: `model.quantise` of the
+ * 'linear-levels' device model, the rule of the general path too; why two rules:
+ * devices/linear_levels.ts). The WebAssembly backend runs a branch-free scalar port of it (wasm/program.as
  * `specialRange`: programSpecial, and inside programIdentity / programRows), bit-identical
  * (test/crossbar/program_backends.test.ts); this TS loop is the RRAMSIM_BACKEND=ts fallback.
  */
 export function programSpecialSlots(
   val: Float32Array, wMax: number, special: Int32Array, slot: Int32Array, two: boolean,
   kind: Uint8Array, uP: Float32Array, uN: Float32Array, writesP: Uint32Array, writesN: Uint32Array,
-  wEff: Float32Array, full: boolean, levels: number, lv: Float64Array, out: Float64Array,
+  wEff: Float32Array, full: boolean, model: { quantise(u: number): number }, out: Float64Array,
 ): void {
-  const inv = 1 / wMax, Lm = levels - 1, quant = levels > 0;
+  const inv = 1 / wMax;
   let writes = 0, clipped = 0;
   for (let k = 0; k < special.length; k++) {
     const idx = special[k], s = slot[k];
@@ -108,15 +121,15 @@ export function programSpecialSlots(
     if (w > wMax) { t = 1; clipped++; } else if (w < -wMax) { t = -1; clipped++; } else t = w * inv;
     const kd = kind[s];
     let ch = 0;
-    if (kd === 1) {
+    if (kd === SlotKind.PStuck) {
       let q = uP[s] - t;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
-      q = quant ? lv[Math.round(q * Lm)] : Math.fround(q);
+      q = model.quantise(q);
       if (q !== uN[s]) { uN[s] = q; writesN[s]++; ch = 1; }
-    } else if (kd === 2) {
+    } else if (kd === SlotKind.NStuck) {
       let q = uN[s] + t;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
-      q = quant ? lv[Math.round(q * Lm)] : Math.fround(q);
+      q = model.quantise(q);
       if (q !== uP[s]) { uP[s] = q; writesP[s]++; ch = 1; }
     }
     if (ch > 0 || full) wEff[idx] = two ? wMax * (uP[s] - uN[s]) : wMax * (2 * uP[s] - 1);

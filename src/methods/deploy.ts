@@ -2,8 +2,8 @@
  * Shared steps of the methods: putting a network's weight layers on defective crossbars (and
  * back), the fault mask of a crossbar op, and turning a finished network into PointMetrics.
  *
- * Deployment: layer l gets `new CrossbarMatrixOp(weight, { layer: l.name, seed: point.seed,
- * device, crossbar, defects })` (the same construction as the crossbar part's mapNetwork: defect
+ * Deployment: layer l gets `makeCrossbarOp(weight, l.name, point)` (src/crossbar/crossbar_op_factory.ts,
+ * the same construction as the crossbar part's mapNetwork: defect
  * streams `defects/<layer>/tile<r>_<c>` of the point's seed, so every method of a seed sees the
  * same defects). The op programs every free cell when built: those writes are the deployment
  * (`programWrites`); after a layer's final deployment (and mapping) its write counters are reset,
@@ -12,7 +12,8 @@
  * are frozen while the layer is on its crossbar. While a layer is held digital (ITT-RNA stages)
  * its mask is removed and restored when the layer is switched on.
  */
-import { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
+import type { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
+import { makeCrossbarOp } from '../crossbar/crossbar_op_factory.js';
 import { HEALTHY } from '../crossbar/cell_state.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { Network } from '../nn/network.js';
@@ -24,13 +25,7 @@ import type { RunContext } from './registry.js';
 import type { PointMetrics } from './result.js';
 
 export function crossbarFor(layer: WeightLayer, point: PointSpec): CrossbarMatrixOp {
-  return new CrossbarMatrixOp(layer.op.weight, {
-    layer: layer.name,
-    seed: point.seed,
-    device: point.device,
-    crossbar: point.crossbar,
-    defects: point.defects,
-  });
+  return makeCrossbarOp(layer.op.weight, layer.name, point);
 }
 
 /** A network whose weight layers can each be on its crossbar op or on its digital op. */

@@ -9,6 +9,14 @@
 import { gemm } from '../kernels/gemm.js';
 import type { Param } from './param.js';
 
+/** hardware cost of an op (crossbar and LoRA ops; src/methods/cost.ts sums it over a network) */
+export interface OpCost {
+  cellsUsed: number;
+  cellWrites: number;
+  macsPerRow: number;
+  cellsWritten?: number;
+}
+
 export interface MatrixOp {
   readonly rows: number;
   readonly cols: number;
@@ -28,7 +36,17 @@ export interface MatrixOp {
    * Optional hardware cost (crossbar and LoRA ops implement it): cells occupied, cell writes so
    * far, and multiply-accumulates per input row (rows*cols for a plain product).
    */
-  cost?(): { cellsUsed: number; cellWrites: number; macsPerRow: number; cellsWritten?: number };
+  cost?(): OpCost;
+  /** Optional: start the write counters of `cost()` again from 0 (crossbar ops; digital: nothing to count). */
+  resetCost?(): void;
+  /**
+   * Optional: program the weights' last update into the device now (crossbar ops; otherwise this
+   * happens on the next forward). `deadBand` = true applies the programming dead band as a
+   * forward would; false (default) programs the weights exactly.
+   */
+  sync?(deadBand?: boolean): void;
+  /** Optional: the weight range ±wMax the op represents (crossbar ops). */
+  weightRange?(): number;
 }
 
 /** Plain float32 digital product: W_used = weight.value. */

@@ -97,9 +97,10 @@ describe('cell programming: WebAssembly and TS loops agree bit for bit', () => {
     setBackend('wasm');
     const W = randomParam('fc', 9, 7, 'mem', 0.3);
     const op = new CrossbarMatrixOp(W, { seed: 1, defects: { rate: 0.2, lrsShare: 0.5, distribution: 'uniform' } });
-    const priv = op as unknown as { special: Int32Array; specialSlot: Int32Array; wEff: Float32Array; permR: Int32Array };
-    expect(priv.special.length).toBeGreaterThan(0);
-    for (const v of [priv.special, priv.specialSlot, priv.wEff, priv.permR, op.array.uP, op.array.uN]) {
+    const priv = op as unknown as { routing: { partial: Int32Array; partialSlot: Int32Array; permR: Int32Array }; wEff: Float32Array };
+    const r = priv.routing;
+    expect(r.partial.length).toBeGreaterThan(0);
+    for (const v of [r.partial, r.partialSlot, priv.wEff, r.permR, op.array.uP, op.array.uN]) {
       expect(inWasmMemory(new Float32Array(v.buffer, v.byteOffset, 0))).toBe(true);
     }
   });

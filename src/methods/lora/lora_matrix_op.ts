@@ -38,9 +38,8 @@
  * Buffers: `BatchBuffer`s (grown when a larger batch arrives, views rebuilt only when n changes),
  * so a training step allocates nothing.
  */
-import { gemm } from '../../kernels/gemm.js';
 import { BatchBuffer } from '../../nn/batch_buffer.js';
-import { DigitalMatrixOp, type MatrixOp } from '../../nn/matrix_op.js';
+import type { MatrixOp } from '../../nn/matrix_op.js';
 import { makeParam, type Param } from '../../nn/param.js';
 import { stream } from '../../util/rng.js';
 import { UserError } from '../../util/errors.js';
@@ -129,12 +128,8 @@ export class LoraMatrixOp implements MatrixOp {
     }
     const dXa = this.dXa.view(n);
     this.opA.backward(X, dH, n, dXa);
-    if (this.base instanceof DigitalMatrixOp) {
-      // frozen digital base: only dX = dY·W0ᵀ (skip forming the unused dW0)
-      gemm(false, true, n, this.rows, this.cols, dY, this.base.weight.value, dX, false);
-    } else {
-      this.base.backward(X, dY, n, dX);
-    }
+    // the frozen base (trainable = false) forms only dX = dY·W0ᵀ, not the unused dW0
+    this.base.backward(X, dY, n, dX);
     const m = n * this.rows;
     for (let i = 0; i < m; i++) dX[i] += dXa[i];
   }

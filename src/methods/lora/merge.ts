@@ -11,7 +11,6 @@
  * stuck cell cannot take W0' (it keeps its forced value), which is why merged and unmerged
  * accuracies are both reported.
  */
-import { CrossbarMatrixOp } from '../../crossbar/crossbar_matrix_op.js';
 import { allocF32 } from '../../kernels/alloc.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { AdaptableLayer } from './attach.js';
@@ -52,7 +51,7 @@ export function mergeLora(layers: AdaptableLayer[]): string[] {
     const w = op.base.weight.value;
     for (let i = 0; i < w.length; i++) w[i] += dW[i];
     // program the merged weights exactly (with a programming dead band a forward would not)
-    if (op.base instanceof CrossbarMatrixOp) op.base.sync();
+    op.base.sync?.();
     layer.op = op.base;
     merged.push(layer.name);
   }

@@ -6,7 +6,7 @@
  * 'unaware' = the ideal weights mapped unchanged, or 'ittrna' = the ITT-RNA result) and freeze
  * every base parameter (weights and biases). The selected layers (point.lora.layers, [] = all)
  * get a `LoraMatrixOp` (lora_matrix_op.ts): Y = X·W0 + (α/r)·(X·A)·B with A (rows x r) and
- * B (r x cols) each a `CrossbarMatrixOp` with the point's device, crossbar and defect specs and
+ * B (r x cols) each a crossbar op (makeCrossbarOp, src/crossbar/crossbar_op_factory.ts) with the point's device, crossbar and defect specs and
  * its own defect map: stream names 'defects/<layer>/loraA/tile<r>_<c>',
  * 'defects/<layer>/loraB/tile<r>_<c>' (and 'prog/<layer>/loraA', 'read/<layer>/loraA', …).
  * α = point.lora.alpha (0 ⇒ α = r).
@@ -36,7 +36,7 @@
  * extra.mergedAccuracy / mergedLoss; metrics.accuracy is the unmerged (adapters on their
  * arrays) accuracy, also in extra.unmergedAccuracy.
  */
-import { CrossbarMatrixOp } from '../../crossbar/crossbar_matrix_op.js';
+import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import { evaluate, train } from '../../nn/train.js';
@@ -57,7 +57,7 @@ export type LoraVariant = 'lora' | 'lori';
 
 /** wMax of a base op: the crossbar's range, else max |W0| (1 if all zero) */
 function baseWMax(op: MatrixOp): number {
-  if (op instanceof CrossbarMatrixOp) return op.wMax;
+  if (op.weightRange) return op.weightRange();
   const m = maxAbs(op.weight.value, op.weight.value.length);
   return m > 0 ? m : 1;
 }
@@ -75,13 +75,7 @@ export function crossbarAdapters(
     if (!l) throw new Error(`crossbarAdapters: no layer ${layer}`);
     const base = l.op instanceof LoraMatrixOp ? l.op.base : l.op;
     const wMax = role === 'A' ? (variant === 'lora' ? 2 : 1) / Math.sqrt(p.rows) : baseWMax(base);
-    return new CrossbarMatrixOp(p, {
-      layer: `${layer}/lora${role}`,
-      seed: point.seed,
-      device: point.device,
-      crossbar: { ...point.crossbar, range: { kind: 'fixed', wMax } },
-      defects: point.defects,
-    });
+    return makeCrossbarOp(p, `${layer}/lora${role}`, point, { crossbar: { range: { kind: 'fixed', wMax } } });
   };
 }
 
@@ -95,12 +89,12 @@ export function adapterWrites(ops: LoraMatrixOp[]): number {
 }
 
 function resetCounters(op: MatrixOp): void {
-  if (op instanceof CrossbarMatrixOp) op.resetWriteCounts();
+  op.resetCost?.();
 }
 
 /** program the adapters' last update now (a crossbar op otherwise programs it on its next forward) */
 function syncAdapters(ops: LoraMatrixOp[]): void {
-  for (const o of ops) for (const a of [o.opA, o.opB]) if (a instanceof CrossbarMatrixOp) a.sync(true);
+  for (const o of ops) for (const a of [o.opA, o.opB]) a.sync?.(true);
 }
 
 export interface AdaptResult {

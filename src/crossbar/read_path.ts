@@ -1,0 +1,147 @@
+/**
+ * The read path of a crossbar op: the ordered read stages (read_stages/*.ts, one line each in
+ * READ_STAGES below) and the forward product they shape:
+ *
+ *   cell stages (read noise, drift), in order, per cell per forward:
+ *       W_used[i, j] = wMax · mapping.weight(r(uP), r(uN)),   r = the composed stages,
+ *       (uP, uN) the cells of slot (permR[i], permC[j]); no cell stage: W_used = W_eff
+ *   product: Y = X · W_used, one GEMM; with an input stage (DAC) or a tile stage (line
+ *   resistance, ADC) tile by tile instead: the inputs (a copy of X) through the input stages,
+ *   then per tile (tr, tc) the partial sums P = X[:, rows of tr] · W_used[rows of tr, cols of tc]
+ *   through the tile stages in order, added into Y (the periphery sums the tiles of a column).
+ *
+ * No allocation per step: the read copy and tile buffers are reused (the tile buffers grow only
+ * when a larger batch than any before arrives).
+ */
+import { allocF32 } from '../kernels/alloc.js';
+import { gemm } from '../kernels/gemm.js';
+import type { CrossbarArray } from './crossbar_array.js';
+import { adc } from './read_stages/adc.js';
+import { dac } from './read_stages/dac.js';
+import { drift } from './read_stages/drift.js';
+import { lineResistance } from './read_stages/line_resistance.js';
+import type { ReadStage, ReadStageContext, ReadStageEntry } from './read_stages/read_stage.js';
+import { readNoise } from './read_stages/read_noise.js';
+import type { Routing } from './routing.js';
+
+/** the stages in read order */
+export const READ_STAGES: readonly ReadStageEntry[] = [
+  readNoise,
+  drift,
+  lineResistance,
+  dac,
+  adc,
+];
+
+export class ReadPath {
+  /** names of the stages switched on, in order */
+  readonly active: string[];
+  private readonly cellStages: ReadStage[];
+  private readonly inputStages: ReadStage[];
+  private readonly tileStages: ReadStage[];
+  private readonly tiled: boolean;
+  /** the per-forward read copy of the weights (only with a cell stage) */
+  private readonly wRead: Float32Array | null;
+  private bufN = 0;
+  private xq: Float32Array = new Float32Array(0);
+  private xt: Float32Array = new Float32Array(0);
+  private wt: Float32Array = new Float32Array(0);
+  private pt: Float32Array = new Float32Array(0);
+
+  constructor(private readonly ctx: ReadStageContext, private readonly rows: number, private readonly cols: number) {
+    const stages = READ_STAGES.map((e) => e.create(ctx)).filter((s): s is ReadStage => s !== null);
+    this.active = stages.map((s) => s.name);
+    this.cellStages = stages.filter((s) => s.readCell);
+    this.inputStages = stages.filter((s) => s.inputs);
+    this.tileStages = stages.filter((s) => s.partials);
+    this.tiled = this.inputStages.length > 0 || this.tileStages.length > 0;
+    this.wRead = this.cellStages.length > 0 ? allocF32(rows * cols) : null;
+  }
+
+  /** the weights this forward computes with: a fresh read of every cell, or W_eff itself */
+  weights(array: CrossbarArray, routing: Routing, wEff: Float32Array, wMax: number): Float32Array {
+    const out = this.wRead;
+    if (out === null) return wEff;
+    const { rows, cols } = this;
+    const { permR, permC } = routing;
+    const mapping = this.ctx.mapping, two = mapping.cellsPerWeight === 2;
+    const uP = array.uP, uN = array.uN;
+    const st = this.cellStages;
+    if (st.length === 1) {
+      const stage = st[0];
+      for (let i = 0; i < rows; i++) {
+        const pr = permR[i] * cols, base = i * cols;
+        for (let j = 0; j < cols; j++) {
+          const s = pr + permC[j];
+          const rp = stage.readCell!(uP[s], s, 0);
+          const rn = two ? stage.readCell!(uN[s], s, 1) : uN[s];
+          out[base + j] = wMax * mapping.weight(rp, rn);
+        }
+      }
+      return out;
+    }
+    for (let i = 0; i < rows; i++) {
+      const pr = permR[i] * cols, base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const s = pr + permC[j];
+        let rp = uP[s], rn = uN[s];
+        for (let k = 0; k < st.length; k++) {
+          rp = st[k].readCell!(rp, s, 0);
+          if (two) rn = st[k].readCell!(rn, s, 1);
+        }
+        out[base + j] = wMax * mapping.weight(rp, rn);
+      }
+    }
+    return out;
+  }
+
+  /** Y (n x cols) = X · W through the input and tile stages */
+  product(X: Float32Array, n: number, Y: Float32Array, W: Float32Array, routing: Routing): void {
+    if (!this.tiled) { gemm(false, false, n, this.cols, this.rows, X, W, Y, false); return; }
+    this.ensureBuffers(n);
+    const { rows, cols } = this;
+    const layout = this.ctx.layout;
+    const { rowList, colList } = routing;
+    let xs = X;
+    if (this.inputStages.length > 0) {
+      const len = n * rows;
+      this.xq.set(X.subarray(0, len));
+      for (const s of this.inputStages) s.inputs!(this.xq, len);
+      xs = this.xq;
+    }
+    Y.fill(0, 0, n * cols);
+    const xt = this.xt, wt = this.wt, pt = this.pt;
+    for (let tr = 0; tr < layout.gridRows; tr++) {
+      const [r0, r1] = layout.rowRange(tr);
+      const nr = r1 - r0;
+      for (let b = 0; b < n; b++) {
+        const xb = b * rows, ob = b * nr;
+        for (let k = 0; k < nr; k++) xt[ob + k] = xs[xb + rowList[r0 + k]];
+      }
+      for (let tc = 0; tc < layout.gridCols; tc++) {
+        const [c0, c1] = layout.colRange(tc);
+        const nc = c1 - c0;
+        for (let k = 0; k < nr; k++) {
+          const wr = rowList[r0 + k] * cols, o = k * nc;
+          for (let m = 0; m < nc; m++) wt[o + m] = W[wr + colList[c0 + m]];
+        }
+        gemm(false, false, n, nc, nr, xt, wt, pt, false);
+        for (const s of this.tileStages) s.partials!(pt, n * nc, { tileRow: tr, tileCol: tc, x: xt, w: wt, n, nr, nc });
+        for (let b = 0; b < n; b++) {
+          const yb = b * cols, pb = b * nc;
+          for (let m = 0; m < nc; m++) Y[yb + colList[c0 + m]] += pt[pb + m];
+        }
+      }
+    }
+  }
+
+  private ensureBuffers(n: number): void {
+    if (n <= this.bufN) return;
+    const layout = this.ctx.layout;
+    this.bufN = n;
+    this.xq = allocF32(n * this.rows);
+    this.xt = allocF32(n * layout.tileRows);
+    this.wt = allocF32(layout.tileRows * layout.weightsPerTileRow);
+    this.pt = allocF32(n * layout.weightsPerTileRow);
+  }
+}
