@@ -29,10 +29,11 @@ export function xbarFactory(wMax: number, rate: number, levels = 0, seed = 3): A
   });
 }
 
-export function crossbarBase(name: string, rows: number, cols: number, rate: number, seed = 1): CrossbarMatrixOp {
+/** a frozen base W ~ U(±0.5) on a crossbar with range ±wMax, `levels` levels (0 = continuous), defects at `rate` */
+export function crossbarBase(name: string, rows: number, cols: number, rate: number, seed = 1, o = { levels: 32, wMax: 0.5 }): CrossbarMatrixOp {
   const W = randParam(`${name}.weight`, rows, cols, seed, 0.5, false);
   return new CrossbarMatrixOp(W, {
-    layer: name, seed, device: { levels: 32 }, crossbar: { range: { kind: 'fixed', wMax: 0.5 } },
+    layer: name, seed, device: { levels: o.levels }, crossbar: { range: { kind: 'fixed', wMax: o.wMax } },
     defects: { rate, lrsShare: 0.5, distribution: 'uniform' },
   });
 }
