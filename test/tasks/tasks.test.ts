@@ -136,3 +136,23 @@ describe('task registry', () => {
     expect(checkTaskList(['mnist', 'fashion-mnist'], 'tasks', 2).map((p) => p.source)).toEqual(['mnist', 'fashion-mnist']);
   });
 });
+
+describe('tasks from the embedded MNIST package', () => {
+  it('loadTask builds permuted and rotated tasks from the real source data', async () => {
+    const { loadTask } = await import('../../src/tasks/registry.js');
+    const plain = await loadTask('mnist-embedded', 1);
+    const perm = await loadTask('permuted-mnist-embedded/5', 1);
+    const rot = await loadTask('rotated-mnist-embedded/90', 1);
+    expect(perm.shape).toEqual([1, 28, 28]);
+    expect(perm.train.n).toBe(plain.train.n);
+    const p = taskPermutation(1, 5, 784);
+    for (const e of [0, 1234, plain.eval.n - 1]) {
+      for (let i = 0; i < 784; i += 37) expect(perm.eval.x[e * 784 + i]).toBe(plain.eval.x[e * 784 + p[i]]);
+      // a 90° rotation is a pixel permutation: out(x, y) = src(27 − y, x)
+      for (const [x, y] of [[0, 0], [5, 20], [27, 3], [14, 14]]) {
+        expect(rot.train.x[e * 784 + y * 28 + x]).toBe(plain.train.x[e * 784 + x * 28 + (27 - y)]);
+      }
+    }
+    expect(rot.transform).toMatch(/rotation by 90°.*bilinear/);
+  });
+});

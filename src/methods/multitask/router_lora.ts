@@ -113,8 +113,11 @@ export class RoutedLoraMatrixOp implements MatrixOp {
     }
   }
 
-  /** the routing weights of the last forward (n x K, row-major; a live view) */
-  lastRouting(n: number): Float32Array { return this.Wt.view(n); }
+  /** input rows of the last forward */
+  private lastN = 0;
+
+  /** the routing weights of the last forward (lastN x K, row-major; a live view) */
+  lastRouting(): Float32Array { return this.Wt.view(this.lastN); }
 
   /** routing weights for X into a new array (n x K), without training-mode effects */
   routing(X: Float32Array, n: number): Float32Array {
@@ -126,6 +129,7 @@ export class RoutedLoraMatrixOp implements MatrixOp {
   forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
     const { rank: r, cols, heads: K } = this;
     const H = this.H.view(n), W = this.Wt.view(n), T = this.T.view(n);
+    this.lastN = n;
     this.base.forward(X, n, Y, training);
     this.opA.forward(X, n, H, training);
     const s = this.scale;
