@@ -21,14 +21,14 @@ const point = {
   crossbar: undefined as never,
   defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' as const },
 };
-const opts = (method: ContinualMethod, merge = false) => ({
+const opts = (method: ContinualMethod, merge: 'none' | 'linear' | 'concatenated' = 'none') => ({
   method, tasks, base, point, merge,
   retrain: { epochs: 4, lr: 0.05, momentum: 0.9, weightDecay: 0, batch: 32 },
   rank: 4, alpha: 0, sparsity: 0.5,
 });
 
 describe('continual-learning runner (synthetic tasks)', () => {
-  const results = Object.fromEntries((['fat', 'lora', 'lori', 'crab'] as const).map((m) => [m, runContinual(opts(m, m === 'lora' || m === 'lori'))]));
+  const results = Object.fromEntries((['fat', 'lora', 'lori', 'crab'] as const).map((m) => [m, runContinual(opts(m, m === 'lora' || m === 'lori' ? 'linear' : 'none'))]));
 
   it('fills the lower triangle of the accuracy matrix and learns every task well above chance', () => {
     for (const [m, r] of Object.entries(results)) {
@@ -52,6 +52,10 @@ describe('continual-learning runner (synthetic tasks)', () => {
       expect(r.cumulativeWrites[0]).toBeGreaterThan(0);
       expect(r.merged!.accuracy.length).toBe(3);
     }
+    expect(results.lori.merged!.kind).toBe('linear-shared-A');
+    expect(results.lora.merged!.kind).toBe('linear-into-base');
+    expect(results.lora.merged!.writes).toBeGreaterThan(0); // base cells rewritten
+    expect(results.lora.merged!.cells).toBe(0); // no new array
     expect(results.crab.baseWrites).toEqual([0, 0, 0]);
     expect(results.fat.baseWrites[0]).toBeGreaterThan(0); // fat reprograms the base
   });
@@ -71,8 +75,17 @@ describe('continual-learning runner (synthetic tasks)', () => {
     }
   });
 
+  it('concatenated merge on a defective chip: a rank-3r adapter; LoRI linear and concatenated merges compute the same ΔW', () => {
+    const cat = runContinual(opts('lori', 'concatenated'));
+    expect(cat.merged!.kind).toBe('concatenated');
+    expect(cat.accuracy).toEqual(results.lori.accuracy); // the sequence itself is unchanged
+    // (both read the same used A, B values; they differ only by the new arrays' own defects)
+    cat.merged!.accuracy.forEach((a, i) => expect(Math.abs(a - results.lori.merged!.accuracy[i])).toBeLessThan(0.15));
+    expect(cat.merged!.cells).toBeGreaterThan(results.lori.merged!.cells);
+  });
+
   it('is deterministic', () => {
-    const again = runContinual(opts('lori', true));
+    const again = runContinual(opts('lori', 'linear'));
     expect(again.accuracy).toEqual(results.lori.accuracy);
     expect(again.cumulativeWrites).toEqual(results.lori.cumulativeWrites);
   });
@@ -80,7 +93,7 @@ describe('continual-learning runner (synthetic tasks)', () => {
   it('bad input: one task, merge on a method without adapters', () => {
     expect(() => runContinual({ ...opts('lora'), tasks: tasks.slice(0, 1) })).toThrow(UserError);
     expect(() => runContinual({ ...opts('lora'), tasks: tasks.slice(0, 1) })).toThrow(/at least 2 tasks/);
-    expect(() => runContinual(opts('fat', true))).toThrow(/merge: only lora and lori/);
+    expect(() => runContinual(opts('fat', 'linear'))).toThrow(/merge: only lora and lori/);
     expect(() => runContinual({ ...opts('lora'), method: 'nope' as never })).toThrow(/allowed: fat, lora, lori, crab/);
   });
 });

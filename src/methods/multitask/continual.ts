@@ -23,9 +23,10 @@
  *         before the first task; for each task all of A, B_1..B_T, R, b_R and the task's head are
  *         trained (sequentially, so the shared parts can forget). The mean routing weights per
  *         task and layer are reported (over the first ≤ 1000 eval examples).
- * `merge` (lora, lori): after the last task, all tasks' adapters are merged per layer
- * (lori: shared-A linear merge, one rank-r adapter; lora: concatenated, rank T·r; merge.ts) onto
- * new arrays, and every task is evaluated with the merged adapter and its own head.
+ * `merge` (lora, lori): after the last task, all tasks' adapters are merged per layer (merge.ts):
+ * 'linear' = lori: the shared-A merge (one rank-r adapter, one new B array), lora: into the base
+ * (W0 += Σ s·A_k·B_k, base cells rewritten); 'concatenated' = one adapter of rank T·r on two new
+ * arrays. Every task is then evaluated with the merged layers and its own head (`merged`).
  *
  * Adapter arrays (crossbar factory below): A, crab A and router R range ±h/√rows with h = 2 when
  * trained (lora, crab) and 1 when frozen (lori); B arrays the base layer's range; merged arrays
@@ -46,13 +47,15 @@ import { applyLoriMask, loriMask } from '../lora/lori_mask.js';
 import type { LoraMatrixOp } from '../lora/lora_matrix_op.js';
 import type { PointSpec } from '../point.js';
 import { digitalArrays, distinctCost, type ArrayOpFactory } from './array_factory.js';
-import { mergeConcatenated, mergeLinearSharedA } from './merge.js';
+import { mergeConcatenated, mergeLinearIntoBase, mergeLinearSharedA } from './merge.js';
 import { attachRouted, type RoutedLoraMatrixOp } from './router_lora.js';
 import { TaskAdapterSet } from './task_adapters.js';
 import { TaskHeads } from './task_heads.js';
+import { MULTITASK_METHODS, type MultitaskMethod } from './multitask_spec.js';
 
-export const CONTINUAL_METHODS = ['fat', 'lora', 'lori', 'crab'] as const;
-export type ContinualMethod = (typeof CONTINUAL_METHODS)[number];
+/** = MULTITASK_METHODS (multitask_spec.ts) */
+export const CONTINUAL_METHODS = MULTITASK_METHODS;
+export type ContinualMethod = MultitaskMethod;
 
 export interface ContinualOptions {
   method: ContinualMethod;
@@ -69,8 +72,8 @@ export interface ContinualOptions {
   alpha: number;
   /** lori: fraction of B_k pruned, [0, 1) */
   sparsity: number;
-  /** merge all tasks' adapters after the last task (lora, lori) */
-  merge?: boolean;
+  /** merge all tasks' adapters after the last task (lora, lori; multitask_spec.ts), default 'none' */
+  merge?: 'none' | 'linear' | 'concatenated';
   /** train on the first `limit` examples of each task (0 = all) */
   limit?: number;
   /** evaluate on the first `evalLimit` examples (0 = all) */
@@ -96,7 +99,7 @@ export interface ContinualResult {
   /** crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
   /** merge: accuracy of each task with the merged adapter, cells and programming writes of the merged arrays */
-  merged?: { kind: 'linear-shared-A' | 'concatenated'; accuracy: number[]; writes: number; cells: number };
+  merged?: { kind: 'linear-shared-A' | 'linear-into-base' | 'concatenated'; accuracy: number[]; writes: number; cells: number };
 }
 
 /** adapter arrays on their own defective crossbars (ranges in the file header) */
@@ -126,7 +129,7 @@ function checkOptions(o: ContinualOptions, bodyLayers: number): void {
     }
   });
   if (o.method !== 'fat' && bodyLayers < 1) throw new UserError('model: adapters need at least one weight layer before the output layer', 'model');
-  if (o.merge && o.method !== 'lora' && o.method !== 'lori') {
+  if ((o.merge ?? 'none') !== 'none' && o.method !== 'lora' && o.method !== 'lori') {
     throw new UserError(`merge: only lora and lori adapters can be merged (method '${o.method}')`, 'merge');
   }
 }
@@ -233,19 +236,25 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     ...(o.method === 'crab' ? { routing } : {}),
   };
 
-  if (o.merge && set) {
+  const merge = o.merge ?? 'none';
+  if (merge !== 'none' && set) {
     const s = set;
     const f = crossbarArrays(o.point, baseWMax, 1);
+    const kind = merge === 'concatenated' ? 'concatenated' : o.method === 'lori' ? 'linear-shared-A' : 'linear-into-base';
     let writes = 0, cells = 0;
-    const mergedOps = body.map((l, li) => {
+    body.forEach((l, li) => {
       const ops: LoraMatrixOp[] = s.taskOps.map((t) => t[li]);
-      const m = o.method === 'lori' ? mergeLinearSharedA(l.name, ops, undefined, f) : mergeConcatenated(l.name, ops, undefined, f);
+      if (kind === 'linear-into-base') {
+        // W0 += Σ s·A_k·B_k on the base arrays (layer.op becomes the base again)
+        writes += mergeLinearIntoBase(l, ops).writes;
+        return;
+      }
+      const m = kind === 'linear-shared-A' ? mergeLinearSharedA(l.name, ops, undefined, f) : mergeConcatenated(l.name, ops, undefined, f);
       writes += m.writes; cells += m.cells;
-      return m.op;
+      l.op = m.op;
     });
-    body.forEach((l, li) => { l.op = mergedOps[li]; });
     const acc = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
-    result.merged = { kind: o.method === 'lori' ? 'linear-shared-A' : 'concatenated', accuracy: acc, writes, cells };
+    result.merged = { kind, accuracy: acc, writes, cells };
   }
   return result;
 }
