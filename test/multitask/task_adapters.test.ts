@@ -98,23 +98,37 @@ describe('per-task adapters on one frozen base', () => {
 });
 
 describe('per-task heads', () => {
-  it('each task trains its own head; selecting restores weights and bias', () => {
+  it('each task trains its own head (weight and bias); selecting is routing; restore puts the layer back', () => {
     const d = new Dense('out', 4, 3);
     randFill(d.op.weight.value, 1, 'w'); randFill(d.bias.value, 1, 'b');
+    const ownOp = d.op, ownBias = Float32Array.from(d.bias.value);
+    const x = randFill(new Float32Array(2 * 4), 2, 'x');
+    const yBase = Array.from(d.forward(x, 2, false));
     const heads = new TaskHeads(d);
     heads.addTask(); heads.addTask();
     heads.select(0);
-    const x = randFill(new Float32Array(2 * 4), 2, 'x');
     const y0 = Array.from(d.forward(x, 2, false));
+    y0.forEach((v, i) => expect(v).toBeCloseTo(yBase[i], 6)); // starts as the base head
     heads.select(1);
-    expect(Array.from(d.forward(x, 2, false))).toEqual(y0); // both start as the base head
-    for (const p of heads.trainableParams(1)) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.1;
+    expect(Array.from(d.forward(x, 2, false))).toEqual(y0);
+    const [H1, b1] = heads.trainableParams(1);
+    expect([H1.name, b1.name]).toEqual(['out.head1', 'out.head1.bias']);
+    b1.value[2] += 0.5;
     const y1 = Array.from(d.forward(x, 2, false));
-    expect(y1).not.toEqual(y0);
+    expect(y1[2] - y0[2]).toBeCloseTo(0.5, 6);
+    expect(y1[0]).toBe(y0[0]);
     heads.select(0);
     expect(Array.from(d.forward(x, 2, false))).toEqual(y0);
-    heads.select(1);
-    expect(Array.from(d.forward(x, 2, false))).toEqual(y1);
-    expect(() => heads.trainableParams(0)).toThrow(/select head 0/);
+    // gradients reach the selected head's own params only
+    const dy = randFill(new Float32Array(2 * 3), 3, 'dy');
+    for (const p of [...heads.trainableParams(0), ...heads.trainableParams(1)]) p.grad.fill(0);
+    d.forward(x, 2, true);
+    d.backward(dy, 2, false);
+    const [, b0] = heads.trainableParams(0);
+    for (let j = 0; j < 3; j++) expect(b0.grad[j]).toBeCloseTo(dy[j] + dy[3 + j], 6);
+    expect(b1.grad.every((v) => v === 0)).toBe(true);
+    heads.restore();
+    expect(d.op).toBe(ownOp);
+    expect(Array.from(d.bias.value)).toEqual(Array.from(ownBias));
   });
 });
