@@ -4,7 +4,7 @@
  * deployed on crossbars with 10 % stuck cells.
  */
 import { describe, expect, it } from 'vitest';
-import { runContinual, type ContinualMethod } from '../../src/methods/multitask/continual.js';
+import { runContinual, runJointRouted, type ContinualMethod } from '../../src/methods/multitask/continual.js';
 import { buildModel, mlpDesc } from '../../src/nn/model.js';
 import { train } from '../../src/nn/train.js';
 import { makeTask } from '../../src/tasks/registry.js';
@@ -95,5 +95,29 @@ describe('continual-learning runner (synthetic tasks)', () => {
     expect(() => runContinual({ ...opts('lora'), tasks: tasks.slice(0, 1) })).toThrow(/at least 2 tasks/);
     expect(() => runContinual(opts('fat', 'linear'))).toThrow(/merge: only lora and lori/);
     expect(() => runContinual({ ...opts('lora'), method: 'nope' as never })).toThrow(/allowed: fat, lora, lori, crab/);
+  });
+});
+
+describe('joint training of the routed multi-head adapter (Crab setting)', () => {
+  const o = { ...opts('crab'), retrain: { epochs: 5, lr: 0.05, momentum: 0.9, weightDecay: 0, batch: 32 } };
+  const r = runJointRouted(o);
+
+  it('learns every task jointly without writing the base; routing weights sum to 1', () => {
+    r.accuracy.forEach((a, i) => expect(a, `task ${i}`).toBeGreaterThan(0.5));
+    expect(r.acc).toBeCloseTo(r.accuracy.reduce((a, b) => a + b, 0) / 3, 12);
+    expect(r.baseWrites).toBe(0);
+    expect(r.writes).toBeGreaterThan(0);
+    for (const perLayer of r.routing) for (const w of perLayer) expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+    // the new tasks' training loss falls from the first to the last epoch (task 0 is the base's
+    // own task, already at a loss ≈ 0.01)
+    for (let t = 1; t < 3; t++) expect(r.loss[4][t]).toBeLessThan(r.loss[0][t]);
+    expect(r.loss[4][0]).toBeLessThan(0.1);
+  });
+
+  it('is deterministic and rejects a one-task list', () => {
+    const again = runJointRouted(o);
+    expect(again.accuracy).toEqual(r.accuracy);
+    expect(again.writes).toBe(r.writes);
+    expect(() => runJointRouted({ ...o, tasks: tasks.slice(0, 1) })).toThrow(/at least 2 tasks/);
   });
 });

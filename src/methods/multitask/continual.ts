@@ -51,6 +51,7 @@ import { mergeConcatenated, mergeLinearIntoBase, mergeLinearSharedA } from './me
 import { attachRouted, type RoutedLoraMatrixOp } from './router_lora.js';
 import { TaskAdapterSet } from './task_adapters.js';
 import { TaskHeads } from './task_heads.js';
+import { trainJoint } from './joint_train.js';
 import { MULTITASK_METHODS, type MultitaskMethod } from './multitask_spec.js';
 
 /** = MULTITASK_METHODS (multitask_spec.ts) */
@@ -214,20 +215,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     o.log?.(`${o.method} after task ${j} (${task.name}): accuracies ${row.slice(0, j + 1).map((a) => (a as number).toFixed(4)).join(' ')}, writes ${cumulativeWrites[j]}`);
   }
 
-  if (o.method === 'crab') {
-    for (let i = 0; i < T; i++) {
-      heads.select(i);
-      const ev = o.tasks[i].eval;
-      const m = Math.min(ev.n, 1000, evalLimit > 0 ? evalLimit : Infinity);
-      net.forward(ev.x.subarray(0, m * net.inputSize), m, false);
-      routing.push(routed.map((r) => {
-        const w = r.lastRouting(), rowsN = w.length / r.heads;
-        const mean = new Array<number>(r.heads).fill(0);
-        for (let q = 0; q < rowsN; q++) for (let k = 0; k < r.heads; k++) mean[k] += w[q * r.heads + k] / rowsN;
-        return mean;
-      }));
-    }
-  }
+  if (o.method === 'crab') routing.push(...routingPerTask(net, o.tasks, heads, routed, evalLimit));
 
   const result: ContinualResult = {
     method: o.method, tasks: o.tasks.map((t) => t.name), accuracy,
@@ -257,4 +245,78 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     result.merged = { kind, accuracy: acc, writes, cells };
   }
   return result;
+}
+
+/** mean routing weights per task i, routed layer l, head k over the first ≤ 1000 (≤ evalLimit) eval examples of task i */
+function routingPerTask(net: Network, tasks: Task[], heads: TaskHeads, routed: RoutedLoraMatrixOp[], evalLimit: number): number[][][] {
+  return tasks.map((t, i) => {
+    heads.select(i);
+    const m = Math.min(t.eval.n, 1000, evalLimit > 0 ? evalLimit : Infinity);
+    net.forward(t.eval.x.subarray(0, m * net.inputSize), m, false);
+    return routed.map((r) => {
+      const w = r.lastRouting(), rowsN = w.length / r.heads;
+      const mean = new Array<number>(r.heads).fill(0);
+      for (let q = 0; q < rowsN; q++) for (let k = 0; k < r.heads; k++) mean[k] += w[q * r.heads + k] / rowsN;
+      return mean;
+    });
+  });
+}
+
+export interface JointRoutedResult {
+  tasks: string[];
+  /** accuracy on each task after joint training */
+  accuracy: number[];
+  /** mean accuracy */
+  acc: number;
+  /** cell writes (all arrays) after the base programming, adapter programming included */
+  writes: number;
+  baseWrites: number;
+  programWrites: number;
+  baseCells: number;
+  adapterCells: number;
+  /** routing[i][l][k] as in ContinualResult */
+  routing: number[][][];
+  /** per epoch, per task mean training loss */
+  loss: number[][];
+}
+
+/**
+ * Crab's setting: the base deployed once; one routed multi-head adapter per body layer with
+ * K = T heads; A, B_1..B_T, R, b_R (shared) and every task's head (own) trained JOINTLY over all
+ * tasks with round-robin batches (joint_train.ts, streams `multitask/crab-joint/task<t>/epoch<e>`),
+ * then each task evaluated with its head, and the mean routing weights per task reported.
+ */
+export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' | 'merge'>): JointRoutedResult {
+  const net = o.base.clone();
+  const all = net.weightLayers();
+  const head = all[all.length - 1];
+  const body = all.slice(0, -1);
+  checkOptions({ ...o, method: 'crab', sparsity: 0 }, body.length);
+  const T = o.tasks.length;
+  const alpha = o.alpha > 0 ? o.alpha : o.rank;
+  const xbar = mapNetwork(net, o.point, o.point.seed);
+  const programWrites = xbar.reduce((s, x) => s + x.cellWrites(), 0);
+  for (const x of xbar) x.resetWriteCounts();
+  for (const p of net.params()) p.trainable = false;
+  const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
+  const f = crossbarArrays(o.point, baseWMax, 2);
+  const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
+  const heads = new TaskHeads(head);
+  for (let t = 0; t < T; t++) heads.addTask();
+  const { loss } = trainJoint(net, o.tasks.map((t) => t.train), o.retrain, {
+    seed: o.point.seed, limit: o.limit ?? 0, shuffleStream: 'multitask/crab-joint',
+    select: (t) => heads.select(t),
+    shared: routed.flatMap((r) => r.adapterParams()),
+    own: o.tasks.map((_, t) => heads.trainableParams(t)),
+  });
+  const adapterOps = routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]);
+  for (const op of adapterOps) if (op instanceof CrossbarMatrixOp) op.sync(true);
+  const evalLimit = o.evalLimit ?? 0;
+  const accuracy = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
+  return {
+    tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
+    writes: distinctCost([...xbar, ...adapterOps]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
+    programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
+    routing: routingPerTask(net, o.tasks, heads, routed, evalLimit), loss,
+  };
 }
