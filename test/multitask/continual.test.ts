@@ -66,6 +66,28 @@ describe('continual-learning runner (synthetic tasks)', () => {
     expect(lori.cumulativeWrites[2] - lori.cumulativeWrites[0]).toBeLessThan(lora.cumulativeWrites[2] - lora.cumulativeWrites[0]);
   });
 
+  it('breaks cells and writes down by array kind; the LoRI shared A holds only its programming writes', () => {
+    const lori = results.lori.arrays, lora = results.lora.arrays, crab = results.crab.arrays;
+    expect(Object.keys(lori).sort()).toEqual(['loraA', 'loraB']);
+    expect(Object.keys(crab).sort()).toEqual(['crabA', 'crabB', 'crabR']);
+    // mlp 16-300-100-10: adapted fc1 (16x300), fc2 (300x100); r = 4; differential pairs (2 cells)
+    const aCells = 2 * (16 * 4 + 300 * 4), bCells = 2 * (4 * 300 + 4 * 100);
+    expect(lori.loraA.cells).toBe(aCells);
+    expect(lora.loraA.cells).toBe(3 * aCells);
+    expect(lori.loraB.cells).toBe(3 * bCells);
+    expect(lori.loraA.writes + lori.loraB.writes).toBe(results.lori.cumulativeWrites[2]);
+    // the shared A was written only when programmed: no more than its healthy cells
+    expect(lori.loraA.writes).toBeLessThanOrEqual(aCells);
+    expect(lora.loraA.writes).toBeGreaterThan(3 * aCells); // trained A_k: rewritten
+    expect(crab.crabB.cells).toBe(3 * bCells);
+  });
+
+  it('adapts only the selected layers; an unknown layer is a UserError', () => {
+    const r = runContinual({ ...opts('lori'), layers: ['fc2'] });
+    expect(r.arrays.loraA.cells).toBe(2 * 300 * 4);
+    expect(() => runContinual({ ...opts('lori'), layers: ['fc3'] })).toThrow(/lora\.layers: unknown layer 'fc3'; allowed: fc1, fc2/);
+  });
+
   it('crab reports per-task routing weights that sum to 1 per layer', () => {
     const r = results.crab.routing!;
     expect(r.length).toBe(3);

@@ -43,6 +43,7 @@ import type { TrainSpec } from '../../nn/train_spec.js';
 import { continualMetrics, type ContinualMetrics } from '../../tasks/metrics.js';
 import type { Task } from '../../tasks/task.js';
 import { UserError } from '../../util/errors.js';
+import { selectLayers } from '../lora/attach.js';
 import { applyLoriMask, loriMask } from '../lora/lori_mask.js';
 import type { LoraMatrixOp } from '../lora/lora_matrix_op.js';
 import type { PointSpec } from '../point.js';
@@ -79,6 +80,8 @@ export interface ContinualOptions {
   limit?: number;
   /** evaluate on the first `evalLimit` examples (0 = all) */
   evalLimit?: number;
+  /** body layers that get adapters (lora, lori, crab; fat retrains every body layer); [] or absent = every weight layer but the output layer */
+  layers?: string[];
   log?: (msg: string) => void;
 }
 
@@ -97,6 +100,8 @@ export interface ContinualResult {
   baseCells: number;
   /** cells of every adapter array (a shared array once) */
   adapterCells: number;
+  /** cells and writes per adapter array kind ('loraA', 'loraB', 'crabA', 'crabB', 'crabR'), summed over layers and tasks */
+  arrays: Record<string, { cells: number; writes: number }>;
   /** crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
   /** merge: accuracy of each task with the merged adapter, cells and programming writes of the merged arrays */
@@ -139,7 +144,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   const net = o.base.clone();
   const all = net.weightLayers();
   const head = all[all.length - 1];
-  const body = all.slice(0, -1);
+  const body = selectLayers(all.slice(0, -1), o.layers ?? []);
   checkOptions(o, body.length);
   const T = o.tasks.length;
   const alpha = o.alpha > 0 ? o.alpha : o.rank;
@@ -150,6 +155,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
   const heads = new TaskHeads(head);
   const bodyXbar = xbar.slice(0, -1);
+  const rec = new ArrayRecorder();
   const evalLimit = o.evalLimit ?? 0;
   const common = { seed: o.point.seed, limit: o.limit ?? 0 };
 
@@ -157,12 +163,12 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   let routed: RoutedLoraMatrixOp[] = [];
   if (o.method === 'lora' || o.method === 'lori') {
     set = new TaskAdapterSet(body, { variant: o.method, rank: o.rank, alpha }, o.point.seed,
-      crossbarArrays(o.point, baseWMax, o.method === 'lora' ? 2 : 1));
+      rec.wrap(crossbarArrays(o.point, baseWMax, o.method === 'lora' ? 2 : 1)));
   } else if (o.method === 'crab') {
-    const f = crossbarArrays(o.point, baseWMax, 2);
+    const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
     routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
   } else {
-    for (const l of body) { l.op.weight.trainable = true; l.bias.trainable = true; }
+    for (const l of all.slice(0, -1)) { l.op.weight.trainable = true; l.bias.trainable = true; }
   }
 
   const adapterOps = (): MatrixOp[] => (set ? set.adapterOps() : routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]));
@@ -189,7 +195,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
       train(net, task.train, o.retrain, { ...common, shuffleStream: `${stream}/calib`, params: [...Bs, ...headParams] });
       const mask = loriMask(Bs, o.sparsity);
       for (const b of Bs) b.value.fill(0);
-      set.placeB(j); // B_k = 0 programmed on its array (sets its stuck mask)
+      set.placeB(j, rec.wrap(set.factory)); // B_k = 0 programmed on its array (sets its stuck mask)
       applyLoriMask(Bs, mask);
       o.log?.(`lori task ${j}: kept ${mask.kept}/${mask.total} B entries`);
       params = [...Bs, ...headParams];
@@ -198,7 +204,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     } else if (o.method === 'crab') {
       params = [...routed.flatMap((r) => r.adapterParams()), ...headParams];
     } else {
-      params = [...body.flatMap((l) => [l.op.weight, l.bias]), ...headParams];
+      params = [...all.slice(0, -1).flatMap((l) => [l.op.weight, l.bias]), ...headParams];
     }
     train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
     // program the last update now (a crossbar op would otherwise program it on its next forward)
@@ -221,6 +227,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     method: o.method, tasks: o.tasks.map((t) => t.name), accuracy,
     metrics: continualMetrics(accuracy), cumulativeWrites, baseWrites, programWrites,
     baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps()).cellsUsed,
+    arrays: rec.byKind(adapterOps()),
     ...(o.method === 'crab' ? { routing } : {}),
   };
 
@@ -274,6 +281,7 @@ export interface JointRoutedResult {
   programWrites: number;
   baseCells: number;
   adapterCells: number;
+  arrays: Record<string, { cells: number; writes: number }>;
   /** routing[i][l][k] as in ContinualResult */
   routing: number[][][];
   /** per epoch, per task mean training loss */
@@ -290,7 +298,7 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   const net = o.base.clone();
   const all = net.weightLayers();
   const head = all[all.length - 1];
-  const body = all.slice(0, -1);
+  const body = selectLayers(all.slice(0, -1), o.layers ?? []);
   checkOptions({ ...o, method: 'crab', sparsity: 0 }, body.length);
   const T = o.tasks.length;
   const alpha = o.alpha > 0 ? o.alpha : o.rank;
@@ -299,7 +307,8 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   for (const x of xbar) x.resetWriteCounts();
   for (const p of net.params()) p.trainable = false;
   const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
-  const f = crossbarArrays(o.point, baseWMax, 2);
+  const rec = new ArrayRecorder();
+  const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
   const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
   const heads = new TaskHeads(head);
   for (let t = 0; t < T; t++) heads.addTask();
@@ -317,6 +326,26 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
     tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
     writes: distinctCost([...xbar, ...adapterOps]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
     programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
+    arrays: rec.byKind(adapterOps),
     routing: routingPerTask(net, o.tasks, heads, routed, evalLimit), loss,
   };
+}
+
+/** remembers the array name of every op a factory made, to break cells and writes down by array kind */
+class ArrayRecorder {
+  private readonly names = new Map<MatrixOp, string>();
+  wrap(f: ArrayOpFactory): ArrayOpFactory {
+    return (array, p) => { const op = f(array, p); this.names.set(op, array); return op; };
+  }
+  /** kind = the second path segment of the array name (`<layer>/<kind>/…`) */
+  byKind(ops: MatrixOp[]): Record<string, { cells: number; writes: number }> {
+    const out: Record<string, { cells: number; writes: number }> = {};
+    for (const op of new Set(ops)) {
+      const kind = (this.names.get(op) ?? 'unnamed/unnamed').split('/')[1];
+      const c = op.cost?.();
+      const e = (out[kind] ??= { cells: 0, writes: 0 });
+      if (c) { e.cells += c.cellsUsed; e.writes += c.cellWrites; }
+    }
+    return out;
+  }
 }
