@@ -54,7 +54,10 @@ const permuted = (source: DatasetName, labelSpace: string): TaskFamily => ({
   },
 });
 
-const rotated = (source: DatasetName, labelSpace: string): TaskFamily => ({
+/** sources with one scalar normalisation (the MNIST-like data sets) */
+type GreySource = keyof typeof NORMALISATION;
+
+const rotated = (source: GreySource, labelSpace: string): TaskFamily => ({
   source, labelSpace, param: ANGLE,
   build: (name, d, _seed, deg) => {
     const fill = normalisationTable(NORMALISATION[source])[0]; // the background pixel 0, normalised

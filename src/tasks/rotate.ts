@@ -12,9 +12,10 @@
  *
  * where a source position outside the image reads `fill` (the data set's normalised background,
  * i.e. the value of pixel 0). For multiples of 90° cosθ and sinθ are set to their exact values
- * (0, ±1), so those rotations are exact pixel permutations (and θ = 0 is the identity). Each
- * channel of an NCHW-flat [C, H, W] example is rotated alike. The transform is applied once to
- * a whole split (a new array), never per batch.
+ * (0, ±1), so those rotations are exact pixel permutations (and θ = 0 is the identity). An
+ * example is stored NHWC-flat (value of channel c at pixel (x, y) at index (y·W + x)·C + c; the
+ * data layer's layout; for C = 1 simply y·W + x); every channel is rotated alike. The transform
+ * is applied once to a whole split (a new array), never per batch.
  */
 import type { Split } from '../data/dataset.js';
 
@@ -29,16 +30,15 @@ export function rotationCosSin(deg: number): [number, number] {
   return [Math.cos(t), Math.sin(t)];
 }
 
-/** rotate one [C, H, W] image `src` into `out` (formulas in the file header) */
+/** rotate one image (shape C, H, W; stored NHWC-flat) `src` into `out` (formulas in the file header) */
 export function rotateImage(
   src: Float32Array, C: number, H: number, W: number, deg: number, fill: number, out: Float32Array,
 ): void {
   const [c, s] = rotationCosSin(deg);
   const cx = (W - 1) / 2, cy = (H - 1) / 2;
   for (let ch = 0; ch < C; ch++) {
-    const base = ch * H * W;
     const at = (xx: number, yy: number): number =>
-      xx < 0 || yy < 0 || xx >= W || yy >= H ? fill : src[base + yy * W + xx];
+      xx < 0 || yy < 0 || xx >= W || yy >= H ? fill : src[(yy * W + xx) * C + ch];
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
         const dx = x - cx, dy = y - cy;
@@ -50,7 +50,7 @@ export function rotateImage(
         if (fu !== 0) val += fu * (1 - fv) * at(u0 + 1, v0);
         if (fv !== 0) val += (1 - fu) * fv * at(u0, v0 + 1);
         if (fu !== 0 && fv !== 0) val += fu * fv * at(u0 + 1, v0 + 1);
-        out[base + y * W + x] = val;
+        out[(y * W + x) * C + ch] = val;
       }
     }
   }

@@ -102,6 +102,15 @@ describe('rotated tasks', () => {
     expect(out[2]).toBeCloseTo(expected, 5);
   });
 
+  it('rotates every channel of an NHWC image alike', () => {
+    // 2 channels of a 3x3 image, interleaved: channel 1 = 10 × channel 0
+    const src = new Float32Array(18), out = new Float32Array(18);
+    for (let p = 0; p < 9; p++) { src[2 * p] = p + 1; src[2 * p + 1] = 10 * (p + 1); }
+    rotateImage(src, 2, 3, 3, 90, 0, out);
+    const ch0 = [3, 6, 9, 2, 5, 8, 1, 4, 7];
+    expect(Array.from(out)).toEqual(ch0.flatMap((v) => [v, 10 * v]));
+  });
+
   it('the registered task rotates both splits once, background = normalised pixel 0, deterministic', () => {
     const d = fakeDataset(4, 4);
     const t = makeTask('rotated-mnist-embedded/90', d, 1);

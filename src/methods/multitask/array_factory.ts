@@ -29,3 +29,13 @@ export function distinctCost(ops: Iterable<MatrixOp>): { cellsUsed: number; cell
   }
   return { cellsUsed, cellWrites, cellsWritten };
 }
+
+/**
+ * Program an op's last weight update now if it is a device op (a crossbar op otherwise programs it
+ * on its next forward); `deadBand` as in CrossbarMatrixOp.sync. Digital ops: nothing to do.
+ * (Duck-typed on `sync`, the optional MatrixOp method of the device redesign.)
+ */
+export function syncNow(op: MatrixOp, deadBand = false): void {
+  const s = (op as MatrixOp & { sync?: (deadBand?: boolean) => void }).sync;
+  if (typeof s === 'function') s.call(op, deadBand);
+}

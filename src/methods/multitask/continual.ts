@@ -47,7 +47,7 @@ import { selectLayers } from '../lora/attach.js';
 import { applyLoriMask, loriMask } from '../lora/lori_mask.js';
 import type { LoraMatrixOp } from '../lora/lora_matrix_op.js';
 import type { PointSpec } from '../point.js';
-import { digitalArrays, distinctCost, type ArrayOpFactory } from './array_factory.js';
+import { digitalArrays, distinctCost, syncNow, type ArrayOpFactory } from './array_factory.js';
 import { mergeConcatenated, mergeLinearIntoBase, mergeLinearSharedA } from './merge.js';
 import { attachRouted, type RoutedLoraMatrixOp } from './router_lora.js';
 import { TaskAdapterSet } from './task_adapters.js';
@@ -208,7 +208,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     }
     train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
     // program the last update now (a crossbar op would otherwise program it on its next forward)
-    for (const op of [...bodyXbar, ...adapterOps()]) if (op instanceof CrossbarMatrixOp) op.sync(true);
+    for (const op of [...bodyXbar, ...adapterOps()]) syncNow(op, true);
     const row: (number | null)[] = [];
     for (let i = 0; i < T; i++) {
       if (i > j) { row.push(null); continue; }
@@ -319,7 +319,7 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
     own: o.tasks.map((_, t) => heads.trainableParams(t)),
   });
   const adapterOps = routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]);
-  for (const op of adapterOps) if (op instanceof CrossbarMatrixOp) op.sync(true);
+  for (const op of adapterOps) syncNow(op, true);
   const evalLimit = o.evalLimit ?? 0;
   const accuracy = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
   return {

@@ -23,13 +23,12 @@
  * operation for distinct A_k; it is not implemented.) On ideal arrays (no defects, continuous
  * levels, no noise) every merge computes exactly the sum of the adapters' outputs (tests).
  */
-import { CrossbarMatrixOp } from '../../crossbar/crossbar_matrix_op.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import { makeParam } from '../../nn/param.js';
 import type { AdaptableLayer } from '../lora/attach.js';
 import { LoraMatrixOp } from '../lora/lora_matrix_op.js';
 import { loraDelta, usedWeights } from '../lora/merge.js';
-import { digitalArrays, type ArrayOpFactory } from './array_factory.js';
+import { digitalArrays, syncNow, type ArrayOpFactory } from './array_factory.js';
 
 function checkOps(ops: LoraMatrixOp[], weights: number[] | undefined): number[] {
   if (ops.length === 0) throw new RangeError('merge: no adapters');
@@ -65,7 +64,7 @@ export function mergeLinearIntoBase(layer: AdaptableLayer, ops: LoraMatrixOp[], 
   const before = base.cost?.().cellWrites ?? 0;
   const w0 = base.weight.value;
   for (let i = 0; i < w0.length; i++) w0[i] += dW[i];
-  if (base instanceof CrossbarMatrixOp) base.sync();
+  syncNow(base); // program the merged weights exactly (no dead band)
   layer.op = base;
   return { writes: (base.cost?.().cellWrites ?? 0) - before };
 }
