@@ -1,0 +1,347 @@
+/**
+ * Continual learning on one defective chip (issue 18 item 5/6): tasks arrive in sequence, the
+ * base network is deployed ONCE on its defective crossbars, and after each task every task seen
+ * so far is evaluated.
+ *
+ *   a[j][i] = accuracy on task i's eval split after training task j (i ≤ j; i > j is null)
+ *   ACC, forgetting F, BWT from a (src/tasks/metrics.ts, Chaudhry et al. 2018)
+ *   W_j     = cumulative cell writes after task j: every write to any array (base and adapter
+ *             arrays) after the base's deployment programming, INCLUDING the programming of adapter
+ *             arrays created for a task (adding a task's arrays is part of its cost; LoRI's shared
+ *             A is programmed once, with the first task). The base programming is `programWrites`.
+ *
+ * Every task has its own digital output head (task_heads.ts; the output layer's crossbar is
+ * unused), trained with the task. The other weight layers ("body") are handled per method:
+ *   fat   the body's on-chip weights are retrained for every task (stuck cells frozen): the base
+ *         IS reprogrammed; one body shared by all tasks (forgetting expected).
+ *   lora  per task k: A_k, B_k on their own arrays (task_adapters.ts); body frozen. Evaluating
+ *         task i selects its adapters and head, so F = 0 exactly (nothing of task i changes later).
+ *   lori  shared frozen A per layer (programmed once); per task a sparse B_k: calibration of B_k
+ *         in host memory (digital, no writes), one global magnitude mask (lori_mask.ts), B_k reset
+ *         to 0 on its own array and retrained under the mask. F = 0 exactly, as for lora.
+ *   crab  one routed multi-head adapter per body layer (router_lora.ts) with K = T heads, attached
+ *         before the first task; for each task all of A, B_1..B_T, R, b_R and the task's head are
+ *         trained (sequentially, so the shared parts can forget). The mean routing weights per
+ *         task and layer are reported (over the first ≤ 1000 eval examples).
+ * `merge` (lora, lori): after the last task, all tasks' adapters are merged per layer (merge.ts):
+ * 'linear' = lori: the shared-A merge (one rank-r adapter, one new B array), lora: into the base
+ * (W0 += Σ s·A_k·B_k, base cells rewritten); 'concatenated' = one adapter of rank T·r on two new
+ * arrays. Every task is then evaluated with the merged layers and its own head (`merged`).
+ *
+ * Adapter arrays (crossbar factory below): A, crab A and router R range ±h/√rows with h = 2 when
+ * trained (lora, crab) and 1 when frozen (lori); B arrays the base layer's range; merged arrays
+ * the default range (max |w|). Stream names: arrays per array_factory.ts; shuffling
+ * `multitask/<method>/task<j>/epoch<e>` (lori calibration `multitask/lori/task<j>/calib/epoch<e>`).
+ */
+import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
+import { mapNetwork } from '../../crossbar/map_network.js';
+import type { MatrixOp } from '../../nn/matrix_op.js';
+import type { Network } from '../../nn/network.js';
+import type { Param } from '../../nn/param.js';
+import { evaluate, train } from '../../nn/train.js';
+import type { TrainSpec } from '../../nn/train_spec.js';
+import { continualMetrics, type ContinualMetrics } from '../../tasks/metrics.js';
+import type { Task } from '../../tasks/task.js';
+import { UserError } from '../../util/errors.js';
+import { selectLayers } from '../lora/attach.js';
+import { applyLoriMask, loriMask } from '../lora/lori_mask.js';
+import type { LoraMatrixOp } from '../lora/lora_matrix_op.js';
+import type { PointSpec } from '../point.js';
+import { digitalArrays, distinctCost, syncNow, type ArrayOpFactory } from './array_factory.js';
+import { mergeConcatenated, mergeLinearIntoBase, mergeLinearSharedA } from './merge.js';
+import { attachRouted, type RoutedLoraMatrixOp } from './router_lora.js';
+import { TaskAdapterSet } from './task_adapters.js';
+import { TaskHeads } from './task_heads.js';
+import { trainJoint } from './joint_train.js';
+import { MULTITASK_METHODS, type MultitaskMethod } from './multitask_spec.js';
+
+/** = MULTITASK_METHODS (multitask_spec.ts) */
+export const CONTINUAL_METHODS = MULTITASK_METHODS;
+export type ContinualMethod = MultitaskMethod;
+
+export interface ContinualOptions {
+  method: ContinualMethod;
+  tasks: Task[];
+  /** the trained base network (ideal weights): cloned, never modified */
+  base: Network;
+  /** device, crossbar and defects of every array; seed = the run seed (defect maps, streams) */
+  point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>;
+  /** SGD recipe per task (lori: per stage) */
+  retrain: TrainSpec;
+  /** adapter rank r (lora, lori, crab) */
+  rank: number;
+  /** α (0 ⇒ α = r) */
+  alpha: number;
+  /** lori: fraction of B_k pruned, [0, 1) */
+  sparsity: number;
+  /** merge all tasks' adapters after the last task (lora, lori; multitask_spec.ts), default 'none' */
+  merge?: 'none' | 'linear' | 'concatenated';
+  /** train on the first `limit` examples of each task (0 = all) */
+  limit?: number;
+  /** evaluate on the first `evalLimit` examples (0 = all) */
+  evalLimit?: number;
+  /** body layers that get adapters (lora, lori, crab; fat retrains every body layer); [] or absent = every weight layer but the output layer */
+  layers?: string[];
+  log?: (msg: string) => void;
+}
+
+export interface ContinualResult {
+  method: ContinualMethod;
+  tasks: string[];
+  /** a[j][i]: accuracy on task i after training task j (null for i > j) */
+  accuracy: (number | null)[][];
+  metrics: ContinualMetrics;
+  /** cumulative cell writes (all arrays) after each task */
+  cumulativeWrites: number[];
+  /** cumulative base-array cell writes after each task (0 for the adapter methods) */
+  baseWrites: number[];
+  /** programming of the deployed base (not in cumulativeWrites) */
+  programWrites: number;
+  baseCells: number;
+  /** cells of every adapter array (a shared array once) */
+  adapterCells: number;
+  /** cells and writes per adapter array kind ('loraA', 'loraB', 'crabA', 'crabB', 'crabR'), summed over layers and tasks */
+  arrays: Record<string, { cells: number; writes: number }>;
+  /** crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
+  routing?: number[][][];
+  /** merge: accuracy of each task with the merged adapter, cells and programming writes of the merged arrays */
+  merged?: { kind: 'linear-shared-A' | 'linear-into-base' | 'concatenated'; accuracy: number[]; writes: number; cells: number };
+}
+
+/** adapter arrays on their own defective crossbars (ranges in the file header) */
+export function crossbarArrays(point: ContinualOptions['point'], baseWMax: (layer: string) => number, aGain: number): ArrayOpFactory {
+  return (array, p) => {
+    const [layer, kind] = array.split('/');
+    let range: { kind: 'fixed'; wMax: number } | undefined;
+    if (kind === 'loraA' || kind === 'crabA' || kind === 'crabR') range = { kind: 'fixed', wMax: aGain / Math.sqrt(p.rows) };
+    else if (kind === 'loraB' || kind === 'crabB') range = { kind: 'fixed', wMax: baseWMax(layer) };
+    return makeCrossbarOp(p, array, point, range ? { crossbar: { range } } : {});
+  };
+}
+
+function checkOptions(o: ContinualOptions, bodyLayers: number): void {
+  if (!(CONTINUAL_METHODS as readonly string[]).includes(o.method)) {
+    throw new UserError(`method: '${String(o.method)}' is not a continual-learning method; allowed: ${CONTINUAL_METHODS.join(', ')}`, 'method');
+  }
+  if (o.tasks.length < 2) throw new UserError(`tasks: a multi-task method needs at least 2 tasks (got ${o.tasks.length})`, 'tasks');
+  const c = o.tasks[0].classes;
+  o.tasks.forEach((t, i) => {
+    if (t.classes !== o.base.classes || t.classes !== c) {
+      throw new UserError(`tasks[${i}]: task '${t.name}' has ${t.classes} classes, the network ${o.base.classes}`, `tasks[${i}]`);
+    }
+  });
+  if (o.method !== 'fat' && bodyLayers < 1) throw new UserError('model: adapters need at least one weight layer before the output layer', 'model');
+  if ((o.merge ?? 'none') !== 'none' && o.method !== 'lora' && o.method !== 'lori') {
+    throw new UserError(`merge: only lora and lori adapters can be merged (method '${o.method}')`, 'merge');
+  }
+}
+
+export function runContinual(o: ContinualOptions): ContinualResult {
+  const net = o.base.clone();
+  const all = net.weightLayers();
+  const head = all[all.length - 1];
+  const body = selectLayers(all.slice(0, -1), o.layers ?? []);
+  checkOptions(o, body.length);
+  const T = o.tasks.length;
+  const alpha = o.alpha > 0 ? o.alpha : o.rank;
+  const xbar = mapNetwork(net, o.point, o.point.seed);
+  const programWrites = xbar.reduce((s, x) => s + x.cellWrites(), 0);
+  for (const x of xbar) x.resetWriteCounts();
+  for (const p of net.params()) p.trainable = false;
+  const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
+  const heads = new TaskHeads(head);
+  const bodyXbar = xbar.slice(0, -1);
+  const rec = new ArrayRecorder();
+  const evalLimit = o.evalLimit ?? 0;
+  const common = { seed: o.point.seed, limit: o.limit ?? 0 };
+
+  let set: TaskAdapterSet | undefined;
+  let routed: RoutedLoraMatrixOp[] = [];
+  if (o.method === 'lora' || o.method === 'lori') {
+    set = new TaskAdapterSet(body, { variant: o.method, rank: o.rank, alpha }, o.point.seed,
+      rec.wrap(crossbarArrays(o.point, baseWMax, o.method === 'lora' ? 2 : 1)));
+  } else if (o.method === 'crab') {
+    const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
+    routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
+  } else {
+    for (const l of all.slice(0, -1)) { l.op.weight.trainable = true; l.bias.trainable = true; }
+  }
+
+  const adapterOps = (): MatrixOp[] => (set ? set.adapterOps() : routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]));
+  const select = (i: number) => { set?.select(i); heads.select(i); };
+  const accuracy: (number | null)[][] = [];
+  const cumulativeWrites: number[] = [];
+  const baseWrites: number[] = [];
+  const routing: number[][][] = [];
+
+  for (let j = 0; j < T; j++) {
+    const task = o.tasks[j];
+    heads.addTask();
+    const stream = `multitask/${o.method}/task${j}`;
+    if (set) {
+      set.addTask(o.method === 'lori' ? digitalArrays : set.factory);
+      select(j);
+    } else {
+      heads.select(j);
+    }
+    const headParams = heads.trainableParams(j);
+    let params: Param[];
+    if (set && o.method === 'lori') {
+      const Bs = set.taskOps[j].map((op) => op.B);
+      train(net, task.train, o.retrain, { ...common, shuffleStream: `${stream}/calib`, params: [...Bs, ...headParams] });
+      const mask = loriMask(Bs, o.sparsity);
+      for (const b of Bs) b.value.fill(0);
+      set.placeB(j, rec.wrap(set.factory)); // B_k = 0 programmed on its array (sets its stuck mask)
+      applyLoriMask(Bs, mask);
+      o.log?.(`lori task ${j}: kept ${mask.kept}/${mask.total} B entries`);
+      params = [...Bs, ...headParams];
+    } else if (set) {
+      params = [...set.trainableParams(j), ...headParams];
+    } else if (o.method === 'crab') {
+      params = [...routed.flatMap((r) => r.adapterParams()), ...headParams];
+    } else {
+      params = [...all.slice(0, -1).flatMap((l) => [l.op.weight, l.bias]), ...headParams];
+    }
+    train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
+    // program the last update now (a crossbar op would otherwise program it on its next forward)
+    for (const op of [...bodyXbar, ...adapterOps()]) syncNow(op, true);
+    const row: (number | null)[] = [];
+    for (let i = 0; i < T; i++) {
+      if (i > j) { row.push(null); continue; }
+      select(i);
+      row.push(evaluate(net, o.tasks[i].eval, 1000, evalLimit).accuracy);
+    }
+    accuracy.push(row);
+    cumulativeWrites.push(distinctCost([...xbar, ...adapterOps()]).cellWrites);
+    baseWrites.push(distinctCost(xbar).cellWrites);
+    o.log?.(`${o.method} after task ${j} (${task.name}): accuracies ${row.slice(0, j + 1).map((a) => (a as number).toFixed(4)).join(' ')}, writes ${cumulativeWrites[j]}`);
+  }
+
+  if (o.method === 'crab') routing.push(...routingPerTask(net, o.tasks, heads, routed, evalLimit));
+
+  const result: ContinualResult = {
+    method: o.method, tasks: o.tasks.map((t) => t.name), accuracy,
+    metrics: continualMetrics(accuracy), cumulativeWrites, baseWrites, programWrites,
+    baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps()).cellsUsed,
+    arrays: rec.byKind(adapterOps()),
+    ...(o.method === 'crab' ? { routing } : {}),
+  };
+
+  const merge = o.merge ?? 'none';
+  if (merge !== 'none' && set) {
+    const s = set;
+    const f = crossbarArrays(o.point, baseWMax, 1);
+    const kind = merge === 'concatenated' ? 'concatenated' : o.method === 'lori' ? 'linear-shared-A' : 'linear-into-base';
+    let writes = 0, cells = 0;
+    body.forEach((l, li) => {
+      const ops: LoraMatrixOp[] = s.taskOps.map((t) => t[li]);
+      if (kind === 'linear-into-base') {
+        // W0 += Σ s·A_k·B_k on the base arrays (layer.op becomes the base again)
+        writes += mergeLinearIntoBase(l, ops).writes;
+        return;
+      }
+      const m = kind === 'linear-shared-A' ? mergeLinearSharedA(l.name, ops, undefined, f) : mergeConcatenated(l.name, ops, undefined, f);
+      writes += m.writes; cells += m.cells;
+      l.op = m.op;
+    });
+    const acc = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
+    result.merged = { kind, accuracy: acc, writes, cells };
+  }
+  return result;
+}
+
+/** mean routing weights per task i, routed layer l, head k over the first ≤ 1000 (≤ evalLimit) eval examples of task i */
+function routingPerTask(net: Network, tasks: Task[], heads: TaskHeads, routed: RoutedLoraMatrixOp[], evalLimit: number): number[][][] {
+  return tasks.map((t, i) => {
+    heads.select(i);
+    const m = Math.min(t.eval.n, 1000, evalLimit > 0 ? evalLimit : Infinity);
+    net.forward(t.eval.x.subarray(0, m * net.inputSize), m, false);
+    return routed.map((r) => {
+      const w = r.lastRouting(), rowsN = w.length / r.heads;
+      const mean = new Array<number>(r.heads).fill(0);
+      for (let q = 0; q < rowsN; q++) for (let k = 0; k < r.heads; k++) mean[k] += w[q * r.heads + k] / rowsN;
+      return mean;
+    });
+  });
+}
+
+export interface JointRoutedResult {
+  tasks: string[];
+  /** accuracy on each task after joint training */
+  accuracy: number[];
+  /** mean accuracy */
+  acc: number;
+  /** cell writes (all arrays) after the base programming, adapter programming included */
+  writes: number;
+  baseWrites: number;
+  programWrites: number;
+  baseCells: number;
+  adapterCells: number;
+  arrays: Record<string, { cells: number; writes: number }>;
+  /** routing[i][l][k] as in ContinualResult */
+  routing: number[][][];
+  /** per epoch, per task mean training loss */
+  loss: number[][];
+}
+
+/**
+ * Crab's setting: the base deployed once; one routed multi-head adapter per body layer with
+ * K = T heads; A, B_1..B_T, R, b_R (shared) and every task's head (own) trained JOINTLY over all
+ * tasks with round-robin batches (joint_train.ts, streams `multitask/crab-joint/task<t>/epoch<e>`),
+ * then each task evaluated with its head, and the mean routing weights per task reported.
+ */
+export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' | 'merge'>): JointRoutedResult {
+  const net = o.base.clone();
+  const all = net.weightLayers();
+  const head = all[all.length - 1];
+  const body = selectLayers(all.slice(0, -1), o.layers ?? []);
+  checkOptions({ ...o, method: 'crab', sparsity: 0 }, body.length);
+  const T = o.tasks.length;
+  const alpha = o.alpha > 0 ? o.alpha : o.rank;
+  const xbar = mapNetwork(net, o.point, o.point.seed);
+  const programWrites = xbar.reduce((s, x) => s + x.cellWrites(), 0);
+  for (const x of xbar) x.resetWriteCounts();
+  for (const p of net.params()) p.trainable = false;
+  const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
+  const rec = new ArrayRecorder();
+  const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
+  const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
+  const heads = new TaskHeads(head);
+  for (let t = 0; t < T; t++) heads.addTask();
+  const { loss } = trainJoint(net, o.tasks.map((t) => t.train), o.retrain, {
+    seed: o.point.seed, limit: o.limit ?? 0, shuffleStream: 'multitask/crab-joint',
+    select: (t) => heads.select(t),
+    shared: routed.flatMap((r) => r.adapterParams()),
+    own: o.tasks.map((_, t) => heads.trainableParams(t)),
+  });
+  const adapterOps = routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]);
+  for (const op of adapterOps) syncNow(op, true);
+  const evalLimit = o.evalLimit ?? 0;
+  const accuracy = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
+  return {
+    tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
+    writes: distinctCost([...xbar, ...adapterOps]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
+    programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
+    arrays: rec.byKind(adapterOps),
+    routing: routingPerTask(net, o.tasks, heads, routed, evalLimit), loss,
+  };
+}
+
+/** remembers the array name of every op a factory made, to break cells and writes down by array kind */
+class ArrayRecorder {
+  private readonly names = new Map<MatrixOp, string>();
+  wrap(f: ArrayOpFactory): ArrayOpFactory {
+    return (array, p) => { const op = f(array, p); this.names.set(op, array); return op; };
+  }
+  /** kind = the second path segment of the array name (`<layer>/<kind>/…`) */
+  byKind(ops: MatrixOp[]): Record<string, { cells: number; writes: number }> {
+    const out: Record<string, { cells: number; writes: number }> = {};
+    for (const op of new Set(ops)) {
+      const kind = (this.names.get(op) ?? 'unnamed/unnamed').split('/')[1];
+      const c = op.cost?.();
+      const e = (out[kind] ??= { cells: 0, writes: 0 });
+      if (c) { e.cells += c.cellsUsed; e.writes += c.cellWrites; }
+    }
+    return out;
+  }
+}
