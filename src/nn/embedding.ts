@@ -37,7 +37,8 @@ export class Embedding implements WeightLayer {
   readonly rowsPerSample: number;
   private readonly y: BatchBuffer;
   private readonly oneHot: BatchBuffer;
-  private readonly ids: Int32Array[] = [new Int32Array(0)];
+  /** token ids of the last forward (grown when a larger batch arrives) */
+  private ids = new Int32Array(0);
   private lastX: Float32Array | null = null;
   private lastOneHot: Float32Array | null = null;
 
@@ -59,8 +60,8 @@ export class Embedding implements WeightLayer {
   get fanOut(): number { return this.dim; }
 
   private idsOf(x: Float32Array, m: number): Int32Array {
-    if (this.ids[0].length < m) this.ids[0] = new Int32Array(m);
-    const ids = this.ids[0];
+    if (this.ids.length < m) this.ids = new Int32Array(m);
+    const ids = this.ids;
     for (let r = 0; r < m; r++) {
       const v = x[r];
       if (!Number.isInteger(v) || v < 0 || v >= this.vocab) throw new Error(`${this.name}: token id ${v} at position ${r} is not an integer in 0..${this.vocab - 1}`);
@@ -100,7 +101,7 @@ export class Embedding implements WeightLayer {
     if (this.lastOneHot) {
       this.op.backward(this.lastOneHot, dy, m, null);
     } else if (this.op.weight.trainable) {
-      const ids = this.ids[0], g = this.op.weight.grad;
+      const ids = this.ids, g = this.op.weight.grad;
       for (let r = 0; r < m; r++) {
         const o = ids[r] * D;
         for (let j = 0; j < D; j++) g[o + j] += dy[r * D + j];

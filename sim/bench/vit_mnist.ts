@@ -1,0 +1,49 @@
+/**
+ * Measurement (issue 19 item 5): train the small ViT (src/nn/vit.ts vitMnistDesc: 7x7 patches →
+ * 16 tokens + cls, width 64, 2 blocks, 4 heads, MLP 128) on `mnist-embedded` (8,000 train /
+ * 2,000 heldout) with AdamW (lr η, weight decay λ, β = (0.9, 0.999)) and linear warm-up (5 % of
+ * the steps) then cosine decay to 0, batch 64, seed 1; report heldout accuracy per epoch and
+ * training images/s (wall clock and per CPU second; the machine may be shared: load average given).
+ *
+ *   npm run build && node dist/sim/bench/vit_mnist.js [epochs=2] [lr=0.001] [weightDecay=0.05]
+ *
+ * Output: one JSON line per epoch, then a summary line.
+ */
+import { loadavg } from 'node:os';
+import { loadDataset } from '../../src/data/load.js';
+import { getBackend } from '../../src/kernels/gemm.js';
+import { buildModel } from '../../src/nn/model.js';
+import { train } from '../../src/nn/train.js';
+import { vitMnistDesc } from '../../src/nn/vit.js';
+
+async function main(): Promise<void> {
+  const [epochs = 2, lr = 0.001, wd = 0.05] = process.argv.slice(2).map(Number);
+  const ds = await loadDataset('mnist-embedded');
+  const net = buildModel(vitMnistDesc(), 1);
+  const params = net.params().reduce((s, p) => s + p.value.length, 0);
+  const cpu0 = process.cpuUsage();
+  const r = train(net, ds.train, { epochs, lr, momentum: 0, weightDecay: wd, batch: 64 }, {
+    seed: 1, optimizer: { kind: 'adamw' }, schedule: { kind: 'warmup-cosine', warmupFraction: 0.05 },
+    evalSplit: ds.eval,
+    onEpoch: (e) => {
+      const trainSec = e.seconds; // includes the heldout evaluation
+      process.stdout.write(JSON.stringify({
+        epoch: e.epoch, trainLoss: +e.trainLoss.toFixed(4), trainAccuracy: e.trainAccuracy,
+        heldoutAccuracy: e.eval!.accuracy, heldoutLoss: +e.eval!.loss.toFixed(4),
+        epochSeconds: +trainSec.toFixed(1), load1: +loadavg()[0].toFixed(2),
+      }) + '\n');
+    },
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6;
+  const images = epochs * ds.train.n;
+  process.stdout.write(JSON.stringify({
+    model: net.desc.name, params, backend: getBackend(), epochs, lr, weightDecay: wd,
+    heldoutAccuracy: r.epochs[r.epochs.length - 1].eval!.accuracy,
+    seconds: +r.seconds.toFixed(1), cpuSeconds: +cpuSec.toFixed(1),
+    imagesPerSec: Math.round(images / r.seconds), imagesPerCpuSec: Math.round(images / cpuSec),
+    note: 'seconds include one heldout evaluation (2,000 images) per epoch; shared machine',
+  }) + '\n');
+}
+
+main().catch((e) => { process.stderr.write(`${(e as Error).message}\n`); process.exitCode = 1; });
