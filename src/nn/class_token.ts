@@ -38,8 +38,9 @@ export class ClassToken implements Layer {
   forward(x: Float32Array, n: number): Float32Array {
     const y = this.yb.view(n), { T, D } = this, c = this.token.value;
     for (let b = 0; b < n; b++) {
-      y.set(c, b * (T + 1) * D);
-      y.set(x.subarray(b * T * D, (b + 1) * T * D), (b * (T + 1) + 1) * D);
+      let o = b * (T + 1) * D;
+      for (let j = 0; j < D; j++) y[o++] = c[j];
+      for (let i = b * T * D, e = i + T * D; i < e; i++) y[o++] = x[i];
     }
     return y;
   }
@@ -52,7 +53,9 @@ export class ClassToken implements Layer {
     }
     if (!needDx) return null;
     const dx = this.dxb.view(n);
-    for (let b = 0; b < n; b++) dx.set(dy.subarray((b * (T + 1) + 1) * D, (b + 1) * (T + 1) * D), b * T * D);
+    for (let b = 0; b < n; b++) {
+      for (let i = (b * (T + 1) + 1) * D, e = (b + 1) * (T + 1) * D, o = b * T * D; i < e; i++) dx[o++] = dy[i];
+    }
     return dx;
   }
 

@@ -81,7 +81,7 @@ export class Embedding implements WeightLayer {
     this.lastX = x;
     if (this.digital()) {
       const w = this.op.weight.value;
-      for (let r = 0; r < m; r++) y.set(w.subarray(ids[r] * D, ids[r] * D + D), r * D);
+      for (let r = 0; r < m; r++) for (let j = 0, src = ids[r] * D, o = r * D; j < D; j++) y[o + j] = w[src + j];
       this.lastOneHot = null;
     } else {
       const oh = this.oneHot.view(n);

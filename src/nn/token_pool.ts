@@ -39,7 +39,7 @@ export class TokenPool implements Layer {
     const y = this.yb.view(n), { T, D } = this, acc = this.acc;
     for (let b = 0; b < n; b++) {
       const o = b * T * D;
-      if (this.mode === 'cls') { y.set(x.subarray(o, o + D), b * D); continue; }
+      if (this.mode === 'cls') { for (let j = 0; j < D; j++) y[b * D + j] = x[o + j]; continue; }
       acc.fill(0);
       for (let t = 0; t < T; t++) for (let j = 0; j < D; j++) acc[j] += x[o + t * D + j];
       for (let j = 0; j < D; j++) y[b * D + j] = acc[j] / T;
@@ -53,7 +53,7 @@ export class TokenPool implements Layer {
     if (this.mode === 'cls') dx.fill(0);
     for (let b = 0; b < n; b++) {
       const o = b * T * D;
-      if (this.mode === 'cls') { dx.set(dy.subarray(b * D, (b + 1) * D), o); continue; }
+      if (this.mode === 'cls') { for (let j = 0; j < D; j++) dx[o + j] = dy[b * D + j]; continue; }
       for (let t = 0; t < T; t++) for (let j = 0; j < D; j++) dx[o + t * D + j] = dy[b * D + j] / T;
     }
     return dx;
