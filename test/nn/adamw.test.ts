@@ -3,6 +3,9 @@ import { AdamW } from '../../src/nn/adamw.js';
 import { lrAt, validateSchedule } from '../../src/nn/lr_schedule.js';
 import { makeParam } from '../../src/nn/param.js';
 import { UserError } from '../../src/util/errors.js';
+import { buildModel, type ModelDesc } from '../../src/nn/model.js';
+import { train } from '../../src/nn/train.js';
+import { blobs } from './synthetic.js';
 
 /** AdamW against a hand computation (PyTorch's algorithm written out in float64), and the schedules' values */
 describe('AdamW', () => {
@@ -76,5 +79,24 @@ describe('learning-rate schedules', () => {
     expect(() => validateSchedule({ kind: 'step', stepSize: 2, gamma: 1.5 })).toThrow(/schedule.gamma/);
     expect(() => validateSchedule({ kind: 'warmup-cosine', warmupFraction: 2 })).toThrow(/schedule.warmupFraction/);
     expect(() => validateSchedule({ kind: 'nope' } as never)).toThrow(/schedule.kind/);
+  });
+});
+
+describe('trainer options', () => {
+  const desc: ModelDesc = { name: 'tiny', input: [1, 1, 8], layers: [{ type: 'flatten' }, { type: 'dense', out: 6 }, { type: 'relu' }, { type: 'dense', out: 3 }] };
+  const data = blobs('train', 60, 8, 3, 'opt');
+  const spec = { epochs: 2, lr: 0.05, momentum: 0.9, weightDecay: 0.001, batch: 16 };
+  const run = (o: object) => { const n = buildModel(desc, 1); train(n, data, spec, { seed: 1, ...o }); return n.weightsSha256(); };
+
+  it("{ kind: 'sgd' } and a constant schedule give the same bits as no options; step schedule and AdamW differ", () => {
+    const base = run({});
+    expect(run({ optimizer: { kind: 'sgd' } })).toBe(base);
+    expect(run({ schedule: { kind: 'constant' } })).toBe(base);
+    expect(run({ schedule: { kind: 'step', stepSize: 3, gamma: 0.5 } })).not.toBe(base);
+    expect(run({ optimizer: { kind: 'adamw' } })).not.toBe(base);
+  });
+
+  it('a bad schedule is refused before training (UserError)', () => {
+    expect(() => run({ schedule: { kind: 'step', stepSize: 0, gamma: 0.5 } })).toThrow(UserError);
   });
 });
