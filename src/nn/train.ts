@@ -69,6 +69,10 @@ export interface TrainOptions {
   evalBatch?: number;
   /** stream-name prefix for shuffling (default 'shuffle': streams 'shuffle/epoch<k>') */
   shuffleStream?: string;
+  /** the optimiser (default SGD with spec.momentum; 'adamw' uses spec.lr and spec.weightDecay) */
+  optimizer?: OptimizerChoice;
+  /** learning-rate schedule over the run's steps (default: constant spec.lr) */
+  schedule?: LrSchedule;
   onEpoch?(info: EpochInfo): void;
   /**
    * progress: called after every step with (step within epoch, steps per epoch, epoch 1-based,
@@ -81,10 +85,6 @@ export interface TrainOptions {
   afterStep?: (net: Network, step: number) => void;
   /** parameters to optimise (default net.params(), collected once at the start) */
   params?: Param[];
-  /** the optimiser (default SGD with spec.momentum; 'adamw' uses spec.lr and spec.weightDecay) */
-  optimizer?: OptimizerChoice;
-  /** learning-rate schedule over the run's steps (default: constant spec.lr) */
-  schedule?: LrSchedule;
 }
 
 export type OptimizerChoice = { kind: 'sgd' } | { kind: 'adamw'; beta1?: number; beta2?: number; eps?: number };
