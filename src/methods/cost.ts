@@ -9,7 +9,8 @@
  *   cellsWritten      = Σ_layers op.cost().cellsWritten         (distinct cells with ≥ 1 write)
  *   macsPerImage      = Σ_layers macsPerRow_l · rowsPerImage_l
  *                       macsPerRow_l = op.cost().macsPerRow, or rows·cols for a digital op
- *                       rowsPerImage_l = 1 for Dense, OH·OW for Conv2d (one im2col row per pixel)
+ *                       rowsPerImage_l = 1 for Dense, OH·OW for Conv2d (one im2col row per pixel),
+ *                       T for token-wise layers (TokenDense, Embedding: `rowsPerSample`, one row per token)
  *   extraMacsPerImage = macsPerImage − baseMacsPerImage, base = Σ_l rows_l·cols_l·rowsPerImage_l
  *                       (the plain network) unless given.
  */
@@ -30,8 +31,9 @@ export interface NetworkCost {
   extraMacsPerImage: number;
 }
 
-/** Rows of the layer's matrix product per input image: 1 (Dense) or OH·OW (Conv2d). */
+/** Rows of the layer's matrix product per input image: 1 (Dense), OH·OW (Conv2d), T (token-wise). */
 export function rowsPerImage(l: WeightLayer): number {
+  if ('rowsPerSample' in l) return (l as unknown as { rowsPerSample: number }).rowsPerSample;
   if (l.kind === 'conv2d') {
     const c = l as unknown as { OH: number; OW: number };
     return c.OH * c.OW;

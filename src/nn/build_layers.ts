@@ -22,10 +22,11 @@ import { MaxPool2d } from './max_pool2d.js';
 import type { LayerSpec, ModelDesc } from './model.js';
 import { ReLU } from './relu.js';
 import { ResidualBlock } from './residual_block.js';
+import { buildTransformerLayer, innerNames, TRANSFORMER_PREFIX } from './transformer_specs.js';
 
 const PREFIX: Record<LayerSpec['type'], string> = {
   dense: 'fc', conv2d: 'conv', pool: 'pool', relu: 'relu', flatten: 'flatten',
-  batchnorm: 'bn', globalavgpool: 'gap', residual: 'block',
+  batchnorm: 'bn', globalavgpool: 'gap', residual: 'block', ...TRANSFORMER_PREFIX,
 };
 
 export function buildLayers(desc: ModelDesc): Layer[] {
@@ -38,8 +39,9 @@ function buildChain(specs: LayerSpec[], shape: Shape, prefix: string, path: stri
   const layers: Layer[] = [];
   specs.forEach((s, i) => {
     const f = `${path}[${i}]`;
-    counters[s.type] = (counters[s.type] ?? 0) + 1;
-    const name = prefix + (s.name ?? `${PREFIX[s.type]}${counters[s.type]}`);
+    const pre = PREFIX[s.type]; // counted per prefix (= per type, except 'block': residual and transformer)
+    counters[pre] = (counters[pre] ?? 0) + 1;
+    const name = prefix + (s.name ?? `${pre}${counters[pre]}`);
     if (names.has(name)) throw new UserError(`${f}.name '${name}' is used twice; layer names must be unique`, `${f}.name`);
     names.add(name);
     let layer: Layer;
@@ -59,6 +61,13 @@ function buildChain(specs: LayerSpec[], shape: Shape, prefix: string, path: stri
           const shortcut = buildChain(s.shortcut ?? [], shape, `${name}.shortcut.`, `${f}.shortcut`, names).layers;
           layer = new ResidualBlock(name, shape, body, shortcut);
           break;
+        }
+        default: {
+          layer = buildTransformerLayer(s, name, shape);
+          for (const inner of innerNames(layer)) {
+            if (names.has(inner)) throw new UserError(`${f}: layer name '${inner}' (inside ${name}) is used twice; layer names must be unique`, `${f}.name`);
+            names.add(inner);
+          }
         }
       }
     } catch (e) {

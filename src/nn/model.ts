@@ -26,6 +26,7 @@ import { UserError } from '../util/errors.js';
 import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from './init.js';
 import { buildLayers } from './build_layers.js';
 import { Network } from './network.js';
+import { TRANSFORMER_LAYER_TYPES, isTransformerSpec, validateTransformerSpec, type TransformerLayerSpec } from './transformer_specs.js';
 import { initWeightLayer } from './weight_layer.js';
 
 export type LayerSpec =
@@ -36,7 +37,8 @@ export type LayerSpec =
   | { type: 'flatten'; name?: string }
   | { type: 'batchnorm'; momentum?: number; eps?: number; name?: string }
   | { type: 'globalavgpool'; name?: string }
-  | { type: 'residual'; body: LayerSpec[]; shortcut?: LayerSpec[]; name?: string };
+  | { type: 'residual'; body: LayerSpec[]; shortcut?: LayerSpec[]; name?: string }
+  | TransformerLayerSpec;
 
 export interface ModelDesc {
   name: string;
@@ -47,7 +49,7 @@ export interface ModelDesc {
   init?: { weights?: WeightInit; bias?: BiasInit };
 }
 
-export const LAYER_TYPES = ['dense', 'conv2d', 'pool', 'relu', 'flatten', 'batchnorm', 'globalavgpool', 'residual'] as const;
+export const LAYER_TYPES = ['dense', 'conv2d', 'pool', 'relu', 'flatten', 'batchnorm', 'globalavgpool', 'residual', ...TRANSFORMER_LAYER_TYPES] as const;
 /** the model registry's names; `ModelName` (the spec type) is derived from it */
 export const MODEL_PRESETS = ['mlp', 'lenet5'] as const;
 export type ModelName = (typeof MODEL_PRESETS)[number];
@@ -129,6 +131,7 @@ function validateLayerSpecs(layers: unknown[], path: string): void {
         throw new UserError(`${f}.eps must be a number > 0 (got ${JSON.stringify(s.eps)})`, `${f}.eps`);
       }
     }
+    if (isTransformerSpec(s as { type: string })) validateTransformerSpec(s, f);
     if (s.type === 'residual') {
       if (!Array.isArray(s.body) || s.body.length === 0) throw new UserError(`${f}.body must be a non-empty array of layer specs`, `${f}.body`);
       validateLayerSpecs(s.body, `${f}.body`);

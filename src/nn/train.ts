@@ -11,7 +11,11 @@
  *   1. zero all parameter grads;  2. logits = net.forward(x_batch, b, training = true);
  *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
  *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
- *   6. SGD step (sgd.ts: momentum, weight decay, update masks);  7. opts.afterStep(net, step).
+ *   6. optimiser step: SGD (sgd.ts: momentum, weight decay, update masks) unless opts.optimizer is
+ *      AdamW (adamw.ts: spec.lr, spec.weightDecay decoupled, spec.momentum unused); with
+ *      opts.schedule the rate of step t is lrAt(schedule, spec.lr, t, epochs·stepsPerEpoch)
+ *      (lr_schedule.ts); without both, the SGD path is exactly the old one;
+ *   7. opts.afterStep(net, step).
  *
  * Reported epoch loss = Σ_batches L_batch·b / m, accumulated in float64 in batch order (so it is
  * deterministic), train accuracy = correct/m (measured on the fly during the epoch, before each
@@ -27,6 +31,8 @@ import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
 import type { Network } from './network.js';
 import type { Param } from './param.js';
+import { AdamW, type Optimizer } from './adamw.js';
+import { lrAt, validateSchedule, type LrSchedule } from './lr_schedule.js';
 import { SGD, zeroGrads } from './sgd.js';
 import { softmaxCrossEntropy, type LossResult } from './softmax_cross_entropy.js';
 
@@ -67,6 +73,10 @@ export interface TrainOptions {
   evalBatch?: number;
   /** stream-name prefix for shuffling (default 'shuffle': streams 'shuffle/epoch<k>') */
   shuffleStream?: string;
+  /** the optimiser (default SGD with spec.momentum; 'adamw' uses spec.lr and spec.weightDecay) */
+  optimizer?: OptimizerChoice;
+  /** learning-rate schedule over the run's steps (default: constant spec.lr) */
+  schedule?: LrSchedule;
   onEpoch?(info: EpochInfo): void;
   /**
    * progress: called after every step with (step within epoch, steps per epoch, epoch 1-based,
@@ -86,6 +96,8 @@ export interface TrainOptions {
    */
   augment?: false;
 }
+
+export type OptimizerChoice = { kind: 'sgd' } | { kind: 'adamw'; beta1?: number; beta2?: number; eps?: number };
 
 export interface TrainResult {
   epochs: EpochInfo[];
@@ -108,7 +120,11 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const B = Math.min(spec.batch, m);
   const classes = net.classes;
   const params = opts.params ?? net.params();
-  const sgd = new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
+  const adamw = opts.optimizer?.kind === 'adamw'
+    ? new AdamW(params, { ...opts.optimizer, lr: spec.lr, weightDecay: spec.weightDecay }) : null;
+  const sgd = adamw ? null : new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
+  const opt: Optimizer = adamw ?? sgd!;
+  if (opts.schedule) validateSchedule(opts.schedule);
   const xb = allocF32(B * d);
   const yb = new Uint8Array(B);
   const dLogits = allocF32(B * classes);
@@ -145,7 +161,11 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       correct += lr.correct;
       net.backward(dl, b);
       if (opts.penalty) penSum += opts.penalty(net);
-      sgd.step();
+      if (opts.schedule) {
+        const eta = lrAt(opts.schedule, spec.lr, step, epochs * stepsPerEpoch);
+        if (adamw) adamw.lr = eta; else sgd!.opts.lr = eta;
+      }
+      opt.step();
       if (opts.afterStep) opts.afterStep(net, step);
       step++;
       if (opts.onStep) opts.onStep(s + 1, stepsPerEpoch, k + 1, lossSum / (start + b));
