@@ -206,6 +206,7 @@ function leafAxis(v: unknown, leaf: Leaf, path: string[]): Axis {
     sources = [p];
   }
   values.forEach((x, i) => {
+    if (leaf.check) return leaf.check(x, sources[i]);
     const r = leaf.schema.safeParse(x);
     if (r.success) return;
     let at = sources[i];

@@ -13,7 +13,8 @@ import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
-import { MODEL_LAYERS } from './model_layers.js';
+import { modelLayers } from './model_layers.js';
+import { modelLabel, modelReadsPool } from '../nn/model.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
@@ -75,10 +76,10 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
-    const layers = MODEL_LAYERS[p.model];
+    const layers = modelLayers(p.model, p.pool);
     const names = layers.map((l) => l.name);
     p.lora.layers.forEach((name, i) => {
-      if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${p.model}; allowed: ${names.join(', ')}`);
+      if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${modelLabel(p.model)}; allowed: ${names.join(', ')}`);
     });
     const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));
     for (const l of adapted) {
@@ -86,13 +87,15 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
       if (p.lora.rank > max) {
         fail(
           src('lora.rank'),
-          `rank ${p.lora.rank} exceeds layer ${l.name} of ${p.model} (${l.rows} x ${l.cols}): allowed 1..${max} (at most min(rows, cols)); or leave ${l.name} out of lora.layers`,
+          `rank ${p.lora.rank} exceeds layer ${l.name} of ${modelLabel(p.model)} (${l.rows} x ${l.cols}): allowed 1..${max} (at most min(rows, cols)); or leave ${l.name} out of lora.layers`,
         );
       }
     }
   }
+  // a described model must build (shapes fit) for its input: checked here, before any work
+  if (typeof p.model === 'object') modelLayers(p.model, p.pool);
   // ---- normalisation of what the point does not read
-  if (p.model !== 'lenet5') p.pool = DEFAULTS.pool;
+  if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;
     p.defects.distribution = DEFAULTS.defects.distribution;

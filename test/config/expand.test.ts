@@ -103,6 +103,7 @@ describe('shipped configs', () => {
     'ittrna-lenet5.json': 7 * 5 * 3,
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
+    'mlp-784-256-10.json': 2 * 5 * 3 * 2,
     'lora-lenet5.json': 3 * 2 * (3 + 5),
     'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
     'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),
