@@ -50,12 +50,22 @@ function configFromArgs(a: Args): Record<string, unknown> {
   const cfg: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) if (!NOT_POINT.has(k) && v !== undefined) cfg[k] = structuredClone(v);
   dropKebabAliases(cfg);
-  // --model takes a preset's name or a model description as JSON text ('{"name": …}')
-  if (typeof cfg.model === 'string' && cfg.model.trimStart().startsWith('{')) {
+  // --model takes a preset's name or a model description as JSON text ('{"name": …}');
+  // --train.schedule / --retrain.schedule take JSON text ('{"kind": "cosine"}')
+  for (const { path, leaf } of leaves()) {
+    if (leaf.type !== 'model' && leaf.type !== 'object') continue;
+    let o: Record<string, unknown> | undefined = cfg;
+    for (const k of path.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;
+    const key = path[path.length - 1];
+    const v = o?.[key];
+    if (o === undefined || typeof v !== 'string' || !(v.trimStart().startsWith('{') || leaf.type === 'object')) continue;
     try {
-      cfg.model = JSON.parse(cfg.model) as unknown;
+      o[key] = JSON.parse(v) as unknown;
     } catch (e) {
-      throw new UserError(`--model: not valid JSON (${(e as Error).message}); give a preset name or a model description like '{"name": "mlp-784-10", "input": [1, 28, 28], "layers": [{"type": "flatten"}, {"type": "dense", "out": 10}]}'`, 'model');
+      const eg = leaf.type === 'model'
+        ? `a preset name or a model description like '{"name": "mlp-784-10", "input": [1, 28, 28], "layers": [{"type": "flatten"}, {"type": "dense", "out": 10}]}'`
+        : `JSON: ${leaf.allowed}`;
+      throw new UserError(`--${path.join('.')}: not valid JSON (${(e as Error).message}); give ${eg}`, path.join('.'));
     }
   }
   for (const { path, leaf } of leaves()) {

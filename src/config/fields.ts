@@ -22,10 +22,11 @@ import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
 import { TRAIN_FIELDS } from '../nn/train_spec.js';
+import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULTS } from './defaults.js';
 
-export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'model';
+export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'model' | 'object';
 
 export interface Leaf {
   leaf: true;
@@ -108,6 +109,13 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
     momentum: fromField(T.momentum, `${what}: SGD momentum (default ${d.momentum})`),
     weightDecay: fromField(T.weightDecay, `${what}: L2 weight decay (default ${d.weightDecay})`),
     batch: fromField(T.batch, `${what}: mini-batch size (default ${d.batch})`),
+    schedule: {
+      leaf: true,
+      type: 'object',
+      schema: SCHEDULE_SCHEMA,
+      allowed: SCHEDULE_ALLOWED,
+      describe: `${what}: learning-rate schedule (default constant; src/nn/lr_schedule.ts)`,
+    },
   };
 }
 

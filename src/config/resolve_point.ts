@@ -15,6 +15,7 @@ import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
 import { modelLayers } from './model_layers.js';
 import { modelLabel, modelReadsPool } from '../nn/model.js';
+import { isConstantSchedule } from '../nn/lr_schedule.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
@@ -95,6 +96,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // a described model must build (shapes fit) for its input: checked here, before any work
   if (typeof p.model === 'object') modelLayers(p.model, p.pool);
   // ---- normalisation of what the point does not read
+  // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
+  for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
   if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;

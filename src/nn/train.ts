@@ -9,7 +9,8 @@
  *   1. zero all parameter grads;  2. logits = net.forward(x_batch, b, training = true);
  *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
  *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
- *   6. SGD step (sgd.ts: momentum, weight decay, update masks);  7. opts.afterStep(net, step).
+ *   6. SGD step (sgd.ts: momentum, weight decay, update masks; lr from spec.schedule when given,
+ *      lr_schedule.ts);  7. opts.afterStep(net, step).
  *
  * Reported epoch loss = Σ_batches L_batch·b / m, accumulated in float64 in batch order (so it is
  * deterministic), train accuracy = correct/m (measured on the fly during the epoch, before each
@@ -19,6 +20,7 @@ import { allocF32 } from '../kernels/alloc.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields } from '../util/spec_field.js';
 import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
+import { checkSchedule, lrSchedule } from './lr_schedule.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
 import type { Network } from './network.js';
@@ -86,6 +88,7 @@ export interface TrainResult {
 /** the bounds of train_spec.ts (the same rule the sweep config checks) */
 function checkSpec(spec: TrainSpec, epochs: number): void {
   checkFields({ ...spec, epochs }, TRAIN_FIELDS, 'train');
+  checkSchedule(spec.schedule, 'train');
 }
 
 export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOptions): TrainResult {
@@ -108,6 +111,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const perm = new Int32Array(m);
   const lr: LossResult = { loss: 0, correct: 0 };
   const stepsPerEpoch = Math.ceil(m / B);
+  const lrAt = lrSchedule(spec.schedule, spec.lr, epochs, stepsPerEpoch);
   const prefix = opts.shuffleStream ?? 'shuffle';
   const infos: EpochInfo[] = [];
   const t0 = performance.now();
@@ -131,6 +135,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       correct += lr.correct;
       net.backward(dl, b);
       if (opts.penalty) penSum += opts.penalty(net);
+      if (lrAt) sgd.opts.lr = lrAt(k, s);
       sgd.step();
       if (opts.afterStep) opts.afterStep(net, step);
       step++;
