@@ -147,6 +147,7 @@ export const FIELDS: Tree = {
     dacBits: fromField(CROSSBAR_FIELDS.dacBits),
     adcBits: fromField(CROSSBAR_FIELDS.adcBits),
     writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
+    batchNorm: fromField(CROSSBAR_FIELDS.batchNorm),
   },
   defects: {
     rate: fromField(DEFECT_FIELDS.rate),

@@ -14,7 +14,7 @@ import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
 import { modelLayers } from './model_layers.js';
-import { modelLabel, modelReadsPool } from '../nn/model.js';
+import { modelHasBatchNorm, modelLabel, modelReadsPool } from '../nn/model.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
@@ -107,6 +107,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (p.defects.distribution !== 'file') delete p.defects.file;
   // the dead band is absent unless on and read (so points without it keep their hashes)
   if (!p.crossbar.writeThreshold || !trainsOnDevice(p)) delete p.crossbar.writeThreshold;
+  // BatchNorm folding is absent unless asked for and the model has BatchNorm (ideal maps nothing)
+  if (p.crossbar.batchNorm !== 'fold' || !modelHasBatchNorm(p.model) || p.method === 'ideal') delete p.crossbar.batchNorm;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);

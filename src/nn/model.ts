@@ -108,6 +108,13 @@ export function validateConfigModel(m: unknown, at = 'model'): ModelDesc {
   return d;
 }
 
+/** Does the model contain a BatchNorm layer (anywhere, blocks included)? */
+export function modelHasBatchNorm(m: ModelSpec): boolean {
+  const has = (ls: readonly LayerSpec[]): boolean =>
+    ls.some((l) => l.type === 'batchnorm' || (l.type === 'residual' && (has(l.body) || has(l.shortcut ?? []))));
+  return has(modelDescOf(m, { input: plannedInput(m) }).layers);
+}
+
 /** The input shape a model is planned with before any data set is loaded. */
 export function plannedInput(m: ModelSpec): [number, number, number] {
   return typeof m === 'string' ? [...PRESETS[m].defaultInput] : m.input;

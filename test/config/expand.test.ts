@@ -29,13 +29,14 @@ describe('grid expansion', () => {
     expect(p.method).toBe(DEFAULTS.method);
     expect(p.train).toEqual(DEFAULTS.train);
     expect(p.device).toEqual(DEFAULTS.device);
-    const { writeThreshold: off, ...crossbar } = DEFAULTS.crossbar;
+    const { writeThreshold: off, batchNorm: bn, ...crossbar } = DEFAULTS.crossbar;
     expect(off).toBe(0);
+    expect(bn).toBe('digital');
     expect(p.crossbar).toEqual(crossbar);
-    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/schedule only when used)
+    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/schedule only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
-      if (path[0] === 'crossbar' && path[1] === 'writeThreshold') continue;
+      if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm')) continue;
       // the constant learning rate (default) is no field: points without a schedule keep their hashes
       if ((path[0] === 'train' || path[0] === 'retrain') && path[1] === 'schedule') {
         expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);
