@@ -14,7 +14,8 @@ import type { PointSpec } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
 import { modelLayers } from './model_layers.js';
-import { modelHasBatchNorm, modelLabel, modelReadsPool } from '../nn/model.js';
+import { modelHasBatchNorm, modelLabel, modelReadsPool, type ModelDesc } from '../nn/model.js';
+import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
@@ -93,8 +94,14 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
       }
     }
   }
-  // a described model must build (shapes fit) for its input: checked here, before any work
-  if (typeof p.model === 'object') modelLayers(p.model, p.pool);
+  // a described model must build (shapes fit) for its input, and fit the data set: checked here, before any work
+  if (typeof p.model === 'object') {
+    modelLayers(p.model, p.pool);
+    const shape = DATASET_SHAPES[p.dataset];
+    if (shape && shape.some((v, i) => v !== (p.model as ModelDesc).input[i])) {
+      fail(`${src('model')}.input`, `[${p.model.input.join(', ')}] does not match data set '${p.dataset}' (from ${src('dataset')}), whose images are [${shape.join(', ')}] (C, H, W)`);
+    }
+  }
   // ---- normalisation of what the point does not read
   // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
   for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
