@@ -137,6 +137,52 @@ const LAYER_KEYS: Record<LayerSpec['type'], readonly string[]> = {
   residual: ['type', 'body', 'shortcut', 'name'],
 };
 const DESC_KEYS = ['name', 'input', 'layers', 'init'] as const;
+/** largest model a description may build: weights (float32: 512 MiB) and values per sample in one activation */
+export const MAX_MODEL_WEIGHTS = 2 ** 27;
+export const MAX_ACTIVATION = 2 ** 24;
+
+/**
+ * Sizes of a (validated) description without allocating anything: weight-matrix elements and the
+ * largest per-sample activation, following the shape rules of the layers (conv OH = ⌊(H + 2p − k)/s⌋
+ * + 1, pool OH = ⌊(H − k)/s⌋ + 1). Geometry that does not fit stops the count (buildLayers then
+ * names the layer).
+ */
+export function modelSize(desc: Pick<ModelDesc, 'input' | 'layers'>): { weights: number; maxActivation: number } {
+  let weights = 0, maxActivation = 0;
+  const chain = (specs: readonly LayerSpec[], shape: number[]): number[] | null => {
+    for (const s of specs) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      switch (s.type) {
+        case 'dense': weights += size * s.out; shape = [s.out]; break;
+        case 'conv2d': case 'pool': {
+          if (shape.length !== 3) return null;
+          const [H, W, C] = shape, k = s.kernel, st = s.stride ?? (s.type === 'pool' ? k : 1), p = s.type === 'conv2d' ? s.pad ?? 0 : 0;
+          const OH = Math.floor((H + 2 * p - k) / st) + 1, OW = Math.floor((W + 2 * p - k) / st) + 1;
+          if (!(OH >= 1 && OW >= 1)) return null;
+          if (s.type === 'conv2d') weights += k * k * C * s.out;
+          shape = [OH, OW, s.type === 'conv2d' ? s.out : C];
+          break;
+        }
+        case 'flatten': shape = [size]; break;
+        case 'globalavgpool': if (shape.length !== 3) return null; shape = [shape[2]]; break;
+        case 'residual': {
+          const out = chain(s.body, shape);
+          if (!out) return null;
+          if (s.shortcut && !chain(s.shortcut, shape)) return null;
+          shape = out;
+          break;
+        }
+        default: break; // relu, batchnorm: same shape
+      }
+      maxActivation = Math.max(maxActivation, shape.reduce((a, b) => a * b, 1));
+    }
+    return shape;
+  };
+  const [C, H, W] = desc.input;
+  maxActivation = C * H * W;
+  chain(desc.layers, [H, W, C]);
+  return { weights, maxActivation };
+}
 
 function posInt(v: unknown, field: string, min = 1, max = MAX_WIDTH): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -211,6 +257,13 @@ export function validateModelDesc(desc: unknown, at = 'model'): ModelDesc {
   validateLayerSpecs(d.layers, `${at}.layers`);
   const last = d.layers[d.layers.length - 1] as Record<string, unknown>;
   if (last.type !== 'dense') throw new UserError(`${at}.layers must end with a dense layer (the logits)`, `${at}.layers`);
+  const size = modelSize(d as unknown as ModelDesc);
+  if (size.weights > MAX_MODEL_WEIGHTS) {
+    throw new UserError(`${at}: ${size.weights} weights; allowed: at most ${MAX_MODEL_WEIGHTS} (2^27, 512 MiB of float32)`, at);
+  }
+  if (size.maxActivation > MAX_ACTIVATION) {
+    throw new UserError(`${at}: an activation of ${size.maxActivation} values per sample; allowed: at most ${MAX_ACTIVATION} (2^24)`, at);
+  }
   if (d.init !== undefined) {
     if (!d.init || typeof d.init !== 'object' || Array.isArray(d.init)) throw new UserError(`${at}.init must be an object { weights?, bias? }`, `${at}.init`);
     const init = d.init as Record<string, unknown>;

@@ -69,6 +69,9 @@ describe('model from config: validation and hashing', () => {
     // shapes that do not fit fail at planning (a 7x7 kernel on a 4x4 map)
     const tiny = { name: 'tiny', input: [1, 4, 4], layers: [{ type: 'conv2d', out: 2, kernel: 7 }, { type: 'flatten' }, { type: 'dense', out: 10 }] };
     expect(await planError({ model: tiny })).toMatch(/^model\.layers\[0\] \(conv1\)/);
+    // too large to build: refused before anything is allocated
+    expect(await planError({ model: { name: 'huge', input: [1, 4096, 4096], layers: [{ type: 'flatten' }, { type: 'dense', out: 65536 }] } })).toMatch(/^model: 1099511627776 weights; allowed: at most 134217728/);
+    expect(await planError({ model: { name: 'wide', input: [1, 4096, 4096], layers: [{ type: 'conv2d', out: 2, kernel: 1 }, { type: 'flatten' }, { type: 'dense', out: 2 }] } })).toMatch(/^model: an activation of 33554432 values per sample; allowed: at most 16777216/);
     // an input that does not fit the data set
     expect(await planError({ model: [mlp256, { ...mlp256, input: [3, 32, 32] }], dataset: 'mnist' })).toMatch(/^model\[1\]\.input: \[3, 32, 32\] does not match data set 'mnist' \(from dataset\), whose images are \[1, 28, 28\]/);
   });

@@ -2,7 +2,7 @@
 // count, the same network as the independent ResNet-20 description of the graph tests, and one
 // forward/backward + SGD step on a tiny batch (full training is a benchmark, not a test).
 import { describe, expect, it } from 'vitest';
-import { buildModel, MODEL_PRESETS, presetDesc } from '../../src/nn/model.js';
+import { buildModel, MODEL_PRESETS, modelSize, presetDesc } from '../../src/nn/model.js';
 import type { Network } from '../../src/nn/network.js';
 import { SGD, zeroGrads } from '../../src/nn/sgd.js';
 import { softmaxCrossEntropy } from '../../src/nn/softmax_cross_entropy.js';
@@ -64,6 +64,9 @@ describe('presets', () => {
       + (256 * 9 * 512 + 512) + (512 * 9 * 512 + 512) + (8192 * 1024 + 1024) + (1024 * 10 + 10);
     expect(hand).toBe(12_976_266);
     expect(paramCount(net)).toBe(hand);
+    // the allocation-free size estimate of model.ts agrees (weights without biases)
+    expect(modelSize(presetDesc('vgg8')).weights).toBe(hand - 2826);
+    expect(modelSize(presetDesc('resnet20')).weights).toBe(267_696 + 640 + 2560);
   });
 
   it('resnet20: forward/backward on a batch of 4 in training mode gives finite, non-zero gradients and a step lowers the loss', () => {
