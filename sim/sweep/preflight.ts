@@ -50,7 +50,7 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
 
 /** The arrays a point maps onto crossbars: [layer name as the defect streams see it, rows, cols]. */
 function crossbarArrays(p: PointSpec): [string, number, number][] {
-  const layers = modelLayers(p.model, p.pool);
+  const layers = modelLayers(p.model, p.pool, p.dataset);
   const out: [string, number, number][] = layers.map((l) => [l.name, l.rows, l.cols]);
   if (p.method === 'lora' || p.method === 'lori') {
     const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));

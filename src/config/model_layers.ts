@@ -4,7 +4,8 @@
  * validate `lora.layers` names and `lora.rank`, and by the preflight's defect-map check, before
  * any work starts. Derived from the model description itself (layers are built, not initialised,
  * for the preset's design input or the description's `input`), so a new preset or a config-
- * defined model needs no table here. For example
+ * defined model needs no table here. A preset is built for the data set's shape when
+ * src/data/dataset_shapes.ts knows it. For example
  *   mlp:    fc1 784x300, fc2 300x100, fc3 100x10
  *   lenet5: conv1 25x6, conv2 150x16, fc1 400x120, fc2 120x84, fc3 84x10 (28x28x1 input)
  * Results are cached per description (planning calls this once per point).
@@ -13,6 +14,8 @@ import { buildLayers } from '../nn/build_layers.js';
 import { walkLayers } from '../nn/layer.js';
 import { modelDescOf, plannedInput, type ModelSpec } from '../nn/model.js';
 import { isWeightLayer } from '../nn/weight_layer.js';
+import type { DatasetName } from '../data/dataset.js';
+import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 
 export interface LayerShape {
   name: string;
@@ -22,8 +25,11 @@ export interface LayerShape {
 
 const cache = new Map<string, LayerShape[]>();
 
-export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max'): LayerShape[] {
-  const desc = modelDescOf(model, { pool, input: plannedInput(model) });
+export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerShape[] {
+  // a preset is built for the data set's shape when it is known before loading (else its design input)
+  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
+  const desc = modelDescOf(model, { pool, input });
   const key = JSON.stringify(desc);
   let out = cache.get(key);
   if (!out) {

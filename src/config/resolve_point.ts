@@ -78,7 +78,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
-    const layers = modelLayers(p.model, p.pool);
+    const layers = modelLayers(p.model, p.pool, p.dataset);
     const names = layers.map((l) => l.name);
     p.lora.layers.forEach((name, i) => {
       if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${modelLabel(p.model)}; allowed: ${names.join(', ')}`);

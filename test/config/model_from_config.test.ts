@@ -78,6 +78,9 @@ describe('model from config: validation and hashing', () => {
 
   it('lora.layers and lora.rank are checked against the described layers', async () => {
     expect(modelLayers(linear)).toEqual([{ name: 'fc1', rows: 784, cols: 10 }]);
+    // a preset is planned for the data set's shape: ResNet-20's first conv on 1-channel MNIST has 3·3·1 rows
+    expect(modelLayers('resnet20', 'max', 'mnist')[0]).toEqual({ name: 'conv1', rows: 9, cols: 16 });
+    expect(modelLayers('resnet20')[0]).toEqual({ name: 'conv1', rows: 27, cols: 16 });
     expect(await planError({ model: linear, method: 'lora', lora: { rank: 4, layers: ['fc2'] } })).toMatch(/unknown layer 'fc2' for model linear-784-10; allowed: fc1/);
     expect(await planError({ model: linear, method: 'lora', lora: { rank: 11 } })).toMatch(/rank 11 exceeds layer fc1 of linear-784-10 \(784 x 10\)/);
   });
