@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   const net = buildModel(vitMnistDesc(), 1);
   const params = net.params().reduce((s, p) => s + p.value.length, 0);
   const cpu0 = process.cpuUsage();
-  const r = train(net, ds.train, { epochs, lr, momentum: 0, weightDecay: wd, batch: 64 }, {
-    seed: 1, optimizer: { kind: 'adamw' }, schedule: { kind: 'warmup-cosine', warmupFraction: 0.05 },
+  // 5 % of the steps warm up linearly, then cosine decay to 0 (lr_schedule.ts)
+  const r = train(net, ds.train, { epochs, lr, momentum: 0, weightDecay: wd, batch: 64, schedule: { kind: 'cosine', warmup: 0.05 * epochs } }, {
+    seed: 1, optimizer: { kind: 'adamw' },
     evalSplit: ds.eval,
     onEpoch: (e) => {
       const trainSec = e.seconds; // includes the heldout evaluation

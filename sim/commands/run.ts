@@ -50,6 +50,24 @@ function configFromArgs(a: Args): Record<string, unknown> {
   const cfg: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) if (!NOT_POINT.has(k) && v !== undefined) cfg[k] = structuredClone(v);
   dropKebabAliases(cfg);
+  // --model takes a preset's name or a model description as JSON text ('{"name": …}');
+  // --train.schedule / --retrain.schedule take JSON text ('{"kind": "cosine"}')
+  for (const { path, leaf } of leaves()) {
+    if (leaf.type !== 'model' && leaf.type !== 'object') continue;
+    let o: Record<string, unknown> | undefined = cfg;
+    for (const k of path.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;
+    const key = path[path.length - 1];
+    const v = o?.[key];
+    if (o === undefined || typeof v !== 'string' || !(v.trimStart().startsWith('{') || leaf.type === 'object')) continue;
+    try {
+      o[key] = JSON.parse(v) as unknown;
+    } catch (e) {
+      const eg = leaf.type === 'model'
+        ? `a preset name or a model description like '{"name": "mlp-784-10", "input": [1, 28, 28], "layers": [{"type": "flatten"}, {"type": "dense", "out": 10}]}'`
+        : `JSON: ${leaf.allowed}`;
+      throw new UserError(`--${path.join('.')}: not valid JSON (${(e as Error).message}); give ${eg}`, path.join('.'));
+    }
+  }
   for (const { path, leaf } of leaves()) {
     let o: Record<string, unknown> | undefined = cfg;
     for (const k of path.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;

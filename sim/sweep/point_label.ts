@@ -4,15 +4,17 @@
  */
 import type { Axis } from '../../src/config/expand.js';
 import type { PointSpec } from '../../src/methods/point.js';
+import { modelLabel } from '../../src/nn/model.js';
 
 export function pointLabel(p: PointSpec, varying: Axis[] = []): string {
   if (varying.length === 0) {
-    return `${p.model}/${p.dataset} ${p.method} rate=${p.defects.rate} seed=${p.seed}`;
+    return `${modelLabel(p.model)}/${p.dataset} ${p.method} rate=${p.defects.rate} seed=${p.seed}`;
   }
   return varying
     .map((a) => {
       let v: unknown = p;
       for (const k of a.path) v = (v as Record<string, unknown> | undefined)?.[k];
+      if (a.path.length === 1 && a.path[0] === 'model') v = modelLabel(p.model);
       return v === undefined ? '' : `${a.path.join('.')}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
     })
     .filter((s) => s)

@@ -15,7 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import { locateCifar } from '../../src/data/cifar10.js';
 import { locateDataset } from '../../src/data/locate.js';
 import { verifyDatasetOnce } from '../../src/data/verify_cache.js';
-import { MODEL_LAYERS } from '../../src/config/model_layers.js';
+import { modelLayers } from '../../src/config/model_layers.js';
 import { resolveCrossbar } from '../../src/crossbar/crossbar_spec.js';
 import { validateDefects } from '../../src/crossbar/defect_generator.js';
 import { fileTileState, loadDefectFile } from '../../src/crossbar/defects_file.js';
@@ -52,7 +52,7 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
 
 /** The arrays a point maps onto crossbars: [layer name as the defect streams see it, rows, cols]. */
 function crossbarArrays(p: PointSpec): [string, number, number][] {
-  const layers = MODEL_LAYERS[p.model];
+  const layers = modelLayers(p.model, p.pool, p.dataset);
   const out: [string, number, number][] = layers.map((l) => [l.name, l.rows, l.cols]);
   if (p.method === 'lora' || p.method === 'lori') {
     const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));
@@ -66,7 +66,7 @@ function checkDefectMaps(points: PointSpec[]): void {
   for (const p of points) {
     if (p.defects.distribution !== 'file' || p.defects.file === undefined) continue;
     const cpw = p.crossbar.mapping === 'differential' ? 2 : 1;
-    const key = `${p.defects.file}\u0000${p.model}\u0000${p.method}\u0000${JSON.stringify(p.lora)}\u0000${p.crossbar.tileRows}x${p.crossbar.tileCols}x${cpw}`;
+    const key = `${p.defects.file}\u0000${JSON.stringify(p.model)}\u0000${p.method}\u0000${JSON.stringify(p.lora)}\u0000${p.crossbar.tileRows}x${p.crossbar.tileCols}x${cpw}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const src = loadDefectFile(p.defects.file);

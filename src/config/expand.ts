@@ -206,10 +206,11 @@ function leafAxis(v: unknown, leaf: Leaf, path: string[]): Axis {
     sources = [p];
   }
   values.forEach((x, i) => {
+    if (leaf.check) return leaf.check(x, sources[i]);
     const r = leaf.schema.safeParse(x);
     if (r.success) return;
     let at = sources[i];
-    if (leaf.type === 'range' || leaf.type === 'stringList') {
+    if (leaf.type === 'range' || leaf.type === 'stringList' || leaf.type === 'object') {
       const inner = r.error.issues[0]?.path ?? [];
       at = joinPath([at], ...inner.map(String));
     }

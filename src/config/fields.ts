@@ -18,13 +18,16 @@ import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
 import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
-import { MODEL_PRESETS } from '../nn/model.js';
+import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
+import { UserError } from '../util/errors.js';
+import { safeToken } from '../util/safe_text.js';
 import { TRAIN_FIELDS } from '../nn/train_spec.js';
+import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
 import { DEFAULTS } from './defaults.js';
 
-export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'params';
+export type LeafType = 'enum' | 'number' | 'boolean' | 'string' | 'stringList' | 'range' | 'params' | 'model' | 'object';
 
 export interface Leaf {
   leaf: true;
@@ -37,6 +40,8 @@ export interface Leaf {
   choices?: readonly string[];
   /** number leaves: the bounds the schema enforces (tests generate out-of-range values from them) */
   bounds?: NumBounds;
+  /** a structured value's own validator (throws UserError naming the JSON path under `at`); replaces the schema's message */
+  check?: (value: unknown, at: string) => void;
 }
 
 export interface Tree {
@@ -71,6 +76,30 @@ function fromField(f: SpecField, describe = f.describe, allowedOverride?: string
 
 const D = DEFAULTS;
 
+const MODEL_ALLOWED = `one of ${MODEL_PRESETS.map((v) => `'${v}'`).join(', ')}, or a model description {"name", "input": [C, H, W], "layers": [...]}`;
+
+/**
+ * `model`: a preset's name or a model description (src/nn/model.ts: validated there, errors name
+ * the JSON path, e.g. `model.layers[2].out`, `model[1].input`). A list of them is a grid axis.
+ */
+function modelLeaf(): Leaf {
+  return {
+    leaf: true,
+    type: 'model',
+    schema: z.union([z.enum(MODEL_PRESETS), z.record(z.string(), z.unknown())]),
+    allowed: MODEL_ALLOWED,
+    describe: `network: a preset (default '${D.model}') or a model description (JSON)`,
+    choices: MODEL_PRESETS,
+    check: (v, at) => {
+      if (typeof v === 'string') {
+        if (!isPresetName(v)) throw new UserError(`${at}: got ${safeToken(JSON.stringify(v), 60)}; allowed: ${MODEL_ALLOWED}`, at);
+        return;
+      }
+      validateConfigModel(v, at);
+    },
+  };
+}
+
 function trainTree(kind: 'train' | 'retrain'): Tree {
   const d = D[kind];
   const what = kind === 'train' ? 'base training (ideal/unaware)' : 'retraining/adaptation (fat, ittrna, remap, lora, lori)';
@@ -81,11 +110,18 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
     momentum: fromField(T.momentum, `${what}: SGD momentum (default ${d.momentum})`),
     weightDecay: fromField(T.weightDecay, `${what}: L2 weight decay (default ${d.weightDecay})`),
     batch: fromField(T.batch, `${what}: mini-batch size (default ${d.batch})`),
+    schedule: {
+      leaf: true,
+      type: 'object',
+      schema: SCHEDULE_SCHEMA,
+      allowed: SCHEDULE_ALLOWED,
+      describe: `${what}: learning-rate schedule (default constant; src/nn/lr_schedule.ts)`,
+    },
   };
 }
 
 export const FIELDS: Tree = {
-  model: enumLeaf(MODEL_PRESETS, `network (default '${D.model}')`),
+  model: modelLeaf(),
   pool: enumLeaf(['max', 'avg'], `LeNet-5 pooling (default '${D.pool}'; ignored for mlp)`),
   dataset: enumLeaf(DATASET_NAMES, `dataset (default '${D.dataset}')`),
   trainLimit: numLeaf({ min: 0, int: true }, `cap on training examples, 0 = all (default ${D.trainLimit})`),
@@ -122,6 +158,7 @@ export const FIELDS: Tree = {
     dacBits: fromField(CROSSBAR_FIELDS.dacBits),
     adcBits: fromField(CROSSBAR_FIELDS.adcBits),
     writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
+    batchNorm: fromField(CROSSBAR_FIELDS.batchNorm),
   },
   defects: {
     rate: fromField(DEFECT_FIELDS.rate),

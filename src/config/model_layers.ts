@@ -1,13 +1,21 @@
 /**
- * Weight-matrix shapes of the built-in models, as the crossbar sees them (rows = fan-in,
- * cols = outputs; conv kernels unrolled to kh·kw·C rows): used to validate `lora.layers` names
- * and `lora.rank` before any work starts.
- *   mlp:    784-300-100-10               fc1 784x300, fc2 300x100, fc3 100x10
- *   lenet5: conv 6@5x5 pad 2, pool, conv 16@5x5, pool, fc 120, fc 84, fc 10 (28x28x1 input)
- *           conv1 25x6, conv2 150x16, fc1 400x120, fc2 120x84, fc3 84x10
- * Layer names follow the model builder (src/nn): conv<k> / fc<k>, numbered from 1 per kind.
+ * Weight-matrix shapes of a point's model, as the crossbar sees them (rows = fan-in, cols =
+ * outputs; conv kernels unrolled to kh·kw·C rows), in `Network.weightLayers()` order: used to
+ * validate `lora.layers` names and `lora.rank`, and by the preflight's defect-map check, before
+ * any work starts. Derived from the model description itself (layers are built, not initialised,
+ * for the preset's design input or the description's `input`), so a new preset or a config-
+ * defined model needs no table here. A preset is built for the data set's shape when
+ * src/data/dataset_shapes.ts knows it. For example
+ *   mlp:    fc1 784x300, fc2 300x100, fc3 100x10
+ *   lenet5: conv1 25x6, conv2 150x16, fc1 400x120, fc2 120x84, fc3 84x10 (28x28x1 input)
+ * Results are cached per description (planning calls this once per point).
  */
-import type { ModelName } from '../methods/point.js';
+import { buildLayers } from '../nn/build_layers.js';
+import { walkLayers } from '../nn/layer.js';
+import { modelDescOf, plannedInput, type ModelSpec } from '../nn/model.js';
+import { isWeightLayer } from '../nn/weight_layer.js';
+import type { DatasetName } from '../data/dataset.js';
+import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 
 export interface LayerShape {
   name: string;
@@ -15,17 +23,22 @@ export interface LayerShape {
   cols: number;
 }
 
-export const MODEL_LAYERS: Record<ModelName, LayerShape[]> = {
-  mlp: [
-    { name: 'fc1', rows: 784, cols: 300 },
-    { name: 'fc2', rows: 300, cols: 100 },
-    { name: 'fc3', rows: 100, cols: 10 },
-  ],
-  lenet5: [
-    { name: 'conv1', rows: 25, cols: 6 },
-    { name: 'conv2', rows: 150, cols: 16 },
-    { name: 'fc1', rows: 400, cols: 120 },
-    { name: 'fc2', rows: 120, cols: 84 },
-    { name: 'fc3', rows: 84, cols: 10 },
-  ],
-};
+const cache = new Map<string, LayerShape[]>();
+
+export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerShape[] {
+  // a preset is built for the data set's shape when it is known before loading (else its design input)
+  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
+  const desc = modelDescOf(model, { pool, input });
+  const key = JSON.stringify(desc);
+  let out = cache.get(key);
+  if (!out) {
+    out = [];
+    for (const l of walkLayers(buildLayers(desc))) {
+      if (isWeightLayer(l)) out.push({ name: l.name, rows: l.op.rows, cols: l.op.cols });
+    }
+    if (cache.size > 64) cache.clear();
+    cache.set(key, out);
+  }
+  return out;
+}

@@ -14,7 +14,10 @@ import type { PointSpec } from '../methods/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
-import { MODEL_LAYERS } from './model_layers.js';
+import { modelLayers } from './model_layers.js';
+import { modelHasBatchNorm, modelLabel, modelReadsPool, type ModelDesc } from '../nn/model.js';
+import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { isConstantSchedule } from '../nn/lr_schedule.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
@@ -76,10 +79,10 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
-    const layers = MODEL_LAYERS[p.model];
+    const layers = modelLayers(p.model, p.pool, p.dataset);
     const names = layers.map((l) => l.name);
     p.lora.layers.forEach((name, i) => {
-      if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${p.model}; allowed: ${names.join(', ')}`);
+      if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${modelLabel(p.model)}; allowed: ${names.join(', ')}`);
     });
     const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));
     for (const l of adapted) {
@@ -87,20 +90,30 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
       if (p.lora.rank > max) {
         fail(
           src('lora.rank'),
-          `rank ${p.lora.rank} exceeds layer ${l.name} of ${p.model} (${l.rows} x ${l.cols}): allowed 1..${max} (at most min(rows, cols)); or leave ${l.name} out of lora.layers`,
+          `rank ${p.lora.rank} exceeds layer ${l.name} of ${modelLabel(p.model)} (${l.rows} x ${l.cols}): allowed 1..${max} (at most min(rows, cols)); or leave ${l.name} out of lora.layers`,
         );
       }
     }
   }
   // the device model checks its own parameters (bounds may depend on gMin/gMax)
   const dm = checkDeviceModel(p.device);
+  // a described model must build (shapes fit) for its input, and fit the data set: checked here, before any work
+  if (typeof p.model === 'object') {
+    modelLayers(p.model, p.pool);
+    const shape = DATASET_SHAPES[p.dataset];
+    if (shape && shape.some((v, i) => v !== (p.model as ModelDesc).input[i])) {
+      fail(`${src('model')}.input`, `[${p.model.input.join(', ')}] does not match data set '${p.dataset}' (from ${src('dataset')}), whose images are [${shape.join(', ')}] (C, H, W)`);
+    }
+  }
   // ---- normalisation of what the point does not read
   // the default device model is absent from the point (so points without it keep their hashes);
   // another model carries its parameters with defaults filled (absent when it has none)
   if (isDefaultDeviceModel(p.device)) { delete p.device.model; delete p.device.modelParams; }
   else if (Object.keys(dm.params).length > 0) p.device.modelParams = dm.params;
   else delete p.device.modelParams;
-  if (p.model !== 'lenet5') p.pool = DEFAULTS.pool;
+  // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
+  for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
+  if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;
     p.defects.distribution = DEFAULTS.defects.distribution;
@@ -109,6 +122,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (p.defects.distribution !== 'file') delete p.defects.file;
   // the dead band is absent unless on and read (so points without it keep their hashes)
   if (!p.crossbar.writeThreshold || !trainsOnDevice(p)) delete p.crossbar.writeThreshold;
+  // BatchNorm folding is absent unless asked for and the model has BatchNorm (ideal maps nothing)
+  if (p.crossbar.batchNorm !== 'fold' || !modelHasBatchNorm(p.model) || p.method === 'ideal') delete p.crossbar.batchNorm;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);

@@ -10,6 +10,10 @@
  *   dacBits, adcBits      converter resolution, 0 = ideal (default), else 2..16 (converters.ts)
  *   writeThreshold        programming dead band during training, in weight level steps
  *                         (0 = off, the default; crossbar_matrix_op.ts), [0, 1000]
+ *   batchNorm             'digital' (default: BatchNorm layers stay digital units after the
+ *                         crossbar) | 'fold' (at deployment γ/σ and β − γμ/σ are folded into the
+ *                         preceding weight layer, which the crossbar then holds; src/nn/fold_batch_norm.ts).
+ *                         Absent from the point unless 'fold' and the model has BatchNorm (hashes)
  */
 import { UserError } from '../util/errors.js';
 import { checkFields, enumField, numField } from '../util/spec_field.js';
@@ -31,6 +35,8 @@ export interface CrossbarSpec {
    * every change of a weight's quantised target is written); see crossbar_matrix_op.ts
    */
   writeThreshold?: number;
+  /** BatchNorm at deployment: digital (default, absent) or folded into the preceding weights */
+  batchNorm?: 'digital' | 'fold';
 }
 
 export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSpec>({
@@ -41,6 +47,7 @@ export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSp
   dacBits: 0,
   adcBits: 0,
   writeThreshold: 0,
+  batchNorm: 'digital',
 });
 
 /** Largest tile (cells). */
@@ -58,6 +65,10 @@ export const CROSSBAR_FIELDS = {
     { min: 0, max: 1000 },
     `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.writeThreshold})`,
   ),
+  batchNorm: enumField(
+    ['digital', 'fold'] as const,
+    `BatchNorm at deployment: 'digital' = a digital unit after the crossbar; 'fold' = γ/σ and β − γμ/σ folded into the preceding weight layer's cells and bias (default '${D.batchNorm}')`,
+  ),
 };
 
 /** Cross-field rules of a crossbar spec: the first one broken, with the field it names. */
@@ -73,7 +84,7 @@ export function crossbarConflict(c: Pick<CrossbarSpec, 'tileRows' | 'tileCols' |
 
 export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossbar'): CrossbarSpec {
   const c: CrossbarSpec = { ...DEFAULT_CROSSBAR, ...spec };
-  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0 }, CROSSBAR_FIELDS, path);
+  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0, batchNorm: c.batchNorm ?? 'digital' }, CROSSBAR_FIELDS, path);
   const bad = crossbarConflict(c);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   validateRange(c.range, `${path}.range`);

@@ -1,6 +1,6 @@
 /**
  * The trained base network every method starts from: ideal (defect-free, digital) training of
- * `point.model` on `ctx.dataset` with `point.train`, seed `point.seed` (init streams
+ * `point.model` (a preset's name or a description: the key's `desc` holds the full description) on `ctx.dataset` with `point.train`, seed `point.seed` (init streams
  * `init/<layer>`, shuffle streams `shuffle/epoch<k>`), first `point.trainLimit` examples (0 = all).
  *
  * Cached in `ctx.cacheDir` as `base-<key>.f32` (the raw float32 bytes of Network.getWeights()),
@@ -15,7 +15,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UserError } from '../util/errors.js';
-import { buildModel, presetDesc } from '../nn/model.js';
+import { buildModel, modelDescOf, modelLabel } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
 import { configHash } from '../util/hash.js';
@@ -27,7 +27,7 @@ let tmpCounter = 0;
 
 /** A fresh, untrained network of the point's model for the context's dataset shape. */
 export function buildPointModel(point: PointSpec, ctx: RunContext): Network {
-  return buildModel(presetDesc(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
+  return buildModel(modelDescOf(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
 }
 
 export function baseKey(point: PointSpec, ctx: RunContext, untrained?: Network): string {
@@ -59,7 +59,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
     try { buf = await readFile(file); } catch { buf = null; }
     if (buf) {
       if (buf.byteLength !== 4 * net.weightCount()) {
-        throw new UserError(`cache file ${file} holds ${buf.byteLength} bytes, expected ${4 * net.weightCount()} for model ${point.model}: delete it (stale or foreign cache)`, 'cacheDir');
+        throw new UserError(`cache file ${file} holds ${buf.byteLength} bytes, expected ${4 * net.weightCount()} for model ${modelLabel(point.model)}: delete it (stale or foreign cache)`, 'cacheDir');
       }
       const copy = new Uint8Array(buf.byteLength);
       copy.set(buf);
@@ -68,7 +68,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
       return net;
     }
   }
-  ctx.log?.(`base ${key}: training ${point.model} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
+  ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
   train(net, ctx.dataset.train, point.train, {
     seed: point.seed,
     limit: point.trainLimit,

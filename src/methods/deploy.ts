@@ -2,7 +2,8 @@
  * Shared steps of the methods: putting a network's weight layers on defective crossbars (and
  * back), the fault mask of a crossbar op, and turning a finished network into PointMetrics.
  *
- * Deployment: layer l gets `makeCrossbarOp(weight, l.name, point)` (src/crossbar/crossbar_op_factory.ts,
+ * Deployment: with `crossbar.batchNorm: 'fold'` every BatchNorm that follows a weight layer is
+ * first folded into it (src/nn/fold_batch_norm.ts). Then layer l gets `makeCrossbarOp(weight, l.name, point)` (src/crossbar/crossbar_op_factory.ts,
  * the same construction as the crossbar part's mapNetwork: defect
  * streams `defects/<layer>/tile<r>_<c>` of the point's seed, so every method of a seed sees the
  * same defects). The op programs every free cell when built: those writes are the deployment
@@ -17,6 +18,7 @@ import { makeCrossbarOp } from '../crossbar/crossbar_op_factory.js';
 import { HEALTHY } from '../crossbar/cell_state.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { Network } from '../nn/network.js';
+import { foldBatchNorm } from '../nn/fold_batch_norm.js';
 import { evaluate } from '../nn/train.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
 import { networkCost } from './cost.js';
@@ -40,6 +42,8 @@ export class Deployment {
 
   /** builds every layer's crossbar op; `switchOn` = put them all in place now */
   constructor(readonly net: Network, point: PointSpec, switchOn: boolean) {
+    // BatchNorm folding (crossbar.batchNorm 'fold'): the crossbars are built from the folded weights
+    if (point.crossbar.batchNorm === 'fold') foldBatchNorm(net);
     this.layers = net.weightLayers();
     this.digital = this.layers.map((l) => l.op);
     this.xbar = this.layers.map((l) => crossbarFor(l, point));

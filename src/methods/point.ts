@@ -6,9 +6,9 @@
 import { configHash } from '../util/hash.js';
 
 // model and data-set names come from their registries (src/nn/model.ts, src/data/dataset.ts)
-export type { ModelName } from '../nn/model.js';
+export type { ModelDesc, ModelName, ModelSpec } from '../nn/model.js';
 export type { DatasetName } from '../data/dataset.js';
-import type { ModelName } from '../nn/model.js';
+import type { ModelSpec } from '../nn/model.js';
 import type { DatasetName } from '../data/dataset.js';
 export type { MethodName } from './method_info.js';
 import type { MethodName } from './method_info.js';
@@ -29,7 +29,8 @@ import type { IttrnaSpec } from './ittrna_spec.js';
 import type { LoraSpec } from './lora/lora_spec.js';
 
 export interface PointSpec {
-  model: ModelName;
+  /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
+  model: ModelSpec;
   /** LeNet-5 pooling */
   pool: 'max' | 'avg';
   dataset: DatasetName;

@@ -27,6 +27,10 @@
  * mapped onto a crossbar and costs no cells). Per-channel sums run in float64 in a fixed order
  * (deterministic; two passes for the variance, no E[x²] − μ² cancellation). Buffers are per
  * batch size (BatchBuffer): a step allocates nothing.
+ *
+ * Folded (`folded = true`, set by fold_batch_norm.ts when the deployment folds γ/σ and
+ * β − γμ/σ into the preceding weight layer): the layer is the identity, y = x and ∂L/∂x = dy,
+ * in both modes; γ and β are frozen and the running statistics no longer update.
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { BatchBuffer } from './batch_buffer.js';
@@ -61,6 +65,8 @@ export class BatchNorm implements Layer {
   private xhat: Float32Array | null = null;
   private lastN = 0;
   private lastTraining = false;
+  /** folded into the preceding weight layer at deployment: the identity (fold_batch_norm.ts) */
+  folded = false;
 
   constructor(readonly name: string, inShape: Shape, o: BatchNormOptions = {}) {
     if (inShape.length !== 1 && inShape.length !== 3) throw new Error(`${name}: BatchNorm needs a [features] or [H, W, C] input, got [${inShape.join(', ')}]`);
@@ -86,6 +92,12 @@ export class BatchNorm implements Layer {
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     const C = this.channels, len = n * this.size, rows = len / C;
     const y = this.yb.view(n), xhat = this.xhatb.view(n);
+    if (this.folded) {
+      y.set(x.subarray(0, len));
+      this.xhat = xhat;
+      this.lastN = n;
+      return y;
+    }
     const mean = this.mean, inv = this.invStd, g = this.gamma.value, b = this.beta.value;
     // channel-outer loops with stride C keep each channel's sums in registers (measured ~3x
     // faster than row-outer loops over per-channel Float64Array accumulators for C = 16..64)
@@ -126,6 +138,10 @@ export class BatchNorm implements Layer {
     const C = this.channels, len = n * this.size, rows = len / C;
     const xhat = this.xhat, g = this.gamma.value, inv = this.invStd;
     const dx = needDx ? this.dxb.view(n) : null;
+    if (this.folded) {
+      if (dx) dx.set(dy.subarray(0, len));
+      return dx;
+    }
     for (let c = 0; c < C; c++) {
       let sDy = 0, sDyX = 0;
       for (let i = c; i < len; i += C) { const d = dy[i]; sDy += d; sDyX += d * xhat[i]; }

@@ -21,6 +21,7 @@
  * Networks without BatchNorm (the mlp and lenet5 presets) store exactly what they stored before
  * blocks existed (weights and biases per weight layer), so their hashes and caches are unchanged.
  */
+import { BatchNorm } from './batch_norm.js';
 import { sha256Hex } from '../util/hash.js';
 import { UserError } from '../util/errors.js';
 import { buildLayers } from './build_layers.js';
@@ -113,6 +114,7 @@ export class Network {
         for (let k = 0; k < ps.length; k++) copy(ps[k], pd[k]);
         const ss = s.state?.() ?? [], sd = d.state?.() ?? [];
         for (let k = 0; k < ss.length; k++) sd[k].set(ss[k]);
+        if (s instanceof BatchNorm && d instanceof BatchNorm) d.folded = s.folded;
       }
     }
     return c;

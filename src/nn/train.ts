@@ -12,9 +12,9 @@
  *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
  *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
  *   6. optimiser step: SGD (sgd.ts: momentum, weight decay, update masks) unless opts.optimizer is
- *      AdamW (adamw.ts: spec.lr, spec.weightDecay decoupled, spec.momentum unused); with
- *      opts.schedule the rate of step t is lrAt(schedule, spec.lr, t, epochs·stepsPerEpoch)
- *      (lr_schedule.ts); without both, the SGD path is exactly the old one;
+ *      AdamW (adamw.ts: spec.lr, spec.weightDecay decoupled, spec.momentum unused); the rate of each
+ *      step comes from spec.schedule when given (lr_schedule.ts), else spec.lr; without both, the
+ *      SGD path is exactly the old one;
  *   7. opts.afterStep(net, step).
  *
  * Reported epoch loss = Σ_batches L_batch·b / m, accumulated in float64 in batch order (so it is
@@ -27,12 +27,12 @@ import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields } from '../util/spec_field.js';
 import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
+import { checkSchedule, lrSchedule } from './lr_schedule.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
 import type { Network } from './network.js';
 import type { Param } from './param.js';
 import { AdamW, type Optimizer } from './adamw.js';
-import { lrAt, validateSchedule, type LrSchedule } from './lr_schedule.js';
 import { SGD, zeroGrads } from './sgd.js';
 import { softmaxCrossEntropy, type LossResult } from './softmax_cross_entropy.js';
 
@@ -75,8 +75,6 @@ export interface TrainOptions {
   shuffleStream?: string;
   /** the optimiser (default SGD with spec.momentum; 'adamw' uses spec.lr and spec.weightDecay) */
   optimizer?: OptimizerChoice;
-  /** learning-rate schedule over the run's steps (default: constant spec.lr) */
-  schedule?: LrSchedule;
   onEpoch?(info: EpochInfo): void;
   /**
    * progress: called after every step with (step within epoch, steps per epoch, epoch 1-based,
@@ -108,6 +106,7 @@ export interface TrainResult {
 /** the bounds of train_spec.ts (the same rule the sweep config checks) */
 function checkSpec(spec: TrainSpec, epochs: number): void {
   checkFields({ ...spec, epochs }, TRAIN_FIELDS, 'train');
+  checkSchedule(spec.schedule, 'train');
 }
 
 export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOptions): TrainResult {
@@ -124,7 +123,6 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
     ? new AdamW(params, { ...opts.optimizer, lr: spec.lr, weightDecay: spec.weightDecay }) : null;
   const sgd = adamw ? null : new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
   const opt: Optimizer = adamw ?? sgd!;
-  if (opts.schedule) validateSchedule(opts.schedule);
   const xb = allocF32(B * d);
   const yb = new Uint8Array(B);
   const dLogits = allocF32(B * classes);
@@ -134,6 +132,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const perm = new Int32Array(m);
   const lr: LossResult = { loss: 0, correct: 0 };
   const stepsPerEpoch = Math.ceil(m / B);
+  const lrAt = lrSchedule(spec.schedule, spec.lr, epochs, stepsPerEpoch);
   const prefix = opts.shuffleStream ?? 'shuffle';
   const aug = opts.augment === false ? undefined : split.augment;
   const augScratch = aug ? new Float32Array(d) : undefined;
@@ -161,8 +160,8 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       correct += lr.correct;
       net.backward(dl, b);
       if (opts.penalty) penSum += opts.penalty(net);
-      if (opts.schedule) {
-        const eta = lrAt(opts.schedule, spec.lr, step, epochs * stepsPerEpoch);
+      if (lrAt) {
+        const eta = lrAt(k, s);
         if (adamw) adamw.lr = eta; else sgd!.opts.lr = eta;
       }
       opt.step();

@@ -6,9 +6,12 @@
  *   momentum     heavy-ball μ, [0, 1)
  *   weightDecay  L2 λ, [0, 1]
  *   batch        mini-batch size, integer 1..65536
- * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η·v.
+ *   schedule     optional learning-rate schedule (lr_schedule.ts: step or cosine); absent =
+ *                constant η (the default, not recorded in the point: hashes unchanged)
+ * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η_t·v  (η_t = η, or the schedule's value).
  */
 import { numField } from '../util/spec_field.js';
+import type { ScheduleSpec } from './lr_schedule.js';
 
 export interface TrainSpec {
   epochs: number;
@@ -16,6 +19,8 @@ export interface TrainSpec {
   momentum: number;
   weightDecay: number;
   batch: number;
+  /** learning-rate schedule; absent = constant */
+  schedule?: ScheduleSpec;
 }
 
 /** SGD recipe of the baseline (issue 2): lr 0.01, momentum 0.9, batch 64, no weight decay. */

@@ -51,6 +51,20 @@ export const TRANSFORMER_PREFIX: Record<TransformerLayerSpec['type'], string> = 
   attention: 'attn', tokendense: 'tfc', transformer: 'block', tokenpool: 'tpool',
 };
 
+/** keys each transformer layer type accepts (model.ts refuses any other key, naming these) */
+export const TRANSFORMER_LAYER_KEYS: Record<TransformerLayerSpec['type'], readonly string[]> = {
+  patchembed: ['type', 'patch', 'dim', 'name'],
+  embedding: ['type', 'vocab', 'dim', 'name'],
+  clstoken: ['type', 'name'],
+  posembed: ['type', 'name'],
+  layernorm: ['type', 'eps', 'name'],
+  gelu: ['type', 'name'],
+  attention: ['type', 'heads', 'name'],
+  tokendense: ['type', 'out', 'name'],
+  transformer: ['type', 'heads', 'mlpDim', 'eps', 'name'],
+  tokenpool: ['type', 'pool', 'name'],
+};
+
 export function isTransformerSpec(s: { type: string }): s is TransformerLayerSpec {
   return (TRANSFORMER_LAYER_TYPES as readonly string[]).includes(s.type);
 }

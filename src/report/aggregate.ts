@@ -15,6 +15,7 @@ import type { MethodName, PointSpec } from '../methods/point.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import type { PointMetrics, ResultRecord } from '../methods/result.js';
 import { stableStringify } from '../util/hash.js';
+import { modelLabel } from '../nn/model.js';
 import { summarise, type Summary } from './stats.js';
 
 export type FieldValue = string | number | boolean | null;
@@ -91,7 +92,9 @@ function toFieldValue(v: unknown): FieldValue {
 
 /** Leaf paths of a point (arrays count as leaves). */
 function leaves(obj: unknown, prefix: string, out: Map<string, unknown>): void {
-  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+  // a model description is one field (its full text, so two descriptions sharing a name differ)
+  if (prefix === 'model') out.set(prefix, obj);
+  else if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
     for (const [k, v] of Object.entries(obj as Record<string, unknown>)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
   } else out.set(prefix, obj);
 }
@@ -192,10 +195,10 @@ export function aggregate(
     }
     const point = members[0].point;
     const fields: Record<string, FieldValue> = {};
-    for (const f of labelFields) fields[f] = toFieldValue(getPath(point, f));
+    for (const f of labelFields) fields[f] = f === 'model' ? modelLabel(point.model) : toFieldValue(getPath(point, f));
     groups.push({
       key,
-      panel: `${point.model} · ${point.dataset}`,
+      panel: `${modelLabel(point.model)} · ${point.dataset}`,
       point,
       fields,
       seeds: ok.map((m) => m.point.seed),

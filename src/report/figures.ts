@@ -16,6 +16,7 @@
  */
 import type { PointSpec } from '../methods/point.js';
 import { METHOD_INFO, METHOD_NAMES } from '../methods/method_info.js';
+import { modelLabel } from '../nn/model.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
@@ -335,7 +336,7 @@ function crop2d(values: number[], cols: number, h: number, w: number, round = fa
 }
 
 function describe(p: PointSpec | undefined): string {
-  return p ? `${p.model}/${p.dataset} · ${p.method} · ${pct(p.defects.rate)}% target · seed ${p.seed}` : 'point not in results';
+  return p ? `${modelLabel(p.model)}/${p.dataset} · ${p.method} · ${pct(p.defects.rate)}% target · seed ${p.seed}` : 'point not in results';
 }
 
 function heatLayout(title: string, rows: number): Record<string, Json> {

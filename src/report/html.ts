@@ -14,6 +14,7 @@ import { pct } from './figures.js';
 import type { SweepManifest } from './sweep_dir.js';
 import { formatCell, type Table } from './table.js';
 import { shellQuote } from '../util/shell_quote.js';
+import { modelLabel } from '../nn/model.js';
 
 let plotlyCache: { source: string; version: string } | null = null;
 
@@ -137,7 +138,7 @@ function problemsHtml(list: PointStatus[]): string {
   if (list.length === 0) return '<p id="problems-none">None: every expected point has a result.</p>';
   const rows = list.map((p) => {
     const q = p.point;
-    return `<tr><td data-v="${p.status}">${p.status}</td><td data-v="${esc(p.pointHash)}"><code>${esc(p.pointHash)}</code></td><td data-v="${esc(q.model)}">${esc(q.model)}</td><td data-v="${esc(q.dataset)}">${esc(q.dataset)}</td><td data-v="${esc(q.method)}">${esc(q.method)}</td><td data-v="${q.defects.rate}" class="num">${q.defects.rate}</td><td data-v="${q.defects.lrsShare}" class="num">${q.defects.lrsShare}</td><td data-v="${esc(q.defects.distribution)}">${esc(q.defects.distribution)}</td><td data-v="${q.lora.rank}" class="num">${q.lora.rank}</td><td data-v="${q.seed}" class="num">${q.seed}</td><td data-v="${esc(p.error ?? '')}">${esc(p.error ?? (p.status === 'missing' ? 'no record in results.jsonl' : ''))}</td></tr>`;
+    return `<tr><td data-v="${p.status}">${p.status}</td><td data-v="${esc(p.pointHash)}"><code>${esc(p.pointHash)}</code></td><td data-v="${esc(modelLabel(q.model))}">${esc(modelLabel(q.model))}</td><td data-v="${esc(q.dataset)}">${esc(q.dataset)}</td><td data-v="${esc(q.method)}">${esc(q.method)}</td><td data-v="${q.defects.rate}" class="num">${q.defects.rate}</td><td data-v="${q.defects.lrsShare}" class="num">${q.defects.lrsShare}</td><td data-v="${esc(q.defects.distribution)}">${esc(q.defects.distribution)}</td><td data-v="${q.lora.rank}" class="num">${q.lora.rank}</td><td data-v="${q.seed}" class="num">${q.seed}</td><td data-v="${esc(p.error ?? '')}">${esc(p.error ?? (p.status === 'missing' ? 'no record in results.jsonl' : ''))}</td></tr>`;
   }).join('\n');
   return `<div class="tablewrap"><table id="problems-table" class="sortable"><thead><tr><th data-kind="text">status</th><th data-kind="text">point hash</th><th data-kind="text">model</th><th data-kind="text">dataset</th><th data-kind="text">method</th><th data-kind="number">defect rate</th><th data-kind="number">LRS share</th><th data-kind="text">distribution</th><th data-kind="number">LoRA rank</th><th data-kind="number">seed</th><th data-kind="text">error</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }

@@ -29,14 +29,20 @@ describe('grid expansion', () => {
     expect(p.method).toBe(DEFAULTS.method);
     expect(p.train).toEqual(DEFAULTS.train);
     expect(p.device).toEqual(DEFAULTS.device);
-    const { writeThreshold: off, ...crossbar } = DEFAULTS.crossbar;
+    const { writeThreshold: off, batchNorm: bn, ...crossbar } = DEFAULTS.crossbar;
     expect(off).toBe(0);
+    expect(bn).toBe('digital');
     expect(p.crossbar).toEqual(crossbar);
-    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/device.model only when used)
+    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/schedule/device.model only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
-      if (path[0] === 'crossbar' && path[1] === 'writeThreshold') continue;
+      if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm')) continue;
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams')) continue; // default model: absent
+      // the constant learning rate (default) is no field: points without a schedule keep their hashes
+      if ((path[0] === 'train' || path[0] === 'retrain') && path[1] === 'schedule') {
+        expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);
+        continue;
+      }
       let v: unknown = p;
       for (const k of path) v = (v as Record<string, unknown>)[k];
       expect(v, path.join('.')).not.toBeUndefined();
@@ -104,6 +110,7 @@ describe('shipped configs', () => {
     'ittrna-lenet5.json': 7 * 5 * 3,
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
+    'mlp-784-256-10.json': 2 * 5 * 3 * 2,
     'lora-lenet5.json': 3 * 2 * (3 + 5),
     'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
     'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),

@@ -121,12 +121,12 @@ describe('network graph: blocks, BatchNorm, global average pooling', () => {
       expect(() => buildModel(d as ModelDesc, 0)).toThrow(re);
     };
     bad([{ type: 'residual', body: [] }], /model\.layers\[0\]\.body must be a non-empty array/);
-    bad([{ type: 'residual', body: [{ type: 'conv2d', out: 0, kernel: 3 }] }], /model\.layers\[0\]\.body\[0\]\.out must be an integer >= 1/);
+    bad([{ type: 'residual', body: [{ type: 'conv2d', out: 0, kernel: 3 }] }], /model\.layers\[0\]\.body\[0\]\.out must be an integer in \[1, 65536\]/);
     bad([{ type: 'residual', body: [{ type: 'conv2d', out: 2, kernel: 3, pad: 1 }] }], /model\.layers\[0\] \(block1\): .*body output \[4, 4, 2\] and shortcut output \[4, 4, 1\]/);
     bad([{ type: 'residual', body: [{ type: 'relu' }], shortcut: {} }], /model\.layers\[0\]\.shortcut must be an array/);
     bad([{ type: 'batchnorm', momentum: 1.5 }], /model\.layers\[0\]\.momentum must be a number in \[0, 1\]/);
     bad([{ type: 'batchnorm', eps: 0 }], /model\.layers\[0\]\.eps must be a number > 0/);
-    bad([{ type: 'relu', name: 'a/b' }], /model\.layers\[0\]\.name must be a non-empty string without '\/'/);
+    bad([{ type: 'relu', name: 'a/b' }], /model\.layers\[0\]\.name must be 1 to 64 letters, digits, '\.', '_' or '-' \(got "a\/b"\)/);
     bad([{ type: 'residual', body: [{ type: 'relu', name: 'r' }] }, { type: 'relu', name: 'block1.r' }], /'block1\.r' is used twice/);
     bad([{ type: 'flatten' }, { type: 'globalavgpool' }], /global average pooling needs an \[H, W, C\] input/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, lenet5Desc, mlpDesc, presetDesc, validateModelDesc, type ModelDesc } from '../../src/nn/model.js';
 import { UserError } from '../../src/util/errors.js';
-import { MODEL_LAYERS } from '../../src/config/model_layers.js';
+import { modelLayers } from '../../src/config/model_layers.js';
 
 const count = (net: ReturnType<typeof buildModel>) => net.params().reduce((s, p) => s + p.value.length, 0);
 
@@ -29,10 +29,16 @@ describe('model descriptions', () => {
     });
   }
 
-  it('weight-layer names and matrix shapes agree with src/config/model_layers.ts', () => {
+  it('weight-layer names and matrix shapes: src/config/model_layers.ts agrees with a hand-written table', () => {
+    const hand = {
+      mlp: [['fc1', 784, 300], ['fc2', 300, 100], ['fc3', 100, 10]],
+      lenet5: [['conv1', 25, 6], ['conv2', 150, 16], ['fc1', 400, 120], ['fc2', 120, 84], ['fc3', 84, 10]],
+    } as const;
     for (const m of ['mlp', 'lenet5'] as const) {
+      const want = hand[m].map(([name, rows, cols]) => ({ name, rows, cols }));
       const net = buildModel(presetDesc(m), 0);
-      expect(net.weightLayers().map((l) => ({ name: l.name, rows: l.op.rows, cols: l.op.cols }))).toEqual(MODEL_LAYERS[m]);
+      expect(net.weightLayers().map((l) => ({ name: l.name, rows: l.op.rows, cols: l.op.cols }))).toEqual(want);
+      expect(modelLayers(m)).toEqual(want);
     }
   });
 
@@ -56,7 +62,7 @@ describe('model descriptions', () => {
     const base = () => JSON.parse(JSON.stringify(mlpDesc()));
     bad({ ...base(), layers: [{ type: 'lstm' }] }, /model\.layers\[0\]\.type must be one of dense, conv2d, pool, relu, flatten/);
     bad({ ...base(), input: [1, 28] }, /model\.input must be \[C, H, W\]/);
-    bad({ ...base(), layers: [{ type: 'dense', out: 0 }] }, /model\.layers\[0\]\.out must be an integer >= 1/);
+    bad({ ...base(), layers: [{ type: 'dense', out: 0 }] }, /model\.layers\[0\]\.out must be an integer in \[1, 65536\]/);
     bad({ ...base(), layers: [{ type: 'pool', pool: 'median', kernel: 2 }, { type: 'dense', out: 3 }] }, /pool must be one of max, avg/);
     bad({ ...base(), layers: [{ type: 'dense', out: 3 }, { type: 'relu' }] }, /must end with a dense layer/);
     bad({ ...base(), init: { weights: 'lecun' } }, /model\.init\.weights must be one of he-uniform, he-normal, xavier-uniform, xavier-normal/);

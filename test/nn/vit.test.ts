@@ -61,8 +61,8 @@ describe('ViT description', () => {
       net.backward(dl, 40);
       for (const p of params) expect(p.grad.some((g) => g !== 0), `${pool}: ${p.name} has a gradient`).toBe(true);
       const losses: number[] = [];
-      train(net, split, { epochs: 30, lr: 0.02, momentum: 0, weightDecay: 0.01, batch: 40 }, {
-        seed: 2, optimizer: { kind: 'adamw' }, schedule: { kind: 'warmup-cosine', warmupSteps: 3 },
+      train(net, split, { epochs: 30, lr: 0.02, momentum: 0, weightDecay: 0.01, batch: 40, schedule: { kind: 'cosine', warmup: 3 } }, {
+        seed: 2, optimizer: { kind: 'adamw' },
         onEpoch: (e) => losses.push(e.trainLoss),
       });
       expect(losses[29]).toBeLessThan(0.4 * losses[0]);
@@ -89,8 +89,8 @@ describe('ViT description', () => {
   it.runIf(arena)('AdamW + schedule training steps allocate no kernel memory after the first step (buffers reused)', () => {
     const net = buildModel(tiny(), 0);
     const used: number[] = [];
-    train(net, prototypeSplit(6 * 16, 'train', 8), { epochs: 2, lr: 0.01, momentum: 0, weightDecay: 0.01, batch: 16 }, {
-      seed: 0, optimizer: { kind: 'adamw' }, schedule: { kind: 'warmup-cosine', warmupSteps: 2 },
+    train(net, prototypeSplit(6 * 16, 'train', 8), { epochs: 2, lr: 0.01, momentum: 0, weightDecay: 0.01, batch: 16, schedule: { kind: 'cosine', warmup: 1 / 3 } }, {
+      seed: 0, optimizer: { kind: 'adamw' },
       onStep: () => used.push(arenaStats().arenaUsed),
     });
     expect(used).toHaveLength(12);

@@ -1,0 +1,13 @@
+/**
+ * Per-sample shape [C, H, W] of each data set known before it is loaded, so that planning can
+ * refuse a model description whose `input` does not fit the data set (instead of every point
+ * failing in a worker). A data set missing here is checked when its data are loaded
+ * (src/methods/base.ts, modelDescOf).
+ */
+import type { DatasetName } from './dataset.js';
+
+export const DATASET_SHAPES: Partial<Record<DatasetName, readonly [number, number, number]>> = {
+  mnist: [1, 28, 28],
+  'fashion-mnist': [1, 28, 28],
+  'mnist-embedded': [1, 28, 28],
+};
