@@ -100,6 +100,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (isDefaultDeviceModel(p.device)) { delete p.device.model; delete p.device.modelParams; }
   else if (Object.keys(dm.params).length > 0) p.device.modelParams = dm.params;
   else delete p.device.modelParams;
+  // the default read-noise model is absent from the point (so points without it keep their hashes)
+  if (p.device.readNoiseModel === 'per-cell') delete p.device.readNoiseModel;
   if (p.model !== 'lenet5') p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;

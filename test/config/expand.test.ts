@@ -36,7 +36,7 @@ describe('grid expansion', () => {
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
       if (path[0] === 'crossbar' && path[1] === 'writeThreshold') continue;
-      if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams')) continue; // default model: absent
+      if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel')) continue; // default model / read-noise model: absent
       let v: unknown = p;
       for (const k of path) v = (v as Record<string, unknown>)[k];
       expect(v, path.join('.')).not.toBeUndefined();
