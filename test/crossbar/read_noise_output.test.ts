@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { availableBackends, getBackend, setBackend } from '../../src/kernels/gemm.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { resolveDevice } from '../../src/crossbar/device.js';
 import { UserError } from '../../src/util/errors.js';
@@ -134,5 +135,36 @@ describe('device.readNoiseModel in sweep configs', () => {
     expect(out.points[0].point.device.readNoiseModel).toBe('per-output');
     expect(out.points[0].hash).not.toBe(none.points[0].hash);
     await expect(planSweep({ device: { readNoiseModel: 'bogus' } })).rejects.toThrow(/device\.readNoiseModel/);
+  });
+});
+
+describe('per-output read noise on every kernel backend', () => {
+  const initial = getBackend();
+  afterEach(() => setBackend(initial));
+
+  it('S and the noisy outputs have the same bits on every available backend (native readVariance = the TS loop)', () => {
+    const rows = 50, cols = 37, n = 3;
+    const W = randomParam('fc', rows, cols, 'pout-b', 0.4);
+    const X = randomArray(n * rows, 'pout-bx', 1);
+    const run = (backend: 'ts' | 'wasm' | 'native') => {
+      setBackend(backend);
+      const op = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', device: { readSigma: 0.07, readNoiseModel: 'per-output' }, defects: D });
+      const Y = new Float32Array(n * cols);
+      op.forward(X, n, Y, true);
+      const S = Float32Array.from((op.readPath as unknown as { sVar: Float32Array }).sVar);
+      return { S, Y };
+    };
+    const ref = run('ts');
+    // S against the hand formula (float64, rounded once to float32)
+    const opRef = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', device: { readSigma: 0.07, readNoiseModel: 'per-output' }, defects: D });
+    for (let s = 0; s < rows * cols; s++) {
+      const v = opRef.wMax ** 2 * 0.07 ** 2 * ((opRef.array.uP[s] + OFF) ** 2 + (opRef.array.uN[s] + OFF) ** 2);
+      expect(Math.abs(ref.S[s] - v)).toBeLessThanOrEqual(1e-6 * v);
+    }
+    const backends = availableBackends();
+    expect(backends).toContain('ts');
+    for (const b of backends) expect(Array.from(run(b).S), b).toEqual(Array.from(ref.S));
+    // the outputs too where the GEMMs agree bit for bit (native = wasm; ts rounds its GEMM differently)
+    if (backends.includes('native') && backends.includes('wasm')) expect(Array.from(run('native').Y)).toEqual(Array.from(run('wasm').Y));
   });
 });

@@ -18,7 +18,9 @@
  * construction at u = 0, ½, 1 for the model and at the corners and centre for the mapping, true for
  * 'linear-levels' with both mappings), S_ij = wMax²·((cP·a(uP))² + (cN·a(uN))²) in one tight loop
  * (kP = wMax·cP: dP = kP·α + kP·β·uP);
- * otherwise the general loop through model.readNoise and mapping.weight.
+ * otherwise the general loop through model.readNoise and mapping.weight. With identity routing and the
+ * 'native' backend the affine loop runs in the addon (readVariance, src/native/kernels_impl.h: the
+ * same float64 operations in the same order, one float32 rounding: identical bits, tested).
  * Differences from 'per-cell' (the default, read_noise.ts): 'per-cell' draws one z per cell per
  * forward and shares it by every sample of the batch (per-batch weight noise: outputs of different
  * samples are correlated); 'per-output' is independent per sample (per-sample output noise), and
@@ -26,6 +28,7 @@
  * back-propagates through the noisy read. Requires read noise linear in z (true for every model
  * here: readNoise(u, z) = u + z·a(u)).
  */
+import { nativeFor } from '../../kernels/elementwise_dispatch.js';
 import { stream } from '../../util/rng.js';
 import { CounterNormal } from '../counter_normal.js';
 import type { CrossbarArray } from '../crossbar_array.js';
@@ -80,6 +83,8 @@ export class OutputReadNoise implements ReadStage {
     const uP = array.uP, uN = array.uN;
     const aP = kP * alpha, bP = kP * beta, aN = kN * alpha, bN = kN * beta;
     if (routing.identity) {
+      const nk = nativeFor();
+      if (nk !== null && nk.readVariance) { nk.readVariance(uP, uN, S, rows * cols, aP, bP, aN, bN); return; }
       for (let s = 0, n = rows * cols; s < n; s++) {
         const dP = aP + bP * uP[s], dN = aN + bN * uN[s];
         S[s] = dP * dP + dN * dN;
