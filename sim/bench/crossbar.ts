@@ -44,6 +44,9 @@ const CONFIGS: { name: string; point: XbarPoint }[] = [
   { name: 'offset 10% defects', point: { ...BASE, crossbar: { ...BASE.crossbar, mapping: 'offset' }, defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' } } },
   { name: 'differential 16 levels', point: { ...BASE, device: { ...BASE.device, levels: 16 } } },
   { name: 'differential prog+read noise', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02 } } },
+  { name: 'differential read noise per-cell', point: { ...BASE, device: { ...BASE.device, readSigma: 0.02 } } },
+  { name: 'differential read noise per-output', point: { ...BASE, device: { ...BASE.device, readSigma: 0.02, readNoiseModel: 'per-output' } } },
+  { name: 'differential prog+read noise per-output', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output' } } },
 ];
 
 export interface CrossbarBenchRecord {

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { CROSSBAR_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
-import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
+import { DEVICE_FIELDS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
@@ -133,6 +133,7 @@ export const FIELDS: Tree = {
     levels: fromField(DEVICE_FIELDS.levels),
     progSigma: fromField(DEVICE_FIELDS.progSigma),
     readSigma: fromField(DEVICE_FIELDS.readSigma),
+    readNoiseModel: enumLeaf(READ_NOISE_MODELS, "how read noise is drawn: 'per-cell' (one draw per cell per forward, shared by the batch; default) or 'per-output' (the same distribution per sample, drawn on the outputs: one extra GEMM)"),
     // device models come from the registry (src/crossbar/device_registry.ts); their parameters are
     // checked per point by the model (resolve_point.ts → checkDeviceModel)
     model: enumLeaf(deviceModelNames() as [string, ...string[]], `device model (default '${DEFAULT_DEVICE_MODEL}')`),

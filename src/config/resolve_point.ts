@@ -111,6 +111,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (isDefaultDeviceModel(p.device)) { delete p.device.model; delete p.device.modelParams; }
   else if (Object.keys(dm.params).length > 0) p.device.modelParams = dm.params;
   else delete p.device.modelParams;
+  // the default read-noise model is absent from the point (so points without it keep their hashes)
+  if (p.device.readNoiseModel === 'per-cell') delete p.device.readNoiseModel;
   // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
   for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
   if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;

@@ -20,11 +20,13 @@
  * Programming variation (progSigma = σp > 0): every write lands at G·exp(σp·z), z ~ N(0,1),
  * drawn once per write (lognormal, median = target). Not clipped to [gMin, gMax].
  * Read noise (readSigma = σr > 0): each forward reads G·(1 + σr·z), z ~ N(0,1) per cell and per
- * forward (shared by all rows of that forward's batch).
+ * forward (shared by all rows of that forward's batch): `readNoiseModel` 'per-cell' (absent, the
+ * default); 'per-output' draws the same per-read output distribution independently per sample
+ * (read_stages/read_noise_output.ts).
  */
 import { UserError } from '../util/errors.js';
 import { checkFields } from '../util/spec_field.js';
-import { DEFAULT_DEVICE, DEVICE_FIELDS, deviceConflict, type DeviceSpec } from './device_spec.js';
+import { DEFAULT_DEVICE, DEVICE_FIELDS, deviceConflict, READ_NOISE_MODELS, type DeviceSpec } from './device_spec.js';
 
 export type { DeviceSpec };
 export { DEFAULT_DEVICE };
@@ -36,6 +38,12 @@ export { DEFAULT_DEVICE };
 export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): DeviceSpec {
   const d: DeviceSpec = { ...DEFAULT_DEVICE, ...spec };
   checkFields(d, DEVICE_FIELDS, path);
+  if (d.readNoiseModel !== undefined && !(READ_NOISE_MODELS as readonly string[]).includes(d.readNoiseModel)) {
+    throw new UserError(
+      `${path}.readNoiseModel: got ${JSON.stringify(d.readNoiseModel)}; allowed: ${READ_NOISE_MODELS.map((m) => `'${m}'`).join(', ')}`,
+      `${path}.readNoiseModel`,
+    );
+  }
   const bad = deviceConflict(d);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   return d;

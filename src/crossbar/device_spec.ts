@@ -5,6 +5,8 @@
  *   levels      programmable levels per cell: 0 = continuous, else 2..65536 (1 level cannot encode)
  *   progSigma   lognormal programming-variation σp in [0, 5] (e^5 ≈ 148x spread is the physical end)
  *   readSigma   relative read-noise σr in [0, 5]
+ *   readNoiseModel  'per-cell' (absent: one z per cell per forward, shared by the batch) or
+ *               'per-output' (the same distribution per sample on the outputs, read_noise_output.ts)
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
@@ -20,6 +22,8 @@ export interface DeviceSpec {
   progSigma: number;
   /** relative read-noise sigma per forward (0 = off) */
   readSigma: number;
+  /** how read noise is drawn (absent = 'per-cell'; 'per-cell' is removed from points so hashes stay) */
+  readNoiseModel?: ReadNoiseModel;
   /**
    * device model name (src/crossbar/device_registry.ts); absent = 'linear-levels' (the default,
    * left out of the point so existing hashes stay)
@@ -28,6 +32,9 @@ export interface DeviceSpec {
   /** that model's parameters (checked by the model; absent = its defaults) */
   modelParams?: Record<string, number>;
 }
+
+export const READ_NOISE_MODELS = ['per-cell', 'per-output'] as const;
+export type ReadNoiseModel = (typeof READ_NOISE_MODELS)[number];
 
 /** Defaults: 1 µS .. 100 µS (on/off 100), continuous levels, no variation, no read noise. */
 export const DEFAULT_DEVICE: Readonly<DeviceSpec> = Object.freeze({
@@ -58,6 +65,7 @@ export const DEVICE_SCHEMA = z.strictObject({
   progSigma: DEVICE_FIELDS.progSigma.schema,
   readSigma: DEVICE_FIELDS.readSigma.schema,
   // the model name is checked against the registry and its parameters by the model (resolve_point.ts → checkDeviceModel)
+  readNoiseModel: z.enum(READ_NOISE_MODELS).optional(),
   model: z.string().optional(),
   modelParams: z.record(z.string(), z.number()).optional(),
 });

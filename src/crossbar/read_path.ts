@@ -5,6 +5,9 @@
  *   cell stages (read noise, drift), in order, per cell per forward:
  *       W_used[i, j] = wMax · mapping.weight(r(uP), r(uN)),   r = the composed stages,
  *       (uP, uN) the cells of slot (permR[i], permC[j]); no cell stage: W_used = W_eff
+ *   output noise ('per-output' read noise, read_stages/read_noise_output.ts): not a cell stage;
+ *       S = the cells' per-weight read variance, after the product Y += √((X∘X)·S) ∘ ζ
+ *       (per tile onto the partial sums, before the tile stages, when tiled)
  *   product: Y = X · W_used, one GEMM; with an input stage (DAC) or a tile stage (line
  *   resistance, ADC) tile by tile instead: the inputs (a copy of X) through the input stages,
  *   then per tile (tr, tc) the partial sums P = X[:, rows of tr] · W_used[rows of tr, cols of tc]
@@ -22,6 +25,7 @@ import { drift } from './read_stages/drift.js';
 import { lineResistance } from './read_stages/line_resistance.js';
 import type { ReadStage, ReadStageContext, ReadStageEntry } from './read_stages/read_stage.js';
 import { readNoise } from './read_stages/read_noise.js';
+import { OutputReadNoise } from './read_stages/read_noise_output.js';
 import type { Routing } from './routing.js';
 
 /** the stages in read order */
@@ -40,6 +44,13 @@ export class ReadPath {
   private readonly inputStages: ReadStage[];
   private readonly tileStages: ReadStage[];
   private readonly tiled: boolean;
+  /** 'per-output' read noise, its per-weight variance S and the forward counter */
+  private readonly outNoise: OutputReadNoise | null;
+  private readonly sVar: Float32Array | null;
+  private forwards = 0;
+  private x2: Float32Array = new Float32Array(0);
+  private vOut: Float32Array = new Float32Array(0);
+  private st: Float32Array = new Float32Array(0);
   /** the per-forward read copy of the weights (only with a cell stage) */
   private readonly wRead: Float32Array | null;
   private bufN = 0;
@@ -49,8 +60,12 @@ export class ReadPath {
   private pt: Float32Array = new Float32Array(0);
 
   constructor(private readonly ctx: ReadStageContext, private readonly rows: number, private readonly cols: number) {
-    const stages = READ_STAGES.map((e) => e.create(ctx)).filter((s): s is ReadStage => s !== null);
-    this.active = stages.map((s) => s.name);
+    const all = READ_STAGES.map((e) => e.create(ctx)).filter((s): s is ReadStage => s !== null);
+    this.active = all.map((s) => s.name);
+    const out = all.find((s) => s instanceof OutputReadNoise);
+    this.outNoise = out instanceof OutputReadNoise ? out : null;
+    this.sVar = this.outNoise ? allocF32(rows * cols) : null;
+    const stages = all.filter((s) => !(s instanceof OutputReadNoise));
     this.cellStages = stages.filter((s) => s.readCell);
     this.inputStages = stages.filter((s) => s.inputs);
     this.tileStages = stages.filter((s) => s.partials);
@@ -60,6 +75,10 @@ export class ReadPath {
 
   /** the weights this forward computes with: a fresh read of every cell, or W_eff itself */
   weights(array: CrossbarArray, routing: Routing, wEff: Float32Array, wMax: number): Float32Array {
+    if (this.outNoise !== null) {
+      this.forwards++;
+      this.outNoise.variance(array, routing, wMax, this.rows, this.cols, this.sVar!);
+    }
     const out = this.wRead;
     if (out === null) return wEff;
     const { rows, cols } = this;
@@ -97,8 +116,23 @@ export class ReadPath {
 
   /** Y (n x cols) = X · W through the input and tile stages */
   product(X: Float32Array, n: number, Y: Float32Array, W: Float32Array, routing: Routing): void {
-    if (!this.tiled) { gemm(false, false, n, this.cols, this.rows, X, W, Y, false); return; }
+    const on = this.outNoise;
+    if (!this.tiled) {
+      gemm(false, false, n, this.cols, this.rows, X, W, Y, false);
+      if (on !== null) {
+        const len = n * this.rows, m = n * this.cols;
+        this.ensureNoiseBuffers(len, m);
+        const x2 = this.x2;
+        for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
+        gemm(false, false, n, this.cols, this.rows, x2, this.sVar!, this.vOut, false);
+        on.outputs(Y, this.vOut, m, this.forwards, 0);
+      }
+      return;
+    }
     this.ensureBuffers(n);
+    if (on !== null) this.ensureNoiseBuffers(n * this.ctx.layout.tileRows, n * this.ctx.layout.weightsPerTileRow);
+    // per-tile draw offset: whole tiles of n x (max tile columns), rounded up to even
+    const tileDraws = n * this.ctx.layout.weightsPerTileRow + ((n * this.ctx.layout.weightsPerTileRow) & 1);
     const { rows, cols } = this;
     const layout = this.ctx.layout;
     const { rowList, colList } = routing;
@@ -126,6 +160,16 @@ export class ReadPath {
           for (let m = 0; m < nc; m++) wt[o + m] = W[wr + colList[c0 + m]];
         }
         gemm(false, false, n, nc, nr, xt, wt, pt, false);
+        if (on !== null) {
+          const S = this.sVar!, st = this.st, x2 = this.x2, vt = this.vOut;
+          for (let k = 0; k < nr; k++) {
+            const wr = rowList[r0 + k] * cols, o = k * nc;
+            for (let m = 0; m < nc; m++) st[o + m] = S[wr + colList[c0 + m]];
+          }
+          for (let k = 0; k < n * nr; k++) x2[k] = xt[k] * xt[k];
+          gemm(false, false, n, nc, nr, x2, st, vt, false);
+          on.outputs(pt, vt, n * nc, this.forwards, (tr * layout.gridCols + tc) * tileDraws);
+        }
         for (const s of this.tileStages) s.partials!(pt, n * nc, { tileRow: tr, tileCol: tc, x: xt, w: wt, n, nr, nc });
         for (let b = 0; b < n; b++) {
           const yb = b * cols, pb = b * nc;
@@ -133,6 +177,13 @@ export class ReadPath {
         }
       }
     }
+  }
+
+  private ensureNoiseBuffers(xLen: number, yLen: number): void {
+    if (this.x2.length < xLen) this.x2 = allocF32(xLen);
+    if (this.vOut.length < yLen) this.vOut = allocF32(yLen);
+    const sLen = this.ctx.layout.tileRows * this.ctx.layout.weightsPerTileRow;
+    if (this.tiled && this.st.length < sLen) this.st = allocF32(sLen);
   }
 
   private ensureBuffers(n: number): void {

@@ -34,6 +34,8 @@ export interface NativeKernels {
     k: number, s: number): void;
   maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, len: number, dxLen: number): void;
   gatherRows(src: Float32Array, perm: Int32Array, start: number, b: number, d: number, dst: Float32Array): void;
+  /** per-output read-noise variance S[s] = fround(dP² + dN²), dP = aP + bP·uP[s], dN = aN + bN·uN[s] (optional: older builds lack it) */
+  readVariance?(uP: Float32Array, uN: Float32Array, S: Float32Array, len: number, aP: number, bP: number, aN: number, bN: number): void;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
   isa(): string;
   /** switch instruction set; false when this CPU/build lacks it */

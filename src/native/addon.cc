@@ -224,6 +224,19 @@ napi_value Sgd(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// readVariance(uP, uN, S, len, aP, bP, aN, bN)
+napi_value ReadVariance(napi_env env, napi_callback_info info) {
+  Args a(env, info, 8);
+  const int len = a.i32(3);
+  const float* uP = a.f32(0, len);
+  const float* uN = a.f32(1, len);
+  float* S = a.f32(2, len);
+  const double aP = a.f64(4), bP = a.f64(5), aN = a.f64(6), bN = a.f64(7);
+  if (!a.ok) return nullptr;
+  g_table.load()->readVariance(uP, uN, S, len, aP, bP, aN, bN);
+  return undef(env);
+}
+
 // maxPoolForward(x, y, arg, n, H, W, C, k, s)
 napi_value MaxPoolForward(napi_env env, napi_callback_info info) {
   Args a(env, info, 9);
@@ -319,7 +332,7 @@ NAPI_MODULE_INIT() {
   if (!g_table.load()) g_table.store(best());
   const struct { const char* name; napi_callback fn; } fns[] = {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
-    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd},
+    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };

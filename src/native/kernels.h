@@ -20,6 +20,8 @@ struct KernelTable {
   // max pooling (NHWC, no padding) and its backward (see kernels_impl.h)
   void (*maxPoolForward)(const float* x, float* y, int32_t* arg, int n, int H, int W, int C, int k, int s, int OH, int OW);
   void (*maxPoolBackward)(const float* dy, const int32_t* arg, float* dx, int len, int dxLen);
+  // per-output read noise: S[s] = float(dP² + dN²), dP = aP + bP·uP[s], dN = aN + bN·uN[s] (double)
+  void (*readVariance)(const float* uP, const float* uN, float* S, int len, double aP, double bP, double aN, double bN);
 };
 
 const KernelTable* table_base();

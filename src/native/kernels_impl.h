@@ -425,9 +425,20 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
   for (int i = 0; i < len; i++) dx[arg[i]] = dx[arg[i]] + dy[i];
 }
 
+// Per-output read noise variance (src/crossbar/read_stages/read_noise_output.ts affineVariance,
+// identity routing): JavaScript's float64 evaluation in the same order, rounded to float32 once at the
+// store (no FMA: -ffp-contract=off), so the bits equal the TS loop's.
+static void readVariance(const float* __restrict uP, const float* __restrict uN, float* __restrict S, int len,
+                         double aP, double bP, double aN, double bN) {
+  for (int i = 0; i < len; i++) {
+    const double dP = aP + bP * double(uP[i]), dN = aN + bN * double(uN[i]);
+    S[i] = float(dP * dP + dN * dN);
+  }
+}
+
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
-  maxPoolBackward,
+  maxPoolBackward, readVariance,
 };
 
 }  // namespace ISA_NS

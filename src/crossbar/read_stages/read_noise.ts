@@ -4,10 +4,14 @@
  * the chip either way) returns model.readNoise(u, z), z ~ N(0, 1) from stream 'read/<layer>',
  * drawn per cell per forward (shared by all rows of the batch), slots in logical row-major order,
  * cell P before cell N. Default model: u_read = u + σr·z·(u + gMin/Δ), i.e. G·(1 + σr z).
+ * This is `device.readNoiseModel` 'per-cell' (the default, absent from the point): per-batch weight
+ * noise. 'per-output' (read_noise_output.ts) draws the same per-read distribution per sample on
+ * the outputs, at the cost of one extra GEMM.
  */
 import { stream } from '../../util/rng.js';
 import type { DeviceModel } from '../device_model.js';
 import { NormalSource } from '../gaussian.js';
+import { createOutputReadNoise } from './read_noise_output.js';
 import type { ReadStage, ReadStageEntry } from './read_stage.js';
 
 class ReadNoiseStage implements ReadStage {
@@ -22,6 +26,7 @@ export const readNoise: ReadStageEntry = {
   name: 'read-noise',
   create(ctx): ReadStage | null {
     if (!ctx.model.readNoisy) return null;
+    if (ctx.model.spec.readNoiseModel === 'per-output') return createOutputReadNoise(ctx);
     return new ReadNoiseStage(ctx.model, new NormalSource(stream(ctx.seed, `read/${ctx.layer}`)));
   },
 };
