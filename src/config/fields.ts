@@ -10,7 +10,7 @@
  * are the same schema. Defaults live in src/config/defaults.ts (which reads the layers' defaults).
  */
 import { z } from 'zod';
-import { CROSSBAR_FIELDS } from '../crossbar/crossbar_spec.js';
+import { CROSSBAR_FIELDS, LINE_RESISTANCE_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
 import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
@@ -122,6 +122,13 @@ export const FIELDS: Tree = {
     dacBits: fromField(CROSSBAR_FIELDS.dacBits),
     adcBits: fromField(CROSSBAR_FIELDS.adcBits),
     writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
+    // optional: absent (or every resistance 0) = ideal wires, left out of the point
+    lineResistance: {
+      rWire: fromField(LINE_RESISTANCE_FIELDS.rWire),
+      rDriver: fromField(LINE_RESISTANCE_FIELDS.rDriver),
+      rSense: fromField(LINE_RESISTANCE_FIELDS.rSense),
+      sweeps: fromField(LINE_RESISTANCE_FIELDS.sweeps),
+    },
   },
   defects: {
     rate: fromField(DEFECT_FIELDS.rate),

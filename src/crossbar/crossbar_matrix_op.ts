@@ -98,7 +98,7 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.deadBand = DeadBand.create(this.spec.writeThreshold ?? 0, this.device.levels, this.mapping.cellsPerWeight, this.rows * this.cols);
     this.readPath = new ReadPath({
       layer: this.layer, seed: opts.seed, model: this.model, mapping: this.mapping, crossbar: this.spec,
-      layout, dacRange: opts.dacRange, adcRange: opts.adcRange,
+      layout, dacRange: opts.dacRange, adcRange: opts.adcRange, array: this.array, wMax: () => this._wMax,
     }, this.rows, this.cols);
     this.used = this.wEff;
     weight.updateMask = this.routing.mask;

@@ -32,10 +32,10 @@ describe('grid expansion', () => {
     const { writeThreshold: off, ...crossbar } = DEFAULTS.crossbar;
     expect(off).toBe(0);
     expect(p.crossbar).toEqual(crossbar);
-    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/device.model only when used)
+    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/lineResistance/device.model only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
-      if (path[0] === 'crossbar' && path[1] === 'writeThreshold') continue;
+      if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams')) continue; // default model: absent
       let v: unknown = p;
       for (const k of path) v = (v as Record<string, unknown>)[k];
