@@ -12,7 +12,8 @@
 import { z } from 'zod';
 import { CROSSBAR_FIELDS, LINE_RESISTANCE_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
-import { DEVICE_FIELDS } from '../crossbar/device_spec.js';
+import { DEVICE_FIELDS, DRIFT_FIELDS } from '../crossbar/device_spec.js';
+import { ENDURANCE_FIELDS } from '../crossbar/endurance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
@@ -106,6 +107,20 @@ export const FIELDS: Tree = {
       schema: z.record(z.string(), z.number()),
       allowed: 'an object of numbers, the parameters of device.model (docs/DESIGN.md, "How to add a device model")',
       describe: 'parameters of the device model (default: the model\'s defaults)',
+    },
+    // optional: absent = no drift, left out of the point (src/crossbar/drift_law.ts)
+    drift: {
+      nuMean: fromField(DRIFT_FIELDS.nuMean),
+      nuStd: fromField(DRIFT_FIELDS.nuStd),
+      t0: fromField(DRIFT_FIELDS.t0),
+      t: fromField(DRIFT_FIELDS.t),
+      refreshEvery: fromField(DRIFT_FIELDS.refreshEvery),
+    },
+    // optional: absent = cells never wear out, left out of the point (src/crossbar/endurance.ts)
+    endurance: {
+      n50: fromField(ENDURANCE_FIELDS.n50),
+      sigma: fromField(ENDURANCE_FIELDS.sigma),
+      lrsShare: fromField(ENDURANCE_FIELDS.lrsShare),
     },
   },
   crossbar: {

@@ -37,6 +37,7 @@ describe('grid expansion', () => {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
       if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams')) continue; // default model: absent
+      if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       let v: unknown = p;
       for (const k of path) v = (v as Record<string, unknown>)[k];
       expect(v, path.join('.')).not.toBeUndefined();

@@ -26,6 +26,7 @@
  * drop is not differentiated.
  * Buffers per tile are allocated on first use and reused (grow only with a larger batch).
  */
+import { HEALTHY } from '../cell_state.js';
 import { lineResistanceOn, resolveLineResistanceConfig } from '../crossbar_spec.js';
 import { FastTileSolver } from '../line_resistance/fast_solver.js';
 import type { ReadStage, ReadStageContext, ReadStageEntry, TileProduct } from './read_stage.js';
@@ -82,11 +83,11 @@ class LineResistanceStage implements ReadStage {
       for (let m = 0; m < nc; m++) {
         const s = sRow + m;
         let a = uP[s];
-        if (drift) a = drift(a, age, s * cpw);
+        if (drift && array.stateP[s] === HEALTHY) a = drift(a, age, s * cpw);
         G[o + m * cpw] = gMin + dg * a;
         if (cpw === 2) {
           let b = uN[s];
-          if (drift) b = drift(b, age, s * cpw + 1);
+          if (drift && array.stateN[s] === HEALTHY) b = drift(b, age, s * cpw + 1);
           G[o + m * cpw + 1] = gMin + dg * b;
         }
       }
