@@ -10,9 +10,10 @@
  * are the same schema. Defaults live in src/config/defaults.ts (which reads the layers' defaults).
  */
 import { z } from 'zod';
-import { CROSSBAR_FIELDS } from '../crossbar/crossbar_spec.js';
+import { CROSSBAR_FIELDS, LINE_RESISTANCE_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
-import { DEVICE_FIELDS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
+import { DEVICE_FIELDS, DRIFT_FIELDS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
+import { ENDURANCE_FIELDS } from '../crossbar/endurance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
@@ -144,6 +145,20 @@ export const FIELDS: Tree = {
       allowed: 'an object of numbers, the parameters of device.model (docs/DESIGN.md, "How to add a device model")',
       describe: 'parameters of the device model (default: the model\'s defaults)',
     },
+    // optional: absent = no drift, left out of the point (src/crossbar/drift_law.ts)
+    drift: {
+      nuMean: fromField(DRIFT_FIELDS.nuMean),
+      nuStd: fromField(DRIFT_FIELDS.nuStd),
+      t0: fromField(DRIFT_FIELDS.t0),
+      t: fromField(DRIFT_FIELDS.t),
+      refreshEvery: fromField(DRIFT_FIELDS.refreshEvery),
+    },
+    // optional: absent = cells never wear out, left out of the point (src/crossbar/endurance.ts)
+    endurance: {
+      n50: fromField(ENDURANCE_FIELDS.n50),
+      sigma: fromField(ENDURANCE_FIELDS.sigma),
+      lrsShare: fromField(ENDURANCE_FIELDS.lrsShare),
+    },
   },
   crossbar: {
     tileRows: fromField(CROSSBAR_FIELDS.tileRows),
@@ -160,6 +175,13 @@ export const FIELDS: Tree = {
     adcBits: fromField(CROSSBAR_FIELDS.adcBits),
     writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
     batchNorm: fromField(CROSSBAR_FIELDS.batchNorm),
+    // optional: absent (or every resistance 0) = ideal wires, left out of the point
+    lineResistance: {
+      rWire: fromField(LINE_RESISTANCE_FIELDS.rWire),
+      rDriver: fromField(LINE_RESISTANCE_FIELDS.rDriver),
+      rSense: fromField(LINE_RESISTANCE_FIELDS.rSense),
+      sweeps: fromField(LINE_RESISTANCE_FIELDS.sweeps),
+    },
   },
   defects: {
     rate: fromField(DEFECT_FIELDS.rate),

@@ -3,11 +3,12 @@
  * does not read (so duplicates collapse, see defaults.ts), fill derived defaults, and reject
  * impossible combinations with ONE UserError naming the config path that caused it.
  */
-import { crossbarConflict, resolveCrossbar } from '../crossbar/crossbar_spec.js';
+import { crossbarConflict, lineResistanceOn, resolveCrossbar, resolveLineResistanceConfig } from '../crossbar/crossbar_spec.js';
 import { clusterConflict } from '../crossbar/defect_spec.js';
 import { validateDefects } from '../crossbar/defect_generator.js';
 import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
-import { resolveDevice } from '../crossbar/device.js';
+import { resolveDevice, resolveDrift } from '../crossbar/device.js';
+import { resolveEndurance } from '../crossbar/endurance.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from '../methods/point.js';
@@ -71,6 +72,9 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if ((p.crossbar.writeThreshold ?? 0) > 0 && p.device.levels < 2 && trainsOnDevice(p)) {
     fail(src('crossbar.writeThreshold'), `a programming dead band of ${p.crossbar.writeThreshold} level steps needs quantised cells: device.levels must be >= 2 (from ${src('device.levels')}, got ${p.device.levels}); or set writeThreshold to 0`);
   }
+  normaliseLineResistance(p, src);
+  normaliseDrift(p, src);
+  normaliseEndurance(p, src);
   if (usesLora(p)) {
     const where = `method '${p.method}' (from ${src('method')})`;
     if (p.lora.rank < 1) {
@@ -138,6 +142,51 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   resolveCrossbar(p.crossbar);
   validateDefects(p.defects);
   return p;
+}
+
+/**
+ * crossbar.lineResistance: absent when no field is set or every resistance is 0 (ideal wires, so
+ * such points keep the hash of points without it); else rWire is required and the defaults are filled.
+ */
+function normaliseLineResistance(p: PointSpec, src: SourceOf): void {
+  const raw = p.crossbar.lineResistance as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (Object.keys(raw).length === 0) { delete p.crossbar.lineResistance; return; }
+  if (raw.rWire === undefined) {
+    fail(src('crossbar.lineResistance.rWire'), `crossbar.lineResistance needs rWire (ohms per wire segment, >= 0) when ${Object.keys(raw).join(', ')} is set`);
+  }
+  const c = resolveLineResistanceConfig(raw, 'crossbar.lineResistance');
+  if (!lineResistanceOn(c)) { delete p.crossbar.lineResistance; return; }
+  p.crossbar.lineResistance = c;
+}
+
+/** device.drift: absent when no field is set; else nuMean and t are required and defaults filled */
+function normaliseDrift(p: PointSpec, src: SourceOf): void {
+  const raw = p.device.drift as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (Object.keys(raw).length === 0) { delete p.device.drift; return; }
+  try {
+    p.device.drift = resolveDrift(raw, 'device.drift');
+  } catch (e) {
+    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
+    throw e;
+  }
+}
+
+/** device.endurance: absent when no field is set; else n50 is required and defaults filled */
+function normaliseEndurance(p: PointSpec, src: SourceOf): void {
+  const raw = p.device.endurance as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (Object.keys(raw).length === 0) { delete p.device.endurance; return; }
+  try {
+    p.device.endurance = resolveEndurance(raw, 'device.endurance');
+  } catch (e) {
+    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
+    throw e;
+  }
 }
 
 function fail(path: string, msg: string): never {

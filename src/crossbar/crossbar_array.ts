@@ -23,6 +23,7 @@ import { programWasmFor } from './program_wasm_loader.js';
 import { HEALTHY, SlotKind } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
 import type { DeviceModel } from './device_model.js';
+import type { Endurance } from './endurance.js';
 import type { WeightMapping } from './mapping.js';
 import type { TileLayout } from './tiling.js';
 
@@ -53,6 +54,15 @@ export class CrossbarArray {
   readonly writesN: Uint32Array;
   totalWrites = 0;
   readonly device: DeviceSpec;
+  /**
+   * per slot: the SlotKind the methods know (update mask, attainable intervals, routing.ts). The same
+   * array as slotKind unless wear-out is on (attachEndurance): then it changes only by fault detection.
+   */
+  knownKind: Uint8Array;
+  /** write endurance (endurance.ts), null = cells never wear out */
+  endurance: Endurance | null = null;
+  /** cells worn out by the last programming pass */
+  newlyWorn = 0;
   private readonly acc = new Float64Array(2);
   private readonly levels: number;
   /** lists of the general path (models without a fast path) */
@@ -80,6 +90,7 @@ export class CrossbarArray {
     this.writesP = u32View(allocF32(n), n);
     this.writesN = u32View(allocF32(n), n);
     this.slotKind = u8View(allocF32(Math.ceil(n / 4)), n);
+    this.knownKind = this.slotKind;
     this.levels = model.fastPath ? model.fastPath.levels : 0;
     const two = mapping.cellsPerWeight === 2;
     for (let pr = 0; pr < layout.rows; pr++) {
@@ -125,6 +136,7 @@ export class CrossbarArray {
       ? this.programGenericPath(val, wMax, permR, permC, identity, wEff, full)
       : this.programFast(val, wMax, permR, permC, identity, colIdentity, partial, partialSlot, wEff, full);
     this.model.afterProgram?.(this);
+    this.newlyWorn = this.endurance ? this.endurance.afterProgram(this) : 0;
     return clipped;
   }
 
@@ -213,6 +225,24 @@ export class CrossbarArray {
 
   resetWriteCounts(): void {
     this.writesP.fill(0); this.writesN.fill(0); this.totalWrites = 0;
+    this.endurance?.phaseReset();
+  }
+
+  /** switch wear-out on: from now on the known slot kinds are a copy that only fault detection updates */
+  attachEndurance(e: Endurance): void {
+    this.endurance = e;
+    this.knownKind = this.slotKind.slice();
+  }
+
+  /** attainable interval of t at slot s as the methods know it (knownKind; = interval without wear-out) */
+  knownInterval(s: number, out: Float64Array): void {
+    const [lo, hi] = this.model.freeRange;
+    this.mapping.interval(this.knownKind[s] as SlotKind, this.uP[s], this.uN[s], lo, hi, out);
+  }
+
+  /** true when the methods know every cell of slot s to be stuck */
+  knownFullyStuck(s: number): boolean {
+    return this.knownKind[s] === SlotKind.AllStuck;
   }
 
   /** distinct cells written at least once since the last resetWriteCounts (the wear footprint) */

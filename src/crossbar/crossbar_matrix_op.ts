@@ -34,7 +34,11 @@ import { tileDefectMaps } from './defect_source.js';
 import { resolveDevice } from './device.js';
 import type { DeviceModel } from './device_model.js';
 import { makeDeviceModel } from './device_registry.js';
+import { readAge, refreshCount } from './drift_law.js';
+import { Endurance } from './endurance.js';
 import { makeMapping, type WeightMapping } from './mapping.js';
+import { UserError } from '../util/errors.js';
+import { stream } from '../util/rng.js';
 import { ReadPath } from './read_path.js';
 import { Routing } from './routing.js';
 import { SteBackward } from './ste_backward.js';
@@ -78,12 +82,15 @@ export class CrossbarMatrixOp implements MatrixOp {
   private readonly wEff: Float32Array;
   private used: Float32Array;
   private needFull = true;
+  private readonly seed: number;
+  private detectRound = 0;
   private clipped = 0;
 
   constructor(readonly weight: Param, opts: CrossbarOpOptions) {
     this.rows = weight.rows;
     this.cols = weight.cols;
     this.layer = opts.layer ?? weight.name;
+    this.seed = opts.seed;
     this.device = resolveDevice(opts.device);
     this.spec = resolveCrossbar(opts.crossbar);
     this.model = makeDeviceModel(this.device, { seed: opts.seed, layer: this.layer });
@@ -92,13 +99,18 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.layout = layout;
     const maps = tileDefectMaps(layout, this.layer, opts.seed, opts.defects, opts.tileMaps);
     this.array = new CrossbarArray(this.model, this.mapping, layout, maps);
+    if (this.device.endurance) {
+      this.array.attachEndurance(new Endurance(this.device.endurance, opts.seed, this.layer, this.rows * this.cols,
+        this.mapping.cellsPerWeight, (st) => this.model.stuckU(st)));
+    }
     this._wMax = resolveWMax(weight.value, this.spec.range);
     this.routing = new Routing(this.rows, this.cols);
     this.wEff = allocF32(this.rows * this.cols);
     this.deadBand = DeadBand.create(this.spec.writeThreshold ?? 0, this.device.levels, this.mapping.cellsPerWeight, this.rows * this.cols);
     this.readPath = new ReadPath({
       layer: this.layer, seed: opts.seed, model: this.model, mapping: this.mapping, crossbar: this.spec,
-      layout, dacRange: opts.dacRange, adcRange: opts.adcRange,
+      layout, dacRange: opts.dacRange, adcRange: opts.adcRange, array: this.array, wMax: () => this._wMax,
+      readAge: this.device.drift ? readAge(this.device.drift) : undefined,
     }, this.rows, this.cols);
     this.used = this.wEff;
     weight.updateMask = this.routing.mask;
@@ -140,6 +152,61 @@ export class CrossbarMatrixOp implements MatrixOp {
     const r = this.routing;
     this.clipped = this.array.programAll(src, this._wMax, r.permR, r.permC, r.identity,
       r.colIdentity, r.partial, r.partialSlot, this.wEff, full);
+    if (this.array.newlyWorn > 0) {
+      // cells wore out in this pass: the programming lists follow the physical states (write-verify
+      // sees them), W_eff is refreshed and partners compensate; the methods' view is unchanged
+      r.rebuild(this.array);
+      this.clipped = this.array.programAll(src, this._wMax, r.permR, r.permC, r.identity,
+        r.colIdentity, r.partial, r.partialSlot, this.wEff, true);
+    }
+  }
+
+  /**
+   * On-line fault detection (read-verify, after Xia et al., DAC 2017): read every cell of a share
+   * `fraction` of the slots (all when 1; else each slot independently with probability fraction, from
+   * the stream 'detect/<layer>/round<k>', k = this op's detection round) and make the methods know
+   * the true state of every tested slot (update mask, attainable intervals). Cost: one read per tested
+   * cell. Returns the reads, the cells tested and the stuck cells newly found (known before: not counted).
+   */
+  detectFaults(fraction = 1): { reads: number; tested: number; found: number } {
+    if (!(fraction >= 0 && fraction <= 1)) throw new UserError(`detection fraction must be in [0, 1], got ${fraction}`, 'detect.fraction');
+    const a = this.array, two = this.mapping.cellsPerWeight === 2;
+    const rng = fraction < 1 ? stream(this.seed, `detect/${this.layer}/round${this.detectRound}`) : null;
+    this.detectRound++;
+    let tested = 0, found = 0;
+    if (a.knownKind === a.slotKind) {
+      // no wear-out: the methods already know every state; the test still costs its reads
+      for (let s = 0; s < a.slots; s++) if (!rng || rng.next() < fraction) tested += two ? 2 : 1;
+      return { reads: tested, tested, found: 0 };
+    }
+    for (let s = 0; s < a.slots; s++) {
+      if (rng && !(rng.next() < fraction)) continue;
+      tested += two ? 2 : 1;
+      const was = a.knownKind[s], now = a.slotKind[s];
+      if (was === now) continue;
+      found += stuckCells(now, two) - stuckCells(was, two);
+      a.knownKind[s] = now;
+    }
+    if (found > 0) this.routingChanged();
+    return { reads: tested, tested, found };
+  }
+
+  /** lifetime writes of every cell since the op was built (never reset; 0 when wear-out is off) */
+  lifetimeWrites(): number {
+    return this.array.endurance ? this.array.endurance.totalLifetimeWrites() : 0;
+  }
+
+  /** cells worn out so far (stuck by wear, detected or not) */
+  wornOutCells(): number {
+    return this.array.endurance ? this.array.endurance.wornOut : 0;
+  }
+
+  /** stuck cells the methods do not know of (worn out, not yet detected) */
+  undetectedFaults(): number {
+    const a = this.array, two = this.mapping.cellsPerWeight === 2;
+    let c = 0;
+    for (let s = 0; s < a.slots; s++) c += stuckCells(a.slotKind[s], two) - stuckCells(a.knownKind[s], two);
+    return c;
   }
 
   forward(X: Float32Array, n: number, Y: Float32Array, _training: boolean): void {
@@ -223,7 +290,7 @@ export class CrossbarMatrixOp implements MatrixOp {
     const t = new Float64Array(2);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
-        this.array.interval(this.routing.slot(i, j), t);
+        this.array.knownInterval(this.routing.slot(i, j), t);
         lo[i * cols + j] = this._wMax * t[0];
         hi[i * cols + j] = this._wMax * t[1];
       }
@@ -237,7 +304,7 @@ export class CrossbarMatrixOp implements MatrixOp {
     const lo = new Float32Array(n), hi = new Float32Array(n);
     const t = new Float64Array(2);
     for (let s = 0; s < n; s++) {
-      this.array.interval(s, t);
+      this.array.knownInterval(s, t);
       lo[s] = this._wMax * t[0];
       hi[s] = this._wMax * t[1];
     }
@@ -265,8 +332,31 @@ export class CrossbarMatrixOp implements MatrixOp {
     return c;
   }
 
+  /**
+   * writes of the periodic drift refresh up to the evaluation time (drift_law.ts):
+   * ⌊t / refreshEvery⌋ · #{healthy cells with u > 0}; 0 without device.drift.refreshEvery
+   */
+  refreshWrites(): number {
+    const d = this.device.drift;
+    if (!d) return 0;
+    const k = refreshCount(d);
+    if (k === 0) return 0;
+    const a = this.array, two = this.mapping.cellsPerWeight === 2;
+    let c = 0;
+    for (let s = 0; s < a.slots; s++) {
+      if (a.stateP[s] === 0 && a.uP[s] > 0) c++;
+      if (two && a.stateN[s] === 0 && a.uN[s] > 0) c++;
+    }
+    return k * c;
+  }
+
   /** number of logical weights whose cells are all stuck */
   fullyStuckCount(): number {
     return this.routing.stuckIdx.length;
   }
+}
+
+/** stuck cells of a slot of this kind (a differential pair has two cells) */
+function stuckCells(kind: number, two: boolean): number {
+  return kind === 3 ? (two ? 2 : 1) : kind === 0 ? 0 : 1;
 }

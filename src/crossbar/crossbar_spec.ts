@@ -14,6 +14,11 @@
  *                         crossbar) | 'fold' (at deployment γ/σ and β − γμ/σ are folded into the
  *                         preceding weight layer, which the crossbar then holds; src/nn/fold_batch_norm.ts).
  *                         Absent from the point unless 'fold' and the model has BatchNorm (hashes)
+ *   lineResistance        optional (absent = ideal wires, the default, left out of the point):
+ *                         { rWire, rDriver?, rSense?, sweeps? } — word-line and bit-line segment
+ *                         resistance r_wl = r_bl = rWire (Ω, [0, 1e6]), driver and sense-amplifier
+ *                         resistances (Ω, [0, 1e9], default 0), block Gauss–Seidel sweeps of the fast
+ *                         solver (integer [1, 100], default 3); read_stages/line_resistance.ts
  */
 import { UserError } from '../util/errors.js';
 import { checkFields, enumField, numField } from '../util/spec_field.js';
@@ -37,6 +42,50 @@ export interface CrossbarSpec {
   writeThreshold?: number;
   /** BatchNorm at deployment: digital (default, absent) or folded into the preceding weights */
   batchNorm?: 'digital' | 'fold';
+  /** line resistance (IR drop) on the read path; absent = ideal wires */
+  lineResistance?: LineResistanceConfig;
+}
+
+/** crossbar.lineResistance: the tile wires seen by the read path (read_stages/line_resistance.ts) */
+export interface LineResistanceConfig {
+  /** word-line and bit-line segment resistance, ohms (r_wl = r_bl = rWire) */
+  rWire: number;
+  /** input driver output resistance, ohms (default 0) */
+  rDriver?: number;
+  /** sense-amplifier input resistance, ohms (default 0) */
+  rSense?: number;
+  /** block Gauss–Seidel sweeps of the fast solver (default 3) */
+  sweeps?: number;
+}
+
+export const DEFAULT_LINE_SWEEPS = 3;
+
+export const LINE_RESISTANCE_FIELDS = {
+  rWire: numField({ min: 0, max: 1e6 }, 'word-line and bit-line wire resistance per cell segment in ohms (crossbar.lineResistance; absent = ideal wires)'),
+  rDriver: numField({ min: 0, max: 1e9 }, 'input driver output resistance in ohms (default 0)'),
+  rSense: numField({ min: 0, max: 1e9 }, 'sense-amplifier input resistance in ohms (default 0)'),
+  sweeps: numField({ min: 1, max: 100, int: true }, `block Gauss–Seidel sweeps of the fast IR-drop solver (default ${DEFAULT_LINE_SWEEPS})`),
+};
+
+/** the line-resistance config with defaults filled (UserError naming `${path}.<field>` when out of bounds) */
+export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineResistance'): Required<LineResistanceConfig> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UserError(`${path} must be an object { rWire, rDriver?, rSense?, sweeps? }, got ${JSON.stringify(raw)}`, path);
+  }
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!Object.hasOwn(LINE_RESISTANCE_FIELDS, k)) {
+      throw new UserError(`${path}.${k} is not a line-resistance field; allowed: ${Object.keys(LINE_RESISTANCE_FIELDS).join(', ')}`, `${path}.${k}`);
+    }
+  }
+  const c = { rWire: o.rWire, rDriver: o.rDriver ?? 0, rSense: o.rSense ?? 0, sweeps: o.sweeps ?? DEFAULT_LINE_SWEEPS };
+  checkFields(c, LINE_RESISTANCE_FIELDS, path);
+  return c as Required<LineResistanceConfig>;
+}
+
+/** true when the config puts some resistance on the lines (else the stage is off and the field is dropped) */
+export function lineResistanceOn(c: LineResistanceConfig | undefined): boolean {
+  return c !== undefined && (c.rWire > 0 || (c.rDriver ?? 0) > 0 || (c.rSense ?? 0) > 0);
 }
 
 export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSpec>({
@@ -88,5 +137,6 @@ export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossb
   const bad = crossbarConflict(c);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   validateRange(c.range, `${path}.range`);
+  if (c.lineResistance !== undefined) resolveLineResistanceConfig(c.lineResistance, `${path}.lineResistance`);
   return c;
 }

@@ -26,7 +26,9 @@
  */
 import { UserError } from '../util/errors.js';
 import { checkFields } from '../util/spec_field.js';
-import { DEFAULT_DEVICE, DEVICE_FIELDS, deviceConflict, READ_NOISE_MODELS, type DeviceSpec } from './device_spec.js';
+import { DEFAULT_DEVICE, DEFAULT_DRIFT_T0, DEVICE_FIELDS, DRIFT_FIELDS, deviceConflict, READ_NOISE_MODELS, type DeviceSpec, type DriftSpec } from './device_spec.js';
+import { driftConflict } from './drift_law.js';
+import { resolveEndurance } from './endurance.js';
 
 export type { DeviceSpec };
 export { DEFAULT_DEVICE };
@@ -46,6 +48,32 @@ export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): 
   }
   const bad = deviceConflict(d);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
+  if (d.drift !== undefined) d.drift = resolveDrift(d.drift, `${path}.drift`);
+  if (d.endurance !== undefined) d.endurance = resolveEndurance(d.endurance, `${path}.endurance`);
+  return d;
+}
+
+/**
+ * device.drift with defaults filled (nuStd 0, t0 1 s); UserError naming `${path}.<field>` for a
+ * missing nuMean or t, out-of-bounds values (ν < 0, …), t < t0 or refreshEvery <= t0.
+ */
+export function resolveDrift(raw: unknown, path = 'device.drift'): DriftSpec {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UserError(`${path} must be an object { nuMean, nuStd?, t0?, t, refreshEvery? }, got ${JSON.stringify(raw)}`, path);
+  }
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!Object.hasOwn(DRIFT_FIELDS, k)) throw new UserError(`${path}.${k} is not a drift field; allowed: ${Object.keys(DRIFT_FIELDS).join(', ')}`, `${path}.${k}`);
+  }
+  for (const k of ['nuMean', 't'] as const) {
+    if (o[k] === undefined) throw new UserError(`${path}.${k} is required when device.drift is given (${DRIFT_FIELDS[k].describe})`, `${path}.${k}`);
+  }
+  const d: DriftSpec = { nuMean: o.nuMean as number, nuStd: (o.nuStd ?? 0) as number, t0: (o.t0 ?? DEFAULT_DRIFT_T0) as number, t: o.t as number };
+  if (o.refreshEvery !== undefined) d.refreshEvery = o.refreshEvery as number;
+  const { refreshEvery: _r, ...must } = DRIFT_FIELDS;
+  checkFields(d, must, path);
+  if (d.refreshEvery !== undefined) checkFields(d, { refreshEvery: DRIFT_FIELDS.refreshEvery }, path);
+  driftConflict(d, path);
   return d;
 }
 

@@ -9,6 +9,7 @@ import { UserError } from '../util/errors.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device_model.js';
 import { clippedWindow } from './devices/clipped_window.js';
 import { linearLevels } from './devices/linear_levels.js';
+import { PowerLawDrift } from './drift_law.js';
 
 const ENTRIES: DeviceModelEntry[] = [
   linearLevels,
@@ -44,7 +45,13 @@ export function checkDeviceModel(device: DeviceSpec, path = 'device'): { entry: 
 /** the device model of one mapped layer (its streams: 'prog/<layer>', 'read/<layer>') */
 export function makeDeviceModel(device: DeviceSpec, ctx: DeviceModelContext): DeviceModel {
   const { entry, params } = checkDeviceModel(device);
-  return entry.create(device, params, ctx);
+  const model = entry.create(device, params, ctx);
+  // device.drift gives any model without its own drift law the power law (drift_law.ts, 'drift/<layer>')
+  if (device.drift !== undefined && !model.drift) {
+    const law = new PowerLawDrift(device.drift, ctx.seed, ctx.layer);
+    model.drift = (u, age, cell) => law.apply(u, age, cell);
+  }
+  return model;
 }
 
 /** true when the spec names the default model with no parameters (left out of the point hash) */

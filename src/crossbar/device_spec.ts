@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { numField } from '../util/spec_field.js';
+import { ENDURANCE_FIELDS, type EnduranceSpec } from './endurance.js';
 
 export interface DeviceSpec {
   /** conductance range in siemens; on/off ratio = gMax / gMin */
@@ -31,10 +32,39 @@ export interface DeviceSpec {
   model?: string;
   /** that model's parameters (checked by the model; absent = its defaults) */
   modelParams?: Record<string, number>;
+  /** conductance drift after programming (drift_law.ts); absent = none, left out of the point */
+  drift?: DriftSpec;
+  /** write endurance / wear-out (endurance.ts); absent = cells never wear out, left out of the point */
+  endurance?: EnduranceSpec;
 }
 
 export const READ_NOISE_MODELS = ['per-cell', 'per-output'] as const;
 export type ReadNoiseModel = (typeof READ_NOISE_MODELS)[number];
+
+/**
+ * device.drift: u(t) = u(t0)·(t/t0)^(−ν), ν ~ N(nuMean, nuStd²) clipped at 0 per cell (drift_law.ts);
+ * t = the evaluation time after programming (s, ≥ t0; a sweep axis), refreshEvery = periodic reprogramming (s)
+ */
+export interface DriftSpec {
+  nuMean: number;
+  nuStd: number;
+  /** time of the first read after programming, where the law starts (s) */
+  t0: number;
+  /** evaluation time after programming (s) */
+  t: number;
+  /** reprogram every healthy cell every this many seconds (absent = never) */
+  refreshEvery?: number;
+}
+
+export const DRIFT_FIELDS = {
+  nuMean: numField({ min: 0, max: 10 }, 'drift exponent mean ν (device.drift; per cell ν ~ N(nuMean, nuStd²) clipped at 0)'),
+  nuStd: numField({ min: 0, max: 10 }, 'drift exponent spread (standard deviation of ν across cells, default 0)'),
+  t0: numField({ min: 0, gt: true, max: 1e12 }, 'time of the first read after programming, where the drift law starts, seconds (default 1)'),
+  t: numField({ min: 0, max: 1e12 }, 'evaluation time after programming, seconds (>= t0; a sweep axis)'),
+  refreshEvery: numField({ min: 0, gt: true, max: 1e12 }, 'reprogram every healthy cell every this many seconds (> t0; absent = never)'),
+};
+
+export const DEFAULT_DRIFT_T0 = 1;
 
 /** Defaults: 1 µS .. 100 µS (on/off 100), continuous levels, no variation, no read noise. */
 export const DEFAULT_DEVICE: Readonly<DeviceSpec> = Object.freeze({
@@ -68,6 +98,18 @@ export const DEVICE_SCHEMA = z.strictObject({
   readNoiseModel: z.enum(READ_NOISE_MODELS).optional(),
   model: z.string().optional(),
   modelParams: z.record(z.string(), z.number()).optional(),
+  drift: z.strictObject({
+    nuMean: DRIFT_FIELDS.nuMean.schema,
+    nuStd: DRIFT_FIELDS.nuStd.schema,
+    t0: DRIFT_FIELDS.t0.schema,
+    t: DRIFT_FIELDS.t.schema,
+    refreshEvery: DRIFT_FIELDS.refreshEvery.schema.optional(),
+  }).optional(),
+  endurance: z.strictObject({
+    n50: ENDURANCE_FIELDS.n50.schema,
+    sigma: ENDURANCE_FIELDS.sigma.schema,
+    lrsShare: ENDURANCE_FIELDS.lrsShare.schema,
+  }).optional(),
 });
 
 /** Cross-field rule: gMin < gMax (returns the message, or undefined when fine). */

@@ -7,6 +7,8 @@
  *                          memory (allocI32) so the wasm loops read them in place
  *   stuckIdx               logical indices whose cells are all stuck (no gradient: ste_backward.ts)
  *   mask                   the weight's update mask: 0 where all cells are stuck, else 1
+ *                          (these two from what the methods know, array.knownKind: the physical
+ *                          slot kinds unless wear-out is on, then only detected faults count)
  *   rowList / colList      logical rows (cols) ordered by physical row (col), so a tile row is a
  *                          contiguous run (tiled read path)
  *   identity / colIdentity both permutations / the column permutation are the identity
@@ -79,7 +81,7 @@ export class Routing {
       const pr = permR[i] * cols;
       for (let j = 0; j < cols; j++) {
         const s = pr + permC[j];
-        const fs = array.fullyStuck(s);
+        const fs = array.knownFullyStuck(s);
         this.mask[i * cols + j] = fs ? 0 : 1;
         if (fs) stuck.push(i * cols + j);
         if (array.slotKind[s] !== SlotKind.AllHealthy) { this.partial[k] = i * cols + j; this.partialSlot[k] = s; k++; }

@@ -114,6 +114,7 @@ export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): 
     extra.programWrites = o.deployment.programWrites;
     extra.clippedWeights = o.deployment.xbar.reduce((s, op) => s + clippedWeights(op), 0);
     extra.fullyStuckWeights = o.deployment.xbar.reduce((s, op) => s + op.fullyStuckCount(), 0);
+    Object.assign(extra, lifetimeExtras(o.deployment.xbar));
   }
   extra.macsPerImage = cost.macsPerImage;
   extra.methodSeconds = (performance.now() - o.t0) / 1000;
@@ -128,4 +129,23 @@ export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): 
     extraMacsPerImage: cost.extraMacsPerImage,
     extra,
   };
+}
+
+/**
+ * Device-lifetime extras of the deployed layers (issue 15), present only when the point switches the
+ * physics on (so existing records are unchanged): with device.endurance `lifetimeWrites` (every write
+ * since the ops were built, deployment included, never reset), `wornOutCells`, `undetectedFaults`
+ * (worn out, unknown to the method); with device.drift.refreshEvery `refreshWrites`.
+ */
+export function lifetimeExtras(ops: CrossbarMatrixOp[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (ops.some((op) => op.device.endurance)) {
+    out.lifetimeWrites = ops.reduce((s, op) => s + op.lifetimeWrites(), 0);
+    out.wornOutCells = ops.reduce((s, op) => s + op.wornOutCells(), 0);
+    out.undetectedFaults = ops.reduce((s, op) => s + op.undetectedFaults(), 0);
+  }
+  if (ops.some((op) => op.device.drift?.refreshEvery !== undefined)) {
+    out.refreshWrites = ops.reduce((s, op) => s + op.refreshWrites(), 0);
+  }
+  return out;
 }

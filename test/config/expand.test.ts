@@ -33,11 +33,12 @@ describe('grid expansion', () => {
     expect(off).toBe(0);
     expect(bn).toBe('digital');
     expect(p.crossbar).toEqual(crossbar);
-    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/schedule/device.model only when used)
+    // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/lineResistance/schedule/device.model/drift/endurance only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
-      if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm')) continue;
+      if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel')) continue; // default model / read-noise model: absent
+      if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       // the constant learning rate (default) is no field: points without a schedule keep their hashes
       if ((path[0] === 'train' || path[0] === 'retrain') && path[1] === 'schedule') {
         expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);

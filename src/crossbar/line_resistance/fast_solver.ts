@@ -145,6 +145,19 @@ export class FastTileSolver {
    * block Gauss–Seidel sweeps (0 = ideal MVM). No allocation.
    */
   mvm(X: Float32Array, n: number, Y: Float32Array, sweeps = 3): void {
+    this.solve(X, n, Y, sweeps, false);
+  }
+
+  /**
+   * The IR-drop deviation only: Y[v·cols + j] = I_j − I_j^ideal = Σ_i G(i,j)·(d(i,j) − b(i,j)) after
+   * `sweeps` sweeps (exactly 0 when every line is 'fixed' or sweeps = 0). Used by the read path's
+   * line-resistance stage, which adds it to the partial sums of the cells as read. No allocation.
+   */
+  mvmDeviation(X: Float32Array, n: number, Y: Float32Array, sweeps = 3): void {
+    this.solve(X, n, Y, sweeps, true);
+  }
+
+  private solve(X: Float32Array, n: number, Y: Float32Array, sweeps: number, deviation: boolean): void {
     if (!this.ready) throw new Error('FastTileSolver.mvm: call setConductances first');
     const { rows: R, cols: C } = this;
     for (let v = 0; v < n; v++) {
@@ -155,7 +168,7 @@ export class FastTileSolver {
         this.wordLines(X, xo);
         this.bitLines(X, xo);
       }
-      this.output(X, xo, Y, v * C);
+      this.output(X, xo, Y, v * C, deviation);
     }
   }
 
@@ -226,11 +239,22 @@ export class FastTileSolver {
     }
   }
 
-  /** I_j = Σ_i G(i,j)·(V_i + d(i,j) − b(i,j)) into Y[off + j]; V_i = x[xo + i] */
-  private output(x: Float32Array, xo: number, Y: Float32Array, off: number): void {
+  /**
+   * I_j = Σ_i G(i,j)·(V_i + d(i,j) − b(i,j)) into Y[off + j]; V_i = x[xo + i]
+   * (deviation: Σ_i G(i,j)·(d(i,j) − b(i,j)), the same sum without the ideal term)
+   */
+  private output(x: Float32Array, xo: number, Y: Float32Array, off: number, deviation: boolean): void {
     const { rows: R, cols: C, G, d, b } = this;
     const s = this.acc;
     s.fill(0, 0, C);
+    if (deviation) {
+      for (let i = 0; i < R; i++) {
+        const o = i * C;
+        for (let j = 0; j < C; j++) s[j] += G[o + j] * (d[o + j] - b[o + j]);
+      }
+      for (let j = 0; j < C; j++) Y[off + j] = s[j];
+      return;
+    }
     for (let i = 0; i < R; i++) {
       const o = i * C, vi = x[xo + i];
       for (let j = 0; j < C; j++) s[j] += G[o + j] * (vi + (d[o + j] - b[o + j]));

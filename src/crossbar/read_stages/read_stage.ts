@@ -13,6 +13,7 @@
  * else it is formed tile by tile (read_path.ts).
  */
 import type { CrossbarSpec } from '../../methods/point.js';
+import type { CrossbarArray } from '../crossbar_array.js';
 import type { DeviceModel } from '../device_model.js';
 import type { WeightMapping } from '../mapping.js';
 import type { TileLayout } from '../tiling.js';
@@ -50,6 +51,10 @@ export interface ReadStageContext {
   adcRange?: number;
   /** seconds since programming at which reads happen (drift; absent = 0, no drift) */
   readAge?: number;
+  /** the layer's cells (stages that need conductances, e.g. line resistance) */
+  array?: CrossbarArray;
+  /** the layer's current weight range wMax (it may be recalibrated after construction) */
+  wMax?: () => number;
 }
 
 export interface ReadStageEntry {
