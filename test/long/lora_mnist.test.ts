@@ -7,7 +7,7 @@
  * Knobs (env): LORA_MODEL (mlp | lenet5, default mlp), LORA_SEEDS (default 0), LORA_RATES
  * (default 0.1,0.2), LORA_RANKS (default 1,2,4,8,16), LORA_LORI_RANKS (default 8),
  * LORA_LR / LORA_EPOCHS (lora/lori adaptation lr and epochs, default 0.01 / 2; fat keeps 0.01 / 2),
- * LORA_SKIP_FAT=1 (fat only for its write count: skipped, the targets are then not asserted), LORA_LIMIT (training examples, default 0 = all),
+ * LORA_SKIP_FAT=1 (fat only for its write count: skipped, the targets are then not asserted and the test fails rather than pass with nothing checked), LORA_LIMIT (training examples, default 0 = all),
  * LORA_OUT (append one JSON line per point to this file).
  *
  * Asserted (per seed and rate): `lora` r=8 recovers >= 80% of the accuracy `unaware` lost
@@ -70,6 +70,8 @@ describe.runIf(process.env.RRAMSIM_LONG)(`LoRA / LoRI on defective crossbars, fu
       if (out) appendFileSync(out, JSON.stringify({ model, seed: p.seed, rate: p.defects.rate, label, retrain: p.retrain, limit, metrics: m, secs }) + '\n');
       return m;
     };
+    // comparisons made; a configuration with nothing to compare (no rank 8, fat skipped, no rates) fails below
+    let compared = 0;
     for (const seed of seeds) {
       const ideal = await run(point('ideal', seed, 0), 'ideal');
       for (const rate of rates) {
@@ -81,6 +83,7 @@ describe.runIf(process.env.RRAMSIM_LONG)(`LoRA / LoRI on defective crossbars, fu
         for (const r of loriRanks) lori[r] = await run(point('lori', seed, rate, r), `lori r=${r}`);
         const lost = ideal.accuracy - unaware.accuracy;
         if (lora[8] && fat) {
+          compared++;
           const recovered = (lora[8].accuracy - unaware.accuracy) / lost;
           const writeRatio = lora[8].cellWrites / fat.cellWrites;
           console.log(`[long] seed ${seed} rate ${rate}: lora r=8 recovers ${(100 * recovered).toFixed(1)}% of ${(100 * lost).toFixed(2)} points lost, writes ${(100 * writeRatio).toFixed(2)}% of fat's`);
@@ -94,5 +97,6 @@ describe.runIf(process.env.RRAMSIM_LONG)(`LoRA / LoRI on defective crossbars, fu
         }
       }
     }
+    expect(compared, `nothing asserted: the targets need lora rank 8 and fat (LORA_RANKS includes 8, LORA_SKIP_FAT unset) and at least one seed and rate`).toBeGreaterThan(0);
   }, 6 * 3_600_000);
 });
