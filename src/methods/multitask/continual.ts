@@ -136,7 +136,12 @@ function checkOptions(o: ContinualOptions, bodyLayers: number): void {
   }
 }
 
-export function runContinual(o: ContinualOptions): ContinualResult {
+/**
+ * The base deployed once for a multi-task run: a clone of o.base mapped onto its (defective)
+ * crossbars, every parameter frozen, the programming writes counted and the per-phase counters
+ * reset; `body` = the adapted layers (all weight layers before the output layer, or o.layers).
+ */
+function deployBase(o: ContinualOptions) {
   const net = o.base.clone();
   const all = net.weightLayers();
   const head = all[all.length - 1];
@@ -149,6 +154,11 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   for (const x of xbar) x.resetWriteCounts();
   for (const p of net.params()) p.trainable = false;
   const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
+  return { net, all, head, body, T, alpha, xbar, programWrites, baseWMax };
+}
+
+export function runContinual(o: ContinualOptions): ContinualResult {
+  const { net, all, head, body, T, alpha, xbar, programWrites, baseWMax } = deployBase(o);
   const heads = new TaskHeads(head);
   const bodyXbar = xbar.slice(0, -1);
   const rec = new ArrayRecorder();
@@ -291,18 +301,7 @@ export interface JointRoutedResult {
  * then each task evaluated with its head, and the mean routing weights per task reported.
  */
 export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' | 'merge'>): JointRoutedResult {
-  const net = o.base.clone();
-  const all = net.weightLayers();
-  const head = all[all.length - 1];
-  const body = selectLayers(all.slice(0, -1), o.layers ?? []);
-  checkOptions({ ...o, method: 'crab', sparsity: 0 }, body.length);
-  const T = o.tasks.length;
-  const alpha = o.alpha > 0 ? o.alpha : o.rank;
-  const xbar = mapNetwork(net, o.point, o.point.seed);
-  const programWrites = xbar.reduce((s, x) => s + x.cellWrites(), 0);
-  for (const x of xbar) x.resetWriteCounts();
-  for (const p of net.params()) p.trainable = false;
-  const baseWMax = (layer: string) => xbar[all.findIndex((l) => l.name === layer)].wMax;
+  const { net, all, head, body, T, alpha, xbar, programWrites, baseWMax } = deployBase({ ...o, method: 'crab', sparsity: 0 });
   const rec = new ArrayRecorder();
   const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
   const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
