@@ -25,6 +25,7 @@ import { stream } from '../util/rng.js';
 import { checkFields, numField } from '../util/spec_field.js';
 import { HEALTHY, SlotKind, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import { NormalSource } from './gaussian.js';
+import type { ProgrammedCells } from './device_model.js';
 
 export interface EnduranceSpec {
   /** median lifetime write budget per cell */
@@ -57,14 +58,8 @@ export function resolveEndurance(raw: unknown, path = 'device.endurance'): Endur
 }
 
 /** the cells' arrays the wear-out pass reads and changes (CrossbarArray) */
-export interface WearCells {
+export interface WearCells extends ProgrammedCells {
   readonly slots: number;
-  readonly stateP: Uint8Array;
-  readonly stateN: Uint8Array;
-  readonly uP: Float32Array;
-  readonly uN: Float32Array;
-  readonly writesP: Uint32Array;
-  readonly writesN: Uint32Array;
   readonly slotKind: Uint8Array;
 }
 
