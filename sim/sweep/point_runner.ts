@@ -42,7 +42,7 @@ function dataset(name: DatasetName, dataDir?: string): Promise<Dataset> {
 export async function runPoint(point: PointSpec, env: PointEnv): Promise<PointMetrics> {
   const ds = await dataset(point.dataset, env.dataDir);
   // src/methods/run_point.ts: method lookup (UserError if unknown) + non-finite metric check
-  return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log });
+  return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log, loadDataset: (n) => dataset(n, env.dataDir) });
 }
 
 /** dataset name -> (file -> sha256) of every dataset this worker has loaded. */

@@ -24,6 +24,7 @@ import { TileLayout } from '../../src/crossbar/tiling.js';
 import { getBackend } from '../../src/kernels/backend.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { UserError } from '../../src/util/errors.js';
+import { parseTaskName } from '../../src/tasks/registry.js';
 
 export interface PreflightOptions {
   /** verification cache file (default: verify_cache.ts's rule) */
@@ -41,6 +42,8 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     throw new UserError(`--data-dir: '${dataDir}' is not a directory; give the directory holding the IDX files (e.g. ../shared/data/mnist)`, '--data-dir');
   }
   const names = new Set(points.map((p) => p.dataset));
+  // multi-task points also read their tasks' source data sets
+  for (const p of points) for (const t of p.multitask?.tasks ?? []) names.add(parseTaskName(t, 'multitask.tasks').source);
   for (const n of names) {
     if (n === 'mnist' || n === 'fashion-mnist') {
       verifyDatasetOnce(locateDataset(n, { dataDir }), opts.verifyCache);

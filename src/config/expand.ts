@@ -19,7 +19,7 @@ import { safeToken } from '../util/safe_text.js';
 import { DEFAULTS } from './defaults.js';
 import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
 import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
-import { resolvePoint, type PlanContext } from './resolve_point.js';
+import { checkMultitaskReadBySome, resolvePoint, type PlanContext } from './resolve_point.js';
 
 export type { PlanContext };
 
@@ -120,6 +120,12 @@ export async function planSweep(config: unknown, fallbackName = 'sweep', ctx: Pl
     seen.add(hash);
     points.push({ index: points.length, hash, point });
   }
+  const given: Record<string, { value: unknown; source: string }[]> = {};
+  for (const a of axes) {
+    if (a.path[0] !== 'multitask' || a.path.length !== 2 || a.sources[0].endsWith('(default)')) continue;
+    given[a.path[1]] = a.values.map((value, i) => ({ value, source: a.sources[i] }));
+  }
+  checkMultitaskReadBySome(given, points.map((x) => x.point));
   const warnings: string[] = [];
   if (points.length > WARN_POINTS) {
     warnings.push(`warning: ${points.length} points (more than ${WARN_POINTS}): this sweep is large (hours of work, a manifest of ~${Math.round((points.length * 1.5) / 1024)} MB); check the grid with \`rramsim list\``);

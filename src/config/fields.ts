@@ -18,6 +18,8 @@ import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
 import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
+import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
+import { allowedTaskNames, checkTaskList } from '../tasks/registry.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
@@ -228,6 +230,25 @@ export const FIELDS: Tree = {
     },
     sparsity: fromField(LORA_FIELDS.sparsity),
     base: fromField(LORA_FIELDS.base),
+  },
+  // optional, read by the mt-* methods only (absent from every other point; src/methods/multitask/multitask_spec.ts)
+  multitask: {
+    tasks: {
+      leaf: true,
+      type: 'stringList',
+      schema: z.array(z.string().min(1)),
+      allowed: `a list of task names in training order (at least 2 for a multi-task method; a list of such lists sweeps it); task names: ${allowedTaskNames()}`,
+      describe: 'mt-* methods: the tasks, in training order',
+      check: (v, at) => { checkTaskList(v, at, 1); },
+    },
+    base: fromField(MULTITASK_POINT_FIELDS.base),
+    training: fromField(MULTITASK_POINT_FIELDS.training),
+    merge: fromField(MULTITASK_POINT_FIELDS.merge),
+    router: fromField(MULTITASK_POINT_FIELDS.router),
+    adapters: fromField(MULTITASK_POINT_FIELDS.adapters),
+    routerOn: fromField(MULTITASK_POINT_FIELDS.routerOn),
+    heads: fromField(MULTITASK_POINT_FIELDS.heads),
+    evalLimit: fromField(MULTITASK_POINT_FIELDS.evalLimit),
   },
   method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
 };

@@ -10,7 +10,8 @@ import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_a
 import { resolveDevice, resolveDrift } from '../crossbar/device.js';
 import { resolveEndurance } from '../crossbar/endurance.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
-import { METHOD_INFO } from '../methods/method_info.js';
+import { METHOD_INFO, type MethodInfo } from '../methods/method_info.js';
+import { checkMultitaskPoint, DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, SWEEP_MULTITASK_METHODS, type MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
 import type { PointSpec } from '../methods/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
@@ -50,6 +51,11 @@ export function usesLora(p: PointSpec): boolean {
   return METHOD_INFO[p.method].reads.lora;
 }
 
+/** the mt-* methods (issue 18: many tasks on one chip) read the multitask section */
+export function usesMultitask(p: PointSpec): boolean {
+  return (METHOD_INFO[p.method] as MethodInfo).reads.multitask === true;
+}
+
 export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
   const p: PointSpec = structuredClone(raw);
   // ---- checks on the values as given (single-field bounds were checked by the schemas)
@@ -75,6 +81,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   normaliseLineResistance(p, src);
   normaliseDrift(p, src);
   normaliseEndurance(p, src);
+  normaliseMultitask(p, src);
   if (usesLora(p)) {
     const where = `method '${p.method}' (from ${src('method')})`;
     if (p.lora.rank < 1) {
@@ -83,7 +90,9 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     if (METHOD_INFO[p.method].reads.sparsity && p.lora.sparsity >= 1) {
       fail(src('lora.sparsity'), `${where} needs lora.sparsity in [0, 1) (fraction of B entries pruned; 1 prunes every entry); got ${p.lora.sparsity}`);
     }
-    const layers = modelLayers(p.model, p.pool, p.dataset);
+    const all = modelLayers(p.model, p.pool, p.dataset);
+    // the mt-* methods give the output layer per-task heads, never an adapter
+    const layers = usesMultitask(p) ? all.slice(0, -1) : all;
     const names = layers.map((l) => l.name);
     p.lora.layers.forEach((name, i) => {
       if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${modelLabel(p.model)}; allowed: ${names.join(', ')}`);
@@ -161,6 +170,40 @@ function normaliseLineResistance(p: PointSpec, src: SourceOf): void {
   p.crossbar.lineResistance = c;
 }
 
+/**
+ * multitask: absent from the point unless the method reads it (then every field filled with its
+ * default, the section checked: checkMultitaskPoint). The point's `dataset` is the first task's
+ * source data set (the worker loads it, the base is trained on it); a dataset given in the config
+ * must be that one. lora.base must be 'unaware' (the base is deployed once, unaware).
+ */
+function normaliseMultitask(p: PointSpec, src: SourceOf): void {
+  const raw = p.multitask as Record<string, unknown> | undefined;
+  if (!usesMultitask(p) || !isMultitaskMethod(p.method)) { delete p.multitask; return; }
+  const where = `method '${p.method}' (from ${src('method')})`;
+  if (raw === undefined || raw.tasks === undefined) {
+    fail('multitask.tasks', `${where} needs multitask.tasks: a list of at least 2 task names in training order, e.g. ["mnist", "fashion-mnist"]`);
+  }
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  const m = { ...DEFAULT_MULTITASK_POINT, ...raw } as MultitaskPointSpec;
+  // fields this method does not read are reset (a grid over several mt-* methods shares one section;
+  // a value no point of the plan reads is refused by checkMultitaskReadBySome); mt-crab's router
+  // defaults to its one kind, 'softmax'
+  const lib = libraryMethod(p.method);
+  if (lib !== 'crab') { m.router = 'none'; m.training = DEFAULT_MULTITASK_POINT.training; m.routerOn = DEFAULT_MULTITASK_POINT.routerOn; }
+  else if (raw.router === undefined) m.router = 'softmax';
+  if (lib !== 'lora' && lib !== 'lori') m.merge = 'none';
+  const parsed = checkMultitaskPoint(m, p.method, src);
+  const first = parsed[0].source;
+  if (src('dataset').endsWith('(default)')) p.dataset = first;
+  else if (p.dataset !== first) {
+    fail(src('dataset'), `${where} trains the base on its first task '${parsed[0].name}' of data set '${first}' (from ${src('multitask.tasks')}); allowed: '${first}', or leave dataset out`);
+  }
+  if (p.lora.base !== 'unaware' && usesLora(p)) {
+    fail(src('lora.base'), `${where} deploys the base once, unaware; allowed: 'unaware'`);
+  }
+  p.multitask = m;
+}
+
 /** device.drift: absent when no field is set; else nuMean and t are required and defaults filled */
 function normaliseDrift(p: PointSpec, src: SourceOf): void {
   const raw = p.device.drift as Record<string, unknown> | undefined;
@@ -191,4 +234,38 @@ function normaliseEndurance(p: PointSpec, src: SourceOf): void {
 
 function fail(path: string, msg: string): never {
   throw new UserError(`${path}: ${msg}`, path);
+}
+
+/** the multitask fields only some mt-* methods read, and who reads them (for the error) */
+const MULTITASK_READERS: Record<string, { methods: string; allowedElse: string; what: string }> = {
+  router: { methods: "'mt-crab'", allowedElse: "'none'", what: 'needs a method with adapter heads' },
+  merge: { methods: "'mt-lora', 'mt-lori'", allowedElse: "'none'", what: 'needs per-task adapters' },
+  training: { methods: "'mt-crab'", allowedElse: "'sequential'", what: 'trains the router adapter of mt-crab jointly' },
+  routerOn: { methods: "'mt-crab'", allowedElse: 'leave it out', what: 'places the router of mt-crab' },
+};
+
+/**
+ * After planning: a multitask field given in the config (router, merge, training, routerOn) with a
+ * value that no planned point reads (e.g. a router with only mt-lora points, whose per-point value
+ * was reset) is a UserError naming the field and the methods that read it. `given[field]` = the
+ * values given in the config with their config locations.
+ */
+export function checkMultitaskReadBySome(given: Record<string, { value: unknown; source: string }[]>, points: PointSpec[]): void {
+  const first = Object.values(given)[0]?.[0];
+  if (first && points.length > 0 && !points.some((p) => p.multitask)) {
+    const methods = [...new Set(points.map((p) => p.method))].map((m) => `'${m}'`).join(', ');
+    fail(first.source, `the multitask section is read only by the multi-task methods ${SWEEP_MULTITASK_METHODS.map((m) => `'${m}'`).join(', ')}; this sweep's methods are ${methods}`);
+  }
+  for (const [field, vals] of Object.entries(given)) {
+    const r = MULTITASK_READERS[field];
+    if (!r) continue;
+    const def = (DEFAULT_MULTITASK_POINT as Record<string, unknown>)[field];
+    for (const { value, source } of vals) {
+      if (value === undefined || value === def) continue;
+      const read = points.some((p) => p.multitask && (p.multitask as unknown as Record<string, unknown>)[field] === value);
+      if (read) continue;
+      const methods = [...new Set(points.map((p) => p.method))].map((m) => `'${m}'`).join(', ') || 'none';
+      fail(source, `'${String(value)}' ${r.what} (${r.methods}); no point of this sweep reads it (methods ${methods}); allowed for these methods: ${r.allowedElse}`);
+    }
+  }
 }

@@ -9,10 +9,12 @@
  *   reads.retrain   the retrain section (retraining/adaptation after mapping)
  *   reads.ittrna    the ittrna section; 'if-lora-base' = only when lora.base = 'ittrna'
  *   reads.lora      the lora section (lora.sparsity only when `sparsity` is true: LoRI)
+ *   reads.multitask the multitask section (the mt-* methods of issue 18: many tasks on one chip,
+ *                   src/methods/multitask/method.ts); absent = false
  *   trainsOnDevice  programs cells while training (crossbar.writeThreshold matters)
  */
 export interface MethodInfo {
-  reads: { retrain: boolean; ittrna: boolean | 'if-lora-base'; lora: boolean; sparsity: boolean };
+  reads: { retrain: boolean; ittrna: boolean | 'if-lora-base'; lora: boolean; sparsity: boolean; multitask?: boolean };
   trainsOnDevice: boolean;
   /** report line colour (hex) */
   colour: string;
@@ -26,6 +28,10 @@ export const METHOD_INFO = {
   ittrna: { reads: { retrain: true, ittrna: true, lora: false, sparsity: false }, trainsOnDevice: true, colour: '#1f77b4' },
   lora: { reads: { retrain: true, ittrna: 'if-lora-base', lora: true, sparsity: false }, trainsOnDevice: true, colour: '#9467bd' },
   lori: { reads: { retrain: true, ittrna: 'if-lora-base', lora: true, sparsity: true }, trainsOnDevice: true, colour: '#8c564b' },
+  'mt-fat': { reads: { retrain: true, ittrna: false, lora: false, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#17becf' },
+  'mt-lora': { reads: { retrain: true, ittrna: false, lora: true, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#e377c2' },
+  'mt-lori': { reads: { retrain: true, ittrna: false, lora: true, sparsity: true, multitask: true }, trainsOnDevice: true, colour: '#bcbd22' },
+  'mt-crab': { reads: { retrain: true, ittrna: false, lora: true, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#7f7f7f' },
 } as const satisfies Record<string, MethodInfo>;
 
 export type MethodName = keyof typeof METHOD_INFO;

@@ -27,6 +27,8 @@ export type { IttrnaSpec } from './ittrna_spec.js';
 export type { LoraSpec } from './lora/lora_spec.js';
 import type { IttrnaSpec } from './ittrna_spec.js';
 import type { LoraSpec } from './lora/lora_spec.js';
+export type { MultitaskPointSpec } from './multitask/multitask_spec.js';
+import type { MultitaskPointSpec } from './multitask/multitask_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -47,6 +49,8 @@ export interface PointSpec {
   seed: number;
   /** optional cap on training examples (quick runs); 0 = all */
   trainLimit: number;
+  /** many tasks on one chip (mt-* methods only; absent otherwise, so other points keep their hashes) */
+  multitask?: MultitaskPointSpec;
 }
 
 export function pointHash(p: PointSpec): string {

@@ -9,7 +9,8 @@ import { runFat } from './fat.js';
 import { runIdeal } from './ideal.js';
 import { runIttrna } from './ittrna.js';
 import { runLora, runLori } from './lora/method.js';
-import type { MethodName, PointSpec } from './point.js';
+import { runMultitask } from './multitask/method.js';
+import type { DatasetName, MethodName, PointSpec } from './point.js';
 import { runRemap } from './remap.js';
 import type { PointMetrics } from './result.js';
 import { runUnaware } from './unaware.js';
@@ -25,6 +26,8 @@ export interface RunContext {
   artifactDir?: string;
   /** progress messages (one line each) */
   log?: (msg: string) => void;
+  /** load another data set (multi-task points: the tasks' sources), with the worker's data directory and cache; absent = loadDataset(name) */
+  loadDataset?: (name: DatasetName) => Promise<Dataset>;
 }
 
 export type MethodRunner = (point: PointSpec, ctx: RunContext) => Promise<PointMetrics>;
@@ -37,6 +40,10 @@ export const methods: Partial<Record<MethodName, MethodRunner>> = {
   ittrna: runIttrna,
   lora: runLora,
   lori: runLori,
+  'mt-fat': runMultitask,
+  'mt-lora': runMultitask,
+  'mt-lori': runMultitask,
+  'mt-crab': runMultitask,
 };
 
 export function registerMethod(name: MethodName, run: MethodRunner): void {

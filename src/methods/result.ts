@@ -24,6 +24,49 @@ export interface PointMetrics {
   extraMacsPerImage: number;
   /** method-specific extras (e.g. penalty, merged accuracy, clipped weights) */
   extra?: Record<string, number | string | boolean | null>;
+  /** many tasks on one chip (mt-* methods only; src/methods/multitask/method.ts) */
+  multitask?: MultitaskMetrics;
+}
+
+/**
+ * The multi-task part of a record (issue 18). a[j][i] = accuracy on task i after training task j
+ * (null for i > j; joint training: one row, after training); ACC, F, BWT as src/tasks/metrics.ts.
+ */
+export interface MultitaskMetrics {
+  tasks: string[];
+  training: 'sequential' | 'joint';
+  /** accuracy of the ideal (digital) base on each task before deployment (its own head: the base's) */
+  baseIdealAccuracy: number[];
+  accuracyMatrix: (number | null)[][];
+  acc: number;
+  forgetting: number | null;
+  bwt: number | null;
+  forgettingPerTask: number[];
+  /** cumulative cell writes (all arrays, after the base programming) after each task */
+  cumulativeWrites: number[];
+  /** of which base-array writes */
+  baseWrites: number[];
+  /** programming of the deployed base */
+  programWrites: number;
+  baseCells: number;
+  adapterCells: number;
+  /** cells and writes per adapter array kind (loraA, loraB, crabA, crabB, crabR) */
+  arrays: Record<string, { cells: number; writes: number }>;
+  /** mt-crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
+  routing?: number[][][];
+  /** merges after the last task: merged vs single-adapter (a[T−1][i]) accuracy per task */
+  merges?: {
+    kind: 'linear-shared-A' | 'linear-into-base' | 'concatenated';
+    accuracy: number[];
+    single: number[];
+    /** accuracy[i] − single[i] */
+    delta: number[];
+    acc: number;
+    /** max_i (single[i] − accuracy[i]), ≥ 0 */
+    maxDrop: number;
+    writes: number;
+    cells: number;
+  }[];
 }
 
 export interface ResultRecord {

@@ -1,6 +1,6 @@
 // The method registry's metadata (src/methods/method_info.ts) is what point resolution and the report use.
 import { describe, expect, it } from 'vitest';
-import { usesIttrna, usesLora, usesRetrain, trainsOnDevice } from '../../src/config/resolve_point.js';
+import { usesIttrna, usesLora, usesMultitask, usesRetrain, trainsOnDevice } from '../../src/config/resolve_point.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { METHOD_NAMES } from '../../src/methods/method_info.js';
 import { methods } from '../../src/methods/registry.js';
@@ -8,16 +8,17 @@ import type { PointSpec } from '../../src/methods/point.js';
 
 describe('method registry metadata', () => {
   it('every method has a runner', () => {
-    expect(METHOD_NAMES).toEqual(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori']);
+    expect(METHOD_NAMES).toEqual(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab']);
     for (const m of METHOD_NAMES) expect(typeof methods[m], m).toBe('function');
   });
 
   it('the section predicates match the documented table (defaults.ts header)', () => {
     const p = (method: string, base = 'unaware') => ({ ...structuredClone(DEFAULTS), method, lora: { ...DEFAULTS.lora, base } }) as PointSpec;
-    expect(METHOD_NAMES.filter((m) => usesRetrain(p(m)))).toEqual(['remap', 'fat', 'ittrna', 'lora', 'lori']);
-    expect(METHOD_NAMES.filter((m) => trainsOnDevice(p(m)))).toEqual(['fat', 'ittrna', 'lora', 'lori']);
+    expect(METHOD_NAMES.filter((m) => usesRetrain(p(m)))).toEqual(['remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab']);
+    expect(METHOD_NAMES.filter((m) => trainsOnDevice(p(m)))).toEqual(['fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab']);
     expect(METHOD_NAMES.filter((m) => usesIttrna(p(m)))).toEqual(['remap', 'ittrna']);
     expect(METHOD_NAMES.filter((m) => usesIttrna(p(m, 'ittrna')))).toEqual(['remap', 'ittrna', 'lora', 'lori']);
-    expect(METHOD_NAMES.filter((m) => usesLora(p(m)))).toEqual(['lora', 'lori']);
+    expect(METHOD_NAMES.filter((m) => usesLora(p(m)))).toEqual(['lora', 'lori', 'mt-lora', 'mt-lori', 'mt-crab']);
+    expect(METHOD_NAMES.filter((m) => usesMultitask(p(m)))).toEqual(['mt-fat', 'mt-lora', 'mt-lori', 'mt-crab']);
   });
 });

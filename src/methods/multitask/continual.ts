@@ -74,8 +74,12 @@ export interface ContinualOptions {
   alpha: number;
   /** lori: fraction of B_k pruned, [0, 1) */
   sparsity: number;
-  /** merge all tasks' adapters after the last task (lora, lori; multitask_spec.ts), default 'none' */
-  merge?: 'none' | 'linear' | 'concatenated';
+  /** merge all tasks' adapters after the last task (lora, lori; multitask_spec.ts), default 'none'; 'all' = every merge of the method */
+  merge?: 'none' | 'linear' | 'concatenated' | 'all';
+  /** where the adapter arrays sit (default 'crossbar'; 'digital' = float32, 0 cells) */
+  adapters?: 'crossbar' | 'digital';
+  /** crab: where the router matrix R sits (default 'crossbar'; with adapters 'digital' it is digital too) */
+  routerOn?: 'crossbar' | 'digital';
   /** train on the first `limit` examples of each task (0 = all) */
   limit?: number;
   /** evaluate on the first `evalLimit` examples (0 = all) */
@@ -104,8 +108,42 @@ export interface ContinualResult {
   arrays: Record<string, { cells: number; writes: number }>;
   /** crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
-  /** merge: accuracy of each task with the merged adapter, cells and programming writes of the merged arrays */
-  merged?: { kind: 'linear-shared-A' | 'linear-into-base' | 'concatenated'; accuracy: number[]; writes: number; cells: number };
+  /** loss[j][i]: mean eval loss on task i after training task j (null for i > j) */
+  loss: (number | null)[][];
+  /** Σ over tasks of the entries trained for that task (update masks counted: LoRI's kept B entries) */
+  trainableParams: number;
+  /** merge: accuracy of each task with the merged adapter, cells and programming writes of the merged arrays (= merges[0]) */
+  merged?: MergeResult;
+  /** every merge done (merge 'all': lori linear-shared-A, concatenated; lora concatenated, linear-into-base) */
+  merges?: MergeResult[];
+}
+
+export interface MergeResult {
+  kind: 'linear-shared-A' | 'linear-into-base' | 'concatenated';
+  accuracy: number[];
+  /** cell writes of the merge (new arrays programmed once, or the base cells rewritten) */
+  writes: number;
+  /** cells of the new arrays (0 into the base) */
+  cells: number;
+}
+
+/** the adapter-array factory of a run: crossbar arrays (router per `routerOn`) or all digital */
+function adapterArrays(o: ContinualOptions, baseWMax: (layer: string) => number, aGain: number): ArrayOpFactory {
+  if ((o.adapters ?? 'crossbar') === 'digital') return digitalArrays;
+  const x = crossbarArrays(o.point, baseWMax, aGain);
+  if ((o.routerOn ?? 'crossbar') === 'crossbar') return x;
+  return (array, p) => (array.split('/')[1] === 'crabR' ? digitalArrays(array, p) : x(array, p));
+}
+
+/** entries the optimiser may move (update masks counted) */
+function trainableEntries(params: Param[]): number {
+  let s = 0;
+  for (const p of params) {
+    if (!p.trainable) continue;
+    if (p.updateMask) { for (let k = 0; k < p.updateMask.length; k++) if (p.updateMask[k] !== 0) s++; }
+    else s += p.value.length;
+  }
+  return s;
 }
 
 /** adapter arrays on their own defective crossbars (ranges in the file header) */
@@ -169,9 +207,9 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   let routed: RoutedLoraMatrixOp[] = [];
   if (o.method === 'lora' || o.method === 'lori') {
     set = new TaskAdapterSet(body, { variant: o.method, rank: o.rank, alpha }, o.point.seed,
-      rec.wrap(crossbarArrays(o.point, baseWMax, o.method === 'lora' ? 2 : 1)));
+      rec.wrap(adapterArrays(o, baseWMax, o.method === 'lora' ? 2 : 1)));
   } else if (o.method === 'crab') {
-    const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
+    const f = rec.wrap(adapterArrays(o, baseWMax, 2));
     routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
   } else {
     for (const l of all.slice(0, -1)) { l.op.weight.trainable = true; l.bias.trainable = true; }
@@ -180,6 +218,8 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   const adapterOps = (): MatrixOp[] => (set ? set.adapterOps() : routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]));
   const select = (i: number) => { set?.select(i); heads.select(i); };
   const accuracy: (number | null)[][] = [];
+  const loss: (number | null)[][] = [];
+  let trainableParams = 0;
   const cumulativeWrites: number[] = [];
   const baseWrites: number[] = [];
   const routing: number[][][] = [];
@@ -213,15 +253,20 @@ export function runContinual(o: ContinualOptions): ContinualResult {
       params = [...all.slice(0, -1).flatMap((l) => [l.op.weight, l.bias]), ...headParams];
     }
     train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
+    trainableParams += trainableEntries(params);
     // program the last update now (a crossbar op would otherwise program it on its next forward)
     for (const op of [...bodyXbar, ...adapterOps()]) syncNow(op, true);
     const row: (number | null)[] = [];
+    const lrow: (number | null)[] = [];
     for (let i = 0; i < T; i++) {
-      if (i > j) { row.push(null); continue; }
+      if (i > j) { row.push(null); lrow.push(null); continue; }
       select(i);
-      row.push(evaluate(net, o.tasks[i].eval, 1000, evalLimit).accuracy);
+      const ev = evaluate(net, o.tasks[i].eval, 1000, evalLimit);
+      row.push(ev.accuracy);
+      lrow.push(ev.loss);
     }
     accuracy.push(row);
+    loss.push(lrow);
     cumulativeWrites.push(distinctCost([...xbar, ...adapterOps()]).cellWrites);
     baseWrites.push(distinctCost(xbar).cellWrites);
     o.log?.(`${o.method} after task ${j} (${task.name}): accuracies ${row.slice(0, j + 1).map((a) => (a as number).toFixed(4)).join(' ')}, writes ${cumulativeWrites[j]}`);
@@ -231,7 +276,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
 
   const result: ContinualResult = {
     method: o.method, tasks: o.tasks.map((t) => t.name), accuracy,
-    metrics: continualMetrics(accuracy), cumulativeWrites, baseWrites, programWrites,
+    metrics: continualMetrics(accuracy), loss, trainableParams, cumulativeWrites, baseWrites, programWrites,
     baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps()).cellsUsed,
     arrays: rec.byKind(adapterOps()),
     ...(o.method === 'crab' ? { routing } : {}),
@@ -240,22 +285,30 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   const merge = o.merge ?? 'none';
   if (merge !== 'none' && set) {
     const s = set;
-    const f = crossbarArrays(o.point, baseWMax, 1);
-    const kind = merge === 'concatenated' ? 'concatenated' : o.method === 'lori' ? 'linear-shared-A' : 'linear-into-base';
-    let writes = 0, cells = 0;
-    body.forEach((l, li) => {
-      const ops: LoraMatrixOp[] = s.taskOps.map((t) => t[li]);
-      if (kind === 'linear-into-base') {
-        // W0 += Σ s·A_k·B_k on the base arrays (layer.op becomes the base again)
-        writes += mergeLinearIntoBase(l, ops).writes;
-        return;
-      }
-      const m = kind === 'linear-shared-A' ? mergeLinearSharedA(l.name, ops, undefined, f) : mergeConcatenated(l.name, ops, undefined, f);
-      writes += m.writes; cells += m.cells;
-      l.op = m.op;
+    const f = (o.adapters ?? 'crossbar') === 'digital' ? digitalArrays : crossbarArrays(o.point, baseWMax, 1);
+    const linear = o.method === 'lori' ? 'linear-shared-A' as const : 'linear-into-base' as const;
+    // 'all': the non-destructive merges first; lora's linear merge into the base rewrites the base, so it is last
+    const kinds: MergeResult['kind'][] = merge === 'all'
+      ? (o.method === 'lori' ? [linear, 'concatenated'] : ['concatenated', linear])
+      : [merge === 'concatenated' ? 'concatenated' : linear];
+    result.merges = kinds.map((kind) => {
+      let writes = 0, cells = 0;
+      body.forEach((l, li) => {
+        const ops: LoraMatrixOp[] = s.taskOps.map((t) => t[li]);
+        if (kind === 'linear-into-base') {
+          // W0 += Σ s·A_k·B_k on the base arrays (layer.op becomes the base again)
+          writes += mergeLinearIntoBase(l, ops).writes;
+          return;
+        }
+        const m = kind === 'linear-shared-A' ? mergeLinearSharedA(l.name, ops, undefined, f) : mergeConcatenated(l.name, ops, undefined, f);
+        writes += m.writes; cells += m.cells;
+        l.op = m.op;
+      });
+      const acc = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
+      if (kind !== 'linear-into-base') s.select(T - 1); // back to the per-task adapters (the merged arrays stay apart)
+      return { kind, accuracy: acc, writes, cells };
     });
-    const acc = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
-    result.merged = { kind, accuracy: acc, writes, cells };
+    result.merged = result.merges[0];
   }
   return result;
 }
@@ -281,6 +334,10 @@ export interface JointRoutedResult {
   accuracy: number[];
   /** mean accuracy */
   acc: number;
+  /** mean eval loss on each task */
+  evalLoss: number[];
+  /** shared adapter entries + every task's head */
+  trainableParams: number;
   /** cell writes (all arrays) after the base programming, adapter programming included */
   writes: number;
   baseWrites: number;
@@ -303,7 +360,7 @@ export interface JointRoutedResult {
 export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' | 'merge'>): JointRoutedResult {
   const { net, all, head, body, T, alpha, xbar, programWrites, baseWMax } = deployBase({ ...o, method: 'crab', sparsity: 0 });
   const rec = new ArrayRecorder();
-  const f = rec.wrap(crossbarArrays(o.point, baseWMax, 2));
+  const f = rec.wrap(adapterArrays({ ...o, method: 'crab', sparsity: 0 }, baseWMax, 2));
   const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
   const heads = new TaskHeads(head);
   for (let t = 0; t < T; t++) heads.addTask();
@@ -316,9 +373,13 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   const adapterOps = routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]);
   for (const op of adapterOps) syncNow(op, true);
   const evalLimit = o.evalLimit ?? 0;
-  const accuracy = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit).accuracy; });
+  const evals = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit); });
+  const accuracy = evals.map((e) => e.accuracy);
+  const shared = routed.flatMap((r) => r.adapterParams());
   return {
     tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
+    evalLoss: evals.map((e) => e.loss),
+    trainableParams: trainableEntries(shared) + o.tasks.reduce((s, _t, i) => s + trainableEntries(heads.trainableParams(i)), 0),
     writes: distinctCost([...xbar, ...adapterOps]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
     programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
     arrays: rec.byKind(adapterOps),

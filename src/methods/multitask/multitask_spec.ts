@@ -1,7 +1,7 @@
 /**
- * MultitaskSpec: the multi-task part of a point (issue 18), its defaults and bounds, the ONE place
- * (not yet composed into the sweep config: the runner `runContinual` and its tests use it; the
- * sweep integration comes with the multi-task methods):
+ * MultitaskSpec: the multi-task options of the library runner `runContinual` (issue 18), and
+ * MultitaskPointSpec (below): the `multitask` section of a sweep point of the mt-* methods, its
+ * defaults, bounds and checks, the ONE place (src/config/fields.ts composes it):
  *   tasks     task names in training order (src/tasks/registry.ts), at least 2, each once
  *   merge     'none' | 'linear' | 'concatenated' (lora, lori only; merge.ts):
  *             lori linear = the shared-A merge A·ΣB_k (one rank-r adapter, one new B array);
@@ -12,7 +12,7 @@
  * Heads are digital (a crossbar head is not implemented yet). The base is trained on the first
  * task (joint base training is not implemented yet).
  */
-import { checkFields, enumField } from '../../util/spec_field.js';
+import { checkFields, enumField, numField } from '../../util/spec_field.js';
 import { UserError } from '../../util/errors.js';
 import { checkTaskList, type ParsedTask } from '../../tasks/registry.js';
 
@@ -52,6 +52,91 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
   }
   if (spec.merge !== 'none' && method !== 'lora' && method !== 'lori') {
     throw new UserError(`${path}.merge: '${spec.merge}' needs per-task adapters (lora, lori); allowed for method '${method}': 'none'`, `${path}.merge`);
+  }
+  return parsed;
+}
+
+/**
+ * The `multitask` section of a sweep point (issue 18; read only by the mt-* methods, absent from
+ * every other point so existing point hashes stay):
+ *   tasks      task names in training order (as MultitaskSpec.tasks)
+ *   base       'first' = the base trained on tasks[0] (point.train, point.trainLimit; for a task
+ *              without a transform this is the same cached base network as single-task points of
+ *              its data set) | 'joint' = the base trained on every task's training data at once
+ *              (round-robin batches, joint_train.ts, one shared output layer; no cache)
+ *   training   'sequential' (tasks arrive one after another; every method) | 'joint' (mt-crab
+ *              only: the router adapter and all heads trained jointly over all tasks)
+ *   merge      as MultitaskSpec.merge, plus 'all' = every merge of the method, each evaluated on
+ *              the same trained adapters (lori: linear shared-A and concatenated; lora:
+ *              concatenated, then linear into the base, which rewrites the base last)
+ *   router     as MultitaskSpec.router
+ *   adapters   'crossbar' (every adapter array on its own defective crossbar) | 'digital'
+ *   routerOn   'crossbar' | 'digital' (mt-crab: where the router matrix R sits)
+ *   heads      'digital' (per-task output heads; a crossbar head is not implemented)
+ *   evalLimit  evaluate on the first evalLimit examples of each task's eval split (0 = all)
+ */
+export interface MultitaskPointSpec {
+  tasks: string[];
+  base: 'first' | 'joint';
+  training: 'sequential' | 'joint';
+  merge: 'none' | 'linear' | 'concatenated' | 'all';
+  router: 'none' | 'softmax';
+  adapters: 'crossbar' | 'digital';
+  routerOn: 'crossbar' | 'digital';
+  heads: 'digital';
+  evalLimit: number;
+}
+
+export const DEFAULT_MULTITASK_POINT: Readonly<Omit<MultitaskPointSpec, 'tasks'>> = Object.freeze({
+  base: 'first', training: 'sequential', merge: 'none', router: 'none',
+  adapters: 'crossbar', routerOn: 'crossbar', heads: 'digital', evalLimit: 0,
+});
+
+export const MULTITASK_POINT_FIELDS = {
+  base: enumField(['first', 'joint'] as const, "base network trained on the first task or jointly on all tasks (default 'first')"),
+  training: enumField(['sequential', 'joint'] as const, "tasks in sequence (continual) or jointly (mt-crab only) (default 'sequential')"),
+  merge: enumField(['none', 'linear', 'concatenated', 'all'] as const, "merge the task adapters after the last task (mt-lora, mt-lori; 'all' = every merge of the method; default 'none')"),
+  router: MULTITASK_FIELDS.router,
+  adapters: enumField(['crossbar', 'digital'] as const, "where the adapter arrays sit (default 'crossbar')"),
+  routerOn: enumField(['crossbar', 'digital'] as const, "where the Crab router matrix sits (mt-crab; default 'crossbar')"),
+  heads: enumField(['digital'] as const, "per-task output heads (digital only; default 'digital')"),
+  evalLimit: numField({ min: 0, int: true }, 'evaluate each task on the first N eval examples, 0 = all (default 0)'),
+};
+
+/** sweep method name → the continual runner's method ('mt-lora' → 'lora') */
+export const SWEEP_MULTITASK_METHODS = ['mt-fat', 'mt-lora', 'mt-lori', 'mt-crab'] as const;
+export type SweepMultitaskMethod = (typeof SWEEP_MULTITASK_METHODS)[number];
+
+export function isMultitaskMethod(m: string): m is SweepMultitaskMethod {
+  return (SWEEP_MULTITASK_METHODS as readonly string[]).includes(m);
+}
+
+export function libraryMethod(m: SweepMultitaskMethod): MultitaskMethod {
+  return m.slice(3) as MultitaskMethod;
+}
+
+/**
+ * Check the `multitask` section of a point of sweep method `method` (mt-*), `src` mapping a field
+ * to its config location. One UserError each (the field's config path and the allowed values):
+ * an unknown task, fewer than 2 tasks, a router on a method without heads (or mt-crab without
+ * one), merging without adapters, joint training on a method other than mt-crab.
+ */
+export function checkMultitaskPoint(spec: MultitaskPointSpec, method: SweepMultitaskMethod, src: (field: string) => string = (f) => f): ParsedTask[] {
+  checkFields(spec, MULTITASK_POINT_FIELDS, 'multitask');
+  const parsed = checkTaskList(spec.tasks, src('multitask.tasks'), 2);
+  const lib = libraryMethod(method);
+  const at = (f: string) => src(`multitask.${f}`);
+  if (spec.router !== 'none' && lib !== 'crab') {
+    throw new UserError(`${at('router')}: '${spec.router}' needs a method with adapter heads; allowed for method '${method}': 'none' (a router needs method 'mt-crab')`, at('router'));
+  }
+  if (lib === 'crab' && spec.router === 'none') {
+    throw new UserError(`${at('router')}: method 'mt-crab' routes over its heads; allowed: 'softmax'`, at('router'));
+  }
+  if (spec.merge !== 'none' && lib !== 'lora' && lib !== 'lori') {
+    throw new UserError(`${at('merge')}: '${spec.merge}' needs per-task adapters (mt-lora, mt-lori); allowed for method '${method}': 'none'`, at('merge'));
+  }
+  if (spec.training === 'joint' && lib !== 'crab') {
+    throw new UserError(`${at('training')}: 'joint' trains the router adapter of method 'mt-crab'; allowed for method '${method}': 'sequential'`, at('training'));
   }
   return parsed;
 }

