@@ -14,6 +14,7 @@
  *   cell before/after the ITT-RNA mapping, faulty cells marked. The share of importance on faulty
  *   cells is  Σ_{c faulty} I(c) / Σ_c I(c).
  */
+import { multitaskFigures } from './multitask_figures.js';
 import type { PointSpec } from '../methods/point.js';
 import { METHOD_INFO, METHOD_NAMES } from '../methods/method_info.js';
 import { modelLabel } from '../nn/model.js';
@@ -33,7 +34,7 @@ export interface ErrorSet {
 
 export interface FigureSpec {
   id: string;
-  section: 'accuracy' | 'lora' | 'defects';
+  section: 'accuracy' | 'lora' | 'multitask' | 'defects';
   traces: Record<string, Json>[];
   layout: Record<string, Json>;
   errors: ErrorSet[];
@@ -485,6 +486,7 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
       if (groups.some((g) => g.stats.cellsWritten.n > 0)) figs.push(accuracyVsWrites(panel, groups, 'cellsWritten'));
     }
   }
+  figs.push(...multitaskFigures(agg));
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));
   figs.push(...defectFigures(artifacts, pointOf, warnings));
   return figs;

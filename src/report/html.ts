@@ -187,7 +187,7 @@ const HOW_TO_READ = `<div class="help">
 export function renderPage(p: PageInput): string {
   const plotly = plotlySource();
   const m = p.manifest;
-  const sections: Record<FigureSpec['section'], FigureSpec[]> = { accuracy: [], lora: [], defects: [] };
+  const sections: Record<FigureSpec['section'], FigureSpec[]> = { accuracy: [], lora: [], multitask: [], defects: [] };
   for (const f of p.figures) sections[f.section].push(f);
   const data = {
     figures: p.figures,
@@ -203,6 +203,7 @@ export function renderPage(p: PageInput): string {
   const nav = [
     ['accuracy', 'Accuracy'],
     ...(sections.lora.length ? [['lora', 'LoRA']] : []),
+    ...(sections.multitask.length ? [['multitask', 'Many tasks']] : []),
     ...(sections.defects.length ? [['defects', 'Defect maps']] : []),
     ['results', 'Table'],
     ['problems', 'Failed/missing'],
@@ -230,6 +231,7 @@ ${warningBanner(p)}
 ${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHtml).join('\n')}</div>` : '<p id="no-plots">No finished points to plot yet (see the warnings above).</p>'}
 </section>
 ${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
+${sections.multitask.length ? `<section id="multitask"><h2>Many tasks on one chip: accuracy matrices, accuracy and forgetting vs writes</h2><div class="grid" style="grid-template-columns: 1fr">${sections.multitask.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.defects.length ? `<section id="defects"><h2>Defect maps</h2><div class="grid">${sections.defects.map(figureHtml).join('\n')}</div></section>` : ''}
 <section id="results"><h2>Results by setting (mean over seeds)</h2>
 <p><button data-download="jsonl">download raw results.jsonl</button><button data-download="csv">download table as CSV</button> ${p.table.rows.length} row(s); accuracy in % (${esc(String(pct(1)))} = all correct).</p>

@@ -113,6 +113,9 @@ describe('shipped configs', () => {
     // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
     'mlp-784-256-10.json': 2 * 5 * 3 * 2,
+    // 2 task sequences x 2 rates x 3 seeds x (mt-fat, mt-lora, mt-lori, mt-crab sequential + joint; LeNet-5: sequential only)
+    'multitask-mlp.json': 2 * 2 * 3 * 5,
+    'multitask-lenet5.json': 2 * 2 * 3 * 4,
     'lora-lenet5.json': 3 * 2 * (3 + 5),
     'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
     'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),
