@@ -76,3 +76,41 @@ describe('mt-* sweep points', () => {
     expect(strip(again)).toEqual(strip(res['mt-lori']));
   }, 60_000);
 });
+
+describe('mt-* placement and base options', () => {
+  const small = { ...config, trainLimit: 1000, train: { epochs: 4, lr: 0.05, momentum: 0.9, batch: 32 }, multitask: { tasks: ['permuted-mnist-embedded/0', 'permuted-mnist-embedded/1'], evalLimit: 300 } };
+  let ds: Dataset;
+  beforeAll(async () => { ds = await loadDataset('mnist-embedded'); });
+  const run = async (cfg: Record<string, unknown>) => {
+    const [p] = (await planSweep(cfg)).points;
+    return { point: p.point, m: await runPoint(p.point, { dataset: ds }) };
+  };
+
+  it("a base trained jointly on all tasks knows task 1 before any adaptation; 'first' does not", async () => {
+    const first = await run({ ...small, method: 'mt-lora' });
+    const joint = await run({ ...small, method: 'mt-lora', multitask: { ...small.multitask, base: 'joint' } });
+    expect(joint.point.multitask!.base).toBe('joint');
+    const [f0, f1] = first.m.multitask!.baseIdealAccuracy, [j0, j1] = joint.m.multitask!.baseIdealAccuracy;
+    expect(f0).toBeGreaterThan(0.7); // trained on task 0 (identity)
+    expect(f1).toBeLessThan(0.35); // a permuted task it never saw
+    expect(j0).toBeGreaterThan(0.6);
+    expect(j1).toBeGreaterThan(0.6); // trained on both
+  }, 60_000);
+
+  it("adapters 'digital': no adapter cells, no writes (the base is never written either)", async () => {
+    const d = await run({ ...small, method: 'mt-lora', multitask: { ...small.multitask, adapters: 'digital' } });
+    expect(d.m.multitask!.adapterCells).toBe(0);
+    expect(d.m.multitask!.cumulativeWrites).toEqual([0, 0]);
+    expect(d.m.cellsUsed).toBe(d.m.multitask!.baseCells);
+    const x = await run({ ...small, method: 'mt-lora' });
+    expect(x.m.multitask!.adapterCells).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("mt-crab routerOn 'digital': the router has no cells, A and the heads keep theirs", async () => {
+    const c = await run({ ...small, method: 'mt-crab', multitask: { ...small.multitask, routerOn: 'digital' } });
+    const arrays = c.m.multitask!.arrays;
+    expect(arrays.crabR?.cells ?? 0).toBe(0);
+    expect(arrays.crabA.cells).toBeGreaterThan(0);
+    expect(arrays.crabB.cells).toBeGreaterThan(0);
+  }, 60_000);
+});
