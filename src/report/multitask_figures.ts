@@ -125,7 +125,7 @@ function heatmapFigure(panel: string, sequence: string, rate: number, series: Se
   const traces: Record<string, Json>[] = [];
   const layout: Record<string, Json> = {
     title: { text: `${panel}, ${sequence}, ${Math.round(rate * 1000) / 10} % defects: accuracy matrix a[j][i] (%)` },
-    height: 380, margin: { l: 70, r: 20, t: 60, b: 60 }, annotations: [],
+    height: 380, margin: { l: 110, r: 20, t: 60, b: 60 }, annotations: [],
   };
   const T = series[0].runs[0].matrix!.length;
   const ticks = Array.from({ length: T }, (_, i) => `task ${i}`);
@@ -149,6 +149,11 @@ function heatmapFigure(panel: string, sequence: string, rate: number, series: Se
   };
 }
 
+/** the method's colour; a jointly trained series (mt-crab joint) in black */
+function colourOf(s: Series): string {
+  return s.label.endsWith('(joint)') ? '#000000' : METHOD_COLOURS[s.method] ?? '#7f7f7f';
+}
+
 const SYMBOLS = ['circle', 'diamond', 'square', 'triangle-up', 'x', 'cross'];
 
 function tradeoffFigure(panel: string, sequence: string, series: Series[]): FigureSpec {
@@ -167,7 +172,7 @@ function tradeoffFigure(panel: string, sequence: string, series: Series[]): Figu
         type: 'scatter', mode: 'markers', name: `${s.label}, ${Math.round(s.rate * 1000) / 10} %`,
         legendgroup: s.label, showlegend: yi === 0,
         x: [wSum.mean!], y: [ySum.mean!], xaxis: `x${ax}`, yaxis: `y${ax}`,
-        marker: { color: METHOD_COLOURS[s.method] ?? '#7f7f7f', size: 10, symbol: SYMBOLS[rates.indexOf(s.rate) % SYMBOLS.length] + (s.merged ? '-open' : ''), line: { width: 2, color: METHOD_COLOURS[s.method] ?? '#7f7f7f' } },
+        marker: { color: colourOf(s), size: 10, symbol: SYMBOLS[rates.indexOf(s.rate) % SYMBOLS.length] + (s.merged ? '-open' : ''), line: { width: 2, color: colourOf(s) } },
         error_y: { type: 'data', array: [ySum.ci95], visible: true, thickness: 1, width: 3 },
         hovertemplate: `<b>${s.label}</b>, ${Math.round(s.rate * 1000) / 10} % defects<br>cumulative writes %{x:,.0f} (mean of ${s.runs.length})<br>${which === 'acc' ? 'average accuracy' : 'forgetting'} %{y:.2f} %<extra></extra>`,
       });
