@@ -11,7 +11,8 @@
  * relative to plain training (issue 3 bar: ≤ 1.5; the same-run comparison with the PyTorch peer's
  * `saf` mode is the train-crossbar row of the 'train' section);
  * `wallTimeRatio` the same from wall-clock rates. Plain and crossbar runs alternate per config so
- * drift from other load on the machine affects both alike.
+ * drift from other load on the machine affects both alike. Env RRAMSIM_BENCH_CROSSBAR = a comma-separated
+ * list of config names runs only those.
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,8 @@ const CONFIGS: { name: string; point: XbarPoint }[] = [
   { name: 'differential read noise per-cell', point: { ...BASE, device: { ...BASE.device, readSigma: 0.02 } } },
   { name: 'differential read noise per-output', point: { ...BASE, device: { ...BASE.device, readSigma: 0.02, readNoiseModel: 'per-output' } } },
   { name: 'differential prog+read noise per-output', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output' } } },
+  { name: 'differential prog noise counter', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, progNoiseModel: 'counter' } } },
+  { name: 'differential prog counter+read per-output', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output', progNoiseModel: 'counter' } } },
 ];
 
 export interface CrossbarBenchRecord {
@@ -92,7 +95,10 @@ function trainRate(split: Split, point: XbarPoint | null): { wall: number; cpu: 
 export async function benchCrossbar(): Promise<CrossbarBenchRecord[]> {
   const split = randomSplit((WARM + CHUNKS * PER_CHUNK + 1) * BATCH);
   const out: CrossbarBenchRecord[] = [];
+  // env RRAMSIM_BENCH_CROSSBAR=name,name: only those configs (exact names), to keep a run short
+  const only = process.env.RRAMSIM_BENCH_CROSSBAR?.split(',').map((x) => x.trim()).filter(Boolean);
   for (const c of CONFIGS) {
+    if (only && !only.includes(c.name)) continue;
     const plain = trainRate(split, null);
     const xbar = trainRate(split, c.point);
     const ratio = plain.cpu / xbar.cpu;

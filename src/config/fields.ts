@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { CROSSBAR_FIELDS, LINE_RESISTANCE_FIELDS } from '../crossbar/crossbar_spec.js';
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
-import { DEVICE_FIELDS, DRIFT_FIELDS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
+import { DEVICE_FIELDS, DRIFT_FIELDS, PROG_NOISE_MODELS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
 import { ENDURANCE_FIELDS } from '../crossbar/endurance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
@@ -137,6 +137,7 @@ export const FIELDS: Tree = {
     progSigma: fromField(DEVICE_FIELDS.progSigma),
     readSigma: fromField(DEVICE_FIELDS.readSigma),
     readNoiseModel: enumLeaf(READ_NOISE_MODELS, "how read noise is drawn: 'per-cell' (one draw per cell per forward, shared by the batch; default) or 'per-output' (the same distribution per sample, drawn on the outputs: one extra GEMM)"),
+    progNoiseModel: enumLeaf(PROG_NOISE_MODELS, "how programming variation is drawn: 'per-write' (one draw per write from the sequential stream; default) or 'counter' (the same lognormal law from the counter-based generator, inside the fast kernels; device.model 'linear-levels' only)"),
     // device models come from the registry (src/crossbar/device_registry.ts); their parameters are
     // checked per point by the model (resolve_point.ts → checkDeviceModel)
     model: enumLeaf(deviceModelNames() as [string, ...string[]], `device model (default '${DEFAULT_DEVICE_MODEL}')`),

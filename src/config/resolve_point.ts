@@ -126,6 +126,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   else delete p.device.modelParams;
   // the default read-noise model is absent from the point (so points without it keep their hashes)
   if (p.device.readNoiseModel === 'per-cell') delete p.device.readNoiseModel;
+  // the default programming-noise model is absent (hashes unchanged); without variation it reads nothing
+  if (p.device.progNoiseModel === 'per-write' || p.device.progSigma === 0) delete p.device.progNoiseModel;
   // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
   for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
   if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;

@@ -21,8 +21,8 @@
 import type { Rng } from '../util/rng.js';
 
 const TWO32 = 4294967296;
-const INV32 = 1 / TWO32;
-const PHI = 0x9e3779b9;
+export const INV32 = 1 / TWO32;
+export const PHI = 0x9e3779b9;
 
 /** lowbias32 finalizer (uint32 → uint32, returned as a signed int32) */
 export function mix32(x: number): number {
@@ -36,11 +36,12 @@ export function mix32(x: number): number {
 
 // ZIGNOR tables (Doornik 2005): x[0] = v/f(r), x[1] = r, x[i+1] = √(−2 ln(v/x[i] + f(x[i]))),
 // x[128] = 0, f(x) = exp(−x²/2), v = 9.91256303526217e−3 (area of each layer); ratio[i] = x[i+1]/x[i]
-const ZN = 128;
-const ZR = 3.442619855899;
+export const ZN = 128;
+export const ZR = 3.442619855899;
 const ZV = 9.91256303526217e-3;
-const ZX = new Float64Array(ZN + 1);
-const ZRATIO = new Float64Array(ZN);
+/** the ZIGNOR tables (also handed to the native programming-noise kernel: same bits everywhere) */
+export const ZX = new Float64Array(ZN + 1);
+export const ZRATIO = new Float64Array(ZN);
 {
   const f = Math.exp(-0.5 * ZR * ZR);
   ZX[0] = ZV / f;

@@ -19,7 +19,10 @@ import type { DeviceSpec } from '../methods/point.js';
 import { allocF32 } from '../kernels/alloc.js';
 import { programHealthyDifferential, programHealthyOffset, programSpecialSlots } from './program_kernels.js';
 import { GenericScratch, programGeneric } from './program_generic.js';
-import { programWasmFor } from './program_wasm_loader.js';
+import { programNative, programWasmFor } from './program_wasm_loader.js';
+import { programNoisyTS } from './program_noisy.js';
+import { ZRATIO, ZX } from './counter_normal.js';
+import type { ProgNoiseKey } from './prog_noise_counter.js';
 import { HEALTHY, SlotKind } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
 import type { DeviceModel } from './device_model.js';
@@ -64,6 +67,11 @@ export class CrossbarArray {
   /** cells worn out by the last programming pass */
   newlyWorn = 0;
   private readonly acc = new Float64Array(2);
+  /** programming passes so far (block index f of the counter-based programming variation) */
+  private progPasses = 0;
+  /** [σ, g₀, b, b', ZIGNOR x[0..128], ratio[0..127]] handed to the native pass (noisy fast path only) */
+  private noiseArgs: Float64Array | null = null;
+  private readonly words = new Int32Array(2);
   private readonly levels: number;
   /** lists of the general path (models without a fast path) */
   private generic: GenericScratch | null = null;
@@ -82,9 +90,11 @@ export class CrossbarArray {
     // the arrays the hot loop touches live in the kernels' wasm memory when possible (allocF32)
     this.uP = allocF32(n);
     this.uN = allocF32(n);
-    const apart = model.fastPath === null;
-    this.tgtP = apart ? new Float32Array(n) : this.uP;
-    this.tgtN = apart ? new Float32Array(n) : this.uN;
+    const noisyFast = model.fastPath?.noise !== undefined;
+    const apart = model.fastPath === null || noisyFast;
+    // the noisy fast path's kernels read the targets too: in the kernels' memory like uP / uN
+    this.tgtP = apart ? (noisyFast ? allocF32(n) : new Float32Array(n)) : this.uP;
+    this.tgtN = apart ? (noisyFast ? allocF32(n) : new Float32Array(n)) : this.uN;
     this.tgtP.fill(NaN);
     this.tgtN.fill(NaN);
     this.writesP = u32View(allocF32(n), n);
@@ -118,6 +128,9 @@ export class CrossbarArray {
    * model: the all-healthy slots (float32 formulas) and `partial` (logical indices, ascending,
    * whose slot has a stuck cell under the current permutation; `partialSlot` their slots;
    * float64 formulas) go through:
+   *   - the backend is 'native' (and the addon has `program`): one native pass for every
+   *     permutation case (src/native/program_impl.h: the wasm formulas, vectorised at the ISA's
+   *     width), the arrays wherever they live;
    *   - the GEMM backend is 'wasm' and every array lives in wasm memory (allocF32 / allocI32):
    *     identity permutations → one WebAssembly pass (wasm/program.as programIdentity: SIMD
    *     healthy slots, branch-free scalar special slots, block by block); permuted rows with
@@ -125,7 +138,7 @@ export class CrossbarArray {
    *     permutation → the TS loop for the healthy slots and wasm programSpecial for the list;
    *   - else (RRAMSIM_BACKEND=ts, arrays outside wasm memory): the TS loops of
    *     program_kernels.ts (programHealthy*, programSpecialSlots).
-   * Both are bit-identical (test/crossbar/program_backends.test.ts). Returns the number of
+   * All are bit-identical (test/crossbar/program_backends.test.ts). Returns the number of
    * clipped weights. Afterwards the model's afterProgram hook (wear-out) sees the cells.
    */
   programAll(
@@ -161,6 +174,16 @@ export class CrossbarArray {
     const acc = this.acc, levels = this.levels, two = this.mapping.cellsPerWeight === 2;
     const { uP, uN, writesP, writesN, slotKind } = this;
     acc[0] = 0; acc[1] = 0;
+    const noise = this.model.fastPath?.noise;
+    if (noise) return this.programFastNoisy(val, wMax, permR, permC, identity, colIdentity, partial, partialSlot, wEff, full, noise);
+    const nat = programNative();
+    if (nat) {
+      nat.program(val, slotKind, uP, uN, writesP, writesN, wEff, rows, cols, identity ? null : permR,
+        identity || colIdentity ? null : permC, Math.fround(wMax), levels, partial, partialSlot, wMax,
+        two ? 1 : 0, full ? 1 : 0, acc);
+      this.totalWrites += acc[0];
+      return acc[1];
+    }
     const wasm = programWasmFor([val, wEff, uP, uN, writesP, writesN, slotKind]);
     const wasmPartial = wasm && programWasmFor([partial, partialSlot]);
     if (wasm && wasmPartial && identity) {
@@ -202,6 +225,42 @@ export class CrossbarArray {
     } else {
       programSpecialSlots(val, wMax, partial, partialSlot, two, slotKind, uP, uN,
         writesP, writesN, wEff, full, this.model, acc);
+    }
+    this.totalWrites += acc[0];
+    return acc[1];
+  }
+
+  /**
+   * The fast path with counter-based programming variation (device.progNoiseModel 'counter'):
+   * pass f = progPasses draws z(f, 2s + c) for every written cell (prog_noise_counter.ts). Native
+   * backend: the addon's pass (src/native/program_impl.h); else the TS reference (program_noisy.ts),
+   * the same bits.
+   */
+  private programFastNoisy(
+    val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
+    colIdentity: boolean, partial: Int32Array, partialSlot: Int32Array, wEff: Float32Array, full: boolean,
+    noise: ProgNoiseKey,
+  ): number {
+    const { rows, cols } = this.layout;
+    const acc = this.acc, levels = this.levels, two = this.mapping.cellsPerWeight === 2;
+    const { uP, uN, tgtP, tgtN, writesP, writesN, slotKind } = this;
+    noise.passWords(this.progPasses++, this.words);
+    const nat = programNative();
+    if (nat) {
+      let args = this.noiseArgs;
+      if (args === null) {
+        args = this.noiseArgs = new Float64Array(4 + ZX.length + ZRATIO.length);
+        args[0] = noise.sigma; args[1] = noise.off;
+        args.set(ZX, 4); args.set(ZRATIO, 4 + ZX.length);
+      }
+      args[2] = this.words[0] >>> 0; args[3] = this.words[1] >>> 0;
+      nat.program(val, slotKind, uP, uN, writesP, writesN, wEff, rows, cols, identity ? null : permR,
+        identity || colIdentity ? null : permC, Math.fround(wMax), levels, partial, partialSlot, wMax,
+        two ? 1 : 0, full ? 1 : 0, acc, tgtP, tgtN, args);
+    } else {
+      programNoisyTS(val, wMax, rows, cols, permR, permC, identity, two, slotKind, uP, uN, tgtP, tgtN,
+        writesP, writesN, wEff, levels, partial, partialSlot, full,
+        { sigma: noise.sigma, off: noise.off, b: this.words[0], b2: this.words[1] }, acc);
     }
     this.totalWrites += acc[0];
     return acc[1];

@@ -26,7 +26,7 @@
  */
 import { UserError } from '../util/errors.js';
 import { checkFields } from '../util/spec_field.js';
-import { DEFAULT_DEVICE, DEFAULT_DRIFT_T0, DEVICE_FIELDS, DRIFT_FIELDS, deviceConflict, READ_NOISE_MODELS, type DeviceSpec, type DriftSpec } from './device_spec.js';
+import { DEFAULT_DEVICE, DEFAULT_DRIFT_T0, DEVICE_FIELDS, DRIFT_FIELDS, deviceConflict, PROG_NOISE_MODELS, READ_NOISE_MODELS, type DeviceSpec, type DriftSpec } from './device_spec.js';
 import { driftConflict } from './drift_law.js';
 import { resolveEndurance } from './endurance.js';
 
@@ -44,6 +44,18 @@ export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): 
     throw new UserError(
       `${path}.readNoiseModel: got ${JSON.stringify(d.readNoiseModel)}; allowed: ${READ_NOISE_MODELS.map((m) => `'${m}'`).join(', ')}`,
       `${path}.readNoiseModel`,
+    );
+  }
+  if (d.progNoiseModel !== undefined && !(PROG_NOISE_MODELS as readonly string[]).includes(d.progNoiseModel)) {
+    throw new UserError(
+      `${path}.progNoiseModel: got ${JSON.stringify(d.progNoiseModel)}; allowed: ${PROG_NOISE_MODELS.map((m) => `'${m}'`).join(', ')}`,
+      `${path}.progNoiseModel`,
+    );
+  }
+  if (d.progNoiseModel === 'counter' && d.model !== undefined && d.model !== 'linear-levels') {
+    throw new UserError(
+      `${path}.progNoiseModel: 'counter' is implemented for device.model 'linear-levels' only (got model '${d.model}'); allowed with it: 'per-write'`,
+      `${path}.progNoiseModel`,
     );
   }
   const bad = deviceConflict(d);

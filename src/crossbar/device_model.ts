@@ -25,12 +25,18 @@
  * `fastPath = null` and is programmed slot by slot through quantise/land (program_generic.ts).
  */
 import type { DeviceSpec } from '../methods/point.js';
+import type { ProgNoiseKey } from './prog_noise_counter.js';
 
 /** the one fast-path family the kernels implement */
 export interface LinearLevelsFastPath {
   kind: 'linear-levels';
   /** levels L (0 = continuous) */
   levels: number;
+  /**
+   * counter-based programming variation (`device.progNoiseModel: 'counter'`, prog_noise_counter.ts):
+   * the kernels land written cells at f32((q + g₀)·pexp(σ·z) − g₀); absent = land on target
+   */
+  noise?: ProgNoiseKey;
 }
 
 export type FastPath = LinearLevelsFastPath;

@@ -7,6 +7,9 @@
  *   readSigma   relative read-noise σr in [0, 5]
  *   readNoiseModel  'per-cell' (absent: one z per cell per forward, shared by the batch) or
  *               'per-output' (the same distribution per sample on the outputs, read_noise_output.ts)
+ *   progNoiseModel  'per-write' (absent: one z per write from the sequential stream 'prog/<layer>',
+ *               general path) or 'counter' (the same lognormal law, z from the counter-based generator
+ *               keyed by 'prog/<layer>', drawn inside the fast kernels: prog_noise_counter.ts)
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
@@ -25,6 +28,8 @@ export interface DeviceSpec {
   readSigma: number;
   /** how read noise is drawn (absent = 'per-cell'; 'per-cell' is removed from points so hashes stay) */
   readNoiseModel?: ReadNoiseModel;
+  /** how programming variation is drawn (absent = 'per-write'; 'per-write' is removed from points so hashes stay) */
+  progNoiseModel?: ProgNoiseModel;
   /**
    * device model name (src/crossbar/device_registry.ts); absent = 'linear-levels' (the default,
    * left out of the point so existing hashes stay)
@@ -40,6 +45,9 @@ export interface DeviceSpec {
 
 export const READ_NOISE_MODELS = ['per-cell', 'per-output'] as const;
 export type ReadNoiseModel = (typeof READ_NOISE_MODELS)[number];
+
+export const PROG_NOISE_MODELS = ['per-write', 'counter'] as const;
+export type ProgNoiseModel = (typeof PROG_NOISE_MODELS)[number];
 
 /**
  * device.drift: u(t) = u(t0)·(t/t0)^(−ν), ν ~ N(nuMean, nuStd²) clipped at 0 per cell (drift_law.ts);
@@ -96,6 +104,7 @@ export const DEVICE_SCHEMA = z.strictObject({
   readSigma: DEVICE_FIELDS.readSigma.schema,
   // the model name is checked against the registry and its parameters by the model (resolve_point.ts → checkDeviceModel)
   readNoiseModel: z.enum(READ_NOISE_MODELS).optional(),
+  progNoiseModel: z.enum(PROG_NOISE_MODELS).optional(),
   model: z.string().optional(),
   modelParams: z.record(z.string(), z.number()).optional(),
   drift: z.strictObject({

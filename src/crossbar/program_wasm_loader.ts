@@ -1,10 +1,13 @@
 /**
  * The crossbar's WebAssembly SIMD programming loops (wasm/program.as, committed as base64 in
  * wasm/program_wasm.ts), instantiated on the kernels' memory (src/kernels/wasm_memory.ts) so they
- * work in place on arrays allocated with allocF32. Used only when the GEMM backend is 'wasm'
- * (RRAMSIM_BACKEND=ts selects the pure-TS loops of program_kernels.ts, bit-identical).
+ * work in place on arrays allocated with allocF32. Used when the GEMM backend is 'wasm', or 'native'
+ * with an addon that lacks `program` (RRAMSIM_BACKEND=ts selects the pure-TS loops of
+ * program_kernels.ts); `programNative()` gives the native addon's pass (src/native/program_impl.h)
+ * when the backend is 'native'. All three give the same bits.
  */
 import { getBackend } from '../kernels/backend.js';
+import { nativeKernels, type NativeKernels } from '../kernels/native.js';
 import { wasmKernels } from '../kernels/wasm_memory.js';
 import { PROGRAM_WASM_BASE64 } from './wasm/program_wasm.js';
 
@@ -47,6 +50,15 @@ function load(): ProgramWasm | null {
     inst = null;
   }
   return inst;
+}
+
+export type NativeProgram = NativeKernels & Required<Pick<NativeKernels, 'program'>>;
+
+/** the native programming pass when the backend is 'native' and the addon has it, else null */
+export function programNative(): NativeProgram | null {
+  if (getBackend() !== 'native') return null;
+  const k = nativeKernels();
+  return k?.program ? (k as NativeProgram) : null;
 }
 
 /** the wasm loops when the backend is 'wasm' and every view lives in the kernels' memory, else null */

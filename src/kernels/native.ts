@@ -36,6 +36,16 @@ export interface NativeKernels {
   gatherRows(src: Float32Array, perm: Int32Array, start: number, b: number, d: number, dst: Float32Array): void;
   /** per-output read-noise variance S[s] = fround(dP² + dN²), dP = aP + bP·uP[s], dN = aN + bN·uN[s] (optional: older builds lack it) */
   readVariance?(uP: Float32Array, uN: Float32Array, S: Float32Array, len: number, aP: number, bP: number, aN: number, bN: number): void;
+  /**
+   * crossbar cell programming (src/native/program_impl.h; the same bits as src/crossbar/wasm/program.as
+   * and src/crossbar/program_kernels.ts): out ← [cells written, weights clipped]; with counter-based
+   * programming variation also the targets tP, tN and noise = [σ, g₀, b, b', ZIGNOR x, ratio]
+   * (src/crossbar/program_noisy.ts has the formulas) (optional: older builds lack it)
+   */
+  program?(val: Float32Array, kind: Uint8Array, uP: Float32Array, uN: Float32Array, wP: Uint32Array, wN: Uint32Array,
+    wEff: Float32Array, rows: number, cols: number, permR: Int32Array | null, permC: Int32Array | null,
+    wMaxF: number, levels: number, special: Int32Array, slot: Int32Array, wMax: number, two: number, full: number,
+    out: Float64Array, tP?: Float32Array, tN?: Float32Array, noise?: Float64Array | null): void;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
   isa(): string;
   /** switch instruction set; false when this CPU/build lacks it */

@@ -50,8 +50,8 @@ const KernelTable* best() {
 // ---- argument helpers (throw a JS error and return false on failure)
 struct Args {
   napi_env env;
-  napi_value argv[12];
-  size_t argc = 12;
+  napi_value argv[24];
+  size_t argc = 24;
   bool ok = true;
 
   Args(napi_env e, napi_callback_info info, size_t want) : env(e) {
@@ -90,6 +90,20 @@ struct Args {
     if (type != napi_float32_array) { fail("expected a Float32Array"); return nullptr; }
     if (need < 0 || double(length) < need) { fail("operand shorter than its dimensions"); return nullptr; }
     return static_cast<float*>(data);
+  }
+  // typed array of `type` with at least `need` elements (null/undefined allowed when `nullable`)
+  void* typed(size_t k, napi_typedarray_type want, const char* what, double need, size_t* lenOut = nullptr) {
+    if (!ok) return nullptr;
+    bool is = false;
+    napi_is_typedarray(env, argv[k], &is);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (is) napi_get_typedarray_info(env, argv[k], &type, &length, &data, nullptr, nullptr);
+    if (!is || type != want) { fail(what); return nullptr; }
+    if (need < 0 || double(length) < need) { fail("operand shorter than its dimensions"); return nullptr; }
+    if (lenOut) *lenOut = length;
+    return data;
   }
   // Int32Array with at least `need` elements
   int32_t* i32a(size_t k, double need) {
@@ -290,6 +304,63 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// program(val, kind, uP, uN, wP, wN, wEff, rows, cols, permR | null, permC | null, wMaxF, levels,
+//         special, slot, wMax, two, full, out[, tP, tN, noise]): crossbar cell programming
+// (program_impl.h); out (Float64Array) ← [cells written, weights clipped]. With programming
+// variation: tP, tN (Float32Array targets) and noise = Float64Array [σ, g₀, b, b', x[0..128],
+// ratio[0..127]] (b, b' as uint32 values; x, ratio the ZIGNOR tables of counter_normal.ts). Every index the kernel follows
+// (permutations, special list, slots) is checked first: the kernel writes by pointer.
+napi_value Program(napi_env env, napi_callback_info info) {
+  Args a(env, info, 19);
+  ProgramArgs p{};
+  p.rows = a.i32(7);
+  p.cols = a.i32(8);
+  if (a.ok && (p.rows < 0 || p.cols < 0 || double(p.rows) * p.cols > 2147483647.0)) a.fail("program: size out of range");
+  const double n = double(p.rows) * p.cols;
+  p.val = a.f32(0, n);
+  p.kind = static_cast<const uint8_t*>(a.typed(1, napi_uint8_array, "expected a Uint8Array", n));
+  p.uP = a.f32(2, n);
+  p.uN = a.f32(3, n);
+  p.wP = static_cast<uint32_t*>(a.typed(4, napi_uint32_array, "expected a Uint32Array", n));
+  p.wN = static_cast<uint32_t*>(a.typed(5, napi_uint32_array, "expected a Uint32Array", n));
+  p.wEff = a.f32(6, n);
+  p.permR = a.isNull(9) ? nullptr : a.i32a(9, p.rows);
+  p.permC = a.isNull(10) ? nullptr : a.i32a(10, p.cols);
+  p.wMaxF = float(a.f64(11));
+  p.levels = a.i32(12);
+  size_t nSpecial = 0, nSlot = 0;
+  p.special = static_cast<const int32_t*>(a.typed(13, napi_int32_array, "expected an Int32Array", 0, &nSpecial));
+  p.slot = static_cast<const int32_t*>(a.typed(14, napi_int32_array, "expected an Int32Array", double(nSpecial), &nSlot));
+  p.nSpecial = int(nSpecial);
+  p.wMax = a.f64(15);
+  p.two = a.i32(16);
+  p.full = a.i32(17);
+  double* out = static_cast<double*>(a.typed(18, napi_float64_array, "expected a Float64Array", 2));
+  if (a.ok && (p.levels < 0 || p.levels > 65536)) a.fail("program: levels out of range");
+  if (a.ok && a.argc >= 22 && !a.isNull(21)) {
+    const double* nz = static_cast<const double*>(a.typed(21, napi_float64_array, "expected a Float64Array", 4 + 129 + 128));
+    p.tP = a.f32(19, n);
+    p.tN = a.f32(20, n);
+    if (a.ok) {
+      p.noise = 1;
+      p.sigma = nz[0];
+      p.off = nz[1];
+      p.b = uint32_t(int64_t(nz[2]));
+      p.b2 = uint32_t(int64_t(nz[3]));
+      p.zx = nz + 4;
+      p.zratio = nz + 4 + 129;
+    }
+  }
+  if (!a.ok) return nullptr;
+  if (p.permR) for (int i = 0; i < p.rows; i++) if (p.permR[i] < 0 || p.permR[i] >= p.rows) { a.fail("program: row permutation out of range"); return nullptr; }
+  if (p.permC) for (int j = 0; j < p.cols; j++) if (p.permC[j] < 0 || p.permC[j] >= p.cols) { a.fail("program: column permutation out of range"); return nullptr; }
+  for (int k = 0; k < p.nSpecial; k++) {
+    if (p.special[k] < 0 || p.special[k] >= n || p.slot[k] < 0 || p.slot[k] >= n) { a.fail("program: special slot out of range"); return nullptr; }
+  }
+  g_table.load()->program(p, out);
+  return undef(env);
+}
+
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, g_table.load()->name, NAPI_AUTO_LENGTH, &s);
@@ -334,6 +405,7 @@ NAPI_MODULE_INIT() {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
     {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
+    {"program", Program},
     {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {

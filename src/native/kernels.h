@@ -5,6 +5,36 @@
 #pragma once
 #include <cstdint>
 
+// arguments of the crossbar cell-programming pass (program_impl.h has the formulas)
+struct ProgramArgs {
+  const float* val;
+  const uint8_t* kind;
+  float* uP;
+  float* uN;
+  uint32_t* wP;
+  uint32_t* wN;
+  float* wEff;
+  int rows, cols;
+  const int32_t* permR;  // null = identity
+  const int32_t* permC;  // null = identity
+  float wMaxF;
+  int levels;
+  const int32_t* special;
+  const int32_t* slot;
+  int nSpecial;
+  double wMax;
+  int two, full;
+  // counter-based programming variation (program_impl.h, prog_noise_impl.h); noise = 0: none
+  // (then tP/tN are unused and uP/uN double as the targets)
+  int noise;
+  float* tP;
+  float* tN;
+  double sigma, off;
+  uint32_t b, b2;
+  const double* zx;      // ZIGNOR x[0..128]
+  const double* zratio;  // x[i+1]/x[i], i < 128
+};
+
 struct KernelTable {
   const char* name;
   // C (M x N) (+)= op(A) · op(B), row-major (see kernels_impl.h for the summation order)
@@ -22,6 +52,8 @@ struct KernelTable {
   void (*maxPoolBackward)(const float* dy, const int32_t* arg, float* dx, int len, int dxLen);
   // per-output read noise: S[s] = float(dP² + dN²), dP = aP + bP·uP[s], dN = aN + bN·uN[s] (double)
   void (*readVariance)(const float* uP, const float* uN, float* S, int len, double aP, double bP, double aN, double bN);
+  // crossbar cell programming (program_impl.h): out[0] = cells written, out[1] = weights clipped
+  void (*program)(const ProgramArgs& a, double* out);
 };
 
 const KernelTable* table_base();

@@ -436,9 +436,11 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
   }
 }
 
+#include "program_impl.h"
+
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
-  maxPoolBackward, readVariance,
+  maxPoolBackward, readVariance, program,
 };
 
 }  // namespace ISA_NS

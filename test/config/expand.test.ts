@@ -37,7 +37,7 @@ describe('grid expansion', () => {
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
       if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm' || path[1] === 'lineResistance')) continue; // ideal wires: absent
-      if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel')) continue; // default model / read-noise model: absent
+      if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel' || path[1] === 'progNoiseModel')) continue; // default model / read-noise / programming-noise model: absent
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       if (path[0] === 'multitask') { expect(Object.hasOwn(p, 'multitask')).toBe(false); continue; } // read by the mt-* methods only: absent
       // the constant learning rate (default) is no field: points without a schedule keep their hashes

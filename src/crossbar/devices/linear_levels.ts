@@ -7,7 +7,9 @@
  *   quantise:  q = lv[round(u*·(L − 1))],  lv[k] = fround(k/(L − 1))     (float64, halves up)
  *              q = fround(u*) for L = 0
  *   land:      u = (q + g₀)·exp(σp·z) − g₀,  g₀ = gMin/(gMax − gMin),  z ~ N(0, 1) per write
- *              from 'prog/<layer>' (G = G_q·e^{σp z}: lognormal, median = target; not clipped)
+ *              from 'prog/<layer>' (G = G_q·e^{σp z}: lognormal, median = target; not clipped);
+ *              device.progNoiseModel 'counter': the same law with z from the counter-based
+ *              generator, drawn by the fast kernels (prog_noise_counter.ts, program_noisy.ts)
  *   stuck:     u = 0 (HRS), 1 (LRS)
  *   read:      u_read = u + σr·z·(u + g₀)   (G·(1 + σr z): relative noise on G, not on u)
  *
@@ -34,6 +36,7 @@ import { stuckU } from '../cell_state.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry, FastPath } from '../device_model.js';
 import { uOffset } from '../device.js';
 import { NormalSource } from '../gaussian.js';
+import { ProgNoiseKey } from '../prog_noise_counter.js';
 import { noParams } from './params.js';
 
 /** level table lv[k] = fround(k/(L − 1)) (empty for L = 0) */
@@ -67,10 +70,15 @@ export class LinearLevelsDevice implements DeviceModel {
     this.progSigma = spec.progSigma;
     this.readSigma = spec.readSigma;
     this.off = uOffset(spec);
-    this.prog = spec.progSigma > 0 ? new NormalSource(stream(ctx.seed, `prog/${ctx.layer}`)) : null;
-    this.landsOffTarget = this.prog !== null;
+    const counter = spec.progSigma > 0 && spec.progNoiseModel === 'counter';
+    this.prog = spec.progSigma > 0 && !counter ? new NormalSource(stream(ctx.seed, `prog/${ctx.layer}`)) : null;
+    this.landsOffTarget = spec.progSigma > 0;
     this.readNoisy = spec.readSigma > 0;
-    this.fastPath = this.prog === null ? { kind: 'linear-levels', levels: spec.levels } : null;
+    // progNoiseModel 'counter': the fast kernels draw the landings (prog_noise_counter.ts); `land`
+    // (the general path's per-write draw) is then not used
+    this.fastPath = counter
+      ? { kind: 'linear-levels', levels: spec.levels, noise: new ProgNoiseKey(stream(ctx.seed, `prog/${ctx.layer}`), spec.progSigma, this.off) }
+      : this.prog === null ? { kind: 'linear-levels', levels: spec.levels } : null;
   }
 
   /** the float64 rule (halves up): lv[round(u·(L − 1))], fround(u) for L = 0 */

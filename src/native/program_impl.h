@@ -1,0 +1,395 @@
+// Native crossbar cell-programming loops (included by kernels_impl.h inside ISA_NS): a port of
+// src/crossbar/wasm/program.as (programIdentity / programRows / programSpecial) giving the same bits,
+// and the TS loops of src/crossbar/program_kernels.ts (the RRAMSIM_BACKEND=ts path, also the same
+// bits). One entry, `program`, covers every permutation case:
+//   permR = permC = null   identity: slots in blocks of 1024, each block's healthy slots then its
+//                          special slots (cache-friendly; each slot is touched exactly once, so
+//                          the order does not change any result)
+//   permC = null           permuted rows, identity columns: row by row (healthy, then the row's
+//                          special entries)
+//   otherwise              healthy slots one by one through (permR[i], permC[j]), then the list
+// All-healthy slots (kind 0), float32, every operation rounded to float32 (-ffp-contract=off):
+//   t = clamp(w / W, −1, 1)  as  t = (t < −1 ? −1 : t), then (1 < t ? 1 : t)   (wasm pmax / pmin;
+//                            NaN stays NaN), |w| > W counted as clipped; W = f32(wMax)
+//   differential: p = (0 < t ? t : 0), q = (0 < −t ? −t : 0);   offset: p = (t + 1)·0.5
+//   levels L > 0: u ← nearest(u·(L−1)) / (L−1), nearest = round half to even (wasm f32.nearest),
+//                 computed as (x + 2²³) − 2²³, exact for 0 ≤ x < 2²³ (here 0 ≤ x ≤ 65535 or NaN)
+//   a cell whose new u differs from its stored u (NaN compares unequal) is written: u ← new,
+//   writes += 1; W_eff = W·(p − q) (differential) or W·(2p − 1) (offset).
+// Written branch-free (selects, unconditional stores of the old value where nothing changes) so
+// the compiler vectorises the span loop at the ISA's width.
+// Slots with a stuck cell (the `special` list: logical index special[k] on slot slot[k]): the float64
+// formulas of program.as `specialRange` / program_kernels.ts programSpecialSlots:
+//   t = w·(1/wMax), or ±1 beyond ±wMax (counted as clipped)
+//   kind 1 (G⁺ stuck): free G⁻ gets q = clamp(uP − t, 0, 1); kind 2 (G⁻ stuck): free G⁺ gets
+//   q = clamp(uN + t, 0, 1); kind 3: nothing free
+//   q ← f32((floor(x) + (x − floor(x) ≥ 0.5)) / (L − 1)), x = q·(L − 1) (JS Math.round, x ≥ 0) for
+//   L > 0, else f32(q); written when q ≠ u; W_eff = f32(wMax·(uP − uN)) or f32(wMax·(2uP − 1)) where
+//   written, or everywhere when `full`.
+// Result: out[0] = cells written, out[1] = weights clipped.
+
+// (ProgramArgs is declared in kernels.h)
+//
+// Every function from here on is compiled with -fno-trapping-math (the pragma): it lets the compiler
+// turn the selects of FP comparisons and floor() into vector blends / roundpd, and inline across
+// these functions. IEEE results are unchanged (the option only says FP exceptions are never
+// observed as traps, which nothing here does); the GEMM code above keeps the file's flags.
+#pragma GCC optimize("no-trapping-math")
+
+#include "prog_noise_impl.h"
+
+// round half to even for 0 ≤ x < 2²³ (and NaN → NaN): the float32 add rounds to an integer
+static inline float nearestSmall(float x) { return (x + 8388608.f) - 8388608.f; }
+
+// healthy slots of one contiguous span: logical arrays val/wEff, physical arrays kind/uP/uN/wP/wN
+template <bool TWO, bool QUANT>
+static inline void healthySpan(const float* __restrict val, const uint8_t* __restrict kind, float* __restrict uP,
+                               float* __restrict uN, uint32_t* __restrict wP, uint32_t* __restrict wN,
+                               float* __restrict wEff, int n, float W, float lm, int& writes, int& clipped) {
+  int wr = 0, cl = 0;
+  for (int i = 0; i < n; i++) {
+    const int h = kind[i] == 0;
+    const float w = val[i];
+    float t = w / W;
+    t = t < -1.f ? -1.f : t;
+    t = 1.f < t ? 1.f : t;
+    cl += h & int(__builtin_fabsf(w) > W);
+    float p;
+    if (TWO) {
+      p = 0.f < t ? t : 0.f;
+    } else {
+      p = (t + 1.f) * 0.5f;
+    }
+    if (QUANT) p = nearestSmall(p * lm) / lm;
+    const float oP = uP[i];
+    const int cp = h & int(p != oP);
+    uP[i] = h ? p : oP;
+    wP[i] += uint32_t(cp);
+    wr += cp;
+    float e;
+    if (TWO) {
+      const float nt = -t;
+      float q = 0.f < nt ? nt : 0.f;
+      if (QUANT) q = nearestSmall(q * lm) / lm;
+      const float oN = uN[i];
+      const int cn = h & int(q != oN);
+      uN[i] = h ? q : oN;
+      wN[i] += uint32_t(cn);
+      wr += cn;
+      e = W * (p - q);
+    } else {
+      e = W * (2.f * p - 1.f);
+    }
+    const float eOld = wEff[i];
+    wEff[i] = h ? e : eOld;
+  }
+  writes += wr;
+  clipped += cl;
+}
+
+static inline void healthyAny(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
+  const float lm = float(a.levels - 1);
+  const bool q = a.levels > 0;
+  if (a.two) {
+    if (q) healthySpan<true, true>(a.val + lo, a.kind + po, a.uP + po, a.uN + po, a.wP + po, a.wN + po, a.wEff + lo, n, a.wMaxF, lm, writes, clipped);
+    else healthySpan<true, false>(a.val + lo, a.kind + po, a.uP + po, a.uN + po, a.wP + po, a.wN + po, a.wEff + lo, n, a.wMaxF, lm, writes, clipped);
+  } else {
+    if (q) healthySpan<false, true>(a.val + lo, a.kind + po, a.uP + po, a.uN + po, a.wP + po, a.wN + po, a.wEff + lo, n, a.wMaxF, lm, writes, clipped);
+    else healthySpan<false, false>(a.val + lo, a.kind + po, a.uP + po, a.uN + po, a.wP + po, a.wN + po, a.wEff + lo, n, a.wMaxF, lm, writes, clipped);
+  }
+}
+
+// special entries k0 ≤ k < k1 (float64). Branch-free like program.as (kind 1 vs 2, the clamps,
+// clipping and "written or not" are random per slot): in chunks of SB entries, (1) gather each
+// entry's weight, kind and cell pair into local arrays, (2) compute the new cells, write flags and
+// W_eff of the whole chunk with selects (a loop the compiler vectorises: the ternaries become
+// blends), (3) store back (the old value where nothing changes). Each slot and each logical index
+// occurs once in the list, so the chunking changes no result.
+template <bool ON, bool TWO>
+static void specialChunks(const ProgramArgs& a, int k0, int k1, int& writes, int& clipped) {
+  constexpr int SB = 64;
+  const double wMax = a.wMax, inv = 1.0 / wMax;
+  const double lm = double(a.levels - 1);
+  const int full = a.full;
+  alignas(64) float w32[SB], pU[SB], nU[SB], eU[SB], pNew[SB], nNew[SB], eNew[SB];
+  alignas(64) int32_t kd[SB], chs[SB], ones[SB];
+  int wr = 0, cl = 0;
+  for (int c0 = k0; c0 < k1; c0 += SB) {
+    const int m = std::min(SB, k1 - c0);
+    const int32_t* __restrict sp = a.special + c0;
+    const int32_t* __restrict sl = a.slot + c0;
+    for (int j = 0; j < m; j++) {
+      const long idx = sp[j], s = sl[j];
+      w32[j] = a.val[idx];
+      kd[j] = a.kind[s];
+      pU[j] = a.uP[s];
+      nU[j] = a.uN[s];
+      eU[j] = a.wEff[idx];
+    }
+    for (int j = 0; j < m; j++) {
+      const double w = double(w32[j]);
+      const int hi = w > wMax, lo = w < -wMax;
+      cl += hi | lo;
+      // every value computed unconditionally, then selected (a conditional FP operation could
+      // trap, so the compiler would keep a branch instead of a blend)
+      const double wi = w * inv;
+      double t = lo ? -1.0 : wi;
+      t = hi ? 1.0 : t;
+      const double nt = -t;
+      const int one = kd[j] == 1;  // G⁺ stuck: the free cell is G⁻ (kind 2: G⁺ is free; kind 3: none)
+      const int freeCell = kd[j] != 3;
+      const float pOld = pU[j], nOld = nU[j];
+      const float oldV = one ? nOld : pOld;
+      // kind 1: q = uP + (−t) (= uP − t exactly); kind 2: q = uN + t
+      double q = double(one ? pOld : nOld) + (one ? nt : t);
+      q = q < 0 ? 0.0 : q;
+      q = q > 1 ? 1.0 : q;
+      float qf;
+      if (ON) {
+        const double x = q * lm;
+        const double r = __builtin_floor(x);
+        const double up = x - r >= 0.5 ? 1.0 : 0.0;
+        qf = float((r + up) / lm);
+      } else {
+        qf = float(q);
+      }
+      const int ch = (double(qf) != double(oldV)) & freeCell;
+      const float nv = ch ? qf : oldV;
+      const float pv = one ? pOld : nv, mv = one ? nv : nOld;
+      const float e = TWO ? float(wMax * (double(pv) - double(mv))) : float(wMax * (2 * double(pv) - 1));
+      const float eo = eU[j];
+      pNew[j] = pv;
+      nNew[j] = mv;
+      eNew[j] = (ch | full) ? e : eo;
+      chs[j] = ch;
+      ones[j] = one;
+      wr += ch;
+    }
+    for (int j = 0; j < m; j++) {
+      const long idx = sp[j], s = sl[j];
+      a.uP[s] = pNew[j];
+      a.uN[s] = nNew[j];
+      const uint32_t ch = uint32_t(chs[j]), one = uint32_t(ones[j]);
+      a.wP[s] += ch & (one ^ 1u);
+      a.wN[s] += ch & one;
+      a.wEff[idx] = eNew[j];
+    }
+  }
+  writes += wr;
+  clipped += cl;
+}
+
+static void specialRange(const ProgramArgs& a, int k0, int k1, int& writes, int& clipped) {
+  if (k1 <= k0) return;
+  const bool on = a.levels > 0;
+  if (a.two) {
+    if (on) specialChunks<true, true>(a, k0, k1, writes, clipped);
+    else specialChunks<false, true>(a, k0, k1, writes, clipped);
+  } else {
+    if (on) specialChunks<true, false>(a, k0, k1, writes, clipped);
+    else specialChunks<false, false>(a, k0, k1, writes, clipped);
+  }
+}
+
+// ---- with counter-based programming variation (a.noise ≠ 0; formulas: program_noisy.ts and
+// prog_noise_impl.h): the same level and write decisions against the targets tP / tN, written
+// cells land at f32((q + g₀)·pexp(σ·z(f, 2s + c)) − g₀), W_eff from the conductances.
+constexpr int NB = 256;
+
+// healthy slots of one contiguous span (logical offset lo, physical offset po, n slots)
+template <bool TWO, bool QUANT>
+static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
+  alignas(64) float pT[NB], qT[NB];
+  alignas(64) int32_t chP[NB], chN[NB];
+  alignas(64) uint32_t eIdx[NB];
+  alignas(64) double z[NB];
+  const float W = a.wMaxF, lm = float(a.levels - 1);
+  int wr = 0, cl = 0;
+  for (int j0 = 0; j0 < n; j0 += NB) {
+    const int m = std::min(NB, n - j0);
+    const float* __restrict val = a.val + lo + j0;
+    const uint8_t* __restrict kind = a.kind + po + j0;
+    float* __restrict tP = a.tP + po + j0;
+    float* __restrict tN = a.tN + po + j0;
+    uint32_t* __restrict wP = a.wP + po + j0;
+    uint32_t* __restrict wN = a.wN + po + j0;
+    int any = 0;
+#pragma GCC ivdep
+    for (int i = 0; i < m; i++) {
+      const int h = kind[i] == 0;
+      const float w = val[i];
+      float t = w / W;
+      t = t < -1.f ? -1.f : t;
+      t = 1.f < t ? 1.f : t;
+      cl += h & int(__builtin_fabsf(w) > W);
+      float p = TWO ? (0.f < t ? t : 0.f) : (t + 1.f) * 0.5f;
+      if (QUANT) p = nearestSmall(p * lm) / lm;
+      const float oP = tP[i];
+      const int cp = h & int(p != oP);
+      tP[i] = cp ? p : oP;
+      wP[i] += uint32_t(cp);
+      pT[i] = p;
+      chP[i] = cp;
+      int cn = 0;
+      if (TWO) {
+        const float nt = -t;
+        float q = 0.f < nt ? nt : 0.f;
+        if (QUANT) q = nearestSmall(q * lm) / lm;
+        const float oN = tN[i];
+        cn = h & int(q != oN);
+        tN[i] = cn ? q : oN;
+        wN[i] += uint32_t(cn);
+        qT[i] = q;
+        chN[i] = cn;
+      }
+      wr += cp + cn;
+      any |= cp | cn;
+    }
+    if (any) {
+      const uint32_t e0 = uint32_t(2 * (po + j0));
+      for (int i = 0; i < m; i++) eIdx[i] = e0 + 2u * uint32_t(i);
+      normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
+      landAll(pT, chP, z, m, a.sigma, a.off, a.uP + po + j0);
+      if (TWO) {
+        for (int i = 0; i < m; i++) eIdx[i] += 1u;
+        normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
+        landAll(qT, chN, z, m, a.sigma, a.off, a.uN + po + j0);
+      }
+    }
+    const float* __restrict uP = a.uP + po + j0;
+    const float* __restrict uN = a.uN + po + j0;
+    float* __restrict wEff = a.wEff + lo + j0;
+#pragma GCC ivdep
+    for (int i = 0; i < m; i++) {
+      const int h = kind[i] == 0;
+      const float e = TWO ? W * (uP[i] - uN[i]) : W * (2.f * uP[i] - 1.f);
+      const float eOld = wEff[i];
+      wEff[i] = h ? e : eOld;
+    }
+  }
+  writes += wr;
+  clipped += cl;
+}
+
+static inline void healthyNoisyAny(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
+  const bool q = a.levels > 0;
+  if (a.two) {
+    if (q) healthySpanNoisy<true, true>(a, lo, po, n, writes, clipped);
+    else healthySpanNoisy<true, false>(a, lo, po, n, writes, clipped);
+  } else {
+    if (q) healthySpanNoisy<false, true>(a, lo, po, n, writes, clipped);
+    else healthySpanNoisy<false, false>(a, lo, po, n, writes, clipped);
+  }
+}
+
+// special entries k0 ≤ k < k1 with programming variation: gather, decide (vectorised), draw and
+// land the free cells, W_eff, store back
+static void specialNoisy(const ProgramArgs& a, int k0, int k1, int& writes, int& clipped) {
+  const double wMax = a.wMax, inv = 1.0 / wMax;
+  const bool on = a.levels > 0;
+  const double lm = double(a.levels - 1);
+  const int two = a.two, full = a.full;
+  alignas(64) float w32[NB], pU[NB], nU[NB], pTg[NB], nTg[NB], qv[NB], uFree[NB], eU[NB];
+  alignas(64) int32_t kd[NB], chs[NB], ones[NB];
+  alignas(64) uint32_t eIdx[NB];
+  alignas(64) double z[NB];
+  int wr = 0, cl = 0;
+  for (int c0 = k0; c0 < k1; c0 += NB) {
+    const int m = std::min(NB, k1 - c0);
+    const int32_t* __restrict sp = a.special + c0;
+    const int32_t* __restrict sl = a.slot + c0;
+    for (int j = 0; j < m; j++) {
+      const long idx = sp[j], s = sl[j];
+      w32[j] = a.val[idx];
+      kd[j] = a.kind[s];
+      pU[j] = a.uP[s];
+      nU[j] = a.uN[s];
+      pTg[j] = a.tP[s];
+      nTg[j] = a.tN[s];
+      eU[j] = a.wEff[idx];
+    }
+    int any = 0;
+    for (int j = 0; j < m; j++) {
+      const double w = double(w32[j]);
+      const int hi = w > wMax, lo = w < -wMax;
+      cl += hi | lo;
+      const double wi = w * inv;
+      double t = lo ? -1.0 : wi;
+      t = hi ? 1.0 : t;
+      const double nt = -t;
+      const int one = kd[j] == 1;
+      const int freeCell = kd[j] != 3;
+      const float oldT = one ? nTg[j] : pTg[j];
+      double q = double(one ? pU[j] : nU[j]) + (one ? nt : t);
+      q = q < 0 ? 0.0 : q;
+      q = q > 1 ? 1.0 : q;
+      float qf;
+      if (on) {
+        const double x = q * lm;
+        const double r = __builtin_floor(x);
+        const double up = x - r >= 0.5 ? 1.0 : 0.0;
+        qf = float((r + up) / lm);
+      } else {
+        qf = float(q);
+      }
+      const int ch = (double(qf) != double(oldT)) & freeCell;
+      qv[j] = qf;
+      chs[j] = ch;
+      ones[j] = one;
+      uFree[j] = one ? nU[j] : pU[j];
+      eIdx[j] = 2u * uint32_t(sl[j]) + uint32_t(one);
+      any |= ch;
+      wr += ch;
+    }
+    if (any) {
+      normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
+      landAll(qv, chs, z, m, a.sigma, a.off, uFree);
+    }
+    for (int j = 0; j < m; j++) {
+      const long idx = sp[j], s = sl[j];
+      const int one = ones[j], ch = chs[j];
+      const float pv = one ? pU[j] : uFree[j], mv = one ? uFree[j] : nU[j];
+      a.uP[s] = pv;
+      a.uN[s] = mv;
+      if (ch) {
+        if (one) { a.tN[s] = qv[j]; a.wN[s] += 1; } else { a.tP[s] = qv[j]; a.wP[s] += 1; }
+      }
+      const float e = float(two ? wMax * (double(pv) - double(mv)) : wMax * (2 * double(pv) - 1));
+      a.wEff[idx] = (ch | full) ? e : eU[j];
+    }
+  }
+  writes += wr;
+  clipped += cl;
+}
+
+static void program(const ProgramArgs& a, double* out) {
+  int writes = 0, clipped = 0, k = 0;
+  auto healthy = [&a](long lo, long po, int n, int& w, int& c) {
+    if (a.noise) healthyNoisyAny(a, lo, po, n, w, c); else healthyAny(a, lo, po, n, w, c);
+  };
+  auto special = [&a](int k0, int k1, int& w, int& c) {
+    if (a.noise) specialNoisy(a, k0, k1, w, c); else specialRange(a, k0, k1, w, c);
+  };
+  const long n = long(a.rows) * a.cols;
+  if (!a.permC) {
+    // spans of contiguous slots: blocks of 1024 (identity) or rows (permuted rows)
+    const long span = a.permR ? a.cols : 1024;
+    for (long b = 0; b < n; b += span) {
+      const long end = std::min(b + span, n);
+      const long po = a.permR ? long(a.permR[b / a.cols]) * a.cols : b;
+      healthy(b, po, int(end - b), writes, clipped);
+      int k1 = k;
+      while (k1 < a.nSpecial && a.special[k1] < end) k1++;
+      special(k, k1, writes, clipped);
+      k = k1;
+    }
+  } else {
+    for (int i = 0; i < a.rows; i++) {
+      const long pr = long(a.permR ? a.permR[i] : i) * a.cols, base = long(i) * a.cols;
+      for (int j = 0; j < a.cols; j++) healthy(base + j, pr + a.permC[j], 1, writes, clipped);
+    }
+  }
+  special(k, a.nSpecial, writes, clipped);
+  out[0] = writes;
+  out[1] = clipped;
+}

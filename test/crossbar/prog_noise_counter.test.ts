@@ -1,0 +1,196 @@
+import { erf } from 'mathjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
+import { resolveDevice } from '../../src/crossbar/device.js';
+import { mix32 } from '../../src/crossbar/counter_normal.js';
+import { pexp, plog, progNormal } from '../../src/crossbar/prog_noise_counter.js';
+import { availableBackends, getBackend, setBackend, type BackendName } from '../../src/kernels/gemm.js';
+import { nativeKernels } from '../../src/kernels/native.js';
+import { UserError } from '../../src/util/errors.js';
+import { stream } from '../../src/util/rng.js';
+import { randomParam } from './helpers.js';
+
+const initial = getBackend();
+afterEach(() => setBackend(initial));
+
+/** Kolmogorov–Smirnov statistic of the sample against N(0, 1) (mathjs erf as the oracle) */
+function ksNormal(z: Float64Array): number {
+  const s = Float64Array.from(z).sort();
+  const n = s.length;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const F = (1 + (erf(s[i] / Math.SQRT2) as number)) / 2;
+    d = Math.max(d, Math.abs(F - i / n), Math.abs(F - (i + 1) / n));
+  }
+  return d;
+}
+
+/** two-sample KS statistic */
+function ks2(a: Float64Array, b: Float64Array): number {
+  const x = Float64Array.from(a).sort(), y = Float64Array.from(b).sort();
+  let i = 0, j = 0, d = 0;
+  while (i < x.length && j < y.length) {
+    const v = Math.min(x[i], y[j]);
+    while (i < x.length && x[i] <= v) i++;
+    while (j < y.length && y[j] <= v) j++;
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  return d;
+}
+
+describe('portable exp / log of the counter programming noise', () => {
+  it('pexp and plog agree with Math.exp / Math.log to a few ulps over the ranges used', () => {
+    const r = stream(1, 'test/pexp');
+    for (let k = 0; k < 20000; k++) {
+      const x = (r.next() - 0.5) * 80; // σ·z with σ ≤ 5, |z| < 8
+      expect(Math.abs(pexp(x) / Math.exp(x) - 1)).toBeLessThan(1e-15);
+      const u = Math.pow(2, -33 * r.next()) * (0.5 + r.next() / 2); // (h + ½)/2³² ∈ (2⁻³³, 1)
+      expect(Math.abs(plog(u) - Math.log(u))).toBeLessThan(1e-15 * Math.max(1, Math.abs(Math.log(u))));
+    }
+    expect(pexp(0)).toBe(1);
+    expect(plog(1)).toBe(0);
+  });
+});
+
+describe('counter programming noise z(f, e)', () => {
+  const N = 200_000;
+  const b = mix32(12345), b2 = mix32(b ^ 0x5bd1e995);
+
+  it('is N(0, 1): mean, variance, kurtosis within 5 standard errors, KS below the α = 0.001 value, tails drawn', () => {
+    const z = new Float64Array(N);
+    for (let e = 0; e < N; e++) z[e] = progNormal(b, b2, e);
+    let m = 0;
+    for (const x of z) m += x / N;
+    let v = 0, m4 = 0;
+    for (const x of z) { v += (x - m) ** 2 / N; m4 += x ** 4 / N; }
+    expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(N));
+    expect(Math.abs(v - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+    expect(Math.abs(m4 - 3)).toBeLessThan(5 * Math.sqrt(96 / N));
+    expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(N));
+    const tail = z.filter((x) => Math.abs(x) > 3.442619855899).length;
+    expect(tail).toBeGreaterThan(N * 5.8e-4 * 0.6);
+    expect(tail).toBeLessThan(N * 5.8e-4 * 1.5);
+  });
+});
+
+type Perm = 'none' | 'rows' | 'rows+cols';
+
+/** a training-like walk of the weights with syncs, counter programming noise on */
+function walk(backend: BackendName, mapping: 'differential' | 'offset', levels: number, perm: Perm, progSigma = 0.3) {
+  setBackend(backend);
+  const W = randomParam('fc', 37, 29, `pn-${mapping}`, 0.3);
+  const op = new CrossbarMatrixOp(W, {
+    seed: 6, device: { levels, progSigma, progNoiseModel: 'counter' },
+    defects: { rate: 0.15, lrsShare: 0.5, distribution: 'uniform' },
+    crossbar: { mapping, tileRows: 16, tileCols: 16, range: { kind: 'percentile', percentile: 95 } },
+  });
+  const rev = (n: number) => Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+  if (perm !== 'none') op.setRowPermutation(rev(37));
+  if (perm === 'rows+cols') op.setColPermutation(rev(29));
+  const r = stream(4, 'test/pn-updates');
+  const out: unknown[] = [];
+  const bits = (f: Float32Array) => Array.from(new Uint32Array(f.buffer, f.byteOffset, f.length), (u, i) => (Number.isNaN(f[i]) ? 0x7fc00000 : u));
+  for (let step = 0; step < 6; step++) {
+    for (let k = 0; k < W.value.length; k++) W.value[k] += (r.next() - 0.5) * 0.05;
+    if (step === 4) W.value[5] = NaN; // a diverged weight: the backends still agree
+    if (step === 3) op.recalibrateRange();
+    op.sync();
+    out.push({ eff: bits(op.effectiveWeights()), uP: bits(op.array.uP), uN: bits(op.array.uN), w: op.cellWrites(), c: op.clippedCount() });
+  }
+  return out;
+}
+
+describe('counter programming noise in the fast kernels: native = TS (= the wasm backend), bit for bit', () => {
+  const hasNative = availableBackends().includes('native') && !!nativeKernels()?.program;
+  const isas = hasNative ? nativeKernels()!.isas() : [];
+  for (const isa of isas) {
+    it(`${isa}: both mappings, levels 0 and 16, every permutation case`, () => {
+      const nk = nativeKernels()!;
+      const before = nk.isa();
+      try {
+        expect(nk.setIsa(isa)).toBe(true);
+        for (const mapping of ['differential', 'offset'] as const) {
+          for (const levels of [0, 16]) {
+            for (const perm of ['none', 'rows', 'rows+cols'] as const) {
+              const n = walk('native', mapping, levels, perm);
+              expect(n).toEqual(walk('ts', mapping, levels, perm));
+            }
+          }
+        }
+      } finally {
+        nk.setIsa(before);
+      }
+    });
+  }
+  it.runIf(availableBackends().includes('wasm'))('the wasm backend runs the TS reference: identical to ts', () => {
+    expect(walk('wasm', 'differential', 0, 'rows')).toEqual(walk('ts', 'differential', 0, 'rows'));
+  });
+});
+
+describe('counter programming noise: the same landing law as the per-write draw', () => {
+  it('landed conductances of healthy cells: mean, variance and two-sample KS agree with per-write (same targets)', () => {
+    // one first programming of an all-healthy 200x150 array at continuous levels: every cell written once
+    const land = (model: 'per-write' | 'counter') => {
+      const W = randomParam('fc', 200, 150, 'pn-law', 0.3);
+      const op = new CrossbarMatrixOp(W, {
+        seed: 11, device: { progSigma: 0.3, progNoiseModel: model },
+        crossbar: { mapping: 'differential', tileRows: 128, tileCols: 128, range: { kind: 'fixed', wMax: 0.3 } },
+      });
+      op.sync();
+      // log(G/G_target) = σ·z for written cells: recover z from u and the target
+      const a = op.array, off = 1e-6 / (1e-4 - 1e-6);
+      const z: number[] = [];
+      for (let s = 0; s < a.slots; s++) {
+        for (const [u, t] of [[a.uP[s], a.tgtP[s]], [a.uN[s], a.tgtN[s]]]) z.push(Math.log((u + off) / (t + off)) / 0.3);
+      }
+      return Float64Array.from(z);
+    };
+    const zc = land('counter'), zw = land('per-write');
+    const n = zc.length;
+    const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / x.length;
+    const vr = (x: Float64Array) => { const m = mean(x); return x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length; };
+    // the float32 rounding of u adds ≤ 1e-6 to each recovered z: far below the tolerances
+    expect(Math.abs(mean(zc))).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(vr(zc) - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+    expect(Math.abs(mean(zc) - mean(zw))).toBeLessThan(5 * Math.sqrt(2 / n));
+    expect(Math.abs(vr(zc) - vr(zw))).toBeLessThan(5 * Math.sqrt(4 / n));
+    // two-sample KS at α = 0.001: c = 1.95·√(2/n)
+    expect(ks2(zc, zw)).toBeLessThan(1.95 * Math.sqrt(2 / n));
+    expect(ksNormal(zc)).toBeLessThan(1.95 / Math.sqrt(n));
+  });
+
+  it('unwritten cells keep their landing; rewritten cells draw anew (pass index in the key)', () => {
+    const W = randomParam('fc', 20, 10, 'pn-rewrite', 0.3);
+    const op = new CrossbarMatrixOp(W, { seed: 3, device: { progSigma: 0.2, progNoiseModel: 'counter', levels: 8 }, crossbar: { range: { kind: 'fixed', wMax: 0.3 } } });
+    op.sync();
+    const u0 = op.array.uP.slice(), w0 = op.cellWrites();
+    op.sync(); // nothing changed: nothing written, nothing moves
+    expect(op.cellWrites()).toBe(w0);
+    expect(op.array.uP).toEqual(u0);
+    W.value[0] = -W.value[0] + 0.01; // moves cell(s) of slot 0 only
+    op.sync();
+    expect(op.cellWrites()).toBeGreaterThan(w0);
+    for (let s = 1; s < op.array.slots; s++) expect(op.array.uP[s]).toBe(u0[s]);
+  });
+});
+
+describe('device.progNoiseModel validation', () => {
+  it("names the allowed values; 'counter' needs the 'linear-levels' model", () => {
+    expect(() => resolveDevice({ progNoiseModel: 'ctr' as never })).toThrow(UserError);
+    expect(() => resolveDevice({ progNoiseModel: 'ctr' as never })).toThrow(/device\.progNoiseModel.*'per-write', 'counter'/);
+    expect(() => resolveDevice({ progNoiseModel: 'counter', model: 'clipped-window' })).toThrow(/linear-levels/);
+    expect(resolveDevice({ progNoiseModel: 'counter' }).progNoiseModel).toBe('counter');
+  });
+});
+
+describe('device.progNoiseModel in sweep configs', () => {
+  it("absent = 'per-write' (same point hash); without variation it is dropped; a bad value is a UserError naming the values", async () => {
+    const { planSweep } = await import('../../src/config/expand.js');
+    const h = async (device: Record<string, unknown>) => (await planSweep({ method: 'unaware', device })).points[0].hash;
+    expect(await h({ progSigma: 0.05, progNoiseModel: 'per-write' })).toBe(await h({ progSigma: 0.05 }));
+    expect(await h({ progSigma: 0.05, progNoiseModel: 'counter' })).not.toBe(await h({ progSigma: 0.05 }));
+    expect(await h({ progSigma: 0, progNoiseModel: 'counter' })).toBe(await h({}));
+    await expect(planSweep({ device: { progNoiseModel: 'ctr' } })).rejects.toThrow(UserError);
+    await expect(planSweep({ device: { progNoiseModel: 'ctr' } })).rejects.toThrow(/per-write.*counter/);
+  });
+});
