@@ -18,6 +18,7 @@ import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
 import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
+import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
@@ -230,6 +231,16 @@ export const FIELDS: Tree = {
     base: fromField(LORA_FIELDS.base),
   },
   method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
+  // optional: absent = one run per point; given = the lifetime experiment (src/methods/lifetime_spec.ts)
+  lifetime: {
+    rounds: fromField(LIFETIME_FIELDS.rounds),
+    faultRate: fromField(LIFETIME_FIELDS.faultRate),
+    examples: fromField(LIFETIME_FIELDS.examples),
+    detectEvery: fromField(LIFETIME_FIELDS.detectEvery),
+    detectFraction: fromField(LIFETIME_FIELDS.detectFraction),
+    mergeEvery: fromField(LIFETIME_FIELDS.mergeEvery),
+    threshold: fromField(LIFETIME_FIELDS.threshold),
+  },
 };
 
 /** Top-level config keys that are not PointSpec fields. */

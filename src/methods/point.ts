@@ -27,6 +27,8 @@ export type { IttrnaSpec } from './ittrna_spec.js';
 export type { LoraSpec } from './lora/lora_spec.js';
 import type { IttrnaSpec } from './ittrna_spec.js';
 import type { LoraSpec } from './lora/lora_spec.js';
+export type { LifetimeSpec } from './lifetime_spec.js';
+import type { LifetimeSpec } from './lifetime_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -47,6 +49,8 @@ export interface PointSpec {
   seed: number;
   /** optional cap on training examples (quick runs); 0 = all */
   trainLimit: number;
+  /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
+  lifetime?: LifetimeSpec;
 }
 
 export function pointHash(p: PointSpec): string {
