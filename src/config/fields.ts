@@ -182,6 +182,7 @@ export const FIELDS: Tree = {
       rDriver: fromField(LINE_RESISTANCE_FIELDS.rDriver),
       rSense: fromField(LINE_RESISTANCE_FIELDS.rSense),
       sweeps: fromField(LINE_RESISTANCE_FIELDS.sweeps),
+      transferEvery: fromField(LINE_RESISTANCE_FIELDS.transferEvery),
     },
   },
   defects: {

@@ -241,8 +241,9 @@ export class CrossbarMatrixOp implements MatrixOp {
     return c;
   }
 
-  forward(X: Float32Array, n: number, Y: Float32Array, _training: boolean): void {
+  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
     this.sync(true);
+    this.readPath.training = training;
     const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
     this.used = W;
     this.readPath.product(X, n, Y, W, this.routing);
