@@ -132,6 +132,7 @@ describe('shipped configs', () => {
     // issue 15: r_wire 0/1/2.5/5 x (unaware, fat, ittrna) x 3 seeds; lifetime: 2 N50 x (fat, ittrna, lora, lori) x 3 seeds
     'line-resistance.json': 4 * 3 * 3,
     'lifetime-mlp.json': 2 * 4 * 3,
+    'lifetime-mlp-merge.json': 2 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
