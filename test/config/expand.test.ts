@@ -131,6 +131,7 @@ describe('shipped configs', () => {
     'drift.json': 2 * 6 * 2 * 3,
     // issue 15: r_wire 0/1/2.5/5 x (unaware, fat, ittrna) x 3 seeds; lifetime: 2 N50 x (fat, ittrna, lora, lori) x 3 seeds
     'line-resistance.json': 4 * 3 * 3,
+    'line-resistance-100us.json': 4 * 3 * 3,
     'lifetime-mlp.json': 2 * 4 * 3,
     'lifetime-mlp-merge.json': 2 * 3,
   };
