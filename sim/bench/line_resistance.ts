@@ -38,6 +38,9 @@ export interface LineResistanceBenchRecord {
   size: number;
   rWire: number;
   gMax: number;
+  gMin: number;
+  /** CPU ms to compute one tile's transfer matrix (n unit inputs, 5 sweeps; transfer mode) */
+  transferMs: number;
   /** r_wire / R_on, R_on = 1/G_max */
   rOverRon: number;
   drop: number;
@@ -69,10 +72,10 @@ function normErr(x: ArrayLike<number>, ref: ArrayLike<number>): number {
   return e / m;
 }
 
-export function benchOne(n: number, r: number, gMax: number): LineResistanceBenchRecord {
-  const rng = stream(1, `bench/line_resistance/${n}/${gMax}`);
+export function benchOne(n: number, r: number, gMax: number, gMin = G_MIN): LineResistanceBenchRecord {
+  const rng = stream(1, `bench/line_resistance/${n}/${gMax}${gMin === G_MIN ? '' : `/${gMin}`}`);
   const G = new Float64Array(n * n);
-  for (let k = 0; k < G.length; k++) G[k] = G_MIN + (gMax - G_MIN) * rng.next();
+  for (let k = 0; k < G.length; k++) G[k] = gMin + (gMax - gMin) * rng.next();
   const X = new Float32Array(BATCH * n);
   for (let k = 0; k < X.length; k++) X[k] = 0.05 + 0.25 * rng.next();
   const spec = { rWordLine: r, rBitLine: r, rDriver: 0, rSense: 0 };
@@ -117,15 +120,31 @@ export function benchOne(n: number, r: number, gMax: number): LineResistanceBenc
     }));
   };
   const fastSweeps = 3;
+  // transfer mode (read_stages/line_resistance.ts): the tile's deviation matrix from n unit inputs, at 5 sweeps
+  const unit = new Float32Array(n * n), D = new Float32Array(n * n);
+  for (let k = 0; k < n; k++) unit[k * n + k] = 0.2;
+  fast.mvmDeviation(unit, n, D, 5);
+  const transferMs = 1000 * median(Array.from({ length: REPS }, () => cpuSeconds(() => fast.mvmDeviation(unit, n, D, 5))));
   return {
-    bench: 'line-resistance', size: n, rWire: r, gMax, rOverRon: r * gMax,
+    bench: 'line-resistance', size: n, rWire: r, gMax, gMin, rOverRon: r * gMax, transferMs,
     drop: 1 - sumExact / sumIdeal, idealErr, fastErr, exactIterations: iterations, assemblyMs,
     exactMvmPerSec: 1 / median(exactTimes), fastMvmPerSec: rate(fastSweeps), fastSweeps, idealMvmPerSec: rate(0),
   };
 }
 
-export function benchLineResistance(opts: { quick?: boolean; log?: (s: string) => void } = {}): LineResistanceBenchRecord[] {
+/** the low-conductance device of the accuracy sweep (configs/line-resistance.json): 0.1–10 µS, 128×128 */
+export const LOW_G = { gMin: 1e-7, gMax: 1e-5 };
+
+export function benchLineResistance(opts: { quick?: boolean; low?: boolean; log?: (s: string) => void } = {}): LineResistanceBenchRecord[] {
   const out: LineResistanceBenchRecord[] = [];
+  if (opts.low) {
+    for (const r of [1, 2.5, 5]) {
+      const rec = benchOne(128, r, LOW_G.gMax, LOW_G.gMin);
+      opts.log?.(JSON.stringify(rec));
+      out.push(rec);
+    }
+    return out;
+  }
   const sizes = opts.quick ? [8, 32] : SIZES;
   for (const n of sizes) {
     for (const gMax of G_MAX) {
@@ -144,16 +163,16 @@ const fmtN = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
 /** the markdown table of docs/line_resistance.md */
 export function markdownTable(recs: LineResistanceBenchRecord[]): string {
-  const head = ['n', 'G range', 'r (Ω)', 'r/R_on', 'IR drop', 'ideal err', ...SWEEPS.map((s) => `fast s=${s}`), 'CG iters', 'exact MVM/s', 'fast s=3 MVM/s', 'ideal MVM/s'];
+  const head = ['n', 'G range', 'r (Ω)', 'r/R_on', 'IR drop', 'ideal err', ...SWEEPS.map((s) => `fast s=${s}`), 'CG iters', 'exact MVM/s', 'fast s=3 MVM/s', 'ideal MVM/s', 'transfer ms (s=5)'];
   const rows = recs.map((r) => [
-    String(r.size), `1–${Math.round(r.gMax * 1e6)} µS`, String(r.rWire), r.rOverRon.toExponential(1), `${(100 * r.drop).toFixed(1)} %`,
+    String(r.size), `${Number((r.gMin * 1e6).toPrecision(3))}–${Number((r.gMax * 1e6).toPrecision(3))} µS`, String(r.rWire), r.rOverRon.toExponential(1), `${(100 * r.drop).toFixed(1)} %`,
     fmtE(r.idealErr), ...SWEEPS.map((s) => fmtE(r.fastErr[String(s)])), String(r.exactIterations),
-    fmtN(r.exactMvmPerSec), fmtN(r.fastMvmPerSec), fmtN(r.idealMvmPerSec),
+    fmtN(r.exactMvmPerSec), fmtN(r.fastMvmPerSec), fmtN(r.idealMvmPerSec), fmtN(r.transferMs),
   ]);
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const recs = benchLineResistance({ quick: process.argv.includes('--quick'), log: (s) => console.log(s) });
+  const recs = benchLineResistance({ quick: process.argv.includes('--quick'), low: process.argv.includes('--low'), log: (s) => console.log(s) });
   console.log(`\n${markdownTable(recs)}`);
 }

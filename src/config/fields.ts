@@ -20,6 +20,7 @@ import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
 import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
 import { allowedTaskNames, checkTaskList } from '../tasks/registry.js';
+import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
@@ -184,6 +185,7 @@ export const FIELDS: Tree = {
       rDriver: fromField(LINE_RESISTANCE_FIELDS.rDriver),
       rSense: fromField(LINE_RESISTANCE_FIELDS.rSense),
       sweeps: fromField(LINE_RESISTANCE_FIELDS.sweeps),
+      transferEvery: fromField(LINE_RESISTANCE_FIELDS.transferEvery),
     },
   },
   defects: {
@@ -252,6 +254,16 @@ export const FIELDS: Tree = {
     evalLimit: fromField(MULTITASK_POINT_FIELDS.evalLimit),
   },
   method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
+  // optional: absent = one run per point; given = the lifetime experiment (src/methods/lifetime_spec.ts)
+  lifetime: {
+    rounds: fromField(LIFETIME_FIELDS.rounds),
+    faultRate: fromField(LIFETIME_FIELDS.faultRate),
+    examples: fromField(LIFETIME_FIELDS.examples),
+    detectEvery: fromField(LIFETIME_FIELDS.detectEvery),
+    detectFraction: fromField(LIFETIME_FIELDS.detectFraction),
+    mergeEvery: fromField(LIFETIME_FIELDS.mergeEvery),
+    threshold: fromField(LIFETIME_FIELDS.threshold),
+  },
 };
 
 /** Top-level config keys that are not PointSpec fields. */

@@ -9,6 +9,7 @@ import { validateDefects } from '../crossbar/defect_generator.js';
 import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
 import { resolveDevice, resolveDrift } from '../crossbar/device.js';
 import { resolveEndurance } from '../crossbar/endurance.js';
+import { readsLifetime, resolveLifetime } from '../methods/lifetime_spec.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO, type MethodInfo } from '../methods/method_info.js';
 import { checkMultitaskPoint, DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, SWEEP_MULTITASK_METHODS, type MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
@@ -82,6 +83,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   normaliseDrift(p, src);
   normaliseEndurance(p, src);
   normaliseMultitask(p, src);
+  normaliseLifetime(p, src);
   if (usesLora(p)) {
     const where = `method '${p.method}' (from ${src('method')})`;
     if (p.lora.rank < 1) {
@@ -228,6 +230,23 @@ function normaliseEndurance(p: PointSpec, src: SourceOf): void {
   if (Object.keys(raw).length === 0) { delete p.device.endurance; return; }
   try {
     p.device.endurance = resolveEndurance(raw, 'device.endurance');
+  } catch (e) {
+    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
+    throw e;
+  }
+}
+
+/**
+ * lifetime: absent when no field is set or the method does not adapt on device (ideal, unaware, remap:
+ * their point is the round-0 reference); else rounds is required and the defaults are filled.
+ */
+function normaliseLifetime(p: PointSpec, src: SourceOf): void {
+  const raw = p.lifetime as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (Object.keys(raw).length === 0 || !readsLifetime(p.method)) { delete p.lifetime; return; }
+  try {
+    p.lifetime = resolveLifetime(raw, p.method, 'lifetime');
   } catch (e) {
     if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
     throw e;

@@ -293,6 +293,11 @@ export class CrossbarArray {
     this.knownKind = this.slotKind.slice();
   }
 
+  /** give the methods their own copy of the slot kinds (no-op when they already have one) */
+  separateKnownView(): void {
+    if (this.knownKind === this.slotKind) this.knownKind = this.slotKind.slice();
+  }
+
   /** attainable interval of t at slot s as the methods know it (knownKind; = interval without wear-out) */
   knownInterval(s: number, out: Float64Array): void {
     const [lo, hi] = this.model.freeRange;

@@ -35,7 +35,8 @@ import { resolveDevice } from './device.js';
 import type { DeviceModel } from './device_model.js';
 import { makeDeviceModel } from './device_registry.js';
 import { readAge, refreshCount } from './drift_law.js';
-import { Endurance } from './endurance.js';
+import { Endurance, slotKindOf } from './endurance.js';
+import { HEALTHY, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import { makeMapping, type WeightMapping } from './mapping.js';
 import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
@@ -191,6 +192,37 @@ export class CrossbarMatrixOp implements MatrixOp {
     return { reads: tested, tested, found };
   }
 
+  /**
+   * Field faults (lifetime rounds, src/methods/lifetime.ts): for every cell index k = slot·cpw + c in
+   * order, two draws (v1, v2) from `rng`; a healthy cell with v1 < rate becomes stuck, at LRS when
+   * v2 < lrsShare, else at HRS (the draws are made for every cell, so they do not depend on the
+   * states). Like wear-out the change is physical only: the methods learn it by detectFaults. Returns
+   * the cells made stuck.
+   */
+  injectFaults(rate: number, lrsShare: number, rng: { next(): number }): number {
+    if (!(rate >= 0 && rate <= 1)) throw new UserError(`fault rate must be in [0, 1], got ${rate}`, 'lifetime.faultRate');
+    const a = this.array, two = this.mapping.cellsPerWeight === 2;
+    a.separateKnownView();
+    let n = 0;
+    for (let s = 0; s < a.slots; s++) {
+      for (let c = 0; c < (two ? 2 : 1); c++) {
+        const v1 = rng.next(), v2 = rng.next();
+        const st = c === 0 ? a.stateP : a.stateN;
+        if (st[s] !== HEALTHY || !(v1 < rate)) continue;
+        st[s] = v2 < lrsShare ? STUCK_LRS : STUCK_HRS;
+        (c === 0 ? a.uP : a.uN)[s] = this.model.stuckU(st[s]);
+        n++;
+      }
+      if (n > 0) a.slotKind[s] = slotKindOf(a.stateP[s] !== HEALTHY, two ? a.stateN[s] !== HEALTHY : a.stateP[s] !== HEALTHY);
+    }
+    if (n > 0) {
+      // programming lists follow the physical states (partners compensate); the methods' view is unchanged
+      this.routing.rebuild(this.array);
+      this.needFull = true;
+    }
+    return n;
+  }
+
   /** lifetime writes of every cell since the op was built (never reset; 0 when wear-out is off) */
   lifetimeWrites(): number {
     return this.array.endurance ? this.array.endurance.totalLifetimeWrites() : 0;
@@ -209,8 +241,9 @@ export class CrossbarMatrixOp implements MatrixOp {
     return c;
   }
 
-  forward(X: Float32Array, n: number, Y: Float32Array, _training: boolean): void {
+  forward(X: Float32Array, n: number, Y: Float32Array, training: boolean): void {
     this.sync(true);
+    this.readPath.training = training;
     const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
     this.used = W;
     this.readPath.product(X, n, Y, W, this.routing);

@@ -56,6 +56,12 @@ export interface LineResistanceConfig {
   rSense?: number;
   /** block Gauss–Seidel sweeps of the fast solver (default 3) */
   sweeps?: number;
+  /**
+   * transfer mode (absent = solve on every forward's inputs): each tile's linear transfer
+   * ΔW = (M_eff − G) in the weight domain, computed by the fast solver on unit inputs, reused while the
+   * tile's conductances are unchanged; in training recomputed at most every `transferEvery` forwards
+   */
+  transferEvery?: number;
 }
 
 export const DEFAULT_LINE_SWEEPS = 3;
@@ -65,12 +71,16 @@ export const LINE_RESISTANCE_FIELDS = {
   rDriver: numField({ min: 0, max: 1e9 }, 'input driver output resistance in ohms (default 0)'),
   rSense: numField({ min: 0, max: 1e9 }, 'sense-amplifier input resistance in ohms (default 0)'),
   sweeps: numField({ min: 1, max: 100, int: true }, `block Gauss–Seidel sweeps of the fast IR-drop solver (default ${DEFAULT_LINE_SWEEPS})`),
+  transferEvery: numField({ min: 1, max: 1e9, int: true }, 'transfer mode: per-tile IR-drop transfer matrices, recomputed when conductances change, in training at most every this many forwards (absent = solve every forward)'),
 };
 
 /** the line-resistance config with defaults filled (UserError naming `${path}.<field>` when out of bounds) */
-export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineResistance'): Required<LineResistanceConfig> {
+/** the config with defaults filled; transferEvery stays optional (absent = per-forward solve, not in the point) */
+export type ResolvedLineResistance = Required<Omit<LineResistanceConfig, 'transferEvery'>> & { transferEvery?: number };
+
+export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineResistance'): ResolvedLineResistance {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new UserError(`${path} must be an object { rWire, rDriver?, rSense?, sweeps? }, got ${JSON.stringify(raw)}`, path);
+    throw new UserError(`${path} must be an object { rWire, rDriver?, rSense?, sweeps?, transferEvery? }, got ${JSON.stringify(raw)}`, path);
   }
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
@@ -78,9 +88,12 @@ export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineR
       throw new UserError(`${path}.${k} is not a line-resistance field; allowed: ${Object.keys(LINE_RESISTANCE_FIELDS).join(', ')}`, `${path}.${k}`);
     }
   }
-  const c = { rWire: o.rWire, rDriver: o.rDriver ?? 0, rSense: o.rSense ?? 0, sweeps: o.sweeps ?? DEFAULT_LINE_SWEEPS };
-  checkFields(c, LINE_RESISTANCE_FIELDS, path);
-  return c as Required<LineResistanceConfig>;
+  const c: Record<string, unknown> = { rWire: o.rWire, rDriver: o.rDriver ?? 0, rSense: o.rSense ?? 0, sweeps: o.sweeps ?? DEFAULT_LINE_SWEEPS };
+  const { transferEvery: tf, ...required } = LINE_RESISTANCE_FIELDS;
+  if (o.transferEvery !== undefined) c.transferEvery = o.transferEvery;
+  checkFields(c, o.transferEvery !== undefined ? LINE_RESISTANCE_FIELDS : required, path);
+  void tf;
+  return c as unknown as ResolvedLineResistance;
 }
 
 /** true when the config puts some resistance on the lines (else the stage is off and the field is dropped) */

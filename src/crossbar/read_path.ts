@@ -48,6 +48,8 @@ export class ReadPath {
   private readonly outNoise: OutputReadNoise | null;
   private readonly sVar: Float32Array | null;
   private forwards = 0;
+  /** set by the op before each product: a training forward (stages may trade exactness for speed) */
+  training = false;
   private x2: Float32Array = new Float32Array(0);
   private vOut: Float32Array = new Float32Array(0);
   private st: Float32Array = new Float32Array(0);
@@ -170,7 +172,7 @@ export class ReadPath {
           gemm(false, false, n, nc, nr, x2, st, vt, false);
           on.outputs(pt, vt, n * nc, this.forwards, (tr * layout.gridCols + tc) * tileDraws);
         }
-        for (const s of this.tileStages) s.partials!(pt, n * nc, { tileRow: tr, tileCol: tc, x: xt, w: wt, n, nr, nc });
+        for (const s of this.tileStages) s.partials!(pt, n * nc, { tileRow: tr, tileCol: tc, x: xt, w: wt, n, nr, nc, training: this.training });
         for (let b = 0; b < n; b++) {
           const yb = b * cols, pb = b * nc;
           for (let m = 0; m < nc; m++) Y[yb + colList[c0 + m]] += pt[pb + m];

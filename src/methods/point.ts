@@ -29,6 +29,8 @@ import type { IttrnaSpec } from './ittrna_spec.js';
 import type { LoraSpec } from './lora/lora_spec.js';
 export type { MultitaskPointSpec } from './multitask/multitask_spec.js';
 import type { MultitaskPointSpec } from './multitask/multitask_spec.js';
+export type { LifetimeSpec } from './lifetime_spec.js';
+import type { LifetimeSpec } from './lifetime_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -51,6 +53,8 @@ export interface PointSpec {
   trainLimit: number;
   /** many tasks on one chip (mt-* methods only; absent otherwise, so other points keep their hashes) */
   multitask?: MultitaskPointSpec;
+  /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
+  lifetime?: LifetimeSpec;
 }
 
 export function pointHash(p: PointSpec): string {

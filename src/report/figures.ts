@@ -20,6 +20,7 @@ import { METHOD_INFO, METHOD_NAMES } from '../methods/method_info.js';
 import { modelLabel } from '../nn/model.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
+import { deviceFigures } from './device_figures.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -34,7 +35,7 @@ export interface ErrorSet {
 
 export interface FigureSpec {
   id: string;
-  section: 'accuracy' | 'lora' | 'multitask' | 'defects';
+  section: 'accuracy' | 'lora' | 'multitask' | 'defects' | 'device';
   traces: Record<string, Json>[];
   layout: Record<string, Json>;
   errors: ErrorSet[];
@@ -71,14 +72,14 @@ function slug(s: string): string {
 const isLora = (m: FieldValue) => m === 'lora' || m === 'lori';
 
 /** Per method: the fields that distinguish its lines (beyond model, dataset, method and `exclude`). */
-type Variants = Map<string, string[]>;
+export type Variants = Map<string, string[]>;
 
 /**
  * A field labels a method's lines only if it takes more than one value among that method's groups,
  * so a setting that differs between methods (e.g. ittrna.calibrationBatches only set for ittrna)
  * does not clutter every label.
  */
-function variantFields(groups: GroupStats[], exclude: string[]): Variants {
+export function variantFields(groups: GroupStats[], exclude: string[]): Variants {
   const out: Variants = new Map();
   if (groups.length === 0) return out;
   const skip = new Set(['model', 'dataset', 'method', ...exclude]);
@@ -112,7 +113,7 @@ function variantFields(groups: GroupStats[], exclude: string[]): Variants {
   return out;
 }
 
-function lineLabel(g: GroupStats, variants: Variants, drop?: string): string {
+export function lineLabel(g: GroupStats, variants: Variants, drop?: string): string {
   const parts = [String(g.fields.method)];
   for (const f of variants.get(String(g.fields.method)) ?? []) {
     if (f === drop) continue;
@@ -128,7 +129,7 @@ function lineLabel(g: GroupStats, variants: Variants, drop?: string): string {
  * by 2 points and clamped to [0, 100]: accuracy cannot leave that interval, so a wide t interval
  * (n = 2 gives t = 12.7) is cut at the bounds instead of stretching the axis past them.
  */
-function accuracyRange(traces: Record<string, Json>[], errors: ErrorSet[]): [number, number] {
+export function accuracyRange(traces: Record<string, Json>[], errors: ErrorSet[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
   traces.forEach((t, i) => {
     const ys = t.y as number[];
@@ -144,7 +145,7 @@ function accuracyRange(traces: Record<string, Json>[], errors: ErrorSet[]): [num
 }
 
 /** Hover data per point: n, std, CI half-width, min, max (all in % points), failed+missing. */
-function customData(g: GroupStats): Json[] {
+export function customData(g: GroupStats): Json[] {
   const a = g.stats.accuracy;
   return [a.n, fmt(pctOrNull(a.std)), fmt(pctOrNull(a.ci95)), fmt(pctOrNull(a.min)), fmt(pctOrNull(a.max)), g.nFailed + g.nMissing];
 }
@@ -152,13 +153,13 @@ const HOVER_ACC =
   'accuracy %{y:.2f}% (mean of n=%{customdata[0]})<br>std %{customdata[1]} · 95% CI ±%{customdata[2]}' +
   '<br>min %{customdata[3]} · max %{customdata[4]}<br>failed or missing: %{customdata[5]}';
 
-interface Line {
+export interface Line {
   label: string;
   method: string;
   groups: GroupStats[];
 }
 
-function linesBy(groups: GroupStats[], xField: string, variants: Variants): Line[] {
+export function linesBy(groups: GroupStats[], xField: string, variants: Variants): Line[] {
   const lines = new Map<string, Line>();
   for (const g of groups) {
     if (g.stats.accuracy.n === 0) continue; // only failed/missing: listed in the warnings, not plotted
@@ -170,7 +171,7 @@ function linesBy(groups: GroupStats[], xField: string, variants: Variants): Line
   return [...lines.values()];
 }
 
-function lineTraces(lines: Line[], xOf: (g: GroupStats) => number, hoverX: string, errors: ErrorSet[], traces: Record<string, Json>[]): void {
+export function lineTraces(lines: Line[], xOf: (g: GroupStats) => number, hoverX: string, errors: ErrorSet[], traces: Record<string, Json>[]): void {
   const dashIndex = new Map<string, number>();
   for (const l of lines) {
     const k = dashIndex.get(l.method) ?? 0;
@@ -192,7 +193,7 @@ function lineTraces(lines: Line[], xOf: (g: GroupStats) => number, hoverX: strin
   }
 }
 
-function baseLayout(title: string, xTitle: string, yTitle: string): Record<string, Json> {
+export function baseLayout(title: string, xTitle: string, yTitle: string): Record<string, Json> {
   return {
     title: { text: title, font: { size: 15 } },
     xaxis: { title: { text: xTitle }, zeroline: false },
@@ -489,5 +490,6 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
   figs.push(...multitaskFigures(agg));
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));
   figs.push(...defectFigures(artifacts, pointOf, warnings));
+  for (const [panel, groups] of panels) figs.push(...deviceFigures(panel, groups, agg.points));
   return figs;
 }

@@ -181,13 +181,14 @@ const HOW_TO_READ = `<div class="help">
 <p><b>Accuracy vs defect rate.</b> One panel per model × dataset. Each line is one training method (and variant); each point is the mean accuracy on the evaluation split over the seeds that finished, with error bars showing the 95% confidence interval of the mean (Student t with n − 1 degrees of freedom) or ± one sample standard deviation (switch above the plots). A point of one seed has no error bar. The dashed line is the defect-free <code>ideal</code> network. Hover a point for its numbers and n.</p>
 <p><b>LoRA.</b> Accuracy against the adapter rank, and accuracy against the number of cell writes spent on training or adaptation for every method: settings up and to the left buy more accuracy for fewer writes.</p>
 <p><b>Defect maps.</b> One crossbar tile per defect distribution: grey cells are healthy, blue cells are stuck at HRS (high resistance, low conductance, "stuck-off"), red cells are stuck at LRS (low resistance, high conductance, "stuck-on"). The importance maps show where the important weights sit before and after the ITT-RNA mapping; × marks a faulty cell and the title gives the share of total importance that sits on faulty cells.</p>
+<p><b>Drift, wires, lifetime.</b> Accuracy against the time after programming (log axis; lines per refresh period), against the wire resistance per cell segment, and, for lifetime experiments, accuracy and worn-out cells against the adaptation round (mean over seeds; the dashed line is the lifetime threshold; the legend gives the mean number of rounds before accuracy first falls below it).</p>
 <p><b>Table.</b> Every aggregated number per setting; click a header to sort. Accuracy columns are in %; the CSV download keeps fractions at full precision.</p>
 </div>`;
 
 export function renderPage(p: PageInput): string {
   const plotly = plotlySource();
   const m = p.manifest;
-  const sections: Record<FigureSpec['section'], FigureSpec[]> = { accuracy: [], lora: [], multitask: [], defects: [] };
+  const sections: Record<FigureSpec['section'], FigureSpec[]> = { accuracy: [], lora: [], multitask: [], defects: [], device: [] };
   for (const f of p.figures) sections[f.section].push(f);
   const data = {
     figures: p.figures,
@@ -205,6 +206,7 @@ export function renderPage(p: PageInput): string {
     ...(sections.lora.length ? [['lora', 'LoRA']] : []),
     ...(sections.multitask.length ? [['multitask', 'Many tasks']] : []),
     ...(sections.defects.length ? [['defects', 'Defect maps']] : []),
+    ...(sections.device.length ? [['device', 'Drift, wires, lifetime']] : []),
     ['results', 'Table'],
     ['problems', 'Failed/missing'],
     ['provenance', 'Provenance'],
@@ -233,6 +235,7 @@ ${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHt
 ${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.multitask.length ? `<section id="multitask"><h2>Many tasks on one chip: accuracy matrices, accuracy and forgetting vs writes</h2><div class="grid" style="grid-template-columns: 1fr">${sections.multitask.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.defects.length ? `<section id="defects"><h2>Defect maps</h2><div class="grid">${sections.defects.map(figureHtml).join('\n')}</div></section>` : ''}
+${sections.device.length ? `<section id="device"><h2>Device physics over time and along the wires</h2><div class="grid">${sections.device.map(figureHtml).join('\n')}</div></section>` : ''}
 <section id="results"><h2>Results by setting (mean over seeds)</h2>
 <p><button data-download="jsonl">download raw results.jsonl</button><button data-download="csv">download table as CSV</button> ${p.table.rows.length} row(s); accuracy in % (${esc(String(pct(1)))} = all correct).</p>
 <div class="tablewrap">${tableHtml(p.table, true)}</div>

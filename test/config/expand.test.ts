@@ -40,6 +40,7 @@ describe('grid expansion', () => {
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel' || path[1] === 'progNoiseModel')) continue; // default model / read-noise / programming-noise model: absent
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       if (path[0] === 'multitask') { expect(Object.hasOwn(p, 'multitask')).toBe(false); continue; } // read by the mt-* methods only: absent
+      if (path[0] === 'lifetime') { expect(Object.hasOwn(p, 'lifetime')).toBe(false); continue; } // one run per point: absent
       // the constant learning rate (default) is no field: points without a schedule keep their hashes
       if ((path[0] === 'train' || path[0] === 'retrain') && path[1] === 'schedule') {
         expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);
@@ -130,6 +131,13 @@ describe('shipped configs', () => {
     'ittrna-mlp-ablation.json': 2 * 2 * 2 * 3,
     'ittrna-lenet5-table.json': 5 * 5 * 3,
     'ittrna-lenet5-20.json': 5 * 3,
+    // issue 15: drift (2 models x 6 times x 2 refresh settings x 3 seeds)
+    'drift.json': 2 * 6 * 2 * 3,
+    // issue 15: r_wire 0/1/2.5/5 x (unaware, fat, ittrna) x 3 seeds; lifetime: 2 N50 x (fat, ittrna, lora, lori) x 3 seeds
+    'line-resistance.json': 4 * 3 * 3,
+    'line-resistance-100us.json': 4 * 3 * 3,
+    'lifetime-mlp.json': 2 * 4 * 3,
+    'lifetime-mlp-merge.json': 2 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -72,6 +72,45 @@ describe('line resistance on the read path', () => {
     });
   }
 
+  for (const mapping of ['differential', 'offset'] as const) {
+    it(`${mapping}: transfer mode equals the exact solver in evaluation, one transfer per tile per conductance set; training reuses a stale transfer for K forwards`, () => {
+      const rows = 20, cols = 7, n = 3;
+      const W = randomParam('fc', rows, cols, `lrt-${mapping}`, 0.4);
+      const lr = { rWire: 2.5, rDriver: 10, rSense: 5, sweeps: 60, transferEvery: 3 };
+      const op = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', defects: D, crossbar: { tileRows: 8, tileCols: 8, mapping, lineResistance: lr } });
+      const solve = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', defects: D, crossbar: { tileRows: 8, tileCols: 8, mapping, lineResistance: { ...lr, transferEvery: undefined } } });
+      const stage = () => (op.readPath as unknown as { tileStages: { transfers: number }[] }).tileStages[0];
+      const X = randomArray(n * rows, `lrtx-${mapping}`, 1);
+      const Y = new Float32Array(n * cols), Ys = new Float32Array(n * cols);
+      op.forward(X, n, Y, false);
+      solve.forward(X, n, Ys, false);
+      const ref = exactForward(op, X, n, lr);
+      let scale = 0;
+      for (let k = 0; k < ref.length; k++) scale = Math.max(scale, Math.abs(ref[k]));
+      for (let k = 0; k < ref.length; k++) {
+        expect(Math.abs(Y[k] - ref[k])).toBeLessThan(2e-5 * scale);
+        expect(Math.abs(Y[k] - Ys[k])).toBeLessThan(2e-5 * scale);
+      }
+      const tiles = op.layout.gridRows * op.layout.gridCols;
+      expect(stage().transfers).toBe(tiles);
+      op.forward(randomArray(n * rows, 'other', 1), n, Y, false); // same conductances: no new transfer
+      expect(stage().transfers).toBe(tiles);
+      // change the weights: in training the old transfer serves until K = 3 training forwards have passed
+      for (let k = 0; k < W.value.length; k++) W.value[k] *= -0.7;
+      op.forward(X, n, Y, true);
+      op.forward(X, n, Y, true);
+      expect(stage().transfers).toBe(tiles);
+      op.forward(X, n, Y, true);
+      expect(stage().transfers).toBe(2 * tiles);
+      // evaluation after another change recomputes at once and is exact again
+      for (let k = 0; k < W.value.length; k++) W.value[k] *= 0.5;
+      op.forward(X, n, Y, false);
+      expect(stage().transfers).toBe(3 * tiles);
+      const ref2 = exactForward(op, X, n, lr);
+      for (let k = 0; k < ref2.length; k++) expect(Math.abs(Y[k] - ref2[k])).toBeLessThan(2e-5 * scale);
+    });
+  }
+
   it('ideal wires (every resistance 0): the stage leaves the partial sums bit for bit; tiny r is within float tolerance', () => {
     const rows = 20, cols = 9, n = 4;
     const W = randomParam('fc', rows, cols, 'lr0', 0.4);

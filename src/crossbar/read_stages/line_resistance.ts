@@ -25,10 +25,25 @@
  * Backward: straight-through — the gradient of the product with W_used (ste_backward.ts), the IR
  * drop is not differentiated.
  * Buffers per tile are allocated on first use and reused (grow only with a larger batch).
+ *
+ * Transfer mode (`transferEvery` = K given): the circuit is linear in the inputs, so for fixed
+ * conductances the deviation is a matrix, δ = vᵀ·D with D = M_eff − G (nr x ncc). The stage computes
+ * D once per conductance set by the same fast solver on the unit inputs (v = V_read·e_k, k = 1..nr,
+ * one batch of nr vectors, `sweeps` sweeps: the same approximation as the per-forward solve, so the
+ * same error against the exact solver), and keeps it in the weight domain:
+ *     ΔW[k][m] = wMax · currentScale · (D[k][m·cpw] − D[k][m·cpw+1]) / (V_read · (gMax − gMin))
+ *     (offset mapping: D[k][m] alone),   then per forward  p += x_tile · ΔW   (one GEMM per tile)
+ * which is independent of the DAC full scale x_fs (it cancels). ΔW is recomputed when the tile's
+ * conductances (or wMax) differ from those it was computed for: at once in evaluation forwards (so an
+ * evaluation is exact up to the solver), and in training forwards only when K training forwards have
+ * passed since the last computation (between recomputations training reads a stale ΔW; the error this
+ * costs is measured in docs/line_resistance.md).
  */
 import { HEALTHY } from '../cell_state.js';
 import { lineResistanceOn, resolveLineResistanceConfig } from '../crossbar_spec.js';
 import { FastTileSolver } from '../line_resistance/fast_solver.js';
+import { gemm } from '../../kernels/gemm.js';
+import { allocF32 } from '../../kernels/alloc.js';
 import type { ReadStage, ReadStageContext, ReadStageEntry, TileProduct } from './read_stage.js';
 
 /** read voltage at DAC full scale (volts) */
@@ -36,17 +51,21 @@ export const V_READ = 0.2;
 
 class LineResistanceStage implements ReadStage {
   readonly name = 'line-resistance';
-  private readonly solvers = new Map<number, { solver: FastTileSolver; G: Float32Array }>();
+  private readonly solvers = new Map<number, TileState>();
   private readonly rWire: number;
   private readonly rDriver: number;
   private readonly rSense: number;
   private readonly sweeps: number;
+  private readonly transferEvery: number;
+  /** transfer matrices computed so far (tests and the bench read it) */
+  transfers = 0;
   private v = new Float32Array(0);
   private dev = new Float32Array(0);
 
   constructor(private readonly ctx: ReadStageContext) {
     const c = resolveLineResistanceConfig(ctx.crossbar.lineResistance);
     this.rWire = c.rWire; this.rDriver = c.rDriver; this.rSense = c.rSense; this.sweeps = c.sweeps;
+    this.transferEvery = c.transferEvery ?? 0;
   }
 
   partials(p: Float32Array, _len: number, tile: TileProduct): void {
@@ -92,6 +111,11 @@ class LineResistanceStage implements ReadStage {
         }
       }
     }
+    const wMax = ctx.wMax ? ctx.wMax() : 1;
+    if (this.transferEvery > 0) {
+      this.applyTransfer(t, p, tile, wMax, ncc);
+      return;
+    }
     t.solver.setConductances(G, 'crossbar.lineResistance: conductances');
     if (this.v.length < n * nr) this.v = new Float32Array(n * nr);
     if (this.dev.length < n * ncc) this.dev = new Float32Array(n * ncc);
@@ -99,7 +123,6 @@ class LineResistanceStage implements ReadStage {
     const vs = V_READ / xfs;
     for (let k = 0; k < n * nr; k++) v[k] = x[k] * vs;
     t.solver.mvmDeviation(v, n, dev, this.sweeps);
-    const wMax = ctx.wMax ? ctx.wMax() : 1;
     const scale = (wMax * xfs * ctx.mapping.currentScale) / (V_READ * dg);
     for (let b = 0; b < n; b++) {
       const pb = b * nc, db = b * ncc;
@@ -110,6 +133,49 @@ class LineResistanceStage implements ReadStage {
       }
     }
   }
+
+  /** transfer mode (header): p += x_tile · ΔW, ΔW recomputed when the conductances changed (throttled in training) */
+  private applyTransfer(t: TileState, p: Float32Array, tile: TileProduct, wMax: number, ncc: number): void {
+    const { n, nr, nc, x } = tile;
+    const G = t.G, len = nr * ncc;
+    let stale = !t.dW || t.wMaxRef !== wMax;
+    if (!stale) for (let k = 0; k < len; k++) if (G[k] !== t.Gref![k]) { stale = true; break; }
+    if (tile.training) t.since = (t.since ?? 0) + 1;
+    if (stale && (!t.dW || !tile.training || (t.since ?? 0) >= this.transferEvery)) {
+      const ctx = this.ctx, cpw = ctx.mapping.cellsPerWeight;
+      const { gMin, gMax } = ctx.model.spec;
+      t.solver.setConductances(G, 'crossbar.lineResistance: conductances');
+      if (this.v.length < nr * nr) this.v = new Float32Array(nr * nr);
+      if (this.dev.length < nr * ncc) this.dev = new Float32Array(nr * ncc);
+      const v = this.v, dev = this.dev;
+      v.fill(0, 0, nr * nr);
+      for (let k = 0; k < nr; k++) v[k * nr + k] = V_READ;
+      t.solver.mvmDeviation(v, nr, dev, this.sweeps);
+      if (!t.dW) { t.dW = allocF32(nr * nc); t.Gref = new Float32Array(len); }
+      const dW = t.dW, scale = (wMax * ctx.mapping.currentScale) / (V_READ * (gMax - gMin));
+      for (let k = 0; k < nr; k++) {
+        const o = k * ncc, q = k * nc;
+        if (cpw === 2) for (let m = 0; m < nc; m++) dW[q + m] = scale * (dev[o + 2 * m] - dev[o + 2 * m + 1]);
+        else for (let m = 0; m < nc; m++) dW[q + m] = scale * dev[o + m];
+      }
+      t.Gref!.set(G.subarray(0, len));
+      t.wMaxRef = wMax;
+      t.since = 0;
+      this.transfers++;
+    }
+    gemm(false, false, n, nc, nr, x, t.dW!, p, true);
+  }
+}
+
+/** per-tile solver, conductance buffer and (transfer mode) the cached ΔW with what it was computed for */
+interface TileState {
+  solver: FastTileSolver;
+  G: Float32Array;
+  /** transfer mode: ΔW (nr x nc, weight domain), the conductances and wMax it belongs to, training forwards since */
+  dW?: Float32Array;
+  Gref?: Float32Array;
+  wMaxRef?: number;
+  since?: number;
 }
 
 /** the stage whatever the resistances (tests: all 0 gives δ = 0 exactly) */

@@ -28,6 +28,8 @@ export interface TileProduct {
   n: number;
   nr: number;
   nc: number;
+  /** the forward is a training forward (absent = evaluation) */
+  training?: boolean;
 }
 
 export interface ReadStage {

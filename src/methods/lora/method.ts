@@ -50,7 +50,7 @@ import type { PointMetrics } from '../result.js';
 import { unawareDeployment } from '../unaware.js';
 import { attachLora, digitalAdapters, type AdapterOpFactory, type AdapterRole } from './attach.js';
 import { LoraMatrixOp } from './lora_matrix_op.js';
-import { applyLoriMask, loriMask } from './lori_mask.js';
+import { applyLoriMask, loriMask, type LoriMask } from './lori_mask.js';
 import { mergeLora } from './merge.js';
 
 export type LoraVariant = 'lora' | 'lori';
@@ -104,6 +104,8 @@ export interface AdaptResult {
   threshold?: number;
   keptB?: number;
   totalB?: number;
+  /** LoRI: the B mask (re-applied by the lifetime loop after a fault detection rebuilds B's update mask) */
+  mask?: LoriMask;
 }
 
 /**
@@ -156,7 +158,7 @@ export function adaptNetwork(
   ctx.log?.(`lori: kept ${mask.kept}/${mask.total} B entries (|b| >= ${mask.threshold.toExponential(3)})`);
   train(net, split, point.retrain, { ...common, shuffleStream: 'lori/shuffle', onEpoch: retrainLog(ctx, `lori r=${rank}`) });
   syncAdapters(ops);
-  return { ops, adapterProgramWrites, threshold: mask.threshold, keptB: mask.kept, totalB: mask.total };
+  return { ops, adapterProgramWrites, threshold: mask.threshold, keptB: mask.kept, totalB: mask.total, mask };
 }
 
 /** the base network deployed on its defective crossbars, per point.lora.base */
