@@ -26,6 +26,7 @@ export const METHOD_INFO = {
   ittrna: { reads: { retrain: true, ittrna: true, lora: false, sparsity: false }, trainsOnDevice: true, colour: '#1f77b4' },
   lora: { reads: { retrain: true, ittrna: 'if-lora-base', lora: true, sparsity: false }, trainsOnDevice: true, colour: '#9467bd' },
   lori: { reads: { retrain: true, ittrna: 'if-lora-base', lora: true, sparsity: true }, trainsOnDevice: true, colour: '#8c564b' },
+  spare: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#17becf' },
 } as const satisfies Record<string, MethodInfo>;
 
 export type MethodName = keyof typeof METHOD_INFO;

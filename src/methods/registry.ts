@@ -11,6 +11,7 @@ import { runIttrna } from './ittrna.js';
 import { runLora, runLori } from './lora/method.js';
 import type { MethodName, PointSpec } from './point.js';
 import { runRemap } from './remap.js';
+import { runSpare } from './spare.js';
 import type { PointMetrics } from './result.js';
 import { runUnaware } from './unaware.js';
 
@@ -37,6 +38,7 @@ export const methods: Partial<Record<MethodName, MethodRunner>> = {
   ittrna: runIttrna,
   lora: runLora,
   lori: runLori,
+  spare: runSpare,
 };
 
 export function registerMethod(name: MethodName, run: MethodRunner): void {

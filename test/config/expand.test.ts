@@ -39,6 +39,9 @@ describe('grid expansion', () => {
       if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel')) continue; // default model / read-noise model: absent
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
+      if (path[0] === 'device' && path[1] === 'stuckG') continue; // stuck cells at gMax / gMin: absent
+      if (path[0] === 'crossbar' && path[1] === 'spareColumns') continue; // method 'spare' only: absent
+      if (path[0] === 'train' && path[1] === 'noiseInjection') continue; // plain base training: absent
       // the constant learning rate (default) is no field: points without a schedule keep their hashes
       if ((path[0] === 'train' || path[0] === 'retrain') && path[1] === 'schedule') {
         expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);
