@@ -7,7 +7,8 @@
  *  - `lora.alpha` defaults to the point's rank (adapter scale α/r = 1).
  *  - sections a method does not read are reset to `UNUSED_*` below, so that sweeping e.g. the
  *    LoRA rank does not multiply the `ideal` points (duplicates collapse by pointHash):
- *      retrain: read by fat, ittrna, remap, lora, lori   (not ideal, unaware)
+ *      retrain: read by fat, ittrna, remap, lora, lori   (not ideal, unaware, spare)
+ *      crossbar.spareColumns: read by spare only (absent from every other point)
  *      ittrna:  read by ittrna, remap, and lora/lori when lora.base = 'ittrna'
  *      lora:    read by lora, lori (lora.sparsity by lori only: forced to 0 for lora)
  *      defects.clusters: only with distribution 'clustered'; defects.file: only with 'file'.

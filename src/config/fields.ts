@@ -14,6 +14,7 @@ import { CROSSBAR_FIELDS, LINE_RESISTANCE_FIELDS } from '../crossbar/crossbar_sp
 import { CLUSTER_FIELDS, DEFECT_FIELDS } from '../crossbar/defect_spec.js';
 import { DEVICE_FIELDS, DRIFT_FIELDS, PROG_NOISE_MODELS, READ_NOISE_MODELS } from '../crossbar/device_spec.js';
 import { ENDURANCE_FIELDS } from '../crossbar/endurance.js';
+import { STUCK_G_FIELDS } from '../crossbar/stuck_conductance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
@@ -25,7 +26,7 @@ import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { TRAIN_FIELDS } from '../nn/train_spec.js';
+import { NOISE_INJECTION_FIELDS, TRAIN_FIELDS } from '../nn/train_spec.js';
 import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
@@ -121,6 +122,13 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
       allowed: SCHEDULE_ALLOWED,
       describe: `${what}: learning-rate schedule (default constant; src/nn/lr_schedule.ts)`,
     },
+    // base training only, optional: absent = plain training, left out of the point (src/nn/defect_injection_op.ts)
+    ...(kind === 'train' ? {
+      noiseInjection: {
+        rate: fromField(NOISE_INJECTION_FIELDS.rate),
+        lrsShare: fromField(NOISE_INJECTION_FIELDS.lrsShare),
+      },
+    } : {}),
   };
 }
 
@@ -163,6 +171,13 @@ export const FIELDS: Tree = {
       sigma: fromField(ENDURANCE_FIELDS.sigma),
       lrsShare: fromField(ENDURANCE_FIELDS.lrsShare),
     },
+    // optional: absent = stuck cells at gMax / gMin, left out of the point (src/crossbar/stuck_conductance.ts)
+    stuckG: {
+      lrsMin: fromField(STUCK_G_FIELDS.lrsMin),
+      lrsMax: fromField(STUCK_G_FIELDS.lrsMax),
+      hrsMin: fromField(STUCK_G_FIELDS.hrsMin),
+      hrsMax: fromField(STUCK_G_FIELDS.hrsMax),
+    },
   },
   crossbar: {
     tileRows: fromField(CROSSBAR_FIELDS.tileRows),
@@ -179,6 +194,8 @@ export const FIELDS: Tree = {
     adcBits: fromField(CROSSBAR_FIELDS.adcBits),
     writeThreshold: fromField(CROSSBAR_FIELDS.writeThreshold),
     batchNorm: fromField(CROSSBAR_FIELDS.batchNorm),
+    // optional, method 'spare' only: absent = 0, left out of every other method's point
+    spareColumns: fromField(CROSSBAR_FIELDS.spareColumns),
     // optional: absent (or every resistance 0) = ideal wires, left out of the point
     lineResistance: {
       rWire: fromField(LINE_RESISTANCE_FIELDS.rWire),

@@ -10,6 +10,7 @@ import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_a
 import { resolveDevice, resolveDrift } from '../crossbar/device.js';
 import { resolveEndurance } from '../crossbar/endurance.js';
 import { readsLifetime, resolveLifetime } from '../methods/lifetime_spec.js';
+import { resolveStuckG } from '../crossbar/stuck_conductance.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO, type MethodInfo } from '../methods/method_info.js';
 import { checkMultitaskPoint, DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, SWEEP_MULTITASK_METHODS, type MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
@@ -21,6 +22,7 @@ import { modelLayers } from './model_layers.js';
 import { modelHasBatchNorm, modelLabel, modelReadsPool, type ModelDesc } from '../nn/model.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
+import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
 export type SourceOf = (field: string) => string;
@@ -84,6 +86,8 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   normaliseEndurance(p, src);
   normaliseMultitask(p, src);
   normaliseLifetime(p, src);
+  normaliseStuckG(p, src);
+  normaliseNoiseInjection(p, src);
   if (usesLora(p)) {
     const where = `method '${p.method}' (from ${src('method')})`;
     if (p.lora.rank < 1) {
@@ -143,6 +147,9 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (!p.crossbar.writeThreshold || !trainsOnDevice(p)) delete p.crossbar.writeThreshold;
   // BatchNorm folding is absent unless asked for and the model has BatchNorm (ideal maps nothing)
   if (p.crossbar.batchNorm !== 'fold' || !modelHasBatchNorm(p.model) || p.method === 'ideal') delete p.crossbar.batchNorm;
+  // spare columns are read by method 'spare' only (absent elsewhere: hashes unchanged)
+  if (p.method !== 'spare') delete p.crossbar.spareColumns;
+  else p.crossbar.spareColumns ??= 0;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
@@ -251,6 +258,34 @@ function normaliseLifetime(p: PointSpec, src: SourceOf): void {
     if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
     throw e;
   }
+}
+
+/** device.stuckG: absent when no field is set; else both ends of each given range, min <= max */
+function normaliseStuckG(p: PointSpec, src: SourceOf): void {
+  const raw = p.device.stuckG as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  try {
+    const sg = resolveStuckG(raw, 'device.stuckG');
+    if (sg === undefined) delete p.device.stuckG; else p.device.stuckG = sg;
+  } catch (e) {
+    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
+    throw e;
+  }
+}
+
+/** train.noiseInjection: absent when no field is set or rate is 0; else rate required, lrsShare default 0.5 */
+function normaliseNoiseInjection(p: PointSpec, src: SourceOf): void {
+  const raw = p.train.noiseInjection as Record<string, unknown> | undefined;
+  if (raw === undefined) return;
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  if (Object.keys(raw).length === 0) { delete p.train.noiseInjection; return; }
+  if (raw.rate === undefined) fail(src('train.noiseInjection.rate'), `train.noiseInjection needs rate (${NOISE_INJECTION_FIELDS.rate.describe}) when ${Object.keys(raw).join(', ')} is set`);
+  const ni = { rate: raw.rate as number, lrsShare: (raw.lrsShare ?? 0.5) as number };
+  for (const k of ['rate', 'lrsShare'] as const) {
+    if (!NOISE_INJECTION_FIELDS[k].schema.safeParse(ni[k]).success) fail(src(`train.noiseInjection.${k}`), `must be ${NOISE_INJECTION_FIELDS[k].allowed}, got ${String(ni[k])}`);
+  }
+  if (ni.rate === 0) delete p.train.noiseInjection; else p.train.noiseInjection = ni;
 }
 
 function fail(path: string, msg: string): never {

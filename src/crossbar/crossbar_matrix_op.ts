@@ -43,6 +43,7 @@ import { stream } from '../util/rng.js';
 import { ReadPath } from './read_path.js';
 import { Routing } from './routing.js';
 import { SteBackward } from './ste_backward.js';
+import { placeStuckConductances } from './stuck_conductance.js';
 import { TileLayout } from './tiling.js';
 import { countClipped, resolveWMax } from './weight_range.js';
 
@@ -100,6 +101,8 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.layout = layout;
     const maps = tileDefectMaps(layout, this.layer, opts.seed, opts.defects, opts.tileMaps);
     this.array = new CrossbarArray(this.model, this.mapping, layout, maps);
+    // measured stuck conductances (device.stuckG, stuck_conductance.ts): each stuck cell its own G
+    if (this.device.stuckG) placeStuckConductances(this.array, this.mapping.cellsPerWeight, this.device, this.device.stuckG, opts.seed, this.layer);
     if (this.device.endurance) {
       this.array.attachEndurance(new Endurance(this.device.endurance, opts.seed, this.layer, this.rows * this.cols,
         this.mapping.cellsPerWeight, (st) => this.model.stuckU(st)));

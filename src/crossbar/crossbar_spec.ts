@@ -44,6 +44,8 @@ export interface CrossbarSpec {
   batchNorm?: 'digital' | 'fold';
   /** line resistance (IR drop) on the read path; absent = ideal wires */
   lineResistance?: LineResistanceConfig;
+  /** method 'spare': spare columns per layer as a fraction of its columns (spare_columns_op.ts); absent = 0 */
+  spareColumns?: number;
 }
 
 /** crossbar.lineResistance: the tile wires seen by the read path (read_stages/line_resistance.ts) */
@@ -127,6 +129,7 @@ export const CROSSBAR_FIELDS = {
     { min: 0, max: 1000 },
     `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.writeThreshold})`,
   ),
+  spareColumns: numField({ min: 0, max: 4 }, "method 'spare': spare columns per layer as a fraction of its columns, S = ceil(f·cols) (default 0; spare_columns_op.ts)"),
   batchNorm: enumField(
     ['digital', 'fold'] as const,
     `BatchNorm at deployment: 'digital' = a digital unit after the crossbar; 'fold' = γ/σ and β − γμ/σ folded into the preceding weight layer's cells and bias (default '${D.batchNorm}')`,
@@ -146,7 +149,7 @@ export function crossbarConflict(c: Pick<CrossbarSpec, 'tileRows' | 'tileCols' |
 
 export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossbar'): CrossbarSpec {
   const c: CrossbarSpec = { ...DEFAULT_CROSSBAR, ...spec };
-  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0, batchNorm: c.batchNorm ?? 'digital' }, CROSSBAR_FIELDS, path);
+  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0, batchNorm: c.batchNorm ?? 'digital', spareColumns: c.spareColumns ?? 0 }, CROSSBAR_FIELDS, path);
   const bad = crossbarConflict(c);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   validateRange(c.range, `${path}.range`);

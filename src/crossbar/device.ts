@@ -29,6 +29,7 @@ import { checkFields } from '../util/spec_field.js';
 import { DEFAULT_DEVICE, DEFAULT_DRIFT_T0, DEVICE_FIELDS, DRIFT_FIELDS, deviceConflict, PROG_NOISE_MODELS, READ_NOISE_MODELS, type DeviceSpec, type DriftSpec } from './device_spec.js';
 import { driftConflict } from './drift_law.js';
 import { resolveEndurance } from './endurance.js';
+import { resolveStuckG } from './stuck_conductance.js';
 
 export type { DeviceSpec };
 export { DEFAULT_DEVICE };
@@ -62,6 +63,10 @@ export function resolveDevice(spec: Partial<DeviceSpec> = {}, path = 'device'): 
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   if (d.drift !== undefined) d.drift = resolveDrift(d.drift, `${path}.drift`);
   if (d.endurance !== undefined) d.endurance = resolveEndurance(d.endurance, `${path}.endurance`);
+  if (d.stuckG !== undefined) {
+    const sg = resolveStuckG(d.stuckG, `${path}.stuckG`);
+    if (sg === undefined) delete d.stuckG; else d.stuckG = sg;
+  }
   return d;
 }
 

@@ -10,11 +10,13 @@
  *   progNoiseModel  'per-write' (absent: one z per write from the sequential stream 'prog/<layer>',
  *               general path) or 'counter' (the same lognormal law, z from the counter-based generator
  *               keyed by 'prog/<layer>', drawn inside the fast kernels: prog_noise_counter.ts)
+ *   stuckG      optional measured conductance ranges of stuck cells (stuck_conductance.ts)
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
 import { numField } from '../util/spec_field.js';
 import { ENDURANCE_FIELDS, type EnduranceSpec } from './endurance.js';
+import { STUCK_G_FIELDS, type StuckGSpec } from './stuck_conductance.js';
 
 export interface DeviceSpec {
   /** conductance range in siemens; on/off ratio = gMax / gMin */
@@ -41,6 +43,8 @@ export interface DeviceSpec {
   drift?: DriftSpec;
   /** write endurance / wear-out (endurance.ts); absent = cells never wear out, left out of the point */
   endurance?: EnduranceSpec;
+  /** measured stuck-cell conductance ranges (stuck_conductance.ts); absent = stuck at gMax / gMin, left out of the point */
+  stuckG?: StuckGSpec;
 }
 
 export const READ_NOISE_MODELS = ['per-cell', 'per-output'] as const;
@@ -118,6 +122,12 @@ export const DEVICE_SCHEMA = z.strictObject({
     n50: ENDURANCE_FIELDS.n50.schema,
     sigma: ENDURANCE_FIELDS.sigma.schema,
     lrsShare: ENDURANCE_FIELDS.lrsShare.schema,
+  }).optional(),
+  stuckG: z.strictObject({
+    lrsMin: STUCK_G_FIELDS.lrsMin.schema.optional(),
+    lrsMax: STUCK_G_FIELDS.lrsMax.schema.optional(),
+    hrsMin: STUCK_G_FIELDS.hrsMin.schema.optional(),
+    hrsMax: STUCK_G_FIELDS.hrsMax.schema.optional(),
   }).optional(),
 });
 

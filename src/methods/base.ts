@@ -2,6 +2,7 @@
  * The trained base network every method starts from: ideal (defect-free, digital) training of
  * `point.model` (a preset's name or a description: the key's `desc` holds the full description) on `ctx.dataset` with `point.train`, seed `point.seed` (init streams
  * `init/<layer>`, shuffle streams `shuffle/epoch<k>`), first `point.trainLimit` examples (0 = all).
+ * With `train.noiseInjection` each weight layer trains through DefectInjectionOp (stream `nia/<layer>`).
  *
  * Cached in `ctx.cacheDir` as `base-<key>.f32` (the raw float32 bytes of Network.getWeights()),
  * key = configHash({ model, pool, model description, SHA-256 of the initial (untrained) weights,
@@ -18,6 +19,7 @@ import { UserError } from '../util/errors.js';
 import { buildModel, modelDescOf, modelLabel } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
+import { DefectInjectionOp } from '../nn/defect_injection_op.js';
 import { configHash } from '../util/hash.js';
 import type { PointSpec } from './point.js';
 import type { RunContext } from './registry.js';
@@ -69,11 +71,20 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
     }
   }
   ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
+  // noise-injection training (train.noiseInjection): every weight layer trains through a fresh
+  // random stuck-at-fault map per forward (src/nn/defect_injection_op.ts), then gets its plain op back
+  const ni = point.train.noiseInjection;
+  const plain = ni ? net.weightLayers().map((l) => {
+    const op = l.op;
+    l.op = new DefectInjectionOp(op.weight, ni, point.seed, l.name);
+    return op;
+  }) : null;
   train(net, ctx.dataset.train, point.train, {
     seed: point.seed,
     limit: point.trainLimit,
     onEpoch: (e) => ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
   });
+  if (plain) net.weightLayers().forEach((l, i) => { l.op = plain[i]; });
   if (file && ctx.cacheDir) {
     await mkdir(ctx.cacheDir, { recursive: true });
     const w = net.getWeights();

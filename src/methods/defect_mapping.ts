@@ -172,10 +172,11 @@ function optimiseSide(
 
 /**
  * Defect-aware mapping of one layer starting from (rowPerm0, colPerm0) (identity if absent).
- * mode 'rows': rows only; 'rows+cols': `rounds` alternations rows → cols.
+ * mode 'rows': rows only; 'cols': columns only (one exact step; the spare-column re-mapping,
+ * src/crossbar/spare_columns_op.ts); 'rows+cols': `rounds` alternations rows → cols.
  */
 export function defectAwareMapping(
-  pr: MappingProblem, mode: 'rows' | 'rows+cols',
+  pr: MappingProblem, mode: 'rows' | 'cols' | 'rows+cols',
   opts: { rowPerm0?: Int32Array; colPerm0?: Int32Array; rounds?: number; limit?: number } = {},
 ): MappingResult {
   const limit = opts.limit ?? HUNGARIAN_LIMIT;
@@ -184,9 +185,9 @@ export function defectAwareMapping(
   const costBefore = mappingCost(pr, rowPerm, colPerm);
   let cost = costBefore;
   const solvers = new Set<string>();
-  const rounds = mode === 'rows' ? 1 : Math.max(1, opts.rounds ?? 2);
+  const rounds = mode !== 'rows+cols' ? 1 : Math.max(1, opts.rounds ?? 2);
   for (let r = 0; r < rounds; r++) {
-    for (const side of (mode === 'rows' ? ['rows'] : ['rows', 'cols']) as Side[]) {
+    for (const side of (mode === 'rows+cols' ? ['rows', 'cols'] : [mode]) as Side[]) {
       const { perm, solver } = optimiseSide(pr, side, rowPerm, colPerm, limit);
       const c = side === 'rows' ? mappingCost(pr, perm, colPerm) : mappingCost(pr, rowPerm, perm);
       solvers.add(`${side}:${solver}`);

@@ -32,6 +32,7 @@ export const METHOD_INFO = {
   'mt-lora': { reads: { retrain: true, ittrna: false, lora: true, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#e377c2' },
   'mt-lori': { reads: { retrain: true, ittrna: false, lora: true, sparsity: true, multitask: true }, trainsOnDevice: true, colour: '#bcbd22' },
   'mt-crab': { reads: { retrain: true, ittrna: false, lora: true, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#7f7f7f' },
+  spare: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#aec7e8' },
 } as const satisfies Record<string, MethodInfo>;
 
 export type MethodName = keyof typeof METHOD_INFO;

@@ -12,6 +12,7 @@ import { runLora, runLori } from './lora/method.js';
 import { runMultitask } from './multitask/method.js';
 import type { DatasetName, MethodName, PointSpec } from './point.js';
 import { runRemap } from './remap.js';
+import { runSpare } from './spare.js';
 import type { PointMetrics } from './result.js';
 import { runUnaware } from './unaware.js';
 
@@ -44,6 +45,7 @@ export const methods: Partial<Record<MethodName, MethodRunner>> = {
   'mt-lora': runMultitask,
   'mt-lori': runMultitask,
   'mt-crab': runMultitask,
+  spare: runSpare,
 };
 
 export function registerMethod(name: MethodName, run: MethodRunner): void {

@@ -8,10 +8,13 @@
  *   batch        mini-batch size, integer 1..65536
  *   schedule     optional learning-rate schedule (lr_schedule.ts: step or cosine); absent =
  *                constant η (the default, not recorded in the point: hashes unchanged)
+ *   noiseInjection  optional, base training only: { rate, lrsShare } of a random stuck-at-fault map
+ *                redrawn every training forward (defect_injection_op.ts); absent = off
  * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η_t·v  (η_t = η, or the schedule's value).
  */
 import { numField } from '../util/spec_field.js';
 import type { ScheduleSpec } from './lr_schedule.js';
+import type { NoiseInjectionSpec } from './defect_injection_op.js';
 
 export interface TrainSpec {
   epochs: number;
@@ -21,7 +24,18 @@ export interface TrainSpec {
   batch: number;
   /** learning-rate schedule; absent = constant */
   schedule?: ScheduleSpec;
+  /**
+   * base training only: a fresh random stuck-at-fault map in every training forward
+   * (defect_injection_op.ts); absent (or rate 0) = plain training, left out of the point
+   */
+  noiseInjection?: NoiseInjectionSpec;
 }
+
+/** train.noiseInjection (defect_injection_op.ts): rate required, lrsShare default 0.5 */
+export const NOISE_INJECTION_FIELDS = {
+  rate: numField({ min: 0, max: 1 }, 'noise-injection training: stuck-cell probability per cell, redrawn every training forward (train.noiseInjection)'),
+  lrsShare: numField({ min: 0, max: 1 }, 'noise-injection training: share of the injected stuck cells at LRS (default 0.5)'),
+};
 
 /** SGD recipe of the baseline (issue 2): lr 0.01, momentum 0.9, batch 64, no weight decay. */
 export const DEFAULT_TRAIN: Readonly<TrainSpec> = Object.freeze({ epochs: 3, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 64 });

@@ -56,7 +56,7 @@ export interface SyntheticSweepOptions {
 }
 
 const BASE_ACC: Record<DatasetName, number> = { mnist: 0.985, 'fashion-mnist': 0.9, 'mnist-embedded': 0.95, cifar10: 0.91, 'cifar10-jpeg': 0.9 };
-const K: Record<MethodName, number> = { ideal: 0, unaware: 2.5, remap: 1.6, fat: 0.7, ittrna: 0.45, lora: 0.55, lori: 0.65, 'mt-fat': 0.7, 'mt-lora': 0.55, 'mt-lori': 0.65, 'mt-crab': 0.6 };
+const K: Record<MethodName, number> = { ideal: 0, unaware: 2.5, remap: 1.6, fat: 0.7, ittrna: 0.45, lora: 0.55, lori: 0.65, 'mt-fat': 0.7, 'mt-lora': 0.55, 'mt-lori': 0.65, 'mt-crab': 0.6, spare: 1.8 };
 
 export function syntheticPoints(o: SyntheticSweepOptions = {}): PointSpec[] {
   const out: PointSpec[] = [];

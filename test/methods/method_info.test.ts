@@ -8,7 +8,7 @@ import type { PointSpec } from '../../src/methods/point.js';
 
 describe('method registry metadata', () => {
   it('every method has a runner', () => {
-    expect(METHOD_NAMES).toEqual(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab']);
+    expect(METHOD_NAMES).toEqual(['ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab', 'spare']);
     for (const m of METHOD_NAMES) expect(typeof methods[m], m).toBe('function');
   });
 
