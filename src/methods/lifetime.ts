@@ -52,7 +52,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
       const f = op.detectFaults(o.detectFraction ?? 1);
       detected += f.found; reads += f.reads;
     }
-    train(net, ctx.dataset.train, point.retrain, { seed: point.seed, limit: point.trainLimit, shuffleStream: `lifetime/round${r}` });
+    train(net, ctx.dataset.train, point.retrain, { seed: point.seed, limit: point.retrainLimit || point.trainLimit, shuffleStream: `lifetime/round${r}` });
     const ev = evaluate(net, o.evalSplit ?? ctx.dataset.eval);
     out.push({
       round: r,

@@ -2,7 +2,8 @@
  * `runPoint(point, ctx)`: check the method exists (UserError listing the available ones), run it,
  * and refuse non-finite results: a NaN/∞ accuracy or loss (a diverged retraining, e.g. a too
  * large `retrain.lr`) is an Error naming the method, the metric and the learning rates, never a
- * silently wrong record.
+ * silently wrong record. `point.evalLimit` (optional) evaluates on the first evalLimit examples of
+ * the eval split (a view, no copy): every method's evaluate() sees that subset.
  */
 import { UserError } from '../util/errors.js';
 import type { PointSpec } from './point.js';
@@ -14,11 +15,20 @@ export async function runPoint(point: PointSpec, ctx: RunContext): Promise<Point
   if (!run) {
     throw new UserError(`method must be one of ${Object.keys(methods).join(', ')} (got '${String(point.method)}')`, 'method');
   }
-  const m = await run(point, ctx);
+  const m = await run(point, withEvalLimit(ctx, point.evalLimit));
   for (const k of ['accuracy', 'loss', 'cellWrites', 'trainableParams', 'cellsUsed', 'extraMacsPerImage'] as const) {
     if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) {
       throw new Error(`method ${point.method}: ${k} is ${String(m[k])} (training diverged? train.lr = ${point.train.lr}, retrain.lr = ${point.retrain.lr})`);
     }
   }
   return m;
+}
+
+/** The context with its data set's eval split cut to the first `limit` examples (0/absent = unchanged). */
+export function withEvalLimit(ctx: RunContext, limit: number | undefined): RunContext {
+  const ev = ctx.dataset.eval;
+  if (!limit || limit >= ev.n) return ctx;
+  const d = ev.x.length / ev.n;
+  const eval_ = { ...ev, n: limit, x: ev.x.subarray(0, limit * d), y: ev.y.subarray(0, limit) };
+  return { ...ctx, dataset: { ...ctx.dataset, eval: eval_ } };
 }
