@@ -23,8 +23,7 @@ Same as rramsim (src/data/cifar10.ts, augment.ts, src/nn/presets, sgd.ts, lr_sch
             global average pool, fc 10; every conv has a bias (273,258 parameters, as rramsim's
             preset); He-normal weights N(0, 2/fan_in), zero biases (rramsim's init for resnet20)
             vgg8: NeuroSim's VGG-8: conv 128,128, M, 256,256, M, 512,512, M (3x3 pad 1, ReLU), fc
-            8192-1024-10; PyTorch's default init (= rramsim's 'pytorch' init, U(+-1/sqrt(fan_in))
-            for weights and biases)
+            8192-1024-10; He-normal weights N(0, 2/fan_in), zero biases (rramsim's init for vgg8)
   BN        momentum 0.1, eps 1e-5, training-mode batch statistics, eval with running statistics
 Not the same (different random streams): initial weights, shuffling and augmentation draws, so
 accuracies agree in distribution over seeds, not bit for bit.
@@ -32,8 +31,8 @@ accuracies agree in distribution over seeds, not bit for bit.
 Usage (the recipes of configs/resnet20-cifar10-jpeg.json and configs/vgg8-cifar10-jpeg.json):
   python3 sim/bench/torch_cifar.py --model resnet20 --train-limit 3000 --eval-limit 2000 \
       --epochs 6 --lr 0.1 --momentum 0.9 --wd 5e-4 --batch 64 --schedule cosine --seed 0
-  python3 sim/bench/torch_cifar.py --model vgg8 --train-limit 1500 --eval-limit 1000 \
-      --epochs 3 --lr 0.02 --momentum 0.9 --wd 5e-4 --batch 64 --schedule cosine --seed 0
+  python3 sim/bench/torch_cifar.py --model vgg8 --train-limit 1000 --eval-limit 500 \
+      --epochs 2 --lr 0.01 --momentum 0.9 --wd 5e-4 --batch 64 --schedule cosine --seed 0
 """
 import argparse
 import gzip
@@ -152,6 +151,10 @@ class VGG8(nn.Module):
         self.features = nn.Sequential(*layers)
         self.fc1 = nn.Linear(8192, 1024)
         self.fc2 = nn.Linear(1024, 10)
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')  # N(0, 2/fan_in)
+                nn.init.zeros_(m.bias)
 
     def forward(self, x):
         return self.fc2(F.relu(self.fc1(torch.flatten(self.features(x), 1))))
