@@ -11,6 +11,9 @@
  *   crossbar  sim/bench/crossbar.ts  crossbar-op throughput (if present: export benchCrossbar())
  *   sweep     sim/bench/sweep.ts     points/hour of the sweep engine on a fixed subset of the
  *                                    ITT-RNA tables, 1 and 2 workers (minutes; only when named)
+ *   cifar     sim/bench/cifar.ts     ResNet-20 (VGG-8 with RRAMSIM_BENCH_VGG=1) on cifar10-jpeg:
+ *                                    training/inference images/s, digital and on crossbars, RSS
+ *                                    (only when named)
  * Output: one JSON object per line (every record, with its section), then a table per section.
  */
 type Rec = Record<string, unknown>;
@@ -21,6 +24,7 @@ const SECTIONS: { name: string; module: string; fn: string }[] = [
   { name: 'crossbar', module: './bench/crossbar.js', fn: 'benchCrossbar' },
   { name: 'sweep', module: './bench/sweep.js', fn: 'benchSweep' },
   { name: 'line-resistance', module: './bench/line_resistance.js', fn: 'benchLineResistance' },
+  { name: 'cifar', module: './bench/cifar.js', fn: 'benchCifar' },
 ];
 /** sections run when none is named */
 const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];

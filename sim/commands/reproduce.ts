@@ -18,7 +18,9 @@ import type { ResultRecord } from '../../src/methods/result.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import { numericContract } from '../../src/kernels/backend.js';
 import { UserError } from '../../src/util/errors.js';
-import { checkDefectFilePath } from '../../src/crossbar/defects_file_access.js';
+import { checkConfigFilePath, checkDefectFilePath } from '../../src/crossbar/defects_file_access.js';
+import { importOnnxRef, isOnnxRef } from '../../src/onnx/onnx_ref.js';
+import { ONNX_MAX_BYTES } from '../../src/onnx/read_onnx.js';
 import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, runnerFromEnv } from '../sweep/cli_common.js';
 import { compareRecords } from '../sweep/compare_records.js';
 import { readManifest, RESULTS } from '../sweep/manifest.js';
@@ -74,6 +76,12 @@ const command: CommandModule<object, Args> = {
     for (const r of chosen) {
       if (r.point?.defects?.distribution === 'file' && typeof r.point.defects.file === 'string') {
         checkDefectFilePath(r.point.defects.file, { baseDir: '.', allowPaths }, `point ${r.pointHash}: defects.file`);
+      }
+      // an imported model's file: the same confinement, and the content the record ran on
+      if (isOnnxRef(r.point?.model)) {
+        const f = `point ${r.pointHash}: model`;
+        checkConfigFilePath(r.point.model.onnx, { baseDir: '.', allowPaths }, `${f}.onnx`, { what: 'ONNX model', give: 'a .onnx file', maxBytes: ONNX_MAX_BYTES });
+        importOnnxRef(r.point.model, f);
       }
     }
     if (!runnerFromEnv()) preflight(chosen.map((r) => r.point), a['data-dir']);

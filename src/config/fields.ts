@@ -24,6 +24,7 @@ import { allowedTaskNames, checkTaskList } from '../tasks/registry.js';
 import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
+import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
 import { NOISE_INJECTION_FIELDS, TRAIN_FIELDS } from '../nn/train_spec.js';
@@ -81,7 +82,7 @@ function fromField(f: SpecField, describe = f.describe, allowedOverride?: string
 
 const D = DEFAULTS;
 
-const MODEL_ALLOWED = `one of ${MODEL_PRESETS.map((v) => `'${v}'`).join(', ')}, or a model description {"name", "input": [C, H, W], "layers": [...]}`;
+const MODEL_ALLOWED = `one of ${MODEL_PRESETS.map((v) => `'${v}'`).join(', ')}, or a model description {"name", "input": [C, H, W], "layers": [...]}, or an ONNX file {"onnx": "path"}`;
 
 /**
  * `model`: a preset's name or a model description (src/nn/model.ts: validated there, errors name
@@ -93,14 +94,16 @@ function modelLeaf(): Leaf {
     type: 'model',
     schema: z.union([z.enum(MODEL_PRESETS), z.record(z.string(), z.unknown())]),
     allowed: MODEL_ALLOWED,
-    describe: `network: a preset (default '${D.model}') or a model description (JSON)`,
+    describe: `network: a preset (default '${D.model}'), a model description (JSON) or {"onnx": "file.onnx"}`,
     choices: MODEL_PRESETS,
     check: (v, at) => {
       if (typeof v === 'string') {
         if (!isPresetName(v)) throw new UserError(`${at}: got ${safeToken(JSON.stringify(v), 60)}; allowed: ${MODEL_ALLOWED}`, at);
         return;
       }
-      validateConfigModel(v, at);
+      // the file itself is confined, read and imported by the planner (resolve_point.ts)
+      if (isOnnxRef(v)) checkOnnxRef(v, at);
+      else validateConfigModel(v, at);
     },
   };
 }
@@ -137,6 +140,9 @@ export const FIELDS: Tree = {
   pool: enumLeaf(['max', 'avg'], `LeNet-5 pooling (default '${D.pool}'; ignored for mlp)`),
   dataset: enumLeaf(DATASET_NAMES, `dataset (default '${D.dataset}')`),
   trainLimit: numLeaf({ min: 0, int: true }, `cap on training examples, 0 = all (default ${D.trainLimit})`),
+  // optional (absent = old behaviour, not in the point): retraining and evaluation subsets
+  retrainLimit: numLeaf({ min: 0, int: true }, 'cap on training examples for retraining/adaptation (fat, ittrna, remap, lora, lori); 0 or absent = trainLimit'),
+  evalLimit: numLeaf({ min: 0, int: true }, 'evaluate on the first evalLimit examples of the eval split; 0 or absent = all'),
   train: trainTree('train'),
   seed: numLeaf({ min: 0, max: 2 ** 31 - 1, int: true }, `run seed: every random stream derives from it (default ${D.seed})`),
   device: {

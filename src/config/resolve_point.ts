@@ -6,7 +6,9 @@
 import { crossbarConflict, lineResistanceOn, resolveCrossbar, resolveLineResistanceConfig } from '../crossbar/crossbar_spec.js';
 import { clusterConflict } from '../crossbar/defect_spec.js';
 import { validateDefects } from '../crossbar/defect_generator.js';
-import { checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
+import { checkConfigFilePath, checkDefectFilePath, type FileAccess } from '../crossbar/defects_file_access.js';
+import { importOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
+import { ONNX_MAX_BYTES } from '../onnx/read_onnx.js';
 import { resolveDevice, resolveDrift } from '../crossbar/device.js';
 import { resolveEndurance } from '../crossbar/endurance.js';
 import { readsLifetime, resolveLifetime } from '../methods/lifetime_spec.js';
@@ -19,7 +21,7 @@ import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_regis
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
 import { modelLayers } from './model_layers.js';
-import { modelHasBatchNorm, modelLabel, modelReadsPool, type ModelDesc } from '../nn/model.js';
+import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput } from '../nn/model.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
@@ -78,6 +80,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     const access: FileAccess = { baseDir: ctx.baseDir ?? '.', allowPaths: ctx.allowPaths };
     p.defects.file = checkDefectFilePath(p.defects.file, access, src('defects.file'));
   }
+  if (isOnnxRef(p.model)) resolveOnnxModel(p, src, ctx);
   if ((p.crossbar.writeThreshold ?? 0) > 0 && p.device.levels < 2 && trainsOnDevice(p)) {
     fail(src('crossbar.writeThreshold'), `a programming dead band of ${p.crossbar.writeThreshold} level steps needs quantised cells: device.levels must be >= 2 (from ${src('device.levels')}, got ${p.device.levels}); or set writeThreshold to 0`);
   }
@@ -120,8 +123,10 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (typeof p.model === 'object') {
     modelLayers(p.model, p.pool);
     const shape = DATASET_SHAPES[p.dataset];
-    if (shape && shape.some((v, i) => v !== (p.model as ModelDesc).input[i])) {
-      fail(`${src('model')}.input`, `[${p.model.input.join(', ')}] does not match data set '${p.dataset}' (from ${src('dataset')}), whose images are [${shape.join(', ')}] (C, H, W)`);
+    const input = plannedInput(p.model);
+    if (shape && shape.some((v, i) => v !== input[i])) {
+      const what = isOnnxRef(p.model) ? `${src('model')}.onnx: the imported network's input` : `${src('model')}.input`;
+      fail(what, `[${input.join(', ')}] does not match data set '${p.dataset}' (from ${src('dataset')}), whose images are [${shape.join(', ')}] (C, H, W)`);
     }
   }
   // ---- normalisation of what the point does not read
@@ -150,6 +155,9 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // spare columns are read by method 'spare' only (absent elsewhere: hashes unchanged)
   if (p.method !== 'spare') delete p.crossbar.spareColumns;
   else p.crossbar.spareColumns ??= 0;
+  // retraining and evaluation subsets: absent unless set (and, for retrainLimit, read), so hashes stay
+  if (!p.retrainLimit || !usesRetrain(p)) delete p.retrainLimit;
+  if (!p.evalLimit) delete p.evalLimit;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
@@ -162,6 +170,26 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   resolveCrossbar(p.crossbar);
   validateDefects(p.defects);
   return p;
+}
+
+/**
+ * model {"onnx": path}: the path confined like defects.file, the file imported now (an unsupported
+ * operator or attribute is a UserError naming it, before any work), and the point records the
+ * path from the working directory and the file's SHA-256 (so the point hash follows the content).
+ * The imported weights are the base network: `train` is not read (reset to its default).
+ */
+function resolveOnnxModel(p: PointSpec, src: SourceOf, ctx: PlanContext): void {
+  if (!isOnnxRef(p.model)) return;
+  const field = `${src('model')}.onnx`;
+  const access: FileAccess = { baseDir: ctx.baseDir ?? '.', allowPaths: ctx.allowPaths };
+  const file = checkConfigFilePath(p.model.onnx, access, field, { what: 'ONNX model', give: 'a .onnx file', maxBytes: ONNX_MAX_BYTES });
+  const imp = importOnnxRef({ onnx: file }, src('model'));
+  if (p.model.sha256 !== undefined && p.model.sha256 !== imp.sha256) {
+    fail(`${src('model')}.sha256`, `'${file}' has SHA-256 ${imp.sha256}, not ${p.model.sha256}`);
+  }
+  p.model = { onnx: file, sha256: imp.sha256 };
+  p.train = structuredClone(DEFAULTS.train);
+  delete p.train.schedule;
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Which defect-map files a config may read (defects.distribution = 'file'), and reading one safely.
+ * Which defect-map files (defects.distribution = 'file') and other files (model.onnx) a config may
+ * read, and reading a defect map safely.
  *
  * A config gets shared, so `defects.file` must not pull arbitrary files into results and reports,
  * nor exhaust memory:
@@ -40,12 +41,33 @@ function real(p: string): string {
   }
 }
 
+/** What a confined file is, for messages, and its size cap (checkConfigFilePath). */
+export interface ConfigFileKind {
+  /** e.g. 'defect map', 'ONNX model' */
+  what: string;
+  /** what to give instead of a device/FIFO/directory, e.g. 'a JSON or CSV defect map' */
+  give: string;
+  maxBytes: number;
+}
+
+const DEFECT_MAP: ConfigFileKind = { what: 'defect map', give: 'a JSON or CSV defect map', maxBytes: MAX_DEFECT_FILE_BYTES };
+
 /**
  * Check a `defects.file` value and return the path to record in the point: as written when it
  * means the same file from the working directory (so existing point hashes stay), else the
  * path relative to the working directory (absolute when outside it).
  */
 export function checkDefectFilePath(file: string, access: FileAccess, field = 'defects.file'): string {
+  return checkConfigFilePath(file, access, field, DEFECT_MAP);
+}
+
+/**
+ * The same confinement for any file a config names (defects.file, model.onnx): resolved against
+ * the config's directory, inside the config's tree / the working directory / an --allow-path
+ * directory after realpath, a regular file of at most `kind.maxBytes` bytes. Returns the path to
+ * record (see checkDefectFilePath).
+ */
+export function checkConfigFilePath(file: string, access: FileAccess, field: string, kind: ConfigFileKind): string {
   const cwd = access.cwd ?? process.cwd();
   const shown = safeToken(file, 200);
   const abs = resolve(cwd, access.baseDir, file);
@@ -55,22 +77,22 @@ export function checkDefectFilePath(file: string, access: FileAccess, field = 'd
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})`;
-    throw new UserError(`${field}: defect map file ${why}: '${shown}' (resolved to ${abs}; relative paths are relative to the config file's directory)`, field);
+    throw new UserError(`${field}: ${kind.what} file ${why}: '${shown}' (resolved to ${abs}; relative paths are relative to the config file's directory)`, field);
   }
   const target = real(abs);
   const roots = [access.baseDir, cwd, ...(access.allowPaths ?? [])].map((d) => real(resolve(cwd, d)));
   if (!roots.some((r) => inside(target, r))) {
     throw new UserError(
       `${field}: '${shown}' resolves to ${target}, outside the config's directory (${roots[0]}) and the working directory (${roots[1]}); ` +
-        'move the defect map there, or allow its directory with --allow-path DIR',
+        `move the ${kind.what} there, or allow its directory with --allow-path DIR`,
       field,
     );
   }
   if (!st.isFile()) {
-    throw new UserError(`${field}: '${shown}' is not a regular file (a device, FIFO, socket or directory); give a JSON or CSV defect map`, field);
+    throw new UserError(`${field}: '${shown}' is not a regular file (a device, FIFO, socket or directory); give ${kind.give}`, field);
   }
-  if (st.size > MAX_DEFECT_FILE_BYTES) {
-    throw new UserError(`${field}: '${shown}' has ${st.size} bytes; a defect map may have at most ${MAX_DEFECT_FILE_BYTES} bytes (64 MiB)`, field);
+  if (st.size > kind.maxBytes) {
+    throw new UserError(`${field}: '${shown}' has ${st.size} bytes; a ${kind.what} may have at most ${kind.maxBytes} bytes (${kind.maxBytes / 2 ** 20} MiB)`, field);
   }
   return abs === resolve(cwd, file) ? file : inside(abs, cwd) ? relative(cwd, abs) : abs;
 }

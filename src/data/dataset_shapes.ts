@@ -10,4 +10,6 @@ export const DATASET_SHAPES: Partial<Record<DatasetName, readonly [number, numbe
   mnist: [1, 28, 28],
   'fashion-mnist': [1, 28, 28],
   'mnist-embedded': [1, 28, 28],
+  cifar10: [3, 32, 32],
+  'cifar10-jpeg': [3, 32, 32],
 };

@@ -11,12 +11,17 @@
  * unique temporary name in the same directory and renamed into place (rename is atomic on POSIX),
  * so concurrent workers either see no file (and train themselves, writing the identical bytes) or a
  * complete one. A cache file of the wrong length is a UserError (stale or foreign file).
+ *
+ * A model imported from ONNX (`{ onnx, sha256 }`, src/onnx/onnx_ref.ts) is already trained: its
+ * base network is the imported weights (file re-read and checked against the point's SHA-256), no
+ * training and no cache file.
  */
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UserError } from '../util/errors.js';
-import { buildModel, modelDescOf, modelLabel } from '../nn/model.js';
+import { buildModel, isOnnxRef, modelDescOf, modelLabel } from '../nn/model.js';
+import { importOnnxRef } from '../onnx/onnx_ref.js';
 import type { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
 import { DefectInjectionOp } from '../nn/defect_injection_op.js';
@@ -27,9 +32,11 @@ import type { RunContext } from './registry.js';
 const FORMAT = 'rramsim-base-v1';
 let tmpCounter = 0;
 
-/** A fresh, untrained network of the point's model for the context's dataset shape. */
+/** A fresh, untrained network of the point's model for the context's dataset shape (an imported model: with its weights). */
 export function buildPointModel(point: PointSpec, ctx: RunContext): Network {
-  return buildModel(modelDescOf(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
+  const net = buildModel(modelDescOf(point.model, { pool: point.pool, input: ctx.dataset.shape }), point.seed);
+  if (isOnnxRef(point.model)) net.setWeights(importOnnxRef(point.model).weights);
+  return net;
 }
 
 export function baseKey(point: PointSpec, ctx: RunContext, untrained?: Network): string {
@@ -54,6 +61,10 @@ export function baseKey(point: PointSpec, ctx: RunContext, untrained?: Network):
 /** Trained ideal network for the point (from the cache when present). Always a new Network. */
 export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Network> {
   const net = buildPointModel(point, ctx);
+  if (isOnnxRef(point.model)) {
+    ctx.log?.(`base: the weights imported from ${point.model.onnx} (sha256 ${point.model.sha256?.slice(0, 16)}…), not trained here`);
+    return net;
+  }
   const key = baseKey(point, ctx, net);
   const file = ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.f32`) : null;
   if (file) {

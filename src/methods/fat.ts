@@ -27,7 +27,7 @@ export async function runFat(point: PointSpec, ctx: RunContext): Promise<PointMe
   await writeDefectTile(ctx, d.xbar[0]);
   const net: Network = d.net;
   train(net, ctx.dataset.train, point.retrain, {
-    seed: point.seed, limit: point.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: retrainLog(ctx, 'fat'),
+    seed: point.seed, limit: point.retrainLimit || point.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: retrainLog(ctx, 'fat'),
   });
   return finishMetrics(net, ctx, { t0, deployment: d, extra: { retrainEpochs: point.retrain.epochs } });
 }

@@ -89,7 +89,7 @@ export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunCo
     if (epochs <= 0) return;
     const pen = s.lambda > 0 ? new NetworkPenalty(d.xbar, I, s.lambda, s.lambdaSchedule, epochs) : null;
     train(net, split, point.retrain, {
-      seed: point.seed, limit: point.trainLimit, epochs, shuffleStream,
+      seed: point.seed, limit: point.retrainLimit || point.trainLimit, epochs, shuffleStream,
       penalty: pen ? pen.hook : undefined,
       onEpoch: (e) => {
         retrainLog(ctx, what)(e);

@@ -55,6 +55,16 @@ export interface PointSpec {
   multitask?: MultitaskPointSpec;
   /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
   lifetime?: LifetimeSpec;
+  /**
+   * optional cap on training examples for retraining/adaptation (fat, ittrna, remap, lora, lori);
+   * absent (or 0) = trainLimit. Recorded only when set and read (hashes of older points unchanged).
+   */
+  retrainLimit?: number;
+  /**
+   * optional cap on evaluation examples: the first evalLimit of the eval split (e.g. a CIFAR test
+   * subset for quick runs); absent (or 0) = the whole split. Recorded only when set.
+   */
+  evalLimit?: number;
 }
 
 export function pointHash(p: PointSpec): string {

@@ -3,7 +3,8 @@
  * (a point with a `lifetime` section: the lifetime experiment of its method, src/methods/lifetime.ts),
  * and refuse non-finite results: a NaN/∞ accuracy or loss (a diverged retraining, e.g. a too
  * large `retrain.lr`) is an Error naming the method, the metric and the learning rates, never a
- * silently wrong record.
+ * silently wrong record. `point.evalLimit` (optional) evaluates on the first evalLimit examples of
+ * the eval split (a view, no copy): every method's evaluate() sees that subset.
  */
 import { UserError } from '../util/errors.js';
 import type { PointSpec } from './point.js';
@@ -18,11 +19,21 @@ export async function runPoint(point: PointSpec, ctx: RunContext): Promise<Point
     throw new UserError(`method must be one of ${Object.keys(methods).join(', ')} (got '${String(point.method)}')`, 'method');
   }
   // a point with a lifetime section runs the lifetime loop of its method (src/methods/lifetime.ts)
-  const m = point.lifetime && readsLifetime(point.method) ? await runLifetimePoint(point, ctx) : await run(point, ctx);
+  const c = withEvalLimit(ctx, point.evalLimit);
+  const m = point.lifetime && readsLifetime(point.method) ? await runLifetimePoint(point, c) : await run(point, c);
   for (const k of ['accuracy', 'loss', 'cellWrites', 'trainableParams', 'cellsUsed', 'extraMacsPerImage'] as const) {
     if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) {
       throw new Error(`method ${point.method}: ${k} is ${String(m[k])} (training diverged? train.lr = ${point.train.lr}, retrain.lr = ${point.retrain.lr})`);
     }
   }
   return m;
+}
+
+/** The context with its data set's eval split cut to the first `limit` examples (0/absent = unchanged). */
+export function withEvalLimit(ctx: RunContext, limit: number | undefined): RunContext {
+  const ev = ctx.dataset.eval;
+  if (!limit || limit >= ev.n) return ctx;
+  const d = ev.x.length / ev.n;
+  const eval_ = { ...ev, n: limit, x: ev.x.subarray(0, limit * d), y: ev.y.subarray(0, limit) };
+  return { ...ctx, dataset: { ...ctx.dataset, eval: eval_ } };
 }

@@ -31,6 +31,7 @@ import { checkSchedule, lrSchedule } from './lr_schedule.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
 import type { Network } from './network.js';
+import { modelSize } from './model.js';
 import type { Param } from './param.js';
 import { AdamW, type Optimizer } from './adamw.js';
 import { SGD, zeroGrads } from './sgd.js';
@@ -191,11 +192,29 @@ function gather(sx: Float32Array, sy: Uint8Array, perm: Int32Array, start: numbe
   gatherRows(sx, perm, start, b, d, x);
 }
 
+/** largest per-sample activation (values) up to which evaluation runs in batches of 1000 */
+export const EVAL_BATCH_ACTIVATION = 16383;
+
+/**
+ * Default evaluation batch: 1000, unless the model's largest per-sample activation a (modelSize)
+ * exceeds EVAL_BATCH_ACTIVATION; then b = clamp(⌊2²¹ / a⌋, 1, 1000) (ResNet-20 on CIFAR: a = 32·32·16
+ * → 128; VGG-8: a = 32·32·128 → 16), so the layers' batch buffers (im2col patches are kh·kw times
+ * an activation) stay around a few hundred MB instead of several GB. Every model whose activations
+ * stay below the threshold (mlp, lenet5, the committed reports) keeps 1000, so their metrics keep
+ * their bits (the loss sum depends on the batch split).
+ */
+export function defaultEvalBatch(net: Network): number {
+  let a = 0;
+  try { a = modelSize(net.desc).maxActivation; } catch { a = 0; }
+  return a > EVAL_BATCH_ACTIVATION ? Math.max(1, Math.min(1000, Math.floor(2 ** 21 / a))) : 1000;
+}
+
 /**
  * Accuracy and mean softmax-CE of `net` on a split (forward with training = false), in batches
- * of `batch`; the loss is Σ_batches L_batch·b / n in float64, in order (deterministic).
+ * of `batch` (default: defaultEvalBatch); the loss is Σ_batches L_batch·b / n in float64, in order
+ * (deterministic).
  */
-export function evaluate(net: Network, split: Split, batch = 1000, limit = 0): EvalResult {
+export function evaluate(net: Network, split: Split, batch = defaultEvalBatch(net), limit = 0): EvalResult {
   const n = limit > 0 ? Math.min(limit, split.n) : split.n;
   const d = net.inputSize;
   if (split.x.length < split.n * d) throw new UserError(`split '${split.name}' holds ${split.x.length / Math.max(1, split.n)} values per example; model ${net.desc.name} needs ${d}`, 'dataset');

@@ -36,6 +36,7 @@ describe('grid expansion', () => {
     // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/lineResistance/schedule/device.model/drift/endurance only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
+      if (path[0] === 'retrainLimit' || path[0] === 'evalLimit') { expect(Object.hasOwn(p, path[0]), path[0]).toBe(false); continue; } // optional: absent when unset
       if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel' || path[1] === 'progNoiseModel')) continue; // default model / read-noise / programming-noise model: absent
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
@@ -141,6 +142,11 @@ describe('shipped configs', () => {
     'line-resistance-100us.json': 4 * 3 * 3,
     'lifetime-mlp.json': 2 * 4 * 3,
     'lifetime-mlp-merge.json': 2 * 3,
+    // issue 16: CIFAR-10 (cifar10-jpeg), 3 seeds x rates x methods
+    'resnet20-cifar10-jpeg.json': 3 * 5 * 3,
+    'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
+    'vgg8-cifar10-jpeg.json': 3 * 3 * 3,
+    'vgg8-cifar10-jpeg-retrain.json': 3 * 3 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -123,7 +123,7 @@ export function adaptNetwork(
   const spec = { rank, alpha, layers: point.lora.layers };
   const onXbar = adapterOps === 'crossbar';
   const split = ctx.dataset.train;
-  const common = { seed: point.seed, limit: point.trainLimit };
+  const common = { seed: point.seed, limit: point.retrainLimit || point.trainLimit };
   if (variant === 'lora') {
     const factory = onXbar ? crossbarAdapters(point, net, 'lora') : digitalAdapters;
     const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
