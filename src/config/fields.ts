@@ -17,12 +17,12 @@ import { ENDURANCE_FIELDS } from '../crossbar/endurance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
-import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
+import { LORA_EXPERTS, LORA_FIELDS, LORA_OPTIONAL_FIELDS, LORA_PLACEMENTS } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { TRAIN_FIELDS } from '../nn/train_spec.js';
+import { TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS } from '../nn/train_spec.js';
 import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
@@ -118,6 +118,9 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
       allowed: SCHEDULE_ALLOWED,
       describe: `${what}: learning-rate schedule (default constant; src/nn/lr_schedule.ts)`,
     },
+    // optional (absent = SGD / the point's trainLimit; left out of the point, so hashes stay)
+    optimizer: fromField(TRAIN_OPTIONAL_FIELDS.optimizer, `${what}: optimiser 'sgd' (default) or 'adamw' (src/nn/adamw.ts)`),
+    limit: fromField(TRAIN_OPTIONAL_FIELDS.limit, `${what}: examples per epoch, the first \`limit\` of the training split (default: trainLimit)`),
   };
 }
 
@@ -228,6 +231,34 @@ export const FIELDS: Tree = {
     },
     sparsity: fromField(LORA_FIELDS.sparsity),
     base: fromField(LORA_FIELDS.base),
+    // optional (issue 19): absent = old behaviour, left out of the point (src/methods/lora/lora_spec.ts)
+    placement: {
+      leaf: true,
+      type: 'stringList',
+      schema: z.array(z.enum(LORA_PLACEMENTS)).min(1),
+      allowed: `a non-empty list of adapter roles from ${LORA_PLACEMENTS.join(', ')} (a list of such lists sweeps it)`,
+      describe: 'adapter roles instead of layer names (q, k, v, o, embedding, mlp.fc1, mlp.fc2, head); needs lora.layers = []',
+    },
+    merged: {
+      leaf: true,
+      type: 'boolean',
+      schema: z.boolean(),
+      allowed: 'true or false',
+      describe: 'report the merged network (adapters programmed into the base arrays) as the accuracy (default false: unmerged)',
+    },
+    adapters: fromField(LORA_OPTIONAL_FIELDS.adapters),
+    halora: fromField(LORA_OPTIONAL_FIELDS.halora),
+    noise: {
+      sigma: fromField(LORA_OPTIONAL_FIELDS.noiseSigma),
+      every: fromField(LORA_OPTIONAL_FIELDS.noiseEvery),
+    },
+    experts: {
+      leaf: true,
+      type: 'stringList',
+      schema: z.array(z.enum(LORA_EXPERTS)).min(1),
+      allowed: `a non-empty list from ${LORA_EXPERTS.join(', ')} (a list of such lists sweeps it)`,
+      describe: 'MoF-style experts: one adapter per non-ideality, summed and merged into the base before mapping (method lora)',
+    },
   },
   method: enumLeaf(METHOD_NAMES, `training method (default '${D.method}')`),
 };
