@@ -94,9 +94,59 @@ def main(dirs):
         macs = ms([r['metrics'].get('extraMacsPerImage', 0) for r in rs])[0]
         an = ms([e.get('analogMacsPerImage', e.get('macsPerImage', 0)) for e in ex])[0]
         dg = ms([e.get('digitalMacsPerImage', 0) for e in ex])[0]
+        if experts:
+            adapters = 'merged before mapping'
         print(f"| {rate:g} | {method} | {rank or '-'} | {place} | {adapters if method == 'lora' else '-'} | {hal or '-'} | {experts or '-'} | {noise or '-'} | {fmt(acc)} | "
               f"{fmt(rec) if rec else '-'} | {fmt(merged) if merged else '-'} | {fmt(mrec) if mrec else '-'} | {cells:,.0f} | {mcells if mcells == mcells else 0:,.0f} | {per} | {mper} | {macs:,.0f} | {an:,.0f} / {dg:,.0f} |")
 
 
+def paired(dirs):
+    """paired differences (same seed, same rate) between two groups: mean ± 2·std over seeds"""
+    recs = [r for d in dirs for r in records(d)]
+
+    def key(r, metric):
+        p = r['point']
+        lo = p['lora']
+        return (p['method'], p['defects']['rate'], lo.get('rank', 0), pl(r), lo.get('adapters', 'crossbar'), lo.get('halora', 0),
+                ','.join(lo.get('experts', [])), bool(lo.get('noise')))
+
+    by = {}
+    for r in recs:
+        by[key(r, None) + (r['point']['seed'],)] = r
+
+    def acc(r, metric):
+        return r['metrics']['accuracy'] if metric == 'accuracy' else r['metrics']['extra'][metric]
+
+    def diff(label, a, b, ma='accuracy', mb='accuracy'):
+        ds = []
+        for k, r in by.items():
+            if k[:-1] == a and k[:-1][:0] == () and (b + (k[-1],)) in by:
+                ds.append(acc(r, ma) - acc(by[b + (k[-1],)], mb))
+        if ds:
+            print(f"| {label} | {fmt(ds)} |")
+
+    print()
+    print('| paired difference (same rate and seed) | pp, mean ± 2 std |')
+    print('|---|---|')
+    for rate in (0.1, 0.2):
+        for rank in (4, 8):
+            for ad in ('crossbar', 'digital'):
+                diff(f"{rate:g}: Q+K − Q+V, r {rank}, adapters {ad}", ('lora', rate, rank, 'q+k', ad, 0, '', False), ('lora', rate, rank, 'q+v', ad, 0, '', False))
+    for place in ('q+v', 'q+k', 'q+k+v+o', 'mlp', 'all'):
+        diff(f"0.2: digital − crossbar adapters, r 4, {place}", ('lora', 0.2, 4, place, 'digital', 0, '', False), ('lora', 0.2, 4, place, 'crossbar', 0, '', False))
+    for rate in (0.1, 0.2):
+        for rank in (4, 8):
+            for place in ('q+v', 'q+k', 'q+k+v+o', 'mlp', 'all'):
+                diff(f"{rate:g}: merged − unmerged, r {rank}, {place}", ('lora', rate, rank, place, 'crossbar', 0, '', False), ('lora', rate, rank, place, 'crossbar', 0, '', False), 'mergedAccuracy', 'accuracy')
+    diff('0.2: HaLoRA λ 0.05 − λ 0 (r 4, q+v, noise-aware)', ('lora', 0.2, 4, 'q+v', 'crossbar', 0.05, '', True), ('lora', 0.2, 4, 'q+v', 'crossbar', 0, '', True))
+    diff('0.2: noise-aware − plain (r 4, q+v, crossbar adapters)', ('lora', 0.2, 4, 'q+v', 'crossbar', 0, '', True), ('lora', 0.2, 4, 'q+v', 'crossbar', 0, '', False))
+    diff('0.2: MoF [stuck, prog] − MoF [stuck]', ('lora', 0.2, 4, 'q+v', 'crossbar', 0, 'stuck,prog', True), ('lora', 0.2, 4, 'q+v', 'crossbar', 0, 'stuck', True))
+    diff('0.2: MoF [stuck] − LoRA r 4 q+v merged (crossbar-trained)', ('lora', 0.2, 4, 'q+v', 'crossbar', 0, 'stuck', True), ('lora', 0.2, 4, 'q+v', 'crossbar', 0, '', False), 'accuracy', 'mergedAccuracy')
+    diff('0.2: MoF [stuck, prog] − LoRA r 4 q+v merged (crossbar-trained)', ('lora', 0.2, 4, 'q+v', 'crossbar', 0, 'stuck,prog', True), ('lora', 0.2, 4, 'q+v', 'crossbar', 0, '', False), 'accuracy', 'mergedAccuracy')
+    for rate in (0.1, 0.2):
+        diff(f"{rate:g}: fat − unaware", ('fat', rate, 0, '-', 'crossbar', 0, '', False), ('unaware', rate, 0, '-', 'crossbar', 0, '', False))
+
+
 if __name__ == '__main__':
     main(sys.argv[1:])
+    paired(sys.argv[1:])
