@@ -18,7 +18,7 @@ import { STUCK_G_FIELDS } from '../crossbar/stuck_conductance.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA } from '../crossbar/weight_range.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
-import { LORA_FIELDS } from '../methods/lora/lora_spec.js';
+import { LORA_EXPERTS, LORA_FIELDS, LORA_OPTIONAL_FIELDS, LORA_PLACEMENTS } from '../methods/lora/lora_spec.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
 import { allowedTaskNames, checkTaskList } from '../tasks/registry.js';
 import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
@@ -27,7 +27,7 @@ import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { NOISE_INJECTION_FIELDS, TRAIN_FIELDS } from '../nn/train_spec.js';
+import { NOISE_INJECTION_FIELDS, TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS } from '../nn/train_spec.js';
 import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
@@ -132,6 +132,9 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
         lrsShare: fromField(NOISE_INJECTION_FIELDS.lrsShare),
       },
     } : {}),
+    // optional (absent = SGD / the point's trainLimit; left out of the point, so hashes stay)
+    optimizer: fromField(TRAIN_OPTIONAL_FIELDS.optimizer, `${what}: optimiser 'sgd' (default) or 'adamw' (src/nn/adamw.ts)`),
+    limit: fromField(TRAIN_OPTIONAL_FIELDS.limit, `${what}: examples per epoch, the first \`limit\` of the training split (default: trainLimit)`),
   };
 }
 
@@ -256,6 +259,34 @@ export const FIELDS: Tree = {
     },
     sparsity: fromField(LORA_FIELDS.sparsity),
     base: fromField(LORA_FIELDS.base),
+    // optional (issue 19): absent = old behaviour, left out of the point (src/methods/lora/lora_spec.ts)
+    placement: {
+      leaf: true,
+      type: 'stringList',
+      schema: z.array(z.enum(LORA_PLACEMENTS)).min(1),
+      allowed: `a non-empty list of adapter roles from ${LORA_PLACEMENTS.join(', ')} (a list of such lists sweeps it)`,
+      describe: 'adapter roles instead of layer names (q, k, v, o, embedding, mlp.fc1, mlp.fc2, head); needs lora.layers = []',
+    },
+    merged: {
+      leaf: true,
+      type: 'boolean',
+      schema: z.boolean(),
+      allowed: 'true or false',
+      describe: 'report the merged network (adapters programmed into the base arrays) as the accuracy (default false: unmerged)',
+    },
+    adapters: fromField(LORA_OPTIONAL_FIELDS.adapters),
+    halora: fromField(LORA_OPTIONAL_FIELDS.halora),
+    noise: {
+      sigma: fromField(LORA_OPTIONAL_FIELDS.noiseSigma),
+      every: fromField(LORA_OPTIONAL_FIELDS.noiseEvery),
+    },
+    experts: {
+      leaf: true,
+      type: 'stringList',
+      schema: z.array(z.enum(LORA_EXPERTS)).min(1),
+      allowed: `a non-empty list from ${LORA_EXPERTS.join(', ')} (a list of such lists sweeps it)`,
+      describe: 'MoF-style experts: one adapter per non-ideality, summed and merged into the base before mapping (method lora)',
+    },
   },
   // optional, read by the mt-* methods only (absent from every other point; src/methods/multitask/multitask_spec.ts)
   multitask: {

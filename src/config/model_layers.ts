@@ -16,12 +16,22 @@ import { modelDescOf, plannedInput, type ModelSpec } from '../nn/model.js';
 import { isWeightLayer } from '../nn/weight_layer.js';
 import type { DatasetName } from '../data/dataset.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { placementRole } from '../methods/lora/placement.js';
+import type { LoraPlacement } from '../methods/lora/lora_spec.js';
 
 export interface LayerShape {
   name: string;
   rows: number;
   cols: number;
 }
+
+/** a weight layer's LoRA placement role (src/methods/lora/placement.ts), null when none */
+export interface LayerRole {
+  name: string;
+  role: LoraPlacement | null;
+}
+
+const roleCache = new Map<string, LayerRole[]>();
 
 const cache = new Map<string, LayerShape[]>();
 
@@ -34,11 +44,21 @@ export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', datas
   let out = cache.get(key);
   if (!out) {
     out = [];
-    for (const l of walkLayers(buildLayers(desc))) {
-      if (isWeightLayer(l)) out.push({ name: l.name, rows: l.op.rows, cols: l.op.cols });
-    }
+    const wl = walkLayers(buildLayers(desc)).filter(isWeightLayer);
+    for (const l of wl) out.push({ name: l.name, rows: l.op.rows, cols: l.op.cols });
+    if (roleCache.size > 64) roleCache.clear();
+    roleCache.set(key, wl.map((l, i) => ({ name: l.name, role: placementRole(l, i, wl.length) })));
     if (cache.size > 64) cache.clear();
     cache.set(key, out);
   }
   return out;
+}
+
+/** the LoRA placement roles of the model's weight layers (same order as modelLayers) */
+export function modelRoles(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerRole[] {
+  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
+  const key = JSON.stringify(modelDescOf(model, { pool, input }));
+  if (!roleCache.has(key)) { cache.delete(key); modelLayers(model, pool, dataset); }
+  return roleCache.get(key)!;
 }

@@ -20,8 +20,9 @@ import type { PointSpec } from '../methods/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
-import { modelLayers } from './model_layers.js';
-import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput } from '../nn/model.js';
+import { modelLayers, modelRoles } from './model_layers.js';
+import { placementLayers } from '../methods/lora/placement.js';
+import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput, type ModelDesc } from '../nn/model.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
@@ -106,7 +107,21 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     p.lora.layers.forEach((name, i) => {
       if (!names.includes(name)) fail(`${src('lora.layers')}[${i}]`, `unknown layer '${name}' for model ${modelLabel(p.model)}; allowed: ${names.join(', ')}`);
     });
-    const adapted = p.lora.layers.length === 0 ? layers : layers.filter((l) => p.lora.layers.includes(l.name));
+    let targets = p.lora.layers;
+    if (p.lora.placement !== undefined) {
+      if (p.lora.layers.length > 0) fail(src('lora.placement'), `give either lora.placement or lora.layers (from ${src('lora.layers')}), not both; allowed: lora.layers = [] with a placement`);
+      targets = placementLayers(modelRoles(p.model, p.pool, p.dataset), p.lora.placement, src('lora.placement'), `model ${modelLabel(p.model)}`);
+    }
+    if (p.lora.experts !== undefined && METHOD_INFO[p.method].reads.sparsity) {
+      fail(src('lora.experts'), `${where}: MoF experts are trained as LoRA adapters; allowed: method 'lora' (or leave lora.experts out)`);
+    }
+    if (p.lora.experts?.includes('prog') && p.lora.noise?.sigma === undefined) {
+      fail(src('lora.experts'), "the MoF expert 'prog' trains under programming variation: set lora.noise.sigma (0..1, relative to wMax) and lora.noise.every (steps)");
+    }
+    if (p.lora.noise !== undefined && (p.lora.noise.sigma === undefined) !== (p.lora.noise.every === undefined)) {
+      fail(src('lora.noise'), 'noise-aware training needs both lora.noise.sigma (0..1, relative to wMax) and lora.noise.every (steps >= 1)');
+    }
+    const adapted = targets.length === 0 ? layers : layers.filter((l) => targets.includes(l.name));
     for (const l of adapted) {
       const max = Math.min(l.rows, l.cols);
       if (p.lora.rank > max) {
@@ -141,6 +156,11 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (p.device.progNoiseModel === 'per-write' || p.device.progSigma === 0) delete p.device.progNoiseModel;
   // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
   for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
+  // SGD is the default optimiser and the point's trainLimit the default limit: absent from the point
+  for (const t of [p.train, p.retrain]) {
+    if (t.optimizer === undefined || t.optimizer === 'sgd') delete t.optimizer;
+    if (t.limit === undefined) delete t.limit;
+  }
   if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;
   if (p.defects.rate === 0) {
     p.defects.lrsShare = DEFAULTS.defects.lrsShare;
@@ -160,6 +180,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (!p.evalLimit) delete p.evalLimit;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
+  normaliseLoraOptional(p);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
   else {
     if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
@@ -314,6 +335,20 @@ function normaliseNoiseInjection(p: PointSpec, src: SourceOf): void {
     if (!NOISE_INJECTION_FIELDS[k].schema.safeParse(ni[k]).success) fail(src(`train.noiseInjection.${k}`), `must be ${NOISE_INJECTION_FIELDS[k].allowed}, got ${String(ni[k])}`);
   }
   if (ni.rate === 0) delete p.train.noiseInjection; else p.train.noiseInjection = ni;
+}
+
+/** optional lora fields (issue 19) at their defaults are absent from the point (hashes unchanged) */
+function normaliseLoraOptional(p: PointSpec): void {
+  const l = p.lora as unknown as Record<string, unknown>;
+  for (const k of ['placement', 'merged', 'adapters', 'halora', 'noise', 'experts']) if (l[k] === undefined) delete l[k];
+  if (p.lora.merged === false) delete p.lora.merged;
+  if (p.lora.adapters === 'crossbar') delete p.lora.adapters;
+  if (p.lora.halora === 0) delete p.lora.halora;
+  const nz = p.lora.noise as Record<string, unknown> | undefined;
+  if (nz) {
+    for (const k of Object.keys(nz)) if (nz[k] === undefined) delete nz[k];
+    if (Object.keys(nz).length === 0 || p.lora.noise!.sigma === 0) delete p.lora.noise;
+  }
 }
 
 function fail(path: string, msg: string): never {

@@ -11,8 +11,8 @@
  *   1. zero all parameter grads;  2. logits = net.forward(x_batch, b, training = true);
  *   3. L = softmax-CE mean over the batch, dL/dlogits;  4. net.backward;
  *   5. opts.penalty(net) (adds its gradient into the grads, returns its value);
- *   6. optimiser step: SGD (sgd.ts: momentum, weight decay, update masks) unless opts.optimizer is
- *      AdamW (adamw.ts: spec.lr, spec.weightDecay decoupled, spec.momentum unused); the rate of each
+ *   6. optimiser step: SGD (sgd.ts: momentum, weight decay, update masks) unless opts.optimizer
+ *      (else spec.optimizer, the config's train/retrain.optimizer) is AdamW (adamw.ts: spec.lr, spec.weightDecay decoupled, spec.momentum unused); the rate of each
  *      step comes from spec.schedule when given (lr_schedule.ts), else spec.lr; without both, the
  *      SGD path is exactly the old one;
  *   7. opts.afterStep(net, step).
@@ -25,8 +25,8 @@ import { allocF32 } from '../kernels/alloc.js';
 import { augmentBatch, augmentStreamName } from '../data/augment.js';
 import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from '../data/dataset.js';
-import { checkFields } from '../util/spec_field.js';
-import { TRAIN_FIELDS, type TrainSpec } from './train_spec.js';
+import { checkFields, type SpecField } from '../util/spec_field.js';
+import { TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS, type TrainSpec } from './train_spec.js';
 import { checkSchedule, lrSchedule } from './lr_schedule.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
@@ -108,6 +108,9 @@ export interface TrainResult {
 function checkSpec(spec: TrainSpec, epochs: number): void {
   checkFields({ ...spec, epochs }, TRAIN_FIELDS, 'train');
   checkSchedule(spec.schedule, 'train');
+  const optional: Record<string, SpecField> = {};
+  for (const [k, f] of Object.entries(TRAIN_OPTIONAL_FIELDS)) if ((spec as unknown as Record<string, unknown>)[k] !== undefined) optional[k] = f;
+  checkFields(spec, optional, 'train');
 }
 
 export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOptions): TrainResult {
@@ -115,13 +118,17 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   checkSpec(spec, epochs);
   const d = net.inputSize;
   if (split.x.length < split.n * d) throw new UserError(`split '${split.name}' holds ${split.x.length / split.n} values per example; model ${net.desc.name} needs ${d}`, 'dataset');
-  const m = opts.limit && opts.limit > 0 ? Math.min(opts.limit, split.n) : split.n;
+  // spec.limit (optional, e.g. retrain.limit) overrides the caller's limit (point.trainLimit)
+  const limit = spec.limit ?? opts.limit;
+  const m = limit && limit > 0 ? Math.min(limit, split.n) : split.n;
   if (m === 0) throw new UserError(`split '${split.name}' is empty: nothing to train on`, 'dataset');
   const B = Math.min(spec.batch, m);
   const classes = net.classes;
   const params = opts.params ?? net.params();
-  const adamw = opts.optimizer?.kind === 'adamw'
-    ? new AdamW(params, { ...opts.optimizer, lr: spec.lr, weightDecay: spec.weightDecay }) : null;
+  // opts.optimizer (library callers) wins over spec.optimizer (configs: train/retrain.optimizer)
+  const optChoice: OptimizerChoice | undefined = opts.optimizer ?? (spec.optimizer === 'adamw' ? { kind: 'adamw' } : undefined);
+  const adamw = optChoice?.kind === 'adamw'
+    ? new AdamW(params, { ...optChoice, lr: spec.lr, weightDecay: spec.weightDecay }) : null;
   const sgd = adamw ? null : new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
   const opt: Optimizer = adamw ?? sgd!;
   const xb = allocF32(B * d);

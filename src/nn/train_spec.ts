@@ -10,9 +10,14 @@
  *                constant η (the default, not recorded in the point: hashes unchanged)
  *   noiseInjection  optional, base training only: { rate, lrsShare } of a random stuck-at-fault map
  *                redrawn every training forward (defect_injection_op.ts); absent = off
+ *   optimizer    optional 'sgd' (default, not recorded in the point) | 'adamw' (adamw.ts:
+ *                lr = η_t, weightDecay = decoupled λ, β = (0.9, 0.999), ε = 1e-8; momentum unused)
+ *   limit        optional cap on the examples of THIS train call (the first `limit` of the split),
+ *                integer >= 1; absent = the point's trainLimit (so `retrain.limit` makes
+ *                retraining/adaptation cheaper than base training; not recorded when absent)
  * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η_t·v  (η_t = η, or the schedule's value).
  */
-import { numField } from '../util/spec_field.js';
+import { enumField, numField } from '../util/spec_field.js';
 import type { ScheduleSpec } from './lr_schedule.js';
 import type { NoiseInjectionSpec } from './defect_injection_op.js';
 
@@ -29,7 +34,14 @@ export interface TrainSpec {
    * (defect_injection_op.ts); absent (or rate 0) = plain training, left out of the point
    */
   noiseInjection?: NoiseInjectionSpec;
+  /** optimiser; absent = 'sgd' */
+  optimizer?: TrainOptimizer;
+  /** examples of this train call (first `limit`); absent = the caller's limit (point.trainLimit) */
+  limit?: number;
 }
+
+export const TRAIN_OPTIMIZERS = ['sgd', 'adamw'] as const;
+export type TrainOptimizer = (typeof TRAIN_OPTIMIZERS)[number];
 
 /** train.noiseInjection (defect_injection_op.ts): rate required, lrsShare default 0.5 */
 export const NOISE_INJECTION_FIELDS = {
@@ -46,4 +58,10 @@ export const TRAIN_FIELDS = {
   momentum: numField({ min: 0, max: 1, lt: true }, 'SGD momentum'),
   weightDecay: numField({ min: 0, max: 1 }, 'L2 weight decay'),
   batch: numField({ min: 1, max: 65536, int: true }, 'mini-batch size'),
+};
+
+/** the optional fields (absent = old behaviour; checked only when present) */
+export const TRAIN_OPTIONAL_FIELDS = {
+  optimizer: enumField(TRAIN_OPTIMIZERS, "optimiser: 'sgd' (default) or 'adamw' (decoupled weight decay; momentum unused)"),
+  limit: numField({ min: 1, max: 1e9, int: true }, 'examples per epoch of this train call (the first `limit`; default: trainLimit)'),
 };

@@ -4,6 +4,7 @@
  *
  *   { type: 'patchembed', patch, dim }      NHWC image [H, W, C] → tokens [(H/p)·(W/p), dim]   (weight layer, conv2d)
  *   { type: 'embedding', vocab, dim }       token ids [T] → [T, dim]                            (weight layer, dense on one-hot rows)
+ *   { type: 'patchcode', patch, grid, threshold? }  NHWC image → token ids [T], vocab 2^(grid²)  (digital, patch_code.ts)
  *   { type: 'clstoken' }                    [T, D] → [T+1, D], learned token prepended
  *   { type: 'posembed' }                    [T, D] + learned E [T, D]
  *   { type: 'layernorm', eps? }             per token over D
@@ -13,7 +14,7 @@
  *   { type: 'transformer', heads, mlpDim, eps? }  pre-LN block x + MHSA(LN(x)), then + MLP(LN(·))
  *   { type: 'tokenpool', pool: 'cls'|'mean' }     [T, D] → [D]
  *
- * Automatic names (per prefix counter in a chain): 'patch1', 'embed1', 'cls1', 'pos1', 'ln1',
+ * Automatic names (per prefix counter in a chain): 'patch1', 'embed1', 'pcode1', 'cls1', 'pos1', 'ln1',
  * 'gelu1', 'attn1', 'tfc1', 'block1' (transformer; shares the 'block' counter with residual
  * blocks), 'tpool1'.
  */
@@ -24,6 +25,7 @@ import { GELU } from './gelu.js';
 import { walkLayers, type Layer, type Shape } from './layer.js';
 import { LayerNorm } from './layer_norm.js';
 import { MultiHeadSelfAttention } from './multi_head_attention.js';
+import { PatchCode } from './patch_code.js';
 import { PatchEmbedding } from './patch_embedding.js';
 import { PositionalEmbedding } from './positional_embedding.js';
 import { TokenDense } from './token_dense.js';
@@ -33,6 +35,7 @@ import { TransformerBlock } from './transformer_block.js';
 export type TransformerLayerSpec =
   | { type: 'patchembed'; patch: number; dim: number; name?: string }
   | { type: 'embedding'; vocab: number; dim: number; name?: string }
+  | { type: 'patchcode'; patch: number; grid: number; threshold?: number; name?: string }
   | { type: 'clstoken'; name?: string }
   | { type: 'posembed'; name?: string }
   | { type: 'layernorm'; eps?: number; name?: string }
@@ -43,11 +46,11 @@ export type TransformerLayerSpec =
   | { type: 'tokenpool'; pool: TokenPoolMode; name?: string };
 
 export const TRANSFORMER_LAYER_TYPES = [
-  'patchembed', 'embedding', 'clstoken', 'posembed', 'layernorm', 'gelu', 'attention', 'tokendense', 'transformer', 'tokenpool',
+  'patchembed', 'embedding', 'patchcode', 'clstoken', 'posembed', 'layernorm', 'gelu', 'attention', 'tokendense', 'transformer', 'tokenpool',
 ] as const;
 
 export const TRANSFORMER_PREFIX: Record<TransformerLayerSpec['type'], string> = {
-  patchembed: 'patch', embedding: 'embed', clstoken: 'cls', posembed: 'pos', layernorm: 'ln', gelu: 'gelu',
+  patchembed: 'patch', embedding: 'embed', patchcode: 'pcode', clstoken: 'cls', posembed: 'pos', layernorm: 'ln', gelu: 'gelu',
   attention: 'attn', tokendense: 'tfc', transformer: 'block', tokenpool: 'tpool',
 };
 
@@ -55,6 +58,7 @@ export const TRANSFORMER_PREFIX: Record<TransformerLayerSpec['type'], string> = 
 export const TRANSFORMER_LAYER_KEYS: Record<TransformerLayerSpec['type'], readonly string[]> = {
   patchembed: ['type', 'patch', 'dim', 'name'],
   embedding: ['type', 'vocab', 'dim', 'name'],
+  patchcode: ['type', 'patch', 'grid', 'threshold', 'name'],
   clstoken: ['type', 'name'],
   posembed: ['type', 'name'],
   layernorm: ['type', 'eps', 'name'],
@@ -78,6 +82,11 @@ export function validateTransformerSpec(s: Record<string, unknown>, f: string): 
   switch (s.type) {
     case 'patchembed': posInt(s.patch, `${f}.patch`); posInt(s.dim, `${f}.dim`); break;
     case 'embedding': posInt(s.vocab, `${f}.vocab`); posInt(s.dim, `${f}.dim`); break;
+    case 'patchcode':
+      posInt(s.patch, `${f}.patch`); posInt(s.grid, `${f}.grid`);
+      if ((s.grid as number) > 4) throw new UserError(`${f}.grid must be an integer in 1..4 (vocabulary 2^(grid²) <= 65536; got ${JSON.stringify(s.grid)})`, `${f}.grid`);
+      if (s.threshold !== undefined && !(typeof s.threshold === 'number' && Number.isFinite(s.threshold))) throw new UserError(`${f}.threshold must be a finite number (got ${JSON.stringify(s.threshold)})`, `${f}.threshold`);
+      break;
     case 'attention': posInt(s.heads, `${f}.heads`); break;
     case 'tokendense': posInt(s.out, `${f}.out`); break;
     case 'transformer': posInt(s.heads, `${f}.heads`); posInt(s.mlpDim, `${f}.mlpDim`); break;
@@ -97,6 +106,7 @@ export function buildTransformerLayer(s: TransformerLayerSpec, name: string, sha
   switch (s.type) {
     case 'patchembed': return new PatchEmbedding(name, shape, s.dim, s.patch);
     case 'embedding': return new Embedding(name, shape, s.vocab, s.dim);
+    case 'patchcode': return new PatchCode(name, shape, s.patch, s.grid, s.threshold ?? 0);
     case 'clstoken': return new ClassToken(name, shape);
     case 'posembed': return new PositionalEmbedding(name, shape);
     case 'layernorm': return new LayerNorm(name, shape, { eps: s.eps });

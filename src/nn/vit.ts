@@ -10,7 +10,10 @@
  * 'block<k>.mlp.fc1', 'block<k>.mlp.fc2', then the head 'head'. Everything else (LayerNorm,
  * softmax attention products, GELU, embeddings added, pooling) is digital.
  *
- * Presets: `vitMnistDesc()` 7×7 patches on 28×28 (16 tokens), width 64, 2 blocks, 4 heads, MLP 128;
+ * With `codes` the image becomes a sequence of token ids (patchcode, patch_code.ts) read by an
+ * Embedding 'embed1' (a weight layer: one word line per code) in place of 'patch1'.
+ *
+ * Presets (src/nn/presets/vit.ts: 'vit-mnist', 'vit-cifar', 'vit-codes'): `vitMnistDesc()` 7×7 patches on 28×28 (16 tokens), width 64, 2 blocks, 4 heads, MLP 128;
  * `vitCifarDesc()` 4×4 patches on 32×32×3 (64 tokens), width 64, 4 blocks, 4 heads, MLP 128.
  */
 import type { LayerSpec, ModelDesc } from './model.js';
@@ -29,10 +32,19 @@ export interface VitOptions {
   classes: number;
   /** 'cls' (class token, read at the end) or 'mean' (mean over tokens) */
   pool: TokenPoolMode;
+  /**
+   * token ids instead of patch vectors: `patchcode {patch, grid, threshold}` (patch_code.ts:
+   * each patch → one of 2^(grid²) codes) then `embedding {vocab: 2^(grid²), dim}`, in place of
+   * `patchembed` (then `patch` is unused)
+   */
+  codes?: { patch: number; grid: number; threshold?: number };
 }
 
 export function vitDesc(o: VitOptions): ModelDesc {
-  const layers: LayerSpec[] = [{ type: 'patchembed', patch: o.patch, dim: o.dim }];
+  const layers: LayerSpec[] = o.codes
+    ? [{ type: 'patchcode', patch: o.codes.patch, grid: o.codes.grid, ...(o.codes.threshold !== undefined ? { threshold: o.codes.threshold } : {}) },
+      { type: 'embedding', vocab: 2 ** (o.codes.grid * o.codes.grid), dim: o.dim }]
+    : [{ type: 'patchembed', patch: o.patch, dim: o.dim }];
   if (o.pool === 'cls') layers.push({ type: 'clstoken' });
   layers.push({ type: 'posembed' });
   for (let k = 0; k < o.depth; k++) layers.push({ type: 'transformer', heads: o.heads, mlpDim: Math.round(o.mlpRatio * o.dim) });
@@ -48,6 +60,15 @@ export function vitDesc(o: VitOptions): ModelDesc {
 /** MNIST / Fashion-MNIST: 7×7 patches → 16 tokens (+ cls), width 64, 2 blocks, 4 heads, MLP 128 */
 export function vitMnistDesc(over: Partial<VitOptions> = {}): ModelDesc {
   return vitDesc({ name: 'vit-mnist', input: [1, 28, 28], patch: 7, dim: 64, depth: 2, heads: 4, mlpRatio: 2, classes: 10, pool: 'cls', ...over });
+}
+
+/**
+ * MNIST / Fashion-MNIST as a sequence task: 4×4 patches, each quantised to one of 16 codes (2×2
+ * sub-blocks of 2×2 pixels, bit = sub-block mean > 0 in normalised units, i.e. brighter than the
+ * data set's mean pixel) → 49 tokens (+ cls) → Embedding(16, 64) → 2 blocks as vit-mnist
+ */
+export function vitCodesDesc(over: Partial<VitOptions> = {}): ModelDesc {
+  return vitDesc({ name: 'vit-codes', input: [1, 28, 28], patch: 4, dim: 64, depth: 2, heads: 4, mlpRatio: 2, classes: 10, pool: 'cls', codes: { patch: 4, grid: 2 }, ...over });
 }
 
 /** CIFAR-10 (NHWC input [32, 32, 3]): 4×4 patches → 64 tokens (+ cls), width 64, 4 blocks, 4 heads, MLP 128 */

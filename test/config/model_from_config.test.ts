@@ -63,7 +63,7 @@ describe('model from config: validation and hashing', () => {
     expect(await planError(bad([{ type: 'conv3d' }]))).toMatch(/^model\.layers\[0\]\.type must be one of dense, conv2d, .*residual/);
     expect(await planError({ model: { ...mlp256, input: [1, 28] } })).toMatch(/^model\.input must be \[C, H, W\]/);
     expect(await planError({ model: { ...mlp256, name: 'mlp' } })).toMatch(/^model\.name 'mlp' is a preset's name/);
-    expect(await planError({ model: 'resnet21' })).toMatch(/^model: got "resnet21"; allowed: one of 'mlp', 'lenet5', 'resnet20', 'vgg8', or a model description/);
+    expect(await planError({ model: 'resnet21' })).toMatch(/^model: got "resnet21"; allowed: one of 'mlp', 'lenet5', 'resnet20', 'vgg8', 'vit-mnist', 'vit-cifar', 'vit-codes', or a model description/);
     expect(await planError(bad([{ type: 'flatten' }, { type: 'relu' }]))).toMatch(/must end with a dense layer/);
     expect(await planError(bad([{ type: 'residual', body: [{ type: 'dense', out: 5 }] }, { type: 'flatten' }, { type: 'dense', out: 10 }]))).toMatch(/^model\.layers\[0\] \(block1\): .*must have the same shape/);
     // shapes that do not fit fail at planning (a 7x7 kernel on a 4x4 map)

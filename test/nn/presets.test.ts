@@ -30,8 +30,8 @@ function stepOnce(net: Network, n: number, lr: number): { before: number; after:
 }
 
 describe('presets', () => {
-  it('the registry lists mlp, lenet5, resnet20, vgg8 (order = --help order)', () => {
-    expect(MODEL_PRESETS).toEqual(['mlp', 'lenet5', 'resnet20', 'vgg8']);
+  it('the registry lists mlp, lenet5, resnet20, vgg8, then the ViT presets of issue 19 (order = --help order)', () => {
+    expect(MODEL_PRESETS).toEqual(['mlp', 'lenet5', 'resnet20', 'vgg8', 'vit-mnist', 'vit-cifar', 'vit-codes']);
   });
 
   it('resnet20: the graph tests\' independent ResNet-20 description, 22 weight layers, 273,258 parameters', () => {

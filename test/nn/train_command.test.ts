@@ -59,7 +59,7 @@ describe('rramsim train', () => {
       try { trainConfigFromArgs({ ...base, ...a }); } catch (e) { expect(e).toBeInstanceOf(UserError); return (e as Error).message; }
       return 'no error';
     };
-    expect(msg({ model: 'vgg' })).toBe("--model must be one of mlp, lenet5, resnet20, vgg8 (got 'vgg')");
+    expect(msg({ model: 'vgg' })).toBe("--model must be one of mlp, lenet5, resnet20, vgg8, vit-mnist, vit-cifar, vit-codes (got 'vgg')");
     expect(msg({ dataset: 'cifar' })).toBe("--dataset must be one of mnist, fashion-mnist, mnist-embedded, cifar10, cifar10-jpeg (got 'cifar')");
     expect(msg({ pool: 'min' })).toBe("--pool must be one of max, avg (got 'min')");
     expect(msg({ epochs: 0 })).toMatch(/--epochs must be an integer in \[1, 1000\]/);
@@ -79,7 +79,7 @@ describe('rramsim train', () => {
       const code = await runCli(['train', '--model', 'vgg', '--dataset', 'mnist-embedded']);
       expect(code).toBe(2);
       const text = err.mock.calls.map((c) => String(c[0])).join('');
-      expect(text).toContain("--model must be one of mlp, lenet5, resnet20, vgg8 (got 'vgg')");
+      expect(text).toContain("--model must be one of mlp, lenet5, resnet20, vgg8, vit-mnist, vit-cifar, vit-codes (got 'vgg')");
       expect(text).not.toMatch(/\n\s+at /);
       err.mockClear();
       expect(await runCli(['train', '--lr', 'abc'])).toBe(2);

@@ -52,6 +52,13 @@ import { attachLora, digitalAdapters, type AdapterOpFactory, type AdapterRole } 
 import { LoraMatrixOp } from './lora_matrix_op.js';
 import { applyLoriMask, loriMask, type LoriMask } from './lori_mask.js';
 import { mergeLora } from './merge.js';
+import { haloraPenalty, haloraReg } from './halora.js';
+import { NoisyBaseOp } from './noise_aware.js';
+import { placementLayers, rolesOf } from './placement.js';
+import { rowsPerImage } from '../cost.js';
+import { MultiHeadSelfAttention } from '../../nn/multi_head_attention.js';
+import { walkLayers } from '../../nn/layer.js';
+import type { WeightLayer } from '../../nn/weight_layer.js';
 
 export type LoraVariant = 'lora' | 'lori';
 
@@ -97,6 +104,65 @@ function syncAdapters(ops: LoraMatrixOp[]): void {
   for (const o of ops) for (const a of [o.opA, o.opB]) a.sync?.(true);
 }
 
+/** the layer names that get adapters: lora.placement's roles (placement.ts) or lora.layers ([] = all) */
+export function loraTargets(net: { weightLayers(): WeightLayer[] }, point: PointSpec): string[] {
+  if (point.lora.placement === undefined) return point.lora.layers;
+  return placementLayers(rolesOf(net.weightLayers()), point.lora.placement);
+}
+
+/**
+ * Run `fn` with every frozen base op wrapped in a NoisyBaseOp (noise_aware.ts) when `noise` is set;
+ * fn gets the afterStep hook that redraws the noise every `noise.every` steps. Unwrapped afterwards.
+ */
+export function withNoise(
+  net: Network, point: PointSpec, noise: { sigma: number; every: number } | undefined,
+  fn: (afterStep: ((net: Network, step: number) => void) | undefined) => void,
+): void {
+  if (!noise || noise.sigma === 0) { fn(undefined); return; }
+  const wrapped: NoisyBaseOp[] = [];
+  const undo: (() => void)[] = [];
+  for (const l of net.weightLayers()) {
+    const op = l.op;
+    if (op instanceof LoraMatrixOp) {
+      const inner = op.base;
+      const w = new NoisyBaseOp(inner, l.name, noise.sigma, baseWMax(inner), point.seed);
+      op.base = w; wrapped.push(w); undo.push(() => { op.base = inner; });
+    } else {
+      const w = new NoisyBaseOp(op, l.name, noise.sigma, baseWMax(op), point.seed);
+      l.op = w; wrapped.push(w); undo.push(() => { l.op = op; });
+    }
+  }
+  try {
+    fn((_n, step) => { const j = Math.floor((step + 1) / noise.every); for (const w of wrapped) w.redraw(j); });
+  } finally {
+    for (const u of undo) u();
+  }
+}
+
+/**
+ * MACs per image split by where they run (issue 19 cost accounting):
+ *   weight = Σ_layers rows·cols·rowsPerImage (the base products: analog on crossbars)
+ *   adapter = Σ_adapted r·(rows + cols)·rowsPerImage (0 after merging)
+ *   attention = Σ_MHSA 2·T²·D (Q·Kᵀ and P·V: digital)
+ *   analog = weight + (adapters on crossbars ? adapter : 0),  digital = attention + (digital adapters ? adapter : 0)
+ */
+export function macSplit(net: Network, ops: LoraMatrixOp[], adapterOps: 'crossbar' | 'digital', merged: boolean): { analogMacsPerImage: number; digitalMacsPerImage: number; adapterMacsPerImage: number; attentionMacsPerImage: number } {
+  let weight = 0, adapter = 0, attention = 0;
+  for (const l of net.weightLayers()) {
+    const rpi = rowsPerImage(l);
+    weight += l.op.rows * l.op.cols * rpi;
+    const o = ops.find((x) => x === l.op);
+    if (o && !merged) adapter += o.rank * (o.rows + o.cols) * rpi;
+  }
+  for (const l of walkLayers(net.layers)) if (l instanceof MultiHeadSelfAttention) attention += 2 * l.T * l.T * l.D;
+  return {
+    analogMacsPerImage: weight + (adapterOps === 'crossbar' ? adapter : 0),
+    digitalMacsPerImage: attention + (adapterOps === 'digital' ? adapter : 0),
+    adapterMacsPerImage: adapter,
+    attentionMacsPerImage: attention,
+  };
+}
+
 export interface AdaptResult {
   ops: LoraMatrixOp[];
   adapterProgramWrites: number;
@@ -116,20 +182,31 @@ export interface AdaptResult {
 export function adaptNetwork(
   net: Network, point: PointSpec, ctx: RunContext, variant: LoraVariant,
   adapterOps: 'crossbar' | 'digital' = 'crossbar',
+  /** noise-aware training (default point.lora.noise) */
+  noise: { sigma: number; every: number } | undefined = point.lora.noise,
+  /** prefix of the shuffle streams (MoF experts: 'mof/<expert>') */
+  shufflePrefix?: string,
 ): AdaptResult {
   freezeAll(net);
   const rank = point.lora.rank;
   const alpha = point.lora.alpha > 0 ? point.lora.alpha : rank;
-  const spec = { rank, alpha, layers: point.lora.layers };
+  const spec = { rank, alpha, layers: loraTargets(net, point) };
   const onXbar = adapterOps === 'crossbar';
   const split = ctx.dataset.train;
   const common = { seed: point.seed, limit: point.retrainLimit || point.trainLimit };
+  const shuffle = (name: string) => (shufflePrefix ? `${shufflePrefix}/${name}` : name);
   if (variant === 'lora') {
     const factory = onXbar ? crossbarAdapters(point, net, 'lora') : digitalAdapters;
     const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
     const adapterProgramWrites = adapterWrites(ops);
     for (const o of ops) { resetCounters(o.opA); resetCounters(o.opB); }
-    train(net, split, point.retrain, { ...common, shuffleStream: 'lora/shuffle', onEpoch: retrainLog(ctx, `lora r=${rank}`) });
+    withNoise(net, point, noise, (afterStep) => {
+      train(net, split, point.retrain, {
+        ...common, shuffleStream: shuffle('lora/shuffle'), onEpoch: retrainLog(ctx, `lora r=${rank}`),
+        ...(point.lora.halora ? { penalty: haloraPenalty(ops, point.lora.halora) } : {}),
+        ...(afterStep ? { afterStep } : {}),
+      });
+    });
     syncAdapters(ops);
     return { ops, adapterProgramWrites };
   }
@@ -139,7 +216,10 @@ export function adaptNetwork(
   for (const o of ops) o.A.trainable = false;
   let adapterProgramWrites = adapterWrites(ops);
   for (const o of ops) resetCounters(o.opA);
-  train(net, split, point.retrain, { ...common, shuffleStream: 'lori/calib', onEpoch: retrainLog(ctx, `lori r=${rank} calibration`) });
+  const hal = point.lora.halora ? { penalty: haloraPenalty(ops, point.lora.halora) } : {};
+  withNoise(net, point, noise, (afterStep) => {
+    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/calib'), onEpoch: retrainLog(ctx, `lori r=${rank} calibration`) });
+  });
   const Bs = ops.map((o) => o.B);
   const mask = loriMask(Bs, point.lora.sparsity);
   for (const b of Bs) b.value.fill(0);
@@ -156,7 +236,9 @@ export function adaptNetwork(
   }
   applyLoriMask(Bs, mask);
   ctx.log?.(`lori: kept ${mask.kept}/${mask.total} B entries (|b| >= ${mask.threshold.toExponential(3)})`);
-  train(net, split, point.retrain, { ...common, shuffleStream: 'lori/shuffle', onEpoch: retrainLog(ctx, `lori r=${rank}`) });
+  withNoise(net, point, noise, (afterStep) => {
+    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/shuffle'), onEpoch: retrainLog(ctx, `lori r=${rank}`) });
+  });
   syncAdapters(ops);
   return { ops, adapterProgramWrites, threshold: mask.threshold, keptB: mask.kept, totalB: mask.total, mask };
 }
@@ -179,7 +261,8 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
   const { d, baseWrites, extra: baseExtra } = await deployedBase(point, ctx);
   const net = d.net;
   const before = evaluate(net, ctx.dataset.eval);
-  const res = adaptNetwork(net, point, ctx, variant, 'crossbar');
+  const adapterOps = point.lora.adapters ?? 'crossbar';
+  const res = adaptNetwork(net, point, ctx, variant, adapterOps);
   const adapterCells = res.ops.reduce((s, o) => s + o.adapterCost().cellsUsed, 0);
   const extra: Record<string, number | string | boolean | null> = {
     ...baseExtra,
@@ -201,7 +284,19 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
     extra.loriKeptB = res.keptB ?? null;
     extra.loriTotalB = res.totalB ?? null;
   }
+  if (point.lora.placement) extra.adaptedLayerNames = res.ops.map((o) => net.weightLayers().find((l) => l.op === o)!.name).join(',');
+  if (point.lora.halora) {
+    let reg = 0;
+    for (const o of res.ops) reg += haloraReg(o.A, o.B);
+    extra.haloraReg = reg;
+  }
+  const unmergedMacs = macSplit(net, res.ops, adapterOps, false);
   const m = finishMetrics(net, ctx, { t0, deployment: d, extra });
+  m.extra!.analogMacsPerImage = unmergedMacs.analogMacsPerImage;
+  m.extra!.digitalMacsPerImage = unmergedMacs.digitalMacsPerImage;
+  m.extra!.adapterMacsPerImage = unmergedMacs.adapterMacsPerImage;
+  m.extra!.attentionMacsPerImage = unmergedMacs.attentionMacsPerImage;
+  const cellsWrittenBefore = d.xbar.reduce((s, op) => s + (op.cost().cellsWritten ?? 0), 0);
   // merge: fold the adapters into the base arrays and evaluate without them
   const xbarWrites = () => d.xbar.reduce((s, op) => s + op.cellWrites(), 0);
   const w0 = xbarWrites();
@@ -211,6 +306,16 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
   m.extra!.mergedAccuracy = merged.accuracy;
   m.extra!.mergedLoss = merged.loss;
   m.extra!.mergeWrites = xbarWrites() - w0;
+  // distinct base cells the merge rewrote (the base arrays were not written during adaptation)
+  m.extra!.mergeCellsWritten = d.xbar.reduce((s, op) => s + (op.cost().cellsWritten ?? 0), 0) - cellsWrittenBefore;
+  if (point.lora.merged) {
+    // lora.merged: the merged network is the reported one (no adapter arrays, no extra MACs)
+    m.accuracy = merged.accuracy;
+    m.loss = merged.loss;
+    m.extraMacsPerImage = 0;
+    m.extra!.analogMacsPerImage = unmergedMacs.analogMacsPerImage - (adapterOps === 'crossbar' ? unmergedMacs.adapterMacsPerImage : 0);
+    m.extra!.digitalMacsPerImage = unmergedMacs.attentionMacsPerImage;
+  }
   // merged weights beyond a base array's range ±wMax are clipped: one reason the merge is inexact
   m.extra!.mergeClippedWeights = d.xbar.reduce((s, op) => s + op.countClipped(), 0);
   m.extra!.methodSeconds = (performance.now() - t0) / 1000;
@@ -218,6 +323,7 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
 }
 
 export function runLora(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
+  if (point.lora.experts) return import('./mof.js').then((m) => m.runMof(point, ctx));
   return runVariant(point, ctx, 'lora');
 }
 

@@ -8,10 +8,14 @@ import { mlp } from './mlp.js';
 import type { Preset } from './preset.js';
 import { resnet20 } from './resnet20.js';
 import { vgg8 } from './vgg8.js';
+import { vitCifar, vitCodes, vitMnist } from './vit.js';
 
 export const PRESETS = {
   mlp,
   lenet5,
   resnet20,
   vgg8,
+  'vit-mnist': vitMnist,
+  'vit-cifar': vitCifar,
+  'vit-codes': vitCodes,
 } as const satisfies Record<string, Preset>;
