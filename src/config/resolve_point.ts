@@ -175,6 +175,10 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // spare columns are read by method 'spare' only (absent elsewhere: hashes unchanged)
   if (p.method !== 'spare') delete p.crossbar.spareColumns;
   else p.crossbar.spareColumns ??= 0;
+  // retrainLimit (issue 16) and retrain.limit (issue 19) both cap the retraining examples: one of them
+  if (p.retrainLimit && p.retrain.limit !== undefined && usesRetrain(p)) {
+    fail(src('retrainLimit'), `and ${src('retrain.limit')} both cap the retraining examples; set one of them (retrain.limit would win)`);
+  }
   // retraining and evaluation subsets: absent unless set (and, for retrainLimit, read), so hashes stay
   if (!p.retrainLimit || !usesRetrain(p)) delete p.retrainLimit;
   if (!p.evalLimit) delete p.evalLimit;

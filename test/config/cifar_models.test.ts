@@ -60,6 +60,9 @@ describe('CIFAR model shapes in configs', () => {
     expect([u.evalLimit, u.retrainLimit, f.evalLimit, f.retrainLimit]).toEqual([100, undefined, 100, 50]);
     await expect(planSweep({ evalLimit: -1 })).rejects.toThrow(/^evalLimit: got -1/);
     await expect(planSweep({ retrainLimit: 1.5 })).rejects.toThrow(/^retrainLimit: got 1\.5/);
+    // retrainLimit and retrain.limit (issue 19) cap the same thing: both set is one clear error
+    await expect(planSweep({ method: 'fat', retrainLimit: 50, retrain: { limit: 60 } })).rejects.toThrow(/^retrainLimit: and retrain\.limit both cap the retraining examples; set one of them/);
+    expect((await planSweep({ method: 'unaware', retrainLimit: 50, retrain: { limit: 60 } })).points).toHaveLength(1);
   });
 });
 

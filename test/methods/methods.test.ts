@@ -162,7 +162,7 @@ describe('defect-aware mapping on a crossbar op', () => {
 describe('runPoint', () => {
   it('unknown method: UserError listing the methods', async () => {
     await expect(runPoint(point('nope' as MethodName), ctx())).rejects.toThrow(UserError);
-    await expect(runPoint(point('nope' as MethodName), ctx())).rejects.toThrow(/method must be one of ideal, unaware, remap, fat, ittrna, lora, lori, spare/);
+    await expect(runPoint(point('nope' as MethodName), ctx())).rejects.toThrow(/method must be one of ideal, unaware, remap, fat, ittrna, lora, lori, mt-fat, mt-lora, mt-lori, mt-crab, spare/);
   });
   it('a NaN result is a clear error', async () => {
     const saved = methods.lori;
