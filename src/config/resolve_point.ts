@@ -137,6 +137,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // spare columns are read by method 'spare' only (absent elsewhere: hashes unchanged)
   if (p.method !== 'spare') delete p.crossbar.spareColumns;
   else p.crossbar.spareColumns ??= 0;
+  if (p.retrain.maxSteps === undefined) delete p.retrain.maxSteps;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);

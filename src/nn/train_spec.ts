@@ -8,6 +8,8 @@
  *   batch        mini-batch size, integer 1..65536
  *   schedule     optional learning-rate schedule (lr_schedule.ts: step or cosine); absent =
  *                constant η (the default, not recorded in the point: hashes unchanged)
+ *   maxSteps     optional, retraining only: stop after this many mini-batch steps in total
+ *                (a fraction of an epoch); absent = whole epochs
  *   noiseInjection  optional, base training only: { rate, lrsShare } of a random stuck-at-fault map
  *                redrawn every training forward (defect_injection_op.ts); absent = off
  * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η_t·v  (η_t = η, or the schedule's value).
@@ -29,7 +31,15 @@ export interface TrainSpec {
    * (defect_injection_op.ts); absent (or rate 0) = plain training, left out of the point
    */
   noiseInjection?: NoiseInjectionSpec;
+  /**
+   * retraining only: stop after this many mini-batch steps in total (a budget of a fraction of an
+   * epoch: maxSteps·batch / examples); absent = every step of every epoch, left out of the point
+   */
+  maxSteps?: number;
 }
+
+/** retrain.maxSteps: a positive integer (absent = whole epochs) */
+export const MAX_STEPS_FIELD = numField({ min: 1, max: 1e9, int: true }, 'retraining budget in mini-batch steps: training stops after this many steps in total (absent = every step of retrain.epochs epochs)');
 
 /** train.noiseInjection (defect_injection_op.ts): rate required, lrsShare default 0.5 */
 export const NOISE_INJECTION_FIELDS = {
