@@ -27,7 +27,7 @@ import { isPresetName, MODEL_PRESETS, validateConfigModel } from '../nn/model.js
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { NOISE_INJECTION_FIELDS, TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS } from '../nn/train_spec.js';
+import { MAX_STEPS_FIELD, NOISE_INJECTION_FIELDS, TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS } from '../nn/train_spec.js';
 import { SCHEDULE_ALLOWED, SCHEDULE_SCHEMA } from '../nn/lr_schedule.js';
 import { numField, type NumBounds, type SpecField } from '../util/spec_field.js';
 import { DEFAULT_DEVICE_MODEL, deviceModelNames } from '../crossbar/device_registry.js';
@@ -125,6 +125,8 @@ function trainTree(kind: 'train' | 'retrain'): Tree {
       allowed: SCHEDULE_ALLOWED,
       describe: `${what}: learning-rate schedule (default constant; src/nn/lr_schedule.ts)`,
     },
+    // retraining only, optional: absent = whole epochs, left out of the point (src/nn/train.ts)
+    ...(kind === 'retrain' ? { maxSteps: fromField(MAX_STEPS_FIELD) } : {}),
     // base training only, optional: absent = plain training, left out of the point (src/nn/defect_injection_op.ts)
     ...(kind === 'train' ? {
       noiseInjection: {

@@ -182,6 +182,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // retraining and evaluation subsets: absent unless set (and, for retrainLimit, read), so hashes stay
   if (!p.retrainLimit || !usesRetrain(p)) delete p.retrainLimit;
   if (!p.evalLimit) delete p.evalLimit;
+  if (p.retrain.maxSteps === undefined) delete p.retrain.maxSteps;
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   normaliseLoraOptional(p);

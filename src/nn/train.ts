@@ -26,7 +26,7 @@ import { augmentBatch, augmentStreamName } from '../data/augment.js';
 import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields, type SpecField } from '../util/spec_field.js';
-import { TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS, type TrainSpec } from './train_spec.js';
+import { MAX_STEPS_FIELD, TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS, type TrainSpec } from './train_spec.js';
 import { checkSchedule, lrSchedule } from './lr_schedule.js';
 import { UserError } from '../util/errors.js';
 import { permutation, stream } from '../util/rng.js';
@@ -107,6 +107,7 @@ export interface TrainResult {
 /** the bounds of train_spec.ts (the same rule the sweep config checks) */
 function checkSpec(spec: TrainSpec, epochs: number): void {
   checkFields({ ...spec, epochs }, TRAIN_FIELDS, 'train');
+  if (spec.maxSteps !== undefined) checkFields({ maxSteps: spec.maxSteps }, { maxSteps: MAX_STEPS_FIELD }, 'retrain');
   checkSchedule(spec.schedule, 'train');
   const optional: Record<string, SpecField> = {};
   for (const [k, f] of Object.entries(TRAIN_OPTIONAL_FIELDS)) if ((spec as unknown as Record<string, unknown>)[k] !== undefined) optional[k] = f;
@@ -149,12 +150,14 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const sx = split.x, sy = split.y;
   let step = 0;
 
-  for (let k = 0; k < epochs; k++) {
+  // spec.maxSteps (retraining budget below an epoch): stop after that many steps in total
+  const maxSteps = spec.maxSteps ?? Infinity;
+  for (let k = 0; k < epochs && step < maxSteps; k++) {
     const te = performance.now();
     permutation(stream(opts.seed, `${prefix}/epoch${k}`), m, perm);
     const augRng = aug ? stream(opts.seed, augmentStreamName(prefix, k)) : undefined;
-    let lossSum = 0, correct = 0, penSum = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
+    let lossSum = 0, correct = 0, penSum = 0, seen = 0;
+    for (let s = 0; s < stepsPerEpoch && step < maxSteps; s++) {
       const start = s * B;
       const b = Math.min(B, m - start);
       const x = b === B ? xb : xLast;
@@ -165,6 +168,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       const logits = net.forward(x, b, true);
       softmaxCrossEntropy(logits, yb, 0, b, classes, dl, lr);
       lossSum += lr.loss * b;
+      seen += b;
       correct += lr.correct;
       net.backward(dl, b);
       if (opts.penalty) penSum += opts.penalty(net);
@@ -179,8 +183,8 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
     }
     const info: EpochInfo = {
       epoch: k + 1, epochs,
-      trainLoss: lossSum / m,
-      trainAccuracy: correct / m,
+      trainLoss: lossSum / Math.max(1, seen),
+      trainAccuracy: correct / Math.max(1, seen),
       steps: stepsPerEpoch,
       seconds: 0,
     };

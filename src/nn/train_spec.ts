@@ -8,6 +8,8 @@
  *   batch        mini-batch size, integer 1..65536
  *   schedule     optional learning-rate schedule (lr_schedule.ts: step or cosine); absent =
  *                constant η (the default, not recorded in the point: hashes unchanged)
+ *   maxSteps     optional, retraining only: stop after this many mini-batch steps in total
+ *                (a fraction of an epoch); absent = whole epochs
  *   noiseInjection  optional, base training only: { rate, lrsShare } of a random stuck-at-fault map
  *                redrawn every training forward (defect_injection_op.ts); absent = off
  *   optimizer    optional 'sgd' (default, not recorded in the point) | 'adamw' (adamw.ts:
@@ -38,10 +40,18 @@ export interface TrainSpec {
   optimizer?: TrainOptimizer;
   /** examples of this train call (first `limit`); absent = the caller's limit (point.trainLimit) */
   limit?: number;
+  /**
+   * retraining only: stop after this many mini-batch steps in total (a budget of a fraction of an
+   * epoch: maxSteps·batch / examples); absent = every step of every epoch, left out of the point
+   */
+  maxSteps?: number;
 }
 
 export const TRAIN_OPTIMIZERS = ['sgd', 'adamw'] as const;
 export type TrainOptimizer = (typeof TRAIN_OPTIMIZERS)[number];
+
+/** retrain.maxSteps: a positive integer (absent = whole epochs) */
+export const MAX_STEPS_FIELD = numField({ min: 1, max: 1e9, int: true }, 'retraining budget in mini-batch steps: training stops after this many steps in total (absent = every step of retrain.epochs epochs)');
 
 /** train.noiseInjection (defect_injection_op.ts): rate required, lrsShare default 0.5 */
 export const NOISE_INJECTION_FIELDS = {
