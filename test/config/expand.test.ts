@@ -134,6 +134,7 @@ describe('shipped configs', () => {
     'line-resistance-100us.json': 4 * 3 * 3,
     'lifetime-mlp.json': 2 * 4 * 3,
     'lifetime-mlp-merge.json': 2 * 3,
+    'lifetime-mlp-wear.json': 2 * 3 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
