@@ -166,6 +166,7 @@ describe('shipped configs', () => {
     'vit-mof.json': 2 * 3,
     'vit-embedded-ideal.json': 3,
     'vit-cifar.json': 1,
+    'lifetime-mlp-wear.json': 2 * 3 * 3,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
