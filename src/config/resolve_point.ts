@@ -186,6 +186,13 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
   if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
   normaliseLoraOptional(p);
+  // the mt-* methods attach their adapters by lora.layers and multitask.adapters: the single-task LoRA
+  // options (issue 19) are not read there, so setting one is an error rather than a silent no-op
+  if (isMultitaskMethod(p.method)) {
+    for (const k of ['placement', 'merged', 'adapters', 'halora', 'noise', 'experts'] as const) {
+      if (p.lora[k] !== undefined) fail(src(`lora.${k}`), `is not read by method '${p.method}' (the mt-* methods place adapters with lora.layers and multitask.adapters); leave it out for mt-* points (a separate config)`);
+    }
+  }
   if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
   else {
     if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;

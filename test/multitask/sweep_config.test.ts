@@ -73,6 +73,12 @@ describe('multitask config section', () => {
       const e = await planErr({ method: 'mt-fat' });
       expect(e.message).toMatch(/^multitask\.tasks: method 'mt-fat' .* needs multitask\.tasks/);
     });
+    it('a single-task LoRA option (issue 19) the mt-* methods do not read', async () => {
+      const e = await planErr({ method: 'mt-lora', lora: { rank: 4, experts: ['stuck'] }, multitask: MT });
+      expect(e.message).toMatch(/^lora\.experts: is not read by method 'mt-lora'/);
+      const e2 = await planErr({ method: 'mt-lori', lora: { rank: 4, merged: true }, multitask: MT });
+      expect(e2.field).toBe('lora.merged');
+    });
     it('a router on a method without heads', async () => {
       const e = await planErr({ method: 'mt-lora', lora: { rank: 4 }, multitask: { ...MT, router: 'softmax' } });
       expect(e.message).toMatch(/^multitask\.router: 'softmax' needs a method with adapter heads \('mt-crab'\); no point of this sweep reads it \(methods 'mt-lora'\); allowed for these methods: 'none'/);
