@@ -144,6 +144,7 @@ describe('shipped configs', () => {
     'vit-mof.json': 2 * 3,
     'vit-embedded-ideal.json': 3,
     'vit-cifar.json': 1,
+    'vit-cifar-small.json': 1,
     'vit-codes.json': 1 + 1 + 2,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
