@@ -167,6 +167,8 @@ describe('shipped configs', () => {
     'vit-embedded-ideal.json': 3,
     'vit-cifar.json': 1,
     'lifetime-mlp-wear.json': 2 * 3 * 3,
+    'vit-cifar-small.json': 1,
+    'vit-codes.json': 1 + 1 + 2,
   };
   it('every config in configs/ is valid and expands to the documented count', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
