@@ -10,7 +10,7 @@
  *   1. free cells' targets u* = mapping.targetP / targetN(t, …)   (realise clamp(t, lo, hi), mapping.ts)
  *   2. each free cell aims at the level q = model.quantise(u*)
  *   3. a free cell whose level differs from its last programmed level is written (write counter
- *      +1) and lands at u = model.land(q); the first programming writes every free cell.
+ *      +1) and lands at u = model.land(q, cell); the first programming writes every free cell.
  *   Stuck cells are never written and sit at u = model.stuckU(state) (0 at HRS, 1 at LRS).
  * `programAll` runs this over the whole matrix: the fast kernels when the model declares the
  * 'linear-levels' fast path, else program_generic.ts.

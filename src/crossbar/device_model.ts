@@ -7,8 +7,9 @@
  * What a model answers (after CrossSim's IDevice: programming_error, read_noise, drift_error;
  * aihwkit's inference noise-model objects):
  *   programmed   quantise(u*) = q      the level a write aims for (levels, window, …), float64 in
- *                land(q) = u          where a write to level q actually lands (programming
- *                                     variation; draws from 'prog/<layer>')
+ *                land(q, cell) = u    where a write to level q of cell `cell` actually lands
+ *                                     (programming variation; draws from 'prog/<layer>'; a fixed
+ *                                     per-cell variation reads `cell`, devices/lognormal_d2d.ts)
  *                stuckU(state) = u    where a stuck cell sits (cell_state.ts codes)
  *                freeRange = [lo, hi] the u interval a free cell can be programmed to
  *   read         readNoisy, readNoise(u, z) = u_read     one read with z ~ N(0, 1) ('read/<layer>',
@@ -62,8 +63,12 @@ export interface DeviceModel {
   readonly freeRange: readonly [number, number];
   /** the level a write aims for, given the unquantised target u* ∈ [0, 1] (float64) */
   quantise(u: number): number;
-  /** where a write to level q lands (q itself without programming variation) */
-  land(q: number): number;
+  /**
+   * where a write to level q lands (q itself without programming variation); `cell` is the
+   * physical cell, s·cellsPerWeight + (0 for G⁺ / the offset cell, 1 for G⁻), s the slot (the
+   * index the drift hook gets). Models without per-cell properties ignore it.
+   */
+  land(q: number, cell: number): number;
   /** true when land(q) may differ from q (then the array keeps targets apart from conductances) */
   readonly landsOffTarget: boolean;
   /** normalised conductance of a stuck cell (state: cell_state.ts) */

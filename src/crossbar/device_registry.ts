@@ -9,11 +9,13 @@ import { UserError } from '../util/errors.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device_model.js';
 import { clippedWindow } from './devices/clipped_window.js';
 import { linearLevels } from './devices/linear_levels.js';
+import { lognormalD2d } from './devices/lognormal_d2d.js';
 import { PowerLawDrift } from './drift_law.js';
 
 const ENTRIES: DeviceModelEntry[] = [
   linearLevels,
   clippedWindow,
+  lognormalD2d,
 ];
 
 export const DEFAULT_DEVICE_MODEL = 'linear-levels';

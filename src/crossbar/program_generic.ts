@@ -7,7 +7,7 @@
  *   t = w·(1/wMax), or ±1 beyond ±wMax (counted as clipped)                          (float64)
  *   uP* = mapping.targetP(t, kind, uN), uN* = mapping.targetN(t, kind, uP)   (free cells only)
  *   each free cell: q = model.quantise(u*); if q ≠ its last target (NaN before the first write):
- *       target ← q, u ← model.land(q), writes +1
+ *       target ← q, u ← model.land(q, cell), writes +1   (cell = s·cellsPerWeight + 0 (P) / 1 (N))
  *   W_eff[i, j] = wMax · mapping.weight(uP, uN) where a cell was written, or everywhere when `full`
  *   (all-stuck slots: nothing written, W_eff refreshed only when `full`).
  * Draw order of the model's streams: slots in logical row-major order, cell P before cell N.
@@ -44,13 +44,16 @@ export class GenericScratch {
   }
 }
 
-/** u ← model.land(target) for the written cells, in write order */
-function landWritten(c: GenericCells, model: DeviceModel, written: Int32Array, n: number): void {
+/**
+ * u ← model.land(target, cell) for the written cells, in write order; cell = the written entry
+ * 2·s + b for two cells per weight, s for one (the drift hook's index)
+ */
+function landWritten(c: GenericCells, model: DeviceModel, written: Int32Array, n: number, two: boolean): void {
   const { tgtP, tgtN, uP, uN } = c;
   for (let k = 0; k < n; k++) {
     const w = written[k], s = w >> 1;
-    if ((w & 1) === 0) uP[s] = model.land(tgtP[s]);
-    else uN[s] = model.land(tgtN[s]);
+    if ((w & 1) === 0) uP[s] = model.land(tgtP[s], two ? w : s);
+    else uN[s] = model.land(tgtN[s], w);
   }
 }
 
@@ -86,7 +89,7 @@ export function programGeneric(
       if (ch || full) { changedIdx[nc] = idx; changedSlot[nc] = s; nc++; }
     }
   }
-  landWritten(c, model, written, nw);
+  landWritten(c, model, written, nw, two);
   for (let k = 0; k < nc; k++) {
     const s = changedSlot[k];
     wEff[changedIdx[k]] = wMax * mapping.weight(uP[s], uN[s]);

@@ -176,6 +176,39 @@ describe('shipped configs', () => {
     for (const f of files) expect((await loadSweepConfig(join(dir, f))).points.length, f).toBe(expected[f]);
   });
 
+  // issue 17: the paper reproductions (configs/papers/, docs/reproductions.md)
+  const papers: Record<string, number> = {
+    'chen-date2017.json': 2 * 4 * 4 * 3,
+    'chen-date2017-variation.json': 3 * 2 * 3,
+    // fixed per-cell variation (device.model 'lognormal-d2d'): 4 sigma x 2 readings x (ideal, unaware, remap, ittrna) x 3 seeds
+    'chen-date2017-d2d.json': 4 * 2 * 4 * 3,
+    // its retraining-budget sensitivity: sigma 1, 2 x 2 readings x ittrna (3 epochs) x 3 seeds
+    'chen-date2017-d2d-epochs.json': 2 * 2 * 3,
+    'he-dac2019.json': 24,
+    'he-dac2019-epochs.json': 4,
+    'he-dac2019-resnet20.json': 8,
+    'ittrna-parts-budget-clustered30.json': 6,
+    'ittrna-parts-budget-lrs40.json': 6,
+    'ittrna-parts-budget-offset.json': 6,
+    'ittrna-parts-clustered30.json': 27,
+    'ittrna-parts-fraction-lrs40.json': 12,
+    'ittrna-parts-fraction-offset.json': 12,
+    'ittrna-parts-lambda-lrs40.json': 18,
+    'ittrna-parts-lambda.json': 18,
+    'ittrna-parts-lrs40.json': 27,
+    'ittrna-parts-offset.json': 27,
+    'liu-dac2017.json': 40,
+    'liu-dac2017-mlp.json': 24,
+    'liu-dac2017-sensitivity.json': 72,
+    'liu-dac2017-spare.json': 15,
+  };
+  it('every config in configs/papers/ is valid and expands to the documented count', async () => {
+    const pdir = join(dir, 'papers');
+    const files = readdirSync(pdir).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.keys(papers).sort());
+    for (const f of files) expect((await loadSweepConfig(join(pdir, f))).points.length, f).toBe(papers[f]);
+  });
+
   it('quick.json is the embedded-data job with the five README methods', async () => {
     const plan = await loadSweepConfig(join(dir, 'quick.json'));
     expect(new Set(plan.points.map((p) => p.point.dataset))).toEqual(new Set(['mnist-embedded']));

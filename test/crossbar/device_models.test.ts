@@ -26,7 +26,7 @@ function windowOp(mapping: 'differential' | 'offset', levels: number, progSigma 
 
 describe("device model 'clipped-window' (one file + one registry entry)", () => {
   it('is registered next to the default', () => {
-    expect(deviceModelNames()).toEqual(['linear-levels', 'clipped-window']);
+    expect(deviceModelNames().slice(0, 2)).toEqual(['linear-levels', 'clipped-window']);
   });
 
   for (const mapping of ['differential', 'offset'] as const) {

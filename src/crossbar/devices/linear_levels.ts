@@ -86,7 +86,7 @@ export class LinearLevelsDevice implements DeviceModel {
     return this.levels > 0 ? this.lv[Math.round(u * this.lm)] : Math.fround(u);
   }
 
-  land(q: number): number {
+  land(q: number, _cell?: number): number {
     const rng = this.prog;
     if (rng === null) return q;
     const e = Math.exp(this.progSigma * rng.next());
