@@ -162,6 +162,7 @@ describe('shipped configs', () => {
     'vit-mnist.json': 1,
     'vit-placement.json': 2 * 3 * (2 + 2 * 5),
     'vit-placement-digital.json': 3 * 5,
+    'vit-placement-digital-10.json': 3 * 5,
     'vit-halora.json': 2 * 3,
     'vit-mof.json': 2 * 3,
     'vit-embedded-ideal.json': 3,
