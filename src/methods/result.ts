@@ -50,8 +50,11 @@ export interface MultitaskMetrics {
   programWrites: number;
   baseCells: number;
   adapterCells: number;
-  /** cells and writes per adapter array kind (loraA, loraB, crabA, crabB, crabR) */
+  /** cells and writes per adapter array kind (loraA, loraB, crabA, crabB, crabR; 'head' with heads on crossbars) */
   arrays: Record<string, { cells: number; writes: number }>;
+  /** multitask.heads 'crossbar' only: cells of all head arrays; per task k its array `<out>/head/task<k>`, cells and cumulative writes */
+  headCells?: number;
+  headArrays?: { array: string; cells: number; writes: number }[];
   /** mt-crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
   /** merges after the last task: merged vs single-adapter (a[T−1][i]) accuracy per task */

@@ -3,7 +3,8 @@
  * src/methods/multitask/method.ts).
  *
  * Series: one per setting (the point without its seed) and, for a setting with merges, one more
- * per merge kind ("<method> merged <kind>"). Per series and seed s:
+ * per merge kind ("<method> merged <kind>"); heads on crossbars (multitask.heads 'crossbar') are
+ * labelled "<method> [crossbar heads]". Per series and seed s:
  *   ACC_s  = (1/T)·Σ_i a_s[T−1][i]                     (merged: (1/T)·Σ_i m_s[i], m = merged accuracy)
  *   F_s    = (1/(T−1))·Σ_{i<T−1} (max_{j=i..T−2} a_s[j][i] − a_s[T−1][i])
  *            (merged: the same with the merged accuracies m_s[i] as the final row)
@@ -77,7 +78,8 @@ export function multitaskSeries(agg: Aggregate): Series[] {
     const panel = `${modelLabel(p.point.model)} · ${p.point.dataset}`;
     const sequence = seqLabel(mt.tasks);
     const rate = p.point.defects.rate;
-    const label = p.point.method + (mt.training === 'joint' ? ' (joint)' : '');
+    // heads on crossbars (multitask.heads 'crossbar') are a series of their own, labelled apart
+    const label = p.point.method + (p.point.multitask?.heads === 'crossbar' ? ' [crossbar heads]' : '') + (mt.training === 'joint' ? ' (joint)' : '');
     const writes = mt.cumulativeWrites[mt.cumulativeWrites.length - 1];
     const seq = mt.training === 'sequential';
     add(key, { panel, sequence, rate, label, method: p.point.method, merged: false }, {

@@ -131,6 +131,7 @@ describe('shipped configs', () => {
     // 2 task sequences x 2 rates x 3 seeds x (mt-fat, mt-lora, mt-lori, mt-crab sequential + joint; LeNet-5: sequential only)
     'multitask-mlp.json': 2 * 2 * 3 * 5,
     'multitask-lenet5.json': 2 * 2 * 3 * 4,
+    'multitask-heads-mlp.json': 2 * 5, // heads digital|crossbar x (4 sequential + mt-crab joint)
     'lora-lenet5.json': 3 * 2 * (3 + 5),
     'lora-lenet5-placement.json': 3 * 2 * (2 + 5),
     'lora-lenet5-conv2fc2.json': 3 * 2 * (2 + 5),

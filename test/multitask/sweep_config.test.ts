@@ -51,6 +51,16 @@ describe('multitask config section', () => {
     expect(withMt.points.filter((p) => p.point.method === 'mt-lori')).toHaveLength(2);
   });
 
+  it("heads: absent = 'digital' (same point hash); 'crossbar' is a new point for every mt-* method", async () => {
+    const base = { method: ['mt-fat', 'mt-lora', 'mt-lori', 'mt-crab'], lora: { rank: 4 } };
+    const absent = await planSweep({ ...base, multitask: MT });
+    const digital = await planSweep({ ...base, multitask: { ...MT, heads: 'digital' } });
+    const xbar = await planSweep({ ...base, multitask: { ...MT, heads: 'crossbar' } });
+    expect(digital.points.map((p) => p.hash)).toEqual(absent.points.map((p) => p.hash));
+    expect(xbar.points.map((p) => p.point.multitask!.heads)).toEqual(['crossbar', 'crossbar', 'crossbar', 'crossbar']);
+    xbar.points.forEach((p, i) => expect(p.hash).not.toBe(absent.points[i].hash));
+  });
+
   it('a list of task lists sweeps the sequence', async () => {
     const plan = await planSweep({ method: 'mt-fat', multitask: { tasks: [['mnist', 'fashion-mnist'], ['permuted-mnist/0', 'permuted-mnist/1', 'permuted-mnist/2']] } });
     expect(plan.points.map((p) => p.point.multitask!.tasks.length)).toEqual([2, 3]);
@@ -96,7 +106,7 @@ describe('multitask config section', () => {
     it('bad enum values', async () => {
       const e = await planErr({ method: 'mt-lori', lora: { rank: 4 }, multitask: { ...MT, merge: 'ties' } });
       expect(e.message).toMatch(/^multitask\.merge: got "ties"; allowed: one of 'none', 'linear', 'concatenated', 'all'/);
-      expect((await planErr({ method: 'mt-lori', lora: { rank: 4 }, multitask: { ...MT, heads: 'crossbar' } })).message).toMatch(/^multitask\.heads: got "crossbar"; allowed: one of 'digital'/);
+      expect((await planErr({ method: 'mt-lori', lora: { rank: 4 }, multitask: { ...MT, heads: 'analog' } })).message).toMatch(/^multitask\.heads: got "analog"; allowed: one of 'digital', 'crossbar'$/);
     });
     it('a multitask section with no multi-task method', async () => {
       const e = await planErr({ method: ['fat', 'lora'], lora: { rank: 4 }, multitask: MT });
@@ -121,6 +131,7 @@ describe('rramsim sweep with a bad multitask section exits 2 before any work', (
     ['unknown task', { tasks: ['mnist', 'kmnist'] }, 'mt-lori', /^rramsim: multitask\.tasks\[1\]: unknown task "kmnist"; allowed: /],
     ['one task', { tasks: ['mnist'] }, 'mt-lori', /^rramsim: multitask\.tasks: needs at least 2 tasks \(got 1\)/],
     ['router without heads', { ...MT, router: 'softmax' }, 'mt-lori', /^rramsim: multitask\.router: 'softmax' needs a method with adapter heads/],
+    ['bad heads value', { ...MT, heads: 'analog' }, 'mt-lori', /^rramsim: multitask\.heads: got "analog"; allowed: one of 'digital', 'crossbar'$/],
   ])('%s', (name, multitask, method, re) => {
     const out = join(dir, `out-${name.replace(/ /g, '-')}`);
     const cfg = writeJson(join(dir, `${name.replace(/ /g, '-')}.json`), { method, lora: { rank: 4 }, multitask });

@@ -106,6 +106,25 @@ describe('mt-* placement and base options', () => {
     expect(x.m.multitask!.adapterCells).toBeGreaterThan(0);
   }, 60_000);
 
+  it("heads 'crossbar': each task's head array is counted in cellsUsed, cellWrites and the record; digital records carry no head fields", async () => {
+    const x = await run({ ...small, method: 'mt-lori', multitask: { ...small.multitask, heads: 'crossbar' } });
+    const mt = x.m.multitask!;
+    expect(x.point.multitask!.heads).toBe('crossbar');
+    // fc3 (100 x 10) per task, differential pairs
+    expect(mt.headArrays!.map((h) => [h.array, h.cells])).toEqual([['fc3/head/task0', 2000], ['fc3/head/task1', 2000]]);
+    expect(mt.headCells).toBe(4000);
+    expect(x.m.cellsUsed).toBe(mt.baseCells + mt.adapterCells + 4000);
+    expect(x.m.extra!.headCells).toBe(4000);
+    for (const h of mt.headArrays!) expect(h.writes).toBeGreaterThan(0);
+    expect(mt.arrays.head.writes).toBe(mt.headArrays![0].writes + mt.headArrays![1].writes);
+    expect(mt.arrays.loraA.writes + mt.arrays.loraB.writes + mt.arrays.head.writes).toBe(x.m.cellWrites);
+    const d = await run({ ...small, method: 'mt-lori' });
+    expect('headCells' in d.m.multitask!).toBe(false);
+    expect('headArrays' in d.m.multitask!).toBe(false);
+    expect('headCells' in d.m.extra!).toBe(false);
+    expect(d.m.cellsUsed).toBe(d.m.multitask!.baseCells + d.m.multitask!.adapterCells);
+  }, 60_000);
+
   it("mt-crab routerOn 'digital': the router has no cells, A and the heads keep theirs", async () => {
     const c = await run({ ...small, method: 'mt-crab', multitask: { ...small.multitask, routerOn: 'digital' } });
     const arrays = c.m.multitask!.arrays;

@@ -80,4 +80,23 @@ describe('multi-task report panels', () => {
     expect((merged.y as number[])[0]).toBeCloseTo(100 * ((0.88 + 0.6) / 2 + (0.7 + 0.46) / 2) / 2, 10);
     expect((pt('mt-lori merged linear-shared-A, 10 %', 'y2').y as number[])[0]).toBeCloseTo(100 * ((0.9 - 0.88) + (0.7 - 0.7)) / 2, 10);
   });
+
+  it("heads on crossbars are a series of their own, labelled '[crossbar heads]'", async () => {
+    const plan = await planSweep({ method: ['mt-lori', 'mt-crab'], seed: 1, lora: { rank: 2 }, defects: { rate: 0.1 }, multitask: { tasks: ['mnist', 'fashion-mnist'], heads: ['digital', 'crossbar'], training: ['sequential', 'joint'] } });
+    const recs: ResultRecord[] = plan.points.map((p, k) => {
+      const t = mt([[0.9, null], [0.9, 0.5 + 0.01 * k]], [100, 200 + k]);
+      return {
+        pointHash: p.hash, configHash: plan.configHash, status: 'ok', point: p.point, wallSeconds: 1,
+        startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z',
+        metrics: { accuracy: t.acc, loss: 1, evalSplit: 'test', cellWrites: 200 + k, trainableParams: 1, cellsUsed: 550, extraMacsPerImage: 0, multitask: { ...t, training: p.point.multitask!.training } },
+      };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-mt-report-'));
+    writeFileSync(join(dir, 'results.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const html = readFileSync(await writeReport(dir), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]) as { figures: Fig[] };
+    const tr = data.figures.find((f) => f.id.startsWith('mt-tradeoff'))!;
+    const names = tr.traces.filter((t) => (t as unknown as { yaxis: string }).yaxis === 'y').map((t) => t.name).sort();
+    expect(names).toEqual(['mt-crab (joint), 10 %', 'mt-crab [crossbar heads] (joint), 10 %', 'mt-crab [crossbar heads], 10 %', 'mt-crab, 10 %', 'mt-lori [crossbar heads], 10 %', 'mt-lori, 10 %']);
+  });
 });

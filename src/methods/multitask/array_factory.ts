@@ -9,6 +9,7 @@
  *   <layer>/loraB/task<k>       per-task B_k (LoRA and LoRI)
  *   <layer>/crabA, <layer>/crabB/head<k>, <layer>/crabR   Crab-style router adapter (router_lora.ts)
  *   <layer>/merged/linearB, <layer>/merged/catA, <layer>/merged/catB   merged adapters (merge.ts)
+ *   <out>/head/task<k>          task k's output head H_k (multitask.heads 'crossbar'; task_heads.ts)
  * `digitalArrays` keeps everything in float32 (reference runs, tests); a crossbar factory maps
  * each array onto its own defective crossbar (task_runner.ts). The crossbar-op factory of the
  * device redesign (issue 13) plugs in here.

@@ -10,8 +10,12 @@
  *             arrays created for a task (adding a task's arrays is part of its cost; LoRI's shared
  *             A is programmed once, with the first task). The base programming is `programWrites`.
  *
- * Every task has its own digital output head (task_heads.ts; the output layer's crossbar is
- * unused), trained with the task. The other weight layers ("body") are handled per method:
+ * Every task has its own output head (task_heads.ts; the output layer's base crossbar is
+ * unused), trained with the task: digital (`heads` 'digital', the default), or its weight H_k on
+ * its own defective crossbar array `<out>/head/task<k>` (`heads` 'crossbar'; range ±2·wMax of the
+ * output layer's base array (HEAD_RANGE_GAIN), trained through the array like every on-chip weight; its programming
+ * and every update are writes counted in W_j, its cells in `headCells`, per task in `headArrays`,
+ * and under the array kind 'head'). The other weight layers ("body") are handled per method:
  *   fat   the body's on-chip weights are retrained for every task (stuck cells frozen): the base
  *         IS reprogrammed; one body shared by all tasks (forgetting expected).
  *   lora  per task k: A_k, B_k on their own arrays (task_adapters.ts); body frozen. Evaluating
@@ -29,8 +33,8 @@
  * arrays. Every task is then evaluated with the merged layers and its own head (`merged`).
  *
  * Adapter arrays (crossbar factory below): A, crab A and router R range ±h/√rows with h = 2 when
- * trained (lora, crab) and 1 when frozen (lori); B arrays the base layer's range; merged arrays
- * the default range (max |w|). Stream names: arrays per array_factory.ts; shuffling
+ * trained (lora, crab) and 1 when frozen (lori); B arrays the base layer's range; crossbar heads
+ * twice the output layer's range (HEAD_RANGE_GAIN); merged arrays the default range (max |w|). Stream names: arrays per array_factory.ts; shuffling
  * `multitask/<method>/task<j>/epoch<e>` (lori calibration `multitask/lori/task<j>/calib/epoch<e>`).
  */
 import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
@@ -80,6 +84,8 @@ export interface ContinualOptions {
   adapters?: 'crossbar' | 'digital';
   /** crab: where the router matrix R sits (default 'crossbar'; with adapters 'digital' it is digital too) */
   routerOn?: 'crossbar' | 'digital';
+  /** where the per-task output heads' weights sit (default 'digital'; 'crossbar' = each on its own defective array) */
+  heads?: 'digital' | 'crossbar';
   /** train on the first `limit` examples of each task (0 = all) */
   limit?: number;
   /** evaluate on the first `evalLimit` examples (0 = all) */
@@ -108,6 +114,9 @@ export interface ContinualResult {
   arrays: Record<string, { cells: number; writes: number }>;
   /** crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
+  /** heads 'crossbar': cells of the head arrays (all tasks), and per task k its array's name, cells and writes */
+  headCells?: number;
+  headArrays?: HeadArrayCost[];
   /** loss[j][i]: mean eval loss on task i after training task j (null for i > j) */
   loss: (number | null)[][];
   /** Σ over tasks of the entries trained for that task (update masks counted: LoRI's kept B entries) */
@@ -116,6 +125,12 @@ export interface ContinualResult {
   merged?: MergeResult;
   /** every merge done (merge 'all': lori linear-shared-A, concatenated; lora concatenated, linear-into-base) */
   merges?: MergeResult[];
+}
+
+export interface HeadArrayCost {
+  array: string;
+  cells: number;
+  writes: number;
 }
 
 export interface MergeResult {
@@ -146,6 +161,14 @@ function trainableEntries(params: Param[]): number {
   return s;
 }
 
+/**
+ * A crossbar head's range: ±HEAD_RANGE_GAIN·wMax of the output layer's base array. The heads of
+ * the later tasks start from the base's head and grow while they learn a new task (on the
+ * synthetic tasks of test/multitask/crossbar_heads.test.ts max |H_k| reaches ≈ 1.7·wMax in 3
+ * epochs); at 1x they would be clipped.
+ */
+export const HEAD_RANGE_GAIN = 2;
+
 /** adapter arrays on their own defective crossbars (ranges in the file header) */
 export function crossbarArrays(point: ContinualOptions['point'], baseWMax: (layer: string) => number, aGain: number): ArrayOpFactory {
   return (array, p) => {
@@ -153,6 +176,7 @@ export function crossbarArrays(point: ContinualOptions['point'], baseWMax: (laye
     let range: { kind: 'fixed'; wMax: number } | undefined;
     if (kind === 'loraA' || kind === 'crabA' || kind === 'crabR') range = { kind: 'fixed', wMax: aGain / Math.sqrt(p.rows) };
     else if (kind === 'loraB' || kind === 'crabB') range = { kind: 'fixed', wMax: baseWMax(layer) };
+    else if (kind === 'head') range = { kind: 'fixed', wMax: HEAD_RANGE_GAIN * baseWMax(layer) };
     return makeCrossbarOp(p, array, point, range ? { crossbar: { range } } : {});
   };
 }
@@ -195,11 +219,26 @@ function deployBase(o: ContinualOptions) {
   return { net, all, head, body, T, alpha, xbar, programWrites, baseWMax };
 }
 
+/** the per-task heads of a run: digital, or each head's weight on its own crossbar array (range ±HEAD_RANGE_GAIN·wMax of the output layer's base array) */
+function makeHeads(o: Pick<ContinualOptions, 'heads' | 'point'>, head: ReturnType<typeof deployBase>['head'], baseWMax: (layer: string) => number, rec: ArrayRecorder): TaskHeads {
+  return (o.heads ?? 'digital') === 'crossbar' ? new TaskHeads(head, rec.wrap(crossbarArrays(o.point, baseWMax, 1))) : new TaskHeads(head);
+}
+
+/** heads 'crossbar': headCells and per-task head arrays for the record (nothing when digital, so digital records are unchanged) */
+function headRecord(heads: TaskHeads, rec: ArrayRecorder): { headCells?: number; headArrays?: HeadArrayCost[] } {
+  const ops = heads.arrayOps();
+  if (ops.length === 0) return {};
+  return {
+    headCells: distinctCost(ops).cellsUsed,
+    headArrays: ops.map((op) => { const c = distinctCost([op]); return { array: rec.nameOf(op), cells: c.cellsUsed, writes: c.cellWrites }; }),
+  };
+}
+
 export function runContinual(o: ContinualOptions): ContinualResult {
   const { net, all, head, body, T, alpha, xbar, programWrites, baseWMax } = deployBase(o);
-  const heads = new TaskHeads(head);
-  const bodyXbar = xbar.slice(0, -1);
   const rec = new ArrayRecorder();
+  const heads = makeHeads(o, head, baseWMax, rec);
+  const bodyXbar = xbar.slice(0, -1);
   const evalLimit = o.evalLimit ?? 0;
   const common = { seed: o.point.seed, limit: o.limit ?? 0 };
 
@@ -255,7 +294,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
     trainableParams += trainableEntries(params);
     // program the last update now (a crossbar op would otherwise program it on its next forward)
-    for (const op of [...bodyXbar, ...adapterOps()]) syncNow(op, true);
+    for (const op of [...bodyXbar, ...adapterOps(), ...heads.arrayOps()]) syncNow(op, true);
     const row: (number | null)[] = [];
     const lrow: (number | null)[] = [];
     for (let i = 0; i < T; i++) {
@@ -267,7 +306,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     }
     accuracy.push(row);
     loss.push(lrow);
-    cumulativeWrites.push(distinctCost([...xbar, ...adapterOps()]).cellWrites);
+    cumulativeWrites.push(distinctCost([...xbar, ...adapterOps(), ...heads.arrayOps()]).cellWrites);
     baseWrites.push(distinctCost(xbar).cellWrites);
     o.log?.(`${o.method} after task ${j} (${task.name}): accuracies ${row.slice(0, j + 1).map((a) => (a as number).toFixed(4)).join(' ')}, writes ${cumulativeWrites[j]}`);
   }
@@ -278,8 +317,9 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     method: o.method, tasks: o.tasks.map((t) => t.name), accuracy,
     metrics: continualMetrics(accuracy), loss, trainableParams, cumulativeWrites, baseWrites, programWrites,
     baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps()).cellsUsed,
-    arrays: rec.byKind(adapterOps()),
+    arrays: rec.byKind([...adapterOps(), ...heads.arrayOps()]),
     ...(o.method === 'crab' ? { routing } : {}),
+    ...headRecord(heads, rec),
   };
 
   const merge = o.merge ?? 'none';
@@ -347,6 +387,9 @@ export interface JointRoutedResult {
   arrays: Record<string, { cells: number; writes: number }>;
   /** routing[i][l][k] as in ContinualResult */
   routing: number[][][];
+  /** heads 'crossbar' (as in ContinualResult) */
+  headCells?: number;
+  headArrays?: HeadArrayCost[];
   /** per epoch, per task mean training loss */
   loss: number[][];
 }
@@ -362,7 +405,7 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   const rec = new ArrayRecorder();
   const f = rec.wrap(adapterArrays({ ...o, method: 'crab', sparsity: 0 }, baseWMax, 2));
   const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
-  const heads = new TaskHeads(head);
+  const heads = makeHeads(o, head, baseWMax, rec);
   for (let t = 0; t < T; t++) heads.addTask();
   const { loss } = trainJoint(net, o.tasks.map((t) => t.train), o.retrain, {
     seed: o.point.seed, limit: o.limit ?? 0, shuffleStream: 'multitask/crab-joint',
@@ -371,7 +414,7 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
     own: o.tasks.map((_, t) => heads.trainableParams(t)),
   });
   const adapterOps = routed.flatMap((r) => [r.opA, ...r.opBs, r.opR]);
-  for (const op of adapterOps) syncNow(op, true);
+  for (const op of [...adapterOps, ...heads.arrayOps()]) syncNow(op, true);
   const evalLimit = o.evalLimit ?? 0;
   const evals = o.tasks.map((t, i) => { heads.select(i); return evaluate(net, t.eval, 1000, evalLimit); });
   const accuracy = evals.map((e) => e.accuracy);
@@ -380,18 +423,22 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
     tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
     evalLoss: evals.map((e) => e.loss),
     trainableParams: trainableEntries(shared) + o.tasks.reduce((s, _t, i) => s + trainableEntries(heads.trainableParams(i)), 0),
-    writes: distinctCost([...xbar, ...adapterOps]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
+    writes: distinctCost([...xbar, ...adapterOps, ...heads.arrayOps()]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
     programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
-    arrays: rec.byKind(adapterOps),
+    arrays: rec.byKind([...adapterOps, ...heads.arrayOps()]),
     routing: routingPerTask(net, o.tasks, heads, routed, evalLimit), loss,
+    ...headRecord(heads, rec),
   };
 }
 
-/** remembers the array name of every op a factory made, to break cells and writes down by array kind */
+/** remembers the array name of every op a factory made, to break cells and writes down by array kind ('head' for `<out>/head/task<k>`) */
 class ArrayRecorder {
   private readonly names = new Map<MatrixOp, string>();
   wrap(f: ArrayOpFactory): ArrayOpFactory {
     return (array, p) => { const op = f(array, p); this.names.set(op, array); return op; };
+  }
+  nameOf(op: MatrixOp): string {
+    return this.names.get(op) ?? 'unnamed';
   }
   /** kind = the second path segment of the array name (`<layer>/<kind>/…`) */
   byKind(ops: MatrixOp[]): Record<string, { cells: number; writes: number }> {

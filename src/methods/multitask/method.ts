@@ -18,8 +18,9 @@
  *   accuracy            ACC = (1/T)·Σ_i a[T−1][i] (continual.ts / metrics.ts; joint: mean over tasks)
  *   loss                mean eval loss over the tasks after the last task
  *   cellWrites          W_{T−1}: cumulative cell writes of every array after the base programming
- *                       (adapter programming included, merges not)
- *   cellsUsed           base cells + adapter cells (merged arrays not included)
+ *                       (adapter and crossbar-head programming included, merges not)
+ *   cellsUsed           base cells + adapter cells (+ head cells with multitask.heads 'crossbar';
+ *                       merged arrays not included)
  *   trainableParams     Σ over tasks of the entries trained for that task
  *   extraMacsPerImage   Σ_adapted layers r·(rows + cols)·rowsPerImage (lora, lori; the rank-r
  *                       adapter of one task at inference), crab K·r·cols + r·rows + rows·K; fat 0
@@ -94,6 +95,11 @@ function adapterMacs(base: Network, point: PointSpec, method: string, T: number)
   return s;
 }
 
+/** heads 'crossbar': the head arrays' cells and per-task cells/writes (absent for digital heads: their records stay as they were) */
+function headFields(r: { headCells?: number; headArrays?: { array: string; cells: number; writes: number }[] }): Pick<MultitaskMetrics, 'headCells' | 'headArrays'> {
+  return r.headCells === undefined ? {} : { headCells: r.headCells, headArrays: r.headArrays };
+}
+
 export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
   if (!isMultitaskMethod(point.method)) throw new Error(`runMultitask: '${point.method}' is not a multi-task method`);
   const spec: MultitaskPointSpec = { ...DEFAULT_MULTITASK_POINT, ...(point.multitask as MultitaskPointSpec) };
@@ -106,7 +112,7 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
     method, tasks, base, point, retrain: point.retrain,
     rank: point.lora.rank, alpha: point.lora.alpha, sparsity: point.lora.sparsity,
     merge: spec.merge, limit: point.trainLimit, evalLimit: spec.evalLimit,
-    layers: point.lora.layers, adapters: spec.adapters, routerOn: spec.routerOn, log: ctx.log,
+    layers: point.lora.layers, adapters: spec.adapters, routerOn: spec.routerOn, heads: spec.heads, log: ctx.log,
   };
   const T = tasks.length;
   const evalSplit = tasks[0].eval.name;
@@ -120,10 +126,11 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
       accuracyMatrix: [r.accuracy], acc: r.acc, forgetting: null, bwt: null, forgettingPerTask: [],
       cumulativeWrites: [r.writes], baseWrites: [r.baseWrites], programWrites: r.programWrites,
       baseCells: r.baseCells, adapterCells: r.adapterCells, arrays: r.arrays, routing: r.routing,
+      ...headFields(r),
     };
     loss = r.evalLoss.reduce((a, b) => a + b, 0) / T;
     trainableParams = r.trainableParams;
-    cellsUsed = r.baseCells + r.adapterCells;
+    cellsUsed = r.baseCells + r.adapterCells + (r.headCells ?? 0);
   } else {
     const r = runContinual(opts);
     const last = r.accuracy[T - 1] as number[];
@@ -134,6 +141,7 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
       cumulativeWrites: r.cumulativeWrites, baseWrites: r.baseWrites, programWrites: r.programWrites,
       baseCells: r.baseCells, adapterCells: r.adapterCells, arrays: r.arrays,
       ...(r.routing ? { routing: r.routing } : {}),
+      ...headFields(r),
       ...(r.merges ? {
         merges: r.merges.map((m) => {
           const delta = m.accuracy.map((a, i) => a - last[i]);
@@ -147,7 +155,7 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
     };
     loss = (r.loss[T - 1] as number[]).reduce((a, b) => a + b, 0) / T;
     trainableParams = r.trainableParams;
-    cellsUsed = r.baseCells + r.adapterCells;
+    cellsUsed = r.baseCells + r.adapterCells + (r.headCells ?? 0);
   }
   const wallMethod = (performance.now() - t0) / 1000;
   const extra: Record<string, number | string | boolean | null> = {
@@ -158,6 +166,8 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
     baseCells: mt.baseCells,
     methodSeconds: wallMethod,
   };
+  // heads on crossbars only (digital records unchanged)
+  if (mt.headCells !== undefined) extra.headCells = mt.headCells;
   for (const m of mt.merges ?? []) {
     extra[`merged_${m.kind}_acc`] = m.acc;
     extra[`merged_${m.kind}_maxDrop`] = m.maxDrop;

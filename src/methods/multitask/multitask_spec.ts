@@ -9,8 +9,7 @@
  *             concatenated = one adapter of rank Σr on two new arrays
  *   router    'none' | 'softmax' — the Crab router over K adapter heads; only the method with
  *             heads (crab) may have one, and crab needs it
- * Heads are digital (a crossbar head is not implemented yet). The base is trained on the first
- * task (joint base training is not implemented yet).
+ * Heads are digital or each on its own crossbar array (MultitaskPointSpec.heads below).
  */
 import { checkFields, enumField, numField } from '../../util/spec_field.js';
 import { UserError } from '../../util/errors.js';
@@ -72,7 +71,9 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
  *   router     as MultitaskSpec.router
  *   adapters   'crossbar' (every adapter array on its own defective crossbar) | 'digital'
  *   routerOn   'crossbar' | 'digital' (mt-crab: where the router matrix R sits)
- *   heads      'digital' (per-task output heads; a crossbar head is not implemented)
+ *   heads      'digital' (per-task output heads in float32) | 'crossbar' (each task's head weight
+ *              on its own defective array `<out>/head/task<k>`, trained through it, cells and
+ *              writes counted; task_heads.ts, continual.ts)
  *   evalLimit  evaluate on the first evalLimit examples of each task's eval split (0 = all)
  */
 export interface MultitaskPointSpec {
@@ -83,7 +84,7 @@ export interface MultitaskPointSpec {
   router: 'none' | 'softmax';
   adapters: 'crossbar' | 'digital';
   routerOn: 'crossbar' | 'digital';
-  heads: 'digital';
+  heads: 'digital' | 'crossbar';
   evalLimit: number;
 }
 
@@ -99,7 +100,7 @@ export const MULTITASK_POINT_FIELDS = {
   router: MULTITASK_FIELDS.router,
   adapters: enumField(['crossbar', 'digital'] as const, "where the adapter arrays sit (default 'crossbar')"),
   routerOn: enumField(['crossbar', 'digital'] as const, "where the Crab router matrix sits (mt-crab; default 'crossbar')"),
-  heads: enumField(['digital'] as const, "per-task output heads (digital only; default 'digital')"),
+  heads: enumField(['digital', 'crossbar'] as const, "where the per-task output heads sit: float32, or each on its own defective crossbar array (default 'digital')"),
   evalLimit: numField({ min: 0, int: true }, 'evaluate each task on the first N eval examples, 0 = all (default 0)'),
 };
 
