@@ -17,9 +17,11 @@
  * runs and the two worker counts do the same work. Needs the MNIST IDX files (the default data
  * search path, or RRAMSIM_DATA). Also reported: process CPU seconds (worker threads included)
  * and points per CPU-hour, which other jobs on a shared machine disturb much less than wall time.
+ * Env RRAMSIM_BENCH_SWEEP_TABLES=mlp|lenet5 (comma list) runs only those tables and
+ * RRAMSIM_BENCH_SWEEP_WORKERS=2 (comma list) only those worker counts (default: both, 1 and 2).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +40,26 @@ function repoRoot(): string {
   return join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 }
 
+function envList(name: string): string[] | null {
+  const v = process.env[name];
+  return v ? v.split(',').map((t) => t.trim()).filter((t) => t !== '') : null;
+}
+
 export async function benchSweep(): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
+  const tables = envList('RRAMSIM_BENCH_SWEEP_TABLES');
+  const workerList = envList('RRAMSIM_BENCH_SWEEP_WORKERS')?.map(Number) ?? SWEEP_WORKERS;
+  for (const w of workerList) {
+    if (!Number.isInteger(w) || w < 1) throw new Error(`RRAMSIM_BENCH_SWEEP_WORKERS: expected positive integers, got ${process.env.RRAMSIM_BENCH_SWEEP_WORKERS}`);
+  }
   for (const s of SWEEP_SUBSETS) {
+    if (tables && !tables.some((t) => s.config.includes(`-${t}-table`))) continue;
     const cfg = JSON.parse(readFileSync(join(repoRoot(), s.config), 'utf8')) as Record<string, unknown>;
     cfg.seed = s.narrow.seed;
     cfg.method = s.narrow.method;
     (cfg.defects as Record<string, unknown>).rate = s.narrow.rate;
     const plan = await planSweep(cfg);
-    for (const workers of SWEEP_WORKERS) {
+    for (const workers of workerList) {
       const dir = mkdtempSync(join(tmpdir(), 'rramsim-bench-sweep-'));
       try {
         const t0 = performance.now();
@@ -61,6 +74,7 @@ export async function benchSweep(): Promise<Array<Record<string, unknown>>> {
         if (out.failed > 0) throw new Error(`bench sweep: ${out.failed} point(s) of ${s.config} failed`);
         rows.push({
           bench: 'sweep', config: s.config, subset: JSON.stringify(s.narrow), backend: getBackend(), workers,
+          loadAverage: Number(loadavg()[0].toFixed(1)),
           points: out.total, seconds: Number(sec.toFixed(1)), pointsPerHour: Math.round((out.total / sec) * 3600),
           cpuSeconds: Number(cpuSec.toFixed(1)), pointsPerCpuHour: Math.round((out.total / cpuSec) * 3600),
         });

@@ -46,6 +46,11 @@ export interface NativeKernels {
     wEff: Float32Array, rows: number, cols: number, permR: Int32Array | null, permC: Int32Array | null,
     wMaxF: number, levels: number, special: Int32Array, slot: Int32Array, wMax: number, two: number, full: number,
     out: Float64Array, tP?: Float32Array, tN?: Float32Array, noise?: Float64Array | null): void;
+  /** Y = im2col(x)·Wt and dW += im2col(x)ᵀ·dY in L2-sized row chunks (src/kernels/conv_gemm.ts; optional: older builds lack them) */
+  convForward?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, Wt: Float32Array, outCh: number, Y: Float32Array): void;
+  convWeightGrad?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
   isa(): string;
   /** switch instruction set; false when this CPU/build lacks it */

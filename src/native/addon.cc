@@ -181,6 +181,42 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// convForward(x, N, H, W, C, kh, kw, stride, pad, Wt, outCh, Y): Y = im2col(x)·Wt
+// convWeightGrad(x, N, H, W, C, kh, kw, stride, pad, dY, outCh, dW): dW += im2col(x)ᵀ·dY
+napi_value ConvForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 12);
+  int N, H, W, C, kh, kw, s, p;
+  double xLen = 0, colsLen = 0;
+  if (!convGeom(a, N, H, W, C, kh, kw, s, p, xLen, colsLen)) return nullptr;
+  const int outCh = a.i32(10);
+  if (a.ok && outCh < 0) a.fail("convForward: negative channel count");
+  const double Kc = double(kh) * kw * C, rows = Kc > 0 ? colsLen / Kc : 0;
+  if (a.ok && rows * Kc > 2147483647.0) a.fail("convForward: patch matrix too large");
+  const float* x = a.f32(0, xLen);
+  const float* Wt = a.f32(9, Kc * outCh);
+  float* Y = a.f32(11, rows * outCh);
+  if (!a.ok) return nullptr;
+  g_table.load()->convForward(x, N, H, W, C, kh, kw, s, p, Wt, outCh, Y);
+  return undef(env);
+}
+
+napi_value ConvWeightGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info, 12);
+  int N, H, W, C, kh, kw, s, p;
+  double xLen = 0, colsLen = 0;
+  if (!convGeom(a, N, H, W, C, kh, kw, s, p, xLen, colsLen)) return nullptr;
+  const int outCh = a.i32(10);
+  if (a.ok && outCh < 0) a.fail("convWeightGrad: negative channel count");
+  const double Kc = double(kh) * kw * C, rows = Kc > 0 ? colsLen / Kc : 0;
+  if (a.ok && rows * Kc > 2147483647.0) a.fail("convWeightGrad: patch matrix too large");
+  const float* x = a.f32(0, xLen);
+  const float* dY = a.f32(9, rows * outCh);
+  float* dW = a.f32(11, Kc * outCh);
+  if (!a.ok) return nullptr;
+  g_table.load()->convWeightGrad(x, N, H, W, C, kh, kw, s, p, dY, outCh, dW);
+  return undef(env);
+}
+
 napi_value AddBiasRows(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
   const int n = a.i32(1), cols = a.i32(2);
@@ -405,7 +441,7 @@ NAPI_MODULE_INIT() {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
     {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
-    {"program", Program},
+    {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
     {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {

@@ -54,6 +54,12 @@ struct KernelTable {
   void (*readVariance)(const float* uP, const float* uN, float* S, int len, double aP, double bP, double aN, double bN);
   // crossbar cell programming (program_impl.h): out[0] = cells written, out[1] = weights clipped
   void (*program)(const ProgramArgs& a, double* out);
+  // convolution through row chunks of im2col (kernels_impl.h): Y = im2col(x)·Wt (overwrites Y) and
+  // dW += im2col(x)ᵀ·dY, the same bits as im2col followed by gemm
+  void (*convForward)(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                      const float* Wt, int outCh, float* Y);
+  void (*convWeightGrad)(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                         const float* dY, int outCh, float* dW);
 };
 
 const KernelTable* table_base();

@@ -15,8 +15,8 @@
 // and that grouping never changes the operations applied to one element.
 // Blocking (BLIS-like): per k-block, op(B) columns [j0, j0+NC) are packed into zero-padded panels
 // of NR columns (bp[(p·kc + k)·NR + jj]); op(A) rows [i0, i0+MC) in tiles of MR rows
-// is read in place (a last partial tile of < MR rows is packed, zero rows past M: computed, never
-// stored); an MR x NR register tile runs over kc. Pack buffers are thread-local and only grow (no allocation per call once the
+// are read in place (the rows of a last partial tile in 4-row and then 1-row tiles, also in place);
+// an MR x NR register tile runs over kc. Pack buffers are thread-local and only grow (no allocation per call once the
 // largest shape has been seen). Sizes: kc ≤ 256, MC = 192 rows (A block ≤ 192 KiB, L2), NC = 512
 // columns (B block ≤ 512 KiB, L2), one B panel kc·NR·4 ≤ 32 KiB (L1).
 //
@@ -95,7 +95,7 @@ struct Scratch {
     return p;
   }
 };
-static thread_local Scratch packA, packB;
+static thread_local Scratch packB;
 
 template <typename V, int MR, int NV>
 static inline void micro(int kc, const float* __restrict pa, long rs, long ks, const float* __restrict pb, float* C,
@@ -126,16 +126,15 @@ static inline void micro(int kc, const float* __restrict pa, long rs, long ks, c
   }
 }
 
+// kb: the K block length (gemm passes ceil(K / ceil(K / KC)); convWeightGrad passes the block
+// length of the whole product when it runs it in row chunks that start on block boundaries)
 template <typename V, int MR, int NV>
 static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
-                     int accumulate) {
+                     int accumulate, int kb) {
   constexpr int L = sizeof(V) / sizeof(float);
   constexpr int NR = NV * L;
-  const int nb = (K + KC - 1) / KC;
-  const int kb = (K + nb - 1) / nb;
   const int ncMax = std::min(NC, N);
   float* bp = packB.get(size_t((ncMax + NR - 1) / NR) * NR * std::min(kb, K));
-  float* ap = packA.get(size_t(MR) * std::min(kb, K));
   for (int k0 = 0; k0 < K; k0 += kb) {
     const int kc = std::min(kb, K - k0);
     const int beta = (k0 > 0 || accumulate) ? 1 : 0;
@@ -168,19 +167,9 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
       for (int i0 = 0; i0 < M; i0 += MC) {
         const int mc = std::min(MC, M - i0);
         const int tiles = (mc + MR - 1) / MR;
-        // ---- full MR-row tiles read op(A) in place; a last partial tile is packed (rows past M
-        //      are zero: computed, never stored)
+        // ---- full MR-row tiles read op(A) in place; the h < MR rows left over run in place as
+        //      4-row tiles and then 1-row tiles (no packing, no rows computed in vain)
         const int full = mc / MR;
-        if (full < tiles) {
-          const int ib = i0 + full * MR;
-          const int h = i0 + mc - ib;
-          float* d = ap;
-          for (int k = 0; k < kc; k++, d += MR) {
-            int r = 0;
-            for (; r < h; r++) d[r] = transA ? A[size_t(k0 + k) * M + ib + r] : A[size_t(ib + r) * K + k0 + k];
-            for (; r < MR; r++) d[r] = 0.f;
-          }
-        }
         const long rsA = transA ? 1 : K, ksA = transA ? M : 1;
         // ---- register tiles: panels outer (B panel stays in L1), row tiles inner
         for (int p = 0; p < panels; p++) {
@@ -194,13 +183,41 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
               micro<V, MR, NV>(kc, A + size_t(ib) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(ib) * N + jb, N,
                                mr, nw, beta);
             } else {
-              micro<V, MR, NV>(kc, ap, 1, MR, pb, C + size_t(ib) * N + jb, N, mr, nw, beta);
+              int r = ib;
+              const int end = i0 + mc;
+              for (; r + 4 <= end; r += 4)
+                micro<V, 4, NV>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
+                                4, nw, beta);
+              for (; r < end; r++)
+                micro<V, 1, NV>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
+                                1, nw, beta);
             }
           }
         }
       }
     }
   }
+}
+
+static void gemm_kb(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
+                    int accumulate, int kb) {
+#if ISA_LEVEL >= 3
+  if (N > 16) gemm_cfg<v16, 8, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  else if (N > 8) gemm_cfg<v16, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  else gemm_cfg<v8, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+#elif ISA_LEVEL == 2
+  if (N > 8) gemm_cfg<v8, 6, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  else gemm_cfg<v8, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+#else
+  if (N > 4) gemm_cfg<v4, 4, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  else gemm_cfg<v4, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+#endif
+}
+
+// the K block length of a product with inner dimension K: nb = ceil(K/KC) blocks of ceil(K/nb)
+static inline int kBlock(int K) {
+  const int nb = (K + KC - 1) / KC;
+  return (K + nb - 1) / nb;
 }
 
 static void gemm(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
@@ -210,17 +227,7 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
     if (!accumulate) std::memset(C, 0, size_t(M) * N * sizeof(float));
     return;
   }
-#if ISA_LEVEL >= 3
-  if (N > 16) gemm_cfg<v16, 8, 2>(transA, transB, M, N, K, A, B, C, accumulate);
-  else if (N > 8) gemm_cfg<v16, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate);
-  else gemm_cfg<v8, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate);
-#elif ISA_LEVEL == 2
-  if (N > 8) gemm_cfg<v8, 6, 2>(transA, transB, M, N, K, A, B, C, accumulate);
-  else gemm_cfg<v8, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate);
-#else
-  if (N > 4) gemm_cfg<v4, 4, 2>(transA, transB, M, N, K, A, B, C, accumulate);
-  else gemm_cfg<v4, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate);
-#endif
+  gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,15 +242,19 @@ static inline void copyRun(float* __restrict d, const float* __restrict s, int n
   if (t < n) d[t] = s[t];
 }
 
-static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* out) {
+// rows [r0, r1) of the patch matrix (row r = (n·OH + oy)·OW + ox) into out[0 .. (r1 − r0)·kh·kw·C)
+static void im2colRows(const float* x, int H, int W, int C, int kh, int kw, int stride, int pad, long r0, long r1,
+                       float* out) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
   const int OW = (W + 2 * pad - kw) / stride + 1;
   float* o = out;
-  for (int n = 0; n < N; n++) {
+  long r = r0;
+  int n = int(r0 / (long(OH) * OW)), oy = int((r0 / OW) % OH), ox = int(r0 % OW);
+  for (; r < r1; n++, oy = 0) {
     const float* xn = x + size_t(n) * H * W * C;
-    for (int oy = 0; oy < OH; oy++) {
+    for (; oy < OH && r < r1; oy++, ox = 0) {
       const int iy0 = oy * stride - pad;
-      for (int ox = 0; ox < OW; ox++) {
+      for (; ox < OW && r < r1; ox++, r++) {
         const int ix0 = ox * stride - pad;
         const int kxLo = ix0 < 0 ? std::min(kw, -ix0) : 0;
         const int kxHi = std::max(kxLo, std::min(kw, W - ix0));
@@ -264,6 +275,103 @@ static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, i
         }
       }
     }
+  }
+}
+
+static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* out) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  im2colRows(x, H, W, C, kh, kw, stride, pad, 0, long(N) * OH * OW, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution without the whole patch matrix P = im2col(x) (m = N·OH·OW rows, Kc = kh·kw·C columns):
+// P is produced in row chunks of about CONV_CHUNK_BYTES into a thread-local buffer that stays in L2,
+// and each chunk goes straight through the GEMM. Per output element the operations are those of
+// the unchunked im2col + gemm (a GEMM's per-element summation order depends on K and its blocking
+// only, never on M or on how the rows are split), so the bits are the same:
+//   convForward:    Y[m, out] = P · Wt                    (= gemm(0, 0, m, out, Kc, P, Wt, Y, 0))
+//   convWeightGrad: dW[Kc, out] += Pᵀ · dY                (= gemm(1, 0, Kc, out, m, P, dY, dW, 1))
+// convWeightGrad's inner dimension is m: its chunks are whole K blocks of the unchunked product
+// (kb = kBlock(m), chunks start at multiples of kb) and each chunk runs with that same kb, so every
+// block is summed and added to dW exactly as in the single call.
+static const long CONV_CHUNK_BYTES = 128 * 1024;
+static thread_local Scratch packP, padX;
+static const int SLACK = 32;  // floats past the end of packP / padX that copyOver may touch
+
+// d[0..L) = s[0..L) in whole 16/8-float vectors: may read s[L .. L+15] and write garbage to
+// d[L .. L+15]. In the sequential fill of im2colPadded every such garbage float is overwritten by
+// the next run (it starts at d + L), and the last run's lies in packP's slack.
+__attribute__((always_inline))
+static inline void copyOver(float* __restrict d, const float* __restrict s, int L) {
+  int t = 0;
+  for (; t + 16 <= L; t += 16) storev<v16>(d + t, loadv<v16>(s + t));
+  if (t < L) {
+    if (L - t <= 8) storev<v8>(d + t, loadv<v8>(s + t));
+    else storev<v16>(d + t, loadv<v16>(s + t));
+  }
+}
+
+// im2colRows for the chunk buffer: the same rows and values (exact copies, +0 in the padding), from
+// a zero-padded copy of each image ((H + 2·pad) x (W + 2·pad) x C), so every kernel row of a patch
+// is one run of kw·C floats with no bounds tests; out needs SLACK floats past its rows
+static void im2colPadded(const float* x, int H, int W, int C, int kh, int kw, int stride, int pad, long r0, long r1,
+                         float* out) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const int Hp = H + 2 * pad, Wp = W + 2 * pad;
+  const long rowLen = long(Wp) * C;
+  const int L = kw * C;
+  float* xp = padX.get(size_t(Hp) * rowLen + SLACK);
+  float* o = out;
+  long r = r0;
+  int n = int(r0 / (long(OH) * OW)), oy = int((r0 / OW) % OH), ox = int(r0 % OW);
+  for (; r < r1; n++, oy = 0) {
+    std::memset(xp, 0, (size_t(Hp) * rowLen + SLACK) * sizeof(float));
+    const float* xn = x + size_t(n) * H * W * C;
+    for (int iy = 0; iy < H; iy++)
+      std::memcpy(xp + (iy + pad) * rowLen + long(pad) * C, xn + size_t(iy) * W * C, size_t(W) * C * sizeof(float));
+    for (; oy < OH && r < r1; oy++, ox = 0) {
+      const float* srow = xp + long(oy) * stride * rowLen;
+      for (; ox < OW && r < r1; ox++, r++) {
+        const float* s = srow + long(ox) * stride * C;
+        for (int ky = 0; ky < kh; ky++, s += rowLen, o += L) copyOver(o, s, L);
+      }
+    }
+  }
+}
+
+static void convForward(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                        const float* Wt, int outCh, float* Y) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const long m = long(N) * OH * OW;
+  const int Kc = kh * kw * C;
+  if (m <= 0 || outCh <= 0) return;
+  const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
+  for (long r0 = 0; r0 < m; r0 += R) {
+    const long r1 = std::min(m, r0 + R);
+    im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P);
+    gemm(0, 0, int(r1 - r0), outCh, Kc, P, Wt, Y + size_t(r0) * outCh, 0);
+  }
+}
+
+static void convWeightGrad(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                           const float* dY, int outCh, float* dW) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const long m = long(N) * OH * OW;
+  const int Kc = kh * kw * C;
+  if (m <= 0 || outCh <= 0) return;  // gemm with K = 0 and accumulate: dW unchanged
+  const int kb = kBlock(int(m));
+  const long rowsWanted = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  const long R = long(kb) * std::max(1L, rowsWanted / kb);
+  float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
+  for (long r0 = 0; r0 < m; r0 += R) {
+    const long r1 = std::min(m, r0 + R);
+    im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P);
+    gemm_kb(1, 0, Kc, outCh, int(r1 - r0), P, dY + size_t(r0) * outCh, dW, 1, kb);
   }
 }
 
@@ -297,6 +405,18 @@ static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw
 }
 
 static void addBiasRows(float* Y, int n, int cols, const float* bias) {
+#if ISA_LEVEL >= 3
+  if (cols <= 16) {
+    // one masked vector per row (LeNet-5's 6 and 16 channels): the same float32 additions
+    const __mmask16 m = __mmask16((1u << cols) - 1);
+    const __m512 b = _mm512_maskz_loadu_ps(m, bias);
+    for (int i = 0; i < n; i++) {
+      float* y = Y + size_t(i) * cols;
+      _mm512_mask_storeu_ps(y, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, y), b));
+    }
+    return;
+  }
+#endif
   for (int i = 0; i < n; i++) {
     float* __restrict y = Y + size_t(i) * cols;
     const float* __restrict b = bias;
@@ -305,6 +425,16 @@ static void addBiasRows(float* Y, int n, int cols, const float* bias) {
 }
 
 static void biasGrad(const float* dY, int n, int cols, float* gb) {
+#if ISA_LEVEL >= 3
+  if (cols <= 16) {
+    // the column sums in one register, rows still added in ascending order: the same bits
+    const __mmask16 m = __mmask16((1u << cols) - 1);
+    __m512 g = _mm512_maskz_loadu_ps(m, gb);
+    for (int i = 0; i < n; i++) g = _mm512_add_ps(g, _mm512_maskz_loadu_ps(m, dY + size_t(i) * cols));
+    _mm512_mask_storeu_ps(gb, m, g);
+    return;
+  }
+#endif
   for (int i = 0; i < n; i++) {
     const float* __restrict d = dY + size_t(i) * cols;
     float* __restrict g = gb;
@@ -440,7 +570,7 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
-  maxPoolBackward, readVariance, program,
+  maxPoolBackward, readVariance, program, convForward, convWeightGrad,
 };
 
 }  // namespace ISA_NS

@@ -10,9 +10,15 @@
  *
  * Backward: ∂L/∂b += Σ_rows dY, ∂L/∂W += Pᵀ·dY (through `op`), ∂L/∂P = dY·Wᵀ and
  * ∂L/∂X = col2im(∂L/∂P) (col2im is the adjoint of im2col).
+ *
+ * With the plain digital op on the native backend, P·W and Pᵀ·dY go through
+ * src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same bits), and the
+ * layer keeps x instead of P for the backward. Other ops (crossbar, LoRA) get the whole P as before.
  */
 import { addBiasRows, biasGrad } from '../kernels/bias.js';
 import { col2im } from '../kernels/col2im.js';
+import { type ConvGeometry, convChunked, convForward, convWeightGrad } from '../kernels/conv_gemm.js';
+import { gemm } from '../kernels/gemm.js';
 import { im2col } from '../kernels/im2col.js';
 import { BatchBuffer } from './batch_buffer.js';
 import type { Shape } from './layer.js';
@@ -42,6 +48,9 @@ export class Conv2d implements WeightLayer {
   private readonly y: BatchBuffer;
   private readonly dx: BatchBuffer;
   private P: Float32Array | null = null;
+  /** input of the last forward when it ran chunked (backward recomputes P's chunks from it) */
+  private xChunked: Float32Array | null = null;
+  private xN = 0;
 
   /** inShape is [H, W, C] (NHWC per sample) */
   constructor(readonly name: string, inShape: Shape, outChannels: number, o: Conv2dOptions) {
@@ -69,7 +78,21 @@ export class Conv2d implements WeightLayer {
   get fanIn(): number { return this.kh * this.kw * this.C; }
   get fanOut(): number { return this.kh * this.kw * this.outChannels; }
 
+  private geometry(n: number): ConvGeometry {
+    return { N: n, H: this.H, W: this.W, C: this.C, kh: this.kh, kw: this.kw, stride: this.stride, pad: this.pad };
+  }
+
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
+    if (this.op instanceof DigitalMatrixOp && convChunked()) {
+      const y = this.y.view(n);
+      convForward(x, this.geometry(n), this.op.weight.value, this.outChannels, y, () => this.cols.view(n));
+      addBiasRows(y, n * this.OH * this.OW, this.outChannels, this.bias.value);
+      this.P = null;
+      this.xChunked = x;
+      this.xN = n;
+      return y;
+    }
+    this.xChunked = null;
     const P = this.cols.view(n);
     im2col(x, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, P);
     this.P = P;
@@ -81,8 +104,21 @@ export class Conv2d implements WeightLayer {
   }
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
-    if (!this.P) throw new Error(`${this.name}: backward before forward`);
     const m = n * this.OH * this.OW;
+    const xc = this.xChunked;
+    if (xc && this.op instanceof DigitalMatrixOp && n === this.xN) {
+      // DigitalMatrixOp.backward on P = im2col(x): dW += Pᵀ·dY (chunked), dP = dY·Wᵀ
+      biasGrad(dy, m, this.outChannels, this.bias.grad);
+      const w = this.op.weight;
+      if (w.trainable) convWeightGrad(xc, this.geometry(n), dy, this.outChannels, w.grad, () => this.cols.view(n));
+      if (!needDx) return null;
+      const dP = this.dcols.view(n);
+      gemm(false, true, m, this.fanIn, this.outChannels, dy, w.value, dP, false);
+      const dx = this.dx.view(n);
+      col2im(dP, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, dx);
+      return dx;
+    }
+    if (!this.P) throw new Error(`${this.name}: backward before forward`);
     biasGrad(dy, m, this.outChannels, this.bias.grad);
     if (!needDx) {
       this.op.backward(this.P, dy, m, null);
