@@ -171,9 +171,30 @@ def evaluate(net, x, y, batch=256):
     return correct / len(x), loss / len(x)
 
 
+class VGG8S(nn.Module):
+    """configs/vgg8s-cifar10-jpeg.json: VGG-8's layout at a quarter width with BatchNorm after every
+    conv (32, 32, M, 64, 64, M, 128, 128, M, fc 2048-256-10; 815,018 parameters), PyTorch's default
+    init (rramsim's default for a model description)"""
+    def __init__(self):
+        super().__init__()
+        layers, cin = [], 3
+        for v in [32, 32, 'M', 64, 64, 'M', 128, 128, 'M']:
+            if v == 'M':
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(cin, v, 3, padding=1), nn.BatchNorm2d(v), nn.ReLU()]
+                cin = v
+        self.features = nn.Sequential(*layers)
+        self.fc1 = nn.Linear(2048, 256)
+        self.fc2 = nn.Linear(256, 10)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(torch.flatten(self.features(x), 1))))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[1])
-    ap.add_argument('--model', choices=['resnet20', 'vgg8'], default='resnet20')
+    ap.add_argument('--model', choices=['resnet20', 'vgg8', 'vgg8s'], default='resnet20')
     ap.add_argument('--data-dir', default='/work/shared/data/cifar10-jpeg')
     ap.add_argument('--train-limit', type=int, default=0, help='first N training images (0 = all 50,000)')
     ap.add_argument('--eval-limit', type=int, default=0, help='first N test images (0 = all 10,000)')
@@ -191,7 +212,7 @@ def main():
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed + 1)
     xtr, ytr, xte, yte = load(a.data_dir, a.train_limit, a.eval_limit)
-    net = ResNet20() if a.model == 'resnet20' else VGG8()
+    net = {'resnet20': ResNet20, 'vgg8': VGG8, 'vgg8s': VGG8S}[a.model]()
     params = sum(p.numel() for p in net.parameters())
     opt = torch.optim.SGD(net.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.wd)
     n = len(xtr)

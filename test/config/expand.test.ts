@@ -158,6 +158,7 @@ describe('shipped configs', () => {
     'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
     'vgg8-cifar10-jpeg.json': 3 * 3 * 3,
     'vgg8-cifar10-jpeg-retrain.json': 3 * 3 * 3,
+    'vgg8s-cifar10-jpeg.json': 3 * 3 * 6,
     // issue 19 (ViT): one ideal run; placement 2 rates x 3 seeds x (unaware, fat, 2 ranks x 5 placements);
     // digital adapters 20 % x 3 seeds x 5 placements; HaLoRA on/off and MoF [stuck] / [stuck, prog] x 3 seeds
     'vit-mnist.json': 1,
