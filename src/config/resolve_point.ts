@@ -276,32 +276,36 @@ function normaliseMultitask(p: PointSpec, src: SourceOf): void {
   p.multitask = m;
 }
 
-/** device.drift: absent when no field is set; else nuMean and t are required and defaults filled */
-function normaliseDrift(p: PointSpec, src: SourceOf): void {
-  const raw = p.device.drift as Record<string, unknown> | undefined;
-  if (raw === undefined) return;
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  if (Object.keys(raw).length === 0) { delete p.device.drift; return; }
+/** an optional sub-object's set fields (undefined ones dropped in place), or undefined when none is set */
+function setFields(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return Object.keys(o).length === 0 ? undefined : o;
+}
+
+/** a spec resolver's UserError re-thrown at the config location of its field (`src(field)`) */
+function atSource<T>(src: SourceOf, resolve: () => T): T {
   try {
-    p.device.drift = resolveDrift(raw, 'device.drift');
+    return resolve();
   } catch (e) {
     if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
     throw e;
   }
 }
 
+/** device.drift: absent when no field is set; else nuMean and t are required and defaults filled */
+function normaliseDrift(p: PointSpec, src: SourceOf): void {
+  const raw = setFields(p.device.drift);
+  if (raw === undefined) { delete p.device.drift; return; }
+  p.device.drift = atSource(src, () => resolveDrift(raw, 'device.drift'));
+}
+
 /** device.endurance: absent when no field is set; else n50 is required and defaults filled */
 function normaliseEndurance(p: PointSpec, src: SourceOf): void {
-  const raw = p.device.endurance as Record<string, unknown> | undefined;
-  if (raw === undefined) return;
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  if (Object.keys(raw).length === 0) { delete p.device.endurance; return; }
-  try {
-    p.device.endurance = resolveEndurance(raw, 'device.endurance');
-  } catch (e) {
-    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
-    throw e;
-  }
+  const raw = setFields(p.device.endurance);
+  if (raw === undefined) { delete p.device.endurance; return; }
+  p.device.endurance = atSource(src, () => resolveEndurance(raw, 'device.endurance'));
 }
 
 /**
@@ -309,30 +313,15 @@ function normaliseEndurance(p: PointSpec, src: SourceOf): void {
  * their point is the round-0 reference); else rounds is required and the defaults are filled.
  */
 function normaliseLifetime(p: PointSpec, src: SourceOf): void {
-  const raw = p.lifetime as Record<string, unknown> | undefined;
-  if (raw === undefined) return;
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  if (Object.keys(raw).length === 0 || !readsLifetime(p.method)) { delete p.lifetime; return; }
-  try {
-    p.lifetime = resolveLifetime(raw, p.method, 'lifetime');
-  } catch (e) {
-    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
-    throw e;
-  }
+  const raw = setFields(p.lifetime);
+  if (raw === undefined || !readsLifetime(p.method)) { delete p.lifetime; return; }
+  p.lifetime = atSource(src, () => resolveLifetime(raw, p.method, 'lifetime'));
 }
 
 /** device.stuckG: absent when no field is set; else both ends of each given range, min <= max */
 function normaliseStuckG(p: PointSpec, src: SourceOf): void {
-  const raw = p.device.stuckG as Record<string, unknown> | undefined;
-  if (raw === undefined) return;
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  try {
-    const sg = resolveStuckG(raw, 'device.stuckG');
-    if (sg === undefined) delete p.device.stuckG; else p.device.stuckG = sg;
-  } catch (e) {
-    if (e instanceof UserError && e.field) fail(src(e.field), e.message.replace(`${e.field}: `, '').replace(`${e.field} `, ''));
-    throw e;
-  }
+  const sg = atSource(src, () => resolveStuckG(setFields(p.device.stuckG), 'device.stuckG'));
+  if (sg === undefined) delete p.device.stuckG; else p.device.stuckG = sg;
 }
 
 /** train.noiseInjection: absent when no field is set or rate is 0; else rate required, lrsShare default 0.5 */

@@ -42,6 +42,7 @@ import { mapNetwork } from '../../crossbar/map_network.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import type { Param } from '../../nn/param.js';
+import { trainableCount } from '../cost.js';
 import { evaluate, train } from '../../nn/train.js';
 import type { TrainSpec } from '../../nn/train_spec.js';
 import { continualMetrics, type ContinualMetrics } from '../../tasks/metrics.js';
@@ -148,17 +149,6 @@ function adapterArrays(o: ContinualOptions, baseWMax: (layer: string) => number,
   const x = crossbarArrays(o.point, baseWMax, aGain);
   if ((o.routerOn ?? 'crossbar') === 'crossbar') return x;
   return (array, p) => (array.split('/')[1] === 'crabR' ? digitalArrays(array, p) : x(array, p));
-}
-
-/** entries the optimiser may move (update masks counted) */
-function trainableEntries(params: Param[]): number {
-  let s = 0;
-  for (const p of params) {
-    if (!p.trainable) continue;
-    if (p.updateMask) { for (let k = 0; k < p.updateMask.length; k++) if (p.updateMask[k] !== 0) s++; }
-    else s += p.value.length;
-  }
-  return s;
 }
 
 /**
@@ -292,7 +282,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
       params = [...all.slice(0, -1).flatMap((l) => [l.op.weight, l.bias]), ...headParams];
     }
     train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
-    trainableParams += trainableEntries(params);
+    trainableParams += trainableCount(params);
     // program the last update now (a crossbar op would otherwise program it on its next forward)
     for (const op of [...bodyXbar, ...adapterOps(), ...heads.arrayOps()]) syncNow(op, true);
     const row: (number | null)[] = [];
@@ -422,7 +412,7 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   return {
     tasks: o.tasks.map((t) => t.name), accuracy, acc: accuracy.reduce((a, b) => a + b, 0) / T,
     evalLoss: evals.map((e) => e.loss),
-    trainableParams: trainableEntries(shared) + o.tasks.reduce((s, _t, i) => s + trainableEntries(heads.trainableParams(i)), 0),
+    trainableParams: trainableCount(shared) + o.tasks.reduce((s, _t, i) => s + trainableCount(heads.trainableParams(i)), 0),
     writes: distinctCost([...xbar, ...adapterOps, ...heads.arrayOps()]).cellWrites, baseWrites: distinctCost(xbar).cellWrites,
     programWrites, baseCells: distinctCost(xbar).cellsUsed, adapterCells: distinctCost(adapterOps).cellsUsed,
     arrays: rec.byKind([...adapterOps, ...heads.arrayOps()]),
