@@ -1,19 +1,7 @@
-import { erf } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { CounterNormal } from '../../src/crossbar/counter_normal.js';
 import { stream } from '../../src/util/rng.js';
-
-/** Kolmogorov–Smirnov statistic of the sample against N(0, 1) (Φ(x) = (1 + erf(x/√2))/2, mathjs erf as the oracle) */
-function ksNormal(z: Float64Array): number {
-  const s = Float64Array.from(z).sort();
-  const n = s.length;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const F = (1 + (erf(s[i] / Math.SQRT2) as number)) / 2;
-    d = Math.max(d, Math.abs(F - i / n), Math.abs(F - (i + 1) / n));
-  }
-  return d;
-}
+import { ksNormal } from './helpers.js';
 
 describe('counter-based normal generator (ziggurat on hashed counters)', () => {
   const N = 200_000;

@@ -1,5 +1,5 @@
 /** Test helpers for the crossbar tests (oracles and small builders). */
-import { lgamma, matrix, multiply } from 'mathjs';
+import { erf, lgamma, matrix, multiply } from 'mathjs';
 import { makeParam, type Param } from '../../src/nn/param.js';
 import { stream } from '../../src/util/rng.js';
 import type { TileDefectMap } from '../../src/crossbar/defect_map.js';
@@ -55,4 +55,16 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** Kolmogorov–Smirnov statistic of the sample against N(0, 1) (Φ(x) = (1 + erf(x/√2))/2, mathjs erf as the oracle) */
+export function ksNormal(z: Float64Array): number {
+  const s = Float64Array.from(z).sort();
+  const n = s.length;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const F = (1 + (erf(s[i] / Math.SQRT2) as number)) / 2;
+    d = Math.max(d, Math.abs(F - i / n), Math.abs(F - (i + 1) / n));
+  }
+  return d;
 }

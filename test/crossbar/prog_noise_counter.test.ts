@@ -1,4 +1,3 @@
-import { erf } from 'mathjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { resolveDevice } from '../../src/crossbar/device.js';
@@ -8,22 +7,10 @@ import { availableBackends, getBackend, setBackend, type BackendName } from '../
 import { nativeKernels } from '../../src/kernels/native.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
-import { randomParam } from './helpers.js';
+import { ksNormal, randomParam } from './helpers.js';
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));
-
-/** Kolmogorov–Smirnov statistic of the sample against N(0, 1) (mathjs erf as the oracle) */
-function ksNormal(z: Float64Array): number {
-  const s = Float64Array.from(z).sort();
-  const n = s.length;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const F = (1 + (erf(s[i] / Math.SQRT2) as number)) / 2;
-    d = Math.max(d, Math.abs(F - i / n), Math.abs(F - (i + 1) / n));
-  }
-  return d;
-}
 
 /** two-sample KS statistic */
 function ks2(a: Float64Array, b: Float64Array): number {
