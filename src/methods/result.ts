@@ -2,6 +2,7 @@
  * One line of results.jsonl: a finished (or failed) point.
  */
 import type { PointSpec } from './point.js';
+import type { HeadArrayCost } from './multitask/continual.js';
 
 export interface PointMetrics {
   /** accuracy on the evaluation split (the official test set, or the held-out part of the embedded set) */
@@ -54,7 +55,7 @@ export interface MultitaskMetrics {
   arrays: Record<string, { cells: number; writes: number }>;
   /** multitask.heads 'crossbar' only: cells of all head arrays; per task k its array `<out>/head/task<k>`, cells and cumulative writes */
   headCells?: number;
-  headArrays?: { array: string; cells: number; writes: number }[];
+  headArrays?: HeadArrayCost[];
   /** mt-crab: routing[i][l][k] = mean weight of head k in body layer l on task i's eval inputs */
   routing?: number[][][];
   /** merges after the last task: merged vs single-adapter (a[T−1][i]) accuracy per task */
