@@ -21,7 +21,6 @@ import { programHealthyDifferential, programHealthyOffset, programSpecialSlots }
 import { GenericScratch, programGeneric } from './program_generic.js';
 import { programNative, programWasmFor } from './program_wasm_loader.js';
 import { programNoisyTS } from './program_noisy.js';
-import { ZRATIO, ZX } from './counter_normal.js';
 import type { ProgNoiseKey } from './prog_noise_counter.js';
 import { HEALTHY, SlotKind } from './cell_state.js';
 import type { TileDefectMap } from './defect_map.js';
@@ -69,9 +68,8 @@ export class CrossbarArray {
   private readonly acc = new Float64Array(2);
   /** programming passes so far (block index f of the counter-based programming variation) */
   private progPasses = 0;
-  /** [σ, g₀, b, b', ZIGNOR x[0..128], ratio[0..127]] handed to the native pass (noisy fast path only) */
-  private noiseArgs: Float64Array | null = null;
-  private readonly words = new Int32Array(2);
+  /** the native pass's noise arguments [σ, g₀, b] (float32 σ, g₀; b as a uint32 value) */
+  private readonly noiseArgs = new Float64Array(3);
   private readonly levels: number;
   /** lists of the general path (models without a fast path) */
   private generic: GenericScratch | null = null;
@@ -244,23 +242,18 @@ export class CrossbarArray {
     const { rows, cols } = this.layout;
     const acc = this.acc, levels = this.levels, two = this.mapping.cellsPerWeight === 2;
     const { uP, uN, tgtP, tgtN, writesP, writesN, slotKind } = this;
-    noise.passWords(this.progPasses++, this.words);
+    const b = noise.passWord(this.progPasses++);
     const nat = programNative();
     if (nat) {
-      let args = this.noiseArgs;
-      if (args === null) {
-        args = this.noiseArgs = new Float64Array(4 + ZX.length + ZRATIO.length);
-        args[0] = noise.sigma; args[1] = noise.off;
-        args.set(ZX, 4); args.set(ZRATIO, 4 + ZX.length);
-      }
-      args[2] = this.words[0] >>> 0; args[3] = this.words[1] >>> 0;
+      const args = this.noiseArgs;
+      args[0] = noise.sigma; args[1] = noise.off; args[2] = b >>> 0;
       nat.program(val, slotKind, uP, uN, writesP, writesN, wEff, rows, cols, identity ? null : permR,
         identity || colIdentity ? null : permC, Math.fround(wMax), levels, partial, partialSlot, wMax,
-        two ? 1 : 0, full ? 1 : 0, acc, tgtP, tgtN, args);
+        two ? 1 : 0, full ? 1 : 0, acc, tgtP, tgtN, args, noise.table);
     } else {
       programNoisyTS(val, wMax, rows, cols, permR, permC, identity, two, slotKind, uP, uN, tgtP, tgtN,
         writesP, writesN, wEff, levels, partial, partialSlot, full,
-        { sigma: noise.sigma, off: noise.off, b: this.words[0], b2: this.words[1] }, acc);
+        { key: noise, b }, acc);
     }
     this.totalWrites += acc[0];
     return acc[1];

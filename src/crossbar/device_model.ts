@@ -35,7 +35,8 @@ export interface LinearLevelsFastPath {
   levels: number;
   /**
    * counter-based programming variation (`device.progNoiseModel: 'counter'`, prog_noise_counter.ts):
-   * the kernels land written cells at f32((q + g₀)·pexp(σ·z) − g₀); absent = land on target
+   * the kernels land written cells at f32(f32(f32(q + g₀)·E) − g₀), E the key's lognormal factor;
+   * absent = land on target
    */
   noise?: ProgNoiseKey;
 }

@@ -17,6 +17,7 @@
  * when a larger batch than any before arrives).
  */
 import { allocF32 } from '../kernels/alloc.js';
+import { nativeFor } from '../kernels/elementwise_dispatch.js';
 import { gemm } from '../kernels/gemm.js';
 import type { CrossbarArray } from './crossbar_array.js';
 import { adc } from './read_stages/adc.js';
@@ -125,7 +126,9 @@ export class ReadPath {
         const len = n * this.rows, m = n * this.cols;
         this.ensureNoiseBuffers(len, m);
         const x2 = this.x2;
-        for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
+        const nk = nativeFor();
+        if (nk !== null && nk.squares) nk.squares(X, x2, len);
+        else for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
         gemm(false, false, n, this.cols, this.rows, x2, this.sVar!, this.vOut, false);
         on.outputs(Y, this.vOut, m, this.forwards, 0);
       }

@@ -39,18 +39,24 @@ export interface NativeKernels {
   /**
    * crossbar cell programming (src/native/program_impl.h; the same bits as src/crossbar/wasm/program.as
    * and src/crossbar/program_kernels.ts): out ← [cells written, weights clipped]; with counter-based
-   * programming variation also the targets tP, tN and noise = [σ, g₀, b, b', ZIGNOR x, ratio]
+   * programming variation also the targets tP, tN, noise = [σ, g₀, b] (float32 σ, g₀; b the pass's base word) and the lognormal quantile table (prog_noise_counter.ts)
    * (src/crossbar/program_noisy.ts has the formulas) (optional: older builds lack it)
    */
   program?(val: Float32Array, kind: Uint8Array, uP: Float32Array, uN: Float32Array, wP: Uint32Array, wN: Uint32Array,
     wEff: Float32Array, rows: number, cols: number, permR: Int32Array | null, permC: Int32Array | null,
     wMaxF: number, levels: number, special: Int32Array, slot: Int32Array, wMax: number, two: number, full: number,
-    out: Float64Array, tP?: Float32Array, tN?: Float32Array, noise?: Float64Array | null): void;
+    out: Float64Array, tP?: Float32Array, tN?: Float32Array, noise?: Float64Array | null, table?: Float32Array): void;
   /** Y = im2col(x)·Wt and dW += im2col(x)ᵀ·dY in L2-sized row chunks (src/kernels/conv_gemm.ts; optional: older builds lack them) */
   convForward?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, Wt: Float32Array, outCh: number, Y: Float32Array): void;
   convWeightGrad?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
+  /** per-output read noise y[k] += √v[k]·z(b, e0 + k) (src/native/noise_f32.h; counter_normal.ts formulas) */
+  outputNoise(y: Float32Array, v: Float32Array, len: number, b: number, e0: number): void;
+  /** y[i] = x[i]·x[i] (float32) */
+  squares(x: Float32Array, y: Float32Array, len: number): void;
+  /** the addon's interface version (NATIVE_ABI) */
+  abi?(): number;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
   isa(): string;
   /** switch instruction set; false when this CPU/build lacks it */
@@ -75,6 +81,9 @@ const SRC_NATIVE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 
 export const NATIVE_ADDON_PATH = join(SRC_NATIVE, 'build', 'Release', 'rramsim_native.node');
 const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 
+/** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
+export const NATIVE_ABI = 2;
+
 let state: NativeKernels | null | undefined;
 let reason = '';
 
@@ -95,6 +104,11 @@ export function nativeKernels(): NativeKernels | null {
     k = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeKernels;
   } catch (e) {
     reason = `load error: ${(e as Error).message}`;
+    return state;
+  }
+  const abi = typeof k.abi === 'function' ? k.abi() : 1;
+  if (abi !== NATIVE_ABI) {
+    reason = `stale build (interface ${abi}, this code needs ${NATIVE_ABI}): run \`npm run build:native\``;
     return state;
   }
   const want = process.env.RRAMSIM_NATIVE_ISA;

@@ -287,6 +287,31 @@ napi_value ReadVariance(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// outputNoise(y, v, len, b, e0): y[k] += √v[k]·z(b, e0 + k) (per-output read noise; b, e0 as
+// uint32 values, e0 even)
+napi_value OutputNoise(napi_env env, napi_callback_info info) {
+  Args a(env, info, 5);
+  const int len = a.i32(2);
+  float* y = a.f32(0, len);
+  const float* v = a.f32(1, len);
+  const double b = a.f64(3), e0 = a.f64(4);
+  if (a.ok && !(b >= 0 && b < 4294967296.0 && e0 >= 0 && e0 < 4294967296.0)) a.fail("outputNoise: b, e0 out of range");
+  if (!a.ok) return nullptr;
+  g_table.load()->outputNoise(y, v, len, uint32_t(b), uint32_t(e0));
+  return undef(env);
+}
+
+// squares(x, y, len): y[i] = x[i]·x[i]
+napi_value Squares(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3);
+  const int len = a.i32(2);
+  const float* x = a.f32(0, len);
+  float* y = a.f32(1, len);
+  if (!a.ok) return nullptr;
+  g_table.load()->squares(x, y, len);
+  return undef(env);
+}
+
 // maxPoolForward(x, y, arg, n, H, W, C, k, s)
 napi_value MaxPoolForward(napi_env env, napi_callback_info info) {
   Args a(env, info, 9);
@@ -343,8 +368,9 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
 // program(val, kind, uP, uN, wP, wN, wEff, rows, cols, permR | null, permC | null, wMaxF, levels,
 //         special, slot, wMax, two, full, out[, tP, tN, noise]): crossbar cell programming
 // (program_impl.h); out (Float64Array) ← [cells written, weights clipped]. With programming
-// variation: tP, tN (Float32Array targets) and noise = Float64Array [σ, g₀, b, b', x[0..128],
-// ratio[0..127]] (b, b' as uint32 values; x, ratio the ZIGNOR tables of counter_normal.ts). Every index the kernel follows
+// variation: tP, tN (Float32Array targets), noise = Float64Array [σ, g₀, b] (σ, g₀ float32
+// values, b the pass's base word as a uint32 value) and table = Float32Array T[0..4096], the
+// lognormal quantile table (prog_noise_counter.ts). Every index the kernel follows
 // (permutations, special list, slots) is checked first: the kernel writes by pointer.
 napi_value Program(napi_env env, napi_callback_info info) {
   Args a(env, info, 19);
@@ -373,18 +399,16 @@ napi_value Program(napi_env env, napi_callback_info info) {
   p.full = a.i32(17);
   double* out = static_cast<double*>(a.typed(18, napi_float64_array, "expected a Float64Array", 2));
   if (a.ok && (p.levels < 0 || p.levels > 65536)) a.fail("program: levels out of range");
-  if (a.ok && a.argc >= 22 && !a.isNull(21)) {
-    const double* nz = static_cast<const double*>(a.typed(21, napi_float64_array, "expected a Float64Array", 4 + 129 + 128));
+  if (a.ok && a.argc >= 23 && !a.isNull(21)) {
+    const double* nz = static_cast<const double*>(a.typed(21, napi_float64_array, "expected a Float64Array", 3));
     p.tP = a.f32(19, n);
     p.tN = a.f32(20, n);
+    p.table = a.f32(22, 4097);
     if (a.ok) {
       p.noise = 1;
-      p.sigma = nz[0];
-      p.off = nz[1];
+      p.sigmaF = float(nz[0]);
+      p.offF = float(nz[1]);
       p.b = uint32_t(int64_t(nz[2]));
-      p.b2 = uint32_t(int64_t(nz[3]));
-      p.zx = nz + 4;
-      p.zratio = nz + 4 + 129;
     }
   }
   if (!a.ok) return nullptr;
@@ -395,6 +419,15 @@ napi_value Program(napi_env env, napi_callback_info info) {
   }
   g_table.load()->program(p, out);
   return undef(env);
+}
+
+// abi() → the interface version of this addon (src/kernels/native.ts NATIVE_ABI): bumped whenever
+// a kernel's arguments or numeric definition change, so a stale build is refused, not misused
+// 2: float32 Box–Muller counter noise (noise = [σ, g₀, b]), outputNoise
+napi_value Abi(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_int32(env, 2, &v);
+  return v;
 }
 
 napi_value Isa(napi_env env, napi_callback_info) {
@@ -439,10 +472,10 @@ NAPI_MODULE_INIT() {
   if (!g_table.load()) g_table.store(best());
   const struct { const char* name; napi_callback fn; } fns[] = {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
-    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance},
+    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance}, {"outputNoise", OutputNoise}, {"squares", Squares},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
-    {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
+    {"abi", Abi}, {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {
     napi_value v;

@@ -4,7 +4,7 @@
 # with that set's flags; addon.cc picks one at load time (__builtin_cpu_supports).
 # -ffp-contract=off: no FMA contraction, so multiply and add round separately as in the wasm kernels.
 {
-  "variables": { "rr_cflags": ["-O3", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-std=gnu++17"] },
+  "variables": { "rr_cflags": ["-O3", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-std=gnu++17"] },
   "targets": [
     {
       "target_name": "rramsim_kernels_base",

@@ -24,15 +24,14 @@ struct ProgramArgs {
   int nSpecial;
   double wMax;
   int two, full;
-  // counter-based programming variation (program_impl.h, prog_noise_impl.h); noise = 0: none
+  // counter-based programming variation (program_impl.h, noise_f32.h); noise = 0: none
   // (then tP/tN are unused and uP/uN double as the targets)
   int noise;
   float* tP;
   float* tN;
-  double sigma, off;
-  uint32_t b, b2;
-  const double* zx;      // ZIGNOR x[0..128]
-  const double* zratio;  // x[i+1]/x[i], i < 128
+  float sigmaF, offF;  // σ, g₀ (float32)
+  uint32_t b;          // the pass's base word (counter_normal.ts)
+  const float* table;  // the lognormal quantile table T[0..4096] (prog_noise_counter.ts)
 };
 
 struct KernelTable {
@@ -52,6 +51,9 @@ struct KernelTable {
   void (*maxPoolBackward)(const float* dy, const int32_t* arg, float* dx, int len, int dxLen);
   // per-output read noise: S[s] = float(dP² + dN²), dP = aP + bP·uP[s], dN = aN + bN·uN[s] (double)
   void (*readVariance)(const float* uP, const float* uN, float* S, int len, double aP, double bP, double aN, double bN);
+  // per-output read noise: y[k] += √v[k]·z(b, e0 + k) (noise_f32.h)
+  void (*outputNoise)(float* y, const float* v, int len, uint32_t b, uint32_t e0);
+  void (*squares)(const float* x, float* y, int len);
   // crossbar cell programming (program_impl.h): out[0] = cells written, out[1] = weights clipped
   void (*program)(const ProgramArgs& a, double* out);
   // convolution through row chunks of im2col (kernels_impl.h): Y = im2col(x)·Wt (overwrites Y) and

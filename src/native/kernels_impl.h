@@ -570,7 +570,7 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
-  maxPoolBackward, readVariance, program, convForward, convWeightGrad,
+  maxPoolBackward, readVariance, outputNoise, squares, program, convForward, convWeightGrad,
 };
 
 }  // namespace ISA_NS

@@ -36,7 +36,7 @@
 // observed as traps, which nothing here does); the GEMM code above keeps the file's flags.
 #pragma GCC optimize("no-trapping-math")
 
-#include "prog_noise_impl.h"
+#include "noise_f32.h"
 
 // round half to even for 0 ≤ x < 2²³ (and NaN → NaN): the float32 add rounds to an integer
 static inline float nearestSmall(float x) { return (x + 8388608.f) - 8388608.f; }
@@ -191,19 +191,22 @@ static void specialRange(const ProgramArgs& a, int k0, int k1, int& writes, int&
   }
 }
 
-// ---- with counter-based programming variation (a.noise ≠ 0; formulas: program_noisy.ts and
-// prog_noise_impl.h): the same level and write decisions against the targets tP / tN, written
-// cells land at f32((q + g₀)·pexp(σ·z(f, 2s + c)) − g₀), W_eff from the conductances.
+// ---- with counter-based programming variation (a.noise ≠ 0; formulas: program_noisy.ts,
+// prog_noise_counter.ts, noise_f32.h): the same level and write decisions against the targets
+// tP / tN; written cells land at landF32(q, E(h(2s + c)), g₀), W_eff from the conductances.
+// Per 16-slot group with a written cell: the words and table factors of the first written cell of
+// every slot (vector gathers), the rare tail-bin factors one by one, the landings; then the second
+// cells of slots whose both cells were written.
 constexpr int NB = 256;
+constexpr int NG = NG16;
 
 // healthy slots of one contiguous span (logical offset lo, physical offset po, n slots)
 template <bool TWO, bool QUANT>
 static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
   alignas(64) float pT[NB], qT[NB];
-  alignas(64) int32_t chP[NB], chN[NB];
-  alignas(64) uint32_t eIdx[NB];
-  alignas(64) double z[NB];
+  alignas(64) int32_t chP[NB], chN[NB], chA[NB], both[NB];
   const float W = a.wMaxF, lm = float(a.levels - 1);
+  const float sigma = a.sigmaF, off = a.offF;
   int wr = 0, cl = 0;
   for (int j0 = 0; j0 < n; j0 += NB) {
     const int m = std::min(NB, n - j0);
@@ -213,7 +216,7 @@ static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int&
     float* __restrict tN = a.tN + po + j0;
     uint32_t* __restrict wP = a.wP + po + j0;
     uint32_t* __restrict wN = a.wN + po + j0;
-    int any = 0;
+    int anyBoth = 0;
 #pragma GCC ivdep
     for (int i = 0; i < m; i++) {
       const int h = kind[i] == 0;
@@ -240,24 +243,44 @@ static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int&
         tN[i] = cn ? q : oN;
         wN[i] += uint32_t(cn);
         qT[i] = q;
-        chN[i] = cn;
       }
+      chN[i] = cn;
+      chA[i] = cp | cn;
+      anyBoth |= cp & cn;
       wr += cp + cn;
-      any |= cp | cn;
     }
-    if (any) {
-      const uint32_t e0 = uint32_t(2 * (po + j0));
-      for (int i = 0; i < m; i++) eIdx[i] = e0 + 2u * uint32_t(i);
-      normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
-      landAll(pT, chP, z, m, a.sigma, a.off, a.uP + po + j0);
-      if (TWO) {
-        for (int i = 0; i < m; i++) eIdx[i] += 1u;
-        normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
-        landAll(qT, chN, z, m, a.sigma, a.off, a.uN + po + j0);
+    // a partial last group: lanes past m change nothing (and their pT / qT are never landed)
+    for (int i = m; i < ((m + NG - 1) / NG) * NG; i++) { chP[i] = 0; chN[i] = 0; chA[i] = 0; pT[i] = 0.f; qT[i] = 0.f; }
+    float* __restrict uP = a.uP + po + j0;
+    float* __restrict uN = a.uN + po + j0;
+    const uint32_t s0 = uint32_t(po + j0);
+    // the first written cell of each slot (G⁺ if written, else G⁻): one draw, one landing
+    const float* __restrict T = a.table;
+    for (int g = 0; g < m; g += NG) {
+      const int gm = std::min(NG, m - g);
+      if (!groupAny(chA + g)) continue;
+      alignas(64) float E[NG];
+      alignas(64) uint32_t H[NG];
+      if (groupFactors(a.b, 2u * (s0 + uint32_t(g)), chP + g, T, E, H)) {
+        for (int i = 0; i < gm; i++) if (isTail(H[i])) E[i] = tailFactor(H[i], sigma);
+      }
+#pragma GCC ivdep
+      for (int i = 0; i < gm; i++) {
+        const int cp = chP[g + i], cn = chN[g + i];
+        const float l = landF32(cp ? pT[g + i] : qT[g + i], E[i], off);
+        const float op = uP[g + i], on = uN[g + i];
+        uP[g + i] = cp ? l : op;
+        if (TWO) uN[g + i] = (cn & !cp) ? l : on;
       }
     }
-    const float* __restrict uP = a.uP + po + j0;
-    const float* __restrict uN = a.uN + po + j0;
+    int nBoth = 0;
+    if (TWO && anyBoth) for (int i = 0; i < m; i++) { both[nBoth] = i; nBoth += chP[i] & chN[i]; }
+    // slots whose both cells were written (a sign change): G⁻'s own draw
+    for (int k = 0; k < nBoth; k++) {
+      const int i = both[k];
+      const uint32_t h = progWord(a.b, 2u * (s0 + uint32_t(i)) + 1u);
+      uN[i] = landF32(qT[i], isTail(h) ? tailFactor(h, sigma) : innerFactor(h, T), off);
+    }
     float* __restrict wEff = a.wEff + lo + j0;
 #pragma GCC ivdep
     for (int i = 0; i < m; i++) {
@@ -291,8 +314,8 @@ static void specialNoisy(const ProgramArgs& a, int k0, int k1, int& writes, int&
   const int two = a.two, full = a.full;
   alignas(64) float w32[NB], pU[NB], nU[NB], pTg[NB], nTg[NB], qv[NB], uFree[NB], eU[NB];
   alignas(64) int32_t kd[NB], chs[NB], ones[NB];
-  alignas(64) uint32_t eIdx[NB];
-  alignas(64) double z[NB];
+  const float sigma = a.sigmaF, off = a.offF;
+  const float* __restrict T = a.table;
   int wr = 0, cl = 0;
   for (int c0 = k0; c0 < k1; c0 += NB) {
     const int m = std::min(NB, k1 - c0);
@@ -337,13 +360,15 @@ static void specialNoisy(const ProgramArgs& a, int k0, int k1, int& writes, int&
       chs[j] = ch;
       ones[j] = one;
       uFree[j] = one ? nU[j] : pU[j];
-      eIdx[j] = 2u * uint32_t(sl[j]) + uint32_t(one);
       any |= ch;
       wr += ch;
     }
     if (any) {
-      normalsAt(a.b, a.b2, eIdx, m, a.zx, a.zratio, z);
-      landAll(qv, chs, z, m, a.sigma, a.off, uFree);
+      for (int j = 0; j < m; j++) {
+        const uint32_t h = progWord(a.b, 2u * uint32_t(sl[j]) + uint32_t(ones[j]));
+        const float l = landF32(qv[j], isTail(h) ? tailFactor(h, sigma) : innerFactor(h, T), off), o = uFree[j];
+        uFree[j] = chs[j] ? l : o;
+      }
     }
     for (int j = 0; j < m; j++) {
       const long idx = sp[j], s = sl[j];

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { resolveDevice } from '../../src/crossbar/device.js';
 import { mix32 } from '../../src/crossbar/counter_normal.js';
-import { pexp, plog, progNormal } from '../../src/crossbar/prog_noise_counter.js';
+import { ndtri } from '../../src/crossbar/normal_quantile.js';
+import { lognormalFactor, lognormalTable, progWord, QBINS } from '../../src/crossbar/prog_noise_counter.js';
 import { availableBackends, getBackend, setBackend, type BackendName } from '../../src/kernels/gemm.js';
 import { nativeKernels } from '../../src/kernels/native.js';
 import { UserError } from '../../src/util/errors.js';
@@ -25,38 +26,48 @@ function ks2(a: Float64Array, b: Float64Array): number {
   return d;
 }
 
-describe('portable exp / log of the counter programming noise', () => {
-  it('pexp and plog agree with Math.exp / Math.log to a few ulps over the ranges used', () => {
-    const r = stream(1, 'test/pexp');
-    for (let k = 0; k < 20000; k++) {
-      const x = (r.next() - 0.5) * 80; // σ·z with σ ≤ 5, |z| < 8
-      expect(Math.abs(pexp(x) / Math.exp(x) - 1)).toBeLessThan(1e-15);
-      const u = Math.pow(2, -33 * r.next()) * (0.5 + r.next() / 2); // (h + ½)/2³² ∈ (2⁻³³, 1)
-      expect(Math.abs(plog(u) - Math.log(u))).toBeLessThan(1e-15 * Math.max(1, Math.abs(Math.log(u))));
-    }
-    expect(pexp(0)).toBe(1);
-    expect(plog(1)).toBe(0);
-  });
-});
+describe('counter programming noise: the lognormal factor E of a word', () => {
+  const N = 1_000_000;
+  const sigma = Math.fround(0.3);
+  const T = lognormalTable(sigma);
 
-describe('counter programming noise z(f, e)', () => {
-  const N = 200_000;
-  const b = mix32(12345), b2 = mix32(b ^ 0x5bd1e995);
-
-  it('is N(0, 1): mean, variance, kurtosis within 5 standard errors, KS below the α = 0.001 value, tails drawn', () => {
+  it('ln(E)/σ is N(0, 1): mean, variance, kurtosis within 5 SE, KS below the α = 0.001 value, both tails drawn', () => {
+    const b = mix32(12345);
     const z = new Float64Array(N);
-    for (let e = 0; e < N; e++) z[e] = progNormal(b, b2, e);
+    for (let e = 0; e < N; e++) z[e] = Math.log(lognormalFactor(progWord(b, e), T, sigma)) / sigma;
     let m = 0;
     for (const x of z) m += x / N;
     let v = 0, m4 = 0;
     for (const x of z) { v += (x - m) ** 2 / N; m4 += x ** 4 / N; }
+    // float32 rounding of E moves ln(E)/σ by ≤ 6e-8/σ: far below these tolerances
     expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(N));
     expect(Math.abs(v - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
     expect(Math.abs(m4 - 3)).toBeLessThan(5 * Math.sqrt(96 / N));
     expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(N));
-    const tail = z.filter((x) => Math.abs(x) > 3.442619855899).length;
-    expect(tail).toBeGreaterThan(N * 5.8e-4 * 0.6);
-    expect(tail).toBeLessThan(N * 5.8e-4 * 1.5);
+    // the exact-quantile tail bins: P(z < Φ⁻¹(1/4096)) = P(z > Φ⁻¹(4095/4096)) = 1/4096
+    const edge = ndtri(1 / QBINS);
+    const lo = z.filter((x) => x < edge).length, hi = z.filter((x) => x > -edge).length;
+    for (const c of [lo, hi]) {
+      expect(c).toBeGreaterThan(N / QBINS - 5 * Math.sqrt(N / QBINS));
+      expect(c).toBeLessThan(N / QBINS + 5 * Math.sqrt(N / QBINS));
+    }
+    expect(z.reduce((a, x) => Math.min(a, x), 0)).toBeLessThan(-4);
+    expect(z.reduce((a, x) => Math.max(a, x), 0)).toBeGreaterThan(4);
+  });
+
+  it('equals the lognormal quantile at the bin edges and is monotone in the word', () => {
+    for (const k of [1, 7, 1000, 2048, 3000, QBINS - 2]) {
+      // the smallest word of bin k sits ϕ = 2⁻²¹ into the bin
+      const h = k * 2 ** 20;
+      const exact = Math.exp(sigma * ndtri((h + 0.5) / 2 ** 32));
+      expect(Math.abs(lognormalFactor(h, T, sigma) / exact - 1)).toBeLessThan(1e-6);
+    }
+    let prev = 0;
+    for (let h = 0; h < 2 ** 32; h += 104_729 * 7) {
+      const E = lognormalFactor(h, T, sigma);
+      expect(E).toBeGreaterThanOrEqual(prev);
+      prev = E;
+    }
   });
 });
 

@@ -11,7 +11,8 @@
  * is Gaussian with mean Σ_i x_bi w_ij and variance
  *     V_bj = Σ_i x_bi² · S_ij,   S_ij = wMax²·(dP_ij² + dN_ij²)
  * so one extra GEMM (X∘X)·S and one normal per output per sample give exactly that distribution:
- *     y_bj += √V_bj · ζ_bj,   ζ_bj = z(f, e) of the counter-based generator (counter_normal.ts)
+ *     y_bj ← y_bj + √V_bj · ζ_bj  (float32 operations),   ζ_bj = z(f, e) of the counter-based
+ *     generator (counter_normal.ts: float32 Box–Muller, outputs e and e + 1 share a pair)
  * keyed by stream 'read/<layer>', f = the forward's number, e = the output's index (b·cols + j;
  * tiled: per tile, onto its partial sums before the tile stages, e offset by the tile's index).
  * Affine fast form: when a(u) = α + β·u and weight(uP, uN) = w₀ + cP·uP + cN·uN (checked at
@@ -20,7 +21,8 @@
  * (kP = wMax·cP: dP = kP·α + kP·β·uP);
  * otherwise the general loop through model.readNoise and mapping.weight. With identity routing and the
  * 'native' backend the affine loop runs in the addon (readVariance, src/native/kernels_impl.h: the
- * same float64 operations in the same order, one float32 rounding: identical bits, tested).
+ * same float64 operations in the same order, one float32 rounding: identical bits, tested), and so
+ * does the output step (outputNoise, src/native/noise_f32.h: the same float32 operations).
  * Differences from 'per-cell' (the default, read_noise.ts): 'per-cell' draws one z per cell per
  * forward and shares it by every sample of the batch (per-batch weight noise: outputs of different
  * samples are correlated); 'per-output' is independent per sample (per-sample output noise), and
@@ -30,7 +32,7 @@
  */
 import { nativeFor } from '../../kernels/elementwise_dispatch.js';
 import { stream } from '../../util/rng.js';
-import { CounterNormal } from '../counter_normal.js';
+import { CounterNormal, normalPair } from '../counter_normal.js';
 import type { CrossbarArray } from '../crossbar_array.js';
 import type { DeviceModel } from '../device_model.js';
 import type { WeightMapping } from '../mapping.js';
@@ -39,7 +41,7 @@ import type { ReadStage, ReadStageContext } from './read_stage.js';
 
 export class OutputReadNoise implements ReadStage {
   readonly name = 'read-noise';
-  private z: Float32Array = new Float32Array(0);
+  private readonly z = new Float64Array(2);
   /** the affine fast form (α, β, cP, cN), or null */
   private readonly affine: { alpha: number; beta: number; cP: number; cN: number } | null;
   constructor(private readonly model: DeviceModel, private readonly mapping: WeightMapping, private readonly gen: CounterNormal) {
@@ -102,12 +104,16 @@ export class OutputReadNoise implements ReadStage {
     }
   }
 
-  /** y[k] += √v[k] · z(f, e0 + k), k < len (e0 even) */
+  /** y[k] ← y[k] + √v[k] · z(f, e0 + k), k < len (e0 even), float32 operations */
   outputs(y: Float32Array, v: Float32Array, len: number, f: number, e0: number): void {
-    if (this.z.length < len) this.z = new Float32Array(len);
-    const z = this.z;
-    this.gen.fill(f, e0, z, 0, len);
-    for (let k = 0; k < len; k++) y[k] += Math.sqrt(v[k]) * z[k];
+    const b = this.gen.base(f);
+    const nk = nativeFor();
+    if (nk !== null && nk.outputNoise) { nk.outputNoise(y, v, len, b >>> 0, e0 >>> 0); return; }
+    const z = this.z, fr = Math.fround, p0 = e0 >>> 1;
+    for (let k = 0; k < len; k++) {
+      if ((k & 1) === 0) normalPair(b, p0 + (k >>> 1), z, 0);
+      y[k] = fr(y[k] + fr(fr(Math.sqrt(v[k])) * z[k & 1]));
+    }
   }
 }
 
