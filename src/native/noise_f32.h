@@ -123,6 +123,38 @@ static float tailFactor(uint32_t h, float sigma) {
   return float(qf64::pexp(s * qf64::tail((2.0 * double(0xffffffffu - h) + 1.0) * 0x1p-33)));
 }
 
+#if ISA_LEVEL >= 3
+// 16 words h = progWord(b, e) at once
+static inline __m512i progWords512(uint32_t b, __m512i e) {
+  __m512i x = _mm512_add_epi32(_mm512_set1_epi32(int32_t(b)), _mm512_mullo_epi32(e, _mm512_set1_epi32(int32_t(PHI))));
+  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
+  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x21f0aaad));
+  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
+  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x735a2d97));
+  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
+  return x;
+}
+
+// innerFactor of 16 words (tail-bin lanes flagged in `tail`, their value to be replaced): one
+// 64-bit gather per 8 lanes of the pair (T[k], T[k + 1]) (T read as 8-byte words at byte offset 4k,
+// unaligned), even / odd floats apart
+static inline __m512 factors512(__m512i x, const float* __restrict T, __mmask16& tail) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i kraw = _mm512_srli_epi32(x, QSHIFT);
+  tail = _mm512_cmpeq_epi32_mask(kraw, _mm512_setzero_si512()) | _mm512_cmpeq_epi32_mask(kraw, _mm512_set1_epi32(int32_t(QLAST)));
+  const __m512i k = _mm512_min_epu32(_mm512_max_epu32(kraw, one), _mm512_set1_epi32(int32_t(QLAST - 1u)));
+  const __m512i m = _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(x, _mm512_set1_epi32(0xfffff)), 1), one);
+  const __m512 fr = _mm512_mul_ps(_mm512_cvtepi32_ps(m), _mm512_set1_ps(4.76837158203125e-7f));
+  const __m512d g0 = _mm512_i32gather_pd(_mm512_castsi512_si256(k), reinterpret_cast<const double*>(T), 4);
+  const __m512d g1 = _mm512_i32gather_pd(_mm512_extracti64x4_epi64(k, 1), reinterpret_cast<const double*>(T), 4);
+  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512 t0 = _mm512_permutex2var_ps(_mm512_castpd_ps(g0), evens, _mm512_castpd_ps(g1));
+  const __m512 t1 = _mm512_permutex2var_ps(_mm512_castpd_ps(g0), odds, _mm512_castpd_ps(g1));
+  return _mm512_add_ps(t0, _mm512_mul_ps(fr, _mm512_sub_ps(t1, t0)));
+}
+#endif
+
 // E[i] = innerFactor(H[i] = progWord(b, e0 + 2i + (chP[i] ? 0 : 1)), T) for i < NG16 = 16; returns
 // whether any H[i] is in a tail bin. AVX-512 / AVX2: explicit gathers (the compilers emulate them
 // with scalar loads); the same operations as innerFactor, so the same bits.
@@ -131,32 +163,13 @@ static inline int groupFactors(uint32_t b, uint32_t e0, const int32_t* __restric
                                float* __restrict E, uint32_t* __restrict H) {
 #if ISA_LEVEL >= 3
   const __m512i lane2 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i one = _mm512_set1_epi32(1);
   const __m512i cp = _mm512_loadu_si512(chP);
   __m512i e = _mm512_add_epi32(_mm512_set1_epi32(int32_t(e0)), lane2);
-  e = _mm512_mask_add_epi32(e, _mm512_cmpeq_epi32_mask(cp, _mm512_setzero_si512()), e, one);
-  __m512i x = _mm512_add_epi32(_mm512_set1_epi32(int32_t(b)), _mm512_mullo_epi32(e, _mm512_set1_epi32(int32_t(PHI))));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
-  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x21f0aaad));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
-  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x735a2d97));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
+  e = _mm512_mask_add_epi32(e, _mm512_cmpeq_epi32_mask(cp, _mm512_setzero_si512()), e, _mm512_set1_epi32(1));
+  const __m512i x = progWords512(b, e);
   _mm512_storeu_si512(H, x);
-  const __m512i kraw = _mm512_srli_epi32(x, QSHIFT);
-  const __mmask16 tail = _mm512_cmpeq_epi32_mask(kraw, _mm512_setzero_si512()) |
-                         _mm512_cmpeq_epi32_mask(kraw, _mm512_set1_epi32(int32_t(QLAST)));
-  const __m512i k = _mm512_min_epu32(_mm512_max_epu32(kraw, one), _mm512_set1_epi32(int32_t(QLAST - 1u)));
-  const __m512i m = _mm512_add_epi32(_mm512_slli_epi32(_mm512_and_si512(x, _mm512_set1_epi32(0xfffff)), 1), one);
-  const __m512 fr = _mm512_mul_ps(_mm512_cvtepi32_ps(m), _mm512_set1_ps(4.76837158203125e-7f));
-  // one 64-bit gather per 8 lanes of the pair (T[k], T[k + 1]) (T2 = T read as 64-bit words at
-  // byte offset 4k: unaligned 8-byte loads), then even / odd floats apart
-  const __m512d g0 = _mm512_i32gather_pd(_mm512_castsi512_si256(k), reinterpret_cast<const double*>(T), 4);
-  const __m512d g1 = _mm512_i32gather_pd(_mm512_extracti64x4_epi64(k, 1), reinterpret_cast<const double*>(T), 4);
-  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  const __m512 t0 = _mm512_permutex2var_ps(_mm512_castpd_ps(g0), evens, _mm512_castpd_ps(g1));
-  const __m512 t1 = _mm512_permutex2var_ps(_mm512_castpd_ps(g0), odds, _mm512_castpd_ps(g1));
-  _mm512_storeu_ps(E, _mm512_add_ps(t0, _mm512_mul_ps(fr, _mm512_sub_ps(t1, t0))));
+  __mmask16 tail;
+  _mm512_storeu_ps(E, factors512(x, T, tail));
   return tail != 0;
 #elif ISA_LEVEL == 2
   int tails = 0;

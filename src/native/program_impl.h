@@ -294,8 +294,145 @@ static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int&
   clipped += cl;
 }
 
+#if ISA_LEVEL >= 3
+// healthySpanNoisy in one pass of 16-slot AVX-512 vectors: the same operations per slot (selects as
+// mask blends, NaN handled as by the C++ comparisons), so the same bits
+// one vector of 16 slots (FULL) or of the last cnt < 16; stores of whole vectors (blended) when FULL
+template <bool TWO, bool QUANT, bool FULL>
+static inline __attribute__((always_inline)) void noisyVector512(const ProgramArgs& a, long L, long P, __mmask16 in, int& wr, int& cl,
+                                                                 float* __restrict Ea, float* __restrict qa, uint32_t* __restrict Ha) {
+  const __m512 W = _mm512_set1_ps(a.wMaxF), lmv = _mm512_set1_ps(float(a.levels - 1));
+  const __m512 one = _mm512_set1_ps(1.f), mone = _mm512_set1_ps(-1.f), zero = _mm512_setzero_ps();
+  const __m512 half = _mm512_set1_ps(0.5f), two = _mm512_set1_ps(2.f), big = _mm512_set1_ps(8388608.f);
+  const __m512 offv = _mm512_set1_ps(a.offF), sign = _mm512_set1_ps(-0.f);
+  const __m512i ione = _mm512_set1_epi32(1);
+  const __m512i lane2 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const float* __restrict T = a.table;
+  const float sigma = a.sigmaF, off = a.offF;
+  const uint32_t bw = a.b;
+  const uint8_t* __restrict kindA = a.kind + P;
+  const float* __restrict valA = a.val + L;
+  float* __restrict tPA = a.tP + P;
+  float* __restrict tNA = a.tN + P;
+  uint32_t* __restrict wPA = a.wP + P;
+  uint32_t* __restrict wNA = a.wN + P;
+  float* __restrict uPA = a.uP + P;
+  float* __restrict uNA = a.uN + P;
+  float* __restrict effA = a.wEff + L;
+#define LDU(ptr) (FULL ? _mm512_loadu_ps(ptr) : _mm512_maskz_loadu_ps(in, ptr))
+#define LDI(ptr) (FULL ? _mm512_loadu_si512(ptr) : _mm512_maskz_loadu_epi32(in, ptr))
+#define STU(ptr, v) (FULL ? _mm512_storeu_ps(ptr, v) : _mm512_mask_storeu_ps(ptr, in, v))
+#define STI(ptr, v) (FULL ? _mm512_storeu_si512(ptr, v) : _mm512_mask_storeu_epi32(ptr, in, v))
+  const __m128i kb = FULL ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(kindA)) : _mm_maskz_loadu_epi8(in, kindA);
+  const __mmask16 h = _mm_mask_cmpeq_epi8_mask(in, kb, _mm_setzero_si128());
+  const __m512 w = LDU(valA);
+  __m512 t = _mm512_div_ps(w, W);
+  t = _mm512_max_ps(mone, t);  // t < −1 ? −1 : t (NaN stays NaN)
+  t = _mm512_min_ps(one, t);   // 1 < t ? 1 : t
+  cl += __builtin_popcount(_mm512_mask_cmp_ps_mask(h, _mm512_abs_ps(w), W, _CMP_GT_OQ));
+  __m512 p = TWO ? _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, t, _CMP_LT_OQ), zero, t)
+                 : _mm512_mul_ps(_mm512_add_ps(t, one), half);
+  if (QUANT) p = _mm512_div_ps(_mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(p, lmv), big), big), lmv);
+  const __m512 oP = LDU(tPA);
+  const __mmask16 cp = _mm512_mask_cmp_ps_mask(h, p, oP, _CMP_NEQ_UQ);
+  STU(tPA, _mm512_mask_mov_ps(oP, cp, p));
+  const __m512i wpv = LDI(wPA);
+  STI(wPA, _mm512_mask_add_epi32(wpv, cp, wpv, ione));
+  __mmask16 cn = 0;
+  __m512 q = zero;
+  if (TWO) {
+    const __m512 nt = _mm512_xor_ps(t, sign);
+    q = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, nt, _CMP_LT_OQ), zero, nt);
+    if (QUANT) q = _mm512_div_ps(_mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(q, lmv), big), big), lmv);
+    const __m512 oN = LDU(tNA);
+    cn = _mm512_mask_cmp_ps_mask(h, q, oN, _CMP_NEQ_UQ);
+    STU(tNA, _mm512_mask_mov_ps(oN, cn, q));
+    const __m512i wnv = LDI(wNA);
+    STI(wNA, _mm512_mask_add_epi32(wnv, cn, wnv, ione));
+  }
+  wr += __builtin_popcount(cp) + __builtin_popcount(cn);
+  __m512 uP = LDU(uPA);
+  __m512 uN = TWO ? LDU(uNA) : zero;
+  if (cp | cn) {
+    // the first written cell of each slot: e = 2s + (G⁺ written ? 0 : 1)
+    __m512i e = _mm512_add_epi32(_mm512_set1_epi32(int32_t(2u * uint32_t(P))), lane2);
+    e = _mm512_mask_add_epi32(e, __mmask16(~cp), e, ione);
+    const __m512i x = progWords512(bw, e);
+    __mmask16 tail;
+    __m512 E = factors512(x, T, tail);
+    tail &= (cp | cn);
+    if (tail) {
+      _mm512_store_ps(Ea, E);
+      _mm512_store_si512(Ha, x);
+      for (int i = 0; i < 16; i++) if ((tail >> i) & 1) Ea[i] = tailFactor(Ha[i], sigma);
+      E = _mm512_load_ps(Ea);
+    }
+    const __m512 qs = _mm512_mask_blend_ps(cp, q, p);
+    const __m512 l = _mm512_sub_ps(_mm512_mul_ps(_mm512_add_ps(qs, offv), E), offv);
+    uP = _mm512_mask_mov_ps(uP, cp, l);
+    STU(uPA, uP);
+    if (TWO) {
+      const __mmask16 nOnly = __mmask16(cn & ~cp), bothm = __mmask16(cn & cp);
+      uN = _mm512_mask_mov_ps(uN, nOnly, l);
+      if (bothm) {
+        // a sign change: G⁻'s own draw (rare)
+        _mm512_store_ps(qa, q);
+        _mm512_store_ps(Ea, uN);
+        for (int i = 0; i < 16; i++) {
+          if (!((bothm >> i) & 1)) continue;
+          const uint32_t hh = progWord(bw, 2u * uint32_t(P + i) + 1u);
+          Ea[i] = landF32(qa[i], isTail(hh) ? tailFactor(hh, sigma) : innerFactor(hh, T), off);
+        }
+        uN = _mm512_load_ps(Ea);
+      }
+      STU(uNA, uN);
+    }
+  }
+  const __m512 eff = TWO ? _mm512_mul_ps(W, _mm512_sub_ps(uP, uN)) : _mm512_mul_ps(W, _mm512_sub_ps(_mm512_mul_ps(two, uP), one));
+  if (FULL && h == __mmask16(0xffff)) _mm512_storeu_ps(effA, eff);  // all healthy: no read of the old values
+  else _mm512_mask_storeu_ps(effA, __mmask16(h & in), eff);
+#undef LDU
+#undef LDI
+#undef STU
+#undef STI
+}
+
+// healthySpanNoisy in one pass of 16-slot AVX-512 vectors: the same operations per slot (selects as
+// mask blends, NaN handled as by the C++ comparisons), so the same bits
+template <bool TWO, bool QUANT>
+static void healthySpanNoisy512(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
+  alignas(64) float Ea[16], qa[16];
+  alignas(64) uint32_t Ha[16];
+  int wr = 0, cl = 0, i0 = 0;
+  for (; i0 + 16 <= n; i0 += 16) noisyVector512<TWO, QUANT, true>(a, lo + i0, po + i0, __mmask16(0xffff), wr, cl, Ea, qa, Ha);
+  if (i0 < n) noisyVector512<TWO, QUANT, false>(a, lo + i0, po + i0, __mmask16((1u << (n - i0)) - 1u), wr, cl, Ea, qa, Ha);
+  writes += wr;
+  clipped += cl;
+}
+#endif
+
+#if ISA_LEVEL >= 3
+// RRAMSIM_NOISY512=0: the auto-vectorised span loop instead (for comparing the two in tests / benches)
+static inline bool getenv_noisy512_off() {
+  static const bool off = [] { const char* v = std::getenv("RRAMSIM_NOISY512"); return v && v[0] == '0'; }();
+  return off;
+}
+#endif
+
 static inline void healthyNoisyAny(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
   const bool q = a.levels > 0;
+#if ISA_LEVEL >= 3
+  if (!getenv_noisy512_off()) {
+    if (a.two) {
+      if (q) healthySpanNoisy512<true, true>(a, lo, po, n, writes, clipped);
+      else healthySpanNoisy512<true, false>(a, lo, po, n, writes, clipped);
+    } else {
+      if (q) healthySpanNoisy512<false, true>(a, lo, po, n, writes, clipped);
+      else healthySpanNoisy512<false, false>(a, lo, po, n, writes, clipped);
+    }
+    return;
+  }
+#endif
   if (a.two) {
     if (q) healthySpanNoisy<true, true>(a, lo, po, n, writes, clipped);
     else healthySpanNoisy<true, false>(a, lo, po, n, writes, clipped);
