@@ -6,7 +6,8 @@
  *       W_used[i, j] = wMax · mapping.weight(r(uP), r(uN)),   r = the composed stages,
  *       (uP, uN) the cells of slot (permR[i], permC[j]); no cell stage: W_used = W_eff
  *   output noise ('per-output' read noise, read_stages/read_noise_output.ts): not a cell stage;
- *       S = the cells' per-weight read variance, after the product Y += √((X∘X)·S) ∘ ζ
+ *       S = the cells' per-weight read variance, after the product Y += √((X∘X)·S) ∘ ζ (native,
+ *       untiled, identity routing: S computed while the GEMM packs it, gemmVariance)
  *       (per tile onto the partial sums, before the tile stages, when tiled)
  *   product: Y = X · W_used, one GEMM; with an input stage (DAC) or a tile stage (line
  *   resistance, ADC) tile by tile instead: the inputs (a copy of X) through the input stages,
@@ -61,6 +62,9 @@ export class ReadPath {
   private xt: Float32Array = new Float32Array(0);
   private wt: Float32Array = new Float32Array(0);
   private pt: Float32Array = new Float32Array(0);
+  /** the cells whose read variance the native variance GEMM computes in this forward, or null */
+  private fusedCells: CrossbarArray | null = null;
+  private readonly coef = new Float64Array(4);
 
   constructor(private readonly ctx: ReadStageContext, private readonly rows: number, private readonly cols: number) {
     const all = READ_STAGES.map((e) => e.create(ctx)).filter((s): s is ReadStage => s !== null);
@@ -80,7 +84,10 @@ export class ReadPath {
   weights(array: CrossbarArray, routing: Routing, wEff: Float32Array, wMax: number): Float32Array {
     if (this.outNoise !== null) {
       this.forwards++;
-      this.outNoise.variance(array, routing, wMax, this.rows, this.cols, this.sVar!);
+      // native, untiled, identity routing, affine: S is computed inside the variance GEMM (product)
+      this.fusedCells = !this.tiled && routing.identity && nativeFor() !== null &&
+        this.outNoise.affineCoefficients(wMax, this.coef) ? array : null;
+      if (this.fusedCells === null) this.outNoise.variance(array, routing, wMax, this.rows, this.cols, this.sVar!);
     }
     const out = this.wRead;
     if (out === null) return wEff;
@@ -129,7 +136,13 @@ export class ReadPath {
         const nk = nativeFor();
         if (nk !== null && nk.squares) nk.squares(X, x2, len);
         else for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
-        gemm(false, false, n, this.cols, this.rows, x2, this.sVar!, this.vOut, false);
+        const cells = this.fusedCells;
+        if (cells !== null && nk !== null) {
+          const c = this.coef;
+          nk.gemmVariance(n, this.cols, this.rows, x2, cells.uP, cells.uN, c[0], c[1], c[2], c[3], this.vOut);
+        } else {
+          gemm(false, false, n, this.cols, this.rows, x2, this.sVar!, this.vOut, false);
+        }
         on.outputs(Y, this.vOut, m, this.forwards, 0);
       }
       return;

@@ -301,6 +301,22 @@ napi_value OutputNoise(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C): C = A·S with S the per-output read
+// variance of the cells (K x N, row-major like uP / uN), computed while packing
+napi_value GemmVariance(napi_env env, napi_callback_info info) {
+  Args a(env, info, 11);
+  const int M = a.i32(0), N = a.i32(1), K = a.i32(2);
+  if (a.ok && (M < 0 || N < 0 || K < 0)) a.fail("gemmVariance: negative size");
+  const float* A = a.f32(3, double(M) * K);
+  const float* uP = a.f32(4, double(K) * N);
+  const float* uN = a.f32(5, double(K) * N);
+  const double aP = a.f64(6), bP = a.f64(7), aN = a.f64(8), bN = a.f64(9);
+  float* C = a.f32(10, double(M) * N);
+  if (!a.ok) return nullptr;
+  g_table.load()->gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C);
+  return undef(env);
+}
+
 // squares(x, y, len): y[i] = x[i]·x[i]
 napi_value Squares(napi_env env, napi_callback_info info) {
   Args a(env, info, 3);
@@ -472,7 +488,7 @@ NAPI_MODULE_INIT() {
   if (!g_table.load()) g_table.store(best());
   const struct { const char* name; napi_callback fn; } fns[] = {
     {"gemm", Gemm}, {"im2col", Im2col}, {"col2im", Col2im}, {"addBiasRows", AddBiasRows},
-    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance}, {"outputNoise", OutputNoise}, {"squares", Squares},
+    {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance}, {"outputNoise", OutputNoise}, {"squares", Squares}, {"gemmVariance", GemmVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
     {"abi", Abi}, {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},

@@ -54,6 +54,9 @@ struct KernelTable {
   // per-output read noise: y[k] += √v[k]·z(b, e0 + k) (noise_f32.h)
   void (*outputNoise)(float* y, const float* v, int len, uint32_t b, uint32_t e0);
   void (*squares)(const float* x, float* y, int len);
+  // V = A·S, S[k, j] = float((aP + bP·uP)² + (aN + bN·uN)²) computed while packing (kernels_impl.h)
+  void (*gemmVariance)(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
+                       double aN, double bN, float* C);
   // crossbar cell programming (program_impl.h): out[0] = cells written, out[1] = weights clipped
   void (*program)(const ProgramArgs& a, double* out);
   // convolution through row chunks of im2col (kernels_impl.h): Y = im2col(x)·Wt (overwrites Y) and

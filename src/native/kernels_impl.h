@@ -128,9 +128,34 @@ static inline void micro(int kc, const float* __restrict pa, long rs, long ks, c
 
 // kb: the K block length (gemm passes ceil(K / ceil(K / KC)); convWeightGrad passes the block
 // length of the whole product when it runs it in row chunks that start on block boundaries)
-template <typename V, int MR, int NV>
+// packs op(B)[k0..k0+kc, jb..jb+w) (row-major B, not transposed) into an NR-wide panel
+struct PlainB {
+  const float* B;
+  inline void row(int N, int k, int jb, int w, float* __restrict d) const {
+    const float* __restrict s = B + size_t(k) * N + jb;
+    for (int jj = 0; jj < w; jj++) d[jj] = s[jj];
+  }
+};
+
+// the per-output read variance as B, computed while packing (read_noise_output.ts affine form):
+// S[k, j] = float(dP² + dN²), dP = aP + bP·uP[k·N + j], dN = aN + bN·uN[k·N + j] (float64, JS order)
+struct VarianceB {
+  const float* uP;
+  const float* uN;
+  double aP, bP, aN, bN;
+  inline void row(int N, int k, int jb, int w, float* __restrict d) const {
+    const float* __restrict p = uP + size_t(k) * N + jb;
+    const float* __restrict n = uN + size_t(k) * N + jb;
+    for (int jj = 0; jj < w; jj++) {
+      const double dP = aP + bP * double(p[jj]), dN = aN + bN * double(n[jj]);
+      d[jj] = float(dP * dP + dN * dN);
+    }
+  }
+};
+
+template <typename V, int MR, int NV, typename BSrc = PlainB>
 static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
-                     int accumulate, int kb) {
+                     int accumulate, int kb, const BSrc* src = nullptr) {
   constexpr int L = sizeof(V) / sizeof(float);
   constexpr int NR = NV * L;
   const int ncMax = std::min(NC, N);
@@ -146,7 +171,12 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
         const int jb = j0 + p * NR;
         const int w = std::min(NR, j0 + nc - jb);
         float* d = bp + size_t(p) * kc * NR;
-        if (!transB) {
+        if (src) {
+          for (int k = 0; k < kc; k++, d += NR) {
+            src->row(N, k0 + k, jb, w, d);
+            for (int jj = w; jj < NR; jj++) d[jj] = 0.f;
+          }
+        } else if (!transB) {
           const float* s = B + size_t(k0) * N + jb;
           for (int k = 0; k < kc; k++, s += N, d += NR) {
             int jj = 0;
@@ -228,6 +258,27 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
     return;
   }
   gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
+}
+
+// V (M x N) = A (M x K) · S (K x N) with S the per-output read variance of the cells (VarianceB),
+// computed while packing: the same bits as readVariance followed by gemm (same block order)
+static void gemmVariance(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
+                         double aN, double bN, float* C) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) { std::memset(C, 0, size_t(M) * N * sizeof(float)); return; }
+  const VarianceB src{uP, uN, aP, bP, aN, bN};
+  const int kb = kBlock(K);
+#if ISA_LEVEL >= 3
+  if (N > 16) gemm_cfg<v16, 8, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else gemm_cfg<v8, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+#elif ISA_LEVEL == 2
+  if (N > 8) gemm_cfg<v8, 6, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else gemm_cfg<v8, 8, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+#else
+  if (N > 4) gemm_cfg<v4, 4, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else gemm_cfg<v4, 8, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+#endif
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -570,7 +621,7 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
-  maxPoolBackward, readVariance, outputNoise, squares, program, convForward, convWeightGrad,
+  maxPoolBackward, readVariance, outputNoise, squares, gemmVariance, program, convForward, convWeightGrad,
 };
 
 }  // namespace ISA_NS

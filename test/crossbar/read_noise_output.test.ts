@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { availableBackends, getBackend, setBackend } from '../../src/kernels/gemm.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { resolveDevice } from '../../src/crossbar/device.js';
+import { nativeKernels } from '../../src/kernels/native.js';
 import { UserError } from '../../src/util/errors.js';
 import { randomArray, randomParam } from './helpers.js';
 
@@ -163,8 +164,33 @@ describe('per-output read noise on every kernel backend', () => {
     }
     const backends = availableBackends();
     expect(backends).toContain('ts');
-    for (const b of backends) expect(Array.from(run(b).S), b).toEqual(Array.from(ref.S));
+    // native computes S inside its variance GEMM (never stored): its outputs are compared below
+    for (const b of backends.filter((x) => x !== 'native')) expect(Array.from(run(b).S), b).toEqual(Array.from(ref.S));
     // the outputs too where the GEMMs agree bit for bit (native = wasm; ts rounds its GEMM differently)
     if (backends.includes('native') && backends.includes('wasm')) expect(Array.from(run('native').Y)).toEqual(Array.from(run('wasm').Y));
+  });
+
+  const nk = nativeKernels();
+  it.runIf(nk !== null && typeof nk.gemmVariance === 'function')('native gemmVariance = readVariance then gemm, bit for bit, on every ISA and GEMM shape', () => {
+    const before = nk!.isa();
+    try {
+      for (const isa of nk!.isas()) {
+        expect(nk!.setIsa(isa)).toBe(true);
+        for (const [M, N, K] of [[64, 300, 784], [5, 13, 300], [7, 8, 9], [33, 40, 257], [1, 1, 1]]) {
+          const A = randomArray(M * K, `gv-a-${M}`, 1).map((x) => x * x);
+          const uP = randomArray(K * N, `gv-p-${N}`, 1).map((x) => Math.abs(x) % 1);
+          const uN = randomArray(K * N, `gv-n-${N}`, 1).map((x) => Math.abs(x) % 1);
+          const [aP, bP, aN, bN] = [3e-4, 0.029, -3e-4, -0.029];
+          const S = new Float32Array(K * N);
+          nk!.readVariance!(uP, uN, S, K * N, aP, bP, aN, bN);
+          const want = new Float32Array(M * N), got = new Float32Array(M * N);
+          nk!.gemm(0, 0, M, N, K, A, S, want, 0);
+          nk!.gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, got);
+          expect(Array.from(got), `${isa} ${M}x${N}x${K}`).toEqual(Array.from(want));
+        }
+      }
+    } finally {
+      nk!.setIsa(before);
+    }
   });
 });

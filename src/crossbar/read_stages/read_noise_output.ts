@@ -22,7 +22,9 @@
  * otherwise the general loop through model.readNoise and mapping.weight. With identity routing and the
  * 'native' backend the affine loop runs in the addon (readVariance, src/native/kernels_impl.h: the
  * same float64 operations in the same order, one float32 rounding: identical bits, tested), and so
- * does the output step (outputNoise, src/native/noise_f32.h: the same float32 operations).
+ * does the output step (outputNoise, src/native/noise_f32.h: the same float32 operations); untiled,
+ * the addon even computes S while packing it for the GEMM (gemmVariance, read_path.ts), never
+ * storing it.
  * Differences from 'per-cell' (the default, read_noise.ts): 'per-cell' draws one z per cell per
  * forward and shares it by every sample of the batch (per-batch weight noise: outputs of different
  * samples are correlated); 'per-output' is independent per sample (per-sample output noise), and
@@ -42,6 +44,7 @@ import type { ReadStage, ReadStageContext } from './read_stage.js';
 export class OutputReadNoise implements ReadStage {
   readonly name = 'read-noise';
   private readonly z = new Float64Array(2);
+  private readonly coef = new Float64Array(4);
   /** the affine fast form (α, β, cP, cN), or null */
   private readonly affine: { alpha: number; beta: number; cP: number; cN: number } | null;
   constructor(private readonly model: DeviceModel, private readonly mapping: WeightMapping, private readonly gen: CounterNormal) {
@@ -79,11 +82,23 @@ export class OutputReadNoise implements ReadStage {
     }
   }
 
-  private affineVariance(array: CrossbarArray, routing: Routing, wMax: number, rows: number, cols: number, S: Float32Array): void {
-    const { alpha, beta, cP, cN } = this.affine!;
+  /**
+   * [aP, bP, aN, bN] of the affine loop for this wMax (S = (aP + bP·uP)² + (aN + bN·uN)², float64,
+   * one float32 rounding) into out; false when the read noise is not affine
+   */
+  affineCoefficients(wMax: number, out: Float64Array): boolean {
+    if (this.affine === null) return false;
+    const { alpha, beta, cP, cN } = this.affine;
     const kP = wMax * cP, kN = wMax * cN;
+    out[0] = kP * alpha; out[1] = kP * beta; out[2] = kN * alpha; out[3] = kN * beta;
+    return true;
+  }
+
+  private affineVariance(array: CrossbarArray, routing: Routing, wMax: number, rows: number, cols: number, S: Float32Array): void {
+    const c = this.coef;
+    this.affineCoefficients(wMax, c);
     const uP = array.uP, uN = array.uN;
-    const aP = kP * alpha, bP = kP * beta, aN = kN * alpha, bN = kN * beta;
+    const aP = c[0], bP = c[1], aN = c[2], bN = c[3];
     if (routing.identity) {
       const nk = nativeFor();
       if (nk !== null && nk.readVariance) { nk.readVariance(uP, uN, S, rows * cols, aP, bP, aN, bN); return; }
