@@ -260,24 +260,36 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
   gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
 }
 
+// Per-output read noise variance (src/crossbar/read_stages/read_noise_output.ts affineVariance,
+// identity routing): JavaScript's float64 evaluation in the same order, rounded to float32 once at the
+// store (no FMA: -ffp-contract=off), so the bits equal the TS loop's.
+static void readVariance(const float* __restrict uP, const float* __restrict uN, float* __restrict S, int len,
+                         double aP, double bP, double aN, double bN) {
+  for (int i = 0; i < len; i++) {
+    const double dP = aP + bP * double(uP[i]), dN = aN + bN * double(uN[i]);
+    S[i] = float(dP * dP + dN * dN);
+  }
+}
+
 // V (M x N) = A (M x K) · S (K x N) with S the per-output read variance of the cells (VarianceB),
 // computed while packing: the same bits as readVariance followed by gemm (same block order)
 static void gemmVariance(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
                          double aN, double bN, float* C) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) { std::memset(C, 0, size_t(M) * N * sizeof(float)); return; }
+#if ISA_LEVEL >= 3
+  // AVX-512: S computed in the packing loop (vectorised float64)
   const VarianceB src{uP, uN, aP, bP, aN, bN};
   const int kb = kBlock(K);
-#if ISA_LEVEL >= 3
   if (N > 16) gemm_cfg<v16, 8, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
   else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
   else gemm_cfg<v8, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-#elif ISA_LEVEL == 2
-  if (N > 8) gemm_cfg<v8, 6, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  else gemm_cfg<v8, 8, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
 #else
-  if (N > 4) gemm_cfg<v4, 4, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  else gemm_cfg<v4, 8, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  // elsewhere the packing loop does not vectorise the float64 form: S into scratch, then the GEMM
+  static thread_local Scratch sv;
+  float* S = sv.get(size_t(K) * N);
+  readVariance(uP, uN, S, K * N, aP, bP, aN, bN);
+  gemm(0, 0, M, N, K, A, S, C, 0);
 #endif
 }
 
@@ -606,16 +618,6 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
   for (int i = 0; i < len; i++) dx[arg[i]] = dx[arg[i]] + dy[i];
 }
 
-// Per-output read noise variance (src/crossbar/read_stages/read_noise_output.ts affineVariance,
-// identity routing): JavaScript's float64 evaluation in the same order, rounded to float32 once at the
-// store (no FMA: -ffp-contract=off), so the bits equal the TS loop's.
-static void readVariance(const float* __restrict uP, const float* __restrict uN, float* __restrict S, int len,
-                         double aP, double bP, double aN, double bN) {
-  for (int i = 0; i < len; i++) {
-    const double dP = aP + bP * double(uP[i]), dN = aN + bN * double(uN[i]);
-    S[i] = float(dP * dP + dN * dN);
-  }
-}
 
 #include "program_impl.h"
 

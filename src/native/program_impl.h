@@ -411,8 +411,138 @@ static void healthySpanNoisy512(const ProgramArgs& a, long lo, long po, int n, i
 }
 #endif
 
-#if ISA_LEVEL >= 3
-// RRAMSIM_NOISY512=0: the auto-vectorised span loop instead (for comparing the two in tests / benches)
+#if ISA_LEVEL == 2
+// healthySpanNoisy in one pass of 8-slot AVX2 vectors (noisyVector512's operations with lane masks
+// instead of mask registers, 32-bit gathers of T[k] and T[k + 1]): the same bits
+template <bool TWO, bool QUANT>
+static inline __attribute__((always_inline)) void noisyVector256(const ProgramArgs& a, long L, long P, int cnt, int& wr, int& cl,
+                                                                 float* __restrict Ea, float* __restrict qa, uint32_t* __restrict Ha) {
+  const __m256 W = _mm256_set1_ps(a.wMaxF), lmv = _mm256_set1_ps(float(a.levels - 1));
+  const __m256 one = _mm256_set1_ps(1.f), mone = _mm256_set1_ps(-1.f), zero = _mm256_setzero_ps();
+  const __m256 half = _mm256_set1_ps(0.5f), two = _mm256_set1_ps(2.f), big = _mm256_set1_ps(8388608.f);
+  const __m256 offv = _mm256_set1_ps(a.offF), sign = _mm256_set1_ps(-0.f);
+  const __m256 absm = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  const __m256i ione = _mm256_set1_epi32(1);
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const float* __restrict T = a.table;
+  const float sigma = a.sigmaF, off = a.offF;
+  const uint32_t bw = a.b;
+  const bool full = cnt == 8;
+  const __m256i inI = _mm256_cmpgt_epi32(_mm256_set1_epi32(cnt), lane);  // lanes < cnt
+  const __m256 in = _mm256_castsi256_ps(inI);
+  const uint8_t* __restrict kindA = a.kind + P;
+  const float* __restrict valA = a.val + L;
+  float* __restrict tPA = a.tP + P;
+  float* __restrict tNA = a.tN + P;
+  uint32_t* __restrict wPA = a.wP + P;
+  uint32_t* __restrict wNA = a.wN + P;
+  float* __restrict uPA = a.uP + P;
+  float* __restrict uNA = a.uN + P;
+  float* __restrict effA = a.wEff + L;
+  auto ld = [&](const float* p) { return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, inI); };
+  auto ldi = [&](const uint32_t* p) {
+    return full ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)) : _mm256_maskload_epi32(reinterpret_cast<const int*>(p), inI);
+  };
+  auto st = [&](float* p, __m256 v) { if (full) _mm256_storeu_ps(p, v); else _mm256_maskstore_ps(p, inI, v); };
+  auto sti = [&](uint32_t* p, __m256i v) {
+    if (full) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); else _mm256_maskstore_epi32(reinterpret_cast<int*>(p), inI, v);
+  };
+  int64_t kb8 = 0;
+  if (full) __builtin_memcpy(&kb8, kindA, 8);
+  else for (int i = 0; i < cnt; i++) kb8 |= int64_t(kindA[i]) << (8 * i);
+  const __m256i kv = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(kb8));
+  const __m256 h = _mm256_and_ps(in, _mm256_castsi256_ps(_mm256_cmpeq_epi32(kv, _mm256_setzero_si256())));
+  const __m256 w = ld(valA);
+  __m256 t = _mm256_div_ps(w, W);
+  t = _mm256_max_ps(mone, t);
+  t = _mm256_min_ps(one, t);
+  cl += __builtin_popcount(_mm256_movemask_ps(_mm256_and_ps(h, _mm256_cmp_ps(_mm256_and_ps(w, absm), W, _CMP_GT_OQ))));
+  __m256 p = TWO ? _mm256_blendv_ps(zero, t, _mm256_cmp_ps(zero, t, _CMP_LT_OQ)) : _mm256_mul_ps(_mm256_add_ps(t, one), half);
+  if (QUANT) p = _mm256_div_ps(_mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(p, lmv), big), big), lmv);
+  const __m256 oP = ld(tPA);
+  const __m256 cp = _mm256_and_ps(h, _mm256_cmp_ps(p, oP, _CMP_NEQ_UQ));
+  st(tPA, _mm256_blendv_ps(oP, p, cp));
+  sti(wPA, _mm256_sub_epi32(ldi(wPA), _mm256_castps_si256(cp)));
+  __m256 cn = zero, q = zero;
+  if (TWO) {
+    const __m256 nt = _mm256_xor_ps(t, sign);
+    q = _mm256_blendv_ps(zero, nt, _mm256_cmp_ps(zero, nt, _CMP_LT_OQ));
+    if (QUANT) q = _mm256_div_ps(_mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(q, lmv), big), big), lmv);
+    const __m256 oN = ld(tNA);
+    cn = _mm256_and_ps(h, _mm256_cmp_ps(q, oN, _CMP_NEQ_UQ));
+    st(tNA, _mm256_blendv_ps(oN, q, cn));
+    sti(wNA, _mm256_sub_epi32(ldi(wNA), _mm256_castps_si256(cn)));
+  }
+  const int cpm = _mm256_movemask_ps(cp), cnm = _mm256_movemask_ps(cn);
+  wr += __builtin_popcount(cpm) + __builtin_popcount(cnm);
+  __m256 uP = ld(uPA);
+  __m256 uN = TWO ? ld(uNA) : zero;
+  if (cpm | cnm) {
+    // the first written cell of each slot: e = 2s + (G⁺ written ? 0 : 1)
+    __m256i e = _mm256_add_epi32(_mm256_set1_epi32(int32_t(2u * uint32_t(P))), _mm256_add_epi32(lane, lane));
+    e = _mm256_add_epi32(e, _mm256_andnot_si256(_mm256_castps_si256(cp), ione));
+    __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(bw)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
+    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x735a2d97));
+    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
+    const __m256i kraw = _mm256_srli_epi32(x, QSHIFT);
+    const int tail = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(
+        _mm256_cmpeq_epi32(kraw, _mm256_setzero_si256()), _mm256_cmpeq_epi32(kraw, _mm256_set1_epi32(int32_t(QLAST)))))) & (cpm | cnm);
+    const __m256i k = _mm256_min_epu32(_mm256_max_epu32(kraw, ione), _mm256_set1_epi32(int32_t(QLAST - 1u)));
+    const __m256i mm = _mm256_add_epi32(_mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xfffff)), 1), ione);
+    const __m256 fr = _mm256_mul_ps(_mm256_cvtepi32_ps(mm), _mm256_set1_ps(4.76837158203125e-7f));
+    const __m256 t0 = _mm256_i32gather_ps(T, k, 4);
+    const __m256 t1 = _mm256_i32gather_ps(T, _mm256_add_epi32(k, ione), 4);
+    __m256 E = _mm256_add_ps(t0, _mm256_mul_ps(fr, _mm256_sub_ps(t1, t0)));
+    if (tail) {
+      _mm256_store_ps(Ea, E);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(Ha), x);
+      for (int i = 0; i < 8; i++) if ((tail >> i) & 1) Ea[i] = tailFactor(Ha[i], sigma);
+      E = _mm256_load_ps(Ea);
+    }
+    const __m256 qs = _mm256_blendv_ps(q, p, cp);
+    const __m256 l = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(qs, offv), E), offv);
+    uP = _mm256_blendv_ps(uP, l, cp);
+    st(uPA, uP);
+    if (TWO) {
+      uN = _mm256_blendv_ps(uN, l, _mm256_andnot_ps(cp, cn));
+      const int bothm = cpm & cnm;
+      if (bothm) {
+        // a sign change: G⁻'s own draw (rare)
+        _mm256_store_ps(qa, q);
+        _mm256_store_ps(Ea, uN);
+        for (int i = 0; i < 8; i++) {
+          if (!((bothm >> i) & 1)) continue;
+          const uint32_t hh = progWord(bw, 2u * uint32_t(P + i) + 1u);
+          Ea[i] = landF32(qa[i], isTail(hh) ? tailFactor(hh, sigma) : innerFactor(hh, T), off);
+        }
+        uN = _mm256_load_ps(Ea);
+      }
+      st(uNA, uN);
+    }
+  }
+  const __m256 eff = TWO ? _mm256_mul_ps(W, _mm256_sub_ps(uP, uN)) : _mm256_mul_ps(W, _mm256_sub_ps(_mm256_mul_ps(two, uP), one));
+  const __m256 eOld = ld(effA);
+  st(effA, _mm256_blendv_ps(eOld, eff, h));
+}
+
+template <bool TWO, bool QUANT>
+static void healthySpanNoisy256(const ProgramArgs& a, long lo, long po, int n, int& writes, int& clipped) {
+  alignas(32) float Ea[8], qa[8];
+  alignas(32) uint32_t Ha[8];
+  int wr = 0, cl = 0, i0 = 0;
+  for (; i0 + 8 <= n; i0 += 8) noisyVector256<TWO, QUANT>(a, lo + i0, po + i0, 8, wr, cl, Ea, qa, Ha);
+  if (i0 < n) noisyVector256<TWO, QUANT>(a, lo + i0, po + i0, n - i0, wr, cl, Ea, qa, Ha);
+  writes += wr;
+  clipped += cl;
+}
+#endif
+
+#if ISA_LEVEL >= 2
+// RRAMSIM_NOISY512=0: the auto-vectorised span loop instead of the hand-written AVX-512 / AVX2 one
+// (for comparing the two in tests / benches)
 static inline bool getenv_noisy512_off() {
   static const bool off = [] { const char* v = std::getenv("RRAMSIM_NOISY512"); return v && v[0] == '0'; }();
   return off;
@@ -429,6 +559,17 @@ static inline void healthyNoisyAny(const ProgramArgs& a, long lo, long po, int n
     } else {
       if (q) healthySpanNoisy512<false, true>(a, lo, po, n, writes, clipped);
       else healthySpanNoisy512<false, false>(a, lo, po, n, writes, clipped);
+    }
+    return;
+  }
+#elif ISA_LEVEL == 2
+  if (!getenv_noisy512_off()) {
+    if (a.two) {
+      if (q) healthySpanNoisy256<true, true>(a, lo, po, n, writes, clipped);
+      else healthySpanNoisy256<true, false>(a, lo, po, n, writes, clipped);
+    } else {
+      if (q) healthySpanNoisy256<false, true>(a, lo, po, n, writes, clipped);
+      else healthySpanNoisy256<false, false>(a, lo, po, n, writes, clipped);
     }
     return;
   }
