@@ -13,8 +13,8 @@
  * `wallTimeRatio` the same from wall-clock rates. Plain and crossbar runs alternate per config so
  * drift from other load on the machine affects both alike. Configs with programming variation or
  * read noise are also timed against the noiseless crossbar ('differential ideal'), alternating
- * noiseless, noisy, noiseless, noisy: `noiseRatio` = noiseless ÷ noisy CPU-time rate (medians of
- * the two runs each), the issue-14 bar `noiseBar` = 1.5 (noise at most 1.5× the time of the same
+ * noisy, noiseless, noisy, noiseless, noisy, noiseless: `noiseRatio` = noiseless ÷ noisy CPU-time
+ * rate (medians of the three runs each), the issue-14 bar `noiseBar` = 1.5 (noise at most 1.5× the time of the same
  * run without noise). Env RRAMSIM_BENCH_CROSSBAR = a comma-separated
  * list of config names runs only those.
  */
@@ -35,6 +35,8 @@ const PER_CHUNK = 30;
 const CHUNKS = 7;
 export const CROSSBAR_TIME_BAR = 1.5;
 export const NOISE_TIME_BAR = 1.5;
+/** noiseless / noisy runs per noise config (alternating; the first noisy run is the row's own) */
+const NOISE_ROUNDS = 3;
 
 type XbarPoint = Pick<PointSpec, 'device' | 'crossbar' | 'defects'>;
 
@@ -116,9 +118,9 @@ export async function benchCrossbar(): Promise<CrossbarBenchRecord[]> {
     let noise: Partial<CrossbarBenchRecord> = {};
     if (noisy) {
       const quiet: number[] = [], loud: number[] = [xbar.cpu];
-      for (let r = 0; r < 2; r++) {
+      for (let r = 0; r < NOISE_ROUNDS; r++) {
         quiet.push(trainRate(split, BASE).cpu);
-        if (r === 0) loud.push(trainRate(split, c.point).cpu);
+        if (r < NOISE_ROUNDS - 1) loud.push(trainRate(split, c.point).cpu);
       }
       const q = median(quiet), l = median(loud);
       const nr = Number((q / l).toFixed(3));
