@@ -375,15 +375,20 @@ static inline __attribute__((always_inline)) void noisyVector512(const ProgramAr
       const __mmask16 nOnly = __mmask16(cn & ~cp), bothm = __mmask16(cn & cp);
       uN = _mm512_mask_mov_ps(uN, nOnly, l);
       if (bothm) {
-        // a sign change: G⁻'s own draw (rare)
-        _mm512_store_ps(qa, q);
-        _mm512_store_ps(Ea, uN);
-        for (int i = 0; i < 16; i++) {
-          if (!((bothm >> i) & 1)) continue;
-          const uint32_t hh = progWord(bw, 2u * uint32_t(P + i) + 1u);
-          Ea[i] = landF32(qa[i], isTail(hh) ? tailFactor(hh, sigma) : innerFactor(hh, T), off);
+        // a sign change: G⁻'s own draw, e = 2s + 1 (vectorised; tail bins one by one)
+        const __m512i e1 = _mm512_add_epi32(_mm512_set1_epi32(int32_t(2u * uint32_t(P) + 1u)), lane2);
+        const __m512i x1 = progWords512(bw, e1);
+        __mmask16 tail1;
+        __m512 E1 = factors512(x1, T, tail1);
+        tail1 &= bothm;
+        if (tail1) {
+          _mm512_store_ps(Ea, E1);
+          _mm512_store_si512(Ha, x1);
+          for (int i = 0; i < 16; i++) if ((tail1 >> i) & 1) Ea[i] = tailFactor(Ha[i], sigma);
+          E1 = _mm512_load_ps(Ea);
         }
-        uN = _mm512_load_ps(Ea);
+        const __m512 l1 = _mm512_sub_ps(_mm512_mul_ps(_mm512_add_ps(q, offv), E1), offv);
+        uN = _mm512_mask_mov_ps(uN, bothm, l1);
       }
       STU(uNA, uN);
     }
