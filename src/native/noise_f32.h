@@ -155,9 +155,38 @@ static inline __m512 factors512(__m512i x, const float* __restrict T, __mmask16&
 }
 #endif
 
+#if ISA_LEVEL == 2
+// 8 words h = progWord(b, e) at once
+static inline __m256i progWords256(uint32_t b, __m256i e) {
+  __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(b)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
+  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
+  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
+  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x735a2d97));
+  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
+  return x;
+}
+
+// innerFactor of 8 words (tail-bin lanes as a movemask bit set in `tail`, to be replaced): 32-bit
+// gathers of T[k] and T[k + 1]
+static inline __m256 factors256(__m256i x, const float* __restrict T, int& tail) {
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i kraw = _mm256_srli_epi32(x, QSHIFT);
+  tail = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(
+      _mm256_cmpeq_epi32(kraw, _mm256_setzero_si256()), _mm256_cmpeq_epi32(kraw, _mm256_set1_epi32(int32_t(QLAST))))));
+  const __m256i k = _mm256_min_epu32(_mm256_max_epu32(kraw, one), _mm256_set1_epi32(int32_t(QLAST - 1u)));
+  const __m256i m = _mm256_add_epi32(_mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xfffff)), 1), one);
+  const __m256 fr = _mm256_mul_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(4.76837158203125e-7f));
+  const __m256 t0 = _mm256_i32gather_ps(T, k, 4);
+  const __m256 t1 = _mm256_i32gather_ps(T, _mm256_add_epi32(k, one), 4);
+  return _mm256_add_ps(t0, _mm256_mul_ps(fr, _mm256_sub_ps(t1, t0)));
+}
+#endif
+
 // E[i] = innerFactor(H[i] = progWord(b, e0 + 2i + (chP[i] ? 0 : 1)), T) for i < NG16 = 16; returns
-// whether any H[i] is in a tail bin. AVX-512 / AVX2: explicit gathers (the compilers emulate them
-// with scalar loads); the same operations as innerFactor, so the same bits.
+// whether any H[i] is in a tail bin. AVX-512: explicit gathers (the compilers emulate them with
+// scalar loads); the same operations as innerFactor, so the same bits. (Used by the auto-vectorised
+// span loop: the hand-written AVX-512 / AVX2 passes in program_impl.h draw in their own sweep.)
 constexpr int NG16 = 16;
 static inline int groupFactors(uint32_t b, uint32_t e0, const int32_t* __restrict chP, const float* __restrict T,
                                float* __restrict E, uint32_t* __restrict H) {
@@ -171,34 +200,6 @@ static inline int groupFactors(uint32_t b, uint32_t e0, const int32_t* __restric
   __mmask16 tail;
   _mm512_storeu_ps(E, factors512(x, T, tail));
   return tail != 0;
-#elif ISA_LEVEL == 2
-  int tails = 0;
-  for (int half = 0; half < 2; half++) {
-    const int o = 8 * half;
-    const __m256i lane2 = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-    const __m256i one = _mm256_set1_epi32(1);
-    const __m256i cp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(chP + o));
-    __m256i e = _mm256_add_epi32(_mm256_set1_epi32(int32_t(e0 + 2u * uint32_t(o))), lane2);
-    e = _mm256_add_epi32(e, _mm256_and_si256(_mm256_cmpeq_epi32(cp, _mm256_setzero_si256()), one));
-    __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(b)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
-    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x735a2d97));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(H + o), x);
-    const __m256i kraw = _mm256_srli_epi32(x, QSHIFT);
-    const __m256i tl = _mm256_or_si256(_mm256_cmpeq_epi32(kraw, _mm256_setzero_si256()),
-                                       _mm256_cmpeq_epi32(kraw, _mm256_set1_epi32(int32_t(QLAST))));
-    tails |= _mm256_movemask_epi8(tl);
-    const __m256i k = _mm256_min_epu32(_mm256_max_epu32(kraw, one), _mm256_set1_epi32(int32_t(QLAST - 1u)));
-    const __m256i m = _mm256_add_epi32(_mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xfffff)), 1), one);
-    const __m256 fr = _mm256_mul_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(4.76837158203125e-7f));
-    const __m256 t0 = _mm256_i32gather_ps(T, k, 4);
-    const __m256 t1 = _mm256_i32gather_ps(T, _mm256_add_epi32(k, one), 4);
-    _mm256_storeu_ps(E + o, _mm256_add_ps(t0, _mm256_mul_ps(fr, _mm256_sub_ps(t1, t0))));
-  }
-  return tails != 0;
 #else
   int tails = 0;
   for (int i = 0; i < NG16; i++) {

@@ -486,21 +486,10 @@ static inline __attribute__((always_inline)) void noisyVector256(const ProgramAr
     // the first written cell of each slot: e = 2s + (G⁺ written ? 0 : 1)
     __m256i e = _mm256_add_epi32(_mm256_set1_epi32(int32_t(2u * uint32_t(P))), _mm256_add_epi32(lane, lane));
     e = _mm256_add_epi32(e, _mm256_andnot_si256(_mm256_castps_si256(cp), ione));
-    __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(bw)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
-    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-    x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x735a2d97));
-    x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-    const __m256i kraw = _mm256_srli_epi32(x, QSHIFT);
-    const int tail = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(
-        _mm256_cmpeq_epi32(kraw, _mm256_setzero_si256()), _mm256_cmpeq_epi32(kraw, _mm256_set1_epi32(int32_t(QLAST)))))) & (cpm | cnm);
-    const __m256i k = _mm256_min_epu32(_mm256_max_epu32(kraw, ione), _mm256_set1_epi32(int32_t(QLAST - 1u)));
-    const __m256i mm = _mm256_add_epi32(_mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xfffff)), 1), ione);
-    const __m256 fr = _mm256_mul_ps(_mm256_cvtepi32_ps(mm), _mm256_set1_ps(4.76837158203125e-7f));
-    const __m256 t0 = _mm256_i32gather_ps(T, k, 4);
-    const __m256 t1 = _mm256_i32gather_ps(T, _mm256_add_epi32(k, ione), 4);
-    __m256 E = _mm256_add_ps(t0, _mm256_mul_ps(fr, _mm256_sub_ps(t1, t0)));
+    const __m256i x = progWords256(bw, e);
+    int tail;
+    __m256 E = factors256(x, T, tail);
+    tail &= (cpm | cnm);
     if (tail) {
       _mm256_store_ps(Ea, E);
       _mm256_store_si256(reinterpret_cast<__m256i*>(Ha), x);
