@@ -381,6 +381,13 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// whether every v[i] (i < len) is in [0, bound)
+static bool allBelow(const int32_t* v, int len, uint32_t bound) {
+  uint32_t bad = 0;
+  for (int i = 0; i < len; i++) bad |= uint32_t(uint32_t(v[i]) >= bound);
+  return bad == 0;
+}
+
 // program(val, kind, uP, uN, wP, wN, wEff, rows, cols, permR | null, permC | null, wMaxF, levels,
 //         special, slot, wMax, two, full, out[, tP, tN, noise]): crossbar cell programming
 // (program_impl.h); out (Float64Array) ← [cells written, weights clipped]. With programming
@@ -428,10 +435,13 @@ napi_value Program(napi_env env, napi_callback_info info) {
     }
   }
   if (!a.ok) return nullptr;
-  if (p.permR) for (int i = 0; i < p.rows; i++) if (p.permR[i] < 0 || p.permR[i] >= p.rows) { a.fail("program: row permutation out of range"); return nullptr; }
-  if (p.permC) for (int j = 0; j < p.cols; j++) if (p.permC[j] < 0 || p.permC[j] >= p.cols) { a.fail("program: column permutation out of range"); return nullptr; }
-  for (int k = 0; k < p.nSpecial; k++) {
-    if (p.special[k] < 0 || p.special[k] >= n || p.slot[k] < 0 || p.slot[k] >= n) { a.fail("program: special slot out of range"); return nullptr; }
+  // index checks as branch-free reductions (unsigned compares: negative values are out of range
+  // too), so they vectorise: they run on every pass
+  if (p.permR && !allBelow(p.permR, p.rows, uint32_t(p.rows))) { a.fail("program: row permutation out of range"); return nullptr; }
+  if (p.permC && !allBelow(p.permC, p.cols, uint32_t(p.cols))) { a.fail("program: column permutation out of range"); return nullptr; }
+  if (!allBelow(p.special, p.nSpecial, uint32_t(n)) || !allBelow(p.slot, p.nSpecial, uint32_t(n))) {
+    a.fail("program: special slot out of range");
+    return nullptr;
   }
   g_table.load()->program(p, out);
   return undef(env);
