@@ -41,6 +41,11 @@ export function mix32(x: number): number {
   return x;
 }
 
+/** the counter word mix(b + c·φ mod 2³²) of counter c in the block with base word b (uint32) */
+export function counterWord(b: number, c: number): number {
+  return mix32((b + Math.imul(c, PHI)) | 0) >>> 0;
+}
+
 /** the base word b(f) of block f of key (k0, k1) */
 export function blockBase(k0: number, k1: number, f: number): number {
   return mix32(k0 ^ mix32((f | 0) ^ k1));
@@ -49,8 +54,8 @@ export function blockBase(k0: number, k1: number, f: number): number {
 /** the polar part of pair p: [ρ, Q, x] into out */
 function pairPolar(b: number, p: number, out: Float64Array): void {
   const c2 = Math.imul(p, 2);
-  const h1 = mix32((b + Math.imul(c2, PHI)) | 0) >>> 0;
-  const h2 = mix32((b + Math.imul(c2 + 1, PHI)) | 0) >>> 0;
+  const h1 = counterWord(b, c2);
+  const h2 = counterWord(b, c2 + 1);
   out[0] = f(Math.sqrt(f(-2 * lnUnit(2 * (h1 >>> 9) + 1))));
   out[1] = h2 >>> 30;
   out[2] = (((h2 >>> 8) & 0x3fffff) * 2 + 1) * 1.1920928955078125e-7; // 2⁻²³, exact

@@ -19,8 +19,8 @@
 
 const f = Math.fround;
 
-export const LN2_HI = f(0.693359375);
-export const LN2_LO = f(-0.00021219444005471377);
+const LN2_HI = f(0.693359375);
+const LN2_LO = f(-0.00021219444005471377);
 const L3 = f(1 / 3), L5 = f(1 / 5), L7 = f(1 / 7), L9 = f(1 / 9);
 const SQRT2F = f(1.4142135623730951);
 /** (−1)^j (π/2)^{2j+1}/(2j+1)!, j = 0..6 */

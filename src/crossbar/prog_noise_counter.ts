@@ -29,7 +29,7 @@
  * gets and in the quantile interpolation inside a bin (test/crossbar/prog_noise_counter.test.ts).
  */
 import type { Rng } from '../util/rng.js';
-import { blockBase, mix32, PHI } from './counter_normal.js';
+import { blockBase, counterWord } from './counter_normal.js';
 import { ndtri, pexp, tail } from './normal_quantile.js';
 
 const TWO32 = 4294967296;
@@ -55,10 +55,8 @@ export function lognormalFactor(h: number, T: Float32Array, sigma: number): numb
   return f(t0 + f(((h & 0xfffff) * 2 + 1) * FRAC * f(T[k + 1] - t0)));
 }
 
-/** the word h of element e in the pass with base word b (uint32) */
-export function progWord(b: number, e: number): number {
-  return mix32((b + Math.imul(e, PHI)) | 0) >>> 0;
-}
+/** the word h of element e in the pass with base word b (uint32): counter_normal.ts counterWord */
+export const progWord = counterWord;
 
 /** the key of one layer's programming variation, its quantile table and the per-pass base words */
 export class ProgNoiseKey {

@@ -134,7 +134,7 @@ export class ReadPath {
         this.ensureNoiseBuffers(len, m);
         const x2 = this.x2;
         const nk = nativeFor();
-        if (nk !== null && nk.squares) nk.squares(X, x2, len);
+        if (nk !== null) nk.squares(X, x2, len);
         else for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
         const cells = this.fusedCells;
         if (cells !== null && nk !== null) {

@@ -53,6 +53,7 @@ struct KernelTable {
   void (*readVariance)(const float* uP, const float* uN, float* S, int len, double aP, double bP, double aN, double bN);
   // per-output read noise: y[k] += √v[k]·z(b, e0 + k) (noise_f32.h)
   void (*outputNoise)(float* y, const float* v, int len, uint32_t b, uint32_t e0);
+  // y[i] = x[i]·x[i] (the per-output read noise's X∘X)
   void (*squares)(const float* x, float* y, int len);
   // V = A·S, S[k, j] = float((aP + bP·uP)² + (aN + bN·uN)²) computed while packing (kernels_impl.h)
   void (*gemmVariance)(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,

@@ -126,19 +126,11 @@ static inline void micro(int kc, const float* __restrict pa, long rs, long ks, c
   }
 }
 
-// kb: the K block length (gemm passes ceil(K / ceil(K / KC)); convWeightGrad passes the block
-// length of the whole product when it runs it in row chunks that start on block boundaries)
-// packs op(B)[k0..k0+kc, jb..jb+w) (row-major B, not transposed) into an NR-wide panel
-struct PlainB {
-  const float* B;
-  inline void row(int N, int k, int jb, int w, float* __restrict d) const {
-    const float* __restrict s = B + size_t(k) * N + jb;
-    for (int jj = 0; jj < w; jj++) d[jj] = s[jj];
-  }
-};
-
-// the per-output read variance as B, computed while packing (read_noise_output.ts affine form):
-// S[k, j] = float(dP² + dN²), dP = aP + bP·uP[k·N + j], dN = aN + bN·uN[k·N + j] (float64, JS order)
+// the per-output read variance (read_noise_output.ts affineVariance): S[k, j] = float(dP² + dN²),
+// dP = aP + bP·uP[k·N + j], dN = aN + bN·uN[k·N + j], JavaScript's float64 evaluation in the same
+// order, one float32 rounding at the store (no FMA: -ffp-contract=off), so the bits equal the TS
+// loop's. `row` writes w values of row k from column jb: readVariance (one long row) and the
+// variance GEMM's B packing (gemmVariance) share it.
 struct VarianceB {
   const float* uP;
   const float* uN;
@@ -153,7 +145,10 @@ struct VarianceB {
   }
 };
 
-template <typename V, int MR, int NV, typename BSrc = PlainB>
+// kb: the K block length (gemm passes ceil(K / ceil(K / KC)); convWeightGrad passes the block
+// length of the whole product when it runs it in row chunks that start on block boundaries).
+// src: computes op(B) while packing instead of reading B (gemmVariance); nullptr = read B
+template <typename V, int MR, int NV, typename BSrc = VarianceB>
 static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
                      int accumulate, int kb, const BSrc* src = nullptr) {
   constexpr int L = sizeof(V) / sizeof(float);
@@ -260,15 +255,11 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
   gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
 }
 
-// Per-output read noise variance (src/crossbar/read_stages/read_noise_output.ts affineVariance,
-// identity routing): JavaScript's float64 evaluation in the same order, rounded to float32 once at the
-// store (no FMA: -ffp-contract=off), so the bits equal the TS loop's.
+// Per-output read noise variance of len cells (identity routing): VarianceB's formula as one row
 static void readVariance(const float* __restrict uP, const float* __restrict uN, float* __restrict S, int len,
                          double aP, double bP, double aN, double bN) {
-  for (int i = 0; i < len; i++) {
-    const double dP = aP + bP * double(uP[i]), dN = aN + bN * double(uN[i]);
-    S[i] = float(dP * dP + dN * dN);
-  }
+  const VarianceB src{uP, uN, aP, bP, aN, bN};
+  src.row(len, 0, 0, len, S);
 }
 
 // V (M x N) = A (M x K) · S (K x N) with S the per-output read variance of the cells (VarianceB),
@@ -617,7 +608,6 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
   std::memset(dx, 0, size_t(dxLen) * sizeof(float));
   for (int i = 0; i < len; i++) dx[arg[i]] = dx[arg[i]] + dy[i];
 }
-
 
 #include "program_impl.h"
 

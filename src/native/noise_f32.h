@@ -24,6 +24,10 @@ static inline uint32_t mix32(uint32_t x) {
   return x;
 }
 
+// the counter word mix(b + c·φ) of counter c in the block with base word b (counter_normal.ts
+// counterWord; the programming noise's word of element e = 2s + c is counterWord(b, e))
+static inline __attribute__((always_inline)) uint32_t counterWord(uint32_t b, uint32_t c) { return mix32(b + c * PHI); }
+
 namespace nf32 {
 static const float LN2_HI = float(0.693359375);
 static const float LN2_LO = float(-0.00021219444005471377);
@@ -58,7 +62,7 @@ static inline __attribute__((always_inline)) float lnUnit(int32_t n) {
 // the polar part of pair p of block base b (counter_normal.ts pairPolar): ρ, quadrant Q, x ∈ (0, 1)
 static inline __attribute__((always_inline)) void pairPolar(uint32_t b, uint32_t p, float& rho, uint32_t& Q, float& x) {
   const uint32_t c2 = p * 2u;
-  const uint32_t h1 = mix32(b + c2 * PHI), h2 = mix32(b + (c2 + 1u) * PHI);
+  const uint32_t h1 = counterWord(b, c2), h2 = counterWord(b, c2 + 1u);
   rho = __builtin_sqrtf(-2.f * lnUnit(int32_t((h1 >> 9) * 2u + 1u)));
   Q = h2 >> 30;
   x = float(int32_t(((h2 >> 8) & 0x3fffffu) * 2u + 1u)) * 1.1920928955078125e-7f;
@@ -94,8 +98,6 @@ static inline __attribute__((always_inline)) float normalAt(uint32_t b, uint32_t
   return component(rho, Q, x, c);
 }
 
-// the programming-noise word of element e (prog_noise_counter.ts progWord)
-static inline __attribute__((always_inline)) uint32_t progWord(uint32_t b, uint32_t e) { return mix32(b + e * PHI); }
 
 constexpr int QSHIFT = 20;         // bin k = h ≫ 20 of K = 4096
 constexpr uint32_t QLAST = 4095u;
@@ -124,8 +126,8 @@ static float tailFactor(uint32_t h, float sigma) {
 }
 
 #if ISA_LEVEL >= 3
-// 16 words h = progWord(b, e) at once
-static inline __m512i progWords512(uint32_t b, __m512i e) {
+// 16 words h = counterWord(b, e) at once
+static inline __m512i counterWords512(uint32_t b, __m512i e) {
   __m512i x = _mm512_add_epi32(_mm512_set1_epi32(int32_t(b)), _mm512_mullo_epi32(e, _mm512_set1_epi32(int32_t(PHI))));
   x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
   x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x21f0aaad));
@@ -156,8 +158,8 @@ static inline __m512 factors512(__m512i x, const float* __restrict T, __mmask16&
 #endif
 
 #if ISA_LEVEL == 2
-// 8 words h = progWord(b, e) at once
-static inline __m256i progWords256(uint32_t b, __m256i e) {
+// 8 words h = counterWord(b, e) at once
+static inline __m256i counterWords256(uint32_t b, __m256i e) {
   __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(b)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
   x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
   x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
@@ -183,33 +185,21 @@ static inline __m256 factors256(__m256i x, const float* __restrict T, int& tail)
 }
 #endif
 
-// E[i] = innerFactor(H[i] = progWord(b, e0 + 2i + (chP[i] ? 0 : 1)), T) for i < NG16 = 16; returns
-// whether any H[i] is in a tail bin. AVX-512: explicit gathers (the compilers emulate them with
-// scalar loads); the same operations as innerFactor, so the same bits. (Used by the auto-vectorised
-// span loop: the hand-written AVX-512 / AVX2 passes in program_impl.h draw in their own sweep.)
+// E[i] = the factor of H[i] = counterWord(b, e0 + 2i + (chP[i] ? 0 : 1)) for i < NG16 = 16, tail bins
+// left at the table's clamped value; returns whether any H[i] is in a tail bin (the caller fixes
+// those). Used by the auto-vectorised span loop (the baseline ISA, and RRAMSIM_NOISY512=0): the
+// hand-written AVX-512 / AVX2 passes in program_impl.h draw in their own sweep.
 constexpr int NG16 = 16;
 static inline int groupFactors(uint32_t b, uint32_t e0, const int32_t* __restrict chP, const float* __restrict T,
                                float* __restrict E, uint32_t* __restrict H) {
-#if ISA_LEVEL >= 3
-  const __m512i lane2 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i cp = _mm512_loadu_si512(chP);
-  __m512i e = _mm512_add_epi32(_mm512_set1_epi32(int32_t(e0)), lane2);
-  e = _mm512_mask_add_epi32(e, _mm512_cmpeq_epi32_mask(cp, _mm512_setzero_si512()), e, _mm512_set1_epi32(1));
-  const __m512i x = progWords512(b, e);
-  _mm512_storeu_si512(H, x);
-  __mmask16 tail;
-  _mm512_storeu_ps(E, factors512(x, T, tail));
-  return tail != 0;
-#else
   int tails = 0;
   for (int i = 0; i < NG16; i++) {
-    const uint32_t h = progWord(b, e0 + 2u * uint32_t(i) + (chP[i] ? 0u : 1u));
+    const uint32_t h = counterWord(b, e0 + 2u * uint32_t(i) + (chP[i] ? 0u : 1u));
     H[i] = h;
     E[i] = innerFactor(h, T);
     tails |= isTail(h);
   }
   return tails;
-#endif
 }
 
 // whether any of c[0..15] is non-zero

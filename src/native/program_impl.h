@@ -278,7 +278,7 @@ static void healthySpanNoisy(const ProgramArgs& a, long lo, long po, int n, int&
     // slots whose both cells were written (a sign change): G⁻'s own draw
     for (int k = 0; k < nBoth; k++) {
       const int i = both[k];
-      const uint32_t h = progWord(a.b, 2u * (s0 + uint32_t(i)) + 1u);
+      const uint32_t h = counterWord(a.b, 2u * (s0 + uint32_t(i)) + 1u);
       uN[i] = landF32(qT[i], isTail(h) ? tailFactor(h, sigma) : innerFactor(h, T), off);
     }
     float* __restrict wEff = a.wEff + lo + j0;
@@ -357,7 +357,7 @@ static inline __attribute__((always_inline)) void noisyVector512(const ProgramAr
     // the first written cell of each slot: e = 2s + (G⁺ written ? 0 : 1)
     __m512i e = _mm512_add_epi32(_mm512_set1_epi32(int32_t(2u * uint32_t(P))), lane2);
     e = _mm512_mask_add_epi32(e, __mmask16(~cp), e, ione);
-    const __m512i x = progWords512(bw, e);
+    const __m512i x = counterWords512(bw, e);
     __mmask16 tail;
     __m512 E = factors512(x, T, tail);
     tail &= (cp | cn);
@@ -377,7 +377,7 @@ static inline __attribute__((always_inline)) void noisyVector512(const ProgramAr
       if (bothm) {
         // a sign change: G⁻'s own draw, e = 2s + 1 (vectorised; tail bins one by one)
         const __m512i e1 = _mm512_add_epi32(_mm512_set1_epi32(int32_t(2u * uint32_t(P) + 1u)), lane2);
-        const __m512i x1 = progWords512(bw, e1);
+        const __m512i x1 = counterWords512(bw, e1);
         __mmask16 tail1;
         __m512 E1 = factors512(x1, T, tail1);
         tail1 &= bothm;
@@ -486,7 +486,7 @@ static inline __attribute__((always_inline)) void noisyVector256(const ProgramAr
     // the first written cell of each slot: e = 2s + (G⁺ written ? 0 : 1)
     __m256i e = _mm256_add_epi32(_mm256_set1_epi32(int32_t(2u * uint32_t(P))), _mm256_add_epi32(lane, lane));
     e = _mm256_add_epi32(e, _mm256_andnot_si256(_mm256_castps_si256(cp), ione));
-    const __m256i x = progWords256(bw, e);
+    const __m256i x = counterWords256(bw, e);
     int tail;
     __m256 E = factors256(x, T, tail);
     tail &= (cpm | cnm);
@@ -509,7 +509,7 @@ static inline __attribute__((always_inline)) void noisyVector256(const ProgramAr
         _mm256_store_ps(Ea, uN);
         for (int i = 0; i < 8; i++) {
           if (!((bothm >> i) & 1)) continue;
-          const uint32_t hh = progWord(bw, 2u * uint32_t(P + i) + 1u);
+          const uint32_t hh = counterWord(bw, 2u * uint32_t(P + i) + 1u);
           Ea[i] = landF32(qa[i], isTail(hh) ? tailFactor(hh, sigma) : innerFactor(hh, T), off);
         }
         uN = _mm256_load_ps(Ea);
@@ -637,7 +637,7 @@ static void specialNoisy(const ProgramArgs& a, int k0, int k1, int& writes, int&
     }
     if (any) {
       for (int j = 0; j < m; j++) {
-        const uint32_t h = progWord(a.b, 2u * uint32_t(sl[j]) + uint32_t(ones[j]));
+        const uint32_t h = counterWord(a.b, 2u * uint32_t(sl[j]) + uint32_t(ones[j]));
         const float l = landF32(qv[j], isTail(h) ? tailFactor(h, sigma) : innerFactor(h, T), off), o = uFree[j];
         uFree[j] = chs[j] ? l : o;
       }

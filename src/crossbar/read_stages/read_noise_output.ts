@@ -34,7 +34,7 @@
  */
 import { nativeFor } from '../../kernels/elementwise_dispatch.js';
 import { stream } from '../../util/rng.js';
-import { CounterNormal, normalPair } from '../counter_normal.js';
+import { CounterNormal } from '../counter_normal.js';
 import type { CrossbarArray } from '../crossbar_array.js';
 import type { DeviceModel } from '../device_model.js';
 import type { WeightMapping } from '../mapping.js';
@@ -43,7 +43,7 @@ import type { ReadStage, ReadStageContext } from './read_stage.js';
 
 export class OutputReadNoise implements ReadStage {
   readonly name = 'read-noise';
-  private readonly z = new Float64Array(2);
+  private z = new Float32Array(0);
   private readonly coef = new Float64Array(4);
   /** the affine fast form (α, β, cP, cN), or null */
   private readonly affine: { alpha: number; beta: number; cP: number; cN: number } | null;
@@ -121,14 +121,13 @@ export class OutputReadNoise implements ReadStage {
 
   /** y[k] ← y[k] + √v[k] · z(f, e0 + k), k < len (e0 even), float32 operations */
   outputs(y: Float32Array, v: Float32Array, len: number, f: number, e0: number): void {
-    const b = this.gen.base(f);
     const nk = nativeFor();
-    if (nk !== null && nk.outputNoise) { nk.outputNoise(y, v, len, b >>> 0, e0 >>> 0); return; }
-    const z = this.z, fr = Math.fround, p0 = e0 >>> 1;
-    for (let k = 0; k < len; k++) {
-      if ((k & 1) === 0) normalPair(b, p0 + (k >>> 1), z, 0);
-      y[k] = fr(y[k] + fr(fr(Math.sqrt(v[k])) * z[k & 1]));
-    }
+    if (nk !== null) { nk.outputNoise(y, v, len, this.gen.base(f) >>> 0, e0 >>> 0); return; }
+    // the draws are float32 values: a Float32Array holds them exactly (grow-only, no allocation per step)
+    if (this.z.length < len) this.z = new Float32Array(len);
+    const z = this.z, fr = Math.fround;
+    this.gen.fill(f, e0, z, 0, len);
+    for (let k = 0; k < len; k++) y[k] = fr(y[k] + fr(fr(Math.sqrt(v[k])) * z[k]));
   }
 }
 
