@@ -79,10 +79,18 @@ export class Network {
     return a;
   }
 
-  /** backpropagate dL/dlogits [n, classes] through the last forward; accumulates param grads */
+  /**
+   * backpropagate dL/dlogits [n, classes] through the last forward; accumulates param grads.
+   * A layer forms its input gradient only when some layer before it holds parameters: the
+   * gradient with respect to the network's input is never used, so the first layer with
+   * parameters (and the parameter-free layers before it, e.g. the MLP's Flatten) skip it (for the
+   * MLP this is fc1's dX = dY·Wᵀ, a 64×784×300 GEMM per step).
+   */
   backward(dLogits: Float32Array, n: number): void {
+    let first = 0;
+    while (first < this.layers.length && this.layers[first].params().length === 0) first++;
     let g: Float32Array | null = dLogits;
-    for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, n, i > 0);
+    for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, n, i > first);
   }
 
   /** all parameters of all layers (through each layer's current op: e.g. LoRA adapters appear here) */

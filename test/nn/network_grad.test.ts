@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildModel, type ModelDesc } from '../../src/nn/model.js';
+import { buildModel, presetDesc, type ModelDesc } from '../../src/nn/model.js';
+import type { Network } from '../../src/nn/network.js';
 import { zeroGrads } from '../../src/nn/sgd.js';
 import { softmaxCrossEntropy } from '../../src/nn/softmax_cross_entropy.js';
 import { expectClose, sampleIdx, uniform } from './gradcheck.js';
@@ -65,4 +66,38 @@ describe('whole-network gradient', () => {
     expect(params.map((p) => p.name)).toEqual(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
     expect(checked).toBeGreaterThan(100);
   });
+});
+
+describe('input gradient of the first layer with parameters', () => {
+  // Network.backward skips dX where no earlier layer holds parameters (the gradient with respect to
+  // the network's input is never used). Oracle: the same backward with every layer but the very
+  // first forming its dX (the rule before the skip), driven by hand through the layer list.
+  const grads = (net: Network) => net.params().map((p) => Float32Array.from(p.grad));
+  for (const model of ['mlp', 'lenet5'] as const) {
+    it(`${model}: the first weight layer forms no dX and every gradient keeps its bits`, () => {
+      const net = buildModel(presetDesc(model), 3);
+      const n = 5;
+      const x = uniform(n * net.inputSize, `skipdx/${model}`);
+      const y = Uint8Array.from([0, 1, 2, 3, 4]);
+      const d = new Float32Array(n * net.classes);
+      const first = net.weightLayers()[0];
+      const seen: Array<Float32Array | null> = [];
+      const inner = first.op.backward.bind(first.op);
+      first.op.backward = (X, dY, m, dX) => { seen.push(dX); inner(X, dY, m, dX); };
+      zeroGrads(net.params());
+      softmaxCrossEntropy(net.forward(x, n, true), y, 0, n, net.classes, d);
+      net.backward(d, n);
+      // (a Conv2d forms its weight gradient without its op's backward: nothing to spy on there)
+      if (model === 'mlp') expect(seen).toEqual([null]);
+      const got = grads(net);
+      zeroGrads(net.params());
+      softmaxCrossEntropy(net.forward(x, n, true), y, 0, n, net.classes, d);
+      let g: Float32Array | null = d;
+      for (let i = net.layers.length - 1; i >= 0 && g; i--) g = net.layers[i].backward(g, n, i > 0);
+      if (model === 'mlp') expect(seen[1]).not.toBeNull(); // the full rule formed fc1's dX (after Flatten)
+      const want = grads(net);
+      expect(got.length).toBe(want.length);
+      for (let k = 0; k < got.length; k++) expect(Buffer.from(got[k].buffer).equals(Buffer.from(want[k].buffer))).toBe(true);
+    });
+  }
 });
