@@ -459,18 +459,26 @@ static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw
 }
 
 static void addBiasRows(float* Y, int n, int cols, const float* bias) {
-#if ISA_LEVEL >= 3
-  if (cols <= 16) {
-    // one masked vector per row (LeNet-5's 6 and 16 channels): the same float32 additions
-    const __mmask16 m = __mmask16((1u << cols) - 1);
-    const __m512 b = _mm512_maskz_loadu_ps(m, bias);
-    for (int i = 0; i < n; i++) {
-      float* y = Y + size_t(i) * cols;
-      _mm512_mask_storeu_ps(y, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, y), b));
+  if (cols > 0 && cols <= 16) {
+    // narrow rows (LeNet-5's 6 and 16 channels): the rows are contiguous, so this is
+    // y[k] += bias[k mod cols] over the n·cols floats, in runs of L = 16·cols floats (whole rows and
+    // whole 16-float vectors) against a pattern of the bias repeated; the same float32 addition per
+    // element. (A masked vector per row made each row's load wait for the previous row's
+    // overlapping masked store.)
+    alignas(64) float P[256];
+    const int L = 16 * cols;
+    for (int k = 0; k < L; k++) P[k] = bias[k % cols];
+    const size_t total = size_t(n) * cols;
+    size_t k0 = 0;
+    for (; k0 + size_t(L) <= total; k0 += L) {
+      float* __restrict y = Y + k0;
+      for (int j = 0; j < L; j++) y[j] = y[j] + P[j];
     }
+    float* __restrict y = Y + k0;
+    const int rest = int(total - k0);
+    for (int j = 0; j < rest; j++) y[j] = y[j] + P[j];
     return;
   }
-#endif
   for (int i = 0; i < n; i++) {
     float* __restrict y = Y + size_t(i) * cols;
     const float* __restrict b = bias;

@@ -122,6 +122,17 @@ describe.each(placements)('im2col / col2im (NHWC), %s', (_name: string, alloc: A
 describe.each(placements)('bias kernels, %s', (_name: string, alloc: Alloc, backend: BackendName) => {
   beforeEach(() => setBackend(backend));
   it('addBiasRows adds bias[j] to every row, biasGrad accumulates column sums', () => {
+    // narrow rows (≤ 16 columns) run as one flat pass in runs of 16·cols floats: shapes with whole
+    // runs and a tail, one column, exactly 16, and the row loop beyond 16
+    for (const [m, c] of [[101, 6], [33, 16], [50, 1], [9, 17], [3, 6]]) {
+      const Yw = copyTo(alloc, rand(m * c, `Yw${m}x${c}`));
+      const Yw0 = Float32Array.from(Yw);
+      const bw = copyTo(alloc, rand(c, `bw${c}`));
+      addBiasRows(Yw, m, c, bw);
+      let bad = 0;
+      for (let i = 0; i < m; i++) for (let j = 0; j < c; j++) bad += Yw[i * c + j] === Math.fround(Yw0[i * c + j] + bw[j]) ? 0 : 1;
+      expect(bad, `${m}x${c}`).toBe(0);
+    }
     const n = 7, cols = 5;
     const Y = copyTo(alloc, rand(n * cols, 'Y'));
     const Y0 = copyTo(alloc, Y);
