@@ -7,7 +7,8 @@
  *       (uP, uN) the cells of slot (permR[i], permC[j]); no cell stage: W_used = W_eff
  *   output noise ('per-output' read noise, read_stages/read_noise_output.ts): not a cell stage;
  *       S = the cells' per-weight read variance, after the product Y += √((X∘X)·S) ∘ ζ (native,
- *       untiled, identity routing: S computed while the GEMM packs it, gemmVariance)
+ *       untiled, identity routing: S computed while the GEMM packs it, gemmVariance; for products
+ *       of ≤ 16 columns, e.g. LeNet-5's convolutions, X squared where the GEMM reads it too)
  *       (per tile onto the partial sums, before the tile stages, when tiled)
  *   product: Y = X · W_used, one GEMM; with an input stage (DAC) or a tile stage (line
  *   resistance, ADC) tile by tile instead: the inputs (a copy of X) through the input stages,
@@ -134,13 +135,19 @@ export class ReadPath {
         this.ensureNoiseBuffers(len, m);
         const x2 = this.x2;
         const nk = nativeFor();
-        if (nk !== null) nk.squares(X, x2, len);
-        else for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
         const cells = this.fusedCells;
-        if (cells !== null && nk !== null) {
+        if (cells !== null && nk !== null && this.cols <= 16) {
+          // narrow products (LeNet-5's convolutions): the addon squares X where the GEMM reads it
+          // (same bits), instead of a pass writing X∘X (the im2col patches: megabytes per step)
+          const c = this.coef;
+          nk.gemmVariance(n, this.cols, this.rows, X, cells.uP, cells.uN, c[0], c[1], c[2], c[3], this.vOut, 1);
+        } else if (cells !== null && nk !== null) {
+          nk.squares(X, x2, len);
           const c = this.coef;
           nk.gemmVariance(n, this.cols, this.rows, x2, cells.uP, cells.uN, c[0], c[1], c[2], c[3], this.vOut);
         } else {
+          if (nk !== null) nk.squares(X, x2, len);
+          else for (let k = 0; k < len; k++) x2[k] = X[k] * X[k];
           gemm(false, false, n, this.cols, this.rows, x2, this.sVar!, this.vOut, false);
         }
         on.outputs(Y, this.vOut, m, this.forwards, 0);

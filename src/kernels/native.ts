@@ -53,9 +53,12 @@ export interface NativeKernels {
     stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
   /** per-output read noise y[k] += √v[k]·z(b, e0 + k) (src/native/noise_f32.h; counter_normal.ts formulas) */
   outputNoise(y: Float32Array, v: Float32Array, len: number, b: number, e0: number): void;
-  /** V = A·S with S[k, j] = fround((aP + bP·uP)² + (aN + bN·uN)²) computed while packing (the same bits as readVariance + gemm) */
+  /**
+   * V = A·S with S[k, j] = fround((aP + bP·uP)² + (aN + bN·uN)²) computed while packing (the same bits
+   * as readVariance + gemm); squareA = 1: the product uses A∘A (the same bits as squares first)
+   */
   gemmVariance(M: number, N: number, K: number, A: Float32Array, uP: Float32Array, uN: Float32Array,
-    aP: number, bP: number, aN: number, bN: number, C: Float32Array): void;
+    aP: number, bP: number, aN: number, bN: number, C: Float32Array, squareA?: number): void;
   /** y[i] = x[i]·x[i] (float32) */
   squares(x: Float32Array, y: Float32Array, len: number): void;
   /** the addon's interface version (NATIVE_ABI) */
@@ -85,7 +88,7 @@ export const NATIVE_ADDON_PATH = join(SRC_NATIVE, 'build', 'Release', 'rramsim_n
 const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 2;
+export const NATIVE_ABI = 3;
 
 let state: NativeKernels | null | undefined;
 let reason = '';

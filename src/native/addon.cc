@@ -301,7 +301,7 @@ napi_value OutputNoise(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
-// gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C): C = A·S with S the per-output read
+// gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C[, squareA]): C = A·S (A∘A·S when squareA) with S the per-output read
 // variance of the cells (K x N, row-major like uP / uN), computed while packing
 napi_value GemmVariance(napi_env env, napi_callback_info info) {
   Args a(env, info, 11);
@@ -312,8 +312,9 @@ napi_value GemmVariance(napi_env env, napi_callback_info info) {
   const float* uN = a.f32(5, double(K) * N);
   const double aP = a.f64(6), bP = a.f64(7), aN = a.f64(8), bN = a.f64(9);
   float* C = a.f32(10, double(M) * N);
+  const int squareA = a.argc > 11 && !a.isNull(11) ? a.i32(11) : 0;
   if (!a.ok) return nullptr;
-  g_table.load()->gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C);
+  g_table.load()->gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, C, squareA);
   return undef(env);
 }
 
@@ -450,9 +451,10 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // abi() → the interface version of this addon (src/kernels/native.ts NATIVE_ABI): bumped whenever
 // a kernel's arguments or numeric definition change, so a stale build is refused, not misused
 // 2: float32 Box–Muller counter noise (noise = [σ, g₀, b]), outputNoise
+// 3: gemmVariance's squareA argument
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
-  napi_create_int32(env, 2, &v);
+  napi_create_int32(env, 3, &v);
   return v;
 }
 

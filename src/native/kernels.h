@@ -56,8 +56,9 @@ struct KernelTable {
   // y[i] = x[i]·x[i] (the per-output read noise's X∘X)
   void (*squares)(const float* x, float* y, int len);
   // V = A·S, S[k, j] = float((aP + bP·uP)² + (aN + bN·uN)²) computed while packing (kernels_impl.h)
+  // (squareA ≠ 0: A holds X, the product uses X∘X)
   void (*gemmVariance)(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
-                       double aN, double bN, float* C);
+                       double aN, double bN, float* C, int squareA);
   // crossbar cell programming (program_impl.h): out[0] = cells written, out[1] = weights clipped
   void (*program)(const ProgramArgs& a, double* out);
   // convolution through row chunks of im2col (kernels_impl.h): Y = im2col(x)·Wt (overwrites Y) and

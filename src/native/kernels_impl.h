@@ -97,10 +97,11 @@ struct Scratch {
 };
 static thread_local Scratch packB;
 
-template <typename V, int MR, int NV>
+template <typename V, int MR, int NV, bool SQA = false>
 static inline void micro(int kc, const float* __restrict pa, long rs, long ks, const float* __restrict pb, float* C,
                          long ldc, int mr, int nw, int beta) {
-  // op(A)[row r, step k] of this tile is pa[r·rs + k·ks]
+  // op(A)[row r, step k] of this tile is pa[r·rs + k·ks]; SQA: the product uses its float32 square
+  // a·a instead (gemmVariance with squareA: the same value the squares kernel would have stored)
   constexpr int L = sizeof(V) / sizeof(float);
   constexpr int NR = NV * L;
   V acc[MR][NV];
@@ -110,7 +111,8 @@ static inline void micro(int kc, const float* __restrict pa, long rs, long ks, c
     V b[NV];
     for (int v = 0; v < NV; v++) b[v] = loadv<V>(pb + v * L);
     for (int r = 0; r < MR; r++) {
-      const float a = pa[r * rs];
+      float a = pa[r * rs];
+      if (SQA) a = a * a;
       for (int v = 0; v < NV; v++) acc[r][v] = acc[r][v] + a * b[v];
     }
     pa += ks;
@@ -148,7 +150,7 @@ struct VarianceB {
 // kb: the K block length (gemm passes ceil(K / ceil(K / KC)); convWeightGrad passes the block
 // length of the whole product when it runs it in row chunks that start on block boundaries).
 // src: computes op(B) while packing instead of reading B (gemmVariance); nullptr = read B
-template <typename V, int MR, int NV, typename BSrc = VarianceB>
+template <typename V, int MR, int NV, typename BSrc = VarianceB, bool SQA = false>
 static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
                      int accumulate, int kb, const BSrc* src = nullptr) {
   constexpr int L = sizeof(V) / sizeof(float);
@@ -205,16 +207,16 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
             const int ib = i0 + t * MR;
             const int mr = std::min(MR, M - ib);
             if (t < full) {
-              micro<V, MR, NV>(kc, A + size_t(ib) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(ib) * N + jb, N,
+              micro<V, MR, NV, SQA>(kc, A + size_t(ib) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(ib) * N + jb, N,
                                mr, nw, beta);
             } else {
               int r = ib;
               const int end = i0 + mc;
               for (; r + 4 <= end; r += 4)
-                micro<V, 4, NV>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
+                micro<V, 4, NV, SQA>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
                                 4, nw, beta);
               for (; r < end; r++)
-                micro<V, 1, NV>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
+                micro<V, 1, NV, SQA>(kc, A + size_t(r) * rsA + size_t(k0) * ksA, rsA, ksA, pb, C + size_t(r) * N + jb, N,
                                 1, nw, beta);
             }
           }
@@ -263,21 +265,38 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 }
 
 // V (M x N) = A (M x K) · S (K x N) with S the per-output read variance of the cells (VarianceB),
-// computed while packing: the same bits as readVariance followed by gemm (same block order)
+// computed while packing: the same bits as readVariance followed by gemm (same block order).
+// squareA: A holds X and the product uses X∘X (each element squared in float32 where it is read, as
+// the squares kernel would have stored it): the same bits as squares, then gemmVariance on X∘X.
+// (With AVX-512 the squares are formed in the micro-kernel: worth it for narrow products, N ≤ 16,
+// whose kernel waits on loads; read_path.ts asks for it only there.)
+static void squares(const float* __restrict x, float* __restrict y, int len);
 static void gemmVariance(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
-                         double aN, double bN, float* C) {
+                         double aN, double bN, float* C, int squareA) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) { std::memset(C, 0, size_t(M) * N * sizeof(float)); return; }
 #if ISA_LEVEL >= 3
   // AVX-512: S computed in the packing loop (vectorised float64)
   const VarianceB src{uP, uN, aP, bP, aN, bN};
   const int kb = kBlock(K);
-  if (N > 16) gemm_cfg<v16, 8, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  else gemm_cfg<v8, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  if (squareA) {
+    if (N > 16) gemm_cfg<v16, 8, 2, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+    else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+    else gemm_cfg<v8, 12, 1, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  } else {
+    if (N > 16) gemm_cfg<v16, 8, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+    else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+    else gemm_cfg<v8, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  }
 #else
   // elsewhere the packing loop does not vectorise the float64 form: S into scratch, then the GEMM
-  static thread_local Scratch sv;
+  // (and X∘X into scratch first when asked to square A)
+  static thread_local Scratch sv, sa;
+  if (squareA) {
+    float* A2 = sa.get(size_t(M) * K);
+    squares(A, A2, M * K);
+    A = A2;
+  }
   float* S = sv.get(size_t(K) * N);
   readVariance(uP, uN, S, K * N, aP, bP, aN, bN);
   gemm(0, 0, M, N, K, A, S, C, 0);

@@ -143,8 +143,9 @@ describe('per-output read noise on every kernel backend', () => {
   const initial = getBackend();
   afterEach(() => setBackend(initial));
 
-  it('S and the noisy outputs have the same bits on every available backend (native readVariance = the TS loop)', () => {
-    const rows = 50, cols = 37, n = 3;
+  // 37 columns: X∘X by the squares kernel; 6 and 16: squared where the native variance GEMM reads X
+  it.each([37, 6, 16])('S and the noisy outputs have the same bits on every available backend (native readVariance = the TS loop), %i columns', (cols) => {
+    const rows = 50, n = 3;
     const W = randomParam('fc', rows, cols, 'pout-b', 0.4);
     const X = randomArray(n * rows, 'pout-bx', 1);
     const run = (backend: 'ts' | 'wasm' | 'native') => {
@@ -171,12 +172,12 @@ describe('per-output read noise on every kernel backend', () => {
   });
 
   const nk = nativeKernels();
-  it.runIf(nk !== null && typeof nk.gemmVariance === 'function')('native gemmVariance = readVariance then gemm, bit for bit, on every ISA and GEMM shape', () => {
+  it.runIf(nk !== null && typeof nk.gemmVariance === 'function')('native gemmVariance = readVariance then gemm (and, squaring A, = squares then gemmVariance), bit for bit, on every ISA and GEMM shape', () => {
     const before = nk!.isa();
     try {
       for (const isa of nk!.isas()) {
         expect(nk!.setIsa(isa)).toBe(true);
-        for (const [M, N, K] of [[64, 300, 784], [5, 13, 300], [7, 8, 9], [33, 40, 257], [1, 1, 1]]) {
+        for (const [M, N, K] of [[64, 300, 784], [5, 13, 300], [7, 8, 9], [33, 40, 257], [1, 1, 1], [301, 6, 25], [50, 16, 150]]) {
           const A = randomArray(M * K, `gv-a-${M}`, 1).map((x) => x * x);
           const uP = randomArray(K * N, `gv-p-${N}`, 1).map((x) => Math.abs(x) % 1);
           const uN = randomArray(K * N, `gv-n-${N}`, 1).map((x) => Math.abs(x) % 1);
@@ -187,6 +188,12 @@ describe('per-output read noise on every kernel backend', () => {
           nk!.gemm(0, 0, M, N, K, A, S, want, 0);
           nk!.gemmVariance(M, N, K, A, uP, uN, aP, bP, aN, bN, got);
           expect(Array.from(got), `${isa} ${M}x${N}x${K}`).toEqual(Array.from(want));
+          // squareA: X given, X∘X used (the squares kernel's float32 products), the same bits
+          const X = randomArray(M * K, `gv-x-${M}`, 1), X2 = new Float32Array(M * K), sq = new Float32Array(M * N);
+          nk!.squares(X, X2, M * K);
+          nk!.gemmVariance(M, N, K, X2, uP, uN, aP, bP, aN, bN, want);
+          nk!.gemmVariance(M, N, K, X, uP, uN, aP, bP, aN, bN, sq, 1);
+          expect(Array.from(sq), `${isa} ${M}x${N}x${K} squareA`).toEqual(Array.from(want));
         }
       }
     } finally {
