@@ -1,7 +1,7 @@
 /**
  * Crossbar-mode training throughput (`npm run bench` section 'crossbar'; exports benchCrossbar()).
  *
- * The MLP preset (784-300-100-10) is trained with the real trainer (src/nn/train.ts, batch 64,
+ * The MLP preset (784-300-100-10; one noise row: LeNet-5) is trained with the real trainer (src/nn/train.ts, batch 64,
  * lr 0.01, momentum 0.9) on random MNIST-shaped data, once with plain digital ops and once with
  * every weight layer on crossbars (src/crossbar/map_network.ts) for several crossbar configs.
  * Rates are the median over chunks of 64·stepsPerChunk / chunk time after warm-up steps (the
@@ -47,7 +47,10 @@ const BASE: XbarPoint = {
   defects: { rate: 0, lrsShare: 0.5, distribution: 'uniform' },
 };
 
-const CONFIGS: { name: string; point: XbarPoint }[] = [
+type BenchModel = 'mlp' | 'lenet5';
+
+/** crossbar configs (model: the MLP unless named) */
+const CONFIGS: { name: string; point: XbarPoint; model?: BenchModel }[] = [
   { name: 'differential ideal', point: BASE },
   { name: 'differential 10% defects', point: { ...BASE, defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' } } },
   { name: 'offset 10% defects', point: { ...BASE, crossbar: { ...BASE.crossbar, mapping: 'offset' }, defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' } } },
@@ -59,6 +62,7 @@ const CONFIGS: { name: string; point: XbarPoint }[] = [
   { name: 'differential prog noise counter', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, progNoiseModel: 'counter' } } },
   { name: 'differential prog counter+read per-output', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output', progNoiseModel: 'counter' } } },
   { name: 'differential 16 levels prog counter+read per-output', point: { ...BASE, device: { ...BASE.device, levels: 16, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output', progNoiseModel: 'counter' } } },
+  { name: 'lenet5 differential prog counter+read per-output', model: 'lenet5', point: { ...BASE, device: { ...BASE.device, progSigma: 0.05, readSigma: 0.02, readNoiseModel: 'per-output', progNoiseModel: 'counter' } } },
 ];
 
 /** the same crossbar point without programming variation and read noise (the noise rows' reference) */
@@ -69,7 +73,7 @@ function noiseless(p: XbarPoint): XbarPoint {
 
 export interface CrossbarBenchRecord {
   bench: 'crossbar-train';
-  model: 'mlp';
+  model: BenchModel;
   config: string;
   backend: string;
   batch: number;
@@ -94,8 +98,8 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function trainRate(split: Split, point: XbarPoint | null): { wall: number; cpu: number } {
-  const net = buildModel(presetDesc('mlp'), 0);
+function trainRate(split: Split, point: XbarPoint | null, model: BenchModel = 'mlp'): { wall: number; cpu: number } {
+  const net = buildModel(presetDesc(model), 0);
   if (point) mapNetwork(net, point, 0);
   const marks: number[] = [], cpuMarks: number[] = [];
   train(net, split, { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: BATCH }, {
@@ -119,8 +123,9 @@ export async function benchCrossbar(): Promise<CrossbarBenchRecord[]> {
   const only = process.env.RRAMSIM_BENCH_CROSSBAR?.split(',').map((x) => x.trim()).filter(Boolean);
   for (const c of CONFIGS) {
     if (only && !only.includes(c.name)) continue;
-    const plain = trainRate(split, null);
-    const xbar = trainRate(split, c.point);
+    const model = c.model ?? 'mlp';
+    const plain = trainRate(split, null, model);
+    const xbar = trainRate(split, c.point, model);
     const ratio = plain.cpu / xbar.cpu;
     const noisy = c.point.device.progSigma > 0 || c.point.device.readSigma > 0;
     let noise: Partial<CrossbarBenchRecord> = {};
@@ -128,15 +133,15 @@ export async function benchCrossbar(): Promise<CrossbarBenchRecord[]> {
       const quiet: number[] = [], loud: number[] = [xbar.cpu];
       const reference = noiseless(c.point);
       for (let r = 0; r < NOISE_ROUNDS; r++) {
-        quiet.push(trainRate(split, reference).cpu);
-        if (r < NOISE_ROUNDS - 1) loud.push(trainRate(split, c.point).cpu);
+        quiet.push(trainRate(split, reference, model).cpu);
+        if (r < NOISE_ROUNDS - 1) loud.push(trainRate(split, c.point, model).cpu);
       }
       const q = median(quiet), l = median(loud);
       const nr = Number((q / l).toFixed(3));
       noise = { noiseRatio: nr, noiselessCpuImagesPerSec: Math.round(q), noiseBar: NOISE_TIME_BAR, meetsNoiseBar: nr <= NOISE_TIME_BAR };
     }
     out.push({
-      bench: 'crossbar-train', model: 'mlp', config: c.name, backend: getBackend(), batch: BATCH,
+      bench: 'crossbar-train', model, config: c.name, backend: getBackend(), batch: BATCH,
       imagesPerSec: Math.round(xbar.wall), plainImagesPerSec: Math.round(plain.wall),
       cpuImagesPerSec: Math.round(xbar.cpu), plainCpuImagesPerSec: Math.round(plain.cpu),
       timeRatio: Number(ratio.toFixed(3)), wallTimeRatio: Number((plain.wall / xbar.wall).toFixed(3)),
