@@ -268,8 +268,10 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 // computed while packing: the same bits as readVariance followed by gemm (same block order).
 // squareA: A holds X and the product uses X∘X (each element squared in float32 where it is read, as
 // the squares kernel would have stored it): the same bits as squares, then gemmVariance on X∘X.
-// (With AVX-512 the squares are formed in the micro-kernel: worth it for narrow products, N ≤ 16,
-// whose kernel waits on loads; read_path.ts asks for it only there.)
+// (With AVX-512 the squares are formed in the micro-kernel: one multiply more per element of A per
+// column panel. read_path.ts asks for it only for narrow products, N ≤ 16, i.e. one panel, where A is
+// an im2col patch matrix of megabytes: writing X∘X and reading it back cost more there (measured in
+// LeNet-5 training; with hot caches, alone, the squares pass is cheaper).)
 static void squares(const float* __restrict x, float* __restrict y, int len);
 static void gemmVariance(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
                          double aN, double bN, float* C, int squareA) {
