@@ -256,6 +256,22 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.ste.backward(this.weight, this.routing.stuckIdx, this.used, X, dY, n, dX);
   }
 
+  /** MatrixOp.plainWeights: forward's steps before its product, when that product is one GEMM */
+  plainWeights(training: boolean): Float32Array | null {
+    if (!this.readPath.plainProduct()) return null;
+    this.sync(true);
+    this.readPath.training = training;
+    const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
+    this.used = W;
+    return W;
+  }
+
+  /** MatrixOp.plainWeightGrad: the straight-through dW of `backward` (stuck weights keep theirs) */
+  plainWeightGrad(addXtDY: (grad: Float32Array) => void): Float32Array {
+    this.ste.weightGrad(this.weight, this.routing.stuckIdx, addXtDY);
+    return this.used;
+  }
+
   params(): Param[] {
     return [this.weight];
   }

@@ -125,6 +125,11 @@ export class ReadPath {
     return out;
   }
 
+  /** true when `product` is one GEMM Y = X · W_used (no input or tile stage, no output noise) */
+  plainProduct(): boolean {
+    return !this.tiled && this.outNoise === null;
+  }
+
   /** Y (n x cols) = X · W through the input and tile stages */
   product(X: Float32Array, n: number, Y: Float32Array, W: Float32Array, routing: Routing): void {
     const on = this.outNoise;

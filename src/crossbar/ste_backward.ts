@@ -17,13 +17,17 @@ export class SteBackward {
     X: Float32Array, dY: Float32Array, n: number, dX: Float32Array | null,
   ): void {
     const rows = weight.rows, cols = weight.cols;
-    if (weight.trainable) {
-      if (this.save.length !== stuckIdx.length) this.save = new Float32Array(stuckIdx.length);
-      const g = weight.grad, idx = stuckIdx, save = this.save;
-      for (let k = 0; k < idx.length; k++) save[k] = g[idx[k]];
-      gemm(true, false, rows, cols, n, X, dY, g, true);
-      for (let k = 0; k < idx.length; k++) g[idx[k]] = save[k];
-    }
+    this.weightGrad(weight, stuckIdx, (g) => gemm(true, false, rows, cols, n, X, dY, g, true));
     if (dX) gemm(false, true, n, rows, cols, dY, used, dX, false);
+  }
+
+  /** dW += Xᵀ·dY as `addXtDY(grad)` forms it, for a trainable weight; the stuck weights keep their gradient */
+  weightGrad(weight: Param, stuckIdx: Int32Array, addXtDY: (grad: Float32Array) => void): void {
+    if (!weight.trainable) return;
+    if (this.save.length !== stuckIdx.length) this.save = new Float32Array(stuckIdx.length);
+    const g = weight.grad, idx = stuckIdx, save = this.save;
+    for (let k = 0; k < idx.length; k++) save[k] = g[idx[k]];
+    addXtDY(g);
+    for (let k = 0; k < idx.length; k++) g[idx[k]] = save[k];
   }
 }

@@ -11,9 +11,11 @@
  * Backward: ∂L/∂b += Σ_rows dY, ∂L/∂W += Pᵀ·dY (through `op`), ∂L/∂P = dY·Wᵀ and
  * ∂L/∂X = col2im(∂L/∂P) (col2im is the adjoint of im2col).
  *
- * With the plain digital op on the native backend, P·W and Pᵀ·dY go through
- * src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same bits), and the
- * layer keeps x instead of P for the backward. Other ops (crossbar, LoRA) get the whole P as before.
+ * When the op's product is one plain GEMM (MatrixOp.plainWeights: the digital op; a crossbar op
+ * without tiles, converters or output noise) and the backend is native, P·W_used and Pᵀ·dY go
+ * through src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same bits), and
+ * the layer keeps x instead of P for the backward. Other ops (LoRA, tiled or converter crossbars,
+ * per-output read noise) get the whole P as before.
  */
 import { addBiasRows, biasGrad } from '../kernels/bias.js';
 import { col2im } from '../kernels/col2im.js';
@@ -51,6 +53,8 @@ export class Conv2d implements WeightLayer {
   /** input of the last forward when it ran chunked (backward recomputes P's chunks from it) */
   private xChunked: Float32Array | null = null;
   private xN = 0;
+  /** the op that ran the last chunked forward (its backward must be the one that follows) */
+  private chunkedOp: MatrixOp | null = null;
 
   /** inShape is [H, W, C] (NHWC per sample) */
   constructor(readonly name: string, inShape: Shape, outChannels: number, o: Conv2dOptions) {
@@ -83,13 +87,15 @@ export class Conv2d implements WeightLayer {
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
-    if (this.op instanceof DigitalMatrixOp && convChunked()) {
+    const W = convChunked() && this.op.plainWeights ? this.op.plainWeights(training) : null;
+    if (W !== null) {
       const y = this.y.view(n);
-      convForward(x, this.geometry(n), this.op.weight.value, this.outChannels, y, () => this.cols.view(n));
+      convForward(x, this.geometry(n), W, this.outChannels, y, () => this.cols.view(n));
       addBiasRows(y, n * this.OH * this.OW, this.outChannels, this.bias.value);
       this.P = null;
       this.xChunked = x;
       this.xN = n;
+      this.chunkedOp = this.op;
       return y;
     }
     this.xChunked = null;
@@ -106,14 +112,13 @@ export class Conv2d implements WeightLayer {
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     const m = n * this.OH * this.OW;
     const xc = this.xChunked;
-    if (xc && this.op instanceof DigitalMatrixOp && n === this.xN) {
-      // DigitalMatrixOp.backward on P = im2col(x): dW += Pᵀ·dY (chunked), dP = dY·Wᵀ
+    if (xc && this.op === this.chunkedOp && this.op.plainWeightGrad && n === this.xN) {
+      // the op's backward on P = im2col(x): dW += Pᵀ·dY (chunked), dP = dY·W_usedᵀ
       biasGrad(dy, m, this.outChannels, this.bias.grad);
-      const w = this.op.weight;
-      if (w.trainable) convWeightGrad(xc, this.geometry(n), dy, this.outChannels, w.grad, () => this.cols.view(n));
+      const W = this.op.plainWeightGrad((g) => convWeightGrad(xc, this.geometry(n), dy, this.outChannels, g, () => this.cols.view(n)));
       if (!needDx) return null;
       const dP = this.dcols.view(n);
-      gemm(false, true, m, this.fanIn, this.outChannels, dy, w.value, dP, false);
+      gemm(false, true, m, this.fanIn, this.outChannels, dy, W, dP, false);
       const dx = this.dx.view(n);
       col2im(dP, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, dx);
       return dx;

@@ -47,6 +47,19 @@ export interface MatrixOp {
   sync?(deadBand?: boolean): void;
   /** Optional: the weight range ±wMax the op represents (crossbar ops). */
   weightRange?(): number;
+  /**
+   * Optional, for a caller that forms the product itself (Conv2d's chunked convolution,
+   * src/kernels/conv_gemm.ts, which never builds the whole X): when this forward is exactly one
+   * product Y = X·W_used, do what `forward` does before its product and return W_used; else
+   * (tiles, converters, output noise) return null and the caller uses `forward`.
+   */
+  plainWeights?(training: boolean): Float32Array | null;
+  /**
+   * Optional, the backward after `plainWeights`: `addXtDY(g)` adds Xᵀ·dY into a gradient, called
+   * as `backward` would form dW (not for a frozen weight; crossbar: stuck weights keep theirs);
+   * returns W_used for the caller's dX = dY·W_usedᵀ.
+   */
+  plainWeightGrad?(addXtDY: (grad: Float32Array) => void): Float32Array;
 }
 
 /** Plain float32 digital product: W_used = weight.value. */
@@ -65,6 +78,13 @@ export class DigitalMatrixOp implements MatrixOp {
     if (this.weight.trainable) gemm(true, false, this.rows, this.cols, n, X, dY, this.weight.grad, true);
     // dX = dY · Wᵀ
     if (dX) gemm(false, true, n, this.rows, this.cols, dY, this.weight.value, dX, false);
+  }
+  plainWeights(): Float32Array {
+    return this.weight.value;
+  }
+  plainWeightGrad(addXtDY: (grad: Float32Array) => void): Float32Array {
+    if (this.weight.trainable) addXtDY(this.weight.grad);
+    return this.weight.value;
   }
   params(): Param[] {
     return [this.weight];
