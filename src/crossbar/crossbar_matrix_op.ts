@@ -24,7 +24,7 @@
  */
 import { allocF32 } from '../kernels/alloc.js';
 import type { CrossbarSpec, DefectSpec, DeviceSpec } from '../methods/point.js';
-import type { MatrixOp, OpCost } from '../nn/matrix_op.js';
+import type { MatrixOp, OpCost, PlainNoisyProduct } from '../nn/matrix_op.js';
 import type { Param } from '../nn/param.js';
 import { CrossbarArray } from './crossbar_array.js';
 import { resolveCrossbar } from './crossbar_spec.js';
@@ -264,6 +264,21 @@ export class CrossbarMatrixOp implements MatrixOp {
     const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
     this.used = W;
     return W;
+  }
+
+  /**
+   * MatrixOp.plainNoisyWeights: as plainWeights for a forward whose product carries fused per-output
+   * read noise: W_used, and what the caller needs to form V = (X∘X)·S with its
+   * product and to add the noise (`finish`), the same as `forward`'s product; else null (no side effect)
+   */
+  plainNoisyWeights(training: boolean): PlainNoisyProduct | null {
+    if (!this.readPath.fusedNoiseAhead(this.routing, this._wMax)) return null;
+    this.sync(true);
+    this.readPath.training = training;
+    const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
+    this.used = W;
+    const rp = this.readPath;
+    return { W, variance: (m) => rp.fusedNoise(m), finish: (Y, m) => rp.addFusedNoise(Y, m) };
   }
 
   /** MatrixOp.plainWeightGrad: the straight-through dW of `backward` (stuck weights keep theirs) */

@@ -81,13 +81,44 @@ export class ReadPath {
     this.wRead = this.cellStages.length > 0 ? allocF32(rows * cols) : null;
   }
 
+  /**
+   * true when the per-output noise of a forward will be fused (native, untiled, identity routing,
+   * affine noise and mapping): S computed inside the variance GEMM; sets the coefficients
+   */
+  private noiseFusable(routing: Routing, wMax: number): boolean {
+    return this.outNoise !== null && !this.tiled && routing.identity && nativeFor() !== null &&
+      this.outNoise.affineCoefficients(wMax, this.coef);
+  }
+
+  /**
+   * For a caller that forms the product and the variance (X∘X)·S itself (Conv2d's chunked
+   * convolution with the addon's convForward): true when this read path has per-output noise that
+   * `weights` will fuse, so that `fusedNoise` / `addFusedNoise` complete the forward. No side effect
+   * beyond the coefficients `weights` sets anyway.
+   */
+  fusedNoiseAhead(routing: Routing, wMax: number): boolean {
+    return this.noiseFusable(routing, wMax);
+  }
+
+  /** after `weights` (fused): the cells, the coefficients of S and the variance buffer for m outputs */
+  fusedNoise(m: number): { uP: Float32Array; uN: Float32Array; coef: Float64Array; V: Float32Array } {
+    const cells = this.fusedCells;
+    if (cells === null) throw new Error('fusedNoise: this forward does not fuse its read noise');
+    this.ensureNoiseBuffers(0, m);
+    return { uP: cells.uP, uN: cells.uN, coef: this.coef, V: this.vOut };
+  }
+
+  /** Y (m outputs) += √V·ζ with the V the caller put into `fusedNoise(m).V`, as `product` does */
+  addFusedNoise(Y: Float32Array, m: number): void {
+    this.outNoise!.outputs(Y, this.vOut, m, this.forwards, 0);
+  }
+
   /** the weights this forward computes with: a fresh read of every cell, or W_eff itself */
   weights(array: CrossbarArray, routing: Routing, wEff: Float32Array, wMax: number): Float32Array {
     if (this.outNoise !== null) {
       this.forwards++;
       // native, untiled, identity routing, affine: S is computed inside the variance GEMM (product)
-      this.fusedCells = !this.tiled && routing.identity && nativeFor() !== null &&
-        this.outNoise.affineCoefficients(wMax, this.coef) ? array : null;
+      this.fusedCells = this.noiseFusable(routing, wMax) ? array : null;
       if (this.fusedCells === null) this.outNoise.variance(array, routing, wMax, this.rows, this.cols, this.sVar!);
     }
     const out = this.wRead;

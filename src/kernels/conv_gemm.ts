@@ -23,6 +23,18 @@ export interface ConvGeometry {
   kh: number; kw: number; stride: number; pad: number;
 }
 
+/**
+ * The per-output read variance convForward can form with its product: V = (P∘P)·S, S[k, j] =
+ * fround((aP + bP·uP)² + (aN + bN·uN)²), coef = [aP, bP, aN, bN] (read_stages/read_noise_output.ts);
+ * the same bits as squares and the variance GEMM on the whole P (native only)
+ */
+export interface ConvVarianceArgs {
+  uP: Float32Array;
+  uN: Float32Array;
+  coef: Float64Array;
+  V: Float32Array;
+}
+
 /** true when convForward/convWeightGrad run chunked in the native addon (no whole P needed) */
 export function convChunked(): boolean {
   const nk = nativeFor();
@@ -37,12 +49,22 @@ function rowsOf(g: ConvGeometry): number {
 
 /** Y = im2col(x) · W (overwrites Y); `scratch` holds P on non-native backends */
 export function convForward(x: Float32Array, g: ConvGeometry, W: Float32Array, outCh: number,
-  Y: Float32Array, scratch: () => Float32Array): void {
+  Y: Float32Array, scratch: () => Float32Array, variance?: ConvVarianceArgs): void {
   const m = rowsOf(g), Kc = g.kh * g.kw * g.C;
   need('convForward', 'x', x, g.N * g.H * g.W * g.C);
   need('convForward', 'W', W, Kc * outCh);
   need('convForward', 'Y', Y, m * outCh);
   const nk = nativeFor();
+  if (variance) {
+    // only the addon forms the variance with the product (the caller checks convChunked())
+    if (!nk?.convForward) throw new Error('convForward: the read variance needs the native addon');
+    need('convForward', 'uP', variance.uP, Kc * outCh);
+    need('convForward', 'uN', variance.uN, Kc * outCh);
+    need('convForward', 'V', variance.V, m * outCh);
+    const c = variance.coef;
+    nk.convForward(x, g.N, g.H, g.W, g.C, g.kh, g.kw, g.stride, g.pad, W, outCh, Y, variance.uP, variance.uN, c[0], c[1], c[2], c[3], variance.V);
+    return;
+  }
   if (nk?.convForward) {
     nk.convForward(x, g.N, g.H, g.W, g.C, g.kh, g.kw, g.stride, g.pad, W, outCh, Y);
     return;

@@ -46,9 +46,13 @@ export interface NativeKernels {
     wEff: Float32Array, rows: number, cols: number, permR: Int32Array | null, permC: Int32Array | null,
     wMaxF: number, levels: number, special: Int32Array, slot: Int32Array, wMax: number, two: number, full: number,
     out: Float64Array, tP?: Float32Array, tN?: Float32Array, noise?: Float64Array | null, table?: Float32Array): void;
-  /** Y = im2col(x)·Wt and dW += im2col(x)ᵀ·dY in L2-sized row chunks (src/kernels/conv_gemm.ts; optional: older builds lack them) */
+  /**
+   * Y = im2col(x)·Wt and dW += im2col(x)ᵀ·dY in L2-sized row chunks (src/kernels/conv_gemm.ts; optional:
+   * older builds lack them); with uP … V also V = (P∘P)·S per chunk (per-output read noise, gemmVariance)
+   */
   convForward?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
-    stride: number, pad: number, Wt: Float32Array, outCh: number, Y: Float32Array): void;
+    stride: number, pad: number, Wt: Float32Array, outCh: number, Y: Float32Array,
+    uP?: Float32Array, uN?: Float32Array, aP?: number, bP?: number, aN?: number, bN?: number, V?: Float32Array): void;
   convWeightGrad?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
   /** per-output read noise y[k] += √v[k]·z(b, e0 + k) (src/native/noise_f32.h; counter_normal.ts formulas) */
@@ -88,7 +92,7 @@ export const NATIVE_ADDON_PATH = join(SRC_NATIVE, 'build', 'Release', 'rramsim_n
 const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 3;
+export const NATIVE_ABI = 4;
 
 let state: NativeKernels | null | undefined;
 let reason = '';

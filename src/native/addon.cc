@@ -195,8 +195,17 @@ napi_value ConvForward(napi_env env, napi_callback_info info) {
   const float* x = a.f32(0, xLen);
   const float* Wt = a.f32(9, Kc * outCh);
   float* Y = a.f32(11, rows * outCh);
+  // optional per-output read variance: uP, uN (Kc x outCh), aP, bP, aN, bN, V (rows x outCh)
+  ConvVariance var{};
+  const bool withVar = a.argc > 12 && !a.isNull(12);
+  if (withVar) {
+    var.uP = a.f32(12, Kc * outCh);
+    var.uN = a.f32(13, Kc * outCh);
+    var.aP = a.f64(14); var.bP = a.f64(15); var.aN = a.f64(16); var.bN = a.f64(17);
+    var.V = a.f32(18, rows * outCh);
+  }
   if (!a.ok) return nullptr;
-  g_table.load()->convForward(x, N, H, W, C, kh, kw, s, p, Wt, outCh, Y);
+  g_table.load()->convForward(x, N, H, W, C, kh, kw, s, p, Wt, outCh, Y, withVar ? &var : nullptr);
   return undef(env);
 }
 
@@ -452,9 +461,10 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // a kernel's arguments or numeric definition change, so a stale build is refused, not misused
 // 2: float32 Box–Muller counter noise (noise = [σ, g₀, b]), outputNoise
 // 3: gemmVariance's squareA argument
+// 4: convForward's optional read variance (uP, uN, aP, bP, aN, bN, V)
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
-  napi_create_int32(env, 3, &v);
+  napi_create_int32(env, 4, &v);
   return v;
 }
 

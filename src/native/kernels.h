@@ -34,6 +34,15 @@ struct ProgramArgs {
   const float* table;  // the lognormal quantile table T[0..4096] (prog_noise_counter.ts)
 };
 
+// the per-output read variance a convolution forms with its product (convForward): V = (P∘P)·S,
+// S[k, j] = float((aP + bP·uP)² + (aN + bN·uN)²)
+struct ConvVariance {
+  const float* uP;
+  const float* uN;
+  double aP, bP, aN, bN;
+  float* V;
+};
+
 struct KernelTable {
   const char* name;
   // C (M x N) (+)= op(A) · op(B), row-major (see kernels_impl.h for the summation order)
@@ -63,8 +72,9 @@ struct KernelTable {
   void (*program)(const ProgramArgs& a, double* out);
   // convolution through row chunks of im2col (kernels_impl.h): Y = im2col(x)·Wt (overwrites Y) and
   // dW += im2col(x)ᵀ·dY, the same bits as im2col followed by gemm
+  // (var ≠ null: also var->V = (P∘P)·S, see ConvVariance)
   void (*convForward)(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
-                      const float* Wt, int outCh, float* Y);
+                      const float* Wt, int outCh, float* Y, const ConvVariance* var);
   void (*convWeightGrad)(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
                          const float* dY, int outCh, float* dW);
 };

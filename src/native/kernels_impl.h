@@ -416,8 +416,12 @@ static void im2colPadded(const float* x, int H, int W, int C, int kh, int kw, in
   }
 }
 
+// var (optional, per-output read noise, ConvVariance in kernels.h): also V = (P∘P)·S per chunk while
+// the chunk is in cache, S the cells' read variance (gemmVariance; squareA for ≤ 16 channels, else a
+// squares pass over the chunk): the same bits as im2col, squares and gemmVariance on the whole P
+static thread_local Scratch packP2;
 static void convForward(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
-                        const float* Wt, int outCh, float* Y) {
+                        const float* Wt, int outCh, float* Y, const ConvVariance* var) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
   const int OW = (W + 2 * pad - kw) / stride + 1;
   const long m = long(N) * OH * OW;
@@ -425,10 +429,20 @@ static void convForward(const float* x, int N, int H, int W, int C, int kh, int 
   if (m <= 0 || outCh <= 0) return;
   const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
   float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
+  float* P2 = var && outCh > 16 ? packP2.get(size_t(std::min(R, m)) * Kc) : nullptr;
   for (long r0 = 0; r0 < m; r0 += R) {
     const long r1 = std::min(m, r0 + R);
     im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P);
     gemm(0, 0, int(r1 - r0), outCh, Kc, P, Wt, Y + size_t(r0) * outCh, 0);
+    if (var) {
+      float* V = var->V + size_t(r0) * outCh;
+      if (P2) {
+        squares(P, P2, int((r1 - r0) * Kc));
+        gemmVariance(int(r1 - r0), outCh, Kc, P2, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 0);
+      } else {
+        gemmVariance(int(r1 - r0), outCh, Kc, P, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 1);
+      }
+    }
   }
 }
 

@@ -12,10 +12,11 @@
  * ∂L/∂X = col2im(∂L/∂P) (col2im is the adjoint of im2col).
  *
  * When the op's product is one plain GEMM (MatrixOp.plainWeights: the digital op; a crossbar op
- * without tiles, converters or output noise) and the backend is native, P·W_used and Pᵀ·dY go
- * through src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same bits), and
- * the layer keeps x instead of P for the backward. Other ops (LoRA, tiled or converter crossbars,
- * per-output read noise) get the whole P as before.
+ * without tiles or converters; with per-output read noise, plainNoisyWeights, whose variance
+ * (P∘P)·S the addon forms chunk by chunk with the product) and the backend is native, P·W_used and
+ * Pᵀ·dY go through src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same
+ * bits), and the layer keeps x instead of P for the backward. Other ops (LoRA, tiled or converter
+ * crossbars) get the whole P as before.
  */
 import { addBiasRows, biasGrad } from '../kernels/bias.js';
 import { col2im } from '../kernels/col2im.js';
@@ -87,11 +88,18 @@ export class Conv2d implements WeightLayer {
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
-    const W = convChunked() && this.op.plainWeights ? this.op.plainWeights(training) : null;
+    const chunked = convChunked();
+    let W = chunked && this.op.plainWeights ? this.op.plainWeights(training) : null;
+    // per-output read noise fused into the product: V = (P∘P)·S formed chunk by chunk with it
+    const noisy = W === null && chunked && this.op.plainNoisyWeights ? this.op.plainNoisyWeights(training) : null;
+    if (noisy !== null) W = noisy.W;
     if (W !== null) {
       const y = this.y.view(n);
-      convForward(x, this.geometry(n), W, this.outChannels, y, () => this.cols.view(n));
-      addBiasRows(y, n * this.OH * this.OW, this.outChannels, this.bias.value);
+      const m = n * this.OH * this.OW;
+      const variance = noisy !== null ? noisy.variance(m * this.outChannels) : undefined;
+      convForward(x, this.geometry(n), W, this.outChannels, y, () => this.cols.view(n), variance);
+      if (noisy !== null) noisy.finish(y, m * this.outChannels);
+      addBiasRows(y, m, this.outChannels, this.bias.value);
       this.P = null;
       this.xChunked = x;
       this.xN = n;

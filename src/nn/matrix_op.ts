@@ -60,6 +60,21 @@ export interface MatrixOp {
    * returns W_used for the caller's dX = dY·W_usedᵀ.
    */
   plainWeightGrad?(addXtDY: (grad: Float32Array) => void): Float32Array;
+  /**
+   * Optional, like `plainWeights` when the forward is one product plus per-output read noise whose
+   * variance V = (X∘X)·S the caller can form with its product (crossbar ops: src/crossbar/read_path.ts);
+   * null (and nothing done) otherwise. Backward: `plainWeightGrad`.
+   */
+  plainNoisyWeights?(training: boolean): PlainNoisyProduct | null;
+}
+
+/** what `plainNoisyWeights` hands the caller: W_used, the variance inputs for m outputs, the noise step */
+export interface PlainNoisyProduct {
+  W: Float32Array;
+  /** S's cells and coefficients (aP, bP, aN, bN) and the buffer to fill with V (≥ m values) */
+  variance(m: number): { uP: Float32Array; uN: Float32Array; coef: Float64Array; V: Float32Array };
+  /** Y (m values) += √V·ζ: the forward's output noise */
+  finish(Y: Float32Array, m: number): void;
 }
 
 /** Plain float32 digital product: W_used = weight.value. */
