@@ -15,7 +15,13 @@
 
 static const uint32_t PHI = 0x9e3779b9u;
 
-static inline uint32_t mix32(uint32_t x) {
+// U: uint32_t, or a GCC vector of uint32_t (u32x16, u32x8: the same operations on every lane,
+// wrapping mod 2³² like the scalar ones)
+typedef uint32_t u32x16 __attribute__((vector_size(64)));
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
+
+template <typename U>
+static inline __attribute__((always_inline)) U mix32(U x) {
   x ^= x >> 16;
   x *= 0x21f0aaadu;
   x ^= x >> 15;
@@ -25,8 +31,11 @@ static inline uint32_t mix32(uint32_t x) {
 }
 
 // the counter word mix(b + c·φ) of counter c in the block with base word b (counter_normal.ts
-// counterWord; the programming noise's word of element e = 2s + c is counterWord(b, e))
-static inline __attribute__((always_inline)) uint32_t counterWord(uint32_t b, uint32_t c) { return mix32(b + c * PHI); }
+// counterWord; the programming noise's word of element e = 2s + c is counterWord(b, e)); for a
+// vector c, the words of all its lanes
+template <typename U>
+static inline __attribute__((always_inline)) U counterWordOf(uint32_t b, U c) { return mix32<U>(b + c * PHI); }
+static inline __attribute__((always_inline)) uint32_t counterWord(uint32_t b, uint32_t c) { return counterWordOf<uint32_t>(b, c); }
 
 namespace nf32 {
 static const float LN2_HI = float(0.693359375);
@@ -127,15 +136,7 @@ static float tailFactor(uint32_t h, float sigma) {
 
 #if ISA_LEVEL >= 3
 // 16 words h = counterWord(b, e) at once
-static inline __m512i counterWords512(uint32_t b, __m512i e) {
-  __m512i x = _mm512_add_epi32(_mm512_set1_epi32(int32_t(b)), _mm512_mullo_epi32(e, _mm512_set1_epi32(int32_t(PHI))));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
-  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x21f0aaad));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
-  x = _mm512_mullo_epi32(x, _mm512_set1_epi32(0x735a2d97));
-  x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
-  return x;
-}
+static inline __m512i counterWords512(uint32_t b, __m512i e) { return (__m512i)counterWordOf<u32x16>(b, (u32x16)e); }
 
 // innerFactor of 16 words (tail-bin lanes flagged in `tail`, their value to be replaced): one
 // 64-bit gather per 8 lanes of the pair (T[k], T[k + 1]) (T read as 8-byte words at byte offset 4k,
@@ -159,15 +160,7 @@ static inline __m512 factors512(__m512i x, const float* __restrict T, __mmask16&
 
 #if ISA_LEVEL == 2
 // 8 words h = counterWord(b, e) at once
-static inline __m256i counterWords256(uint32_t b, __m256i e) {
-  __m256i x = _mm256_add_epi32(_mm256_set1_epi32(int32_t(b)), _mm256_mullo_epi32(e, _mm256_set1_epi32(int32_t(PHI))));
-  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
-  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x21f0aaad));
-  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x735a2d97));
-  x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-  return x;
-}
+static inline __m256i counterWords256(uint32_t b, __m256i e) { return (__m256i)counterWordOf<u32x8>(b, (u32x8)e); }
 
 // innerFactor of 8 words (tail-bin lanes as a movemask bit set in `tail`, to be replaced): 32-bit
 // gathers of T[k] and T[k + 1]
