@@ -34,6 +34,8 @@ export class Network {
   readonly inputSize: number;
   readonly classes: number;
   private readonly wls: WeightLayer[];
+  /** index of the first top-level layer holding parameters (backward forms no input gradient from it on down) */
+  private readonly firstWithParams: number;
   private readonly all: Layer[];
 
   constructor(readonly desc: ModelDesc, readonly layers: Layer[]) {
@@ -41,6 +43,10 @@ export class Network {
     this.classes = shapeSize(layers[layers.length - 1].outShape);
     this.all = walkLayers(layers);
     this.wls = this.all.filter(isWeightLayer);
+    // fixed with the layer list: a weight layer always holds its bias, whatever op it gets later
+    let first = 0;
+    while (first < layers.length && layers[first].params().length === 0) first++;
+    this.firstWithParams = first;
   }
 
   /** the tensors of getWeights in order (see the file comment) */
@@ -87,8 +93,7 @@ export class Network {
    * MLP this is fc1's dX = dY·Wᵀ, a 64×784×300 GEMM per step).
    */
   backward(dLogits: Float32Array, n: number): void {
-    let first = 0;
-    while (first < this.layers.length && this.layers[first].params().length === 0) first++;
+    const first = this.firstWithParams;
     let g: Float32Array | null = dLogits;
     for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i].backward(g, n, i > first);
   }
