@@ -79,6 +79,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   private readonly routing: Routing;
   private readonly deadBand: DeadBand | null;
   private readonly ste = new SteBackward();
+  /** plainNoisyWeights' answer, made once (a training step allocates nothing) */
+  private noisyProduct: PlainNoisyProduct | null = null;
   private _wMax: number;
   /** what the cells represent (clean), logical layout */
   private readonly wEff: Float32Array;
@@ -272,13 +274,15 @@ export class CrossbarMatrixOp implements MatrixOp {
    * product and to add the noise (`finish`), the same as `forward`'s product; else null (no side effect)
    */
   plainNoisyWeights(training: boolean): PlainNoisyProduct | null {
-    if (!this.readPath.fusedNoiseAhead(this.routing, this._wMax)) return null;
+    if (!this.readPath.noiseFusable(this.routing, this._wMax)) return null;
     this.sync(true);
     this.readPath.training = training;
     const W = this.readPath.weights(this.array, this.routing, this.wEff, this._wMax);
     this.used = W;
     const rp = this.readPath;
-    return { W, variance: (m) => rp.fusedNoise(m), finish: (Y, m) => rp.addFusedNoise(Y, m) };
+    const p = this.noisyProduct ??= { W, variance: (m) => rp.fusedNoise(m), finish: (Y, m) => rp.addFusedNoise(Y, m) };
+    p.W = W;
+    return p;
   }
 
   /** MatrixOp.plainWeightGrad: the straight-through dW of `backward` (stuck weights keep theirs) */

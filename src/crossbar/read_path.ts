@@ -40,6 +40,14 @@ export const READ_STAGES: readonly ReadStageEntry[] = [
   adc,
 ];
 
+/** what a caller forming V = (X∘X)·S itself needs (ReadPath.fusedNoise): S's cells and coefficients [aP, bP, aN, bN], V's buffer */
+export interface FusedNoiseInputs {
+  uP: Float32Array;
+  uN: Float32Array;
+  coef: Float64Array;
+  V: Float32Array;
+}
+
 export class ReadPath {
   /** names of the stages switched on, in order */
   readonly active: string[];
@@ -66,6 +74,7 @@ export class ReadPath {
   /** the cells whose read variance the native variance GEMM computes in this forward, or null */
   private fusedCells: CrossbarArray | null = null;
   private readonly coef = new Float64Array(4);
+  private readonly fusedInputs: FusedNoiseInputs = { uP: new Float32Array(0), uN: new Float32Array(0), coef: this.coef, V: new Float32Array(0) };
 
   constructor(private readonly ctx: ReadStageContext, private readonly rows: number, private readonly cols: number) {
     const all = READ_STAGES.map((e) => e.create(ctx)).filter((s): s is ReadStage => s !== null);
@@ -83,29 +92,25 @@ export class ReadPath {
 
   /**
    * true when the per-output noise of a forward will be fused (native, untiled, identity routing,
-   * affine noise and mapping): S computed inside the variance GEMM; sets the coefficients
+   * affine noise and mapping): S computed inside the variance GEMM; sets the coefficients. `weights`
+   * decides with it; a caller that forms the product and the variance (X∘X)·S itself (Conv2d's
+   * chunked convolution with the addon's convForward) asks it before `weights` (no side effect beyond
+   * the coefficients `weights` sets anyway), then completes the forward with `fusedNoise` /
+   * `addFusedNoise`.
    */
-  private noiseFusable(routing: Routing, wMax: number): boolean {
+  noiseFusable(routing: Routing, wMax: number): boolean {
     return this.outNoise !== null && !this.tiled && routing.identity && nativeFor() !== null &&
       this.outNoise.affineCoefficients(wMax, this.coef);
   }
 
-  /**
-   * For a caller that forms the product and the variance (X∘X)·S itself (Conv2d's chunked
-   * convolution with the addon's convForward): true when this read path has per-output noise that
-   * `weights` will fuse, so that `fusedNoise` / `addFusedNoise` complete the forward. No side effect
-   * beyond the coefficients `weights` sets anyway.
-   */
-  fusedNoiseAhead(routing: Routing, wMax: number): boolean {
-    return this.noiseFusable(routing, wMax);
-  }
-
-  /** after `weights` (fused): the cells, the coefficients of S and the variance buffer for m outputs */
-  fusedNoise(m: number): { uP: Float32Array; uN: Float32Array; coef: Float64Array; V: Float32Array } {
+  /** after `weights` (fused): the cells, the coefficients of S and the variance buffer for m outputs (one reused object) */
+  fusedNoise(m: number): FusedNoiseInputs {
     const cells = this.fusedCells;
     if (cells === null) throw new Error('fusedNoise: this forward does not fuse its read noise');
     this.ensureNoiseBuffers(0, m);
-    return { uP: cells.uP, uN: cells.uN, coef: this.coef, V: this.vOut };
+    const f = this.fusedInputs;
+    f.uP = cells.uP; f.uN = cells.uN; f.V = this.vOut;
+    return f;
   }
 
   /** Y (m outputs) += √V·ζ with the V the caller put into `fusedNoise(m).V`, as `product` does */

@@ -72,7 +72,7 @@ export interface MatrixOp {
 export interface PlainNoisyProduct {
   W: Float32Array;
   /** S's cells and coefficients (aP, bP, aN, bN) and the buffer to fill with V (≥ m values) */
-  variance(m: number): { uP: Float32Array; uN: Float32Array; coef: Float64Array; V: Float32Array };
+  variance(m: number): { readonly uP: Float32Array; readonly uN: Float32Array; readonly coef: Float64Array; readonly V: Float32Array };
   /** Y (m values) += √V·ζ: the forward's output noise */
   finish(Y: Float32Array, m: number): void;
 }
