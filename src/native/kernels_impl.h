@@ -273,6 +273,16 @@ static void readVariance(const float* __restrict uP, const float* __restrict uN,
 // an im2col patch matrix of megabytes: writing X∘X and reading it back cost more there (measured in
 // LeNet-5 training; with hot caches, alone, the squares pass is cheaper).)
 static void squares(const float* __restrict x, float* __restrict y, int len);
+#if ISA_LEVEL >= 3
+// the register tile by width, as gemm_kb picks it (SQA: A squared where it is read)
+template <bool SQA>
+static void gemmVarianceCfg(int M, int N, int K, const float* A, const VarianceB& src, float* C) {
+  const int kb = kBlock(K);
+  if (N > 16) gemm_cfg<v16, 8, 2, VarianceB, SQA>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB, SQA>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+  else gemm_cfg<v8, 12, 1, VarianceB, SQA>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
+}
+#endif
 static void gemmVariance(int M, int N, int K, const float* A, const float* uP, const float* uN, double aP, double bP,
                          double aN, double bN, float* C, int squareA) {
   if (M <= 0 || N <= 0) return;
@@ -280,16 +290,8 @@ static void gemmVariance(int M, int N, int K, const float* A, const float* uP, c
 #if ISA_LEVEL >= 3
   // AVX-512: S computed in the packing loop (vectorised float64)
   const VarianceB src{uP, uN, aP, bP, aN, bN};
-  const int kb = kBlock(K);
-  if (squareA) {
-    if (N > 16) gemm_cfg<v16, 8, 2, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-    else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-    else gemm_cfg<v8, 12, 1, VarianceB, true>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  } else {
-    if (N > 16) gemm_cfg<v16, 8, 2, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-    else if (N > 8) gemm_cfg<v16, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-    else gemm_cfg<v8, 12, 1, VarianceB>(0, 0, M, N, K, A, nullptr, C, 0, kb, &src);
-  }
+  if (squareA) gemmVarianceCfg<true>(M, N, K, A, src, C);
+  else gemmVarianceCfg<false>(M, N, K, A, src, C);
 #else
   // elsewhere the packing loop does not vectorise the float64 form: S into scratch, then the GEMM
   // (and X∘X into scratch first when asked to square A)
