@@ -11,7 +11,7 @@
  * Results are cached per description (planning calls this once per point).
  */
 import { buildLayers } from '../nn/build_layers.js';
-import { walkLayers } from '../nn/layer.js';
+import { shapeSize, walkLayers } from '../nn/layer.js';
 import { modelDescOf, plannedInput, type ModelSpec } from '../nn/model.js';
 import { isWeightLayer } from '../nn/weight_layer.js';
 import type { DatasetName } from '../data/dataset.js';
@@ -35,6 +35,9 @@ const roleCache = new Map<string, LayerRole[]>();
 
 const cache = new Map<string, LayerShape[]>();
 
+/** outputs per example (the network's logits) per description */
+const outputCache = new Map<string, number>();
+
 export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerShape[] {
   // a preset is built for the data set's shape when it is known before loading (else its design input)
   const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
@@ -44,7 +47,10 @@ export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', datas
   let out = cache.get(key);
   if (!out) {
     out = [];
-    const wl = walkLayers(buildLayers(desc)).filter(isWeightLayer);
+    const built = buildLayers(desc);
+    const wl = walkLayers(built).filter(isWeightLayer);
+    if (outputCache.size > 64) outputCache.clear();
+    outputCache.set(key, built.length > 0 ? shapeSize(built[built.length - 1].outShape) : shapeSize([desc.input[1], desc.input[2], desc.input[0]]));
     for (const l of wl) out.push({ name: l.name, rows: l.op.rows, cols: l.op.cols });
     if (roleCache.size > 64) roleCache.clear();
     roleCache.set(key, wl.map((l, i) => ({ name: l.name, role: placementRole(l, i, wl.length) })));
@@ -61,4 +67,13 @@ export function modelRoles(model: ModelSpec, pool: 'max' | 'avg' = 'max', datase
   const key = JSON.stringify(modelDescOf(model, { pool, input }));
   if (!roleCache.has(key)) { cache.delete(key); modelLayers(model, pool, dataset); }
   return roleCache.get(key)!;
+}
+
+/** the number of outputs (logits) per example of the point's model, as `Network.classes` will be */
+export function modelOutputs(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): number {
+  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
+  const key = JSON.stringify(modelDescOf(model, { pool, input }));
+  if (!outputCache.has(key)) { cache.delete(key); modelLayers(model, pool, dataset); }
+  return outputCache.get(key)!;
 }

@@ -20,10 +20,11 @@ import type { PointSpec } from '../methods/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
-import { modelLayers, modelRoles } from './model_layers.js';
+import { modelLayers, modelOutputs, modelRoles } from './model_layers.js';
 import { placementLayers } from '../methods/lora/placement.js';
 import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput, type ModelDesc } from '../nn/model.js';
-import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { DATASET_CLASSES, DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { parseTaskName } from '../tasks/registry.js';
 import { isConstantSchedule } from '../nn/lr_schedule.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
 
@@ -144,6 +145,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
       fail(what, `[${input.join(', ')}] does not match data set '${p.dataset}' (from ${src('dataset')}), whose images are [${shape.join(', ')}] (C, H, W)`);
     }
   }
+  checkOutputWidth(p, src);
   // ---- normalisation of what the point does not read
   // the default device model is absent from the point (so points without it keep their hashes);
   // another model carries its parameters with defaults filled (absent when it has none)
@@ -350,6 +352,41 @@ function normaliseLoraOptional(p: PointSpec): void {
     for (const k of Object.keys(nz)) if (nz[k] === undefined) delete nz[k];
     if (Object.keys(nz).length === 0 || p.lora.noise!.sigma === 0) delete p.lora.noise;
   }
+}
+
+/**
+ * The model's outputs (logits per example) against the classes it must tell apart: at least the
+ * data set's class count (labels 0..classes−1 index the logits), and for the mt-* methods exactly
+ * each task's class count (every task gets a head of the output layer's shape). Checked at planning,
+ * so a last layer that is too narrow is one error naming its field, not every point failing late.
+ */
+function checkOutputWidth(p: PointSpec, src: SourceOf): void {
+  const outputs = modelOutputs(p.model, p.pool, p.dataset);
+  const field = outputField(p.model, src);
+  const classes = DATASET_CLASSES[p.dataset];
+  if (classes !== undefined && outputs < classes) {
+    fail(field, `the model has ${outputs} outputs but data set '${p.dataset}' (from ${src('dataset')}) has ${classes} classes (labels 0..${classes - 1}); allowed: at least ${classes} outputs`);
+  }
+  if (isMultitaskMethod(p.method) && Array.isArray(p.multitask?.tasks)) {
+    p.multitask.tasks.forEach((t, i) => {
+      const c = DATASET_CLASSES[parseTaskName(t, `${src('multitask.tasks')}[${i}]`).source];
+      if (c !== undefined && c !== outputs) {
+        fail(field, `the model has ${outputs} outputs but task '${t}' (from ${src('multitask.tasks')}[${i}]) has ${c} classes; the mt-* methods give each task a head of the output layer's shape: allowed: exactly ${c} outputs`);
+      }
+    });
+  }
+}
+
+/** the config field that sets the model's output width: the last top-level layer with `out`, the ONNX file, or the preset */
+function outputField(model: PointSpec['model'], src: SourceOf): string {
+  if (isOnnxRef(model)) return `${src('model')}.onnx`;
+  if (typeof model !== 'object') return src('model');
+  const layers = (model as ModelDesc).layers;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i] as { out?: unknown };
+    if (l && typeof l === 'object' && 'out' in l) return `${src('model')}.layers[${i}].out`;
+  }
+  return `${src('model')}.layers`;
 }
 
 function fail(path: string, msg: string): never {

@@ -1,8 +1,8 @@
 /**
- * Per-sample shape [C, H, W] of each data set known before it is loaded, so that planning can
- * refuse a model description whose `input` does not fit the data set (instead of every point
- * failing in a worker). A data set missing here is checked when its data are loaded
- * (src/methods/base.ts, modelDescOf).
+ * Per-sample shape [C, H, W] and class count of each data set known before it is loaded, so that
+ * planning can refuse a model description whose `input` does not fit the data set, or whose output
+ * is narrower than the number of classes (instead of every point failing in a worker). A data set
+ * missing here is checked when its data are loaded (src/methods/base.ts, modelDescOf).
  */
 import type { DatasetName } from './dataset.js';
 
@@ -12,4 +12,13 @@ export const DATASET_SHAPES: Partial<Record<DatasetName, readonly [number, numbe
   'mnist-embedded': [1, 28, 28],
   cifar10: [3, 32, 32],
   'cifar10-jpeg': [3, 32, 32],
+};
+
+/** number of classes (labels 0..classes−1) of each data set, known before it is loaded */
+export const DATASET_CLASSES: Partial<Record<DatasetName, number>> = {
+  mnist: 10,
+  'fashion-mnist': 10,
+  'mnist-embedded': 10,
+  cifar10: 10,
+  'cifar10-jpeg': 10,
 };
