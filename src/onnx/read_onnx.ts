@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { UserError } from '../util/errors.js';
+import { safeToken } from '../util/safe_text.js';
 import { ONNX_SCHEMA } from './onnx_schema.js';
 
 /** refuse ONNX files larger than this (the import is for small research networks) */
@@ -143,6 +144,12 @@ export function floatTensor(t: OnnxTensor, what: string): Float32Array {
   } else {
     out = Float32Array.from(t.float_data ?? []);
     if (out.length !== n) throw new UserError(`${what}: tensor '${t.name}' holds ${out.length} values, dims ${(t.dims ?? []).join('x')} need ${n}`, 'model');
+  }
+  // a NaN or ±Inf weight would train and evaluate to chance accuracy without a word: refuse it here
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      throw new UserError(`${what}: tensor '${safeToken(t.name ?? '', 60)}' holds a non-finite value (${out[i]}) at flat index ${i} of ${n}; allowed: finite weights only (check the exported model)`, 'model');
+    }
   }
   return out;
 }
