@@ -9,7 +9,7 @@ import { planSweep } from '../../src/config/expand.js';
 import { leaves } from '../../src/config/fields.js';
 import { UserError } from '../../src/util/errors.js';
 import { executePoint } from '../sweep/execute_point.js';
-import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, runnerFromEnv } from '../sweep/cli_common.js';
+import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, printBackendNotice, runnerFromEnv } from '../sweep/cli_common.js';
 import { defaultRunnerModule } from '../sweep/pool.js';
 import { preflight } from '../sweep/preflight.js';
 import type { RunPointFn } from '../sweep/point_runner.js';
@@ -110,6 +110,7 @@ const command: CommandModule<object, Args> = {
     const p = plan.points[0];
     for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
     if (!runnerFromEnv()) preflight([p.point], a['data-dir']);
+    if (!runnerFromEnv()) printBackendNotice();
     const runner = runnerFromEnv() ?? defaultRunnerModule();
     const mod = (await import(runner)) as { runPoint: RunPointFn };
     const rec = await executePoint(mod.runPoint, p.point, p.hash, plan.configHash, {

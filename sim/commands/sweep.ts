@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
-import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
+import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printBackendNotice, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
 import { runSweep } from '../sweep/run_sweep.js';
 import { checkShardCount, parseShard } from '../sweep/shard.js';
@@ -43,6 +43,7 @@ const command: CommandModule<object, Args> = {
     const shard = a.shard !== undefined ? parseShard(a.shard) : undefined;
     if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
     printWarnings(plan.warnings);
+    if (!runnerFromEnv()) printBackendNotice();
     const tty = Boolean(process.stderr.isTTY);
     const outcome = await runSweep({
       plan,

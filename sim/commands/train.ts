@@ -29,6 +29,7 @@ import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/
 import { train, type EpochInfo } from '../../src/nn/train.js';
 import { UserError } from '../../src/util/errors.js';
 import { configHash } from '../../src/util/hash.js';
+import { printBackendNotice } from '../sweep/cli_common.js';
 
 export interface TrainArgs {
   model: string;
@@ -132,6 +133,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** Run the command (also used by tests); returns the result written to the JSON file. */
 export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream = process.stdout): Promise<TrainResultFile> {
   const cfg = trainConfigFromArgs(a);
+  printBackendNotice();
   const outFile = resolve(a.out ?? defaultOut(cfg));
   const startedAt = new Date();
   const t0 = performance.now();

@@ -3,6 +3,7 @@
  * module choice, and exit codes (see sim/main.ts).
  */
 import { availableParallelism } from 'node:os';
+import { backendNotice } from '../../src/kernels/backend.js';
 import { UserError } from '../../src/util/errors.js';
 import { EXIT_DISK_FULL } from '../../src/util/fs_errors.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
@@ -56,4 +57,10 @@ export function parseAllowPaths(v: unknown): string[] {
 /** Print a plan's warnings (e.g. a very large grid) to stderr. */
 export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`rramsim: ${w}\n`);
+}
+
+/** The one-line note that the native addon is not active though this CPU can run it (src/kernels/backend.ts). */
+export function printBackendNotice(): void {
+  const note = backendNotice();
+  if (note) process.stderr.write(`rramsim: ${note}\n`);
 }

@@ -11,7 +11,7 @@
  * rounding in GEMM (it accumulates in float64). Each backend is deterministic.
  */
 import { UserError } from '../util/errors.js';
-import { nativeKernels, nativeStatus } from './native.js';
+import { nativeKernels, nativeStatus, PACKAGE_ROOT } from './native.js';
 import { wasmKernels, wasmUnavailableReason } from './wasm_memory.js';
 
 export type BackendName = 'ts' | 'wasm' | 'native';
@@ -77,4 +77,22 @@ export function getBackend(): BackendName {
 export function backendReason(): string {
   getBackend();
   return why;
+}
+
+/** CPU architectures the native addon builds for (portable base code everywhere; AVX2 / AVX-512 on x64) */
+const NATIVE_ARCHES = ['x64', 'arm64'];
+
+/**
+ * One line for the start of a sweep, `run` or `train` when the default backend is not the native
+ * addon although this CPU can run it (an unfinished or failed `npm ci` build, a stale build): why,
+ * what runs instead, and the command that builds it. Undefined when native is active, or when the
+ * user chose another backend (RRAMSIM_BACKEND set, RRAMSIM_NATIVE=0), or the CPU has no build.
+ */
+export function backendNotice(): string | undefined {
+  const backend = getBackend();
+  if (backend === 'native') return undefined;
+  if ((process.env.RRAMSIM_BACKEND ?? '') !== '' || process.env.RRAMSIM_NATIVE === '0') return undefined;
+  if (!NATIVE_ARCHES.includes(process.arch)) return undefined;
+  return `note: the native kernel addon is not active (${nativeStatus().reason}); running on the '${backend}' backend ` +
+    `(the same bits, several times slower). Build it with: npm run build:native (in ${PACKAGE_ROOT}); \`rramsim doctor\` says more`;
 }

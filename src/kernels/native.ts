@@ -10,6 +10,8 @@
  * returns null when it cannot (env RRAMSIM_NATIVE=0, not built, failed build, load error);
  * `nativeStatus()` says which and why (for `rramsim doctor`). Env RRAMSIM_NATIVE_ISA=avx512|avx2|base
  * forces an instruction set (UserError when this CPU or build lacks it).
+ * The addon's base build is portable C++ (x64 adds AVX2 / AVX-512 variants): on x64 and arm64 it
+ * is expected to load, so src/kernels/backend.ts `backendNotice()` says so when it does not.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -88,8 +90,14 @@ export interface NativeStatus {
 const SRC_NATIVE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(
   // dist/src/kernels → repo root is three levels up; src/kernels → two
   fileURLToPath(import.meta.url).includes(`${join('dist', 'src', 'kernels')}`) ? ['..', 'src', 'native'] : ['src', 'native']));
-export const NATIVE_ADDON_PATH = join(SRC_NATIVE, 'build', 'Release', 'rramsim_native.node');
+/**
+ * The addon file: the one `npm ci` builds, or env RRAMSIM_NATIVE_ADDON (another build of the same
+ * sources; tests point it at a missing file to see what a user with an unfinished build sees).
+ */
+export const NATIVE_ADDON_PATH = process.env.RRAMSIM_NATIVE_ADDON || join(SRC_NATIVE, 'build', 'Release', 'rramsim_native.node');
 const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
+/** the package directory holding src/native (where `npm run build:native` runs) */
+export const PACKAGE_ROOT = resolve(SRC_NATIVE, '..', '..');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
 export const NATIVE_ABI = 4;
