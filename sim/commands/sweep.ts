@@ -5,7 +5,8 @@ import { describeFsError } from '../../src/util/fs_errors.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
 import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
-import { runSweep } from '../sweep/run_sweep.js';
+import { isDiskFull } from '../sweep/execute_point.js';
+import { defaultOutDir, runSweep } from '../sweep/run_sweep.js';
 import { checkShardCount, parseShard } from '../sweep/shard.js';
 
 interface Args {
@@ -44,21 +45,34 @@ const command: CommandModule<object, Args> = {
     if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
     printWarnings(plan.warnings);
     const tty = Boolean(process.stderr.isTTY);
-    const outcome = await runSweep({
-      plan,
-      out: a.out,
-      workers,
-      shard,
-      resume: a.resume,
-      dataDir: a['data-dir'],
-      runnerModule: runnerFromEnv(),
-      command: commandLine(),
-      progress: makeProgress(tty),
-    });
     const err = (s: string) => process.stderr.write(`${s}\n`);
+    const dir = a.out ?? defaultOutDir(plan, shard);
+    const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
+    let outcome;
+    try {
+      outcome = await runSweep({
+        plan,
+        out: a.out,
+        workers,
+        shard,
+        resume: a.resume,
+        dataDir: a['data-dir'],
+        runnerModule: runnerFromEnv(),
+        command: commandLine(),
+        progress: makeProgress(tty),
+      });
+    } catch (e) {
+      // a full disk, in results.jsonl or inside a point, stops the sweep at once: one line and the command that continues it
+      const full = isDiskFull(e) ? describeFsError(e) : undefined;
+      if (!full) throw e;
+      err(`rramsim: ${full.message}`);
+      resumeHint();
+      process.exitCode = full.exitCode;
+      return;
+    }
     if (outcome.interrupted) {
       err(`interrupted: ${outcome.ok} of ${outcome.total} points done in ${outcome.dir}`);
-      err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', outcome.dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
+      resumeHint();
       process.exitCode = EXIT.interrupted;
       return;
     }

@@ -4,7 +4,7 @@
  * copies or appends to must be its own regular file, not a link to elsewhere, a FIFO or a device,
  * and of bounded size (src/util/sweep_file_limits.ts):
  *   manifest.json, results.jsonl                 regular, ≤ their limits
- *   results.rejected.jsonl                       regular (appended to, never read)
+ *   results.rejected.jsonl, errors.log           regular (appended to, never read)
  *   cache/                                       a real directory; each base-*.f32 regular, ≤ CACHE_FILE_LIMIT
  *   artifacts/, artifacts/<hash>/                real directories; each file in them regular, ≤ ARTIFACT_LIMIT
  * Otherwise a UserError (exit 2) naming the file and what it is, before anything is read or written.
@@ -16,13 +16,14 @@ import { checkRealDir, checkRegularFile } from '../../src/util/read_regular_file
 import { ARTIFACT_LIMIT, CACHE_FILE_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { MANIFEST, RESULTS } from './manifest.js';
 import { REJECTED } from './results_file.js';
+import { ERRORS_LOG } from './stored_error.js';
 
 const APPEND_ONLY = Number.MAX_SAFE_INTEGER;
 
 export function checkSweepDirContents(dir: string): void {
   checkRegularFile(join(dir, MANIFEST), MANIFEST_LIMIT);
   checkRegularFile(join(dir, RESULTS), RESULTS_LIMIT);
-  for (const f of [REJECTED]) checkRegularFile(join(dir, f), { label: f, maxBytes: APPEND_ONLY });
+  for (const f of [REJECTED, ERRORS_LOG]) checkRegularFile(join(dir, f), { label: f, maxBytes: APPEND_ONLY });
   const cache = join(dir, 'cache');
   if (checkRealDir(cache, 'cache')) {
     for (const f of readdirSync(cache)) if (f.startsWith('base-')) checkRegularFile(join(cache, f), { ...CACHE_FILE_LIMIT, label: `cache/${f}` });

@@ -14,8 +14,10 @@
  *   torn/invalid lines and failed records of the points re-run now move to results.rejected.jsonl.
  *   The manifest's expectedPoints become the union of the old and the new ones.
  * - SIGINT/SIGTERM stop dispatching, abandon points in flight, release the lock and return
- *   `interrupted` (the CLI exits 130). A write error (disk full) stops the pool, releases the lock
- *   and propagates (the CLI turns it into one line: src/util/fs_errors.ts).
+ *   `interrupted` (the CLI exits 130). A write error stops the pool, releases the lock and
+ *   propagates (the CLI turns it into one line: src/util/fs_errors.ts); a full disk does so
+ *   wherever it happens, in results.jsonl or inside a point (pool.ts), and the CLI prints the
+ *   --resume command (exit 5).
  * - A directory from someone else: every file read or appended to must be rramsim's own regular
  *   file, checked before anything is read (dir_contents.ts, read_regular_file.ts).
  */

@@ -138,8 +138,8 @@ describe('sweep --resume, merge, reproduce and the lock: nothing from a link is 
     expect(existsSync(join(out, LOCK))).toBe(false);
   });
 
-  it('--resume with cache/ or a cache file, or results.rejected.jsonl linking out: refused before any point', async () => {
-    for (const [name, target] of [['cache', 'dir'], ['cache/base-0123.f32', 'file'], ['results.rejected.jsonl', 'file'], ['artifacts', 'dir']] as const) {
+  it('--resume with cache/ or a cache file, results.rejected.jsonl or errors.log linking out: refused before any point', async () => {
+    for (const [name, target] of [['cache', 'dir'], ['cache/base-0123.f32', 'file'], ['results.rejected.jsonl', 'file'], ['errors.log', 'file'], ['artifacts', 'dir']] as const) {
       const out = tmp();
       await runSweep(opts(out));
       const lines = readFileSync(join(out, 'results.jsonl'), 'utf8');
