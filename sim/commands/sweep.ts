@@ -34,7 +34,8 @@ const command: CommandModule<object, Args> = {
       .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
       .example('$0 sweep configs/ittrna-mlp.json --shard 0/4 --out runs/mlp-0', 'one of four shards (merge them with `rramsim merge`)')
       .epilog(
-        `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html. ` +
+        `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html; ` +
+          `a failed point's error is one line in its record, its full trace in DIR/errors.log. A full disk stops the sweep at once (exit 5) with the --resume command. ` +
           `DIR is locked while the sweep runs (DIR/.rramsim.lock; a second sweep on it exits 2) and holds one config. ` +
           `After Ctrl-C or a crash, run the same command with --resume: every valid record is kept, invalid lines move to DIR/results.rejected.jsonl.\n\n${EXIT_EPILOG}`,
       ) as unknown as Argv<Args>,
