@@ -73,7 +73,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
   const key = baseKey(point, ctx, net);
   const file = ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.f32`) : null;
   if (file) {
-    const label = `cache/base-${key}.f32`;
+    const label = 'cache file';
     // regular and inside the cache directory (any size, so a wrong size is rebuilt, not refused), then read bounded
     const size = checkRegularFile(file, { label, maxBytes: Number.MAX_SAFE_INTEGER });
     if (size !== undefined) {
@@ -86,7 +86,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
         ctx.log?.(`base ${key}: loaded from cache`);
         return net;
       }
-      ctx.log?.(`base ${key}: cache file ${label} ${got.problem}; not used: training the base network again and rewriting it`);
+      ctx.log?.(`base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
     }
   }
   ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
