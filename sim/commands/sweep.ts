@@ -5,7 +5,8 @@ import { describeFsError } from '../../src/util/fs_errors.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
 import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printBackendNotice, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
-import { runSweep } from '../sweep/run_sweep.js';
+import { isDiskFull } from '../sweep/execute_point.js';
+import { defaultOutDir, runSweep } from '../sweep/run_sweep.js';
 import { checkShardCount, parseShard } from '../sweep/shard.js';
 
 interface Args {
@@ -33,7 +34,8 @@ const command: CommandModule<object, Args> = {
       .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
       .example('$0 sweep configs/ittrna-mlp.json --shard 0/4 --out runs/mlp-0', 'one of four shards (merge them with `rramsim merge`)')
       .epilog(
-        `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html. ` +
+        `Results: DIR/results.jsonl (one line per finished point, fsync'ed), DIR/manifest.json, DIR/artifacts/<pointHash>/, DIR/cache/, DIR/report.html; ` +
+          `a failed point's error is one line in its record, its full trace in DIR/errors.log. A full disk stops the sweep at once (exit 5) with the --resume command. ` +
           `DIR is locked while the sweep runs (DIR/.rramsim.lock; a second sweep on it exits 2) and holds one config. ` +
           `After Ctrl-C or a crash, run the same command with --resume: every valid record is kept, invalid lines move to DIR/results.rejected.jsonl.\n\n${EXIT_EPILOG}`,
       ) as unknown as Argv<Args>,
@@ -45,21 +47,34 @@ const command: CommandModule<object, Args> = {
     printWarnings(plan.warnings);
     if (!runnerFromEnv()) printBackendNotice();
     const tty = Boolean(process.stderr.isTTY);
-    const outcome = await runSweep({
-      plan,
-      out: a.out,
-      workers,
-      shard,
-      resume: a.resume,
-      dataDir: a['data-dir'],
-      runnerModule: runnerFromEnv(),
-      command: commandLine(),
-      progress: makeProgress(tty),
-    });
     const err = (s: string) => process.stderr.write(`${s}\n`);
+    const dir = a.out ?? defaultOutDir(plan, shard);
+    const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
+    let outcome;
+    try {
+      outcome = await runSweep({
+        plan,
+        out: a.out,
+        workers,
+        shard,
+        resume: a.resume,
+        dataDir: a['data-dir'],
+        runnerModule: runnerFromEnv(),
+        command: commandLine(),
+        progress: makeProgress(tty),
+      });
+    } catch (e) {
+      // a full disk, in results.jsonl or inside a point, stops the sweep at once: one line and the command that continues it
+      const full = isDiskFull(e) ? describeFsError(e) : undefined;
+      if (!full) throw e;
+      err(`rramsim: ${full.message}`);
+      resumeHint();
+      process.exitCode = full.exitCode;
+      return;
+    }
     if (outcome.interrupted) {
       err(`interrupted: ${outcome.ok} of ${outcome.total} points done in ${outcome.dir}`);
-      err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', outcome.dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
+      resumeHint();
       process.exitCode = EXIT.interrupted;
       return;
     }

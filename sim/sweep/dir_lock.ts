@@ -20,13 +20,17 @@
  * Released (unlinked, only if it is still ours) by `release()`, which the commands call in a
  * `finally` on normal exit, on errors and after SIGINT/SIGTERM; a process 'exit' hook releases it
  * too if a path forgets. A SIGKILL leaves a stale lock that the next run on this host takes over.
+ * The lock file is read only as a regular file of at most 64 KiB (src/util/read_regular_file.ts):
+ * a symlink, FIFO or device in its place is refused (UserError) and never read.
  */
-import { linkSync, mkdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/util/errors.js';
 import { shellQuote } from '../../src/util/shell_quote.js';
 import { tmpName } from '../../src/util/atomic_write.js';
+import { readRegularText } from '../../src/util/read_regular_file.js';
+import { LOCK_LIMIT } from '../../src/util/sweep_file_limits.js';
 
 export const LOCK = '.rramsim.lock';
 
@@ -43,14 +47,10 @@ export interface DirLock {
   release(): void;
 }
 
+/** The lock file's record: read as a regular file inside DIR of at most LOCK_LIMIT (read_regular_file.ts), else UserError. */
 function readHolder(path: string): { holder?: LockHolder; raw: string } | undefined {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const raw = readRegularText(path, LOCK_LIMIT);
+  if (raw === undefined) return undefined;
   try {
     const h = JSON.parse(raw) as LockHolder;
     if (Number.isInteger(h.pid) && h.pid > 0 && typeof h.hostname === 'string') return { holder: h, raw };
@@ -177,7 +177,7 @@ function makeLock(path: string, holder: LockHolder, text: string): DirLock {
 /** Unlink the lock only if it still holds our record (never someone else's lock). */
 function releasePath(path: string, text: string): void {
   try {
-    if (readFileSync(path, 'utf8') === text) unlinkSync(path);
+    if (readRegularText(path, LOCK_LIMIT) === text) unlinkSync(path);
   } catch {
     /* gone already */
   }

@@ -5,13 +5,15 @@
  * checksums arrive, and at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PointSpec } from '../../src/methods/point.js';
 import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { UserError } from '../../src/util/errors.js';
+import { readRegularText } from '../../src/util/read_regular_file.js';
+import { MANIFEST_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { type ManifestEnv, rramsimVersion } from './run_env.js';
 
 export interface Manifest {
@@ -41,11 +43,13 @@ export function writeManifest(dir: string, m: Manifest): void {
   writeFileAtomicSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
 }
 
+/** DIR/manifest.json: a regular file inside DIR of at most MANIFEST_LIMIT (read_regular_file.ts), else UserError. */
 export function readManifest(dir: string): Manifest {
   const file = join(dir, MANIFEST);
-  if (!existsSync(file)) throw new UserError(`${file} not found: '${dir}' is not a sweep directory (give a directory written by \`rramsim sweep\`)`, 'DIR');
+  const text = readRegularText(file, MANIFEST_LIMIT);
+  if (text === undefined) throw new UserError(`${file} not found: '${dir}' is not a sweep directory (give a directory written by \`rramsim sweep\`)`, 'DIR');
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    return JSON.parse(text) as Manifest;
   } catch (e) {
     throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`, 'DIR');
   }

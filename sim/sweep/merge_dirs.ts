@@ -13,8 +13,11 @@
  * running command is refused (its results are still growing); --out may be one of the sources, and
  * then the lines of its results.jsonl that the merge does not keep move to results.rejected.jsonl
  * (nothing is deleted); otherwise --out must not hold results or another config already.
+ * Every source and --out may hold only rramsim's own regular files (dir_contents.ts), checked before
+ * anything is read or written; artefacts are copied file by file through the same reader, so a
+ * link planted in a source never brings a file from elsewhere into --out.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { ensureDir } from '../../src/util/ensure_dir.js';
@@ -24,6 +27,9 @@ import { resultMetrics } from './compare_records.js';
 import { acquireDirLock, lockHolder } from './dir_lock.js';
 import { type Manifest, MANIFEST, readManifest, RESULTS, writeManifest } from './manifest.js';
 import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
+import { checkRealDir, readRegularFile } from '../../src/util/read_regular_file.js';
+import { ARTIFACT_LIMIT } from '../../src/util/sweep_file_limits.js';
+import { checkSweepDirContents } from './dir_contents.js';
 import { appendLines, applyResumeSplit, REJECTED, type ScannedLine, scanResults } from './results_file.js';
 import { checkOutDir } from './run_sweep.js';
 
@@ -60,6 +66,7 @@ export function mergeDirs(dirs: string[], out: string, command: string, opts: Me
   if (opts.prefer !== undefined && !dirs.some((d) => resolve(d) === resolve(opts.prefer!))) {
     throw new UserError(`--prefer: '${opts.prefer}' is not one of the merged directories (${dirs.join(', ')})`, '--prefer');
   }
+  for (const d of [...dirs, out]) checkSweepDirContents(d);
   const manifests = dirs.map((d) => readManifest(d));
   const h0 = manifests[0].configHash;
   manifests.forEach((m, i) => {
@@ -85,6 +92,18 @@ export function mergeDirs(dirs: string[], out: string, command: string, opts: Me
     return mergeLocked(dirs, out, command, manifests, policy, opts.prefer);
   } finally {
     lock.release();
+  }
+}
+
+/** Copy a point's artefact files, each read as a regular file of at most ARTIFACT_LIMIT (none: nothing). */
+function copyArtifacts(src: string, dst: string, hash: string): void {
+  if (!checkRealDir(src, `artifacts/${hash}`)) return;
+  const files = readdirSync(src);
+  if (files.length === 0) return;
+  mkdirSync(dst, { recursive: true });
+  for (const f of files) {
+    const bytes = readRegularFile(join(src, f), { ...ARTIFACT_LIMIT, label: `artifacts/${hash}/${f}` });
+    if (bytes !== undefined) writeFileAtomicSync(join(dst, f), bytes);
   }
 }
 
@@ -171,7 +190,7 @@ function mergeLocked(dirs: string[], out: string, command: string, manifests: Ma
   for (const { rec, dir } of chosen) {
     const src = join(dir, 'artifacts', rec.pointHash);
     const dst = join(out, 'artifacts', rec.pointHash);
-    if (existsSync(src) && resolve(src) !== resolve(dst) && readdirSync(src).length > 0) cpSync(src, dst, { recursive: true });
+    if (resolve(src) !== resolve(dst)) copyArtifacts(src, dst, rec.pointHash);
   }
   const started = manifests.map((m) => m.startedAt).sort()[0];
   const finished = manifests.some((m) => !m.finishedAt) ? null : manifests.map((m) => m.finishedAt!).sort().at(-1)!;

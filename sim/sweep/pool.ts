@@ -3,17 +3,23 @@
  * One worker per requested slot (default: number of cores), each a sim/sweep/worker.js thread
  * that loads the runner module (and so each dataset) once. Dispatch order comes from schedule.ts.
  * `inline: true` runs the points one by one in this thread instead (tests; no build needed).
+ *
+ * A full disk (ENOSPC/EDQUOT) inside a point (an artefact, a cache file, errors.log) stops the pool
+ * at once: `run` rejects with that error, the points in flight are abandoned (not recorded, so
+ * --resume runs them) and no further point starts. A worker that dies mid-point records the point
+ * as failed with one line (stored_error.ts), its full trace going to DIR/errors.log.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import type { ResultRecord } from '../../src/methods/result.js';
-import { executePoint } from './execute_point.js';
+import { executePoint, isDiskFull, logFailure } from './execute_point.js';
 import { recordEnvSafe } from './run_env.js';
 import type { RunPointFn } from './point_runner.js';
 import { Scheduler } from './schedule.js';
-import type { WorkerInit } from './worker.js';
+import { storedError } from './stored_error.js';
+import type { FatalError, WorkerInit } from './worker.js';
 
 export type Checksums = Record<string, Record<string, string>>;
 
@@ -81,12 +87,17 @@ export class PointPool {
           void this.terminate().then(resolve);
         }
       };
+      // the disk is full: stop everything, abandon the points in flight, reject run()
+      const fail = (err: unknown) => {
+        this.stopped = true;
+        void this.terminate().then(() => reject(err));
+      };
       const spawn = () => {
         const init: WorkerInit = { runnerModule: runner, dataDir: this.opts.dataDir, outDir: this.opts.outDir, configHash: this.opts.configHash };
         const w = new Worker(new URL(workerFile), { workerData: init });
         let ready = false;
         this.workers.push(w);
-        w.on('message', (m: { type: string; hash?: string; msg?: string; record?: ResultRecord; checksums?: Checksums }) => {
+        w.on('message', (m: { type: string; hash?: string; msg?: string; record?: ResultRecord; checksums?: Checksums; error?: FatalError }) => {
           if (m.type === 'ready') {
             ready = true;
             idle.push(w);
@@ -101,6 +112,10 @@ export class PointPool {
             this.opts.onDone(m.record!, m.checksums ?? {});
             idle.push(w);
             dispatch();
+          } else if (m.type === 'fatal') {
+            if (this.stopped) return;
+            const { message, ...fields } = m.error!;
+            fail(Object.assign(new Error(message), fields));
           }
         });
         w.on('error', (err) => {
@@ -111,6 +126,10 @@ export class PointPool {
             void this.terminate().then(() => reject(err));
             return;
           }
+          if (isDiskFull(err)) {
+            fail(err);
+            return;
+          }
           // a worker died mid-point (e.g. out of memory): record the point as failed, replace the worker
           const hash = current.get(w);
           current.delete(w);
@@ -118,8 +137,15 @@ export class PointPool {
             inFlight--;
             sched.done(hash);
             const now = new Date().toISOString();
+            let error = `worker crashed: ${storedError(err)}`;
+            try {
+              if (this.opts.outDir !== undefined) error += logFailure(this.opts.outDir, hash, err);
+            } catch (full) {
+              fail(full);
+              return;
+            }
             this.opts.onDone(
-              { pointHash: hash, configHash: this.opts.configHash, status: 'failed', point: byHash.get(hash)!.point, error: `worker crashed: ${err.stack ?? err.message}`, wallSeconds: 0, startedAt: now, finishedAt: now, env: recordEnvSafe() },
+              { pointHash: hash, configHash: this.opts.configHash, status: 'failed', point: byHash.get(hash)!.point, error, wallSeconds: 0, startedAt: now, finishedAt: now, env: recordEnvSafe() },
               {},
             );
           }
@@ -159,7 +185,7 @@ export class PointPool {
         cacheDir: out ? join(out, 'cache') : undefined,
         artifactDir,
         log: (msg) => this.opts.onLog?.(hash, msg),
-      });
+      }, out);
       sched.done(hash);
       if (this.stopped) return;
       this.opts.onDone(rec, mod.datasetChecksums?.() ?? {});

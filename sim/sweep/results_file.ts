@@ -12,10 +12,20 @@
  * run re-runs leave it, and they are appended (fsync'ed) to results.rejected.jsonl as
  * { rejectedAt, reason, line, text } BEFORE results.jsonl is replaced atomically (temp file,
  * fsync, rename), so every byte that was in results.jsonl survives in one of the two files.
+ *
+ * Both files may sit in a directory from someone else: results.jsonl is read only as a regular
+ * file of at most RESULTS_LIMIT (read_regular_file.ts: a symlink, FIFO or device is a UserError
+ * before any of it is copied), and appends open with O_NOFOLLOW, so a link planted in DIR never
+ * redirects a write to elsewhere.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { writeAll, writeFileAtomicSync } from '../../src/util/atomic_write.js';
+import { UserError } from '../../src/util/errors.js';
+import { readRegularText } from '../../src/util/read_regular_file.js';
+import { printable } from '../../src/util/safe_text.js';
+import { RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
 
 export const REJECTED = 'results.rejected.jsonl';
 
@@ -29,12 +39,24 @@ export function appendResult(file: string, rec: ResultRecord): void {
 /** Append whole lines with one write() and fsync (O_APPEND). */
 export function appendLines(file: string, lines: string[]): void {
   if (lines.length === 0) return;
-  const fd = openSync(file, 'a');
+  const fd = openAppend(file);
   try {
     writeAll(fd, Buffer.from(lines.map((l) => `${l}\n`).join('')));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** open(O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW): a symlink in place of the file is a UserError. */
+export function openAppend(file: string): number {
+  try {
+    return openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UserError(`'${printable(file)}' is a symbolic link; rramsim appends only to regular files inside a sweep directory: remove it`, basename(file));
+    }
+    throw e;
   }
 }
 
@@ -71,8 +93,8 @@ export interface ScannedLine {
 }
 
 export function scanResults(file: string): ScannedLine[] {
-  if (!existsSync(file)) return [];
-  return scanResultsText(readFileSync(file, 'utf8'));
+  const text = readRegularText(file, RESULTS_LIMIT);
+  return text === undefined ? [] : scanResultsText(text);
 }
 
 export function scanResultsText(text: string): ScannedLine[] {

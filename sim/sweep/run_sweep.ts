@@ -14,8 +14,12 @@
  *   torn/invalid lines and failed records of the points re-run now move to results.rejected.jsonl.
  *   The manifest's expectedPoints become the union of the old and the new ones.
  * - SIGINT/SIGTERM stop dispatching, abandon points in flight, release the lock and return
- *   `interrupted` (the CLI exits 130). A write error (disk full) stops the pool, releases the lock
- *   and propagates (the CLI turns it into one line: src/util/fs_errors.ts).
+ *   `interrupted` (the CLI exits 130). A write error stops the pool, releases the lock and
+ *   propagates (the CLI turns it into one line: src/util/fs_errors.ts); a full disk does so
+ *   wherever it happens, in results.jsonl or inside a point (pool.ts), and the CLI prints the
+ *   --resume command (exit 5).
+ * - A directory from someone else: every file read or appended to must be rramsim's own regular
+ *   file, checked before anything is read (dir_contents.ts, read_regular_file.ts).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +28,7 @@ import type { ResultRecord } from '../../src/methods/result.js';
 import { writeReport } from '../../src/report/write_report.js';
 import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
+import { checkSweepDirContents } from './dir_contents.js';
 import { acquireDirLock } from './dir_lock.js';
 import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, writeManifest } from './manifest.js';
 import { pointLabel } from './point_label.js';
@@ -120,7 +125,8 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
       flag,
     );
 
-  // ---- existing directory: one config only; results need --resume
+  // ---- existing directory: only rramsim's own regular files (dir_contents.ts), one config only; results need --resume
+  checkSweepDirContents(dir);
   let old: Manifest | undefined;
   if (existsSync(join(dir, MANIFEST))) {
     old = readManifest(dir);

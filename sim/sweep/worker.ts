@@ -5,13 +5,14 @@
  * Messages in:  { type: 'run', hash, point }
  * Messages out: { type: 'ready' } | { type: 'log', hash, msg }
  *               | { type: 'done', record, checksums }
+ *               | { type: 'fatal', hash, error: FatalError }  (the disk is full: the pool stops the sweep)
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { arenaMark, arenaRelease } from '../../src/kernels/alloc.js';
 import type { PointSpec } from '../../src/methods/point.js';
-import { executePoint } from './execute_point.js';
+import { executePoint, isDiskFull } from './execute_point.js';
 import type { RunPointFn } from './point_runner.js';
 
 export interface WorkerInit {
@@ -24,6 +25,14 @@ export interface WorkerInit {
 
 export type ToWorker = { type: 'run'; hash: string; point: PointSpec };
 
+/** A disk-full error sent across threads (structured clone keeps no `code` of an Error). */
+export interface FatalError {
+  message: string;
+  code?: string;
+  syscall?: string;
+  path?: string;
+}
+
 async function start(): Promise<void> {
   const init = workerData as WorkerInit;
   const mod = (await import(init.runnerModule)) as { runPoint: RunPointFn; datasetChecksums?: () => Record<string, Record<string, string>> };
@@ -31,7 +40,6 @@ async function start(): Promise<void> {
   port.on('message', (m: ToWorker) => {
     void (async () => {
       const artifactDir = init.outDir ? join(init.outDir, 'artifacts', m.hash) : undefined;
-      if (artifactDir) mkdirSync(artifactDir, { recursive: true });
       // Everything a point allocates from the kernels' wasm arena (networks, crossbar cells,
       // batch buffers) is dead once its record exists: give it back, so a long-lived worker
       // never fills the arena and every point starts from the same memory state whatever ran
@@ -39,12 +47,26 @@ async function start(): Promise<void> {
       const mark = arenaMark();
       let record;
       try {
-        record = await executePoint(mod.runPoint, m.point, m.hash, init.configHash, {
-          dataDir: init.dataDir,
-          cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
-          artifactDir,
-          log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
-        });
+        if (artifactDir) mkdirSync(artifactDir, { recursive: true });
+        record = await executePoint(
+          mod.runPoint,
+          m.point,
+          m.hash,
+          init.configHash,
+          {
+            dataDir: init.dataDir,
+            cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
+            artifactDir,
+            log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
+          },
+          init.outDir,
+        );
+      } catch (e) {
+        if (!isDiskFull(e)) throw e;
+        const x = e as NodeJS.ErrnoException;
+        const error: FatalError = { message: x.message, code: x.code, syscall: x.syscall, path: x.path };
+        port.postMessage({ type: 'fatal', hash: m.hash, error });
+        return;
       } finally {
         arenaRelease(mark);
       }

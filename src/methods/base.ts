@@ -4,22 +4,27 @@
  * `init/<layer>`, shuffle streams `shuffle/epoch<k>`), first `point.trainLimit` examples (0 = all).
  * With `train.noiseInjection` each weight layer trains through DefectInjectionOp (stream `nia/<layer>`).
  *
- * Cached in `ctx.cacheDir` as `base-<key>.f32` (the raw float32 bytes of Network.getWeights()),
+ * Cached in `ctx.cacheDir` as `base-<key>.f32` (base_cache_file.ts: a header with the SHA-256 of
+ * the float32 bytes of Network.getWeights(), then those bytes),
  * key = configHash({ model, pool, model description, SHA-256 of the initial (untrained) weights,
  * dataset, dataset checksums, train, trainLimit, seed, input shape, format version }). So every defect rate and every method of the same seed reuse one
  * training run, and a changed dataset file never reuses a stale network. The file is written to a
  * unique temporary name in the same directory and renamed into place (rename is atomic on POSIX),
  * so concurrent workers either see no file (and train themselves, writing the identical bytes) or a
- * complete one. A cache file of the wrong length is a UserError (stale or foreign file).
+ * complete one. A cache file whose content does not match its hash (changed in place), of the
+ * wrong size or in the old header-less format is never used: the network is trained again and
+ * rewritten, with one message through ctx.log. The file is read as a regular file of at most its
+ * exact size (src/util/read_regular_file.ts): a symlink, FIFO or device in its place is a UserError.
  *
  * A model imported from ONNX (`{ onnx, sha256 }`, src/onnx/onnx_ref.ts) is already trained: its
  * base network is the imported weights (file re-read and checked against the point's SHA-256), no
  * training and no cache file.
  */
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { UserError } from '../util/errors.js';
+import { checkRegularFile, readRegularFile } from '../util/read_regular_file.js';
+import { baseCacheBytes, decodeBaseCache, encodeBaseCache } from './base_cache_file.js';
 import { buildModel, isOnnxRef, modelDescOf, modelLabel } from '../nn/model.js';
 import { importOnnxRef } from '../onnx/onnx_ref.js';
 import type { Network } from '../nn/network.js';
@@ -68,17 +73,20 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
   const key = baseKey(point, ctx, net);
   const file = ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.f32`) : null;
   if (file) {
-    let buf: Buffer | null = null;
-    try { buf = await readFile(file); } catch { buf = null; }
-    if (buf) {
-      if (buf.byteLength !== 4 * net.weightCount()) {
-        throw new UserError(`cache file ${file} holds ${buf.byteLength} bytes, expected ${4 * net.weightCount()} for model ${modelLabel(point.model)}: delete it (stale or foreign cache)`, 'cacheDir');
+    const label = 'cache file';
+    // regular and inside the cache directory (any size, so a wrong size is rebuilt, not refused), then read bounded
+    const size = checkRegularFile(file, { label, maxBytes: Number.MAX_SAFE_INTEGER });
+    if (size !== undefined) {
+      const weights = net.weightCount();
+      // read only at the size of this network, with its header or in the old format (no header)
+      const buf = size === baseCacheBytes(weights) || size === 4 * weights ? readRegularFile(file, { label, maxBytes: size }) : undefined;
+      const got = buf ? decodeBaseCache(buf, weights) : { problem: `holds ${size} bytes, expected ${baseCacheBytes(weights)}` };
+      if ('weights' in got) {
+        net.setWeights(got.weights);
+        ctx.log?.(`base ${key}: loaded from cache`);
+        return net;
       }
-      const copy = new Uint8Array(buf.byteLength);
-      copy.set(buf);
-      net.setWeights(new Float32Array(copy.buffer));
-      ctx.log?.(`base ${key}: loaded from cache`);
-      return net;
+      ctx.log?.(`base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
     }
   }
   ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
@@ -98,10 +106,10 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
   if (plain) net.weightLayers().forEach((l, i) => { l.op = plain[i]; });
   if (file && ctx.cacheDir) {
     await mkdir(ctx.cacheDir, { recursive: true });
-    const w = net.getWeights();
     const tmp = `${file}.tmp-${process.pid}-${threadId}-${++tmpCounter}`;
     try {
-      await writeFile(tmp, new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+      // header and weights in order, without copying the weights into one buffer
+      await writeFile(tmp, encodeBaseCache(net.getWeights()));
       await rename(tmp, file);
     } catch (e) {
       await unlink(tmp).catch(() => undefined);

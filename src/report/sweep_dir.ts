@@ -6,12 +6,19 @@
  * unreadable line is skipped and reported too; a missing manifest is reported (missing points then
  * cannot be known); results.jsonl itself missing is a UserError. Nothing is dropped silently: every
  * skip becomes a warning shown at the top of the report.
+ *
+ * The directory may come from someone else: every file is read through read_regular_file.ts (a
+ * regular file inside DIR, not a symlink, FIFO or device, at most its limit in sweep_file_limits.ts),
+ * and artifacts/ and each artifacts/<hash>/ must be real directories; otherwise a UserError naming
+ * the file, before anything is written.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PointSpec } from '../methods/point.js';
 import type { ResultRecord } from '../methods/result.js';
 import { UserError } from '../util/errors.js';
+import { checkRealDir, checkRegularFile, readRegularText } from '../util/read_regular_file.js';
+import { ARTIFACT_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../util/sweep_file_limits.js';
 
 /** manifest.json as the report reads it: any field may be absent or null (no git checkout: gitCommit null; an interrupted sweep: finishedAt null). */
 export interface SweepManifest {
@@ -108,24 +115,28 @@ export function parseResultsJsonl(text: string): { records: ResultRecord[]; warn
   return { records, warnings };
 }
 
-function readJson(path: string, what: string): unknown {
+function parseJson(text: string, path: string, what: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new UserError(`${what}: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})`, what);
   }
 }
 
+/** The artefact files of every point; each checked (regular, bounded) before the report reads any. */
 function readArtifacts(dir: string): SweepArtifacts[] {
   const root = join(dir, 'artifacts');
-  if (!existsSync(root)) return [];
+  if (!checkRealDir(root, 'artifacts')) return [];
   const out: SweepArtifacts[] = [];
   for (const hash of readdirSync(root).sort()) {
     const sub = join(root, hash);
-    if (!statSync(sub).isDirectory()) continue;
+    // a stray regular file is not a point's artefacts; a link or a special file is refused
+    if (lstatSync(sub).isFile()) continue;
+    checkRealDir(sub, `artifacts/${hash}`);
     const a: SweepArtifacts = { pointHash: hash };
-    if (existsSync(join(sub, 'defect_tile.json'))) a.defectTilePath = join(sub, 'defect_tile.json');
-    if (existsSync(join(sub, 'importance_map.json'))) a.importanceMapPath = join(sub, 'importance_map.json');
+    const file = (name: string) => (checkRegularFile(join(sub, name), { ...ARTIFACT_LIMIT, label: `artifacts/${hash}/${name}` }) !== undefined ? join(sub, name) : undefined);
+    a.defectTilePath = file('defect_tile.json');
+    a.importanceMapPath = file('importance_map.json');
     if (a.defectTilePath || a.importanceMapPath) out.push(a);
   }
   return out;
@@ -139,9 +150,11 @@ export function loadArtifact(path: string, kind: 'defectTile', warnings: string[
 export function loadArtifact(path: string, kind: 'importanceMap', warnings: string[]): ImportanceMapArtifact | null;
 export function loadArtifact(path: string, kind: 'defectTile' | 'importanceMap', warnings: string[]): DefectTileArtifact | ImportanceMapArtifact | null {
   const name = path.split(/[\\/]/).slice(-3).join('/');
+  // the file was checked by readArtifacts; read again through the same rule (it may have been swapped since)
+  const text = readRegularText(path, { ...ARTIFACT_LIMIT, label: name });
   let v: Record<string, unknown>;
   try {
-    v = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    v = JSON.parse(text ?? '') as Record<string, unknown>;
   } catch {
     warnings.push(`${name}: not valid JSON; skipped.`);
     return null;
@@ -158,20 +171,33 @@ export function loadArtifact(path: string, kind: 'defectTile' | 'importanceMap',
   return v as unknown as DefectTileArtifact | ImportanceMapArtifact;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function readSweepDir(dir: string): SweepDir {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  // DIR itself may be a symlink (the user's choice); what is inside it is checked file by file
+  if (!isDirectory(dir)) {
     throw new UserError(`report: DIR ${dir} is not a directory (give a sweep directory holding results.jsonl)`, 'DIR');
   }
   const resultsPath = join(dir, 'results.jsonl');
-  if (!existsSync(resultsPath)) {
+  const manifestPath = join(dir, 'manifest.json');
+  // every file is checked before any is read, so nothing of a refused directory reaches a report
+  checkRegularFile(manifestPath, MANIFEST_LIMIT);
+  const rawJsonl = readRegularText(resultsPath, RESULTS_LIMIT);
+  if (rawJsonl === undefined) {
     throw new UserError(`report: ${dir} has no results.jsonl (give a sweep directory written by \`rramsim sweep\`)`, 'DIR');
   }
-  const rawJsonl = readFileSync(resultsPath, 'utf8');
+  const artifacts = readArtifacts(dir);
   const { records, warnings } = parseResultsJsonl(rawJsonl);
-  const manifestPath = join(dir, 'manifest.json');
+  const manifestText = readRegularText(manifestPath, MANIFEST_LIMIT);
   let manifest: SweepManifest | null = null;
-  if (existsSync(manifestPath)) {
-    const m = readJson(manifestPath, 'manifest.json');
+  if (manifestText !== undefined) {
+    const m = parseJson(manifestText, manifestPath, 'manifest.json');
     if (!m || typeof m !== 'object' || Array.isArray(m)) {
       throw new UserError(`manifest.json: ${manifestPath} must hold a JSON object`, 'manifest.json');
     }
@@ -182,6 +208,5 @@ export function readSweepDir(dir: string): SweepDir {
   } else {
     warnings.push('manifest.json is missing: points that never produced a result cannot be listed, and provenance is unknown.');
   }
-  const artifacts = readArtifacts(dir);
   return { dir, records, rawJsonl, manifest, artifacts, warnings };
 }

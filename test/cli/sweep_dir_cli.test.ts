@@ -1,14 +1,15 @@
 // Sweep-directory safety through the real CLI (child processes, fake runner): two sweeps on one
 // --out at once, the shard-resume probe, SIGTERM, shell-quoted hints that really run, merge and
-// --out errors as one line, `list` with ANSI escapes, `reproduce` under another kernel backend.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// --out errors as one line, `list` with ANSI escapes, `reproduce` under another kernel backend,
+// a directory from someone else (files linking out, /dev/zero, a FIFO) under a memory cap.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../sim/sweep/manifest.js';
 import { readRecords, tmp } from '../sweep/helpers.js';
-import { CLI, cli, cliAsync, ensureBuilt, exited, FAKE_RUNNER_PATH, lineCount, waitFor, writeJson } from './cli_helpers.js';
+import { CLI, cli, cliAsync, ensureBuilt, exited, FAKE_RUNNER_PATH, lineCount, ROOT, waitFor, writeJson } from './cli_helpers.js';
 
 const FAKE = { RRAMSIM_RUNNER: FAKE_RUNNER_PATH };
 const grid = { name: 'dirtest', method: ['unaware', 'fat', 'ittrna'], defects: { rate: [0, 0.1, 0.2, 0.3] }, seed: [0, 1] };
@@ -144,6 +145,54 @@ describe('sweep directory safety (child process)', () => {
     const p = cli(['merge', s0, s1, s1b, '--out', join(dir, 'm'), '--prefer', s1b]);
     expect(p.code).toBe(0);
     expect(p.stderr).toContain(`kept the record of '${s1b}' (--prefer)`);
+  });
+
+  it('a directory from someone else: report and --resume refuse a results.jsonl linking to a secret, report refuses a manifest linking to /dev/zero or a FIFO, under a 1.5 GB memory cap', () => {
+    const dir = tmp();
+    const config = writeJson(join(dir, 'c.json'), grid);
+    const out = join(dir, 'd');
+    expect(cli(['sweep', config, '--out', out], FAKE).code).toBe(0);
+    const secret = join(dir, 'secret');
+    writeFileSync(secret, 'TOP-SECRET-ssh-key-7f3a\n{"torn":\n');
+    rmSync(join(out, 'report.html'));
+    const results = readFileSync(join(out, 'results.jsonl'));
+    // run the CLI with its address space capped: a read of /dev/zero fails instead of filling memory
+    const capped = (args: string[]) => {
+      const r = spawnSync('sh', ['-c', 'ulimit -v 1500000; exec "$0" "$@"', process.execPath, CLI, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...FAKE },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status, stderr: r.stderr };
+    };
+    renameSync(join(out, 'results.jsonl'), join(dir, 'results.keep'));
+    symlinkSync(secret, join(out, 'results.jsonl'));
+    for (const args of [['report', out], ['sweep', config, '--out', out, '--resume']]) {
+      const r = capped(args);
+      expect(r.code, args[0]).toBe(2);
+      expect(oneLine(r.stderr), args[0]).toBe(
+        `rramsim: results.jsonl: '${join(out, 'results.jsonl')}' is a symbolic link; files read from a sweep directory must be regular files inside it (not links to elsewhere, pipes or devices): replace it with the file itself or remove it`,
+      );
+    }
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(existsSync(join(out, 'results.rejected.jsonl'))).toBe(false);
+    expect(readFileSync(secret, 'utf8')).toBe('TOP-SECRET-ssh-key-7f3a\n{"torn":\n');
+    rmSync(join(out, 'results.jsonl'));
+    renameSync(join(dir, 'results.keep'), join(out, 'results.jsonl'));
+
+    rmSync(join(out, 'manifest.json'));
+    symlinkSync('/dev/zero', join(out, 'manifest.json'));
+    const z = capped(['report', out]);
+    expect(z.code).toBe(2);
+    expect(oneLine(z.stderr)).toMatch(/^rramsim: manifest\.json: '.*manifest\.json' is a symbolic link;/);
+    rmSync(join(out, 'manifest.json'));
+    execFileSync('mkfifo', [join(out, 'manifest.json')]);
+    const f = capped(['report', out]);
+    expect(f.code).toBe(2);
+    expect(oneLine(f.stderr)).toMatch(/^rramsim: manifest\.json: '.*manifest\.json' is a FIFO \(named pipe\);/);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(readFileSync(join(out, 'results.jsonl'))).toEqual(results);
   });
 
   it('list escapes control characters (ANSI) of the description instead of sending them to the terminal', () => {

@@ -2,7 +2,8 @@
 // so that, once armed, every write fails with ENOSPC. The sweep stops with the error, every line
 // already in results.jsonl stays a valid record, no *.tmp-* file is left, the lock is released,
 // and --resume (disk freed) finishes with the same metrics as a clean run. The CLI turns it into
-// one line and exit 5; permission errors into one line and exit 2.
+// one line, the --resume command and exit 5; permission errors into one line and exit 2. A point
+// whose own writes (artefacts, cache) hit a full disk stops the sweep the same way, at once.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -89,6 +90,77 @@ describe('disk full mid-sweep', () => {
   });
 });
 
+describe('disk full inside a point (an artefact or cache write in a worker)', () => {
+  const withEnv = async <T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> => {
+    const prev = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return await f();
+    } finally {
+      for (const [k, v] of Object.entries(prev)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+  const allTmpFiles = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes('.tmp-'));
+
+  it('stops the sweep at the first such point: no failed record, every line before intact, no temp file, lock released; --resume completes', async () => {
+    const clean = tmp();
+    await runSweep(opts(clean));
+    const order = readRecords(clean).map((r) => r.point.method);
+    const firstFat = order.indexOf('fat');
+    expect(firstFat).toBeGreaterThan(0);
+    const out = tmp();
+    const e = await withEnv({ FAKE_ENOSPC_METHOD: 'fat' }, () => runSweep(opts(out)).catch((x: unknown) => x));
+    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    const partial = readRecords(out);
+    // exactly the points before the first fat one: nothing recorded as failed, nothing run after it
+    expect(partial.map((r) => r.point.method)).toEqual(order.slice(0, firstFat));
+    expect(partial.every((r) => r.status === 'ok')).toBe(true);
+    expect(allTmpFiles(out)).toEqual([]);
+    expect(existsSync(join(out, LOCK))).toBe(false);
+    expect(existsSync(join(out, 'errors.log'))).toBe(false);
+    const r = await runSweep(opts(out, { resume: true }));
+    expect(r).toMatchObject({ total: 18, ok: 18, failed: 0 });
+    expect(metricsByHash(readRecords(out))).toEqual(metricsByHash(readRecords(clean)));
+  });
+
+  it('the CLI with worker threads: exit 5, one line and the --resume command, which then completes', async () => {
+    ensureBuilt();
+    const dir = tmp();
+    const config = writeJson(join(dir, 'c.json'), cfg);
+    const out = join(dir, 'out');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      lines.push(String(s));
+      return true;
+    });
+    try {
+      const code = await withEnv({ RRAMSIM_RUNNER: FAKE_RUNNER_PATH, FAKE_ENOSPC_METHOD: 'lora' }, () => runCli(['sweep', config, '--out', out, '--workers', '2']));
+      process.exitCode = undefined;
+      expect(code).toBe(5);
+      expect(lines.filter((l) => l.startsWith('rramsim:'))).toEqual([
+        'rramsim: disk full (ENOSPC) while writing: every result line written before is intact; free space, then run the same command with --resume\n',
+      ]);
+      const hint = lines.find((l) => l.startsWith('continue with: '));
+      expect(hint).toBe(`continue with: rramsim sweep ${config} --out ${out} --resume\n`);
+      expect(lines.join('')).not.toMatch(/\n\s+at /);
+      const partial = readRecords(out);
+      expect(partial.every((r) => r.status === 'ok' && r.point.method !== 'lora')).toBe(true);
+      expect(partial.length).toBeLessThan(12);
+      expect(allTmpFiles(out)).toEqual([]);
+      expect(existsSync(join(out, LOCK))).toBe(false);
+      const again = await withEnv({ RRAMSIM_RUNNER: FAKE_RUNNER_PATH }, () => runCli(['sweep', config, '--out', out, '--workers', '2', '--resume']));
+      process.exitCode = undefined;
+      expect(again).toBe(0);
+      expect(readRecords(out).filter((r) => r.status === 'ok')).toHaveLength(18);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('fs errors as one line', () => {
   it('the CLI prints one line and exits 5 on a full disk; --resume then completes', async () => {
     ensureBuilt();
@@ -109,6 +181,7 @@ describe('fs errors as one line', () => {
       expect(code).toBe(5);
       const msg = lines.filter((l) => l.startsWith('rramsim:'));
       expect(msg).toEqual(['rramsim: disk full (ENOSPC) while writing: every result line written before is intact; free space, then run the same command with --resume\n']);
+      expect(lines.filter((l) => l.startsWith('continue with: '))).toEqual([`continue with: rramsim sweep ${config} --out ${out} --resume\n`]);
       expect(lines.join('')).not.toMatch(/\n\s+at /);
       expect(tmpFiles(out)).toEqual([]);
       fault.writesLeft = Infinity;
