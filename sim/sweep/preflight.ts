@@ -10,7 +10,7 @@
  *  4. every defect map file is read, parsed, and matched to every tile of every layer of every
  *     point that uses it (the base layers of the model, and the LoRA adapter arrays), so a
  *     malformed or mis-sized map fails here rather than in each worker;
- *  5. memory (checkMemory): need = PROCESS_BASE_BYTES + workers · max_points M(point), M the
+ *  5. (checked before 3 and 4) memory (checkMemory): need = PROCESS_BASE_BYTES + workers · max_points M(point), M the
  *     per-point estimate of src/methods/memory_estimate.ts (each worker thread holds its own
  *     point and data), against the machine's memory (os.totalmem(), or the cgroup limit when
  *     lower, or env RRAMSIM_MEMORY) or a Slurm task's --mem: refused above it (naming the
@@ -50,6 +50,8 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     resolveCrossbar(p.crossbar);
     validateDefects(p.defects);
   }
+  // memory first: cheap, and a point that cannot fit should not wait for the data to be verified
+  checkMemory(points, { workers: opts.workers ?? 1, warn: opts.warn });
   if (dataDir !== undefined && !(existsSync(dataDir) && statSync(dataDir).isDirectory())) {
     throw new UserError(`--data-dir: '${dataDir}' is not a directory; give the directory holding the IDX files (e.g. ../shared/data/mnist)`, '--data-dir');
   }
@@ -63,7 +65,6 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     if (n === 'cifar10' || n === 'cifar10-jpeg') locateCifar(n, { dataDir });
   }
   checkDefectMaps(points);
-  checkMemory(points, { workers: opts.workers ?? 1, warn: opts.warn });
 }
 
 /** bytes in a memory size such as 4G, 500M, 4096 (Slurm --mem: plain numbers are megabytes) or 2.5G */
