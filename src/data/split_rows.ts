@@ -9,6 +9,11 @@
  * gathered; it is the same per-example arithmetic the whole-split transform used (permute.ts,
  * rotate.ts), so every value is bit for bit what a transformed copy would have held.
  * Without a transform the rows are copied (gather) or viewed (contiguous range) as before.
+ * Transformed ranges are written into ONE scratch buffer of this module (rowScratch), grown to
+ * the largest range asked for: kernel buffers (allocF32) are never freed, so a buffer per call
+ * (T² evaluations of T tasks) would pile up. The scratch is an ordinary Float32Array, not a kernel
+ * buffer: a worker hands its kernel arena back after each point (arenaRelease), and a module-level
+ * view into it would then alias the next point's weights.
  */
 import { gatherRows } from '../kernels/gather_rows.js';
 import type { Split } from './dataset.js';
@@ -31,14 +36,23 @@ export function gatherSplitRows(
   }
 }
 
+let scratch: Float32Array = new Float32Array(0);
+
+/** the shared scratch, at least `len` values (valid until the next call) */
+export function rowScratch(len: number): Float32Array {
+  if (scratch.length < len) scratch = new Float32Array(len);
+  return scratch;
+}
+
 /**
  * examples s..s+b−1 as one [b, d] array: a view of x when the split has no transform (no copy),
- * else the transformed rows written into `scratch` (at least b·d values) and a view of it returned
+ * else the transformed rows written into the shared scratch and a view of it returned (valid
+ * until the next call: a batch is consumed before the next one is read)
  */
-export function splitRange(split: Split, s: number, b: number, d: number, scratch: () => Float32Array): Float32Array {
+export function splitRange(split: Split, s: number, b: number, d: number): Float32Array {
   const t = split.transform;
   if (!t) return split.x.subarray(s * d, (s + b) * d);
-  const out = scratch().subarray(0, b * d);
+  const out = rowScratch(b * d).subarray(0, b * d);
   for (let i = 0; i < b; i++) {
     t.apply(split.x.subarray((s + i) * d, (s + i + 1) * d), out.subarray(i * d, (i + 1) * d));
   }

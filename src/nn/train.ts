@@ -224,11 +224,9 @@ export function evaluate(net: Network, split: Split, batch = defaultEvalBatch(ne
   if (split.x.length < split.n * d) throw new UserError(`split '${split.name}' holds ${split.x.length / Math.max(1, split.n)} values per example; model ${net.desc.name} needs ${d}`, 'dataset');
   let lossSum = 0, correct = 0;
   const r: LossResult = { loss: 0, correct: 0 };
-  let scratch: Float32Array | undefined; // transformed rows (a task split), allocated once
-  const rows = () => (scratch ??= allocF32(Math.min(batch, n) * d));
   for (let s = 0; s < n; s += batch) {
     const b = Math.min(batch, n - s);
-    const logits = net.forward(splitRange(split, s, b, d, rows), b, false);
+    const logits = net.forward(splitRange(split, s, b, d), b, false);
     softmaxCrossEntropy(logits, split.y, s, b, net.classes, null, r);
     lossSum += r.loss * b;
     correct += r.correct;

@@ -60,6 +60,17 @@ describe.skipIf(!have)('memory estimate within 30 % of the measured peak RSS', (
     ['ResNet-20', { model: 'resnet20', dataset: 'cifar10-jpeg', method: 'unaware', trainLimit: 64, evalLimit: 256, train: { epochs: 1 } },
       ['--model', 'resnet20', '--dataset', 'cifar10-jpeg', '--method', 'unaware', '--trainLimit', '64', '--evalLimit', '256', '--train.epochs', '1']],
   ];
+  it('20 permuted-MNIST tasks (mt-fat) stay near one task: one copy of the data (a copy per task reached 4 GB)', async () => {
+    const tasks = Array.from({ length: 20 }, (_, k) => `permuted-mnist/${k}`);
+    const cfg = { model: 'mlp', dataset: 'mnist', method: 'mt-fat', trainLimit: 100, train: { epochs: 1 }, retrain: { epochs: 1 }, multitask: { tasks, evalLimit: 100 }, defects: { rate: 0.1 } };
+    const est = await estimate(cfg);
+    const rss = measure(['--model', 'mlp', '--dataset', 'mnist', '--method', 'mt-fat', '--trainLimit', '100', '--train.epochs', '1', '--retrain.epochs', '1',
+      '--multitask.tasks', ...tasks, '--multitask.evalLimit', '100', '--defects.rate', '0.1'], data, join(dir, 'cache-mt20'));
+    console.log(`20-task mt-fat: estimate ${(est / 1e6).toFixed(0)} MB, measured peak RSS ${(rss / 1e6).toFixed(0)} MB`);
+    expect(rss).toBeLessThan(1e9);
+    expect(Math.abs(est - rss) / rss).toBeLessThan(0.3);
+  }, 300_000);
+
   for (const [name, cfg, flags] of cases) {
     it(name, async () => {
       const est = await estimate({ ...cfg, defects: { rate: 0.1 } });

@@ -9,6 +9,7 @@ import { permuteSplit, taskPermutation } from '../../src/tasks/permute.js';
 import { makeTask } from '../../src/tasks/registry.js';
 import { rotateSplit } from '../../src/tasks/rotate.js';
 import { stream } from '../../src/util/rng.js';
+import { allocF32, arenaMark, arenaRelease, arenaStats } from '../../src/kernels/alloc.js';
 
 function fakeSplit(name: string, n: number, d: number, seed: number): Split {
   const r = stream(seed, 'test/tasks/shared');
@@ -55,9 +56,32 @@ describe('tasks share their source data set (one copy, transforms per example)',
       for (let r = 0; r < d.train.n; r++) want.set(copy.subarray(order[r] * 784, (order[r] + 1) * 784), r * 784);
       expect(bytes(got).equals(bytes(want)), name).toBe(true);
       expect(Array.from(yb)).toEqual(Array.from(order, (e) => d.train.y[e]));
-      const range = splitRange(t.train, 5, 7, 784, () => new Float32Array(7 * 784));
+      const range = splitRange(t.train, 5, 7, 784);
       expect(bytes(range).equals(bytes(copy.subarray(5 * 784, 12 * 784))), name).toBe(true);
     }
+  });
+
+  it('evaluating tasks again and again allocates no new kernel buffers (T² evaluations of T tasks)', () => {
+    const d = fakeMnist();
+    const net = buildModel(modelDescOf('mlp', { input: d.shape }), 1);
+    const tasks = Array.from({ length: 10 }, (_, k) => makeTask(`permuted-mnist/${k + 1}`, d, 2));
+    for (const t of tasks) evaluate(net, t.eval, 1000);
+    const before = arenaStats().arenaUsed;
+    for (let r = 0; r < 20; r++) for (const t of tasks) evaluate(net, t.eval, 1000);
+    expect(arenaStats().arenaUsed).toBe(before);
+  });
+
+  it('the rows scratch survives a worker handing its kernel arena back between points', () => {
+    const d = fakeMnist(300);
+    const t = makeTask('rotated-mnist/90', d, 1);
+    const mark = arenaMark();
+    splitRange(t.train, 0, 300, 784); // the scratch grows inside this "point"
+    arenaRelease(mark);
+    const next = allocF32(300 * 784).fill(7); // the next point's buffer, where the released memory was
+    const rows = splitRange(t.train, 0, 300, 784);
+    expect(next.every((v) => v === 7)).toBe(true);
+    const fill = normalisationTable(NORMALISATION.mnist)[0];
+    expect(bytes(rows).equals(bytes(rotateSplit(d.train, d.shape, 90, fill).x))).toBe(true);
   });
 
   it('training and evaluating on a task give the same bits as on its transformed copy', () => {

@@ -40,7 +40,6 @@
 import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
 import { mapNetwork } from '../../crossbar/map_network.js';
 import { splitRange } from '../../data/split_rows.js';
-import { allocF32 } from '../../kernels/alloc.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import type { Param } from '../../nn/param.js';
@@ -351,7 +350,7 @@ function routingPerTask(net: Network, tasks: Task[], heads: TaskHeads, routed: R
     heads.select(i);
     const m = Math.min(t.eval.n, 1000, evalLimit > 0 ? evalLimit : Infinity);
     const d = net.inputSize;
-    net.forward(splitRange(t.eval, 0, m, d, () => allocF32(m * d)), m, false);
+    net.forward(splitRange(t.eval, 0, m, d), m, false);
     return routed.map((r) => {
       const w = r.lastRouting(), rowsN = w.length / r.heads;
       const mean = new Array<number>(r.heads).fill(0);
