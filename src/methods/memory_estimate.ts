@@ -232,7 +232,7 @@ export function estimatePoint(p: PointSpec): PointEstimate {
     }
     F += l.rows * l.cols * l.positions;
     // a wide fan-in is set by the layer before (a dense layer after a wide convolution)
-    if (b > biggest.bytes) biggest = { bytes: b, field: l.rows > l.cols ? l.inField : l.path };
+    if (b > biggest.bytes) biggest = { bytes: b, field: l.rows > l.cols && l.inField !== 'dataset' ? l.inField : l.path };
   }
   // tiles larger than the default and mostly empty: the tile size drives it, else the largest layer
   const tileField = tr >= tc ? 'crossbar.tileRows' : 'crossbar.tileCols';

@@ -116,6 +116,14 @@ describe('the check through the CLI, before any work', () => {
     expect(l.stderr).toMatch(/rramsim: estimate: largest point 0 ~\d+ MB; 1 worker \+ the process ~\d+ MB of 629 MB/);
   });
 
+  it('train makes the same check before loading anything', () => {
+    const out = join(dir, 'train.json');
+    const r = cli(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--data-dir', join(dir, 'no-data'), '--out', out], { RRAMSIM_MEMORY: '200M' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rramsim: dataset: the point needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, above RRAMSIM_MEMORY 200M \(210 MB\), driven by dataset; use a smaller dataset\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a point expected to take over an hour is warned, naming the field', () => {
     const config = writeJson(join(dir, 'ir.json'), { name: 'ir', dataset: 'mnist', model: 'mlp', method: 'fat', defects: { rate: 0.1 }, crossbar: { tileRows: 2048, tileCols: 2048, lineResistance: { rWire: 1, transferEvery: 1 } } });
     const l = cli(['list', config]);
