@@ -18,7 +18,9 @@
  *             retraining      4·b_retrain·Σ_l (ACT_COPIES·a_l + 2·t_l·p_l)   (methods training on the crossbar)
  *             a_l = output values per example (the input included), p_l = im2col values per example
  *             (conv: OH·OW·k²·C), t_l = 1 when the layer spans several tiles (then the conv layer
- *             holds the whole im2col matrix, src/nn/conv2d.ts), b_eval = defaultEvalBatch (train.ts)
+ *             holds the whole im2col matrix, src/nn/conv2d.ts), b_eval = defaultEvalBatch (train.ts);
+ *             models this walk does not know (transformer layers, imported models) count their
+ *             weight shapes only, with 64 activation values per output column (rough)
  *   M_tasks = T·(the adapter or head parameters of one task)·(BYTES_PER_PARAM + BYTES_PER_CELL·cpw)
  *   M_line  = 4·(LINE_FLOATS_PER_CELL·Σ_tiles nr·ncc + max_tiles (nr² + nr·ncc))
  *             nr, ncc = the rows and cells (columns) a tile uses: the solver, its conductances, the
