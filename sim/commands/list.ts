@@ -1,12 +1,17 @@
 /**
- * `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it.
+ * `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it,
+ * each point with its memory and time estimate (src/methods/memory_estimate.ts), and on stderr the
+ * largest point's memory × --workers against the machine's (the check `rramsim sweep` makes,
+ * sim/sweep/preflight.ts: refused above it, warned above half of it).
  * Names, descriptions and labels pass through `printable` (control characters escaped); --json
  * output is JSON (escapes control characters itself).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { printable } from '../../src/util/safe_text.js';
-import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths, printWarnings } from '../sweep/cli_common.js';
+import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
+import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings } from '../sweep/cli_common.js';
+import { checkMemory, machineMemory } from '../sweep/preflight.js';
 import { pointLabel } from '../sweep/point_label.js';
 import { shardPoints } from '../sweep/run_sweep.js';
 import { checkShardCount, parseShard } from '../sweep/shard.js';
@@ -15,6 +20,7 @@ interface Args {
   config: string;
   shard?: string;
   json: boolean;
+  workers?: number;
   'allow-path'?: string[];
 }
 
@@ -26,6 +32,7 @@ const command: CommandModule<object, Args> = {
       .positional('config', { type: 'string', describe: 'sweep config (JSON)', demandOption: true })
       .option('shard', { type: 'string', describe: 'list only shard i of n' })
       .option('allow-path', ALLOW_PATH_OPTION)
+      .option('workers', { type: 'number', describe: 'worker threads the sweep would use, for the memory check (default: number of cores)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON line per point: {index, pointHash, point} (full PointSpec)' })
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
@@ -34,6 +41,8 @@ const command: CommandModule<object, Args> = {
     if (shard) checkShardCount(shard.count, plan.points.length, '--shard');
     printWarnings(plan.warnings);
     const points = shardPoints(plan, shard);
+    const workers = parseWorkers(a.workers);
+    checkMemory(points.map((p) => p.point), { workers });
     const out: string[] = [];
     if (a.json) {
       for (const p of points) out.push(JSON.stringify({ index: p.index, pointHash: p.hash, point: p.point }));
@@ -41,7 +50,16 @@ const command: CommandModule<object, Args> = {
       // config text goes to a terminal: control characters (ANSI escapes) are shown escaped, never sent raw
       out.push(`# ${printable(plan.name)} (config hash ${plan.configHash})${plan.description ? `: ${printable(plan.description)}` : ''}`);
       out.push(`# varying: ${plan.varying.map((v) => `${printable(v.path.join('.'))} (${v.values.length})`).join(', ') || 'nothing'}`);
-      for (const p of points) out.push(`${String(p.index).padStart(5)}  ${p.hash}  ${printable(pointLabel(p.point, plan.varying))}`);
+      let big = { index: -1, bytes: 0, seconds: 0 };
+      for (const p of points) {
+        const e = estimatePoint(p.point);
+        if (e.bytes > big.bytes) big = { index: p.index, bytes: e.bytes, seconds: e.seconds };
+        out.push(`${String(p.index).padStart(5)}  ${p.hash}  ${printable(pointLabel(p.point, plan.varying))}  [~${formatBytes(e.bytes)}, ~${formatSeconds(e.seconds)}]`);
+      }
+      if (points.length > 0) {
+        const w = Math.min(workers, points.length), m = machineMemory();
+        process.stderr.write(`rramsim: estimate: largest point ${big.index} ~${formatBytes(big.bytes)}; ${w} worker${w > 1 ? 's' : ''} + the process ~${formatBytes(PROCESS_BASE_BYTES + w * big.bytes)} of ${formatBytes(m.bytes)} (${m.what})\n`);
+      }
       const dup = plan.gridSize - plan.points.length;
       out.push(
         `${points.length} points${shard ? ` in shard ${shard.index}/${shard.count} of ${plan.points.length}` : ''} ` +

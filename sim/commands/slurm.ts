@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { UserError } from '../../src/util/errors.js';
+import { checkMemory, parseMemorySize } from '../sweep/preflight.js';
 import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths } from '../sweep/cli_common.js';
 import { defaultOutDir } from '../sweep/run_sweep.js';
 import { checkShardCount } from '../sweep/shard.js';
@@ -51,6 +52,8 @@ const command: CommandModule<object, Args> = {
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
     if (!/^\d+[KMGT]?$/.test(a.mem)) throw new UserError(`--mem: got '${a.mem}'; allowed: a Slurm memory size such as 4G, 500M or 4096`, '--mem');
+    // each task runs its shard with --cpus worker threads in --mem (sim/sweep/preflight.ts, checkMemory)
+    checkMemory(plan.points.map((p) => p.point), { workers: a.cpus, workersFlag: '--cpus', limit: { bytes: parseMemorySize(a.mem, 2 ** 20)!, what: `--mem ${a.mem} per task` } });
     if (a.partition !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(a.partition)) {
       throw new UserError(`--partition: got '${a.partition}'; allowed: a partition name (letters, digits, '_', '.', '-'), or several separated by commas`, '--partition');
     }

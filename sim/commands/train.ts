@@ -28,6 +28,8 @@ import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from '../../
 import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
 import { train, type EpochInfo } from '../../src/nn/train.js';
 import { UserError } from '../../src/util/errors.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import { checkMemory } from '../sweep/preflight.js';
 import { configHash } from '../../src/util/hash.js';
 import { printBackendNotice } from '../sweep/cli_common.js';
 
@@ -137,6 +139,8 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
   const outFile = resolve(a.out ?? defaultOut(cfg));
   const startedAt = new Date();
   const t0 = performance.now();
+  // the same memory and time check as `rramsim run`, for this training as an ideal point, before any work
+  checkMemory([{ ...DEFAULTS, model: cfg.model, pool: cfg.pool, dataset: cfg.dataset, method: 'ideal', train: cfg.train, seed: cfg.seed, trainLimit: cfg.limit }], { workers: 1 });
   const ds = await loadDataset(cfg.dataset, { dataDir: a['data-dir'] });
   const desc = presetDesc(cfg.model, { pool: cfg.pool, input: ds.shape });
   const net = buildModel(cfg.init ? { ...desc, init: cfg.init } : desc, cfg.seed);

@@ -9,9 +9,17 @@
  *     (path, size, mtime) so later runs only stat the files (src/data/verify_cache.ts);
  *  4. every defect map file is read, parsed, and matched to every tile of every layer of every
  *     point that uses it (the base layers of the model, and the LoRA adapter arrays), so a
- *     malformed or mis-sized map fails here rather than in each worker.
+ *     malformed or mis-sized map fails here rather than in each worker;
+ *  5. (checked before 3 and 4) memory (checkMemory): need = PROCESS_BASE_BYTES + workers · max_points M(point), M the
+ *     per-point estimate of src/methods/memory_estimate.ts (each worker thread holds its own
+ *     point and data), against the machine's memory (os.totalmem(), or the cgroup limit when
+ *     lower, or env RRAMSIM_MEMORY) or a Slurm task's --mem: refused above it (naming the
+ *     estimate, the memory and the field that drives the largest point), one warning line above
+ *     half of it; and one warning line when a point is expected to take over an hour.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
 import { locateCifar } from '../../src/data/cifar10.js';
 import { locateDataset } from '../../src/data/locate.js';
 import { verifyDatasetOnce } from '../../src/data/verify_cache.js';
@@ -29,6 +37,10 @@ import { parseTaskName } from '../../src/tasks/registry.js';
 export interface PreflightOptions {
   /** verification cache file (default: verify_cache.ts's rule) */
   verifyCache?: string;
+  /** worker threads the points run on (memory check; default 1) */
+  workers?: number;
+  /** where warnings go (default: stderr, one line each) */
+  warn?: (line: string) => void;
 }
 
 export function preflight(points: PointSpec[], dataDir?: string, opts: PreflightOptions = {}): void {
@@ -38,6 +50,8 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     resolveCrossbar(p.crossbar);
     validateDefects(p.defects);
   }
+  // memory first: cheap, and a point that cannot fit should not wait for the data to be verified
+  checkMemory(points, { workers: opts.workers ?? 1, warn: opts.warn });
   if (dataDir !== undefined && !(existsSync(dataDir) && statSync(dataDir).isDirectory())) {
     throw new UserError(`--data-dir: '${dataDir}' is not a directory; give the directory holding the IDX files (e.g. ../shared/data/mnist)`, '--data-dir');
   }
@@ -51,6 +65,67 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
     if (n === 'cifar10' || n === 'cifar10-jpeg') locateCifar(n, { dataDir });
   }
   checkDefectMaps(points);
+}
+
+/** bytes in a memory size such as 4G, 500M, 4096 (Slurm --mem: plain numbers are megabytes) or 2.5G */
+export function parseMemorySize(text: string, plainUnit = 1e6): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { '': plainUnit, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  return Number(m[1]) * unit;
+}
+
+/** this machine's memory: env RRAMSIM_MEMORY (e.g. 8G), else os.totalmem() or the cgroup v2 limit when lower */
+export function machineMemory(): { bytes: number; what: string } {
+  const env = process.env.RRAMSIM_MEMORY;
+  if (env !== undefined && env !== '') {
+    const b = parseMemorySize(env, 1);
+    if (b === undefined || !(b > 0)) throw new UserError(`RRAMSIM_MEMORY: got '${env}'; allowed: a memory size such as 8G or 512M`, 'RRAMSIM_MEMORY');
+    return { bytes: b, what: `RRAMSIM_MEMORY ${env}` };
+  }
+  let bytes = totalmem(), what = "this machine's memory";
+  try {
+    const limit = Number(readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim());
+    if (Number.isFinite(limit) && limit > 0 && limit < bytes) { bytes = limit; what = "this container's memory limit"; }
+  } catch { /* no cgroup v2 limit */ }
+  return { bytes, what };
+}
+
+export interface MemoryCheckOptions {
+  /** worker threads in one process */
+  workers: number;
+  /** the memory to fit in (default machineMemory()) and what it is, for the message */
+  limit?: { bytes: number; what: string };
+  /** the flag that sets the workers, for the message */
+  workersFlag?: string;
+  warn?: (line: string) => void;
+}
+
+/** refuse (UserError) or warn, formula in the file header */
+export function checkMemory(points: PointSpec[], o: MemoryCheckOptions): void {
+  if (points.length === 0) return;
+  const warn = o.warn ?? ((l: string) => process.stderr.write(`rramsim: ${l}\n`));
+  const limit = o.limit ?? machineMemory();
+  const workers = Math.max(1, Math.min(o.workers, points.length));
+  let big = { i: 0, e: estimatePoint(points[0]) };
+  let slow = big;
+  for (let i = 1; i < points.length; i++) {
+    const e = estimatePoint(points[i]);
+    if (e.bytes > big.e.bytes) big = { i, e };
+    if (e.seconds > slow.e.seconds) slow = { i, e };
+  }
+  const need = PROCESS_BASE_BYTES + workers * big.e.bytes;
+  const which = points.length > 1 ? `point ${big.i}` : 'the point';
+  const what = `${which} needs an estimated ${formatBytes(big.e.bytes)}${workers > 1 ? ` per worker; ${workers} workers` : ''} + ${formatBytes(PROCESS_BASE_BYTES)} for the process = ${formatBytes(need)}`;
+  const smaller = big.e.field.startsWith('model (') ? 'a smaller model' : `a smaller ${big.e.field}`;
+  const lower = workers > 1 ? `${smaller} or fewer ${o.workersFlag ?? '--workers'}` : smaller;
+  if (need > limit.bytes) {
+    throw new UserError(`${big.e.field}: ${what}, above ${limit.what} (${formatBytes(limit.bytes)}), driven by ${big.e.field}; use ${lower}`, big.e.field);
+  }
+  if (need > limit.bytes / 2) warn(`warning: ${what}, over half of ${limit.what} (${formatBytes(limit.bytes)}), driven by ${big.e.field}`);
+  if (slow.e.seconds > 3600) {
+    warn(`warning: ${points.length > 1 ? `point ${slow.i}` : 'the point'} is expected to take about ${formatSeconds(slow.e.seconds)}, driven by ${slow.e.timeField}`);
+  }
 }
 
 /** The arrays a point maps onto crossbars: [layer name as the defect streams see it, rows, cols]. */

@@ -104,7 +104,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const resultsFile = join(dir, RESULTS);
   const progress = o.progress ?? makeProgress(false);
   // fake runners (tests) need no data
-  if (!o.runnerModule) preflight(points.map((p) => p.point), o.dataDir);
+  if (!o.runnerModule) preflight(points.map((p) => p.point), o.dataDir, { workers: o.workers });
 
   ensureDir(dir);
   const lock = acquireDirLock(dir, o.command, (m) => progress.log(m));

@@ -5,6 +5,7 @@
  * per channel, see cifar10.ts).
  */
 import type { Augmentation } from './augment.js';
+import type { ExampleTransform } from './split_rows.js';
 
 /** the data sets rramsim can load (load.ts); `DatasetName` (the spec type) is derived from it */
 export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded', 'cifar10', 'cifar10-jpeg'] as const;
@@ -18,6 +19,12 @@ export interface Split {
   readonly n: number;
   /** training augmentation the trainer applies per batch by default (CIFAR train split); never on eval */
   readonly augment?: Augmentation;
+  /**
+   * per-example input transform applied whenever examples are read (split_rows.ts); x then holds
+   * the untransformed source examples, shared with the source data set (a task's permutation or
+   * rotation). Absent = x is what the model sees.
+   */
+  readonly transform?: ExampleTransform;
 }
 
 export interface Dataset {

@@ -23,7 +23,7 @@
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { augmentBatch, augmentStreamName } from '../data/augment.js';
-import { gatherRows } from '../kernels/gather_rows.js';
+import { gatherSplitRows, splitRange } from '../data/split_rows.js';
 import type { Split } from '../data/dataset.js';
 import { checkFields, type SpecField } from '../util/spec_field.js';
 import { MAX_STEPS_FIELD, TRAIN_FIELDS, TRAIN_OPTIONAL_FIELDS, type TrainSpec } from './train_spec.js';
@@ -147,7 +147,6 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const augScratch = aug ? new Float32Array(d) : undefined;
   const infos: EpochInfo[] = [];
   const t0 = performance.now();
-  const sx = split.x, sy = split.y;
   let step = 0;
 
   // spec.maxSteps (retraining budget below an epoch): stop after that many steps in total
@@ -162,7 +161,7 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
       const b = Math.min(B, m - start);
       const x = b === B ? xb : xLast;
       const dl = b === B ? dLogits : dLast;
-      gather(sx, sy, perm, start, b, d, x, yb);
+      gatherSplitRows(split, perm, start, b, d, x, yb);
       if (aug) augmentBatch(x, b, aug, augRng!, augScratch!);
       zeroGrads(params);
       const logits = net.forward(x, b, true);
@@ -197,12 +196,6 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   return { epochs: infos, steps: step, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** copy examples perm[start .. start+b) into the batch buffers (no allocation) */
-function gather(sx: Float32Array, sy: Uint8Array, perm: Int32Array, start: number, b: number, d: number, x: Float32Array, yb: Uint8Array): void {
-  for (let i = 0; i < b; i++) yb[i] = sy[perm[start + i]];
-  gatherRows(sx, perm, start, b, d, x);
-}
-
 /** largest per-sample activation (values) up to which evaluation runs in batches of 1000 */
 export const EVAL_BATCH_ACTIVATION = 16383;
 
@@ -233,7 +226,7 @@ export function evaluate(net: Network, split: Split, batch = defaultEvalBatch(ne
   const r: LossResult = { loss: 0, correct: 0 };
   for (let s = 0; s < n; s += batch) {
     const b = Math.min(batch, n - s);
-    const logits = net.forward(split.x.subarray(s * d, (s + b) * d), b, false);
+    const logits = net.forward(splitRange(split, s, b, d), b, false);
     softmaxCrossEntropy(logits, split.y, s, b, net.classes, null, r);
     lossSum += r.loss * b;
     correct += r.correct;

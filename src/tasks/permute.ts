@@ -8,9 +8,12 @@
  * π_0 = identity (task 0 is the plain data set); π_k for k ≥ 1 is a Fisher–Yates shuffle drawn
  * from the named stream `task/permuted/<k>` (stream(seed, …), src/util/rng.ts), so a task list
  * is reproducible per run seed and task k's permutation does not depend on which other tasks exist.
+ * A task's split shares the source's examples and applies π_k per example as batches are read
+ * (permutedSplit; src/data/split_rows.ts): D indices per task instead of a copy of the data.
  */
 import { permutation, stream } from '../util/rng.js';
 import type { Split } from '../data/dataset.js';
+import type { ExampleTransform } from '../data/split_rows.js';
 
 /** π_k over `size` positions: identity for k = 0, else Fisher–Yates from stream(seed, 'task/permuted/<k>') */
 export function taskPermutation(seed: number | string, k: number, size: number): Int32Array {
@@ -30,4 +33,24 @@ export function permuteSplit(split: Split, perm: Int32Array): Split {
     for (let i = 0; i < d; i++) x[o + i] = split.x[o + perm[i]];
   }
   return { name: split.name, x, y: split.y, n: split.n };
+}
+
+/** the example transform out_i = src_{π(i)} */
+export function permutationTransform(perm: Int32Array): ExampleTransform {
+  const d = perm.length;
+  return {
+    apply(src: Float32Array, out: Float32Array): void {
+      for (let i = 0; i < d; i++) out[i] = src[perm[i]];
+    },
+  };
+}
+
+/** the split seen through π (x and labels shared with `split`, nothing copied; π applied per example when read) */
+export function permutedSplit(split: Split, perm: Int32Array): Split {
+  const d = perm.length;
+  if (split.transform) throw new RangeError(`permutedSplit: split '${split.name}' already has a transform`);
+  if (split.x.length !== split.n * d) {
+    throw new RangeError(`permutedSplit: split '${split.name}' has ${split.x.length / split.n} values per example, permutation ${d}`);
+  }
+  return { name: split.name, x: split.x, y: split.y, n: split.n, transform: permutationTransform(perm) };
 }

@@ -9,15 +9,16 @@
  *   rotated-mnist/<deg>, rotated-mnist-embedded/<deg> rotation by deg ∈ [−360, 360] degrees,
  *                                            bilinear, about the centre (rotate.ts)
  * Unknown names are a UserError naming the field (e.g. `tasks[2]`) and the allowed names.
- * Built tasks are cached per (name, seed, source data set object), so a task list that repeats
- * a source transforms it once.
+ * Every task of a source shares its examples (the transforms run per example as batches are
+ * read, src/data/split_rows.ts): a task costs its permutation (D indices) or nothing, not a copy.
+ * Built tasks are cached per (name, seed, source data set object).
  */
 import type { Dataset, DatasetName } from '../data/dataset.js';
 import { loadDataset, type LoadOptions } from '../data/load.js';
 import { NORMALISATION, normalisationTable } from '../data/normalise.js';
 import { UserError } from '../util/errors.js';
-import { permuteSplit, taskPermutation } from './permute.js';
-import { rotateSplit } from './rotate.js';
+import { permutedSplit, taskPermutation } from './permute.js';
+import { rotatedSplit } from './rotate.js';
 import { plainTask, type Task } from './task.js';
 
 interface TaskFamily {
@@ -49,7 +50,8 @@ const permuted = (source: DatasetName, labelSpace: string): TaskFamily => ({
     return {
       ...plainTask(name, d, labelSpace),
       transform: k === 0 ? 'pixel permutation π_0 = identity' : `pixel permutation π_${k} (stream task/permuted/${k})`,
-      train: permuteSplit(d.train, perm), eval: permuteSplit(d.eval, perm),
+      // π_0 is the identity: the source splits themselves
+      ...(k === 0 ? {} : { train: permutedSplit(d.train, perm), eval: permutedSplit(d.eval, perm) }),
     };
   },
 });
@@ -64,7 +66,7 @@ const rotated = (source: GreySource, labelSpace: string): TaskFamily => ({
     return {
       ...plainTask(name, d, labelSpace),
       transform: `rotation by ${deg}° counter-clockwise about the centre, bilinear, background ${fill}`,
-      train: rotateSplit(d.train, d.shape, deg, fill), eval: rotateSplit(d.eval, d.shape, deg, fill),
+      train: rotatedSplit(d.train, d.shape, deg, fill), eval: rotatedSplit(d.eval, d.shape, deg, fill),
     };
   },
 });
@@ -111,11 +113,14 @@ export function parseTaskName(name: unknown, field = 'task'): ParsedTask {
   return { name, family, source: fam.source, param };
 }
 
-/** check a whole task list (names, no duplicates, at least `min` tasks) before any work */
-export function checkTaskList(names: unknown, field = 'tasks', min = 1): ParsedTask[] {
+/** check a whole task list (names, no duplicates, min..max tasks) before any work */
+export function checkTaskList(names: unknown, field = 'tasks', min = 1, max = Infinity): ParsedTask[] {
   if (!Array.isArray(names)) throw new UserError(`${field}: expected a list of task names; allowed: ${allowedTaskNames()}`, field);
   if (names.length < min) {
     throw new UserError(`${field}: needs at least ${min} task${min > 1 ? 's' : ''} (got ${names.length})`, field);
+  }
+  if (names.length > max) {
+    throw new UserError(`${field}: at most ${max} tasks (got ${names.length}); split a longer sequence into several points`, field);
   }
   const parsed = names.map((n, i) => parseTaskName(n, `${field}[${i}]`));
   const seen = new Set<string>();

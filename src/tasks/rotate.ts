@@ -14,10 +14,12 @@
  * i.e. the value of pixel 0). For multiples of 90° cosθ and sinθ are set to their exact values
  * (0, ±1), so those rotations are exact pixel permutations (and θ = 0 is the identity). An
  * example is stored NHWC-flat (value of channel c at pixel (x, y) at index (y·W + x)·C + c; the
- * data layer's layout; for C = 1 simply y·W + x); every channel is rotated alike. The transform
- * is applied once to a whole split (a new array), never per batch.
+ * data layer's layout; for C = 1 simply y·W + x); every channel is rotated alike. A task's split
+ * shares the source's examples and rotates each example as batches are read (rotatedSplit;
+ * src/data/split_rows.ts) with the same per-example arithmetic as rotateSplit (a whole new array).
  */
 import type { Split } from '../data/dataset.js';
+import type { ExampleTransform } from '../data/split_rows.js';
 
 /** (cos θ, sin θ) with exact values at multiples of 90° */
 export function rotationCosSin(deg: number): [number, number] {
@@ -68,4 +70,15 @@ export function rotateSplit(split: Split, shape: readonly [number, number, numbe
     rotateImage(split.x.subarray(e * d, (e + 1) * d), C, H, W, deg, fill, x.subarray(e * d, (e + 1) * d));
   }
   return { name: split.name, x, y: split.y, n: split.n };
+}
+
+/** the split seen rotated by `deg` (x and labels shared with `split`; each example rotated by rotateImage when read) */
+export function rotatedSplit(split: Split, shape: readonly [number, number, number], deg: number, fill: number): Split {
+  const [C, H, W] = shape;
+  if (split.transform) throw new RangeError(`rotatedSplit: split '${split.name}' already has a transform`);
+  if (split.x.length !== split.n * C * H * W) {
+    throw new RangeError(`rotatedSplit: split '${split.name}' has ${split.x.length / split.n} values per example, shape ${shape.join('x')}`);
+  }
+  const transform: ExampleTransform = { apply: (src, out) => rotateImage(src, C, H, W, deg, fill, out) };
+  return { name: split.name, x: split.x, y: split.y, n: split.n, transform };
 }

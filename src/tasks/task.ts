@@ -5,7 +5,8 @@
  *
  * Two tasks may share a label space (mnist and fashion-mnist both have 10 classes, `permuted-mnist/3`
  * has MNIST's digit labels) and still be different tasks: each gets its own head. The transform is
- * applied once to each whole split (permute.ts, rotate.ts), deterministic per run seed.
+ * the splits' per-example transform (permute.ts, rotate.ts), applied as examples are read, over
+ * the source's examples shared by every task; deterministic per run seed.
  */
 import type { Dataset, DatasetName, Split } from '../data/dataset.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMultitaskSpec, DEFAULT_MULTITASK } from '../../src/methods/multitask/multitask_spec.js';
+import { checkMultitaskPoint, checkMultitaskSpec, DEFAULT_MULTITASK, DEFAULT_MULTITASK_POINT, MAX_TASKS } from '../../src/methods/multitask/multitask_spec.js';
 import { UserError } from '../../src/util/errors.js';
 
 function err(f: () => unknown): UserError {
@@ -26,6 +26,17 @@ describe('multi-task spec checks (bad input: one clear error each)', () => {
     const e = err(() => checkMultitaskSpec({ ...ok, tasks: ['mnist'] }, 'lori'));
     expect(e.field).toBe('multitask.tasks');
     expect(e.message).toMatch(/at least 2 tasks \(got 1\)/);
+  });
+
+  it('more than MAX_TASKS tasks is refused before any data is read, naming the field', () => {
+    const tasks = Array.from({ length: 200 }, (_, k) => `permuted-mnist/${k}`);
+    const e = err(() => checkMultitaskSpec({ ...ok, tasks }, 'fat'));
+    expect(e.field).toBe('multitask.tasks');
+    expect(e.message).toMatch(/at most 100 tasks \(got 200\)/);
+    expect(MAX_TASKS).toBe(100);
+    expect(checkMultitaskSpec({ ...ok, tasks: tasks.slice(0, MAX_TASKS) }, 'fat').length).toBe(MAX_TASKS);
+    const p = err(() => checkMultitaskPoint({ ...DEFAULT_MULTITASK_POINT, tasks }, 'mt-fat', (f) => `sweep.${f}`));
+    expect(p.field).toBe('sweep.multitask.tasks');
   });
 
   it('a router on a method without heads, and crab without a router', () => {

@@ -39,6 +39,7 @@
  */
 import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
 import { mapNetwork } from '../../crossbar/map_network.js';
+import { splitRange } from '../../data/split_rows.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import type { Param } from '../../nn/param.js';
@@ -348,7 +349,8 @@ function routingPerTask(net: Network, tasks: Task[], heads: TaskHeads, routed: R
   return tasks.map((t, i) => {
     heads.select(i);
     const m = Math.min(t.eval.n, 1000, evalLimit > 0 ? evalLimit : Infinity);
-    net.forward(t.eval.x.subarray(0, m * net.inputSize), m, false);
+    const d = net.inputSize;
+    net.forward(splitRange(t.eval, 0, m, d), m, false);
     return routed.map((r) => {
       const w = r.lastRouting(), rowsN = w.length / r.heads;
       const mean = new Array<number>(r.heads).fill(0);

@@ -14,6 +14,7 @@
  * Reported per-task mean training loss (float64, in step order).
  */
 import type { Split } from '../../data/dataset.js';
+import { gatherSplitRows } from '../../data/split_rows.js';
 import { allocF32 } from '../../kernels/alloc.js';
 import type { Network } from '../../nn/network.js';
 import type { Param } from '../../nn/param.js';
@@ -71,12 +72,7 @@ export function trainJoint(net: Network, splits: Split[], spec: TrainSpec, o: Jo
         const b = Math.min(B, m[t] - start);
         // exact-length views: only the last (smaller) batch of a task needs a new one
         const x = b === B ? xb : xb.subarray(0, b * d), g = b === B ? dl : dl.subarray(0, b * classes);
-        const sx = splits[t].x, sy = splits[t].y, perm = perms[t];
-        for (let i = 0; i < b; i++) {
-          const src = perm[start + i];
-          yb[i] = sy[src];
-          for (let k = 0, so = src * d, xo = i * d; k < d; k++) x[xo + k] = sx[so + k];
-        }
+        gatherSplitRows(splits[t], perms[t], start, b, d, x, yb);
         o.select(t);
         zeroGrads(o.shared);
         zeroGrads(o.own[t]);

@@ -2,7 +2,7 @@
  * MultitaskSpec: the multi-task options of the library runner `runContinual` (issue 18), and
  * MultitaskPointSpec (below): the `multitask` section of a sweep point of the mt-* methods, its
  * defaults, bounds and checks, the ONE place (src/config/fields.ts composes it):
- *   tasks     task names in training order (src/tasks/registry.ts), at least 2, each once
+ *   tasks     task names in training order (src/tasks/registry.ts), 2..MAX_TASKS, each once
  *   merge     'none' | 'linear' | 'concatenated' (lora, lori only; merge.ts):
  *             lori linear = the shared-A merge A·ΣB_k (one rank-r adapter, one new B array);
  *             lora linear = into the base (W0 += Σ s·A_k·B_k, base cells rewritten);
@@ -20,6 +20,15 @@ export interface MultitaskSpec {
   merge: 'none' | 'linear' | 'concatenated';
   router: 'none' | 'softmax';
 }
+
+/**
+ * Most tasks in one sequence. The permuted-MNIST continual-learning benchmarks run 10 (Kirkpatrick
+ * et al. 2017, arXiv 1612.00796) or 20 tasks (Lopez-Paz & Ranzato 2017, arXiv 1706.08840); 100
+ * covers them with room for the longer sequences of later work. Each task keeps its
+ * adapters or head, its accuracy row (T² entries of the matrix) and T evaluations after every task
+ * (T² evaluations in all), so the cost grows with T²; the data is shared (src/tasks/registry.ts).
+ */
+export const MAX_TASKS = 100;
 
 export const DEFAULT_MULTITASK: Readonly<MultitaskSpec> = Object.freeze({ tasks: [], merge: 'none', router: 'none' });
 
@@ -42,7 +51,7 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
     throw new UserError(`method: '${method}' is not a multi-task method; allowed: ${MULTITASK_METHODS.join(', ')}`, 'method');
   }
   checkFields(spec, MULTITASK_FIELDS, path);
-  const parsed = checkTaskList(spec.tasks, `${path}.tasks`, 2);
+  const parsed = checkTaskList(spec.tasks, `${path}.tasks`, 2, MAX_TASKS);
   if (spec.router !== 'none' && method !== 'crab') {
     throw new UserError(`${path}.router: '${spec.router}' needs a method with adapter heads; allowed for method '${method}': 'none' (a router needs method 'crab')`, `${path}.router`);
   }
@@ -58,7 +67,7 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
 /**
  * The `multitask` section of a sweep point (issue 18; read only by the mt-* methods, absent from
  * every other point so existing point hashes stay):
- *   tasks      task names in training order (as MultitaskSpec.tasks)
+ *   tasks      task names in training order (as MultitaskSpec.tasks; 2..MAX_TASKS)
  *   base       'first' = the base trained on tasks[0] (point.train, point.trainLimit; for a task
  *              without a transform this is the same cached base network as single-task points of
  *              its data set) | 'joint' = the base trained on every task's training data at once
@@ -119,12 +128,12 @@ export function libraryMethod(m: SweepMultitaskMethod): MultitaskMethod {
 /**
  * Check the `multitask` section of a point of sweep method `method` (mt-*), `src` mapping a field
  * to its config location. One UserError each (the field's config path and the allowed values):
- * an unknown task, fewer than 2 tasks, a router on a method without heads (or mt-crab without
+ * an unknown task, fewer than 2 or more than MAX_TASKS tasks, a router on a method without heads (or mt-crab without
  * one), merging without adapters, joint training on a method other than mt-crab.
  */
 export function checkMultitaskPoint(spec: MultitaskPointSpec, method: SweepMultitaskMethod, src: (field: string) => string = (f) => f): ParsedTask[] {
   checkFields(spec, MULTITASK_POINT_FIELDS, 'multitask');
-  const parsed = checkTaskList(spec.tasks, src('multitask.tasks'), 2);
+  const parsed = checkTaskList(spec.tasks, src('multitask.tasks'), 2, MAX_TASKS);
   const lib = libraryMethod(method);
   const at = (f: string) => src(`multitask.${f}`);
   if (spec.router !== 'none' && lib !== 'crab') {
