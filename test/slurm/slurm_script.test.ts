@@ -223,3 +223,38 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
     expect(text.split('\n').some((l) => l.startsWith('touch'))).toBe(false);
   });
 });
+
+describe('rramsim slurm --out never replaces a file rramsim did not write', () => {
+  it('refuses the config itself (exit 2, file unchanged); --force replaces it', () => {
+    const d = tmp();
+    const cfg = writeJson(join(d, 'c.json'), grid);
+    const before = readFileSync(cfg, 'utf8');
+    const r = cli(['slurm', 'c.json', '--shards', '2', '--out', 'c.json'], {}, d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("rramsim: --out: 'c.json' exists and is a file, not a script rramsim slurm wrote; add --force to replace it, or choose another --out\n");
+    expect(readFileSync(cfg, 'utf8')).toBe(before);
+    writeFileSync(join(d, 'notes.sh'), '#!/bin/bash\necho mine\n');
+    expect(cli(['slurm', 'c.json', '--shards', '2', '--out', 'notes.sh'], {}, d).code).toBe(2);
+    expect(readFileSync(join(d, 'notes.sh'), 'utf8')).toBe('#!/bin/bash\necho mine\n');
+    expect(cli(['slurm', 'c.json', '--shards', '2', '--out', 'notes.sh', '--force'], {}, d).code).toBe(0);
+    expect(readFileSync(join(d, 'notes.sh'), 'utf8')).toContain('#SBATCH --job-name=rramsim-slurmtest');
+  });
+
+  it('replaces a script it wrote (atomically, executable, no temp file left); a missing directory is exit 2 and is not created', () => {
+    const d = tmp();
+    writeJson(join(d, 'c.json'), grid);
+    expect(cli(['slurm', 'c.json', '--shards', '2', '--out', 'job.sbatch'], {}, d).code).toBe(0);
+    const again = cli(['slurm', 'c.json', '--shards', '3', '--out', 'job.sbatch'], {}, d);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(d, 'job.sbatch'), 'utf8')).toContain('shards=3');
+    expect(statSync(join(d, 'job.sbatch')).mode & 0o111).not.toBe(0);
+    expect(readdirSync(d).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const missing = cli(['slurm', 'c.json', '--shards', '2', '--out', 'nope/job.sbatch'], {}, d);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`rramsim: --out: directory '${join(d, 'nope')}' does not exist; create it first or choose another --out\n`);
+    expect(existsSync(join(d, 'nope'))).toBe(false);
+    const dev = cli(['slurm', 'c.json', '--shards', '2', '--out', '/dev/null', '--force'], {}, d);
+    expect(dev.code).toBe(2);
+    expect(dev.stderr).toContain("--out: '/dev/null' is on the devtmpfs (/dev) pseudo file system");
+  });
+});
