@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { metricsByHash, readRecords, tmp } from '../sweep/helpers.js';
 import { CLI, cli, ensureBuilt, FAKE_RUNNER_PATH, writeJson } from '../cli/cli_helpers.js';
+import { printable } from '../../src/util/safe_text.js';
 import { shellQuote } from '../../src/util/shell_quote.js';
 
 const FAKE = { RRAMSIM_RUNNER: FAKE_RUNNER_PATH };
@@ -107,7 +108,8 @@ describe('rramsim slurm: the job script', () => {
     for (const [flag, value] of [['--mem', '4 G'], ['--partition', 'a b'], ['--partition', 'x\n#SBATCH --foo'], ['--time', 'soon'], ['--shards', '0']]) {
       const r = cli(['slurm', 'c.json', ...(flag === '--shards' ? [] : ['--shards', '2']), flag, value, '--out', 'job.sbatch'], {}, d);
       expect(r.code, `${flag} ${value}`).toBe(2);
-      expect(r.stderr).toContain(`${flag}: got '${value}'`);
+      expect(r.stderr).toContain(`${flag}: got '${printable(value)}'`); // one line: a newline is shown as \n
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(existsSync(join(d, 'job.sbatch'))).toBe(false);
     }
   });
