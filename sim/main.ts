@@ -11,6 +11,7 @@
 import yargs from 'yargs';
 import { UserError } from '../src/util/errors.js';
 import { describeFsError } from '../src/util/fs_errors.js';
+import { printable } from '../src/util/safe_text.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -40,12 +41,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err: unknown) {
     if (err instanceof UserError) {
-      process.stderr.write(`rramsim: ${err.message}\n`);
+      // one line, whatever names from files or flags it quotes (control characters escaped)
+      process.stderr.write(`rramsim: ${printable(err.message)}\n`);
       return 2;
     }
     const fs = describeFsError(err);
     if (fs) {
-      process.stderr.write(`rramsim: ${fs.message}\n`);
+      process.stderr.write(`rramsim: ${printable(fs.message)}\n`);
       return fs.exitCode;
     }
     process.stderr.write(`rramsim: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

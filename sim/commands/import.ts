@@ -6,13 +6,20 @@
  *     weightsSha256, ops }
  * (the weights themselves stay in the .onnx file; weightsSha256 = Network.weightsSha256() of the
  * imported network identifies them). An unsupported operator or attribute is a UserError naming
- * it (exit 2). --out never overwrites an existing file unless --force.
+ * it (exit 2). --out replaces only a description rramsim import wrote (its first field is that
+ * format), anything else only with --force; its directory must exist (src/util/output_file.ts); the
+ * write is atomic. Names from the file (operators, layers, the path) print through printable().
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadOnnxNetwork } from '../../src/onnx/load_onnx.js';
-import { UserError } from '../../src/util/errors.js';
+import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
+import { checkOutputFile } from '../../src/util/output_file.js';
+import { printable } from '../../src/util/safe_text.js';
+
+const FORMAT = 'rramsim-onnx-import/1';
+/** the first bytes of a description rramsim import wrote */
+const isOwn = (head: string) => head.startsWith(`{\n  "format": "${FORMAT}"`);
 
 interface ImportArgs {
   model: string;
@@ -27,27 +34,24 @@ const command: CommandModule<object, ImportArgs> = {
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx file' })
       .option('out', { type: 'string', describe: 'write the model description (JSON) here' })
-      .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out file' }) as Argv<ImportArgs>,
+      .option('force', { type: 'boolean', default: false, describe: 'let --out replace an existing file rramsim import did not write' }) as Argv<ImportArgs>,
   handler: (args) => {
     const path = resolve(args.model);
-    if (args.out !== undefined && existsSync(resolve(args.out)) && !args.force) {
-      throw new UserError(`--out: ${resolve(args.out)} exists (use --force to overwrite)`, 'out');
-    }
+    if (args.out !== undefined) checkOutputFile(args.out, { flag: '--out', force: args.force === true, what: 'a description rramsim import wrote', isOwn });
     const imp = loadOnnxNetwork(path);
     const net = imp.net;
     const weightLayers = net.weightLayers();
     const lines = [
-      `${path}: imported as model '${imp.desc.name}', input [C, H, W] = [${imp.desc.input.join(', ')}], ${net.classes} outputs`,
-      `operators: ${Object.entries(imp.ops).map(([k, v]) => `${k} ×${v}`).join(', ')}`,
-      `layers: ${net.allLayers().length} (${weightLayers.length} weight layers: ${weightLayers.map((l) => `${l.name} ${l.fanIn}x${l.fanOut}`).join(', ')})`,
+      `${printable(path)}: imported as model '${printable(imp.desc.name)}', input [C, H, W] = [${imp.desc.input.join(', ')}], ${net.classes} outputs`,
+      `operators: ${Object.entries(imp.ops).map(([k, v]) => `${printable(k)} ×${v}`).join(', ')}`,
+      `layers: ${net.allLayers().length} (${weightLayers.length} weight layers: ${weightLayers.map((l) => `${printable(l.name)} ${l.fanIn}x${l.fanOut}`).join(', ')})`,
       `model state: ${net.weightCount()} floats, sha256 ${net.weightsSha256()}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (args.out !== undefined) {
       const out = resolve(args.out);
-      mkdirSync(dirname(out), { recursive: true });
       const doc = {
-        format: 'rramsim-onnx-import/1',
+        format: FORMAT,
         source: path,
         sourceSha256: imp.sha256,
         model: imp.desc,
@@ -55,8 +59,8 @@ const command: CommandModule<object, ImportArgs> = {
         weightsSha256: net.weightsSha256(),
         ops: imp.ops,
       };
-      writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
-      process.stdout.write(`wrote ${out}\n`);
+      writeFileAtomicSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+      process.stdout.write(`wrote ${printable(out)}\n`);
     }
   },
 };

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { writeReport } from '../../src/report/write_report.js';
 import { commandLine, EXIT, EXIT_EPILOG } from '../sweep/cli_common.js';
 import { type ConflictPolicy, mergeDirs } from '../sweep/merge_dirs.js';
+import { printable } from '../../src/util/safe_text.js';
 
 interface Args {
   dirs: string[];
@@ -29,7 +30,8 @@ const command: CommandModule<object, Args> = {
       .example('$0 merge runs/x-shard0of2 runs/x-shard1of2 --out runs/x', 'merge two shards')
       .epilog(`${EXIT_EPILOG}\n\nmerge: exit 3 when expected points are missing or failed; exit 2 when two directories disagree on a point's metrics (timings excluded) and neither --prefer nor --on-conflict first|last says which to keep.`) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
-    const err = (s: string) => process.stderr.write(`${s}\n`);
+    // messages quote directory names and values from results files: control characters escaped
+    const err = (s: string) => process.stderr.write(`${printable(s)}\n`);
     const r = mergeDirs(a.dirs.map(String), a.out, commandLine(), { onConflict: a['on-conflict'], prefer: a.prefer, log: (m) => err(`merge: ${m}`) });
     for (const d of r.dropped) err(`merge: dropped ${d}`);
     for (const c of r.conflicts) err(`merge: warning: ${c}`);

@@ -29,6 +29,7 @@ import { PointPool } from '../sweep/pool.js';
 import { preflight } from '../sweep/preflight.js';
 import { latestByHash, readResults } from '../sweep/results_file.js';
 import { LEGACY_BACKEND, recordBackend } from '../sweep/run_env.js';
+import { printable } from '../../src/util/safe_text.js';
 
 interface Args {
   dir: string;
@@ -86,7 +87,8 @@ const command: CommandModule<object, Args> = {
     }
     if (!runnerFromEnv()) preflight(chosen.map((r) => r.point), a['data-dir']);
     const byHash = new Map<string, ResultRecord>(chosen.map((r) => [r.pointHash, r]));
-    const err = (s: string) => process.stderr.write(`${s}\n`);
+    // messages quote directory names and values from results files: control characters escaped
+    const err = (s: string) => process.stderr.write(`${printable(s)}\n`);
     const assumed = chosen.filter((r) => recordBackend(r).assumed).length;
     if (assumed > 0) err(`reproduce: ${assumed} of ${chosen.length} record(s) do not say which kernel backend produced them (written before rramsim recorded it): taken as '${LEGACY_BACKEND}', the default then`);
     const now = getBackend();

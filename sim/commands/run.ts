@@ -3,15 +3,16 @@
  * --defects.rate 0.1 --lora.rank 4), print its ResultRecord as JSON. Flags are validated exactly
  * like a sweep config with single values (same defaults, same messages).
  */
-import { mkdirSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import { planSweep } from '../../src/config/expand.js';
 import { leaves } from '../../src/config/fields.js';
+import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { executePoint } from '../sweep/execute_point.js';
 import { ALLOW_PATH_OPTION, EXIT, EXIT_EPILOG, parseAllowPaths, printBackendNotice, runnerFromEnv } from '../sweep/cli_common.js';
 import { defaultRunnerModule } from '../sweep/pool.js';
 import { preflight } from '../sweep/preflight.js';
+import { checkOutDir } from '../sweep/run_sweep.js';
 import type { RunPointFn } from '../sweep/point_runner.js';
 
 type Args = Record<string, unknown> & {
@@ -108,7 +109,12 @@ const command: CommandModule<object, Args> = {
   handler: async (a: ArgumentsCamelCase<Args>) => {
     const plan = await planSweep(configFromArgs(a), 'run', { allowPaths: parseAllowPaths(a['allow-path']) });
     const p = plan.points[0];
-    for (const d of [a['cache-dir'], a['artifact-dir']]) if (d) mkdirSync(d, { recursive: true });
+    // the named directories only (checked like a sweep's --out: not a file, not on /proc, /sys, /dev)
+    for (const [flag, d] of [['--cache-dir', a['cache-dir']], ['--artifact-dir', a['artifact-dir']]] as const) {
+      if (d === undefined) continue;
+      checkOutDir(d, flag);
+      ensureDir(d);
+    }
     if (!runnerFromEnv()) preflight([p.point], a['data-dir']);
     if (!runnerFromEnv()) printBackendNotice();
     const runner = runnerFromEnv() ?? defaultRunnerModule();

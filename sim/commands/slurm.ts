@@ -3,22 +3,26 @@
  * step (sim/sweep/slurm_script.ts). The jobs run the CLI that wrote the script (dist/sim/cli.js of
  * this install, an absolute path) unless RRAMSIM_CLI is set when the script is submitted.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
+import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkMemory, parseMemorySize } from '../sweep/preflight.js';
+import { checkOutputFile } from '../../src/util/output_file.js';
+import { printable } from '../../src/util/safe_text.js';
+import { shellQuote } from '../../src/util/shell_quote.js';
 import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths } from '../sweep/cli_common.js';
 import { defaultOutDir } from '../sweep/run_sweep.js';
 import { checkShardCount } from '../sweep/shard.js';
-import { slurmScript } from '../sweep/slurm_script.js';
+import { SLURM_SCRIPT_MARKER, slurmScript } from '../sweep/slurm_script.js';
 
 interface Args {
   config: string;
   shards: number;
   out?: string;
+  force: boolean;
   dir?: string;
   cpus: number;
   time: string;
@@ -35,7 +39,8 @@ const command: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'sweep config (JSON)' })
       .option('shards', { type: 'number', demandOption: true, describe: 'number of array tasks (shards)' })
-      .option('out', { type: 'string', describe: 'script file (default: print to stdout)' })
+      .option('out', { type: 'string', describe: 'script file (default: print to stdout); replaces only a script rramsim slurm wrote, unless --force' })
+      .option('force', { type: 'boolean', default: false, describe: 'let --out replace an existing file rramsim did not write' })
       .option('dir', { type: 'string', describe: 'merged result directory (default runs/<name>-<config hash>)' })
       .option('cpus', { type: 'number', default: 2, describe: 'CPUs per task (= worker threads)' })
       .option('time', { type: 'string', default: '04:00:00', describe: 'wall-time limit per task (Slurm --time)' })
@@ -47,6 +52,8 @@ const command: CommandModule<object, Args> = {
       .epilog(EXIT_EPILOG) as unknown as Argv<Args>,
   handler: async (a: ArgumentsCamelCase<Args>) => {
     const allowPaths = parseAllowPaths(a['allow-path']);
+    const isOwn = (head: string) => head.split('\n', 2)[1] === SLURM_SCRIPT_MARKER;
+    if (a.out !== undefined) checkOutputFile(a.out, { flag: '--out', force: a.force, what: 'a script rramsim slurm wrote', isOwn });
     const plan = await loadSweepConfig(a.config, { allowPaths });
     checkShardCount(a.shards, plan.points.length, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
@@ -73,8 +80,8 @@ const command: CommandModule<object, Args> = {
       cli: fileURLToPath(new URL('../cli.js', import.meta.url)),
     });
     if (a.out) {
-      writeFileSync(a.out, text, { mode: 0o755 });
-      process.stderr.write(`wrote ${a.out}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${a.out} (from this directory; --wait to wait for the merged result)\n`);
+      writeFileAtomicSync(a.out, text, 0o755);
+      process.stderr.write(`wrote ${printable(a.out)}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${shellQuote(a.out)} (from this directory; --wait to wait for the merged result)\n`);
     } else process.stdout.write(text);
   },
 };

@@ -2,6 +2,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
+import { UserError } from '../../src/util/errors.js';
+import { printable } from '../../src/util/safe_text.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
 import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printBackendNotice, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
 import { makeProgress } from '../sweep/progress.js';
@@ -84,6 +86,12 @@ const command: CommandModule<object, Args> = {
     if (fsFail) {
       err(`rramsim: report not written (results are complete in ${outcome.dir}; re-create it with ${shellCommand(['rramsim', 'report', outcome.dir])}): ${fsFail.message}`);
       process.exitCode = fsFail.exitCode;
+      return;
+    }
+    if (outcome.reportCause instanceof UserError) {
+      // e.g. DIR/report.html exists and is not a report rramsim wrote (src/util/output_file.ts)
+      err(`rramsim: report not written (results are complete in ${outcome.dir}): ${printable(outcome.reportCause.message)}`);
+      process.exitCode = EXIT.badInput;
       return;
     }
     if (outcome.reportError) {

@@ -13,8 +13,12 @@
  * accuracy and loss on the evaluation split (named 'test' or 'heldout'), SHA-256 of the final
  * weights, the GEMM backend and the wall time. Bad flag values → UserError naming the flag and the
  * allowed values (exit 2).
+ *
+ * The result file (src/util/output_file.ts, checked before training): --out replaces only a
+ * result rramsim train wrote (it starts with `"command": "train"`), anything else only with
+ * --force, and its directory must exist; the default reports/… may create reports/. Written
+ * atomically, so an interrupted write leaves the old file or the whole new one.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
@@ -27,11 +31,18 @@ import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.
 import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from '../../src/nn/init.js';
 import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
 import { train, type EpochInfo } from '../../src/nn/train.js';
+import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
+import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { checkMemory } from '../sweep/preflight.js';
 import { configHash } from '../../src/util/hash.js';
 import { printBackendNotice } from '../sweep/cli_common.js';
+import { checkOutputFile } from '../../src/util/output_file.js';
+import { printable } from '../../src/util/safe_text.js';
+
+/** the first bytes of a result file rramsim train wrote */
+const isOwnResult = (head: string) => head.startsWith('{\n  "command": "train",');
 
 export interface TrainArgs {
   model: string;
@@ -48,6 +59,7 @@ export interface TrainArgs {
   limit: number;
   'data-dir'?: string;
   out?: string;
+  force?: boolean;
   progress?: boolean;
 }
 
@@ -137,6 +149,7 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
   const cfg = trainConfigFromArgs(a);
   printBackendNotice();
   const outFile = resolve(a.out ?? defaultOut(cfg));
+  checkOutputFile(outFile, { flag: '--out', force: a.force === true, what: 'a result rramsim train wrote', isOwn: isOwnResult, defaultPath: a.out === undefined });
   const startedAt = new Date();
   const t0 = performance.now();
   // the same memory and time check as `rramsim run`, for this training as an ideal point, before any work
@@ -193,13 +206,13 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
     finishedAt: new Date().toISOString(),
   };
   try {
-    mkdirSync(dirname(outFile), { recursive: true });
-    writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+    if (a.out === undefined) ensureDir(dirname(outFile));
+    writeFileAtomicSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
   } catch (e) {
-    throw new UserError(`--out: cannot write ${outFile}: ${(e as Error).message}`, 'out');
+    throw new UserError(`--out: cannot write ${printable(outFile)}: ${printable((e as Error).message)}`, 'out');
   }
   out.write(`final ${ds.eval.name} accuracy ${pct(result.finalAccuracy)} (loss ${result.finalLoss.toFixed(4)}), ` +
-    `${result.wallSeconds.toFixed(1)} s; result written to ${outFile}\n`);
+    `${result.wallSeconds.toFixed(1)} s; result written to ${printable(outFile)}\n`);
   return result;
 }
 
@@ -221,7 +234,8 @@ const command: CommandModule<object, TrainArgs> = {
       .option('bias-init', { type: 'string', describe: `bias init: ${BIAS_INITS.join(' | ')} (default: the preset's, uniform)` })
       .option('limit', { type: 'number', default: 0, describe: 'train on the first N examples only (0 = all)' })
       .option('data-dir', { type: 'string', describe: 'directory of the IDX files (default: env RRAMSIM_DATA, then the search path)' })
-      .option('out', { type: 'string', describe: 'JSON result file (default reports/train-<model>-<dataset>-seed<S>.json)' })
+      .option('out', { type: 'string', describe: 'JSON result file (default reports/train-<model>-<dataset>-seed<S>.json); replaces only a result rramsim train wrote, unless --force' })
+      .option('force', { type: 'boolean', default: false, describe: 'let --out replace an existing file rramsim train did not write' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a TTY (--no-progress to disable)' }) as Argv<TrainArgs>,
   handler: async (args) => {
     await runTrain(args);

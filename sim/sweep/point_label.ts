@@ -1,12 +1,18 @@
 /**
  * Short human label of a point for progress output: the values of the grid's varying fields
- * (e.g. "method=fat defects.rate=0.1 seed=1"), or a fixed summary when nothing varies.
+ * (e.g. "method=fat defects.rate=0.1 seed=1"), or a fixed summary when nothing varies. Values come
+ * from a config or a results file: the label passes through printable() (control characters escaped).
  */
 import type { Axis } from '../../src/config/expand.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { modelLabel } from '../../src/nn/model.js';
+import { printable } from '../../src/util/safe_text.js';
 
 export function pointLabel(p: PointSpec, varying: Axis[] = []): string {
+  return printable(rawLabel(p, varying));
+}
+
+function rawLabel(p: PointSpec, varying: Axis[]): string {
   if (varying.length === 0) {
     return `${modelLabel(p.model)}/${p.dataset} ${p.method} rate=${p.defects.rate} seed=${p.seed}`;
   }

@@ -29,6 +29,8 @@ import { writeReport } from '../../src/report/write_report.js';
 import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkSweepDirContents } from './dir_contents.js';
+import { printable } from '../../src/util/safe_text.js';
+import { specialFileSystem } from '../../src/util/special_fs.js';
 import { acquireDirLock } from './dir_lock.js';
 import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, writeManifest } from './manifest.js';
 import { pointLabel } from './point_label.js';
@@ -89,11 +91,18 @@ export function shardLabel(shard?: Shard): string | null {
   return shard ? `${shard.index}/${shard.count}` : null;
 }
 
-/** --out must name a directory: not empty, not an existing file. */
+/**
+ * --out must name a directory: not empty, not an existing file, not on a pseudo file system (/proc,
+ * /sys, /dev: special_fs.ts), where mkdir and the lock file fail with misleading errors or succeed.
+ */
 export function checkOutDir(out: string | undefined, flag = '--out'): void {
   if (out === undefined) return;
   if (out.trim() === '') throw new UserError(`${flag}: got an empty path; give a directory, e.g. ${flag} runs/mysweep`, flag);
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`${flag}: '${out}' exists and is not a directory; choose a directory`, flag);
+  const special = specialFileSystem(out);
+  if (special !== undefined) {
+    throw new UserError(`${flag}: '${printable(out)}' is on the ${special} pseudo file system, where no results can be written; choose a directory on a disk`, flag);
+  }
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`${flag}: '${printable(out)}' exists and is not a directory; choose a directory`, flag);
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {

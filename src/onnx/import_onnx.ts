@@ -22,16 +22,26 @@
  * Graph structure: the nodes must form a chain from the one graph input to the one graph output,
  * where a tensor with two consumers opens a residual block: both branches are followed until
  * they meet in one Add; the longer branch is the block's body, the other its shortcut (empty =
- * identity); the Add's output continues the chain (a Relu after it is the next layer). Blocks nest.
+ * identity); the Add's output continues the chain (a Relu after it is the next layer). Blocks nest,
+ * at most MAX_RESIDUAL_DEPTH deep (each level is a recursion of the graph walk and a level of the
+ * model description).
+ *
+ * Names in messages (operators, nodes, tensors, attributes) come from the file: every UserError
+ * leaves importOnnxModel through withPrintableErrors (src/util/safe_text.ts), so control
+ * characters in them print as visible escapes.
  */
 import type { LayerSpec, ModelDesc } from '../nn/model.js';
 import { UserError } from '../util/errors.js';
+import { withPrintableErrors } from '../util/safe_text.js';
 import { floatTensor, int64Tensor, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './read_onnx.js';
 
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Conv', 'Relu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization',
   'Add', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Pad', 'Constant',
 ] as const;
+
+/** residual blocks nested deeper than this are refused */
+export const MAX_RESIDUAL_DEPTH = 64;
 
 export interface ImportedModel {
   readonly desc: ModelDesc;
@@ -59,6 +69,10 @@ interface Chain {
 const nodeLabel = (n: OnnxNode, i: number) => `node ${i} '${n.name || n.output[0]}' (${n.op_type})`;
 
 export function importOnnxModel(model: OnnxModel, what: string, name = 'onnx'): ImportedModel {
+  return withPrintableErrors(() => importGraph(model, what, name));
+}
+
+function importGraph(model: OnnxModel, what: string, name: string): ImportedModel {
   const g = model.graph;
   const ops: Record<string, number> = {};
   for (const n of g.node) ops[n.op_type] = (ops[n.op_type] ?? 0) + 1;
@@ -311,7 +325,14 @@ export function importOnnxModel(model: OnnxModel, what: string, name = 'onnx'): 
         s = r.shape;
         continue;
       }
-      if (cons.length > 2 || depth > 64) throw new UserError(`${what}: tensor '${t}' feeds ${cons.length} nodes; only a two-way fork into a residual Add is supported`, 'model');
+      if (cons.length > 2) throw new UserError(`${what}: tensor '${t}' feeds ${cons.length} nodes; only a two-way fork into a residual Add is supported`, 'model');
+      if (depth >= MAX_RESIDUAL_DEPTH) {
+        throw new UserError(
+          `${what}: residual blocks nested more than ${MAX_RESIDUAL_DEPTH} deep: the fork at tensor '${t}' (into ${cons.map((c) => nodeLabel(c, index.get(c)!)).join(' and ')}) ` +
+            `would open level ${depth + 1}; at most ${MAX_RESIDUAL_DEPTH} levels of residual blocks inside one another are supported`,
+          'model',
+        );
+      }
       const branch = (n: OnnxNode): Chain => {
         if (isJoin(n)) return { specs: [], params: [], end: t, shape: s, join: n };
         if (visited.has(n)) throw new UserError(`${what}: node '${n.name}' reached twice (unsupported graph topology)`, 'model');

@@ -3,11 +3,13 @@
  * the rramsim Network with the imported weights: buildModel(desc) then setWeights(weights), so the
  * network is an ordinary one (mapNetwork, ITT-RNA, LoRA, fat, clone all apply). Inputs are NHWC:
  * an ONNX input x[n, c, h, w] is rramsim's x[((n·H + h)·W + w)·C + c] (see nchwToNhwc).
+ * Its UserErrors (the file's path and names in them) print without control characters.
  */
 import { basename } from 'node:path';
 import { buildModel } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
 import { sha256Hex } from '../util/hash.js';
+import { withPrintableErrors } from '../util/safe_text.js';
 import { importOnnxModel, type ImportedModel } from './import_onnx.js';
 import { readOnnxFile } from './read_onnx.js';
 
@@ -18,12 +20,14 @@ export interface LoadedOnnx extends ImportedModel {
 }
 
 export function loadOnnxNetwork(path: string, seed: number | string = 0): LoadedOnnx {
-  const { model, bytes } = readOnnxFile(path);
-  const name = basename(path).replace(/\.onnx$/i, '');
-  const imp = importOnnxModel(model, path, name);
-  const net = buildModel(imp.desc, seed);
-  net.setWeights(imp.weights);
-  return { ...imp, net, sha256: sha256Hex(bytes) };
+  return withPrintableErrors(() => {
+    const { model, bytes } = readOnnxFile(path);
+    const name = basename(path).replace(/\.onnx$/i, '');
+    const imp = importOnnxModel(model, path, name);
+    const net = buildModel(imp.desc, seed);
+    net.setWeights(imp.weights);
+    return { ...imp, net, sha256: sha256Hex(bytes) };
+  });
 }
 
 /** NCHW → NHWC (n images of C×H×W). */

@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { UserError } from '../util/errors.js';
-import { safeToken } from '../util/safe_text.js';
+import { safeToken, withPrintableErrors } from '../util/safe_text.js';
 import { ONNX_SCHEMA } from './onnx_schema.js';
 
 /** refuse ONNX files larger than this (the import is for small research networks) */
@@ -99,6 +99,11 @@ export function decodeOnnx(bytes: Uint8Array, what: string): OnnxModel {
 
 /** Read and decode an ONNX file. */
 export function readOnnxFile(path: string): { model: OnnxModel; bytes: Uint8Array } {
+  // the path and the file's contents may hold control characters: messages print them escaped
+  return withPrintableErrors(() => readFile(path));
+}
+
+function readFile(path: string): { model: OnnxModel; bytes: Uint8Array } {
   let bytes: Uint8Array;
   try {
     const st = statSync(path);

@@ -3,6 +3,7 @@
  * process, thread and call), fsync, rename over `<file>`. A reader sees the old file or the new
  * one, never half of either. If any step fails (disk full, permission denied) the temporary file
  * is removed before the error propagates, so a failed write leaves no `*.tmp-*` behind.
+ * `mode` (default 0o666, less the umask) is the new file's permission bits, e.g. 0o755 for a script.
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
@@ -19,12 +20,12 @@ export function writeAll(fd: number, b: Uint8Array): void {
 }
 
 /** Write `chunks` (strings or bytes, in order) to `file` atomically; removes the temp file on failure. */
-export function writeFileAtomicSync(file: string, chunks: string | Uint8Array | (string | Uint8Array)[]): void {
+export function writeFileAtomicSync(file: string, chunks: string | Uint8Array | (string | Uint8Array)[], mode = 0o666): void {
   const tmp = tmpName(file);
   const list = Array.isArray(chunks) ? chunks : [chunks];
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
+    fd = openSync(tmp, 'wx', mode);
     for (const c of list) writeAll(fd, typeof c === 'string' ? Buffer.from(c) : c);
     fsyncSync(fd);
     closeSync(fd);

@@ -8,7 +8,10 @@
  *                      screen or hide text, and a description prints on one line;
  *   safeToken(s, n)  = printable(s) cut to n characters plus '…', so an error quotes at most the
  *                      offending token, never a line of the file;
+ *   withPrintableErrors(f) = f(), its UserError messages passed through printable.
  */
+import { UserError } from './errors.js';
+
 const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 export function printable(s: string): string {
@@ -23,4 +26,18 @@ export function printable(s: string): string {
 export function safeToken(s: string, max = 12): string {
   const chars = [...printable(s)];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+}
+
+/**
+ * Run f; a UserError it throws is re-thrown with printable(message) (and printable(field)), for
+ * code whose messages quote names from a file (ONNX operator, node and tensor names): whatever the
+ * file holds, the message the CLI prints is one line without terminal control characters.
+ */
+export function withPrintableErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(printable(e.message), e.field === undefined ? undefined : printable(e.field));
+    throw e;
+  }
 }

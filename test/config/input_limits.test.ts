@@ -35,6 +35,15 @@ describe('prototype keys are unknown keys', () => {
   });
 });
 
+describe('prototype keys in device.modelParams are unknown parameters', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s', async (k) => {
+    for (const model of ['lognormal-d2d', 'clipped-window']) {
+      const m = await messageOf(loadSweepConfig(file('mp.json', `{"device": {"model": "${model}", "modelParams": {"${k}": 0.1}}}`)));
+      expect(m).toMatch(new RegExp(`^device\\.modelParams\\.${k}: unknown parameter of device model '${model}'; allowed: `));
+    }
+  });
+});
+
 describe('numbers, text and nesting', () => {
   it('1e400 is "not a finite number", never "got null"', async () => {
     const m = await messageOf(loadSweepConfig(file('inf.json', '{"defects": {"rate": 1e400}}')));

@@ -115,14 +115,21 @@ describe('ONNX import errors', () => {
     process.exitCode = undefined;
   });
 
-  it('import --out writes the description; it is refused when the file exists', async () => {
+  it('import --out writes the description; it replaces its own description, not another file', async () => {
     const d = mkdtempSync(join(tmpdir(), 'rramsim-onnx-'));
     const out = join(d, 'desc.json');
     expect(await runCli(['import', join(FIX, 'small_cnn.onnx'), '--out', out])).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { model: { layers: { type: string }[] }; weightCount: number };
     expect(doc.model.layers.map((l) => l.type)).toEqual(['conv2d', 'batchnorm', 'relu', 'pool', 'flatten', 'dense']);
     expect(doc.weightCount).toBe(CASES[2].floats);
-    expect(await runCli(['import', join(FIX, 'small_cnn.onnx'), '--out', out])).toBe(2);
+    expect(await runCli(['import', join(FIX, 'mlp.onnx'), '--out', out])).toBe(0); // its own file
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { weightCount: number }).weightCount).toBe(CASES[0].floats);
+    const mine = join(d, 'mine.json');
+    writeFileSync(mine, '{"mine": true}\n');
+    expect(await runCli(['import', join(FIX, 'small_cnn.onnx'), '--out', mine])).toBe(2);
+    expect(readFileSync(mine, 'utf8')).toBe('{"mine": true}\n');
+    expect(await runCli(['import', join(FIX, 'small_cnn.onnx'), '--out', mine, '--force'])).toBe(0);
+    expect(readFileSync(mine, 'utf8')).toContain('"format": "rramsim-onnx-import/1"');
     process.exitCode = undefined;
   });
 });

@@ -52,9 +52,13 @@ describe('rramsim report', () => {
     expect(await runCli(['report', dir])).toBe(0);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     expect(outText).toContain(join(dir, 'report.html'));
-    const other = join(dir, 'sub', 'r.html');
+    const other = join(dir, 'r.html');
     expect(await runCli(['report', dir, '--out', other])).toBe(0);
     expect(existsSync(other)).toBe(true);
+    // a missing directory is named, not created
+    expect(await runCli(['report', dir, '--out', join(dir, 'sub', 'r.html')])).toBe(2);
+    expect(err).toContain(`--out: directory '${join(dir, 'sub')}' does not exist`);
+    expect(existsSync(join(dir, 'sub'))).toBe(false);
   });
 
   it('a directory without results.jsonl exits 2 with a clear message and no stack trace', async () => {
@@ -70,6 +74,6 @@ describe('rramsim report', () => {
     expect(await runCli(['report', '/tmp', '--out', ''])).toBe(2);
     expect(err).toMatch(/--out needs a file name/);
     expect(await runCli(['report', '/tmp', '--out', tmpdir()])).toBe(2);
-    expect(err).toMatch(/--out .* is a directory; give a file name/);
+    expect(err).toMatch(/--out: .* is a directory; give a file name/);
   });
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { printable } from '../../src/util/safe_text.js';
 import { shellCommand, shellQuote } from '../../src/util/shell_quote.js';
 
-const nasty = ['plain/path-1.json', 'a b', "it's", '$HOME', '`id`', '$(id)', 'a"b', '\\n', '*', 'x;rm -rf y', '', 'new\nline', "''", 'tab\there', 'ünï cödé'];
+const nasty = ['plain/path-1.json', 'a b', "it's", '$HOME', '`id`', '$(id)', 'a"b', '\\n', '*', 'x;rm -rf y', '', 'new\nline', "''", 'tab\there', 'ünï cödé',
+  'o\ntouch PWNED', "a'\\\n\r$(id)", '\u001b[2J', 'c1 \u009b x', 'bidi \u202e gnp.exe', 'ls\u2028ep', 'é\u0007'];
 
 describe('shellQuote', () => {
   it('bash receives exactly the original argument', () => {
@@ -13,6 +14,15 @@ describe('shellQuote', () => {
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.split('\0').slice(0, -1)).toEqual(nasty);
+  });
+
+  it('a quoted word is always one line of text without control characters', () => {
+    for (const s of nasty) {
+      expect(shellQuote(s)).not.toMatch(/[\p{Cc}\p{Cf}\u2028\u2029]/u);
+    }
+    expect(shellQuote('o\ntouch PWNED')).toBe("$'o\\ntouch PWNED'");
+    expect(shellQuote("it's\n")).toBe("$'it\\'s\\n'");
+    expect(shellQuote('\u009b')).toBe("$'\\xc2\\x9b'"); // the UTF-8 bytes of U+009B
   });
 
   it('leaves safe words alone and quotes the rest', () => {

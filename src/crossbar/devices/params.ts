@@ -37,7 +37,8 @@ export function numParams(model: string, spec: Record<string, NumParam>): ParamC
     }
     const given = raw ?? {};
     for (const k of Object.keys(given)) {
-      if (!(k in spec)) {
+      // own keys only: 'constructor', '__proto__', 'toString' are not parameters
+      if (!Object.hasOwn(spec, k)) {
         throw new UserError(`${path}.${k}: unknown parameter of device model '${model}'; allowed: ${Object.keys(spec).join(', ')}`, `${path}.${k}`);
       }
     }
