@@ -26,6 +26,7 @@ import type { Param } from '../nn/param.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
 import { softmaxCrossEntropy } from '../nn/softmax_cross_entropy.js';
 import { permutation, stream } from '../util/rng.js';
+import { gatherSplitRows } from '../data/split_rows.js';
 
 /** The part of `Network` (src/nn/network.ts) importance needs. */
 export interface ImportanceNet {
@@ -76,11 +77,8 @@ export function computeImportance(
     const dLogits = new Float32Array(batch * o.classes);
     const params = net.params();
     for (let b = 0; b < nb; b++) {
-      for (let r = 0; r < batch; r++) {
-        const idx = order[b * batch + r];
-        xb.set(split.x.subarray(idx * feat, (idx + 1) * feat), r * feat);
-        yb[r] = split.y[idx];
-      }
+      // rows order[b·batch ..], through the split's per-example transform when it has one (a task)
+      gatherSplitRows(split, order, b * batch, batch, feat, xb, yb);
       for (const p of params) p.grad.fill(0);
       const logits = net.forward(xb, batch, false);
       softmaxCrossEntropy(logits, yb, 0, batch, o.classes, dLogits);

@@ -23,6 +23,7 @@ import type { Network } from '../nn/network.js';
 import { permutation, stream } from '../util/rng.js';
 import type { RunContext } from './registry.js';
 import type { PointMetrics } from './result.js';
+import { gatherSplitRows } from '../data/split_rows.js';
 
 const CALIBRATION = 512;
 
@@ -52,7 +53,7 @@ export function inputEnergy(net: Network, split: Split, seed: number): Map<strin
   const n = Math.min(CALIBRATION, split.n), feat = split.x.length / split.n;
   const order = permutation(stream(seed, 'spare/calibration'), split.n);
   const xb = new Float32Array(n * feat);
-  for (let r = 0; r < n; r++) xb.set(split.x.subarray(order[r] * feat, (order[r] + 1) * feat), r * feat);
+  gatherSplitRows(split, order, 0, n, feat, xb);
   net.forward(xb, n, false);
   layers.forEach((l, k) => {
     l.op = saved[k];

@@ -10,6 +10,8 @@ import { makeTask } from '../../src/tasks/registry.js';
 import { rotateSplit } from '../../src/tasks/rotate.js';
 import { stream } from '../../src/util/rng.js';
 import { allocF32, arenaMark, arenaRelease, arenaStats } from '../../src/kernels/alloc.js';
+import { computeImportance } from '../../src/methods/importance.js';
+import { inputEnergy } from '../../src/methods/spare.js';
 
 function fakeSplit(name: string, n: number, d: number, seed: number): Split {
   const r = stream(seed, 'test/tasks/shared');
@@ -98,5 +100,22 @@ describe('tasks share their source data set (one copy, transforms per example)',
     expect(a.loss).toEqual(b.loss);
     expect(a.ev).toEqual(b.ev);
     expect(Number.isFinite(a.ev.loss)).toBe(true);
+  });
+
+  it('ITT-RNA importance and the spare-column input energy read a task through its transform (same bits as on the copy)', () => {
+    const d = fakeMnist(96);
+    const t = makeTask('permuted-mnist/3', d, 1);
+    const copy = permuteSplit(d.train, taskPermutation(1, 3, 784));
+    const net = buildModel(modelDescOf('mlp', { input: d.shape }), 2);
+    const o = { kind: 'taylor' as const, calibrationBatches: 2, batch: 32, seed: 5, classes: 10 };
+    const a = computeImportance(net, t.train, o), b = computeImportance(net, copy, o);
+    const plain = computeImportance(net, d.train, o);
+    for (const [name, v] of a) {
+      expect(bytes(v).equals(bytes(b.get(name)!)), name).toBe(true);
+    }
+    // and the transform matters: the untransformed source gives other importances for fc1
+    expect(bytes(a.get('fc1')!).equals(bytes(plain.get('fc1')!))).toBe(false);
+    const ea = inputEnergy(net, t.train, 5), eb = inputEnergy(net, copy, 5);
+    for (const [name, v] of ea) expect([...v]).toEqual([...eb.get(name)!]);
   });
 });
