@@ -118,6 +118,18 @@ function compareValues(a: FieldValue, b: FieldValue): number {
   return String(a).localeCompare(String(b));
 }
 
+/**
+ * A failed point's error as the report shows it: the first line only (sweeps store one line, with
+ * the trace in DIR/errors.log; records from older sweeps may hold a whole stack trace, whose frames
+ * name absolute paths of the machine that ran them), with file:// URLs cut to the file name, at
+ * most 1000 characters.
+ */
+export function shownError(error: string | undefined): string {
+  if (error === undefined || error.trim() === '') return '(no error message recorded)';
+  const first = error.trim().split(/\r?\n/)[0].replace(/file:\/\/\S*\/([^/\s]+)/g, '$1').trim();
+  return first.length > 1000 ? `${first.slice(0, 999)}…` : first;
+}
+
 export function resolvePoints(records: readonly ResultRecord[], expected: readonly { pointHash: string; point: PointSpec }[] | undefined): {
   points: PointStatus[];
   duplicates: number;
@@ -134,7 +146,7 @@ export function resolvePoints(records: readonly ResultRecord[], expected: readon
         pointHash: rec.pointHash,
         point: rec.point,
         status: rec.status,
-        error: rec.status === 'failed' ? rec.error ?? '(no error message recorded)' : undefined,
+        error: rec.status === 'failed' ? shownError(rec.error) : undefined,
         record: rec,
       });
     }

@@ -63,6 +63,16 @@ describe('aggregate over seeds', () => {
     expect(agg.missing.map((p) => p.point.seed)).toEqual([3]);
   });
 
+  it('an older record holding a whole stack trace is shown as its first line, without file:// paths of the machine that ran it', () => {
+    const p = point('fat', 0.1, 1);
+    const trace = "RangeError: label 8 of row 0 is outside 0..6 at file:///home/someone/rramsim/dist/src/nn/softmax_cross_entropy.js:37\n" +
+      '    at softmaxCrossEntropy (file:///home/someone/rramsim/dist/src/nn/softmax_cross_entropy.js:37:35)\n    at train (file:///home/someone/rramsim/dist/src/nn/train.js:170:9)';
+    const agg = aggregate([failed(p, trace)]);
+    expect(agg.failed[0].error).toBe('RangeError: label 8 of row 0 is outside 0..6 at softmax_cross_entropy.js:37');
+    expect(aggregate([failed(p, '')]).failed[0].error).toBe('(no error message recorded)');
+    expect(aggregate([failed(p, 'x'.repeat(5000))]).failed[0].error).toHaveLength(1000);
+  });
+
   it('duplicates: the last ok record wins and a later failure never hides an ok result', () => {
     const p = point('remap', 0.1, 1);
     const q = point('remap', 0.1, 2);
