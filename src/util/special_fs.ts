@@ -44,8 +44,18 @@ function nearestExisting(path: string): string | undefined {
   }
 }
 
+/**
+ * The path is checked twice: where it leads (symlinks followed: a directory link into /proc) and
+ * where its last component itself sits (its parent directory, resolved): an output replaces the
+ * last component, so `/dev/stdout` is refused as /dev even when that link leads, through
+ * /proc/self/fd/1, to an ordinary file that the shell redirected stdout to.
+ */
 export function specialFileSystem(path: string): string | undefined {
-  const at = nearestExisting(path);
+  const abs = resolve(path);
+  return fileSystemAt(nearestExisting(abs)) ?? (dirname(abs) === abs ? undefined : fileSystemAt(nearestExisting(dirname(abs))));
+}
+
+function fileSystemAt(at: string | undefined): string | undefined {
   if (at === undefined) return undefined;
   if ((at === '/dev' || at.startsWith(`/dev${sep}`)) && !(at === '/dev/shm' || at.startsWith(`/dev/shm${sep}`))) return 'devtmpfs (/dev)';
   let type: number;

@@ -2,6 +2,7 @@
 // --out`, `train --out` replace only a file of their own kind (or anything with --force), never a
 // device, never create a missing parent directory; an --out on a pseudo file system (/proc, /sys,
 // /dev) is exit 2 with one line, for sweep, merge, run and the file outputs alike.
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,5 +136,27 @@ describe('--out on a pseudo file system is exit 2, one line', () => {
     const run = cli(['run', '--cache-dir', '/proc/x'], FAKE);
     oneLine(run);
     expect(run.stderr).toContain("--cache-dir: '/proc/x' is on the proc pseudo file system");
+  });
+});
+
+describe('an output named through /dev or /proc/self/fd is refused even when stdout goes to a file', () => {
+  // `--out /dev/stdout --force` with stdout redirected to a file: the link /dev/stdout leads, through
+  // /proc/self/fd/1, to an ordinary file, but the output would replace /dev/stdout itself (a system
+  // symlink). Only the checker runs here (never an output), with its stdout redirected to a file.
+  it('specialFileSystem judges the last component where it sits, not only where it leads', () => {
+    const dir = tmp('rramsim-devout-');
+    const sink = join(dir, 'stdout.txt');
+    const probe = join(dir, 'probe.mjs');
+    const mod = join(ROOT, 'dist', 'src', 'util', 'special_fs.js');
+    writeFileSync(probe, `import { specialFileSystem } from ${JSON.stringify(mod)};\n` +
+      `for (const p of ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', ${JSON.stringify(join(dir, 'ok.txt'))}]) process.stderr.write(p + '=' + specialFileSystem(p) + '\\n');\n`);
+    const r = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(probe)} > ${JSON.stringify(sink)}`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const got = Object.fromEntries(r.stderr.trim().split('\n').map((l) => l.split('=')));
+    expect(got['/dev/stdout']).toBe('devtmpfs (/dev)');
+    expect(got['/dev/fd/1']).not.toBe('undefined');
+    expect(got['/proc/self/fd/1']).toBe('proc');
+    expect(got[join(dir, 'ok.txt')]).toBe('undefined');
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });
 });
