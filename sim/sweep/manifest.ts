@@ -15,6 +15,7 @@ import { UserError } from '../../src/util/errors.js';
 import { readRegularText } from '../../src/util/read_regular_file.js';
 import { MANIFEST_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { type ManifestEnv, rramsimVersion } from './run_env.js';
+import { nestedDeeperThan } from '../../src/util/json_depth.js';
 
 export interface Manifest {
   name: string;
@@ -48,11 +49,39 @@ export function readManifest(dir: string): Manifest {
   const file = join(dir, MANIFEST);
   const text = readRegularText(file, MANIFEST_LIMIT);
   if (text === undefined) throw new UserError(`${file} not found: '${dir}' is not a sweep directory (give a directory written by \`rramsim sweep\`)`, 'DIR');
+  let m: unknown;
   try {
-    return JSON.parse(text) as Manifest;
+    m = JSON.parse(text);
   } catch (e) {
     throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`, 'DIR');
   }
+  const problem = manifestProblem(m);
+  if (problem) throw new UserError(`${file} is not a sweep manifest: ${problem} (give a directory written by \`rramsim sweep\`, or move the file away)`, 'DIR');
+  return m as Manifest;
+}
+
+/** deepest nesting a manifest may have (its config is at most 32 deep, points' model descriptions likewise) */
+export const MANIFEST_MAX_DEPTH = 64;
+
+/**
+ * Why a parsed manifest.json cannot be used (undefined when it can): a JSON object nested at most
+ * MANIFEST_MAX_DEPTH deep, configHash a non-empty string, config an object, expectedPoints (when
+ * present) a list of { pointHash: string, point: object }. Commands read these fields without
+ * further checks, so a foreign or damaged file is refused here as bad input.
+ */
+export function manifestProblem(m: unknown): string | undefined {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return 'not a JSON object';
+  if (nestedDeeperThan(m, MANIFEST_MAX_DEPTH)) return `nested more than ${MANIFEST_MAX_DEPTH} deep`;
+  const r = m as Record<string, unknown>;
+  if (typeof r.configHash !== 'string' || r.configHash === '') return 'configHash missing or not a string';
+  if (!r.config || typeof r.config !== 'object' || Array.isArray(r.config)) return 'config missing or not an object';
+  if (r.expectedPoints !== undefined) {
+    if (!Array.isArray(r.expectedPoints)) return 'expectedPoints is not a list';
+    const bad = r.expectedPoints.findIndex((e) => !e || typeof e !== 'object' || typeof (e as Record<string, unknown>).pointHash !== 'string' ||
+      !(e as Record<string, unknown>).point || typeof (e as Record<string, unknown>).point !== 'object');
+    if (bad >= 0) return `expectedPoints[${bad}] is not { pointHash, point }`;
+  }
+  return undefined;
 }
 
 /** HEAD commit of the repository rramsim runs from, or null (no git, not a checkout). */

@@ -26,6 +26,8 @@ import { UserError } from '../../src/util/errors.js';
 import { readRegularText } from '../../src/util/read_regular_file.js';
 import { printable } from '../../src/util/safe_text.js';
 import { RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
+import { nestedDeeperThan } from '../../src/util/json_depth.js';
+import { RECORD_MAX_DEPTH } from '../../src/report/sweep_dir.js';
 
 export const REJECTED = 'results.rejected.jsonl';
 
@@ -67,6 +69,7 @@ export function openAppend(file: string): number {
  */
 export function recordProblem(v: unknown): string | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
+  if (nestedDeeperThan(v, RECORD_MAX_DEPTH)) return `nested more than ${RECORD_MAX_DEPTH} deep`;
   const r = v as Record<string, unknown>;
   if (typeof r.pointHash !== 'string' || r.pointHash === '') return 'pointHash missing or not a string';
   if (typeof r.configHash !== 'string' || r.configHash === '') return 'configHash missing or not a string';

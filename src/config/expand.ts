@@ -20,6 +20,7 @@ import { DEFAULTS } from './defaults.js';
 import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
 import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
 import { checkMultitaskReadBySome, resolvePoint, type PlanContext } from './resolve_point.js';
+import { nestedDeeperThan } from '../util/json_depth.js';
 
 export type { PlanContext };
 
@@ -150,14 +151,8 @@ function hasRangeString(v: unknown): boolean {
 
 /** Refuse configs nested deeper than MAX_DEPTH (iterative: a 100,000-deep array must not overflow the stack). */
 function checkDepth(root: unknown): void {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d >= MAX_DEPTH) {
-      throw new UserError(`config: objects and lists are nested more than ${MAX_DEPTH} deep; a sweep config needs at most 4 levels`, 'config');
-    }
-    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  if (nestedDeeperThan(root, MAX_DEPTH)) {
+    throw new UserError(`config: objects and lists are nested more than ${MAX_DEPTH} deep; a sweep config needs at most 4 levels`, 'config');
   }
 }
 

@@ -19,6 +19,7 @@ import type { ResultRecord } from '../methods/result.js';
 import { UserError } from '../util/errors.js';
 import { checkRealDir, checkRegularFile, readRegularText } from '../util/read_regular_file.js';
 import { ARTIFACT_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../util/sweep_file_limits.js';
+import { nestedDeeperThan } from '../util/json_depth.js';
 
 /** manifest.json as the report reads it: any field may be absent or null (no git checkout: gitCommit null; an interrupted sweep: finishedAt null). */
 export interface SweepManifest {
@@ -74,8 +75,12 @@ export interface SweepDir {
   warnings: string[];
 }
 
+/** deepest nesting a result record or manifest may have (configs are at most 32 deep) */
+export const RECORD_MAX_DEPTH = 64;
+
 function isRecord(v: unknown): v is ResultRecord {
   if (!v || typeof v !== 'object') return false;
+  if (nestedDeeperThan(v, RECORD_MAX_DEPTH)) return false;
   const r = v as Record<string, unknown>;
   return (
     typeof r.pointHash === 'string' &&
@@ -201,8 +206,14 @@ export function readSweepDir(dir: string): SweepDir {
     if (!m || typeof m !== 'object' || Array.isArray(m)) {
       throw new UserError(`manifest.json: ${manifestPath} must hold a JSON object`, 'manifest.json');
     }
+    if (nestedDeeperThan(m, RECORD_MAX_DEPTH)) {
+      throw new UserError(`manifest.json: ${manifestPath} is nested more than ${RECORD_MAX_DEPTH} deep; not a sweep manifest`, 'manifest.json');
+    }
     manifest = m as SweepManifest;
-    if (manifest.expectedPoints !== undefined && !Array.isArray(manifest.expectedPoints)) {
+    const ep = manifest.expectedPoints as unknown;
+    const entryOk = (e: unknown) => !!e && typeof e === 'object' && typeof (e as Record<string, unknown>).pointHash === 'string' &&
+      !!(e as Record<string, unknown>).point && typeof (e as Record<string, unknown>).point === 'object' && !Array.isArray((e as Record<string, unknown>).point);
+    if (ep !== undefined && (!Array.isArray(ep) || !ep.every(entryOk))) {
       throw new UserError('manifest.json: expectedPoints must be an array of { pointHash, point }', 'expectedPoints');
     }
   } else {
