@@ -54,7 +54,19 @@ export function jobName(name: string): string {
   return `rramsim-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
 }
 
-export function slurmScript(o: SlurmOptions): string {
+/** a relative path that starts with '-' as './-…' (the same file), so no command reads it as an option */
+export function notAnOption(path: string): string {
+  return path.startsWith('-') ? `./${path}` : path;
+}
+
+export function slurmScript(opts: SlurmOptions): string {
+  const o: SlurmOptions = {
+    ...opts,
+    config: notAnOption(opts.config),
+    dir: notAnOption(opts.dir),
+    dataDir: opts.dataDir === undefined ? undefined : notAnOption(opts.dataDir),
+    allowPaths: opts.allowPaths?.map(notAnOption),
+  };
   const q = shellQuote;
   const n = o.shards;
   const job = jobName(o.name);

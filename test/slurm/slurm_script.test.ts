@@ -11,6 +11,7 @@ import { metricsByHash, readRecords, tmp } from '../sweep/helpers.js';
 import { CLI, cli, ensureBuilt, FAKE_RUNNER_PATH, writeJson } from '../cli/cli_helpers.js';
 import { printable } from '../../src/util/safe_text.js';
 import { shellQuote } from '../../src/util/shell_quote.js';
+import { notAnOption } from '../../sim/sweep/slurm_script.js';
 
 const FAKE = { RRAMSIM_RUNNER: FAKE_RUNNER_PATH };
 const grid = { name: 'slurmtest', method: ['unaware', 'fat', 'ittrna'], defects: { rate: [0, 0.1, 0.2, 0.3] }, seed: [0, 1] };
@@ -213,6 +214,27 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
       '--data-dir', dataDir, '--allow-path', join(d, allow)];
     expect(calls(nodelog)).toEqual([shardArgs(0), shardArgs(1), [CLI, 'merge', `${dir}-shard0of2`, `${dir}-shard1of2`, '--out', dir]]);
     expect(markers(d)).toEqual([]);
+  });
+
+  it('a --dir, config or --data-dir that starts with "-" reaches the jobs as ./-…, never as an option', () => {
+    const d = tmp();
+    writeJson(join(d, 'c.json'), { ...grid, seed: [0] });
+    const w = cli(['slurm', 'c.json', '--shards', '2', '--cpus', '1', '--out', 'job.sbatch', '--dir=-Dz', '--data-dir=-data'], {}, d);
+    expect(w.code, w.stderr).toBe(0);
+    const bin = join(d, 'bin');
+    const nodelog = join(d, 'node.log');
+    recordingStub(bin, 'node', nodelog);
+    const job = { PATH: `${bin}:${process.env.PATH}`, SLURM_SUBMIT_DIR: d, SLURM_CPUS_PER_TASK: '1' };
+    expect(bash([join(d, 'job.sbatch')], '/', { ...job, SLURM_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '1' }).code).toBe(0);
+    expect(bash([join(d, 'job.sbatch'), 'merge'], '/', { ...job, SLURM_JOB_ID: '8' }).code).toBe(0);
+    const [task, merge] = calls(nodelog);
+    expect(task).toEqual([CLI, 'sweep', 'c.json', '--shard', '1/2', '--out', './-Dz-shard1of2', '--workers', '1', '--resume', '--data-dir', './-data']);
+    expect(merge).toEqual([CLI, 'merge', './-Dz-shard0of2', './-Dz-shard1of2', '--out', './-Dz']);
+    // every argument that names a path starts with something other than '-'
+    for (const a of [...task.slice(2), ...merge.slice(2)]) if (!a.startsWith('--')) expect(a.startsWith('-')).toBe(false);
+    // a config path given as '-c.json' (e.g. by a library caller) is written as './-c.json'
+    expect(notAnOption('-c.json')).toBe('./-c.json');
+    expect(notAnOption('runs/-x')).toBe('runs/-x');
   });
 
   it('the job name is a safe token derived from the sweep name', async () => {
