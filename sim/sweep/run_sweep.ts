@@ -205,6 +205,10 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
     configHash: plan.configHash,
     inline: o.inline,
     onStart: (p) => progress.current(labels.get(p.hash) ?? p.hash),
+    // a point's log lines are progress chatter (epochs), except warnings, which the user must see
+    onLog: (hash, msg) => {
+      if (msg.startsWith('warning: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
+    },
     onDone: (rec, cs) => {
       if (fatal !== undefined) return;
       try {

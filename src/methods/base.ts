@@ -86,7 +86,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
         ctx.log?.(`base ${key}: loaded from cache`);
         return net;
       }
-      ctx.log?.(`base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
+      ctx.log?.(`warning: base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
     }
   }
   ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);

@@ -55,7 +55,7 @@ describe('base-network cache verified by content hash', () => {
     expect(untimed(again)).toEqual(untimed(cleanMetrics));
     const said = c.logs.filter((l) => l.includes('is corrupted'));
     expect(said).toHaveLength(1);
-    expect(said[0]).toBe(`base ${file.match(/base-([0-9a-f]+)\.f32$/)![1]}: cache file '${file}' is corrupted (the SHA-256 of its weights differs from its header); not used: training the base network again and rewriting it`);
+    expect(said[0]).toBe(`warning: base ${file.match(/base-([0-9a-f]+)\.f32$/)![1]}: cache file '${file}' is corrupted (the SHA-256 of its weights differs from its header); not used: training the base network again and rewriting it`);
     // rewritten whole: the next run loads it without a word of rebuilding
     c.logs.length = 0;
     expect((await trainedBase(point, c.ctx)).weightsSha256()).toBe(clean);
@@ -91,5 +91,31 @@ describe('base-network cache verified by content hash', () => {
     const e = await trainedBase(point, c.ctx).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
     expect((e as Error).message).toMatch(/^cache file: '.*base-[0-9a-f]+\.f32' is a symbolic link;/);
+  });
+});
+
+describe('a corrupted cache file in a sweep directory', () => {
+  it('sweep --resume says so in one line on stderr (a warning from a worker reaches the user) and retrains', async () => {
+    const { cli, ensureBuilt, writeJson } = await import('../cli/cli_helpers.js');
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-cache-sweep-'));
+    const cfg = writeJson(join(dir, 'c.json'), { name: 'cachewarn', dataset: 'mnist-embedded', method: 'ideal', trainLimit: 64, train: { epochs: 1 } });
+    const out = join(dir, 'out');
+    const first = cli(['sweep', cfg, '--out', out, '--workers', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain('warning: base');
+    const cacheFile = readdirSync(join(out, 'cache')).filter((f) => f.endsWith('.f32')).map((f) => join(out, 'cache', f))[0];
+    const bytes = readFileSync(cacheFile);
+    bytes[bytes.length - 5] ^= 0x40; // one byte of the weights, same size
+    writeFileSync(cacheFile, bytes);
+    const before = readFileSync(join(out, 'results.jsonl'), 'utf8');
+    writeFileSync(join(out, 'results.jsonl'), ''); // the point runs again
+    const again = cli(['sweep', cfg, '--out', out, '--workers', '1', '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    const warnings = again.stderr.split('\n').filter((l) => l.includes('warning: base'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('is corrupted');
+    const acc = (t: string) => JSON.parse(t.trim().split('\n')[0]).metrics.accuracy;
+    expect(acc(readFileSync(join(out, 'results.jsonl'), 'utf8'))).toBe(acc(before));
   });
 });
