@@ -36,7 +36,7 @@ const command: CommandModule<object, Args> = {
     for (const d of r.dropped) err(`merge: dropped ${d}`);
     for (const c of r.conflicts) err(`merge: warning: ${c}`);
     err(`merge: ${r.ok} of ${r.expected} expected points ok, ${r.failed} failed, ${r.missing} missing -> ${a.out}`);
-    if (a.report) process.stdout.write(`report: ${await writeReport(a.out)}\n`);
+    if (a.report) process.stdout.write(`report: ${printable(await writeReport(a.out))}\n`);
     process.exitCode = r.failed + r.missing > 0 ? EXIT.pointsFailed : EXIT.ok;
   },
 };

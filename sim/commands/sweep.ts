@@ -49,7 +49,8 @@ const command: CommandModule<object, Args> = {
     printWarnings(plan.warnings);
     if (!runnerFromEnv()) printBackendNotice();
     const tty = Boolean(process.stderr.isTTY);
-    const err = (s: string) => process.stderr.write(`${s}\n`);
+    // messages quote the output directory, which may hold control characters: escaped
+    const err = (s: string) => process.stderr.write(`${printable(s)}\n`);
     const dir = a.out ?? defaultOutDir(plan, shard);
     const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
     let outcome;
@@ -81,7 +82,7 @@ const command: CommandModule<object, Args> = {
       return;
     }
     err(`sweep: ${outcome.ok} of ${outcome.total} points ok, ${outcome.failed} failed (${outcome.ran} run now) in ${outcome.dir}`);
-    if (outcome.reportPath) process.stdout.write(`report: ${outcome.reportPath}\n`);
+    if (outcome.reportPath) process.stdout.write(`report: ${printable(outcome.reportPath)}\n`);
     const fsFail = outcome.reportCause !== undefined ? describeFsError(outcome.reportCause) : undefined;
     if (fsFail) {
       err(`rramsim: report not written (results are complete in ${outcome.dir}; re-create it with ${shellCommand(['rramsim', 'report', outcome.dir])}): ${fsFail.message}`);

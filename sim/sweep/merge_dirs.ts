@@ -141,7 +141,9 @@ function mergeLocked(dirs: string[], out: string, command: string, manifests: Ma
     const variants = new Map<string, Src[]>();
     for (const s of oks) {
       const k = stableStringify(resultMetrics(s.rec.metrics));
-      variants.set(k, [...(variants.get(k) ?? []), s]);
+      const list = variants.get(k);
+      if (list) list.push(s);
+      else variants.set(k, [s]);
     }
     if (variants.size === 1) {
       chosen.push(oks[0]);
