@@ -255,6 +255,9 @@ export function estimatePoint(p: PointSpec): PointEstimate {
     const b = l.act + (tiled(l) ? l.patch : 0);
     if (b > act.bytes) act = { bytes: b, field: l.path };
   }
+  // a batch far above the usual (≤ 256) is what the user changed: name it rather than the widest layer
+  if (actBytes === trainBase && p.train.batch > 256) act.field = 'train.batch';
+  else if (actBytes === retrainPhase && p.retrain.batch > 256) act.field = 'retrain.batch';
   parts.push({ name: 'activations', bytes: actBytes, field: act.field });
 
   // tasks: per task, its adapters (rank r on every body layer) or its own copy of the trained weights (fat)

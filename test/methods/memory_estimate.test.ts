@@ -34,6 +34,14 @@ describe('the estimate names what drives it', () => {
     expect(mlp.field).toBe('dataset');
   });
 
+  it('a huge train.batch is named as the driver (not the widest layer); the default batch is not', async () => {
+    const big = estimatePoint(await point({ model: 'lenet5', method: 'unaware', train: { batch: 65536 } }));
+    const usual = estimatePoint(await point({ model: 'lenet5', method: 'unaware' }));
+    expect(big.bytes).toBeGreaterThan(20 * usual.bytes);
+    expect(big.field).toBe('train.batch');
+    expect(usual.field).not.toBe('train.batch');
+  });
+
   it('line resistance on 2048x2048 tiles rebuilt every step: hours, driven by transferEvery; every 100 steps: much less', async () => {
     const lr = { rWire: 1, transferEvery: 1 };
     const p = await point({ model: 'mlp', method: 'fat', crossbar: { tileRows: 2048, tileCols: 2048, lineResistance: lr } });
