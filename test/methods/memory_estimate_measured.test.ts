@@ -11,11 +11,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
 import { estimatePoint, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
 import { CLI, ensureBuilt } from '../cli/cli_helpers.js';
+import { requireSystem } from '../support/system_package.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 const MNIST = join(SHARED, 'mnist'), CIFAR = join(SHARED, 'cifar10-jpeg');
-const have = existsSync(MNIST) && existsSync(CIFAR);
-if (!have) console.warn(`memory_estimate_measured: skipped, no ${MNIST} and ${CIFAR}`);
+const have = !requireSystem(existsSync(MNIST) && existsSync(CIFAR), {
+  what: `the shared MNIST and cifar10-jpeg files (${MNIST}, ${CIFAR})`,
+  how: 'check out rramsim beside the shared/ directory that holds data/mnist and data/cifar10-jpeg',
+});
 
 /** run one point through the CLI; its peak RSS in bytes */
 function measure(flags: string[], dataDir: string, cacheDir: string): number {
