@@ -68,7 +68,7 @@ export function checkOutputFile(path: string, rule: OutputRule): void {
     parentStat = statSync(parent);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && rule.defaultPath) return; // the command creates its default directory
+    if (code === 'ENOENT' && rule.defaultPath) return checkCreatable(parent, flag); // the command creates its default directory
     if (code === 'ENOENT') throw new UserError(`${flag}: directory '${printable(parent)}' does not exist; create it first or choose another ${flag}`, flag);
     if (code === 'ENOTDIR') throw new UserError(`${flag}: '${shown}': a part of the path is a file, not a directory; choose another ${flag}`, flag);
     throw e;
@@ -92,4 +92,29 @@ export function checkOutputFile(path: string, rule: OutputRule): void {
       `add --force to replace it, or choose another ${flag}`,
     flag,
   );
+}
+
+/**
+ * A missing default directory will be created (mkdir -p): refuse up front when that cannot work
+ * because an ancestor on the way is a symbolic link to nothing (a dangling `reports` link), instead
+ * of failing after the work is done.
+ */
+function checkCreatable(dir: string, flag: string): void {
+  for (let p = dir; ; p = dirname(p)) {
+    let st: Stats;
+    try {
+      st = lstatSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(p) === p) return;
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        statSync(p);
+      } catch {
+        throw new UserError(`${flag}: '${printable(p)}' is a symbolic link to a missing directory, so '${printable(dir)}' cannot be created; fix or remove the link, or give ${flag}`, flag);
+      }
+    }
+    return;
+  }
 }

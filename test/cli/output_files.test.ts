@@ -119,6 +119,23 @@ describe('import --out and train --out', () => {
   });
 });
 
+describe('train with its default output under a dangling reports/ link', () => {
+  it('is refused before training (exit 2, one line naming the link), nothing created through it', () => {
+    const d = tmp();
+    symlinkSync(join(d, 'gone'), join(d, 'reports'));
+    const r = cli(['train', '--limit', '100', '--epochs', '1'], {}, d);
+    oneLine(r);
+    expect(r.stderr).toContain('is a symbolic link to a missing directory');
+    expect(r.stdout).toBe(''); // nothing trained or printed
+    expect(existsSync(join(d, 'gone'))).toBe(false);
+    // a plain missing reports/ is still created
+    const d2 = tmp();
+    const ok = cli(['train', '--limit', '100', '--epochs', '1'], {}, d2);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readdirSync(join(d2, 'reports')).length).toBe(1);
+  });
+});
+
 describe('--out on a pseudo file system is exit 2, one line', () => {
   it('sweep --out /proc, /proc/x, /sys, /dev, /dev/null; merge --out /proc; run --cache-dir /proc/x', () => {
     const d = tmp();
