@@ -16,6 +16,7 @@ import { readRegularText } from '../../src/util/read_regular_file.js';
 import { MANIFEST_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { type ManifestEnv, rramsimVersion } from './run_env.js';
 import { nestedDeeperThan } from '../../src/util/json_depth.js';
+import { isExpectedPoint } from '../../src/report/sweep_dir.js';
 
 export interface Manifest {
   name: string;
@@ -77,8 +78,7 @@ export function manifestProblem(m: unknown): string | undefined {
   if (!r.config || typeof r.config !== 'object' || Array.isArray(r.config)) return 'config missing or not an object';
   if (r.expectedPoints !== undefined) {
     if (!Array.isArray(r.expectedPoints)) return 'expectedPoints is not a list';
-    const bad = r.expectedPoints.findIndex((e) => !e || typeof e !== 'object' || typeof (e as Record<string, unknown>).pointHash !== 'string' ||
-      !(e as Record<string, unknown>).point || typeof (e as Record<string, unknown>).point !== 'object');
+    const bad = r.expectedPoints.findIndex((e) => !isExpectedPoint(e));
     if (bad >= 0) return `expectedPoints[${bad}] is not { pointHash, point }`;
   }
   return undefined;

@@ -75,6 +75,13 @@ export interface SweepDir {
   warnings: string[];
 }
 
+/** an entry of manifest.json's expectedPoints: { pointHash: string, point: object } */
+export function isExpectedPoint(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const r = e as Record<string, unknown>;
+  return typeof r.pointHash === 'string' && !!r.point && typeof r.point === 'object' && !Array.isArray(r.point);
+}
+
 /** deepest nesting a result record or manifest may have (configs are at most 32 deep) */
 export const RECORD_MAX_DEPTH = 64;
 
@@ -211,9 +218,7 @@ export function readSweepDir(dir: string): SweepDir {
     }
     manifest = m as SweepManifest;
     const ep = manifest.expectedPoints as unknown;
-    const entryOk = (e: unknown) => !!e && typeof e === 'object' && typeof (e as Record<string, unknown>).pointHash === 'string' &&
-      !!(e as Record<string, unknown>).point && typeof (e as Record<string, unknown>).point === 'object' && !Array.isArray((e as Record<string, unknown>).point);
-    if (ep !== undefined && (!Array.isArray(ep) || !ep.every(entryOk))) {
+    if (ep !== undefined && (!Array.isArray(ep) || !ep.every(isExpectedPoint))) {
       throw new UserError('manifest.json: expectedPoints must be an array of { pointHash, point }', 'expectedPoints');
     }
   } else {

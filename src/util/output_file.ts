@@ -18,6 +18,7 @@
 import { closeSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from './errors.js';
+import { fileKind } from './read_regular_file.js';
 import { printable } from './safe_text.js';
 import { specialFileSystem } from './special_fs.js';
 
@@ -45,13 +46,6 @@ function head(file: string): string {
   } finally {
     closeSync(fd);
   }
-}
-
-function kind(st: Stats): string {
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 export function checkOutputFile(path: string, rule: OutputRule): void {
@@ -83,7 +77,7 @@ export function checkOutputFile(path: string, rule: OutputRule): void {
   }
   if (st.isDirectory()) throw new UserError(`${flag}: '${shown}' is a directory; give a file name`, flag);
   if (!st.isFile() && !st.isSymbolicLink()) {
-    throw new UserError(`${flag}: '${shown}' is ${kind(st)}; rramsim writes only regular files (choose another ${flag})`, flag);
+    throw new UserError(`${flag}: '${shown}' is ${fileKind(st)}; rramsim writes only regular files (choose another ${flag})`, flag);
   }
   if (rule.force) return;
   if (st.isFile() && rule.isOwn(head(path))) return;

@@ -26,7 +26,8 @@ export interface RegularFileLimit {
   maxBytes: number;
 }
 
-function kind(s: Stats): string {
+/** what a file that is not a regular file is, for messages ('a symbolic link', 'a FIFO (named pipe)', …) */
+export function fileKind(s: Stats): string {
   if (s.isSymbolicLink()) return 'a symbolic link';
   if (s.isFIFO()) return 'a FIFO (named pipe)';
   if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
@@ -61,7 +62,7 @@ function lstatOrAbsent(path: string): Stats | undefined {
 export function checkRegularFile(path: string, limit: RegularFileLimit): number | undefined {
   const s = lstatOrAbsent(path);
   if (!s) return undefined;
-  if (!s.isFile()) throw notRegular(path, limit.label, kind(s));
+  if (!s.isFile()) throw notRegular(path, limit.label, fileKind(s));
   if (s.size > limit.maxBytes) throw tooLarge(path, limit.label, limit.maxBytes, s.size);
   return s.size;
 }
@@ -80,7 +81,7 @@ export function readRegularFile(path: string, limit: RegularFileLimit): Buffer |
   }
   try {
     const s = fstatSync(fd);
-    if (!s.isFile()) throw notRegular(path, limit.label, kind(s));
+    if (!s.isFile()) throw notRegular(path, limit.label, fileKind(s));
     if (s.size > limit.maxBytes) throw tooLarge(path, limit.label, limit.maxBytes, s.size);
     // sized by fstat, grown if the file grows meanwhile, never past maxBytes + 1
     let buf = Buffer.allocUnsafe(s.size + 1);
@@ -113,7 +114,7 @@ export function checkRealDir(path: string, label: string): boolean {
   if (!s) return false;
   if (!s.isDirectory()) {
     throw new UserError(
-      `${printable(label)}: '${printable(path)}' is ${kind(s)}; directories inside a sweep directory must be real directories (not links to elsewhere): remove it`,
+      `${printable(label)}: '${printable(path)}' is ${fileKind(s)}; directories inside a sweep directory must be real directories (not links to elsewhere): remove it`,
       label,
     );
   }
