@@ -28,6 +28,11 @@ Same as rramsim (src/data/cifar10.ts, augment.ts, src/nn/presets, sgd.ts, lr_sch
 Not the same (different random streams): initial weights, shuffling and augmentation draws, so
 accuracies agree in distribution over seeds, not bit for bit.
 
+Long runs: --checkpoint FILE saves the whole training state (weights, momentum, BN statistics, both
+random generators, step, per-epoch rows, accumulated train time) atomically after every epoch; run
+the same command again to continue from the last finished epoch (a checkpoint of another recipe is
+refused). --eval-every K adds the test accuracy to every K-th epoch's row.
+
 Usage (the recipes of configs/resnet20-cifar10-jpeg.json and configs/vgg8-cifar10-jpeg.json):
   python3 sim/bench/torch_cifar.py --model resnet20 --train-limit 3000 --eval-limit 2000 \
       --epochs 6 --lr 0.1 --momentum 0.9 --wd 5e-4 --batch 64 --schedule cosine --seed 0
@@ -207,6 +212,8 @@ def main():
     ap.add_argument('--no-augment', action='store_true')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--checkpoint', default='', help='file to save the training state to after every epoch and to resume from')
+    ap.add_argument('--eval-every', type=int, default=0, help='test accuracy every K epochs (0 = only at the end)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -222,7 +229,22 @@ def main():
     c_train = 0.0
     epochs = []
     step = 0
-    for ep in range(a.epochs):
+    start = 0
+    recipe = {k: getattr(a, k) for k in ('model', 'train_limit', 'eval_limit', 'epochs', 'lr', 'momentum', 'wd',
+                                         'batch', 'schedule', 'no_augment', 'seed')}
+    if a.checkpoint and os.path.exists(a.checkpoint):
+        state = torch.load(a.checkpoint)
+        if state['recipe'] != recipe:
+            raise SystemExit(f'{a.checkpoint}: a checkpoint of another recipe {state["recipe"]}; '
+                             f'this run is {recipe} (remove the file or choose another --checkpoint)')
+        net.load_state_dict(state['net'])
+        opt.load_state_dict(state['opt'])
+        gen.set_state(state['gen'])
+        torch.set_rng_state(state['torch_rng'])
+        step, start, epochs = state['step'], state['epoch'], state['epochs']
+        t_train, c_train = state['t_train'], state['c_train']
+        print(json.dumps({'resumed': a.checkpoint, 'epoch': start}), flush=True)
+    for ep in range(start, a.epochs):
         net.train()
         perm = torch.randperm(n, generator=gen)
         t0 = time.perf_counter()
@@ -246,8 +268,20 @@ def main():
         dt = time.perf_counter() - t0
         t_train += dt
         c_train += time.process_time() - c0
-        epochs.append({'epoch': ep + 1, 'trainLoss': loss_sum / seen, 'trainAccuracy': correct / seen, 'seconds': dt})
-        print(json.dumps({'epoch': ep + 1, 'loss': round(loss_sum / seen, 4), 'acc': round(correct / seen, 4), 'seconds': round(dt, 1)}), flush=True)
+        row = {'epoch': ep + 1, 'trainLoss': loss_sum / seen, 'trainAccuracy': correct / seen, 'seconds': dt}
+        if a.eval_every and (ep + 1) % a.eval_every == 0 and ep + 1 < a.epochs:
+            row['testAccuracy'] = evaluate(net, xte, yte)[0]
+        epochs.append(row)
+        print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}), flush=True)
+        if a.checkpoint:
+            # atomic: a kill during the save leaves the previous epoch's checkpoint intact
+            tmp = a.checkpoint + '.tmp'
+            torch.save({'recipe': recipe, 'net': net.state_dict(), 'opt': opt.state_dict(), 'gen': gen.get_state(),
+                        'torch_rng': torch.get_rng_state(), 'step': step, 'epoch': ep + 1, 'epochs': epochs,
+                        't_train': t_train, 'c_train': c_train}, tmp)
+            with open(tmp, 'rb') as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, a.checkpoint)
     t0 = time.perf_counter()
     c0 = time.process_time()
     acc, loss = evaluate(net, xte, yte)
