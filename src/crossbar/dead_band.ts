@@ -17,7 +17,7 @@
  * programmed only when the accumulated change reaches the device granularity. It suppresses the
  * writes of weights that wander back and forth within h levels, but the forward then runs on
  * cells up to h levels stale, which can make weights overshoot and swing (whether write events
- * drop is measured, not assumed: README). The gradient still updates W (straight-through).
+ * drop is measured, not assumed: docs/performance.md). The gradient still updates W (straight-through).
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { UserError } from '../util/errors.js';

@@ -1,4 +1,4 @@
-// Pins the choices the formulas leave open (README "What the formulas leave open, and what
+// Pins the choices the formulas leave open (docs/formula_choices.md "What the formulas leave open, and what
 // rramsim does"): biases are digital; wMax is fixed when a layer's crossbar is built and never
 // re-derived while retraining; the straight-through gradient passes the defect clamp of a
 // half-stuck pair; every train() call starts with zero momentum; the last partial batch is kept
