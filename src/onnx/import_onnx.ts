@@ -317,7 +317,7 @@ function importGraph(model: OnnxModel, what: string, name: string): ImportedMode
       }
       case 'BatchNormalization': {
         onlyFirstOutputUsed(n);
-        if (int(n, 'training_mode', 0) !== 0) bad(n, 'training_mode', 1, '0 (inference)');
+        if (int(n, 'training_mode', 0) !== 0) bad(n, 'training_mode', 1, '0 (inference: export an eval() model, e.g. model.eval(), then torch.onnx.export with training=TrainingMode.PRESERVE or the default EVAL)');
         if (attr(n, 'spatial') && int(n, 'spatial', 1) !== 1) bad(n, 'spatial', 0, '1');
         const C = s.kind === 'chw' ? s.C : s.F;
         const [gam, bet, mean, v] = [1, 2, 3, 4].map((k) => vec(constOf(n, k), C, n, ['scale', 'B', 'mean', 'var'][k - 1]));

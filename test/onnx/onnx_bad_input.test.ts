@@ -81,6 +81,14 @@ describe('bad ONNX input: one UserError each, exit 2', () => {
     expect((importError(noW) as Error).message).toMatch(/input 1 \('features\.3\.weight'\) of node 3 '\/features\/features\.3\/Conv' \(Conv\) is missing/);
   });
 
+  it('a PyTorch export of a train()-mode network (BatchNormalization training_mode = 1): asks for an eval() export', async () => {
+    const b = readFileSync(join(process.cwd(), 'test', 'fixtures', 'onnx', 'pytorch', 'train_mode.onnx'));
+    const e = importError(b) as Error;
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toMatch(/unsupported attribute training_mode=1 of node \d+ '[^']*BatchNormalization' \(BatchNormalization\); supported: 0 \(inference: export an eval\(\) model/);
+    expect(await cliExit('train-mode.onnx', b)).toBe(2);
+  });
+
   it('an unsupported operator (a Relu turned into Sigmoid): names the operator and the node', async () => {
     const b = edited((m) => { m.graph.node.find((n) => n.name === '/features/features.5/Relu')!.op_type = 'Sigmoid'; });
     expect((importError(b) as Error).message).toMatch(/^f\.onnx: unsupported operator 'Sigmoid' at node 5 '\/features\/features\.5\/Relu' \(Sigmoid\); supported: Gemm, /);

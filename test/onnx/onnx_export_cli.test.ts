@@ -1,11 +1,12 @@
 /**
  * `rramsim export` end to end on a real tiny sweep (embedded MNIST, an MLP, ideal / unaware / fat /
- * lora at 10 % stuck cells): onnxruntime-web runs each exported file on the sweep's evaluation
- * split and must reach exactly the accuracy the sweep recorded for that network (an independent
- * runtime against the record: the base = ideal's accuracy, an unaware point's effective weights
- * = unaware's, fat's effective weights = fat's, LoRA's effective weights after the merge = its
- * extra.mergedAccuracy). The re-run reports the recorded metrics bit for bit; the sweep directory
- * is not modified. Bad input is one message, exit 2, nothing written.
+ * lora / ittrna / spare at 10 % stuck cells): onnxruntime-web runs each exported file on the
+ * sweep's evaluation split and must reach exactly the accuracy the sweep recorded for that network
+ * (an independent runtime against the record: the base = ideal's accuracy, an unaware point's
+ * effective weights = unaware's, fat's = fat's, LoRA's effective weights after the merge = its
+ * extra.mergedAccuracy, ittrna's and spare's effective weights = theirs). The re-run reports the
+ * recorded metrics bit for bit; the sweep directory is not modified. Bad input is one message,
+ * exit 2, nothing written.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ const config = {
   trainLimit: 600,
   train: { epochs: 2, batch: 32, lr: 0.05 },
   retrain: { epochs: 1, batch: 32, lr: 0.01 },
-  method: ['ideal', 'unaware', 'fat', 'lora'],
+  method: ['ideal', 'unaware', 'fat', 'lora', 'ittrna', 'spare'],
   defects: { rate: [0.1] },
   lora: { rank: 4 },
   crossbar: { tileRows: 64, tileCols: 64 },
@@ -44,8 +45,8 @@ beforeAll(() => {
   const r = cli(['sweep', writeJson(join(dir, 'c.json'), config), '--out', sweep, '--workers', '1']);
   expect(r.code, r.stderr).toBe(0);
   recs = new Map(readRecords(sweep).map((x) => [x.point.method, x]));
-  expect([...recs.keys()].sort()).toEqual(['fat', 'ideal', 'lora', 'unaware']);
-}, 120_000);
+  expect([...recs.keys()].sort()).toEqual(['fat', 'ideal', 'ittrna', 'lora', 'spare', 'unaware']);
+}, 300_000);
 
 /** accuracy of an ONNX file on the data set's evaluation split, run by onnxruntime-web */
 async function ortAccuracy(file: string): Promise<number> {
@@ -90,6 +91,10 @@ describe('rramsim export from a sweep directory', () => {
       { method: 'unaware', flags: ['--weights', 'effective'], acc: () => recs.get('unaware')!.metrics!.accuracy },
       { method: 'fat', flags: ['--weights', 'effective'], acc: () => recs.get('fat')!.metrics!.accuracy },
       { method: 'lora', flags: ['--weights', 'effective'], acc: () => recs.get('lora')!.metrics!.extra!.mergedAccuracy as number },
+      // row/column permutations inside the op (routing): the effective weights are in logical order
+      { method: 'ittrna', flags: ['--weights', 'effective'], acc: () => recs.get('ittrna')!.metrics!.accuracy },
+      // an op without effectiveWeights(): exported as its product with the identity
+      { method: 'spare', flags: ['--weights', 'effective'], acc: () => recs.get('spare')!.metrics!.accuracy },
     ];
     for (const c of cases) {
       const out = join(dir, `${c.method}.onnx`);
@@ -106,7 +111,7 @@ describe('rramsim export from a sweep directory', () => {
     expect(cli(['export', sweep, '--point', hash('unaware'), '--out', t]).code).toBe(0);
     expect(await ortAccuracy(t)).toBe(recs.get('ideal')!.metrics!.accuracy);
     expect(snapshot(sweep)).toEqual(before);
-  }, 240_000);
+  }, 480_000);
 
   it('bad input: one line, exit 2, nothing written (unknown point, base + effective, no cached base, a layer without ONNX form)', () => {
     const out = join(dir, 'never.onnx');
