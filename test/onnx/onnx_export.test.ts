@@ -15,6 +15,7 @@ import { mapNetwork } from '../../src/crossbar/map_network.js';
 import { attachLora } from '../../src/methods/lora/attach.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { BatchNorm } from '../../src/nn/batch_norm.js';
+import { foldBatchNorm } from '../../src/nn/fold_batch_norm.js';
 import { buildModel, presetDesc, type ModelDesc } from '../../src/nn/model.js';
 import type { Network } from '../../src/nn/network.js';
 import { exportOnnx } from '../../src/onnx/export_onnx.js';
@@ -88,6 +89,22 @@ describe('rramsim → ONNX: onnxruntime-web gives rramsim\'s logits', () => {
       expect(back.weights.length).toBe(net.weightCount());
     }, 120_000);
   }
+
+  it('resnet20 with BatchNorm folded at deployment (crossbar.batchNorm fold): no BatchNormalization nodes, the same logits', async () => {
+    const net = buildModel(presetDesc('resnet20', { input: [3, 32, 32] }), 9);
+    randomiseBatchNorm(net, 'fold');
+    const unfolded = await compare(net, exportOnnx(net), 2);
+    expect(foldBatchNorm(net)).toHaveLength(21);
+    const bytes = exportOnnx(net);
+    const ops = decodeOnnx(bytes, 'folded').graph.node.map((n) => n.op_type);
+    expect(ops).not.toContain('BatchNormalization');
+    expect(ops.filter((o) => o === 'Conv')).toHaveLength(21);
+    const folded = await compare(net, bytes, 2);
+    console.log(`export resnet20 folded: max |rramsim - onnxruntime| = ${folded.diff.toExponential(2)} (logit scale ${folded.scale.toFixed(3)})`);
+    expect(folded.diff).toBeLessThan(1e-5 * Math.max(1, folded.scale));
+    // folding changes the bits only by rounding: the folded network computes (nearly) the unfolded function
+    expect(maxAbsDiff(folded.ours, unfolded.ours)).toBeLessThan(1e-4 * Math.max(1, folded.scale));
+  }, 120_000);
 
   it('lenet5 on defective crossbars (10 % stuck): the effective weights export as the function the crossbars compute', async () => {
     const net = buildModel(presetDesc('lenet5'), 3);
