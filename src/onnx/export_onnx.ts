@@ -43,7 +43,7 @@ import { Dense } from '../nn/dense.js';
 import { Flatten } from '../nn/flatten.js';
 import { GlobalAvgPool } from '../nn/global_avg_pool.js';
 import type { Layer } from '../nn/layer.js';
-import type { MatrixOp } from '../nn/matrix_op.js';
+import { DigitalMatrixOp, type MatrixOp } from '../nn/matrix_op.js';
 import { AvgPool2d } from '../nn/avg_pool2d.js';
 import { MaxPool2d } from '../nn/max_pool2d.js';
 import type { Network } from '../nn/network.js';
@@ -134,7 +134,7 @@ export function exportedWeights(op: MatrixOp, mode: ExportWeights): Float32Array
   if (mode === 'trained') return Float32Array.from(op.weight.value);
   const eff = (op as { effectiveWeights?: () => Float32Array }).effectiveWeights;
   if (typeof eff === 'function') return Float32Array.from(eff.call(op));
-  if (op.constructor.name === 'DigitalMatrixOp') return Float32Array.from(op.weight.value);
+  if (op instanceof DigitalMatrixOp) return Float32Array.from(op.weight.value);
   return productWithIdentity(op);
 }
 
