@@ -1,7 +1,8 @@
 /**
  * `rramsim import model.onnx [--out desc.json]`: read an ONNX network (src/onnx), convert it to
- * rramsim's model description and weights, build it, and print a summary (layers, weight layers,
- * model-state floats, the operators of the graph). With --out, write
+ * rramsim's model description and weights, build it, and print a summary (src/onnx/import_summary.ts:
+ * the operators, where BatchNorm is — kept, or folded into the convolutions by the exporter — the
+ * crossbar rows x cols of each weight layer, the model-state floats). With --out, write
  *   { format: 'rramsim-onnx-import/1', source, sourceSha256, model: ModelDesc, weightCount,
  *     weightsSha256, ops }
  * (the weights themselves stay in the .onnx file; weightsSha256 = Network.weightsSha256() of the
@@ -12,6 +13,7 @@
  */
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { importSummary } from '../../src/onnx/import_summary.js';
 import { loadOnnxNetwork } from '../../src/onnx/load_onnx.js';
 import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { checkOutputFile } from '../../src/util/output_file.js';
@@ -40,13 +42,7 @@ const command: CommandModule<object, ImportArgs> = {
     if (args.out !== undefined) checkOutputFile(args.out, { flag: '--out', force: args.force === true, what: 'a description rramsim import wrote', isOwn });
     const imp = loadOnnxNetwork(path);
     const net = imp.net;
-    const weightLayers = net.weightLayers();
-    const lines = [
-      `${printable(path)}: imported as model '${printable(imp.desc.name)}', input [C, H, W] = [${imp.desc.input.join(', ')}], ${net.classes} outputs`,
-      `operators: ${Object.entries(imp.ops).map(([k, v]) => `${printable(k)} ×${v}`).join(', ')}`,
-      `layers: ${net.allLayers().length} (${weightLayers.length} weight layers: ${weightLayers.map((l) => `${printable(l.name)} ${l.fanIn}x${l.fanOut}`).join(', ')})`,
-      `model state: ${net.weightCount()} floats, sha256 ${net.weightsSha256()}`,
-    ];
+    const lines = importSummary(path, imp, net);
     process.stdout.write(`${lines.join('\n')}\n`);
     if (args.out !== undefined) {
       const out = resolve(args.out);

@@ -10,7 +10,8 @@ import reproduce from './reproduce.js';
 import slurm from './slurm.js';
 import report from './report.js';
 import importOnnx from './import.js';
+import exportOnnx from './export.js';
 import doctor from './doctor.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [sweep, run, list, merge, reproduce, slurm, report, train, data, importOnnx, doctor];
+export const commands: CommandModule<any, any>[] = [sweep, run, list, merge, reproduce, slurm, report, train, data, importOnnx, exportOnnx, doctor];

@@ -107,6 +107,7 @@ export interface FinishOptions {
 
 /** evaluate on the dataset's eval split and collect cost and extras */
 export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): PointMetrics {
+  ctx.onNetwork?.(net);
   const ev = evaluate(net, ctx.dataset.eval);
   const cost = networkCost(net);
   const extra: Record<string, number | string | boolean | null> = { ...(o.extra ?? {}) };

@@ -5,6 +5,7 @@
  * The runner modules import only types from here, so there is no import cycle at run time.
  */
 import type { Dataset } from '../data/dataset.js';
+import type { Network } from '../nn/network.js';
 import { runFat } from './fat.js';
 import { runIdeal } from './ideal.js';
 import { runIttrna } from './ittrna.js';
@@ -29,6 +30,11 @@ export interface RunContext {
   log?: (msg: string) => void;
   /** load another data set (multi-task points: the tasks' sources), with the worker's data directory and cache; absent = loadDataset(name) */
   loadDataset?: (name: DatasetName) => Promise<Dataset>;
+  /**
+   * called with the network a method evaluates (finishMetrics); the object the last call gave is the
+   * point's final network once the method returns (`rramsim export` writes it as ONNX); absent = not told
+   */
+  onNetwork?: (net: Network) => void;
 }
 
 export type MethodRunner = (point: PointSpec, ctx: RunContext) => Promise<PointMetrics>;

@@ -12,6 +12,13 @@
  * no-ops Identity, Dropout (inference) and Pad with all pads zero. Anything else, or an attribute
  * value outside these, is a UserError naming the operator, node and attribute (CLI exit 2).
  *
+ * Constants: initializers, Constant nodes, and Identity nodes of a constant (an alias: PyTorch's
+ * exporter keeps one copy of bit-identical initializers, e.g. the zero conv biases of an untrained
+ * network after BatchNorm folding or identical BN parameters, and feeds the other users through
+ * an Identity); an alias resolves to the tensor it names, through chains of Identity. A weight
+ * input that no initializer, Constant, graph input or node output defines is a UserError naming it
+ * (a missing initializer).
+ *
  * Layout conversion (ONNX is NCHW / OIHW, rramsim NHWC with weights rows = fan-in × cols = outputs):
  *   Conv  W[o, c, ky, kx]  → w[(ky·kw + kx)·C + c][o]            (im2col column order)
  *   Gemm  B[o, i] (transB) → w[i][o];  B[i, o] → w[i][o]
@@ -52,6 +59,15 @@ export interface ImportedModel {
   readonly output: string;
   /** operator counts of the graph */
   readonly ops: Record<string, number>;
+  /** Identity nodes that only alias a constant (PyTorch's shared identical initializers) */
+  readonly constantAliases: number;
+  /**
+   * where the graph's BatchNorm is: `kept` BatchNormalization nodes (imported as batchnorm
+   * layers); `exporterConvs` of `convs` Conv nodes take a weight the exporter computed (a name
+   * 'onnx::…', not a module parameter): what torch.onnx.export's constant folding writes when it
+   * fuses an eval-mode BatchNorm into the preceding Conv
+   */
+  readonly batchNorm: { kept: number; convs: number; exporterConvs: number };
 }
 
 /** per-sample shape as ONNX sees it; `from` = the C×H×W a flat vector was flattened from */
@@ -87,15 +103,35 @@ function importGraph(model: OnnxModel, what: string, name: string): ImportedMode
   for (const t of g.initializer) consts.set(t.name, t);
   const index = new Map<OnnxNode, number>();
   g.node.forEach((n, i) => index.set(n, i));
+  /** nodes that only define constants: Constant, and Identity of a constant (an alias) */
+  const constNodes = new Set<OnnxNode>();
   for (const n of g.node) {
     if (n.op_type !== 'Constant') continue;
     const v = n.attribute.find((a) => a.name === 'value');
     if (!v?.t) throw new UserError(`${what}: Constant node '${n.name}' without a tensor 'value' attribute (unsupported attribute ${n.attribute.map((a) => a.name).join(', ')})`, 'model');
     consts.set(n.output[0], { ...v.t, name: n.output[0] });
+    constNodes.add(n);
   }
+  // PyTorch's exporter stores one copy of bit-identical initializers and gives every other user an
+  // Identity of it (an untrained network's zero conv biases after BatchNorm folding, identical BN
+  // parameters): such an Identity names the same constant. Chains of them resolve in any order.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const n of g.node) {
+      if (n.op_type !== 'Identity' || constNodes.has(n) || !n.input[0] || !n.output[0] || n.output[0] === g.output[0]?.name) continue;
+      const t = consts.get(n.input[0]);
+      if (!t) continue;
+      consts.set(n.output[0], t);
+      constNodes.add(n);
+      grew = true;
+    }
+  }
+  // tensors something defines (an initializer, a Constant, a graph input, a node's output): a weight input outside them is a missing initializer
+  const defined = new Set<string>([...consts.keys(), ...g.input.map((v) => v.name)]);
+  for (const n of g.node) for (const t of n.output) if (t) defined.add(t);
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of g.node) {
-    if (n.op_type === 'Constant') continue;
+    if (constNodes.has(n)) continue;
     for (const t of n.input) if (t && !consts.has(t)) consumers.set(t, [...(consumers.get(t) ?? []), n]);
   }
   const inputs = g.input.filter((v) => !consts.has(v.name));
@@ -126,6 +162,9 @@ function importGraph(model: OnnxModel, what: string, name: string): ImportedMode
   };
   const constOf = (n: OnnxNode, k: number): OnnxTensor => {
     const t = consts.get(n.input[k]);
+    if (!t && !defined.has(n.input[k])) {
+      throw new UserError(`${what}: input ${k} ('${n.input[k]}') of ${nodeLabel(n, index.get(n)!)} is missing: no initializer, Constant, graph input or node output has that name`, 'model');
+    }
     if (!t) throw new UserError(`${what}: input ${k} ('${n.input[k]}') of ${nodeLabel(n, index.get(n)!)} must be a constant (initializer); computed weights are not supported`, 'model');
     return t;
   };
@@ -278,7 +317,7 @@ function importGraph(model: OnnxModel, what: string, name: string): ImportedMode
       }
       case 'BatchNormalization': {
         onlyFirstOutputUsed(n);
-        if (int(n, 'training_mode', 0) !== 0) bad(n, 'training_mode', 1, '0 (inference)');
+        if (int(n, 'training_mode', 0) !== 0) bad(n, 'training_mode', 1, '0 (inference: export an eval() model, e.g. model.eval(), then torch.onnx.export with training=TrainingMode.PRESERVE or the default EVAL)');
         if (attr(n, 'spatial') && int(n, 'spatial', 1) !== 1) bad(n, 'spatial', 0, '1');
         const C = s.kind === 'chw' ? s.C : s.F;
         const [gam, bet, mean, v] = [1, 2, 3, 4].map((k) => vec(constOf(n, k), C, n, ['scale', 'B', 'mean', 'var'][k - 1]));
@@ -358,17 +397,20 @@ function importGraph(model: OnnxModel, what: string, name: string): ImportedMode
   const chain = follow(inputs[0].name, shape0, false, 0);
   const last = chain.shape;
   if (last.kind !== 'flat') throw new UserError(`${what}: the graph output '${outName}' is not a flat vector of logits (ends in a ${last.C}×${last.H}×${last.W} tensor)`, 'model');
-  const unused = g.node.filter((n) => n.op_type !== 'Constant' && !visited.has(n));
+  const unused = g.node.filter((n) => !constNodes.has(n) && !visited.has(n));
   if (unused.length) throw new UserError(`${what}: nodes not on the path from input to output: ${unused.map((n) => `'${n.name}' (${n.op_type})`).join(', ')} (unsupported graph topology)`, 'model');
   const total = chain.params.reduce((a, p) => a + p.length, 0);
   const weights = new Float32Array(total);
   let o = 0;
   for (const p of chain.params) { weights.set(p, o); o += p.length; }
+  const convs = g.node.filter((n) => n.op_type === 'Conv');
   return {
     desc: { name, input: descInput, layers: [...pre, ...chain.specs] },
     weights,
     input: { name: inputs[0].name, onnxShape: dims.slice(1) },
     output: outName,
     ops,
+    constantAliases: [...constNodes].filter((n) => n.op_type === 'Identity').length,
+    batchNorm: { kept: ops.BatchNormalization ?? 0, convs: convs.length, exporterConvs: convs.filter((n) => (n.input[1] ?? '').startsWith('onnx::')).length },
   };
 }

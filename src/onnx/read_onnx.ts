@@ -5,6 +5,8 @@
  * Tensors (`TensorProto`): FLOAT (data_type 1) from `raw_data` (little-endian float32) or
  * `float_data`; INT64 (7) from `raw_data` (little-endian int64) or `int64_data`, as JS numbers
  * (exact up to 2^53). Other types and external data are refused with a UserError naming the tensor.
+ * A file protobuf cannot decode (truncated inside a field, corrupt), or one without a graph or
+ * without the default domain's opset_import (cut off at a field boundary) is a UserError.
  */
 import { readFileSync, statSync } from 'node:fs';
 import protobuf from 'protobufjs';
@@ -81,10 +83,15 @@ export function decodeOnnx(bytes: Uint8Array, what: string): OnnxModel {
     const msg = modelProto().decode(bytes);
     obj = modelProto().toObject(msg, { longs: Number, arrays: true, defaults: false, enums: Number }) as OnnxModel;
   } catch (err) {
-    throw new UserError(`${what}: not a readable ONNX model (protobuf decoding failed: ${(err as Error).message})`, 'model');
+    throw new UserError(`${what}: not a readable ONNX model, truncated or corrupt (protobuf decoding failed: ${(err as Error).message})`, 'model');
   }
   if (!obj.graph || !Array.isArray(obj.graph.node) || obj.graph.node.length === 0) {
     throw new UserError(`${what}: not an ONNX model (no graph with nodes)`, 'model');
+  }
+  // every ONNX model names the operator set of the default domain; exporters write it after the
+  // graph, so a file cut off at a field boundary decodes but lacks it
+  if (!(obj.opset_import ?? []).some((o) => !o.domain || o.domain === 'ai.onnx')) {
+    throw new UserError(`${what}: not a complete ONNX model, truncated? (no opset_import for the default ai.onnx domain)`, 'model');
   }
   obj.graph.initializer ??= [];
   obj.graph.input ??= [];
