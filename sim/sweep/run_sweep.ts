@@ -205,9 +205,10 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
     configHash: plan.configHash,
     inline: o.inline,
     onStart: (p) => progress.current(labels.get(p.hash) ?? p.hash),
-    // a point's log lines are progress chatter (epochs), except warnings, which the user must see
+    // a point's log lines are progress chatter (epochs), except warnings, which the user must see,
+    // and where a base training continued from its checkpoint
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
+      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
     },
     onDone: (rec, cs) => {
       if (fatal !== undefined) return;

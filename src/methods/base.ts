@@ -103,7 +103,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
   const ckpt = file && ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.ckpt`) : null;
   // a checkpoint of another key is refused here, before any training (UserError)
   const resume = ckpt ? readCheckpoint(ckpt, key, `base ${key}`, ctx.log) : undefined;
-  if (resume) ctx.log?.(`base ${key}: resuming from its checkpoint after epoch ${resume.state.epoch}/${epochs}`);
+  if (resume) ctx.log?.(`resume: base ${key} continues from its checkpoint after epoch ${resume.state.epoch}/${epochs}`);
   else ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${epochs} epochs)`);
   // noise-injection training (train.noiseInjection): every weight layer trains through a fresh
   // random stuck-at-fault map per forward (src/nn/defect_injection_op.ts), then gets its plain op back

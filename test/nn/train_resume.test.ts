@@ -5,7 +5,7 @@
 // encoding (base_checkpoint_file.ts) as a real restart does. The oracle is the uninterrupted run
 // itself; the test is not vacuous: a state without its momentum buffers, or the streams of a
 // noise-injected base training left at their start, gives other bits.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,9 @@ import type { Augmentation } from '../../src/data/augment.js';
 import type { Split } from '../../src/data/dataset.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { trainedBase } from '../../src/methods/base.js';
-import { decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/methods/base_checkpoint_file.js';
+import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/methods/base_checkpoint_file.js';
+import { UserError } from '../../src/util/errors.js';
+import { stream } from '../../src/util/rng.js';
 import type { PointSpec } from '../../src/methods/point.js';
 import { buildModel, type ModelDesc } from '../../src/nn/model.js';
 import { train, type TrainOptions } from '../../src/nn/train.js';
@@ -128,15 +130,13 @@ describe('base training with noise injection resumes with its streams', () => {
       for (const k of kept) {
         const d2 = mkdtempSync(join(tmpdir(), 'rramsim-resume-'));
         try {
-          const { writeCheckpoint } = await import('../../src/methods/base_checkpoint_file.js');
           writeCheckpoint(join(d2, `base-${k.key}.ckpt`), { key: k.key, epochs: 4, state: k.state });
           const l2: string[] = [];
           const resumed = await trainedBase(point, { dataset, cacheDir: d2, log: (m) => l2.push(m) });
-          expect(l2.some((m) => m.endsWith(`resuming from its checkpoint after epoch ${k.state.epoch}/4`))).toBe(true);
+          expect(l2.some((m) => m === `resume: base ${k.key} continues from its checkpoint after epoch ${k.state.epoch}/4`)).toBe(true);
           expect(resumed.weightsSha256(), `after epoch ${k.state.epoch}`).toBe(clean);
           // not vacuous: the same state with the noise streams set back to their start ends elsewhere
-          const fresh = (await import('../../src/util/rng.js')).stream;
-          const start = Object.fromEntries(Object.keys(k.state.streams).map((s) => [s, fresh(point.seed, s).state()]));
+          const start = Object.fromEntries(Object.keys(k.state.streams).map((s) => [s, stream(point.seed, s).state()]));
           rmSync(join(d2, `base-${k.key}.f32`));
           writeCheckpoint(join(d2, `base-${k.key}.ckpt`), { key: k.key, epochs: 4, state: { ...k.state, streams: start } });
           expect((await trainedBase(point, { dataset, cacheDir: d2 })).weightsSha256()).not.toBe(clean);
@@ -144,6 +144,74 @@ describe('base training with noise injection resumes with its streams', () => {
           rmSync(d2, { recursive: true, force: true });
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a damaged or foreign checkpoint in the cache', () => {
+  const dataset = syntheticDataset('resume-damaged');
+  const point: PointSpec = {
+    ...DEFAULTS, method: 'ideal', dataset: 'mnist-embedded', seed: 6,
+    train: { epochs: 4, lr: 0.02, momentum: 0.9, weightDecay: 0, batch: 64 },
+  };
+
+  /** the checkpoints after epochs 1 and 2 of the point's base training, and its key and final bits */
+  async function states() {
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-ckpt-'));
+    const kept: TrainState[] = [];
+    let key = '';
+    const clean = (await trainedBase(point, { dataset, cacheDir: dir, log: () => {
+      const f = readdirSync(dir).find((x) => x.endsWith('.ckpt'));
+      if (!f) return;
+      key = f.slice(5, -5);
+      const c = readCheckpoint(join(dir, f), key, 't');
+      if (c && !kept.some((s) => s.epoch === c.state.epoch)) kept.push(c.state);
+    } })).weightsSha256();
+    rmSync(dir, { recursive: true, force: true });
+    return { kept, key, clean };
+  }
+
+  it('truncated: one warning line, the file deleted, training continues from the older checkpoint (.prev) or from scratch; the same bits', async () => {
+    const { kept, key, clean } = await states();
+    for (const withPrev of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'rramsim-ckpt-'));
+      try {
+        const file = join(dir, `base-${key}.ckpt`);
+        if (withPrev) writeCheckpoint(file, { key, epochs: 4, state: kept[0] });
+        writeCheckpoint(file, { key, epochs: 4, state: kept[1] });
+        expect(existsSync(`${file}.prev`)).toBe(withPrev);
+        const whole = readFileSync(file);
+        writeFileSync(file, whole.subarray(0, whole.length - 100));
+        const logs: string[] = [];
+        const net = await trainedBase(point, { dataset, cacheDir: dir, log: (m) => logs.push(m) });
+        expect(net.weightsSha256()).toBe(clean);
+        const warnings = logs.filter((l) => l.startsWith('warning: '));
+        expect(warnings).toEqual([`warning: checkpoint '${file}' is truncated or corrupted (the SHA-256 of its content differs from its header); discarded (deleted): base ${key} continues from an older checkpoint or from scratch`]);
+        if (withPrev) expect(logs).toContain(`resume: base ${key} continues from its checkpoint after epoch 1/4`);
+        else expect(logs.some((l) => l.startsWith(`base ${key}: training `))).toBe(true);
+        expect(readdirSync(dir).sort()).toEqual([`base-${key}.f32`]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('another training\'s checkpoint under this key\'s name: a UserError naming the file, the file untouched, nothing trained or written', async () => {
+    const { kept, key } = await states();
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-ckpt-'));
+    try {
+      const file = join(dir, `base-${key}.ckpt`);
+      writeCheckpoint(file, { key: '0123456789abcdef', epochs: 4, state: kept[0] });
+      const before = readFileSync(file);
+      const logs: string[] = [];
+      const err = await trainedBase(point, { dataset, cacheDir: dir, log: (m) => logs.push(m) }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toBe(`checkpoint '${file}' belongs to another training (key 0123456789abcdef; base ${key} has key ${key}): not used and left as it is; delete it to start this training from scratch, or run the training it belongs to`);
+      expect(logs.filter((l) => l.includes('training') && l.startsWith('base '))).toEqual([]);
+      expect(readFileSync(file).equals(before)).toBe(true);
+      expect(readdirSync(dir)).toEqual([`base-${key}.ckpt`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
