@@ -17,7 +17,7 @@
  */
 import type { PlannedPoint, SweepPlan } from '../../src/config/expand.js';
 import { METHOD_INFO } from '../../src/methods/method_info.js';
-import { isOnnxRef } from '../../src/nn/model.js';
+import { isOnnxRef, modelLabel } from '../../src/nn/model.js';
 import { PointPool } from './pool.js';
 import { preflight } from './preflight.js';
 import type { Progress } from './progress.js';
@@ -57,7 +57,8 @@ export async function trainBases(o: TrainBasesOptions): Promise<TrainBasesOutcom
   const bases = basePoints(o.plan.points);
   if (!o.runnerModule) preflight(bases.map((b) => b.point), o.dataDir, { workers: o.workers });
   let ok = 0, failed = 0, interrupted = false;
-  const label = (p: PlannedPoint) => `base ${p.hash} (${typeof p.point.model === 'string' ? p.point.model : 'model'} on ${p.point.dataset}, seed ${p.point.seed}, ${p.point.train.epochs} epochs)`;
+  // the base's own key (base.ts) appears in its log lines; this names what it is
+  const label = (p: PlannedPoint) => `base network (${modelLabel(p.point.model)} on ${p.point.dataset}, seed ${p.point.seed}, ${p.point.train.epochs} epochs)`;
   const labels = new Map(bases.map((b) => [b.hash, label(b)]));
   o.progress.start(bases.length, 0);
   const pool = new PointPool({
