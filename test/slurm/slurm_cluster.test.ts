@@ -11,7 +11,7 @@
 // as root, `.ci/slurm-cluster.sh up` starts a one-node cluster on this machine (.ci/run does,
 // after installing slurmctld, slurmd, munge and slurm-client). Without them the file skips with one
 // line; under CI=true it fails. Flags beyond --shards: --cpus 1 (two shard tasks at a time on a
-// 2-CPU node, each with one worker), --mem 1G (the default 4G may exceed a small CI node's
+// 2-CPU node, each with one worker), --mem 1G (explicit: the derived default may exceed a small CI node's
 // RealMemory) and --time 00:30:00.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
