@@ -1,7 +1,11 @@
 /**
- * `rramsim slurm CONFIG --shards N`: write a Slurm job-array script running the shards plus a merge
- * step (sim/sweep/slurm_script.ts). The jobs run the CLI that wrote the script (dist/sim/cli.js of
+ * `rramsim slurm CONFIG --shards N`: write a Slurm script that trains the sweep's base networks once
+ * (a base job into the shared cache DIR-cache), runs the shards as a job array reading them, and
+ * merges (sim/sweep/slurm_script.ts). The jobs run the CLI that wrote the script (dist/sim/cli.js of
  * this install, an absolute path) unless RRAMSIM_CLI is set when the script is submitted.
+ * Defaults fitted to the sweep (sim/sweep/slurm_resources.ts): --mem from the memory estimate of
+ * --cpus workers, --attempts from the time estimate and --time (each attempt continues what the
+ * one before left, so the time limit only splits the work).
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
@@ -17,6 +21,9 @@ import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths } from '../sweep/cli_co
 import { defaultOutDir } from '../sweep/run_sweep.js';
 import { checkShardCount } from '../sweep/shard.js';
 import { SLURM_SCRIPT_MARKER, slurmScript } from '../sweep/slurm_script.js';
+import { defaultAttempts, defaultMem, estimatedJobSeconds, slurmSeconds } from '../sweep/slurm_resources.js';
+import { basePoints } from '../sweep/train_bases.js';
+import { formatSeconds } from '../../src/methods/memory_estimate.js';
 
 interface Args {
   config: string;
@@ -26,7 +33,8 @@ interface Args {
   dir?: string;
   cpus: number;
   time: string;
-  mem: string;
+  mem?: string;
+  attempts?: number;
   partition?: string;
   'data-dir'?: string;
   'allow-path'?: string[];
@@ -44,7 +52,8 @@ const command: CommandModule<object, Args> = {
       .option('dir', { type: 'string', describe: 'merged result directory (default runs/<name>-<config hash>)' })
       .option('cpus', { type: 'number', default: 2, describe: 'CPUs per task (= worker threads)' })
       .option('time', { type: 'string', default: '04:00:00', describe: 'wall-time limit per task (Slurm --time)' })
-      .option('mem', { type: 'string', default: '4G', describe: 'memory per task (Slurm --mem)' })
+      .option('mem', { type: 'string', describe: 'memory per task (Slurm --mem; default: the memory estimate of --cpus workers of the largest point, +25 %, in whole G)' })
+      .option('attempts', { type: 'number', describe: 'times the base job and the shard array are submitted, each continuing what the one before left (default: from the time estimate and --time, at least 2)' })
       .option('partition', { type: 'string', describe: 'Slurm partition' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory on the cluster' })
       .option('allow-path', ALLOW_PATH_OPTION)
@@ -58,9 +67,16 @@ const command: CommandModule<object, Args> = {
     checkShardCount(a.shards, plan.points.length, '--shards');
     if (!Number.isInteger(a.cpus) || a.cpus < 1) throw new UserError(`--cpus: got '${a.cpus}'; allowed: an integer >= 1`, '--cpus');
     if (!/^(\d+-)?\d+(:\d{2}){0,2}$/.test(a.time)) throw new UserError(`--time: got '${a.time}'; allowed: a Slurm time such as 04:00:00 or 1-00:00:00`, '--time');
-    if (!/^\d+[KMGT]?$/.test(a.mem)) throw new UserError(`--mem: got '${a.mem}'; allowed: a Slurm memory size such as 4G, 500M or 4096`, '--mem');
-    // each task runs its shard with --cpus worker threads in --mem (sim/sweep/preflight.ts, checkMemory)
-    checkMemory(plan.points.map((p) => p.point), { workers: a.cpus, workersFlag: '--cpus', limit: { bytes: parseMemorySize(a.mem, 2 ** 20)!, what: `--mem ${a.mem} per task` } });
+    const mem = a.mem ?? defaultMem(plan.points, a.cpus);
+    if (!/^\d+[KMGT]?$/.test(mem)) throw new UserError(`--mem: got '${mem}'; allowed: a Slurm memory size such as 4G, 500M or 4096`, '--mem');
+    // each task runs its shard (or the bases) with --cpus worker threads in --mem (sim/sweep/preflight.ts, checkMemory)
+    checkMemory(plan.points.map((p) => p.point), { workers: a.cpus, workersFlag: '--cpus', limit: { bytes: parseMemorySize(mem, 2 ** 20)!, what: `--mem ${mem} per task` } });
+    const bases = basePoints(plan.points);
+    const est = estimatedJobSeconds(plan.points, bases, a.shards, a.cpus);
+    if (a.attempts !== undefined && (!Number.isInteger(a.attempts) || a.attempts < 1 || a.attempts > 100)) {
+      throw new UserError(`--attempts: got '${a.attempts}'; allowed: an integer in [1, 100]`, '--attempts');
+    }
+    const attempts = a.attempts ?? defaultAttempts(Math.max(est.bases, est.shard), slurmSeconds(a.time));
     if (a.partition !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(a.partition)) {
       throw new UserError(`--partition: got '${a.partition}'; allowed: a partition name (letters, digits, '_', '.', '-'), or several separated by commas`, '--partition');
     }
@@ -72,7 +88,9 @@ const command: CommandModule<object, Args> = {
       dir: a.dir ?? defaultOutDir(plan),
       cpusPerTask: a.cpus,
       time: a.time,
-      mem: a.mem,
+      mem,
+      bases: bases.length,
+      attempts,
       partition: a.partition,
       dataDir: a['data-dir'],
       allowPaths: allowPaths.map((p) => resolve(p)),
@@ -82,6 +100,8 @@ const command: CommandModule<object, Args> = {
     if (a.out) {
       writeFileAtomicSync(a.out, text, 0o755);
       process.stderr.write(`wrote ${printable(a.out)}: ${a.shards} shards of ${plan.points.length} points; submit with: bash ${shellQuote(a.out)} (from this directory; --wait to wait for the merged result)\n`);
+      process.stderr.write(`jobs: ${bases.length} base network(s) trained once by a base job, then the shard array; each task --cpus ${a.cpus} --mem ${mem} --time ${a.time}; ` +
+        `${attempts} attempt(s) each (estimated: base job ${formatSeconds(est.bases)}, longest shard ${formatSeconds(est.shard)})\n`);
     } else process.stdout.write(text);
   },
 };

@@ -1,4 +1,8 @@
-/** `rramsim sweep CONFIG`: run every point of a sweep config in parallel, resumably; then write the report. */
+/**
+ * `rramsim sweep CONFIG`: run every point of a sweep config in parallel, resumably; then write the report.
+ * `--cache-dir DIR` keeps the base networks in DIR instead of OUT/cache (shared by a job's shards);
+ * `--bases-only --cache-dir DIR` trains only the sweep's base networks into DIR (sim/sweep/train_bases.ts).
+ */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
@@ -10,6 +14,8 @@ import { makeProgress } from '../sweep/progress.js';
 import { isDiskFull } from '../sweep/execute_point.js';
 import { defaultOutDir, runSweep } from '../sweep/run_sweep.js';
 import { checkShardCount, parseShard } from '../sweep/shard.js';
+import { trainBases } from '../sweep/train_bases.js';
+import { existsSync, statSync } from 'node:fs';
 
 interface Args {
   config: string;
@@ -17,6 +23,8 @@ interface Args {
   workers?: number;
   shard?: string;
   resume: boolean;
+  'cache-dir'?: string;
+  'bases-only': boolean;
   'data-dir'?: string;
   'allow-path'?: string[];
 }
@@ -31,6 +39,8 @@ const command: CommandModule<object, Args> = {
       .option('workers', { type: 'number', describe: 'worker threads (default: number of cores)' })
       .option('shard', { type: 'string', describe: 'run only shard i of n (0 <= i < n): the points with grid index = i mod n' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out: skip finished points, re-run failed and torn ones' })
+      .option('cache-dir', { type: 'string', describe: 'base-network cache directory (default OUT/cache); several sweeps may share one, e.g. the shards of a Slurm job' })
+      .option('bases-only', { type: 'boolean', default: false, describe: 'only train the base networks of every point (all shards) into --cache-dir, resumably; no results, no report' })
       .option('data-dir', { type: 'string', describe: 'IDX dataset directory (else env RRAMSIM_DATA, else the default search path)' })
       .option('allow-path', ALLOW_PATH_OPTION)
       .example('$0 sweep configs/quick.json', 'the main job: embedded MNIST, a few minutes on 2 cores')
@@ -51,8 +61,25 @@ const command: CommandModule<object, Args> = {
     const tty = Boolean(process.stderr.isTTY);
     // messages quote the output directory, which may hold control characters: escaped
     const err = (s: string) => process.stderr.write(`${printable(s)}\n`);
+    const cacheDir = a['cache-dir'];
+    if (cacheDir !== undefined && (cacheDir.trim() === '' || (existsSync(cacheDir) && !statSync(cacheDir).isDirectory()))) {
+      throw new UserError(`--cache-dir: got '${printable(cacheDir)}'; allowed: a directory (created when absent)`, '--cache-dir');
+    }
+    if (a['bases-only']) {
+      if (cacheDir === undefined) throw new UserError('--bases-only: needs --cache-dir DIR, the directory the bases go to (and the shards read with the same --cache-dir)', '--bases-only');
+      if (shard) throw new UserError('--bases-only: trains the bases of every shard; drop --shard', '--bases-only');
+      const b = await trainBases({ plan, cacheDir, workers, dataDir: a['data-dir'], runnerModule: runnerFromEnv(), progress: makeProgress(tty) });
+      if (b.interrupted) {
+        err(`interrupted: ${b.ok} of ${b.total} base networks done in ${cacheDir}; run the same command again to continue from their checkpoints`);
+        process.exitCode = EXIT.interrupted;
+        return;
+      }
+      err(`bases: ${b.ok} of ${b.total} base networks in ${cacheDir}, ${b.failed} failed`);
+      process.exitCode = b.failed > 0 ? EXIT.pointsFailed : EXIT.ok;
+      return;
+    }
     const dir = a.out ?? defaultOutDir(plan, shard);
-    const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : [])])}`);
+    const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : []), ...(cacheDir !== undefined ? ['--cache-dir', cacheDir] : [])])}`);
     let outcome;
     try {
       outcome = await runSweep({
@@ -62,6 +89,7 @@ const command: CommandModule<object, Args> = {
         shard,
         resume: a.resume,
         dataDir: a['data-dir'],
+        cacheDir,
         runnerModule: runnerFromEnv(),
         command: commandLine(),
         progress: makeProgress(tty),

@@ -18,6 +18,14 @@
  * result rramsim train wrote (it starts with `"command": "train"`), anything else only with
  * --force, and its directory must exist; the default reports/… may create reports/. Written
  * atomically, so an interrupted write leaves the old file or the whole new one.
+ *
+ * Resumable (unless --no-checkpoint): after every epoch the training's state goes to
+ * `<result file>.ckpt` (src/methods/base_checkpoint_file.ts: atomic, SHA-256, keyed by the
+ * config hash, the data set's checksums and the initial weights); the same command run again after
+ * kill -9 or Ctrl-C continues after the last finished epoch and writes the same result bits
+ * (weights, curve, accuracies) as an uninterrupted run. The checkpoint is removed once the result
+ * is written. A checkpoint of another config at that path is refused (exit 2, nothing written); a
+ * truncated one is discarded with a `warning:` line.
  */
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -40,6 +48,7 @@ import { configHash } from '../../src/util/hash.js';
 import { printBackendNotice } from '../sweep/cli_common.js';
 import { checkOutputFile } from '../../src/util/output_file.js';
 import { printable } from '../../src/util/safe_text.js';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from '../../src/methods/base_checkpoint_file.js';
 
 /** the first bytes of a result file rramsim train wrote */
 const isOwnResult = (head: string) => head.startsWith('{\n  "command": "train",');
@@ -61,6 +70,7 @@ export interface TrainArgs {
   out?: string;
   force?: boolean;
   progress?: boolean;
+  checkpoint?: boolean;
 }
 
 export interface TrainConfig {
@@ -87,6 +97,8 @@ export interface TrainResultFile {
   weightsSha256: string;
   parameters: number;
   backend: string;
+  /** set when this run continued from a checkpoint: the epochs it held */
+  resumedAfterEpoch?: number;
   wallSeconds: number;
   startedAt: string;
   finishedAt: string;
@@ -160,6 +172,12 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
   const m = cfg.limit > 0 ? Math.min(cfg.limit, ds.train.n) : ds.train.n;
   const nParams = net.params().reduce((s, p) => s + p.value.length, 0);
   const hash = configHash(cfg);
+  // the checkpoint belongs to this config, these data files and these initial weights
+  const ckptKey = configHash({ format: 'rramsim-train-checkpoint-v1', config: cfg, checksums: ds.checksums, initSha256: net.weightsSha256() });
+  const ckptFile = a.checkpoint === false ? undefined : `${outFile}.ckpt`;
+  const log = (line: string) => process.stderr.write(`${printable(line)}\n`);
+  // before any training: a checkpoint of another config is a UserError, a damaged one a warning
+  const resume = ckptFile ? readCheckpoint(ckptFile, ckptKey, `this training (config ${hash})`, log) : undefined;
   out.write(`train ${cfg.model}${cfg.model === 'lenet5' ? ` (${cfg.pool} pool)` : ''} on ${cfg.dataset}: ${m} training examples, ` +
     `eval split '${ds.eval.name}' (${ds.eval.n}), ${nParams} parameters, SGD lr ${cfg.train.lr} momentum ${cfg.train.momentum} ` +
     `weight decay ${cfg.train.weightDecay} batch ${cfg.train.batch}, seed ${cfg.seed}, gemm backend ${getBackend()}, config ${hash}\n`);
@@ -172,6 +190,12 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
     }, cliProgress.Presets.shades_classic)
     : null;
   const epochs: TrainResultFile['epochs'] = [];
+  if (resume) {
+    for (const e of resume.state.curve) epochs.push({ epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, evalLoss: e.eval!.loss, evalAccuracy: e.eval!.accuracy, seconds: e.seconds });
+    out.write(`resuming from ${printable(ckptFile!)} after epoch ${resume.state.epoch}/${cfg.train.epochs}\n`);
+  } else if (ckptFile) {
+    out.write(`checkpoint after every epoch: ${printable(ckptFile)} (after an interruption, run the same command again to continue)\n`);
+  }
   train(net, ds.train, cfg.train, {
     seed: cfg.seed,
     limit: cfg.limit,
@@ -187,6 +211,12 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
       out.write(`epoch ${e.epoch}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  ` +
         `${ev.split} loss ${ev.loss.toFixed(4)} acc ${pct(ev.accuracy)}  ${e.seconds.toFixed(1)} s\n`);
     },
+    resume: resume?.state,
+    onCheckpoint: ckptFile ? (state) => {
+      // a write error (full disk, permission) ends the command through the CLI's file-system error line
+      if (a.out === undefined) ensureDir(dirname(outFile));
+      writeCheckpoint(ckptFile, { key: ckptKey, epochs: cfg.train.epochs, state });
+    } : undefined,
   });
   const last = epochs[epochs.length - 1];
   const result: TrainResultFile = {
@@ -201,6 +231,7 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
     weightsSha256: net.weightsSha256(),
     parameters: nParams,
     backend: getBackend(),
+    ...(resume ? { resumedAfterEpoch: resume.state.epoch } : {}),
     wallSeconds: (performance.now() - t0) / 1000,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -211,6 +242,7 @@ export async function runTrain(a: Partial<TrainArgs>, out: NodeJS.WritableStream
   } catch (e) {
     throw new UserError(`--out: cannot write ${printable(outFile)}: ${printable((e as Error).message)}`, 'out');
   }
+  if (ckptFile) removeCheckpoint(ckptFile);
   out.write(`final ${ds.eval.name} accuracy ${pct(result.finalAccuracy)} (loss ${result.finalLoss.toFixed(4)}), ` +
     `${result.wallSeconds.toFixed(1)} s; result written to ${printable(outFile)}\n`);
   return result;
@@ -236,7 +268,8 @@ const command: CommandModule<object, TrainArgs> = {
       .option('data-dir', { type: 'string', describe: 'directory of the IDX files (default: env RRAMSIM_DATA, then the search path)' })
       .option('out', { type: 'string', describe: 'JSON result file (default reports/train-<model>-<dataset>-seed<S>.json); replaces only a result rramsim train wrote, unless --force' })
       .option('force', { type: 'boolean', default: false, describe: 'let --out replace an existing file rramsim train did not write' })
-      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a TTY (--no-progress to disable)' }) as Argv<TrainArgs>,
+      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a TTY (--no-progress to disable)' })
+      .option('checkpoint', { type: 'boolean', default: true, describe: 'write <out>.ckpt after every epoch and continue from it when the same command runs again (--no-checkpoint to disable)' }) as Argv<TrainArgs>,
   handler: async (args) => {
     await runTrain(args);
   },

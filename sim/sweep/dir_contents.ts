@@ -5,7 +5,8 @@
  * and of bounded size (src/util/sweep_file_limits.ts):
  *   manifest.json, results.jsonl                 regular, ≤ their limits
  *   results.rejected.jsonl, errors.log           regular (appended to, never read)
- *   cache/                                       a real directory; each base-*.f32 regular, ≤ CACHE_FILE_LIMIT
+ *   cache/                                       a real directory; each base-*.f32 regular, ≤ CACHE_FILE_LIMIT;
+ *                                                each base-*.ckpt[.prev] (a training's checkpoint) ≤ CHECKPOINT_LIMIT
  *   artifacts/, artifacts/<hash>/                real directories; each file in them regular, ≤ ARTIFACT_LIMIT
  * Otherwise a UserError (exit 2) naming the file and what it is, before anything is read or written.
  * The directory itself may be a symlink (the user's choice). The lock file is checked by dir_lock.ts.
@@ -13,6 +14,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRealDir, checkRegularFile } from '../../src/util/read_regular_file.js';
+import { CHECKPOINT_LIMIT } from '../../src/methods/base_checkpoint_file.js';
 import { ARTIFACT_LIMIT, CACHE_FILE_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { MANIFEST, RESULTS } from './manifest.js';
 import { REJECTED } from './results_file.js';
@@ -26,7 +28,9 @@ export function checkSweepDirContents(dir: string): void {
   for (const f of [REJECTED, ERRORS_LOG]) checkRegularFile(join(dir, f), { label: f, maxBytes: APPEND_ONLY });
   const cache = join(dir, 'cache');
   if (checkRealDir(cache, 'cache')) {
-    for (const f of readdirSync(cache)) if (f.startsWith('base-')) checkRegularFile(join(cache, f), { ...CACHE_FILE_LIMIT, label: `cache/${f}` });
+    for (const f of readdirSync(cache)) {
+      if (f.startsWith('base-')) checkRegularFile(join(cache, f), { ...(f.includes('.ckpt') ? CHECKPOINT_LIMIT : CACHE_FILE_LIMIT), label: `cache/${f}` });
+    }
   }
   const artifacts = join(dir, 'artifacts');
   if (checkRealDir(artifacts, 'artifacts')) {

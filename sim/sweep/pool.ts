@@ -29,6 +29,8 @@ export interface PoolOptions {
   runnerModule?: string;
   dataDir?: string;
   outDir?: string;
+  /** the base-network cache (default outDir/cache): a directory shared by several sweeps, e.g. the shards of a Slurm job */
+  cacheDir?: string;
   configHash: string;
   inline?: boolean;
   onStart?: (p: PlannedPoint) => void;
@@ -93,7 +95,7 @@ export class PointPool {
         void this.terminate().then(() => reject(err));
       };
       const spawn = () => {
-        const init: WorkerInit = { runnerModule: runner, dataDir: this.opts.dataDir, outDir: this.opts.outDir, configHash: this.opts.configHash };
+        const init: WorkerInit = { runnerModule: runner, dataDir: this.opts.dataDir, outDir: this.opts.outDir, cacheDir: this.opts.cacheDir, configHash: this.opts.configHash };
         const w = new Worker(new URL(workerFile), { workerData: init });
         let ready = false;
         this.workers.push(w);
@@ -182,7 +184,7 @@ export class PointPool {
       const hash = p.hash;
       const rec = await executePoint(mod.runPoint, p.point, hash, this.opts.configHash, {
         dataDir: this.opts.dataDir,
-        cacheDir: out ? join(out, 'cache') : undefined,
+        cacheDir: this.opts.cacheDir ?? (out ? join(out, 'cache') : undefined),
         artifactDir,
         log: (msg) => this.opts.onLog?.(hash, msg),
       }, out);

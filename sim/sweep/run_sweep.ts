@@ -48,6 +48,8 @@ export interface SweepOptions {
   shard?: Shard;
   resume: boolean;
   dataDir?: string;
+  /** the base-network cache (default DIR/cache): shared by the shards of a Slurm job */
+  cacheDir?: string;
   /** runner module URL (tests: a fake); default: the real methods */
   runnerModule?: string;
   /** run points in this thread (tests) */
@@ -202,12 +204,14 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
     runnerModule: o.runnerModule,
     dataDir: o.dataDir,
     outDir: dir,
+    cacheDir: o.cacheDir,
     configHash: plan.configHash,
     inline: o.inline,
     onStart: (p) => progress.current(labels.get(p.hash) ?? p.hash),
-    // a point's log lines are progress chatter (epochs), except warnings, which the user must see
+    // a point's log lines are progress chatter (epochs), except warnings, which the user must see,
+    // and where a base training continued from its checkpoint
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
+      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
     },
     onDone: (rec, cs) => {
       if (fatal !== undefined) return;

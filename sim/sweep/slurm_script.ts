@@ -1,16 +1,33 @@
 /**
- * Slurm job-array script for a sharded sweep. The script is self-submitting and has three modes:
+ * Slurm job-array script for a sharded sweep. The script is self-submitting and has four modes:
  *  - `bash FILE [--wait]` (outside a job): checks the config, the rramsim CLI and node are there and
- *    that DIR holds no merged results yet, creates DIR-logs/, then submits itself as an array of N
- *    tasks and a merge job depending on the whole array (afterany: shards with failed points still
- *    merge; merge reports what failed or is missing). With --wait it returns when the merge job has
- *    ended, with the merge job's exit code (sbatch --wait).
+ *    that DIR holds no merged results yet, creates DIR-logs/, then submits, each job after the one
+ *    before has ended (afterany):
+ *      1. when the sweep trains base networks (bases > 0): the base job, `attempts` times in a chain;
+ *      2. the array of N shard tasks, `attempts` times in a chain;
+ *      3. the merge job (afterany: shards with failed points still merge; merge reports what failed
+ *         or is missing). With --wait it returns when the merge job has ended, with its exit code
+ *         (sbatch --wait).
+ *    Every attempt after the first continues what the one before left (a job killed by its time
+ *    limit, a node lost): the base trainings from their per-epoch checkpoints, the shards from their
+ *    finished points (--resume); an attempt with nothing left ends within seconds.
+ *  - `FILE bases` inside a job: `rramsim sweep CONFIG --bases-only --cache-dir DIR-cache --workers
+ *    $SLURM_CPUS_PER_TASK` (sim/sweep/train_bases.ts): every base network of the sweep, once, into
+ *    the shared cache DIR-cache.
  *  - array task i (SLURM_ARRAY_TASK_ID set): `rramsim sweep CONFIG --shard i/N --out DIR-shard<i>ofN
- *    --workers $SLURM_CPUS_PER_TASK --resume` (--resume: a requeued task continues; exit 3, some
- *    points failed, is recorded in results.jsonl and not a task failure).
+ *    --cache-dir DIR-cache --workers $SLURM_CPUS_PER_TASK --resume` (the bases come from DIR-cache;
+ *    --resume: a requeued or follow-up task continues; exit 3, some points failed, is recorded in
+ *    results.jsonl and not a task failure).
  *  - `FILE merge` inside a job: `rramsim merge DIR-shard0ofN … --out DIR`.
+ * Why a base job and not a lock in the cache that one shard takes while the others wait: waiting
+ * tasks would hold their CPUs and memory for the whole base training, a lock held by a task the
+ * time limit killed must be detected as stale across nodes of a shared file system, and a chain of
+ * jobs is what Slurm schedules natively. If the base jobs all end without a base (every attempt
+ * killed), the shards still start (afterany) and continue the base training from the same
+ * checkpoints in DIR-cache: identical bits, every file replaced atomically.
  * Every job runs in the submit directory (--chdir), so the config path and DIR may be relative to
- * it; logs go to DIR-logs/<job name>-<array job id>_<task>.out and …-merge-<job id>.out.
+ * it; logs go to DIR-logs/<job name>-<array job id>_<task>.out, …-bases-<job id>.out and
+ * …-merge-<job id>.out.
  * rramsim runs as `node "$RRAMSIM_CLI"`: by default the CLI that wrote the script (an absolute
  * path: the checkout must be on a file system the nodes share, as a cluster's home usually is);
  * set RRAMSIM_CLI before `bash FILE` to use another install. sbatch exports the submitting
@@ -42,6 +59,10 @@ export interface SlurmOptions {
   /** --allow-path directories passed on to every shard (defects.file outside the config's tree) */
   allowPaths?: readonly string[];
   points: number;
+  /** base networks the sweep trains (train_bases.ts's basePoints); 0 = no base job */
+  bases: number;
+  /** times the base job and the shard array are submitted, each after the one before (>= 1) */
+  attempts: number;
   /** absolute path of the rramsim CLI (dist/sim/cli.js) the jobs run by default */
   cli: string;
 }
@@ -77,14 +98,20 @@ export function slurmScript(opts: SlurmOptions): string {
     return s;
   };
   const part = o.partition ? `#SBATCH --partition=${token(o.partition, 'partition')}\n` : '';
+  for (const [k, v] of [['bases', o.bases], ['attempts', o.attempts]] as const) {
+    if (!Number.isInteger(v) || v < (k === 'attempts' ? 1 : 0)) throw new Error(`slurmScript: ${k} ${JSON.stringify(v)} is not a count`);
+  }
   if (!/^[0-9a-f]+$/.test(o.configHash)) throw new Error(`slurmScript: config hash ${JSON.stringify(o.configHash)} is not hex`);
   return `#!/bin/bash
 ${SLURM_SCRIPT_MARKER}
-# Sweep $name (config hash ${o.configHash}): ${o.points} points in ${n} shards; config file $config.
+# Sweep $name (config hash ${o.configHash}): ${o.points} points in ${n} shards, ${o.bases} base networks; config file $config.
 # Submit from the directory \`rramsim slurm\` ran in (the config and result paths are relative to it):
-#   bash THIS_FILE          submit the ${n} shard tasks and the dependent merge job, print their ids
+#   bash THIS_FILE          submit the base job${o.bases > 0 ? '' : ' (none: no base to train)'}, the ${n} shard tasks and the merge job, each
+#                           after the one before (${o.attempts} attempt(s) of the base job and of the shard array,
+#                           each continuing what the one before left); print their ids
 #   bash THIS_FILE --wait   the same, then wait for the merge job; exit with its exit code
-# Shard i writes $dir-shard<i>of${n}; the merge job writes $dir; logs in $dir-logs/ (variables below).
+# The base networks go to $cache (shared by every shard); shard i writes $dir-shard<i>of${n};
+# the merge job writes $dir; logs in $dir-logs/ (variables below).
 # Jobs run rramsim as: node "$RRAMSIM_CLI" (default below; set RRAMSIM_CLI to use another install).
 #SBATCH --job-name=${job}
 #SBATCH --cpus-per-task=${token(String(o.cpusPerTask), 'cpusPerTask')}
@@ -100,6 +127,9 @@ config=${q(o.config)}
 dir=${q(o.dir)}
 extra=(${o.dataDir !== undefined ? `--data-dir ${q(o.dataDir)}` : ''}${(o.allowPaths ?? []).map((p) => ` --allow-path ${q(p)}`).join('')})
 shards=${n}
+bases=${o.bases}
+attempts=${o.attempts}
+cache="$dir-cache"
 shard_dirs=()
 for ((k = 0; k < shards; k++)); do shard_dirs+=("$dir-shard\${k}of$shards"); done
 
@@ -117,10 +147,27 @@ if [ -z "\${SLURM_JOB_ID:-}" ]; then
   fi
   mkdir -p -- "$dir-logs"
   logs="\${dir//'%'/%%}-logs" # sbatch expands %x, %A, … in --output; %% is a literal %
-  jid=$(sbatch --parsable --array=0-$((shards - 1)) --chdir="$PWD" --output="$logs/%x-%A_%a.out" "$0")
-  jid=\${jid%%;*}
-  echo "submitted shard array job $jid ($shards tasks)"
-  sbatch \${wait[@]+"\${wait[@]}"} --dependency=afterany:"$jid" --kill-on-invalid-dep=yes --job-name=${job}-merge \\
+  after=()
+  if [ "$bases" -gt 0 ]; then
+    jobs=()
+    for ((a = 1; a <= attempts; a++)); do
+      jid=$(sbatch --parsable \${after[@]+"\${after[@]}"} --job-name=${job}-bases --chdir="$PWD" --output="$logs/%x-%j.out" "$0" bases)
+      jid=\${jid%%;*}
+      jobs+=("$jid")
+      after=(--dependency=afterany:"$jid")
+    done
+    echo "submitted base-network job(s) \${jobs[*]} ($bases bases into $cache)"
+  fi
+  arrays=()
+  for ((a = 1; a <= attempts; a++)); do
+    jid=$(sbatch --parsable \${after[@]+"\${after[@]}"} --array=0-$((shards - 1)) --chdir="$PWD" --output="$logs/%x-%A_%a.out" "$0")
+    jid=\${jid%%;*}
+    arrays+=("$jid")
+    after=(--dependency=afterany:"$jid")
+  done
+  echo "submitted shard array job \${arrays[0]} ($shards tasks)"
+  if [ "$attempts" -gt 1 ]; then echo "submitted follow-up shard array job(s) \${arrays[*]:1} (each continues what the one before left)"; fi
+  sbatch \${wait[@]+"\${wait[@]}"} "\${after[@]}" --kill-on-invalid-dep=yes --job-name=${job}-merge \\
     --cpus-per-task=1 --time=00:30:00 --chdir="$PWD" --output="$logs/%x-%j.out" "$0" merge
   exit 0
 fi
@@ -131,9 +178,14 @@ if [ "\${1:-}" = merge ]; then
   node "$RRAMSIM_CLI" merge "\${shard_dirs[@]}" --out "$dir"
   exit
 fi
+if [ "\${1:-}" = bases ]; then
+  # exit 130 (the time limit's SIGTERM) leaves the checkpoints for the next attempt
+  node "$RRAMSIM_CLI" sweep "$config" --bases-only --cache-dir "$cache" --workers "\${SLURM_CPUS_PER_TASK:-1}" \${extra[@]+"\${extra[@]}"}
+  exit
+fi
 i="\${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task (submit it with: bash $0)}"
 # exit code 3 (some points failed) is recorded in results.jsonl; the merge step reports it
-node "$RRAMSIM_CLI" sweep "$config" --shard "$i/$shards" --out "\${shard_dirs[$i]}" \\
+node "$RRAMSIM_CLI" sweep "$config" --shard "$i/$shards" --out "\${shard_dirs[$i]}" --cache-dir "$cache" \\
   --workers "\${SLURM_CPUS_PER_TASK:-1}" --resume \${extra[@]+"\${extra[@]}"} || [ $? -eq 3 ]
 `;
 }

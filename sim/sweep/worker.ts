@@ -20,6 +20,8 @@ export interface WorkerInit {
   dataDir?: string;
   /** sweep directory: artefacts go to DIR/artifacts/<hash>/, caches to DIR/cache/ (none = no files) */
   outDir?: string;
+  /** the base-network cache, when not DIR/cache/ */
+  cacheDir?: string;
   configHash: string;
 }
 
@@ -55,7 +57,7 @@ async function start(): Promise<void> {
           init.configHash,
           {
             dataDir: init.dataDir,
-            cacheDir: init.outDir ? join(init.outDir, 'cache') : undefined,
+            cacheDir: init.cacheDir ?? (init.outDir ? join(init.outDir, 'cache') : undefined),
             artifactDir,
             log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
           },

@@ -16,15 +16,25 @@
  * rewritten, with one message through ctx.log. The file is read as a regular file of at most its
  * exact size (src/util/read_regular_file.ts): a symlink, FIFO or device in its place is a UserError.
  *
+ * Resumable: with a cache directory the training writes a checkpoint after every epoch to
+ * `base-<key>.ckpt` (base_checkpoint_file.ts: weights, optimiser state, BatchNorm statistics, the
+ * noise-injection streams' positions, step counter and curve; atomic, SHA-256), and a training that
+ * finds one continues after its last epoch with the same bits as an uninterrupted run (after
+ * kill -9 or Ctrl-C: `rramsim sweep … --resume`). The checkpoint is removed once the base file is
+ * written. A truncated checkpoint is discarded with a warning; one of another key is refused.
+ *
  * A model imported from ONNX (`{ onnx, sha256 }`, src/onnx/onnx_ref.ts) is already trained: its
  * base network is the imported weights (file re-read and checked against the point's SHA-256), no
  * training and no cache file.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { checkRegularFile, readRegularFile } from '../util/read_regular_file.js';
 import { baseCacheBytes, decodeBaseCache, encodeBaseCache } from './base_cache_file.js';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './base_checkpoint_file.js';
+import type { Rng } from '../util/rng.js';
 import { buildModel, isOnnxRef, modelDescOf, modelLabel } from '../nn/model.js';
 import { importOnnxRef } from '../onnx/onnx_ref.js';
 import type { Network } from '../nn/network.js';
@@ -89,19 +99,33 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
       ctx.log?.(`warning: base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
     }
   }
-  ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${point.train.epochs} epochs)`);
+  const epochs = point.train.epochs;
+  const ckpt = file && ctx.cacheDir ? join(ctx.cacheDir, `base-${key}.ckpt`) : null;
+  // a checkpoint of another key is refused here, before any training (UserError)
+  const resume = ckpt ? readCheckpoint(ckpt, key, `base ${key}`, ctx.log) : undefined;
+  if (resume) ctx.log?.(`resume: base ${key} continues from its checkpoint after epoch ${resume.state.epoch}/${epochs}`);
+  else ctx.log?.(`base ${key}: training ${modelLabel(point.model)} on ${ctx.dataset.name} (${epochs} epochs)`);
   // noise-injection training (train.noiseInjection): every weight layer trains through a fresh
   // random stuck-at-fault map per forward (src/nn/defect_injection_op.ts), then gets its plain op back
   const ni = point.train.noiseInjection;
+  const streams: Record<string, Rng> = {};
   const plain = ni ? net.weightLayers().map((l) => {
     const op = l.op;
-    l.op = new DefectInjectionOp(op.weight, ni, point.seed, l.name);
+    const inj = new DefectInjectionOp(op.weight, ni, point.seed, l.name);
+    streams[`nia/${l.name}`] = inj.rng;
+    l.op = inj;
     return op;
   }) : null;
   train(net, ctx.dataset.train, point.train, {
     seed: point.seed,
     limit: point.trainLimit,
     onEpoch: (e) => ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
+    streams,
+    resume: resume?.state,
+    onCheckpoint: ckpt ? (state) => {
+      mkdirSync(ctx.cacheDir!, { recursive: true });
+      writeCheckpoint(ckpt, { key, epochs, state });
+    } : undefined,
   });
   if (plain) net.weightLayers().forEach((l, i) => { l.op = plain[i]; });
   if (file && ctx.cacheDir) {
@@ -115,6 +139,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
+    if (ckpt) removeCheckpoint(ckpt);
   }
   return net;
 }

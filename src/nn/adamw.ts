@@ -57,6 +57,11 @@ export class AdamW implements Optimizer {
     }
   }
 
+  /** the moment buffers, m of every param then v of every param (`params` order; live views: a checkpoint copies them) */
+  buffers(): Float32Array[] {
+    return [...this.params.map((p) => this.m.get(p)!), ...this.params.map((p) => this.v.get(p)!)];
+  }
+
   step(): void {
     this.t++;
     const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd } = this;

@@ -36,7 +36,8 @@ export class DefectInjectionOp implements MatrixOp {
   private readonly used: Float32Array;
   private readonly pass: Uint8Array;
   private readonly g: Float32Array;
-  private readonly rng: Rng;
+  /** the layer's stream `nia/<layer>` (its position goes into a training checkpoint) */
+  readonly rng: Rng;
   private injected = false;
 
   constructor(readonly weight: Param, readonly spec: NoiseInjectionSpec, seed: number, layer: string) {

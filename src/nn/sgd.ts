@@ -36,6 +36,11 @@ export class SGD {
     }
   }
 
+  /** the momentum buffers v, one per param in `params` order (live views: a checkpoint copies them) */
+  buffers(): Float32Array[] {
+    return this.params.map((p) => this.velocity.get(p)!);
+  }
+
   /** forget the momentum (e.g. between training phases) */
   resetMomentum(): void {
     for (const v of this.velocity.values()) v.fill(0);

@@ -20,6 +20,11 @@
  * Reported epoch loss = Σ_batches L_batch·b / m, accumulated in float64 in batch order (so it is
  * deterministic), train accuracy = correct/m (measured on the fly during the epoch, before each
  * step's update). Nothing is allocated per step; the batch buffers are allocated once.
+ *
+ * Checkpoints (train_state.ts): with opts.onCheckpoint, after every epoch (after onEpoch) the
+ * trainer hands over a copy of its state; with opts.resume = such a state, it restores the weights,
+ * the optimiser's buffers, the persistent streams (opts.streams) and the step counter, and continues
+ * at the next epoch: the same bits as the uninterrupted run. Without either option nothing changes.
  */
 import { allocF32 } from '../kernels/alloc.js';
 import { augmentBatch, augmentStreamName } from '../data/augment.js';
@@ -36,6 +41,8 @@ import type { Param } from './param.js';
 import { AdamW, type Optimizer } from './adamw.js';
 import { SGD, zeroGrads } from './sgd.js';
 import { softmaxCrossEntropy, type LossResult } from './softmax_cross_entropy.js';
+import { captureTrainState, restoreTrainState, type OptimizerView, type TrainState } from './train_state.js';
+import type { Rng } from '../util/rng.js';
 
 export interface EvalResult {
   accuracy: number;
@@ -94,6 +101,12 @@ export interface TrainOptions {
    * else `augment/<shuffleStream>/epoch<k>` (src/data/augment.ts).
    */
   augment?: false;
+  /** after every epoch (after onEpoch): a copy of the trainer's state (train_state.ts), e.g. to write a checkpoint */
+  onCheckpoint?(state: TrainState): void;
+  /** continue from this state (from onCheckpoint of the same training): the epochs it holds are not run again */
+  resume?: TrainState;
+  /** streams drawn across epochs outside the trainer (e.g. noise injection's), by name: their positions go into the state */
+  streams?: Record<string, Rng>;
 }
 
 export type OptimizerChoice = { kind: 'sgd' } | { kind: 'adamw'; beta1?: number; beta2?: number; eps?: number };
@@ -132,6 +145,12 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
     ? new AdamW(params, { ...optChoice, lr: spec.lr, weightDecay: spec.weightDecay }) : null;
   const sgd = adamw ? null : new SGD(params, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
   const opt: Optimizer = adamw ?? sgd!;
+  const optView: OptimizerView = {
+    kind: adamw ? 'adamw' : 'sgd',
+    buffers: () => (adamw ? adamw.buffers() : sgd!.buffers()),
+    get steps() { return adamw ? adamw.t : 0; },
+    setSteps: (t) => { if (adamw) adamw.t = t; },
+  };
   const xb = allocF32(B * d);
   const yb = new Uint8Array(B);
   const dLogits = allocF32(B * classes);
@@ -148,10 +167,18 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
   const infos: EpochInfo[] = [];
   const t0 = performance.now();
   let step = 0;
+  let k0 = 0, secondsBefore = 0;
+  if (opts.resume) {
+    restoreTrainState(opts.resume, net, optView, opts.streams, epochs);
+    infos.push(...opts.resume.curve.map((e) => ({ ...e })));
+    step = opts.resume.step;
+    k0 = opts.resume.epoch;
+    secondsBefore = opts.resume.seconds;
+  }
 
   // spec.maxSteps (retraining budget below an epoch): stop after that many steps in total
   const maxSteps = spec.maxSteps ?? Infinity;
-  for (let k = 0; k < epochs && step < maxSteps; k++) {
+  for (let k = k0; k < epochs && step < maxSteps; k++) {
     const te = performance.now();
     permutation(stream(opts.seed, `${prefix}/epoch${k}`), m, perm);
     const augRng = aug ? stream(opts.seed, augmentStreamName(prefix, k)) : undefined;
@@ -192,8 +219,9 @@ export function train(net: Network, split: Split, spec: TrainSpec, opts: TrainOp
     info.seconds = (performance.now() - te) / 1000;
     infos.push(info);
     if (opts.onEpoch) opts.onEpoch(info);
+    if (opts.onCheckpoint) opts.onCheckpoint(captureTrainState(net, optView, opts.streams, k + 1, step, infos, secondsBefore + (performance.now() - t0) / 1000));
   }
-  return { epochs: infos, steps: step, seconds: (performance.now() - t0) / 1000 };
+  return { epochs: infos, steps: step, seconds: secondsBefore + (performance.now() - t0) / 1000 };
 }
 
 /** largest per-sample activation (values) up to which evaluation runs in batches of 1000 */

@@ -6,6 +6,11 @@
  * (fast, 32-bit output, well tested). Names are hierarchical paths such as
  * `init/fc1`, `shuffle/epoch3`, `defects/fc1/tile0_1`, so that adding a layer or a tile never
  * shifts the draws of any other consumer: streams are independent by construction.
+ *
+ * Position: `state()` is alea's internal state {c, s0, s1, s2} after the draws so far (seedrandom's
+ * `state: true` option; the draws themselves are unchanged by it); `setState(state)` moves the
+ * stream exactly there, so the next draw is the one that followed (a checkpoint of a training,
+ * src/nn/train_state.ts).
  */
 import seedrandom from 'seedrandom';
 
@@ -18,15 +23,29 @@ export interface Rng {
   normal(): number;
   /** the seed string this stream was made from */
   readonly seed: string;
+  /** the generator's position (alea's {c, s0, s1, s2}), JSON-safe */
+  state(): StreamState;
+  /** continue from a position state() returned (of a stream with the same seed) */
+  setState(s: StreamState): void;
+}
+
+/** alea's state: a counter and three fractions in [0, 1) */
+export interface StreamState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
 }
 
 export function stream(runSeed: number | string, name: string): Rng {
   const seed = `${runSeed}/${name}`;
-  const prng = seedrandom.alea(seed);
+  let prng = seedrandom.alea(seed, { state: true });
   const next = () => prng();
   return {
     seed,
     next,
+    state: () => ({ ...(prng.state() as StreamState) }),
+    setState: (st: StreamState) => { prng = seedrandom.alea('', { state: { ...st } }); },
     int: (n: number) => Math.floor(prng() * n),
     normal: () => {
       let u = prng();

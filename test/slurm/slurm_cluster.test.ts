@@ -1,17 +1,20 @@
 // The Slurm path on a real cluster: submit the script `rramsim slurm configs/quick.json --shards 4`
-// writes (array job of 4 shards + dependent merge job) with `bash FILE --wait`, and check that the
-// merged results are bit-identical to a local `rramsim sweep configs/quick.json` (every point,
-// status, point hash and metric; timings excluded, as `rramsim reproduce` does:
-// sim/sweep/compare_records.ts).
+// writes (base job, array job of 4 shards, dependent merge job) with `bash FILE --wait`, and check
+// that the merged results are bit-identical to a local `rramsim sweep configs/quick.json` (every
+// point, status, point hash and metric; timings excluded, as `rramsim reproduce` does:
+// sim/sweep/compare_records.ts), and that the base networks were trained once, by the base job,
+// before any shard started. Then a job killed mid-way (scancel of the first base job while it
+// trains, as a time limit would): the next attempt continues the base training from its checkpoint
+// and the merged results still equal a local sweep.
 //
 // Needs `sbatch` (Debian slurm-client) and a cluster that answers `sinfo` with a usable node;
 // as root, `.ci/slurm-cluster.sh up` starts a one-node cluster on this machine (.ci/run does,
 // after installing slurmctld, slurmd, munge and slurm-client). Without them the file skips with one
 // line; under CI=true it fails. Flags beyond --shards: --cpus 1 (two shard tasks at a time on a
-// 2-CPU node, each with one worker), --mem 1G (the default 4G may exceed a small CI node's
+// 2-CPU node, each with one worker), --mem 1G (explicit: the derived default may exceed a small CI node's
 // RealMemory) and --time 00:30:00.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/methods/result.js';
@@ -90,10 +93,21 @@ describe.skipIf(skip)('rramsim slurm on a Slurm cluster', () => {
     const logNames = readdirSync(`${merged}-logs`).sort();
     expect(logNames.filter((f) => f.startsWith(`rramsim-quick-${arrayJob}_`))).toEqual([0, 1, 2, 3].map((i) => `rramsim-quick-${arrayJob}_${i}.out`));
     expect(logNames.filter((f) => f.startsWith('rramsim-quick-merge-'))).toHaveLength(1);
+    let firstShardStart = Infinity;
     for (let i = 0; i < 4; i++) {
       const m = JSON.parse(readFileSync(join(`${merged}-shard${i}of4`, 'manifest.json'), 'utf8')) as Manifest;
       expect(m.shard).toBe(`${i}/4`);
+      firstShardStart = Math.min(firstShardStart, Date.parse(m.startedAt));
     }
+    // the two base networks (seeds 0 and 1) trained once, by the base job, before any shard started;
+    // a shard that trained one again would have replaced its file later
+    const baseLogs = logNames.filter((f) => f.startsWith('rramsim-quick-bases-'));
+    expect(baseLogs.length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(join(`${merged}-logs`, baseLogs[0]), 'utf8')).toContain('bases: 2 of 2 base networks');
+    const cached = readdirSync(`${merged}-cache`);
+    expect(cached.filter((f) => f.endsWith('.f32'))).toHaveLength(2);
+    expect(cached.filter((f) => f.includes('.ckpt'))).toEqual([]);
+    for (const f of cached) expect(statSync(join(`${merged}-cache`, f)).mtimeMs).toBeLessThan(firstShardStart);
 
     const localDir = join(work, 'local');
     const local = await run(process.execPath, [CLI, 'sweep', config, '--out', localDir], work);
@@ -117,6 +131,49 @@ describe.skipIf(skip)('rramsim slurm on a Slurm cluster', () => {
       expect(compareRecords(r, s!), `point ${r.pointHash}`).toBeUndefined();
       expect(Object.keys(s!.metrics!).sort()).toEqual(Object.keys(r.metrics!).sort()); // nothing extra on either side
     }
+    passed = true;
+  });
+
+  it('the first base job killed while it trains (as by its time limit): the next attempt continues from the checkpoint; merged = local', { timeout: 20 * 60_000 }, async () => {
+    passed = false;
+    const config = join(work, 'killed.json');
+    writeFileSync(config, JSON.stringify({
+      name: 'killed', model: 'lenet5', dataset: 'mnist-embedded', trainLimit: 6000, seed: 4,
+      train: { epochs: 12, lr: 0.01, momentum: 0.9, batch: 64 },
+      method: ['ideal', 'unaware'], defects: { rate: 0.1, lrsShare: 0.5, distribution: 'uniform' },
+      device: { levels: 0 }, crossbar: { tileRows: 128, tileCols: 128 },
+    }));
+    const merged = join(work, 'killed-slurm');
+    const w = await run(process.execPath, [CLI, 'slurm', config, '--shards', '2', '--cpus', '1', '--mem', '1G', '--time', '00:30:00', '--attempts', '2', '--dir', merged, '--out', 'killed.sbatch'], work);
+    expect(w.code, w.out).toBe(0);
+    const sub = run('bash', ['killed.sbatch', '--wait'], work);
+    // the first base job: its id is the first one `bash FILE` prints
+    let first: string | undefined;
+    const cache = `${merged}-cache`;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 10 * 60_000) {
+      const q = answers('squeue', ['-h', '-o', '%i %j', '-n', 'rramsim-killed-bases']);
+      first ??= q?.split('\n').map((l) => l.split(' ')[0]).filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b))[0];
+      if (first && existsSync(cache) && readdirSync(cache).some((f) => f.endsWith('.ckpt'))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(first, 'the base job never wrote a checkpoint').toBeDefined();
+    expect(spawnSync('scancel', [first!]).status).toBe(0);
+    const s = await sub;
+    expect(s.code, `${s.out}\n${logs(`${merged}-logs`)}`).toBe(0);
+    const baseLogs = readdirSync(`${merged}-logs`).filter((f) => f.startsWith('rramsim-killed-bases-')).sort();
+    expect(baseLogs).toHaveLength(2);
+    const second = readFileSync(join(`${merged}-logs`, baseLogs[1]), 'utf8');
+    expect(second, logs(`${merged}-logs`)).toMatch(/resume: base [0-9a-f]+ continues from its checkpoint after epoch \d+\/12/);
+    expect(second).toContain('bases: 1 of 1 base networks');
+
+    const localDir = join(work, 'killed-local');
+    const local = await run(process.execPath, [CLI, 'sweep', config, '--out', localDir, '--workers', '1'], work);
+    expect(local.code, local.out).toBe(0);
+    const mine = new Map(readRecords(merged).map((r) => [r.pointHash, r] as const));
+    const ref = readRecords(localDir);
+    expect(ref).toHaveLength(2);
+    for (const r of ref) expect(compareRecords(r, mine.get(r.pointHash)!), r.point.method).toBeUndefined();
     passed = true;
   });
 });

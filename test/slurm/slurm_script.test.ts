@@ -47,23 +47,30 @@ describe('rramsim slurm: the job script', () => {
     expect(text).toContain(`cli_default=${shellQuote(CLI)}\nRRAMSIM_CLI=\${RRAMSIM_CLI:-$cli_default}`); // the CLI that wrote it, absolute
     expect(text).toMatch(/^#SBATCH --cpus-per-task=1$/m);
 
-    // submit: two sbatch calls, the second depending on the first
+    // submit: the base job twice (the second continues the first), the shard array twice, the merge job; each after the one before
     const log = join(d, 'sbatch.log');
     const bin = stubSbatch(d, log);
     const PATH = `${bin}:${process.env.PATH}`;
     const sub = bash(['job.sbatch'], d, { PATH });
     expect(sub.code, sub.stderr).toBe(0);
-    expect(sub.stdout).toBe('submitted shard array job 101 (3 tasks)\nSubmitted batch job 102\n');
+    expect(sub.stdout).toBe('submitted base-network job(s) 101 102 (2 bases into runs/x-cache)\nsubmitted shard array job 103 (3 tasks)\n' +
+      'submitted follow-up shard array job(s) 104 (each continues what the one before left)\nSubmitted batch job 105\n');
     const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('\t'));
-    expect(calls[0]).toEqual(['--parsable', '--array=0-2', `--chdir=${d}`, '--output=runs/x-logs/%x-%A_%a.out', 'job.sbatch']);
-    expect(calls[1]).toEqual([
-      '--dependency=afterany:101', '--kill-on-invalid-dep=yes', '--job-name=rramsim-slurmtest-merge', '--cpus-per-task=1', '--time=00:30:00',
+    const bases = (after: string[]) => ['--parsable', ...after, '--job-name=rramsim-slurmtest-bases', `--chdir=${d}`, '--output=runs/x-logs/%x-%j.out', 'job.sbatch', 'bases'];
+    const array = (after: string) => ['--parsable', `--dependency=afterany:${after}`, '--array=0-2', `--chdir=${d}`, '--output=runs/x-logs/%x-%A_%a.out', 'job.sbatch'];
+    expect(calls.slice(0, 4)).toEqual([bases([]), bases(['--dependency=afterany:101']), array('102'), array('103')]);
+    expect(calls[4]).toEqual([
+      '--dependency=afterany:104', '--kill-on-invalid-dep=yes', '--job-name=rramsim-slurmtest-merge', '--cpus-per-task=1', '--time=00:30:00',
       `--chdir=${d}`, '--output=runs/x-logs/%x-%j.out', 'job.sbatch', 'merge',
     ]);
     expect(existsSync(join(d, 'runs', 'x-logs'))).toBe(true); // Slurm does not create the log directory
     expect(bash(['job.sbatch', '--wait'], d, { PATH }).code).toBe(0);
-    expect(readFileSync(log, 'utf8').trim().split('\n')[3].split('\t')[0]).toBe('--wait');
+    expect(readFileSync(log, 'utf8').trim().split('\n')[9].split('\t')[0]).toBe('--wait');
 
+    // the base job (the fake runner trains nothing: it only goes through the two bases)
+    const b = bash([join(d, 'job.sbatch'), 'bases'], '/', { ...FAKE, SLURM_JOB_ID: '101', SLURM_SUBMIT_DIR: d, SLURM_CPUS_PER_TASK: '1' });
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain('bases: 2 of 2 base networks in runs/x-cache, 0 failed');
     // what Slurm would run: each array task (from another working directory), then the merge job
     for (let i = 0; i < 3; i++) {
       const t = bash([join(d, 'job.sbatch')], '/', { ...FAKE, SLURM_JOB_ID: '101', SLURM_ARRAY_TASK_ID: String(i), SLURM_SUBMIT_DIR: d, SLURM_CPUS_PER_TASK: '1' });
@@ -82,7 +89,7 @@ describe('rramsim slurm: the job script', () => {
     const again = bash(['job.sbatch'], d, { PATH });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('runs/x already holds merged results; move it away to merge again');
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(10);
   });
 
   it('refuses to submit from a directory where the config is not, or without the CLI', () => {
@@ -193,9 +200,11 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
     const PATH = `${bin}:${process.env.PATH}`;
     const sub = bash(['job.sbatch'], d, { PATH });
     expect(sub.code, sub.stderr).toBe(0);
+    const basesCall = (after: string[]) => ['--parsable', ...after, '--job-name=rramsim-slurmtest-bases', `--chdir=${d}`, `--output=${pattern(dir)}-logs/%x-%j.out`, 'job.sbatch', 'bases'];
+    const arrayCall = (after: string) => ['--parsable', `--dependency=afterany:${after}`, '--array=0-1', `--chdir=${d}`, `--output=${pattern(dir)}-logs/%x-%A_%a.out`, 'job.sbatch'];
     expect(calls(sblog)).toEqual([
-      ['--parsable', '--array=0-1', `--chdir=${d}`, `--output=${pattern(dir)}-logs/%x-%A_%a.out`, 'job.sbatch'],
-      ['--dependency=afterany:101', '--kill-on-invalid-dep=yes', '--job-name=rramsim-slurmtest-merge', '--cpus-per-task=1', '--time=00:30:00',
+      basesCall([]), basesCall(['--dependency=afterany:101']), arrayCall('102'), arrayCall('103'),
+      ['--dependency=afterany:104', '--kill-on-invalid-dep=yes', '--job-name=rramsim-slurmtest-merge', '--cpus-per-task=1', '--time=00:30:00',
         `--chdir=${d}`, `--output=${pattern(dir)}-logs/%x-%j.out`, 'job.sbatch', 'merge'],
     ]);
     expect(statSync(join(d, `${dir}-logs`)).isDirectory()).toBe(true);
@@ -204,15 +213,17 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
     const nodelog = join(d, 'node.log');
     recordingStub(bin, 'node', nodelog);
     const job = { PATH, SLURM_SUBMIT_DIR: d, SLURM_CPUS_PER_TASK: '1' };
+    expect(bash([join(d, 'job.sbatch'), 'bases'], '/', { ...job, SLURM_JOB_ID: '100' }).code).toBe(0);
     for (const i of [0, 1]) {
       const t = bash([join(d, 'job.sbatch')], '/', { ...job, SLURM_JOB_ID: '101', SLURM_ARRAY_TASK_ID: String(i) });
       expect(t.code, t.stderr).toBe(0);
     }
     const m = bash([join(d, 'job.sbatch'), 'merge'], '/', { ...job, SLURM_JOB_ID: '102' });
     expect(m.code, m.stderr).toBe(0);
-    const shardArgs = (i: number) => [CLI, 'sweep', config, '--shard', `${i}/2`, '--out', `${dir}-shard${i}of2`, '--workers', '1', '--resume',
+    const shardArgs = (i: number) => [CLI, 'sweep', config, '--shard', `${i}/2`, '--out', `${dir}-shard${i}of2`, '--cache-dir', `${dir}-cache`, '--workers', '1', '--resume',
       '--data-dir', dataDir, '--allow-path', join(d, allow)];
-    expect(calls(nodelog)).toEqual([shardArgs(0), shardArgs(1), [CLI, 'merge', `${dir}-shard0of2`, `${dir}-shard1of2`, '--out', dir]]);
+    const basesArgs = [CLI, 'sweep', config, '--bases-only', '--cache-dir', `${dir}-cache`, '--workers', '1', '--data-dir', dataDir, '--allow-path', join(d, allow)];
+    expect(calls(nodelog)).toEqual([basesArgs, shardArgs(0), shardArgs(1), [CLI, 'merge', `${dir}-shard0of2`, `${dir}-shard1of2`, '--out', dir]]);
     expect(markers(d)).toEqual([]);
   });
 
@@ -228,7 +239,7 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
     expect(bash([join(d, 'job.sbatch')], '/', { ...job, SLURM_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '1' }).code).toBe(0);
     expect(bash([join(d, 'job.sbatch'), 'merge'], '/', { ...job, SLURM_JOB_ID: '8' }).code).toBe(0);
     const [task, merge] = calls(nodelog);
-    expect(task).toEqual([CLI, 'sweep', 'c.json', '--shard', '1/2', '--out', './-Dz-shard1of2', '--workers', '1', '--resume', '--data-dir', './-data']);
+    expect(task).toEqual([CLI, 'sweep', 'c.json', '--shard', '1/2', '--out', './-Dz-shard1of2', '--cache-dir', './-Dz-cache', '--workers', '1', '--resume', '--data-dir', './-data']);
     expect(merge).toEqual([CLI, 'merge', './-Dz-shard0of2', './-Dz-shard1of2', '--out', './-Dz']);
     // every argument that names a path starts with something other than '-'
     for (const a of [...task.slice(2), ...merge.slice(2)]) if (!a.startsWith('--')) expect(a.startsWith('-')).toBe(false);
@@ -241,7 +252,7 @@ describe('rramsim slurm: paths and names are data, never script text', () => {
     const { jobName, slurmScript } = await import('../../sim/sweep/slurm_script.js');
     expect(jobName('fig2.a_b-c')).toBe('rramsim-fig2.a_b-c');
     expect(jobName('a b\n#SBATCH --x $(y)')).toBe('rramsim-a_b__SBATCH_--x___y_');
-    const text = slurmScript({ config: 'c.json', name: 'n\ntouch PWNED', configHash: 'abc123', shards: 2, dir: 'o', cpusPerTask: 1, time: '1:00', mem: '1G', points: 2, cli: '/x/cli.js' });
+    const text = slurmScript({ config: 'c.json', name: 'n\ntouch PWNED', configHash: 'abc123', shards: 2, dir: 'o', cpusPerTask: 1, time: '1:00', mem: '1G', points: 2, bases: 1, attempts: 2, cli: '/x/cli.js' });
     expect(text).toMatch(/^#SBATCH --job-name=rramsim-n_touch_PWNED$/m);
     expect(text).toContain("name=$'n\\ntouch PWNED'");
     expect(text.split('\n').some((l) => l.startsWith('touch'))).toBe(false);
