@@ -5,8 +5,8 @@
  *   M(point) = M_data + M_model + M_act + M_tasks + M_line        bytes one worker holds at its peak
  *   (the process itself, PROCESS_BASE_BYTES, is added once per process by the caller)
  *
- *   M_data  = Σ_sources N·(4·D + 1) + N·D·RAW_BYTES_PER_VALUE
- *             every split of a source held whole as float32 (labels uint8), whatever trainLimit,
+ *   M_data  = Σ_sources N·(D + 1) + N·D·RAW_BYTES_PER_VALUE
+ *             every split of a source held whole as 8-bit pixels (labels uint8), whatever trainLimit,
  *             plus the decoded file bytes while it loads; a multitask point counts each source
  *             once (its tasks share the examples, src/tasks/registry.ts)
  *   M_model = Σ_weight layers w_l·(BYTES_PER_PARAM + BYTES_PER_CELL·cpw·pad_l)
@@ -41,6 +41,7 @@
  */
 import type { DatasetName } from '../data/dataset.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { datasetEntries } from '../data/sets/registry.js';
 import { modelDescOf, type LayerSpec, type ModelDesc } from '../nn/model.js';
 import { modelLayers } from '../config/model_layers.js';
 import { lineResistanceOn } from '../crossbar/crossbar_spec.js';
@@ -68,10 +69,8 @@ export const LOAD_RATE = 5e7;
 /** seconds every point costs besides its work (start, verification, deployment, records) */
 export const POINT_SECONDS = 5;
 
-/** examples held per data set (train + eval splits, whole) */
-const EXAMPLES: Record<DatasetName, number> = {
-  mnist: 70000, 'fashion-mnist': 70000, 'mnist-embedded': 10000, cifar10: 60000, 'cifar10-jpeg': 60000,
-};
+/** examples held per data set (train + eval splits, whole; the registry entries) */
+const EXAMPLES = Object.fromEntries(datasetEntries().map((e) => [e.name, e.splits.train + e.splits.eval.n])) as Record<DatasetName, number>;
 
 export interface EstimatePart {
   /** what it is ('data', 'weights and cells', 'activations', 'tasks', 'line resistance') */
@@ -203,7 +202,7 @@ export function estimatePoint(p: PointSpec): PointEstimate {
   let nLoad = 0, dataBytes = 0;
   for (const s of src.names) {
     const sh = DATASET_SHAPES[s] ?? input, d = sh[0] * sh[1] * sh[2], n = EXAMPLES[s];
-    dataBytes += n * (4 * d + 1) + n * d * RAW_BYTES_PER_VALUE;
+    dataBytes += n * (d + 1) + n * d * RAW_BYTES_PER_VALUE;
     nLoad += n * d;
   }
   parts.push({ name: 'data', bytes: dataBytes, field: src.field });
