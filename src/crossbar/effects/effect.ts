@@ -16,7 +16,8 @@
  * Random draws only from the effect's own named streams (`drift/<layer>`, `stuck/<layer>`,
  * `endurance/<layer>[/state]`), so adding an effect never moves another's numbers.
  */
-import type { CrossbarSpec, DeviceSpec } from '../../methods/point.js';
+import type { CrossbarSpec } from '../crossbar_spec.js';
+import type { DeviceSpec } from '../device_spec.js';
 import type { CrossbarArray } from '../crossbar_array.js';
 import type { DeviceModel } from '../device_model.js';
 

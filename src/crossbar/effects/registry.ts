@@ -3,7 +3,8 @@
  * part of every result: stuck conductances are placed before endurance is attached (as the
  * reproduction reports were made). docs/DESIGN.md, "How to add an effect".
  */
-import type { CrossbarSpec, DeviceSpec } from '../../methods/point.js';
+import type { CrossbarSpec } from '../crossbar_spec.js';
+import type { DeviceSpec } from '../device_spec.js';
 import type { DeviceModel } from '../device_model.js';
 import { driftEffect } from './drift.js';
 import type { CrossbarEffect, EffectCells, EffectContext } from './effect.js';
