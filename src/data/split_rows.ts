@@ -45,6 +45,7 @@ export function gatherSplitRows(
     }
     return;
   }
+  if (out.length < b * d) throw new RangeError(`gatherSplitRows: out has ${out.length} elements, needs ${b * d}`);
   const coding = codingOf(split);
   if (!t) {
     for (let i = 0; i < b; i++) decodePixels(x, idx[start + i] * d, d, coding, out, i * d);
