@@ -7,7 +7,7 @@
  *
  *   M_data  = Σ_sources N·(D + 1) + N·D·RAW_BYTES_PER_VALUE
  *             every split of a source held whole as 8-bit pixels (labels uint8), whatever trainLimit,
- *             plus the decoded file bytes while it loads; a multitask point counts each source
+ *             plus the file bytes held besides it while it loads; a multitask point counts each source
  *             once (its tasks share the examples, src/tasks/registry.ts)
  *   M_model = Σ_weight layers w_l·(BYTES_PER_PARAM + BYTES_PER_CELL·cpw·pad_l)
  *             w_l = rows·cols weights, cpw = cells per weight (2 differential, 1 offset),
@@ -57,8 +57,11 @@ export const BYTES_PER_PARAM = 24;
 export const BYTES_PER_CELL = 20;
 /** activation copies per layer: output, its gradient, the read path's quantised input */
 export const ACT_COPIES = 3;
-/** decoded file bytes per value held while a data set loads */
-export const RAW_BYTES_PER_VALUE = 1.2;
+/**
+ * file bytes per value held besides the split while a data set loads (the IDX split is a view of
+ * the decompressed file; the compressed bytes, or one CIFAR file at a time, come on top)
+ */
+export const RAW_BYTES_PER_VALUE = 0.2;
 /** fast line-resistance solver floats per cell and tile (G, d, b, line states, the reference G) */
 export const LINE_FLOATS_PER_CELL = 8;
 
