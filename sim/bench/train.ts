@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
 import type { Split } from '../../src/data/dataset.js';
+import { splitRange } from '../../src/data/split_rows.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import type { PointSpec } from '../../src/methods/point.js';
 /** the presets this bench measures (the MNIST-sized ones) */
@@ -127,8 +128,7 @@ function measureInfer(model: ModelName): Measure {
   const net = buildModel(presetDesc(model), 0);
   const run = (k: number) => {
     for (let i = 0; i < k; i++) {
-      const o = (i % 8) * BATCH * 784;
-      net.forward(split.x.subarray(o, o + BATCH * 784), BATCH, false);
+      net.forward(splitRange(split, (i % 8) * BATCH, BATCH, 784), BATCH, false);
     }
   };
   run(inferPerChunk); // warm-up

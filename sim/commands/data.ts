@@ -1,8 +1,10 @@
 /**
- * `rramsim data check [--data-dir DIR] [--json]`: for each dataset (mnist, fashion-mnist,
- * mnist-embedded) say whether it is available, where, its split sizes, and whether every file's
- * checksum matches. Exit 0 if every check that ran passed (an unavailable dataset is reported, not
- * a failure); exit 2 if a dataset was found but a file is corrupt or its checksum does not match.
+ * `rramsim data check [--data-dir DIR] [--json]`: for every registered data set (mnist,
+ * fashion-mnist, mnist-embedded, cifar10, cifar10-jpeg, …: src/data/sets/registry.ts) say whether
+ * it is available, where (or every place it looked), its split sizes, and whether every file's
+ * checksum matches (cifar10, which has no published per-file checksums: its structure). Exit 0 if
+ * every check that ran passed (an unavailable dataset is reported, not a failure); exit 2 if a
+ * dataset was found but a file is corrupt or its checksum does not match.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { checkDatasets, type DatasetCheck } from '../../src/data/check.js';
@@ -22,9 +24,14 @@ function describeCheck(c: DatasetCheck): string {
     const okCount = c.files.filter((f) => f.ok).length;
     const origins = [...new Set(c.files.map((f) => f.gzipOrigin).filter((o): o is string => !!o))];
     const gzNote = origins.length ? `; .gz files: ${origins.join(', ')}` : '';
-    lines.push(`${indent}checksums: ${okCount === c.files.length ? 'OK' : 'MISMATCH'} (${okCount}/${c.files.length} files match${gzNote})`);
+    if (c.verifiedBy === 'structure') {
+      lines.push(`${indent}checksums: none published; structure ${okCount === c.files.length ? 'OK' : 'BAD'} (${okCount}/${c.files.length} files well-formed)`);
+    } else {
+      lines.push(`${indent}checksums: ${okCount === c.files.length ? 'OK' : 'MISMATCH'} (${okCount}/${c.files.length} files match${gzNote})`);
+    }
   }
   if (c.problem) for (const l of c.problem.split('\n')) lines.push(`${indent}${l}`);
+  if (c.describe) lines.push(`${indent}what: ${c.describe}`);
   return lines.join('\n');
 }
 
@@ -35,7 +42,7 @@ const check: CommandModule<object, CheckArgs> = {
     y
       .option('data-dir', {
         type: 'string',
-        describe: 'directory holding the IDX files (or a parent with mnist/, fashion-mnist/); default: env RRAMSIM_DATA, then ./data/<name>, ../shared/data/<name>, /usr/share/datasets/fashion-mnist',
+        describe: 'directory holding a data set\'s files (or a parent with mnist/, fashion-mnist/, cifar10-jpeg/, …); default: env RRAMSIM_DATA, then ./data/<name>, ../shared/data/<name>, /usr/share/datasets/fashion-mnist',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object per dataset instead of text' }) as Argv<CheckArgs>,
   handler: (args) => {

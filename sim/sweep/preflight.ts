@@ -20,9 +20,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
-import { locateCifar } from '../../src/data/cifar10.js';
-import { locateDataset } from '../../src/data/locate.js';
-import { verifyDatasetOnce } from '../../src/data/verify_cache.js';
+import { datasetContext, datasetEntry } from '../../src/data/sets/registry.js';
 import { modelLayers } from '../../src/config/model_layers.js';
 import { resolveCrossbar } from '../../src/crossbar/crossbar_spec.js';
 import { validateDefects } from '../../src/crossbar/defect_generator.js';
@@ -58,12 +56,8 @@ export function preflight(points: PointSpec[], dataDir?: string, opts: Preflight
   const names = new Set(points.map((p) => p.dataset));
   // multi-task points also read their tasks' source data sets
   for (const p of points) for (const t of p.multitask?.tasks ?? []) names.add(parseTaskName(t, 'multitask.tasks').source);
-  for (const n of names) {
-    if (n === 'mnist' || n === 'fashion-mnist') {
-      verifyDatasetOnce(locateDataset(n, { dataDir }), opts.verifyCache);
-    }
-    if (n === 'cifar10' || n === 'cifar10-jpeg') locateCifar(n, { dataDir });
-  }
+  // each data set's own check before any work (IDX: verified once and remembered; CIFAR: located)
+  for (const n of names) datasetEntry(n)?.preflight({ dataDir, verifyCache: opts.verifyCache }, datasetContext());
   checkDefectMaps(points);
 }
 

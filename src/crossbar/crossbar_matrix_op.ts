@@ -4,6 +4,7 @@
  *   device model      device_registry.ts / device_model.ts: what a write and a read do
  *   defect source     defect_source.ts: the tile defect maps
  *   cells             crossbar_array.ts: states, conductances, write counters, programming
+ *   effects           effects/registry.ts: drift, measured stuck G, endurance (each switched on by its field)
  *   routing           routing.ts: row/column permutations and the lists derived from them
  *   dead band         dead_band.ts: programming from the weights as last sent (writeThreshold)
  *   read path         read_path.ts + read_stages/: read noise → drift → line resistance → DAC/ADC
@@ -34,8 +35,9 @@ import { tileDefectMaps } from './defect_source.js';
 import { resolveDevice } from './device.js';
 import type { DeviceModel } from './device_model.js';
 import { makeDeviceModel } from './device_registry.js';
-import { readAge, refreshCount } from './drift_law.js';
-import { Endurance, slotKindOf } from './endurance.js';
+import type { CrossbarEffect } from './effects/effect.js';
+import { activeEffects, applyCellEffects, effectsExtraWrites, effectsReadAge } from './effects/registry.js';
+import { slotKindOf } from './endurance.js';
 import { HEALTHY, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import { makeMapping, type WeightMapping } from './mapping.js';
 import { UserError } from '../util/errors.js';
@@ -43,7 +45,6 @@ import { stream } from '../util/rng.js';
 import { ReadPath } from './read_path.js';
 import { Routing } from './routing.js';
 import { SteBackward } from './ste_backward.js';
-import { placeStuckConductances } from './stuck_conductance.js';
 import { TileLayout } from './tiling.js';
 import { countClipped, resolveWMax } from './weight_range.js';
 
@@ -89,6 +90,8 @@ export class CrossbarMatrixOp implements MatrixOp {
   private readonly seed: number;
   private detectRound = 0;
   private clipped = 0;
+  /** the effects switched on when the op was built (effects/registry.ts), in order */
+  private readonly effects: readonly CrossbarEffect[];
 
   constructor(readonly weight: Param, opts: CrossbarOpOptions) {
     this.rows = weight.rows;
@@ -103,12 +106,12 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.layout = layout;
     const maps = tileDefectMaps(layout, this.layer, opts.seed, opts.defects, opts.tileMaps);
     this.array = new CrossbarArray(this.model, this.mapping, layout, maps);
-    // measured stuck conductances (device.stuckG, stuck_conductance.ts): each stuck cell its own G
-    if (this.device.stuckG) placeStuckConductances(this.array, this.mapping.cellsPerWeight, this.device, this.device.stuckG, opts.seed, this.layer);
-    if (this.device.endurance) {
-      this.array.attachEndurance(new Endurance(this.device.endurance, opts.seed, this.layer, this.rows * this.cols,
-        this.mapping.cellsPerWeight, (st) => this.model.stuckU(st)));
-    }
+    // the effects on the cells, in registry order (measured stuck G, then endurance), before the first programming
+    this.effects = activeEffects(this.device, this.spec);
+    applyCellEffects(this.effects, {
+      device: this.device, seed: opts.seed, layer: this.layer, array: this.array, model: this.model,
+      cellsPerWeight: this.mapping.cellsPerWeight, rows: this.rows, cols: this.cols,
+    });
     this._wMax = resolveWMax(weight.value, this.spec.range);
     this.routing = new Routing(this.rows, this.cols);
     this.wEff = allocF32(this.rows * this.cols);
@@ -116,7 +119,7 @@ export class CrossbarMatrixOp implements MatrixOp {
     this.readPath = new ReadPath({
       layer: this.layer, seed: opts.seed, model: this.model, mapping: this.mapping, crossbar: this.spec,
       layout, dacRange: opts.dacRange, adcRange: opts.adcRange, array: this.array, wMax: () => this._wMax,
-      readAge: this.device.drift ? readAge(this.device.drift) : undefined,
+      readAge: effectsReadAge(this.effects, this.device),
     }, this.rows, this.cols);
     this.used = this.wEff;
     weight.updateMask = this.routing.mask;
@@ -404,21 +407,11 @@ export class CrossbarMatrixOp implements MatrixOp {
   }
 
   /**
-   * writes of the periodic drift refresh up to the evaluation time (drift_law.ts):
+   * writes the effects cost up to the evaluation time: the periodic drift refresh (effects/drift.ts)
    * ⌊t / refreshEvery⌋ · #{healthy cells with u > 0}; 0 without device.drift.refreshEvery
    */
   refreshWrites(): number {
-    const d = this.device.drift;
-    if (!d) return 0;
-    const k = refreshCount(d);
-    if (k === 0) return 0;
-    const a = this.array, two = this.mapping.cellsPerWeight === 2;
-    let c = 0;
-    for (let s = 0; s < a.slots; s++) {
-      if (a.stateP[s] === 0 && a.uP[s] > 0) c++;
-      if (two && a.stateN[s] === 0 && a.uN[s] > 0) c++;
-    }
-    return k * c;
+    return effectsExtraWrites(this.effects, { array: this.array, cellsPerWeight: this.mapping.cellsPerWeight }, this.device);
   }
 
   /** number of logical weights whose cells are all stuck */

@@ -10,7 +10,7 @@ import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device
 import { clippedWindow } from './devices/clipped_window.js';
 import { linearLevels } from './devices/linear_levels.js';
 import { lognormalD2d } from './devices/lognormal_d2d.js';
-import { PowerLawDrift } from './drift_law.js';
+import { applyModelEffects } from './effects/registry.js';
 
 const ENTRIES: DeviceModelEntry[] = [
   linearLevels,
@@ -48,11 +48,9 @@ export function checkDeviceModel(device: DeviceSpec, path = 'device'): { entry: 
 export function makeDeviceModel(device: DeviceSpec, ctx: DeviceModelContext): DeviceModel {
   const { entry, params } = checkDeviceModel(device);
   const model = entry.create(device, params, ctx);
-  // device.drift gives any model without its own drift law the power law (drift_law.ts, 'drift/<layer>')
-  if (device.drift !== undefined && !model.drift) {
-    const law = new PowerLawDrift(device.drift, ctx.seed, ctx.layer);
-    model.drift = (u, age, cell) => law.apply(u, age, cell);
-  }
+  // effects that act on the model (device.drift gives a model without its own drift law the power
+  // law, effects/drift.ts, 'drift/<layer>')
+  applyModelEffects(model, { device, seed: ctx.seed, layer: ctx.layer });
   return model;
 }
 

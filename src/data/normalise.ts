@@ -1,38 +1,36 @@
 /**
- * Pixel normalisation for MNIST-like data.
+ * Pixel normalisation of the one-channel (MNIST-like) data sets, as scalars:
  *
  *   x = (pixel/255 − mean) / std
  *
- * with the training-set mean and standard deviation of pixel/255:
- * - MNIST (and mnist-embedded, so both are on the same scale): mean 0.1307, std 0.3081
- *   (the usual constants; the 60k official training images give 0.13066, 0.30811);
- * - Fashion-MNIST: its own statistics, mean 0.2860, std 0.3530 (60k training images: 0.28604, 0.35302).
- * (CIFAR-10 is normalised per channel: src/data/cifar10.ts.)
- * The values are computed once per pixel value 0..255 in float64 and rounded to float32 (a lookup
- * table), so normalisation is exact to float32 rounding and identical on every machine.
+ * with each data set's training-set mean and standard deviation of pixel/255, read from its
+ * registry entry (src/data/sets/*.ts: MNIST and mnist-embedded 0.1307, 0.3081; Fashion-MNIST
+ * 0.2860, 0.3530). Multi-channel data sets (CIFAR-10) are normalised per channel; the general form
+ * is pixel_coding.ts. The values are computed once per pixel value 0..255 in float64 and rounded
+ * to float32 (a lookup table), so normalisation is exact to float32 rounding and identical on
+ * every machine.
  */
-import type { DatasetName } from '../methods/point.js';
+import type { DatasetName } from './dataset.js';
+import { normalisationLut } from './pixel_coding.js';
+import { datasetEntries } from './sets/registry.js';
 
-export interface Normalisation {
+export interface ScalarNormalisation {
   readonly mean: number;
   readonly std: number;
 }
 
-export const NORMALISATION: Record<Exclude<DatasetName, 'cifar10' | 'cifar10-jpeg'>, Normalisation> = {
-  mnist: { mean: 0.1307, std: 0.3081 },
-  'mnist-embedded': { mean: 0.1307, std: 0.3081 },
-  'fashion-mnist': { mean: 0.286, std: 0.353 },
-};
+/** the one-channel data sets' normalisation (keyed by data set name) */
+export const NORMALISATION: Partial<Record<DatasetName, ScalarNormalisation>> & Record<'mnist' | 'mnist-embedded' | 'fashion-mnist', ScalarNormalisation> =
+  Object.fromEntries(datasetEntries().filter((e) => e.shape[0] === 1).map((e) => [e.name, { mean: e.normalisation.mean[0], std: e.normalisation.std[0] }])) as
+  Record<'mnist' | 'mnist-embedded' | 'fashion-mnist', ScalarNormalisation>;
 
 /** 256-entry table: lut[p] = fround((p/255 − mean)/std) */
-export function normalisationTable(norm: Normalisation): Float32Array {
-  const lut = new Float32Array(256);
-  for (let p = 0; p < 256; p++) lut[p] = (p / 255 - norm.mean) / norm.std;
-  return lut;
+export function normalisationTable(norm: ScalarNormalisation): Float32Array {
+  return normalisationLut({ mean: [norm.mean], std: [norm.std] });
 }
 
 /** Normalise 8-bit pixels into a new (or given) Float32Array of the same length. */
-export function normalisePixels(pixels: Uint8Array, norm: Normalisation, out?: Float32Array): Float32Array {
+export function normalisePixels(pixels: Uint8Array, norm: ScalarNormalisation, out?: Float32Array): Float32Array {
   const x = out ?? new Float32Array(pixels.length);
   const lut = normalisationTable(norm);
   for (let i = 0; i < pixels.length; i++) x[i] = lut[pixels[i]];

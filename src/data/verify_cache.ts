@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { IDX_FILE_NAMES, KNOWN_IDX_FILES, throwIfMismatch, verifyContent, type IdxFileName } from './checksums.js';
+import { IDX_FILE_NAMES, throwIfMismatch, verifyContent, type IdxFileName, type IdxFormat } from './checksums.js';
 import { DATA_SIZE_MARGIN, parseIdx, readMaybeGzip } from './idx.js';
 import type { LocatedDataset } from './locate.js';
 
@@ -62,23 +62,23 @@ const EXPECT_DIMS: Record<IdxFileName, (number | null)[]> = {
  * Throws a UserError naming the file and what is wrong with it; returns how many files were read
  * (0 when every file was a cache hit).
  */
-export function verifyDatasetOnce(located: LocatedDataset, cacheFile = verifyCacheFile()): number {
+export function verifyDatasetOnce(located: LocatedDataset, cacheFile = verifyCacheFile(), known: readonly IdxFormat[] = [located.format]): number {
   const cache = readCache(cacheFile);
   const todo: { f: IdxFileName; path: string; key: string; content: Uint8Array }[] = [];
   // structure of every file first (a truncated file says "truncated", not "checksum mismatch") ...
   for (const f of IDX_FILE_NAMES) {
-    const known = KNOWN_IDX_FILES[located.dataset][f];
+    const expected = located.format.files[f];
     const path = located.files[f];
     const key = keyOf(path);
-    if (cache[key] === known.contentSha256) continue;
-    const fb = readMaybeGzip(path, known.bytes + DATA_SIZE_MARGIN);
+    if (cache[key] === expected.contentSha256) continue;
+    const fb = readMaybeGzip(path, expected.bytes + DATA_SIZE_MARGIN);
     parseIdx(fb.content, path, EXPECT_DIMS[f]);
     todo.push({ f, path, key, content: fb.content });
   }
   // ... then the checksums of the content
   for (const t of todo) {
-    throwIfMismatch(located.dataset, verifyContent(located.dataset, t.f, t.path, t.content));
-    cache[t.key] = KNOWN_IDX_FILES[located.dataset][t.f].contentSha256;
+    throwIfMismatch(located.dataset, verifyContent(located.format, t.f, t.path, t.content, known));
+    cache[t.key] = located.format.files[t.f].contentSha256;
   }
   const read = todo.length;
   if (read > 0) writeCache(cacheFile, cache);

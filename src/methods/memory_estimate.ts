@@ -5,9 +5,9 @@
  *   M(point) = M_data + M_model + M_act + M_tasks + M_line        bytes one worker holds at its peak
  *   (the process itself, PROCESS_BASE_BYTES, is added once per process by the caller)
  *
- *   M_data  = Σ_sources N·(4·D + 1) + N·D·RAW_BYTES_PER_VALUE
- *             every split of a source held whole as float32 (labels uint8), whatever trainLimit,
- *             plus the decoded file bytes while it loads; a multitask point counts each source
+ *   M_data  = Σ_sources N·(D + 1) + N·D·RAW_BYTES_PER_VALUE
+ *             every split of a source held whole as 8-bit pixels (labels uint8), whatever trainLimit,
+ *             plus the file bytes held besides it while it loads; a multitask point counts each source
  *             once (its tasks share the examples, src/tasks/registry.ts)
  *   M_model = Σ_weight layers w_l·(BYTES_PER_PARAM + BYTES_PER_CELL·cpw·pad_l)
  *             w_l = rows·cols weights, cpw = cells per weight (2 differential, 1 offset),
@@ -41,6 +41,7 @@
  */
 import type { DatasetName } from '../data/dataset.js';
 import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { datasetEntries } from '../data/sets/registry.js';
 import { modelDescOf, type LayerSpec, type ModelDesc } from '../nn/model.js';
 import { modelLayers } from '../config/model_layers.js';
 import { lineResistanceOn } from '../crossbar/crossbar_spec.js';
@@ -56,8 +57,11 @@ export const BYTES_PER_PARAM = 24;
 export const BYTES_PER_CELL = 20;
 /** activation copies per layer: output, its gradient, the read path's quantised input */
 export const ACT_COPIES = 3;
-/** decoded file bytes per value held while a data set loads */
-export const RAW_BYTES_PER_VALUE = 1.2;
+/**
+ * file bytes per value held besides the split while a data set loads (the IDX split is a view of
+ * the decompressed file; the compressed bytes, or one CIFAR file at a time, come on top)
+ */
+export const RAW_BYTES_PER_VALUE = 0.2;
 /** fast line-resistance solver floats per cell and tile (G, d, b, line states, the reference G) */
 export const LINE_FLOATS_PER_CELL = 8;
 
@@ -68,10 +72,8 @@ export const LOAD_RATE = 5e7;
 /** seconds every point costs besides its work (start, verification, deployment, records) */
 export const POINT_SECONDS = 5;
 
-/** examples held per data set (train + eval splits, whole) */
-const EXAMPLES: Record<DatasetName, number> = {
-  mnist: 70000, 'fashion-mnist': 70000, 'mnist-embedded': 10000, cifar10: 60000, 'cifar10-jpeg': 60000,
-};
+/** examples held per data set (train + eval splits, whole; the registry entries) */
+const EXAMPLES = Object.fromEntries(datasetEntries().map((e) => [e.name, e.splits.train + e.splits.eval.n])) as Record<DatasetName, number>;
 
 export interface EstimatePart {
   /** what it is ('data', 'weights and cells', 'activations', 'tasks', 'line resistance') */
@@ -203,7 +205,7 @@ export function estimatePoint(p: PointSpec): PointEstimate {
   let nLoad = 0, dataBytes = 0;
   for (const s of src.names) {
     const sh = DATASET_SHAPES[s] ?? input, d = sh[0] * sh[1] * sh[2], n = EXAMPLES[s];
-    dataBytes += n * (4 * d + 1) + n * d * RAW_BYTES_PER_VALUE;
+    dataBytes += n * (d + 1) + n * d * RAW_BYTES_PER_VALUE;
     nLoad += n * d;
   }
   parts.push({ name: 'data', bytes: dataBytes, field: src.field });

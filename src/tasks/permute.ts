@@ -13,7 +13,7 @@
  */
 import { permutation, stream } from '../util/rng.js';
 import type { Split } from '../data/dataset.js';
-import type { ExampleTransform } from '../data/split_rows.js';
+import { splitValues, type ExampleTransform } from '../data/split_rows.js';
 
 /** π_k over `size` positions: identity for k = 0, else Fisher–Yates from stream(seed, 'task/permuted/<k>') */
 export function taskPermutation(seed: number | string, k: number, size: number): Int32Array {
@@ -28,9 +28,10 @@ export function permuteSplit(split: Split, perm: Int32Array): Split {
     throw new RangeError(`permuteSplit: split '${split.name}' has ${split.x.length / split.n} values per example, permutation ${d}`);
   }
   const x = new Float32Array(split.x.length);
+  const src = splitValues(split);
   for (let e = 0; e < split.n; e++) {
     const o = e * d;
-    for (let i = 0; i < d; i++) x[o + i] = split.x[o + perm[i]];
+    for (let i = 0; i < d; i++) x[o + i] = src[o + perm[i]];
   }
   return { name: split.name, x, y: split.y, n: split.n };
 }
@@ -52,5 +53,5 @@ export function permutedSplit(split: Split, perm: Int32Array): Split {
   if (split.x.length !== split.n * d) {
     throw new RangeError(`permutedSplit: split '${split.name}' has ${split.x.length / split.n} values per example, permutation ${d}`);
   }
-  return { name: split.name, x: split.x, y: split.y, n: split.n, transform: permutationTransform(perm) };
+  return { name: split.name, x: split.x, ...(split.pixels ? { pixels: split.pixels } : {}), y: split.y, n: split.n, transform: permutationTransform(perm) };
 }

@@ -57,7 +57,7 @@ const permuted = (source: DatasetName, labelSpace: string): TaskFamily => ({
 });
 
 /** sources with one scalar normalisation (the MNIST-like data sets) */
-type GreySource = keyof typeof NORMALISATION;
+type GreySource = 'mnist' | 'mnist-embedded' | 'fashion-mnist';
 
 const rotated = (source: GreySource, labelSpace: string): TaskFamily => ({
   source, labelSpace, param: ANGLE,

@@ -19,7 +19,7 @@
  * src/data/split_rows.ts) with the same per-example arithmetic as rotateSplit (a whole new array).
  */
 import type { Split } from '../data/dataset.js';
-import type { ExampleTransform } from '../data/split_rows.js';
+import { splitValues, type ExampleTransform } from '../data/split_rows.js';
 
 /** (cos θ, sin θ) with exact values at multiples of 90° */
 export function rotationCosSin(deg: number): [number, number] {
@@ -66,8 +66,9 @@ export function rotateSplit(split: Split, shape: readonly [number, number, numbe
     throw new RangeError(`rotateSplit: split '${split.name}' has ${split.x.length / split.n} values per example, shape ${shape.join('x')}`);
   }
   const x = new Float32Array(split.x.length);
+  const src = splitValues(split);
   for (let e = 0; e < split.n; e++) {
-    rotateImage(split.x.subarray(e * d, (e + 1) * d), C, H, W, deg, fill, x.subarray(e * d, (e + 1) * d));
+    rotateImage(src.subarray(e * d, (e + 1) * d), C, H, W, deg, fill, x.subarray(e * d, (e + 1) * d));
   }
   return { name: split.name, x, y: split.y, n: split.n };
 }
@@ -80,5 +81,5 @@ export function rotatedSplit(split: Split, shape: readonly [number, number, numb
     throw new RangeError(`rotatedSplit: split '${split.name}' has ${split.x.length / split.n} values per example, shape ${shape.join('x')}`);
   }
   const transform: ExampleTransform = { apply: (src, out) => rotateImage(src, C, H, W, deg, fill, out) };
-  return { name: split.name, x: split.x, y: split.y, n: split.n, transform };
+  return { name: split.name, x: split.x, ...(split.pixels ? { pixels: split.pixels } : {}), y: split.y, n: split.n, transform };
 }

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { IDX_FILE_NAMES, KNOWN_IDX_FILES, identifyContent, md5Hex, verifyContent } from '../../src/data/checksums.js';
+import { IDX_FILE_NAMES, identifyContent, md5Hex, verifyContent } from '../../src/data/checksums.js';
 import { sha256Hex } from '../../src/util/hash.js';
-import { DEBIAN_FASHION, SHARED_MNIST, noDebianFashion, noSharedMnist } from './fixtures.js';
+import { ALL_IDX, DEBIAN_FASHION, IDX, KNOWN_IDX_FILES, SHARED_MNIST, noDebianFashion, noSharedMnist } from './fixtures.js';
 
 const skipMnist = noSharedMnist();
 const skipFashion = noDebianFashion();
@@ -36,11 +36,11 @@ describe('known checksums', () => {
       expect(d['train-labels-idx1-ubyte'].bytes).toBe(8 + 60000);
       expect(d['t10k-labels-idx1-ubyte'].bytes).toBe(8 + 10000);
     }
-    expect(identifyContent(KNOWN_IDX_FILES['fashion-mnist']['t10k-labels-idx1-ubyte'].contentSha256)).toEqual({
+    expect(identifyContent(KNOWN_IDX_FILES['fashion-mnist']['t10k-labels-idx1-ubyte'].contentSha256, ALL_IDX)).toEqual({
       dataset: 'fashion-mnist',
       file: 't10k-labels-idx1-ubyte',
     });
-    expect(identifyContent('0'.repeat(64))).toBeUndefined();
+    expect(identifyContent('0'.repeat(64), ALL_IDX)).toBeUndefined();
   });
 
   it.skipIf(skipMnist)('the shared MNIST .gz files have the published MD5s, and the recorded SHA-256/MD5 of .gz and content', () => {
@@ -54,7 +54,7 @@ describe('known checksums', () => {
       const content = gunzipSync(gz);
       expect(content.length).toBe(known.bytes);
       expect(md5Hex(content)).toBe(known.contentMd5);
-      expect(verifyContent('mnist', f, f, content).ok).toBe(true);
+      expect(verifyContent(IDX.mnist, f, f, content, ALL_IDX).ok).toBe(true);
     }
   });
 
@@ -66,7 +66,7 @@ describe('known checksums', () => {
       expect(md5Hex(content)).toBe(PUBLISHED_FASHION_RAW_MD5[f]);
       expect(known.contentMd5).toBe(PUBLISHED_FASHION_RAW_MD5[f]);
       expect(content.length).toBe(known.bytes);
-      const v = verifyContent('fashion-mnist', f, f, content);
+      const v = verifyContent(IDX['fashion-mnist'], f, f, content, ALL_IDX);
       expect(v.ok).toBe(true);
       expect(known.gz.some((g) => g.sha256 === sha256Hex(gz))).toBe(true);
     }
@@ -74,7 +74,7 @@ describe('known checksums', () => {
 
   it.skipIf(skipMnist)('verifyContent reports expected vs actual and names the dataset a foreign file belongs to', () => {
     const content = gunzipSync(readFileSync(join(SHARED_MNIST, 't10k-labels-idx1-ubyte.gz')));
-    const v = verifyContent('fashion-mnist', 't10k-labels-idx1-ubyte', 'x', content);
+    const v = verifyContent(IDX['fashion-mnist'], 't10k-labels-idx1-ubyte', 'x', content, ALL_IDX);
     expect(v.ok).toBe(false);
     expect(v.expectedSha256).toBe(KNOWN_IDX_FILES['fashion-mnist']['t10k-labels-idx1-ubyte'].contentSha256);
     expect(v.actualSha256).toBe(KNOWN_IDX_FILES.mnist['t10k-labels-idx1-ubyte'].contentSha256);

@@ -4,7 +4,6 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { augmentBatch, augmentStreamName, type Augmentation } from '../../src/data/augment.js';
 import {
-  CIFAR10_JPEG_SHA256,
   CIFAR_FILES,
   CIFAR_MAX_FILE_BYTES,
   CIFAR_NORMALISATION,
@@ -15,6 +14,8 @@ import {
   readCifarFile,
 } from '../../src/data/cifar10.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
+import { datasetEntry } from '../../src/data/sets/registry.js';
+import { splitValues } from '../../src/data/split_rows.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 import { tempDir, userError } from './fixtures.js';
@@ -46,9 +47,10 @@ describe('CIFAR-10 reader (hand-made 3-record files)', () => {
       expect(s.n).toBe(3);
       expect([...s.y]).toEqual([0, 3, 6]);
       expect(s.x.length).toBe(3 * 32 * 32 * 3);
+      const x = splitValues(s);
       for (let i = 0; i < 3; i++) {
         for (const [r, c] of [[0, 0], [0, 31], [5, 7], [31, 0], [31, 31]]) {
-          for (let ch = 0; ch < 3; ch++) expect(s.x[((i * 32 + r) * 32 + c) * 3 + ch]).toBe(norm(px(i, ch, r, c), ch));
+          for (let ch = 0; ch < 3; ch++) expect(x[((i * 32 + r) * 32 + c) * 3 + ch]).toBe(norm(px(i, ch, r, c), ch));
         }
       }
     });
@@ -118,8 +120,9 @@ describe('official cifar10 layout (synthetic 10,000-record files)', () => {
     expect([ds.name, ds.train.n, ds.eval.n, ds.classes]).toEqual(['cifar10', 50000, 10000, 10]);
     expect(ds.shape).toEqual([3, 32, 32]);
     const i = 10000 + 1234; // second training file, record 1234
-    expect(ds.train.x[((i * 32 + 5) * 32 + 7) * 3 + 2]).toBe(norm((1234 * 13) % 256, 2));
-    expect(ds.train.x[((i * 32 + 5) * 32 + 7) * 3 + 1]).toBe(norm(0, 1));
+    const x = splitValues(ds.train);
+    expect(x[((i * 32 + 5) * 32 + 7) * 3 + 2]).toBe(norm((1234 * 13) % 256, 2));
+    expect(x[((i * 32 + 5) * 32 + 7) * 3 + 1]).toBe(norm(0, 1));
     expect(ds.train.augment).toBeDefined();
     expect(ds.eval.augment).toBeUndefined();
     clearDatasetCache();
@@ -215,12 +218,13 @@ describe.skipIf(noSharedCifar())('cifar10-jpeg (../shared/data/cifar10-jpeg, SOU
     expect(count(ds.eval.y)).toEqual(new Array(10).fill(1000));
     // mean of the normalised red channel over the test set is near 0 (stated statistics)
     let s = 0;
-    for (let i = 0; i < ds.eval.x.length; i += 3) s += ds.eval.x[i];
-    expect(Math.abs(s / (ds.eval.x.length / 3))).toBeLessThan(0.05);
+    const x = splitValues(ds.eval);
+    for (let i = 0; i < x.length; i += 3) s += x[i];
+    expect(Math.abs(s / (x.length / 3))).toBeLessThan(0.05);
     const err = await loadDataset('cifar10', { dataDir: SHARED_CIFAR }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/data_batch_1\.bin\.gz is the cifar10-jpeg re-encoding .*not the official CIFAR-10/);
-    expect(Object.keys(CIFAR10_JPEG_SHA256)).toHaveLength(6);
+    expect(Object.keys(datasetEntry('cifar10-jpeg')!.checksums.files)).toHaveLength(6);
     clearDatasetCache();
   }, 120_000);
 });

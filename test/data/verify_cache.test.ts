@@ -3,23 +3,22 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IDX_FILE_NAMES, KNOWN_IDX_FILES } from '../../src/data/checksums.js';
-import { locateDataset } from '../../src/data/locate.js';
+import { IDX_FILE_NAMES } from '../../src/data/checksums.js';
 import { verifyDatasetOnce } from '../../src/data/verify_cache.js';
-import { noSharedMnist, SHARED_MNIST, tempDir, userError, writeSmallIdxDir } from './fixtures.js';
+import { KNOWN_IDX_FILES, locateIdx, noSharedMnist, SHARED_MNIST, tempDir, userError, writeSmallIdxDir } from './fixtures.js';
 
 describe('verifyDatasetOnce', () => {
   it('refuses the wrong content, and writes no cache entry for it', () => {
     const dir = writeSmallIdxDir(tempDir());
     const cache = join(tempDir(), 'verified.json');
-    const e = userError(() => verifyDatasetOnce(locateDataset('mnist', { dataDir: dir }), cache));
+    const e = userError(() => verifyDatasetOnce(locateIdx('mnist', { dataDir: dir }), cache));
     expect(e.message).toMatch(/checksum mismatch for .*train-images-idx3-ubyte\.gz/);
     expect(() => readFileSync(cache)).toThrow();
   });
 
   it('a cache entry for (path, size, mtime) skips the read; touching the file invalidates it', () => {
     const dir = writeSmallIdxDir(tempDir());
-    const located = locateDataset('mnist', { dataDir: dir });
+    const located = locateIdx('mnist', { dataDir: dir });
     const cache = join(tempDir(), 'verified.json');
     const entry: Record<string, string> = {};
     for (const f of IDX_FILE_NAMES) {
@@ -36,7 +35,7 @@ describe('verifyDatasetOnce', () => {
 
   it.skipIf(noSharedMnist())('the real MNIST: first call reads 4 files, the second none', () => {
     const cache = join(tempDir(), 'verified.json');
-    const located = locateDataset('mnist', { dataDir: SHARED_MNIST });
+    const located = locateIdx('mnist', { dataDir: SHARED_MNIST });
     expect(verifyDatasetOnce(located, cache)).toBe(4);
     expect(verifyDatasetOnce(located, cache)).toBe(0);
   });
@@ -50,7 +49,7 @@ describe('a permission-denied data directory', () => {
     const dir = writeSmallIdxDir(tempDir());
     chmodSync(dir, 0o000);
     try {
-      const e = userError(() => locateDataset('mnist', { dataDir: dir }));
+      const e = userError(() => locateIdx('mnist', { dataDir: dir }));
       expect(e.message).toMatch(/permission denied \(EACCES\)/);
       expect(e.message).not.toMatch(/none of the files/);
     } finally {

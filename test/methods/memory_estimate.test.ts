@@ -112,23 +112,23 @@ describe('the check through the CLI, before any work', () => {
   it('slurm --mem: refused when --cpus workers of the largest point do not fit, no script; list shows the estimate and warns above half', () => {
     const config = writeJson(join(dir, 'mlp.json'), { name: 'mlp', dataset: 'mnist', model: 'mlp', method: 'unaware', trainLimit: 500, defects: { rate: [0.1, 0.2] } });
     const script = join(dir, 'a.sbatch');
-    const r = cli(['slurm', config, '--shards', '2', '--mem', '500M', '--cpus', '4', '--out', script]);
+    const r = cli(['slurm', config, '--shards', '2', '--mem', '200M', '--cpus', '4', '--out', script]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rramsim: dataset: point 0 needs an estimated \d+ MB per worker; 2 workers \+ 90 MB for the process = \d+ MB, above --mem 500M per task \(524 MB\), driven by dataset; use a smaller dataset or fewer --cpus\n$/);
+    expect(r.stderr).toMatch(/^rramsim: dataset: point 0 needs an estimated \d+ MB per worker; 2 workers \+ 90 MB for the process = \d+ MB, above --mem 200M per task \(210 MB\), driven by dataset; use a smaller dataset or fewer --cpus\n$/);
     expect(existsSync(script)).toBe(false);
     expect(cli(['slurm', config, '--shards', '2', '--mem', '4G', '--cpus', '2', '--out', script]).code).toBe(0);
-    const l = cli(['list', config, '--workers', '1'], { RRAMSIM_MEMORY: '600M' });
+    const l = cli(['list', config, '--workers', '1'], { RRAMSIM_MEMORY: '300M' });
     expect(l.code).toBe(0);
     expect(l.stdout).toMatch(/ {4}0 {2}[0-9a-f]{16} {2}defects\.rate=0\.1 {2}\[~\d+ MB, ~\d+ s\]\n/);
-    expect(l.stderr).toMatch(/^rramsim: warning: point 0 needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, over half of RRAMSIM_MEMORY 600M/);
-    expect(l.stderr).toMatch(/rramsim: estimate: largest point 0 ~\d+ MB; 1 worker \+ the process ~\d+ MB of 629 MB/);
+    expect(l.stderr).toMatch(/^rramsim: warning: point 0 needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, over half of RRAMSIM_MEMORY 300M/);
+    expect(l.stderr).toMatch(/rramsim: estimate: largest point 0 ~\d+ MB; 1 worker \+ the process ~\d+ MB of 315 MB/);
   });
 
   it('train makes the same check before loading anything', () => {
     const out = join(dir, 'train.json');
-    const r = cli(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--data-dir', join(dir, 'no-data'), '--out', out], { RRAMSIM_MEMORY: '200M' });
+    const r = cli(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--data-dir', join(dir, 'no-data'), '--out', out], { RRAMSIM_MEMORY: '150M' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rramsim: dataset: the point needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, above RRAMSIM_MEMORY 200M \(210 MB\), driven by dataset; use a smaller dataset\n$/);
+    expect(r.stderr).toMatch(/^rramsim: dataset: the point needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, above RRAMSIM_MEMORY 150M \(157 MB\), driven by dataset; use a smaller dataset\n$/);
     expect(existsSync(out)).toBe(false);
   });
 

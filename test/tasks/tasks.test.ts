@@ -170,11 +170,11 @@ describe('tasks from the embedded MNIST package', () => {
       return out;
     };
     for (const e of [0, 1234, plain.eval.n - 1]) {
-      const pe = ex(perm.eval, e), rt = ex(rot.train, e);
-      for (let i = 0; i < 784; i += 37) expect(pe[i]).toBe(plain.eval.x[e * 784 + p[i]]);
+      const pe = ex(perm.eval, e), rt = ex(rot.train, e), pl = ex(plain.eval, e), tr = ex(plain.train, e);
+      for (let i = 0; i < 784; i += 37) expect(pe[i]).toBe(pl[p[i]]);
       // a 90° rotation is a pixel permutation: out(x, y) = src(27 − y, x)
       for (const [x, y] of [[0, 0], [5, 20], [27, 3], [14, 14]]) {
-        expect(rt[y * 28 + x]).toBe(plain.train.x[e * 784 + x * 28 + (27 - y)]);
+        expect(rt[y * 28 + x]).toBe(tr[x * 28 + (27 - y)]);
       }
     }
     expect(rot.transform).toMatch(/rotation by 90°.*bilinear/);
