@@ -57,6 +57,18 @@ export interface NativeKernels {
     uP?: Float32Array, uN?: Float32Array, aP?: number, bP?: number, aN?: number, bN?: number, V?: Float32Array): void;
   convWeightGrad?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
+  /** dx = col2im(dY·Wtᵀ) in row chunks, the same bits as gemm(0, 1, …) then col2im (src/kernels/conv_gemm.ts) */
+  convInputGrad(dY: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, Wt: Float32Array, outCh: number, dx: Float32Array): void;
+  /** batch normalisation over rows x C, the bits of src/nn/batch_norm.ts (src/native/batch_norm_impl.h) */
+  batchNormForward(x: Float32Array, y: Float32Array, xhat: Float32Array, rows: number, C: number, training: number,
+    gamma: Float32Array, beta: Float32Array, runMean: Float32Array, runVar: Float32Array, rho: number, eps: number,
+    mean: Float64Array, inv: Float64Array): void;
+  batchNormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array | null, rows: number, C: number,
+    training: number, gamma: Float32Array, inv: Float64Array, gammaGrad: Float32Array | null, betaGrad: Float32Array | null): void;
+  /** the calling thread's kernel thread count (src/native/parallel.h; 1 = no helper threads) */
+  setThreads(n: number): void;
+  threads(): number;
   /** per-output read noise y[k] += √v[k]·z(b, e0 + k) (src/native/noise_f32.h; counter_normal.ts formulas) */
   outputNoise(y: Float32Array, v: Float32Array, len: number, b: number, e0: number): void;
   /**
@@ -100,7 +112,7 @@ const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 export const PACKAGE_ROOT = resolve(SRC_NATIVE, '..', '..');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 4;
+export const NATIVE_ABI = 5;
 
 let state: NativeKernels | null | undefined;
 let reason = '';

@@ -1,0 +1,31 @@
+/**
+ * Threads for one point's kernels: the native addon's thread pool (src/native/parallel.h). With T
+ * threads the convolution, GEMM, col2im and batch-norm kernels cut their work into T parts over
+ * output rows, columns, images or channel groups, never inside one sum, so every result has the
+ * same bits as with 1 thread. The count belongs to the calling JavaScript thread (each sweep worker
+ * sets its own); 1 (the default) starts no helper threads. Other backends run on one thread and
+ * ignore the setting.
+ *
+ *   defaultThreads(workers, cores) = max(1, ⌊cores / workers⌋)    (workers × threads ≤ cores)
+ */
+import { availableParallelism } from 'node:os';
+import { nativeKernels } from './native.js';
+
+/** sets the calling thread's kernel thread count (1..256); returns the count in effect */
+export function setKernelThreads(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`kernel threads must be an integer in 1..256, got ${n}`);
+  const nk = nativeKernels();
+  if (!nk) return 1;
+  nk.setThreads(n);
+  return nk.threads();
+}
+
+/** the calling thread's kernel thread count (1 without the native addon) */
+export function kernelThreads(): number {
+  return nativeKernels()?.threads() ?? 1;
+}
+
+/** threads per point when `workers` points run at once on `cores` cores (default: this machine's) */
+export function defaultThreads(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, workers)));
+}
