@@ -30,8 +30,8 @@ struct Pool {
   void* ctx = nullptr;
   int parts = 0;
 
-  void loop(int index) {
-    uint64_t seen = 0;
+  // seen: the generation at the helper's start (a pool resized after tasks ran must not rerun the last)
+  void loop(int index, uint64_t seen) {
     for (;;) {
       uint64_t g = gen.load(std::memory_order_acquire);
       for (int s = 0; g == seen && s < SPIN; s++) g = gen.load(std::memory_order_acquire);
@@ -53,7 +53,8 @@ struct Pool {
   void resize(int threads) {
     shutdown();
     stop = false;
-    for (int i = 1; i < threads; i++) helpers.emplace_back([this, i] { loop(i); });
+    const uint64_t now = gen.load(std::memory_order_acquire);
+    for (int i = 1; i < threads; i++) helpers.emplace_back([this, i, now] { loop(i, now); });
   }
 
   void shutdown() {
