@@ -9,7 +9,8 @@
  * (relative to this module: the same path from src/ under vitest and from dist/ after tsc) and
  * returns null when it cannot (env RRAMSIM_NATIVE=0, not built, failed build, load error);
  * `nativeStatus()` says which and why (for `rramsim doctor`). Env RRAMSIM_NATIVE_ISA=avx512|avx2|base
- * forces an instruction set (UserError when this CPU or build lacks it).
+ * forces an instruction set (UserError when this CPU or build lacks it). Env RRAMSIM_THREADS = n gives
+ * the loading JavaScript thread n kernel threads (src/kernels/threads.ts; default 1).
  * The addon's base build is portable C++ (x64 adds AVX2 / AVX-512 variants): on x64 and arm64 it
  * is expected to load, so src/kernels/backend.ts `backendNotice()` says so when it does not.
  */
@@ -145,8 +146,22 @@ export function nativeKernels(): NativeKernels | null {
   if (want !== undefined && want !== '' && !k.setIsa(want)) {
     throw new UserError(`RRAMSIM_NATIVE_ISA must be one of ${k.isas().join(', ')} on this machine, got '${want}'`, 'RRAMSIM_NATIVE_ISA');
   }
+  const threads = process.env.RRAMSIM_THREADS;
+  if (threads !== undefined && threads !== '') k.setThreads(parseThreads(threads, 'RRAMSIM_THREADS'));
   state = k;
   return state;
+}
+
+/**
+ * A kernel thread count given by the user (env RRAMSIM_THREADS, or --threads through the CLI, which
+ * sets that variable for the sweep's workers): an integer in 1..256, else a UserError naming `what`.
+ */
+export function parseThreads(v: unknown, what: string): number {
+  const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
+    throw new UserError(`${what} must be an integer from 1 to 256 (kernel threads per point), got '${String(v)}'`, what);
+  }
+  return n;
 }
 
 export function nativeStatus(): NativeStatus {

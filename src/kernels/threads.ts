@@ -7,9 +7,13 @@
  * ignore the setting.
  *
  *   defaultThreads(workers, cores) = max(1, ⌊cores / workers⌋)    (workers × threads ≤ cores)
+ *
+ * The CLI's --threads (sim/main.ts) sets env RRAMSIM_THREADS, which every JavaScript thread applies
+ * when it loads the addon (src/kernels/native.ts); without it a sweep gives each of its n running
+ * workers defaultThreads(n) (threadsPerPoint) and `rramsim train` / `run` use every core.
  */
 import { availableParallelism } from 'node:os';
-import { nativeKernels } from './native.js';
+import { nativeKernels, parseThreads } from './native.js';
 
 /** sets the calling thread's kernel thread count (1..256); returns the count in effect */
 export function setKernelThreads(n: number): number {
@@ -28,4 +32,10 @@ export function kernelThreads(): number {
 /** threads per point when `workers` points run at once on `cores` cores (default: this machine's) */
 export function defaultThreads(workers: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));
+}
+
+/** kernel threads for each of `running` points at once: env RRAMSIM_THREADS if set, else the default */
+export function threadsPerPoint(running: number): number {
+  const env = process.env.RRAMSIM_THREADS;
+  return env !== undefined && env !== '' ? parseThreads(env, 'RRAMSIM_THREADS') : defaultThreads(running);
 }
