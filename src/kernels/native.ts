@@ -61,6 +61,8 @@ export interface NativeKernels {
   /** dx = col2im(dY·Wtᵀ) in row chunks, the same bits as gemm(0, 1, …) then col2im (src/kernels/conv_gemm.ts) */
   convInputGrad(dY: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, Wt: Float32Array, outCh: number, dx: Float32Array): void;
+  /** y[i] = a[i] + b[i] (float32) */
+  addArrays(a: Float32Array, b: Float32Array, y: Float32Array, len: number): void;
   /** batch normalisation over rows x C, the bits of src/nn/batch_norm.ts (src/native/batch_norm_impl.h) */
   batchNormForward(x: Float32Array, y: Float32Array, xhat: Float32Array, rows: number, C: number, training: number,
     gamma: Float32Array, beta: Float32Array, runMean: Float32Array, runVar: Float32Array, rho: number, eps: number,

@@ -335,6 +335,19 @@ napi_value ReluForward(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// addArrays(a, b, y, len): y = a + b
+napi_value AddArrays(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  const double len = a.f64(3);
+  if (a.ok && (!(len >= 0) || len != double(long(len)))) a.fail("addArrays: length out of range");
+  const float* x = a.f32(0, len);
+  const float* y = a.f32(1, len);
+  float* out = a.f32(2, len);
+  if (!a.ok) return nullptr;
+  g_table.load()->addArrays(x, y, out, long(len));
+  return undef(env);
+}
+
 napi_value ReluBackward(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
   const int len = a.i32(3);
@@ -539,7 +552,7 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // 2: float32 Box–Muller counter noise (noise = [σ, g₀, b]), outputNoise
 // 3: gemmVariance's squareA argument
 // 4: convForward's optional read variance (uP, uN, aP, bP, aN, bN, V)
-// 5: convInputGrad, batchNormForward / batchNormBackward, setThreads / threads (thread pool)
+// 5: convInputGrad, addArrays, batchNormForward / batchNormBackward, setThreads / threads (thread pool)
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_int32(env, 5, &v);
@@ -591,7 +604,7 @@ NAPI_MODULE_INIT() {
     {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance}, {"outputNoise", OutputNoise}, {"squares", Squares}, {"gemmVariance", GemmVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
-    {"convInputGrad", ConvInputGrad}, {"batchNormForward", BatchNormForward}, {"batchNormBackward", BatchNormBackward},
+    {"convInputGrad", ConvInputGrad}, {"addArrays", AddArrays}, {"batchNormForward", BatchNormForward}, {"batchNormBackward", BatchNormBackward},
     {"setThreads", SetThreads}, {"threads", Threads},
     {"abi", Abi}, {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };

@@ -782,15 +782,35 @@ static void biasGrad(const float* dY, int n, int cols, float* gb) {
   }
 }
 
+// elementwise kernels cut into contiguous ranges (whole 16-float vectors) for the thread pool
+template <typename F>
+static inline void elementwise(long len, F&& f) {
+  parallelFor(parallelParts(len, 1L << 16, (len + 15) / 16), [&](int part, int n) {
+    const long v = (len + 15) / 16;
+    const long i0 = std::min(len, 16 * (v * part / n)), i1 = std::min(len, 16 * (v * (part + 1) / n));
+    if (i0 < i1) f(i0, i1);
+  });
+}
+
 static void reluForward(const float* x, float* y, int len) {
-  for (int i = 0; i < len; i++) {
-    const float v = x[i];
-    y[i] = v > 0.f ? v : 0.f;
-  }
+  elementwise(len, [&](long i0, long i1) {
+    for (long i = i0; i < i1; i++) {
+      const float v = x[i];
+      y[i] = v > 0.f ? v : 0.f;
+    }
+  });
 }
 
 static void reluBackward(const float* y, const float* dy, float* dx, int len) {
-  for (int i = 0; i < len; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+  elementwise(len, [&](long i0, long i1) {
+    for (long i = i0; i < i1; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+  });
+}
+
+static void addArrays(const float* a, const float* b, float* y, long len) {
+  elementwise(len, [&](long i0, long i1) {
+    for (long i = i0; i < i1; i++) y[i] = a[i] + b[i];
+  });
 }
 
 static void sgd(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
@@ -901,7 +921,7 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
   maxPoolBackward, readVariance, outputNoise, squares, gemmVariance, program, convForward, convWeightGrad,
-  convInputGrad, batchNormForward, batchNormBackward,
+  convInputGrad, addArrays, batchNormForward, batchNormBackward,
 };
 
 }  // namespace ISA_NS

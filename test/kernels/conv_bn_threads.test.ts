@@ -3,12 +3,14 @@
  * oracles:
  *   convInputGrad(dY, W) = col2im(dY·Wᵀ) of the pure-TS kernels' definition (a direct scatter-add
  *     loop here), bit for bit against gemm + col2im on the same backend;
+ *   addArrays (native, 1-3 threads) = Math.fround(a + b) per element;
  *   batch normalisation (native) = the layer's TypeScript loop (backend 'ts'), bit for bit, in
  *     training and inference mode, with and without trainable γ/β;
  *   a ResNet-20 training run: the same weights and losses on 'wasm' and 'native', and on 'native'
  *     with 1, 2 and 3 kernel threads (the pool's parts never split a sum).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { addArrays } from '../../src/kernels/add_arrays.js';
 import { col2im } from '../../src/kernels/col2im.js';
 import { convInputGrad } from '../../src/kernels/conv_gemm.js';
 import { availableBackends, gemm, getBackend, setBackend, type BackendName } from '../../src/kernels/gemm.js';
@@ -60,6 +62,22 @@ describe.skipIf(!hasNative)('native convInputGrad = col2im(dY·Wᵀ)', () => {
         }
       }
       for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-4 * (1 + Math.abs(ref[i])));
+    }
+  });
+});
+
+describe.skipIf(!hasNative)('native addArrays = fround(a + b)', () => {
+  it.each([1, 2, 3])('%i thread(s), lengths around the vector and part boundaries', (threads) => {
+    setBackend('native');
+    setKernelThreads(threads);
+    for (const len of [0, 1, 15, 16, 17, 100_003, 262_144]) {
+      const a = rand(len + 3, `aa${len}`), b = rand(len + 3, `ab${len}`).map((v, i) => (i % 7 === 0 ? -a[i] : v * 1e-3));
+      const y = new Float32Array(len + 3).fill(7);
+      addArrays(a, b, y, len);
+      let bad = 0;
+      for (let i = 0; i < len; i++) if (!Object.is(y[i], Math.fround(a[i] + b[i]))) bad++;
+      expect(bad).toBe(0);
+      expect(Array.from(y.subarray(len))).toEqual([7, 7, 7]);
     }
   });
 });
