@@ -803,13 +803,26 @@ static void reluForward(const float* x, float* y, int len) {
 
 static void reluBackward(const float* y, const float* dy, float* dx, int len) {
   elementwise(len, [&](long i0, long i1) {
-    for (long i = i0; i < i1; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+    // both operands loaded unconditionally, then a select: vectorises (a conditional load of dy
+    // did not, inside the lambda: 25x slower)
+    const float* __restrict yy = y + i0;
+    const float* __restrict g = dy + i0;
+    float* __restrict d = dx + i0;
+    const long n = i1 - i0;
+    for (long i = 0; i < n; i++) {
+      const float v = g[i];
+      d[i] = yy[i] > 0.f ? v : 0.f;
+    }
   });
 }
 
 static void addArrays(const float* a, const float* b, float* y, long len) {
   elementwise(len, [&](long i0, long i1) {
-    for (long i = i0; i < i1; i++) y[i] = a[i] + b[i];
+    const float* __restrict p = a + i0;
+    const float* __restrict q = b + i0;
+    float* __restrict o = y + i0;
+    const long n = i1 - i0;
+    for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
   });
 }
 
