@@ -11,9 +11,10 @@
  *   crossbar  sim/bench/crossbar.ts  crossbar-op throughput (if present: export benchCrossbar())
  *   sweep     sim/bench/sweep.ts     points/hour of the sweep engine on a fixed subset of the
  *                                    ITT-RNA tables, 1 and 2 workers (minutes; only when named)
- *   cifar     sim/bench/cifar.ts     ResNet-20 (VGG-8 with RRAMSIM_BENCH_VGG=1) on cifar10-jpeg:
- *                                    training/inference images/s, digital and on crossbars, RSS
- *                                    (only when named)
+ *   cifar     sim/bench/cifar.ts     ResNet-20 and VGG-8s on cifar10-jpeg: training/inference
+ *                                    images/s, digital (1 and 2 kernel threads) and on crossbars,
+ *                                    RSS, with PyTorch's (torch_cifar.py, 1 thread) in the same
+ *                                    run and the ratios (only when named)
  * Output: one JSON object per line (every record, with its section), then a table per section.
  */
 type Rec = Record<string, unknown>;

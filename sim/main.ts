@@ -9,6 +9,8 @@
  * file-system errors are exit 2, as one line.
  */
 import yargs from 'yargs';
+import { parseThreads } from '../src/kernels/native.js';
+import { setKernelThreads, threadsPerPoint } from '../src/kernels/threads.js';
 import { UserError } from '../src/util/errors.js';
 import { describeFsError } from '../src/util/fs_errors.js';
 import { printable } from '../src/util/safe_text.js';
@@ -30,6 +32,16 @@ export async function main(argv: string[]): Promise<void> {
       if (err) throw err;
       throw new UserError(msg);
     });
+  y = y.option('threads', {
+    type: 'string', global: true,
+    describe: 'kernel threads per point (native backend; the same bits for any count). Default: cores / points running at once (a sweep\'s workers), all cores for train and run',
+  }).middleware((a) => {
+    // --threads reaches the sweep's worker threads through env RRAMSIM_THREADS (src/kernels/native.ts)
+    if (a.threads !== undefined) process.env.RRAMSIM_THREADS = String(parseThreads(String(a.threads), '--threads'));
+    // commands that compute in this thread: train and run (a sweep's workers set their own)
+    const cmd = String(a._[0] ?? '');
+    if (cmd === 'train' || cmd === 'run') setKernelThreads(threadsPerPoint(1));
+  });
   for (const c of commands) y = y.command(c);
   await y.parseAsync();
 }

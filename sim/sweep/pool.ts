@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlannedPoint } from '../../src/config/expand.js';
+import { threadsPerPoint } from '../../src/kernels/threads.js';
 import type { ResultRecord } from '../../src/methods/result.js';
 import { executePoint, isDiskFull, logFailure } from './execute_point.js';
 import { recordEnvSafe } from './run_env.js';
@@ -96,7 +97,8 @@ export class PointPool {
       };
       const spawn = () => {
         const init: WorkerInit = { runnerModule: runner, dataDir: this.opts.dataDir, outDir: this.opts.outDir, cacheDir: this.opts.cacheDir, configHash: this.opts.configHash };
-        const w = new Worker(new URL(workerFile), { workerData: init });
+        // kernel threads per point: --threads, else cores / running workers (src/kernels/threads.ts)
+        const w = new Worker(new URL(workerFile), { workerData: init, env: { ...process.env, RRAMSIM_THREADS: String(threadsPerPoint(n)) } });
         let ready = false;
         this.workers.push(w);
         w.on('message', (m: { type: string; hash?: string; msg?: string; record?: ResultRecord; checksums?: Checksums; error?: FatalError }) => {

@@ -3,6 +3,7 @@
  *
  *   convForward:     Y [m, out]  = P · W          m = N·OH·OW, P is [m, Kc], Kc = kh·kw·C, W is [Kc, out]
  *   convWeightGrad:  dW [Kc, out] += Pᵀ · dY      dY is [m, out]
+ *   convInputGrad:   dx = col2im(dY · Wᵀ)          dx is [N, H, W, C] (overwritten)
  *
  * i.e. exactly `im2col(x, …, P)` followed by `gemm(false, false, m, out, Kc, P, W, Y, false)` or
  * `gemm(true, false, Kc, out, m, P, dY, dW, true)`, and the same bits on every backend. With the
@@ -11,10 +12,15 @@
  * 128 KiB in an L2-resident buffer and runs each chunk through the GEMM (src/native/kernels_impl.h).
  * Per output element the float32 operations are unchanged: a GEMM's summation order depends on K
  * and its blocking only, and the weight-gradient chunks are whole K blocks of the single product
- * (kb = ⌈m / ⌈m/256⌉⌉ rows, chunks start at multiples of kb and use that same kb).
- * Other backends build P in `scratch` (at least m·Kc floats) and call im2col and gemm.
+ * (kb = ⌈m / ⌈m/256⌉⌉ rows, chunks start at multiples of kb and use that same kb). convInputGrad's
+ * chunks of dY·Wᵀ are added into dx (col2im's loop for those rows) as soon as they are formed: the
+ * same additions in the same order as col2im on the whole product.
+ * Other backends build P (or dP) in `scratch` (at least m·Kc floats) and call im2col / col2im and gemm.
+ * With the addon's thread pool (src/kernels/threads.ts) the parts never split a sum: the bits do not
+ * depend on the thread count.
  */
 import { gemm } from './gemm.js';
+import { col2im } from './col2im.js';
 import { im2col } from './im2col.js';
 import { nativeFor, need } from './elementwise_dispatch.js';
 
@@ -89,4 +95,21 @@ export function convWeightGrad(x: Float32Array, g: ConvGeometry, dY: Float32Arra
   const P = scratch();
   im2col(x, g.N, g.H, g.W, g.C, g.kh, g.kw, g.stride, g.pad, P);
   gemm(true, false, Kc, outCh, m, P, dY, dW, true);
+}
+
+/** dx = col2im(dY · Wᵀ) (overwrites dx); `scratch` holds dY·Wᵀ on non-native backends */
+export function convInputGrad(dY: Float32Array, g: ConvGeometry, W: Float32Array, outCh: number,
+  dx: Float32Array, scratch: () => Float32Array): void {
+  const m = rowsOf(g), Kc = g.kh * g.kw * g.C;
+  need('convInputGrad', 'dY', dY, m * outCh);
+  need('convInputGrad', 'W', W, Kc * outCh);
+  need('convInputGrad', 'dx', dx, g.N * g.H * g.W * g.C);
+  const nk = nativeFor();
+  if (nk?.convInputGrad) {
+    nk.convInputGrad(dY, g.N, g.H, g.W, g.C, g.kh, g.kw, g.stride, g.pad, W, outCh, dx);
+    return;
+  }
+  const dP = scratch();
+  gemm(false, true, m, Kc, outCh, dY, W, dP, false);
+  col2im(dP, g.N, g.H, g.W, g.C, g.kh, g.kw, g.stride, g.pad, dx);
 }

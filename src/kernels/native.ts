@@ -9,7 +9,8 @@
  * (relative to this module: the same path from src/ under vitest and from dist/ after tsc) and
  * returns null when it cannot (env RRAMSIM_NATIVE=0, not built, failed build, load error);
  * `nativeStatus()` says which and why (for `rramsim doctor`). Env RRAMSIM_NATIVE_ISA=avx512|avx2|base
- * forces an instruction set (UserError when this CPU or build lacks it).
+ * forces an instruction set (UserError when this CPU or build lacks it). Env RRAMSIM_THREADS = n gives
+ * the loading JavaScript thread n kernel threads (src/kernels/threads.ts; default 1).
  * The addon's base build is portable C++ (x64 adds AVX2 / AVX-512 variants): on x64 and arm64 it
  * is expected to load, so src/kernels/backend.ts `backendNotice()` says so when it does not.
  */
@@ -57,6 +58,20 @@ export interface NativeKernels {
     uP?: Float32Array, uN?: Float32Array, aP?: number, bP?: number, aN?: number, bN?: number, V?: Float32Array): void;
   convWeightGrad?(x: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, dY: Float32Array, outCh: number, dW: Float32Array): void;
+  /** dx = col2im(dY·Wtᵀ) in row chunks, the same bits as gemm(0, 1, …) then col2im (src/kernels/conv_gemm.ts) */
+  convInputGrad(dY: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
+    stride: number, pad: number, Wt: Float32Array, outCh: number, dx: Float32Array): void;
+  /** y[i] = a[i] + b[i] (float32) */
+  addArrays(a: Float32Array, b: Float32Array, y: Float32Array, len: number): void;
+  /** batch normalisation over rows x C, the bits of src/nn/batch_norm.ts (src/native/batch_norm_impl.h) */
+  batchNormForward(x: Float32Array, y: Float32Array, xhat: Float32Array, rows: number, C: number, training: number,
+    gamma: Float32Array, beta: Float32Array, runMean: Float32Array, runVar: Float32Array, rho: number, eps: number,
+    mean: Float64Array, inv: Float64Array): void;
+  batchNormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array | null, rows: number, C: number,
+    training: number, gamma: Float32Array, inv: Float64Array, gammaGrad: Float32Array | null, betaGrad: Float32Array | null): void;
+  /** the calling thread's kernel thread count (src/native/parallel.h; 1 = no helper threads) */
+  setThreads(n: number): void;
+  threads(): number;
   /** per-output read noise y[k] += √v[k]·z(b, e0 + k) (src/native/noise_f32.h; counter_normal.ts formulas) */
   outputNoise(y: Float32Array, v: Float32Array, len: number, b: number, e0: number): void;
   /**
@@ -100,7 +115,7 @@ const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 export const PACKAGE_ROOT = resolve(SRC_NATIVE, '..', '..');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 4;
+export const NATIVE_ABI = 5;
 
 let state: NativeKernels | null | undefined;
 let reason = '';
@@ -133,8 +148,22 @@ export function nativeKernels(): NativeKernels | null {
   if (want !== undefined && want !== '' && !k.setIsa(want)) {
     throw new UserError(`RRAMSIM_NATIVE_ISA must be one of ${k.isas().join(', ')} on this machine, got '${want}'`, 'RRAMSIM_NATIVE_ISA');
   }
+  const threads = process.env.RRAMSIM_THREADS;
+  if (threads !== undefined && threads !== '') k.setThreads(parseThreads(threads, 'RRAMSIM_THREADS'));
   state = k;
   return state;
+}
+
+/**
+ * A kernel thread count given by the user (env RRAMSIM_THREADS, or --threads through the CLI, which
+ * sets that variable for the sweep's workers): an integer in 1..256, else a UserError naming `what`.
+ */
+export function parseThreads(v: unknown, what: string): number {
+  const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 256) {
+    throw new UserError(`${what} must be an integer from 1 to 256 (kernel threads per point), got '${String(v)}'`, what);
+  }
+  return n;
 }
 
 export function nativeStatus(): NativeStatus {

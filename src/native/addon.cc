@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace {
 
@@ -226,6 +227,82 @@ napi_value ConvWeightGrad(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// convInputGrad(dY, N, H, W, C, kh, kw, stride, pad, Wt, outCh, dx): dx = col2im(dY·Wtᵀ)
+napi_value ConvInputGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info, 12);
+  int N, H, W, C, kh, kw, s, p;
+  double xLen = 0, colsLen = 0;
+  if (!convGeom(a, N, H, W, C, kh, kw, s, p, xLen, colsLen)) return nullptr;
+  const int outCh = a.i32(10);
+  if (a.ok && outCh < 0) a.fail("convInputGrad: negative channel count");
+  const double Kc = double(kh) * kw * C, rows = Kc > 0 ? colsLen / Kc : 0;
+  if (a.ok && (rows * Kc > 2147483647.0 || rows * outCh > 2147483647.0)) a.fail("convInputGrad: patch matrix too large");
+  const float* dY = a.f32(0, rows * outCh);
+  const float* Wt = a.f32(9, Kc * outCh);
+  float* dx = a.f32(11, xLen);
+  if (!a.ok) return nullptr;
+  g_table.load()->convInputGrad(dY, N, H, W, C, kh, kw, s, p, Wt, outCh, dx);
+  return undef(env);
+}
+
+// batchNormForward(x, y, xhat, rows, C, training, gamma, beta, runMean, runVar, rho, eps, mean, inv)
+// (mean, inv: Float64Array of C, written)
+napi_value BatchNormForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 14);
+  const double rows = a.f64(3);
+  const int C = a.i32(4), training = a.i32(5);
+  if (a.ok && (!(rows >= 1) || rows != double(long(rows)) || C < 1)) a.fail("batchNormForward: size out of range");
+  const double len = rows * C;
+  const float* x = a.f32(0, len);
+  float* y = a.f32(1, len);
+  float* xhat = a.f32(2, len);
+  const float* g = a.f32(6, C);
+  const float* b = a.f32(7, C);
+  float* rm = a.f32(8, C);
+  float* rv = a.f32(9, C);
+  const double rho = a.f64(10), eps = a.f64(11);
+  double* mean = static_cast<double*>(a.typed(12, napi_float64_array, "expected a Float64Array", C));
+  double* inv = static_cast<double*>(a.typed(13, napi_float64_array, "expected a Float64Array", C));
+  if (!a.ok) return nullptr;
+  g_table.load()->batchNormForward(x, y, xhat, long(rows), C, training, g, b, rm, rv, rho, eps, mean, inv);
+  return undef(env);
+}
+
+// batchNormBackward(dy, xhat, dx | null, rows, C, training, gamma, inv, gammaGrad | null, betaGrad | null)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 10);
+  const double rows = a.f64(3);
+  const int C = a.i32(4), training = a.i32(5);
+  if (a.ok && (!(rows >= 1) || rows != double(long(rows)) || C < 1)) a.fail("batchNormBackward: size out of range");
+  const double len = rows * C;
+  const float* dy = a.f32(0, len);
+  const float* xhat = a.f32(1, len);
+  float* dx = a.isNull(2) ? nullptr : a.f32(2, len);
+  const float* g = a.f32(6, C);
+  const double* inv = static_cast<const double*>(a.typed(7, napi_float64_array, "expected a Float64Array", C));
+  float* gg = a.isNull(8) ? nullptr : a.f32(8, C);
+  float* bg = a.isNull(9) ? nullptr : a.f32(9, C);
+  if (!a.ok) return nullptr;
+  g_table.load()->batchNormBackward(dy, xhat, dx, long(rows), C, training, g, inv, gg, bg);
+  return undef(env);
+}
+
+// setThreads(n): the calling thread's kernels use n threads from now on (parallel.h); threads() → n
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  const int n = a.i32(0);
+  if (a.ok && (n < 1 || n > 256)) a.fail("setThreads: thread count must be 1..256");
+  if (!a.ok) return nullptr;
+  poolSetThreads(n);
+  return undef(env);
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_int32(env, poolThreads(), &v);
+  return v;
+}
+
 napi_value AddBiasRows(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
   const int n = a.i32(1), cols = a.i32(2);
@@ -255,6 +332,19 @@ napi_value ReluForward(napi_env env, napi_callback_info info) {
   float* y = a.f32(1, len);
   if (!a.ok) return nullptr;
   g_table.load()->reluForward(x, y, len);
+  return undef(env);
+}
+
+// addArrays(a, b, y, len): y = a + b
+napi_value AddArrays(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  const double len = a.f64(3);
+  if (a.ok && (!(len >= 0) || len != double(long(len)))) a.fail("addArrays: length out of range");
+  const float* x = a.f32(0, len);
+  const float* y = a.f32(1, len);
+  float* out = a.f32(2, len);
+  if (!a.ok) return nullptr;
+  g_table.load()->addArrays(x, y, out, long(len));
   return undef(env);
 }
 
@@ -462,9 +552,10 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // 2: float32 Box–Muller counter noise (noise = [σ, g₀, b]), outputNoise
 // 3: gemmVariance's squareA argument
 // 4: convForward's optional read variance (uP, uN, aP, bP, aN, bN, V)
+// 5: convInputGrad, addArrays, batchNormForward / batchNormBackward, setThreads / threads (thread pool)
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
-  napi_create_int32(env, 4, &v);
+  napi_create_int32(env, 5, &v);
   return v;
 }
 
@@ -513,6 +604,8 @@ NAPI_MODULE_INIT() {
     {"biasGrad", BiasGrad}, {"reluForward", ReluForward}, {"reluBackward", ReluBackward}, {"sgd", Sgd}, {"readVariance", ReadVariance}, {"outputNoise", OutputNoise}, {"squares", Squares}, {"gemmVariance", GemmVariance},
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
+    {"convInputGrad", ConvInputGrad}, {"addArrays", AddArrays}, {"batchNormForward", BatchNormForward}, {"batchNormBackward", BatchNormBackward},
+    {"setThreads", SetThreads}, {"threads", Threads},
     {"abi", Abi}, {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {

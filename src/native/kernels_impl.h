@@ -26,10 +26,14 @@
 //   v' = mask·((μ·v + g) + λ·w)   [double];  v ← float32(v');  w ← float32(w − η·v')
 // (without a mask the factor is dropped; JS evaluates left to right, so the same grouping here).
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <cmath>
+#include <vector>
 #include "kernels.h"
+#include "parallel.h"
 #if ISA_LEVEL >= 2
 #include <immintrin.h>
 #endif
@@ -152,7 +156,7 @@ struct VarianceB {
 // src: computes op(B) while packing instead of reading B (gemmVariance); nullptr = read B
 template <typename V, int MR, int NV, typename BSrc = VarianceB, bool SQA = false>
 static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
-                     int accumulate, int kb, const BSrc* src = nullptr) {
+                     int accumulate, int kb, const BSrc* src = nullptr, long lda = 0) {
   constexpr int L = sizeof(V) / sizeof(float);
   constexpr int NR = NV * L;
   const int ncMax = std::min(NC, N);
@@ -197,7 +201,10 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
         // ---- full MR-row tiles read op(A) in place; the h < MR rows left over run in place as
         //      4-row tiles and then 1-row tiles (no packing, no rows computed in vain)
         const int full = mc / MR;
-        const long rsA = transA ? 1 : K, ksA = transA ? M : 1;
+        // lda: the row stride of A as stored (0 = its natural K, or M when transposed; a row slice
+        // of a transposed A keeps the whole A's M)
+        const long ldA = lda ? lda : (transA ? M : K);
+        const long rsA = transA ? 1 : ldA, ksA = transA ? ldA : 1;
         // ---- register tiles: panels outer (B panel stays in L1), row tiles inner
         for (int p = 0; p < panels; p++) {
           const int jb = j0 + p * NR;
@@ -227,17 +234,17 @@ static void gemm_cfg(int transA, int transB, int M, int N, int K, const float* A
 }
 
 static void gemm_kb(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
-                    int accumulate, int kb) {
+                    int accumulate, int kb, long lda = 0) {
 #if ISA_LEVEL >= 3
-  if (N > 16) gemm_cfg<v16, 8, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
-  else if (N > 8) gemm_cfg<v16, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
-  else gemm_cfg<v8, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  if (N > 16) gemm_cfg<v16, 8, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
+  else if (N > 8) gemm_cfg<v16, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
+  else gemm_cfg<v8, 12, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
 #elif ISA_LEVEL == 2
-  if (N > 8) gemm_cfg<v8, 6, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
-  else gemm_cfg<v8, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  if (N > 8) gemm_cfg<v8, 6, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
+  else gemm_cfg<v8, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
 #else
-  if (N > 4) gemm_cfg<v4, 4, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb);
-  else gemm_cfg<v4, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb);
+  if (N > 4) gemm_cfg<v4, 4, 2>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
+  else gemm_cfg<v4, 8, 1>(transA, transB, M, N, K, A, B, C, accumulate, kb, static_cast<const VarianceB*>(nullptr), lda);
 #endif
 }
 
@@ -247,6 +254,22 @@ static inline int kBlock(int K) {
   return (K + nb - 1) / nb;
 }
 
+// gemm_kb with the rows of C cut into parts run on the thread pool (parallel.h): each C element is
+// still computed by one thread with the same blocks in the same order (a row's result never
+// depends on the other rows), so the bits do not depend on the thread count
+static void gemm_rows(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
+                      int accumulate, int kb) {
+  const int parts = parallelParts(long(M) * N * K, 1L << 19, M / 16);
+  if (parts <= 1) { gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kb); return; }
+  parallelFor(parts, [&](int part, int n) {
+    // whole 16-row groups per part (full register tiles)
+    const int i0 = 16 * int(long((M + 15) / 16) * part / n), i1 = std::min(M, 16 * int(long((M + 15) / 16) * (part + 1) / n));
+    if (i0 >= i1) return;
+    const float* a = transA ? A + i0 : A + size_t(i0) * K;
+    gemm_kb(transA, transB, i1 - i0, N, K, a, B, C + size_t(i0) * N, accumulate, kb, transA ? M : K);
+  });
+}
+
 static void gemm(int transA, int transB, int M, int N, int K, const float* A, const float* B, float* C,
                  int accumulate) {
   if (M <= 0 || N <= 0) return;
@@ -254,7 +277,7 @@ static void gemm(int transA, int transB, int M, int N, int K, const float* A, co
     if (!accumulate) std::memset(C, 0, size_t(M) * N * sizeof(float));
     return;
   }
-  gemm_kb(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
+  gemm_rows(transA, transB, M, N, K, A, B, C, accumulate, kBlock(K));
 }
 
 // Per-output read noise variance of len cells (identity routing): VarianceB's formula as one row
@@ -391,9 +414,20 @@ static inline void copyOver(float* __restrict d, const float* __restrict s, int 
 
 // im2colRows for the chunk buffer: the same rows and values (exact copies, +0 in the padding), from
 // a zero-padded copy of each image ((H + 2·pad) x (W + 2·pad) x C), so every kernel row of a patch
-// is one run of kw·C floats with no bounds tests; out needs SLACK floats past its rows
+// is one run of kw·C floats with no bounds tests. The runs are copied in whole vectors that may
+// write past their end into the next run (overwritten by it); the last run of the range is copied
+// exactly, so nothing past row r1 − r0 of out is touched (threads fill neighbouring row ranges of
+// one buffer). Each thread's padded copy is kept across the chunks of one kernel call (`call`, a
+// number new for every call, since x changes between calls) and remade when the image changes.
+struct PadState {
+  uint64_t call = 0;
+  long image = -1;
+};
+static thread_local PadState padState;
+static std::atomic<uint64_t> convCalls{0};
+static inline uint64_t newConvCall() { return convCalls.fetch_add(1, std::memory_order_relaxed) + 1; }
 static void im2colPadded(const float* x, int H, int W, int C, int kh, int kw, int stride, int pad, long r0, long r1,
-                         float* out) {
+                         float* out, uint64_t call) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
   const int OW = (W + 2 * pad - kw) / stride + 1;
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
@@ -404,15 +438,25 @@ static void im2colPadded(const float* x, int H, int W, int C, int kh, int kw, in
   long r = r0;
   int n = int(r0 / (long(OH) * OW)), oy = int((r0 / OW) % OH), ox = int(r0 % OW);
   for (; r < r1; n++, oy = 0) {
-    std::memset(xp, 0, (size_t(Hp) * rowLen + SLACK) * sizeof(float));
-    const float* xn = x + size_t(n) * H * W * C;
-    for (int iy = 0; iy < H; iy++)
-      std::memcpy(xp + (iy + pad) * rowLen + long(pad) * C, xn + size_t(iy) * W * C, size_t(W) * C * sizeof(float));
+    if (padState.call != call || padState.image != n) {
+      std::memset(xp, 0, (size_t(Hp) * rowLen + SLACK) * sizeof(float));
+      const float* xn = x + size_t(n) * H * W * C;
+      for (int iy = 0; iy < H; iy++)
+        std::memcpy(xp + (iy + pad) * rowLen + long(pad) * C, xn + size_t(iy) * W * C, size_t(W) * C * sizeof(float));
+      padState.call = call;
+      padState.image = n;
+    }
     for (; oy < OH && r < r1; oy++, ox = 0) {
       const float* srow = xp + long(oy) * stride * rowLen;
       for (; ox < OW && r < r1; ox++, r++) {
         const float* s = srow + long(ox) * stride * C;
-        for (int ky = 0; ky < kh; ky++, s += rowLen, o += L) copyOver(o, s, L);
+        if (r + 1 < r1) {
+          for (int ky = 0; ky < kh; ky++, s += rowLen, o += L) copyOver(o, s, L);
+        } else {
+          for (int ky = 0; ky + 1 < kh; ky++, s += rowLen, o += L) copyOver(o, s, L);
+          copyRun(o, s, L);
+          o += L;
+        }
       }
     }
   }
@@ -420,7 +464,9 @@ static void im2colPadded(const float* x, int H, int W, int C, int kh, int kw, in
 
 // var (optional, per-output read noise, ConvVariance in kernels.h): also V = (P∘P)·S per chunk while
 // the chunk is in cache, S the cells' read variance (gemmVariance; squareA for ≤ 16 channels, else a
-// squares pass over the chunk): the same bits as im2col, squares and gemmVariance on the whole P
+// squares pass over the chunk): the same bits as im2col, squares and gemmVariance on the whole P.
+// Threads: the rows are cut into contiguous ranges, one per part; each part runs its range in
+// chunks with its own buffers (rows are independent, so the bits do not depend on the cut).
 static thread_local Scratch packP2;
 static void convForward(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
                         const float* Wt, int outCh, float* Y, const ConvVariance* var) {
@@ -430,24 +476,34 @@ static void convForward(const float* x, int N, int H, int W, int C, int kh, int 
   const int Kc = kh * kw * C;
   if (m <= 0 || outCh <= 0) return;
   const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
-  float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
-  float* P2 = var && outCh > 16 ? packP2.get(size_t(std::min(R, m)) * Kc) : nullptr;
-  for (long r0 = 0; r0 < m; r0 += R) {
-    const long r1 = std::min(m, r0 + R);
-    im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P);
-    gemm(0, 0, int(r1 - r0), outCh, Kc, P, Wt, Y + size_t(r0) * outCh, 0);
-    if (var) {
-      float* V = var->V + size_t(r0) * outCh;
-      if (P2) {
-        squares(P, P2, int((r1 - r0) * Kc));
-        gemmVariance(int(r1 - r0), outCh, Kc, P2, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 0);
-      } else {
-        gemmVariance(int(r1 - r0), outCh, Kc, P, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 1);
+  const int kbF = kBlock(Kc);
+  const int parts = parallelParts(m * Kc * outCh, 1L << 20, (m + R - 1) / R);
+  const uint64_t call = newConvCall();
+  parallelFor(parts, [&](int part, int nParts) {
+    const long a = m * part / nParts, b = m * (part + 1) / nParts;
+    if (a >= b) return;
+    float* P = packP.get(size_t(std::min(R, b - a)) * Kc + SLACK);
+    float* P2 = var && outCh > 16 ? packP2.get(size_t(std::min(R, b - a)) * Kc) : nullptr;
+    for (long r0 = a; r0 < b; r0 += R) {
+      const long r1 = std::min(b, r0 + R);
+      im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P, call);
+      gemm_kb(0, 0, int(r1 - r0), outCh, Kc, P, Wt, Y + size_t(r0) * outCh, 0, kbF);
+      if (var) {
+        float* V = var->V + size_t(r0) * outCh;
+        if (P2) {
+          squares(P, P2, int((r1 - r0) * Kc));
+          gemmVariance(int(r1 - r0), outCh, Kc, P2, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 0);
+        } else {
+          gemmVariance(int(r1 - r0), outCh, Kc, P, var->uP, var->uN, var->aP, var->bP, var->aN, var->bN, V, 1);
+        }
       }
     }
-  }
+  });
 }
 
+// Threads: per chunk (whole K blocks of the product), the parts first fill row ranges of one shared
+// patch buffer, then each computes a range of dW's rows (Kc) over the whole chunk: every dW element
+// is summed by one thread over the same blocks in the same order as with one thread.
 static void convWeightGrad(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
                            const float* dY, int outCh, float* dW) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
@@ -456,26 +512,48 @@ static void convWeightGrad(const float* x, int N, int H, int W, int C, int kh, i
   const int Kc = kh * kw * C;
   if (m <= 0 || outCh <= 0) return;  // gemm with K = 0 and accumulate: dW unchanged
   const int kb = kBlock(int(m));
-  const long rowsWanted = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  const int parts = parallelParts(m * Kc * outCh, 1L << 20, (Kc + 7) / 8);
+  const long rowsWanted = std::max(1L, CONV_CHUNK_BYTES * (parts > 1 ? 4 : 1) / long(Kc * sizeof(float)));
   const long R = long(kb) * std::max(1L, rowsWanted / kb);
   float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
+  const uint64_t call = newConvCall();
+  if (parts <= 1) {
+    for (long r0 = 0; r0 < m; r0 += R) {
+      const long r1 = std::min(m, r0 + R);
+      im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P, call);
+      gemm_kb(1, 0, Kc, outCh, int(r1 - r0), P, dY + size_t(r0) * outCh, dW, 1, kb);
+    }
+    return;
+  }
   for (long r0 = 0; r0 < m; r0 += R) {
     const long r1 = std::min(m, r0 + R);
-    im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P);
-    gemm_kb(1, 0, Kc, outCh, int(r1 - r0), P, dY + size_t(r0) * outCh, dW, 1, kb);
+    parallelFor(parts, [&](int part, int n) {
+      const long a = r0 + (r1 - r0) * part / n, b = r0 + (r1 - r0) * (part + 1) / n;
+      if (a < b) im2colPadded(x, H, W, C, kh, kw, stride, pad, a, b, P + size_t(a - r0) * Kc, call);
+    });
+    parallelFor(parts, [&](int part, int n) {
+      const int groups = (Kc + 7) / 8;
+      const int i0 = std::min(Kc, 8 * int(long(groups) * part / n)), i1 = std::min(Kc, 8 * int(long(groups) * (part + 1) / n));
+      if (i0 < i1) gemm_kb(1, 0, i1 - i0, outCh, int(r1 - r0), P + i0, dY + size_t(r0) * outCh, dW + size_t(i0) * outCh, 1, kb, Kc);
+    });
   }
 }
 
-static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* dx) {
+// rows [r0, r1) of the patch-matrix gradient (cols, (r1 − r0) x kh·kw·C) added into dx (col2im's
+// loop for those rows; rows in ascending order, so each dx element receives its additions in the
+// order col2im gives them when the ranges are run in ascending order)
+static void col2imRows(const float* cols, int H, int W, int C, int kh, int kw, int stride, int pad, long r0, long r1,
+                       float* dx) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
   const int OW = (W + 2 * pad - kw) / stride + 1;
-  std::memset(dx, 0, size_t(N) * H * W * C * sizeof(float));
   const float* o = cols;
-  for (int n = 0; n < N; n++) {
+  long r = r0;
+  int n = int(r0 / (long(OH) * OW)), oy = int((r0 / OW) % OH), ox = int(r0 % OW);
+  for (; r < r1; n++, oy = 0) {
     float* xn = dx + size_t(n) * H * W * C;
-    for (int oy = 0; oy < OH; oy++) {
+    for (; oy < OH && r < r1; oy++, ox = 0) {
       const int iy0 = oy * stride - pad;
-      for (int ox = 0; ox < OW; ox++) {
+      for (; ox < OW && r < r1; ox++, r++) {
         const int ix0 = ox * stride - pad;
         const int kxLo = ix0 < 0 ? std::min(kw, -ix0) : 0;
         const int kxHi = std::max(kxLo, std::min(kw, W - ix0));
@@ -493,6 +571,169 @@ static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw
       }
     }
   }
+}
+
+// the image ranges of a part: images are independent in col2im, so parts cut between images
+static inline void imagePart(int N, int part, int parts, int& n0, int& n1) {
+  n0 = int(long(N) * part / parts);
+  n1 = int(long(N) * (part + 1) / parts);
+}
+
+static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw, int stride, int pad, float* dx) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const long per = long(OH) * OW, Kc = long(kh) * kw * C, img = long(H) * W * C;
+  parallelFor(parallelParts(long(N) * per * Kc, 1L << 18, N), [&](int part, int n) {
+    int n0, n1;
+    imagePart(N, part, n, n0, n1);
+    if (n0 >= n1) return;
+    std::memset(dx + size_t(n0) * img, 0, size_t(n1 - n0) * img * sizeof(float));
+    col2imRows(cols + size_t(n0) * per * Kc, H, W, C, kh, kw, stride, pad, n0 * per, n1 * per, dx);
+  });
+}
+
+// dx = col2im(dY · Wtᵀ), directly: no patch-matrix gradient dP = dY·Wtᵀ is stored. For each input
+// pixel, the patch entries col2im adds into it come from the output rows r = (n, oy, ox) whose
+// window covers it, one tap (ky, kx) each, in ascending r (oy ascending = ky descending, then ox
+// ascending = kx descending). Each such entry dP[r, q] (q = (ky·kw + kx)·C + c) is formed as the GEMM
+// forms it (gemm(0, 1, m, Kc, outCh): K = outCh cut into blocks of kBlock(outCh); per block
+// acc = +0, acc = acc + dY[r, o]·Wt[q, o] for o ascending; the first block's acc is the value, later
+// ones are added to it), and added to the pixel's sum, which starts at +0 as col2im's zeroed dx
+// does: the same float32 operations in the same order, so the same bits as gemm then col2im.
+// Channels run in vector lanes (groups of 16, zero-padded weights past C); the taps of one pixel
+// are independent sums, so up to 9 run interleaved before they are added in order.
+// Threads: parts cut between images (dx regions of different images never overlap).
+static thread_local Scratch packWr;
+static const int MAX_TAPS = 64;
+
+template <int J>
+static inline void tapGroup(const float* __restrict dY, const float* __restrict Wr, int outCh, int kb, int CVo,
+                            const long* rr, const int* tt, v16& acc) {
+  // Wr + tt[j]·CVo: the tap's [outCh][16] weights of this channel group (CVo = CV·outCh·16 per tap)
+  v16 t[J];
+  const float* d[J];
+  const float* w[J];
+  for (int j = 0; j < J; j++) {
+    d[j] = dY + rr[j] * outCh;
+    w[j] = Wr + size_t(tt[j]) * CVo;
+  }
+  for (int o0 = 0; o0 < outCh; o0 += kb) {
+    const int o1 = std::min(outCh, o0 + kb);
+    v16 b[J];
+    for (int j = 0; j < J; j++) b[j] = v16{};
+    for (int o = o0; o < o1; o++)
+      for (int j = 0; j < J; j++) b[j] = b[j] + d[j][o] * loadv<v16>(w[j] + size_t(o) * 16);
+    for (int j = 0; j < J; j++) t[j] = o0 == 0 ? b[j] : t[j] + b[j];
+  }
+  for (int j = 0; j < J; j++) acc = acc + t[j];
+}
+
+static void convInputGradDirect(const float* dY, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                                const float* Wt, int outCh, float* dx) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const int taps = kh * kw, CV = (C + 15) / 16;
+  const int CVo = CV * outCh * 16;
+  // Wr[((tap·CV + g)·outCh + o)·16 + l] = Wt[(tap·C + 16g + l)·outCh + o], 0 past C
+  float* Wr = packWr.get(size_t(taps) * CVo);
+  for (int tap = 0; tap < taps; tap++)
+    for (int g = 0; g < CV; g++)
+      for (int o = 0; o < outCh; o++) {
+        float* d = Wr + ((size_t(tap) * CV + g) * outCh + o) * 16;
+        for (int l = 0; l < 16; l++) {
+          const int c = 16 * g + l;
+          d[l] = c < C ? Wt[(size_t(tap) * C + c) * outCh + o] : 0.f;
+        }
+      }
+  const int kb = kBlock(outCh);
+  const long img = long(H) * W * C;
+  parallelFor(parallelParts(long(N) * OH * OW * taps * C * outCh, 1L << 20, N), [&](int part, int nParts) {
+    int n0, n1;
+    imagePart(N, part, nParts, n0, n1);
+    long rr[MAX_TAPS];
+    int tt[MAX_TAPS];
+    alignas(64) float tmp[16];
+    for (int n = n0; n < n1; n++) {
+      float* xn = dx + size_t(n) * img;
+      for (int iy = 0; iy < H; iy++) {
+        for (int ix = 0; ix < W; ix++) {
+          // the rows whose window covers (iy, ix), ascending
+          int cnt = 0;
+          for (int ky = kh - 1; ky >= 0; ky--) {
+            const int ny = iy + pad - ky;
+            if (ny < 0 || ny % stride) continue;
+            const int oy = ny / stride;
+            if (oy >= OH) continue;
+            for (int kx = kw - 1; kx >= 0; kx--) {
+              const int nx = ix + pad - kx;
+              if (nx < 0 || nx % stride) continue;
+              const int ox = nx / stride;
+              if (ox >= OW) continue;
+              rr[cnt] = (long(n) * OH + oy) * OW + ox;
+              tt[cnt] = ky * kw + kx;
+              cnt++;
+            }
+          }
+          float* px = xn + (size_t(iy) * W + ix) * C;
+          for (int g = 0; g < CV; g++) {
+            v16 acc = v16{};
+            const float* Wg = Wr + size_t(g) * outCh * 16;
+            for (int j0 = 0; j0 < cnt; j0 += 9) {
+              const int J = std::min(9, cnt - j0);
+              const long* r = rr + j0;
+              const int* t = tt + j0;
+              switch (J) {
+                case 9: tapGroup<9>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 8: tapGroup<8>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 7: tapGroup<7>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 6: tapGroup<6>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 5: tapGroup<5>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 4: tapGroup<4>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 3: tapGroup<3>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                case 2: tapGroup<2>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+                default: tapGroup<1>(dY, Wg, outCh, kb, CVo, r, t, acc); break;
+              }
+            }
+            const int w = std::min(16, C - 16 * g);
+            if (w == 16) storev<v16>(px + 16 * g, acc);
+            else {
+              storev<v16>(tmp, acc);
+              for (int l = 0; l < w; l++) px[16 * g + l] = tmp[l];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// The same through dP in row chunks of about CONV_CHUNK_BYTES (gemm, then col2im's loop on the
+// chunk): for kernels with more than MAX_TAPS taps.
+static thread_local Scratch packDP;
+static void convInputGrad(const float* dY, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
+                          const float* Wt, int outCh, float* dx) {
+  const int OH = (H + 2 * pad - kh) / stride + 1;
+  const int OW = (W + 2 * pad - kw) / stride + 1;
+  const long per = long(OH) * OW, img = long(H) * W * C;
+  const int Kc = kh * kw * C;
+  if (N <= 0) return;
+  if (outCh <= 0) { std::memset(dx, 0, size_t(N) * img * sizeof(float)); return; }
+  if (kh * kw <= MAX_TAPS) { convInputGradDirect(dY, N, H, W, C, kh, kw, stride, pad, Wt, outCh, dx); return; }
+  const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  const int kbI = kBlock(outCh);
+  parallelFor(parallelParts(long(N) * per * Kc * outCh, 1L << 20, N), [&](int part, int n) {
+    int n0, n1;
+    imagePart(N, part, n, n0, n1);
+    if (n0 >= n1) return;
+    std::memset(dx + size_t(n0) * img, 0, size_t(n1 - n0) * img * sizeof(float));
+    const long a = n0 * per, b = n1 * per;
+    float* dP = packDP.get(size_t(std::min(R, b - a)) * Kc);
+    for (long r0 = a; r0 < b; r0 += R) {
+      const long r1 = std::min(b, r0 + R);
+      gemm_kb(0, 1, int(r1 - r0), Kc, outCh, dY + size_t(r0) * outCh, Wt, dP, 0, kbI);
+      col2imRows(dP, H, W, C, kh, kw, stride, pad, r0, r1, dx);
+    }
+  });
 }
 
 static void addBiasRows(float* Y, int n, int cols, const float* bias) {
@@ -541,15 +782,48 @@ static void biasGrad(const float* dY, int n, int cols, float* gb) {
   }
 }
 
+// elementwise kernels cut into contiguous ranges (whole 16-float vectors) for the thread pool
+template <typename F>
+static inline void elementwise(long len, F&& f) {
+  parallelFor(parallelParts(len, 1L << 16, (len + 15) / 16), [&](int part, int n) {
+    const long v = (len + 15) / 16;
+    const long i0 = std::min(len, 16 * (v * part / n)), i1 = std::min(len, 16 * (v * (part + 1) / n));
+    if (i0 < i1) f(i0, i1);
+  });
+}
+
 static void reluForward(const float* x, float* y, int len) {
-  for (int i = 0; i < len; i++) {
-    const float v = x[i];
-    y[i] = v > 0.f ? v : 0.f;
-  }
+  elementwise(len, [&](long i0, long i1) {
+    for (long i = i0; i < i1; i++) {
+      const float v = x[i];
+      y[i] = v > 0.f ? v : 0.f;
+    }
+  });
 }
 
 static void reluBackward(const float* y, const float* dy, float* dx, int len) {
-  for (int i = 0; i < len; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+  elementwise(len, [&](long i0, long i1) {
+    // both operands loaded unconditionally, then a select: vectorises (a conditional load of dy
+    // did not, inside the lambda: 25x slower)
+    const float* __restrict yy = y + i0;
+    const float* __restrict g = dy + i0;
+    float* __restrict d = dx + i0;
+    const long n = i1 - i0;
+    for (long i = 0; i < n; i++) {
+      const float v = g[i];
+      d[i] = yy[i] > 0.f ? v : 0.f;
+    }
+  });
+}
+
+static void addArrays(const float* a, const float* b, float* y, long len) {
+  elementwise(len, [&](long i0, long i1) {
+    const float* __restrict p = a + i0;
+    const float* __restrict q = b + i0;
+    float* __restrict o = y + i0;
+    const long n = i1 - i0;
+    for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
+  });
 }
 
 static void sgd(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
@@ -655,10 +929,12 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
 }
 
 #include "program_impl.h"
+#include "batch_norm_impl.h"
 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
   maxPoolBackward, readVariance, outputNoise, squares, gemmVariance, program, convForward, convWeightGrad,
+  convInputGrad, addArrays, batchNormForward, batchNormBackward,
 };
 
 }  // namespace ISA_NS

@@ -26,13 +26,16 @@
  * Network.getWeights. On hardware this layer is digital (it is not a weight layer, so it is never
  * mapped onto a crossbar and costs no cells). Per-channel sums run in float64 in a fixed order
  * (deterministic; two passes for the variance, no E[x²] − μ² cancellation). Buffers are per
- * batch size (BatchBuffer): a step allocates nothing.
+ * batch size (BatchBuffer): a step allocates nothing. With the native backend the same float64
+ * operations in the same order run in the addon (src/native/batch_norm_impl.h: row-major passes
+ * with one accumulator per channel instead of this loop's stride-C passes): the same bits.
  *
  * Folded (`folded = true`, set by fold_batch_norm.ts when the deployment folds γ/σ and
  * β − γμ/σ into the preceding weight layer): the layer is the identity, y = x and ∂L/∂x = dy,
  * in both modes; γ and β are frozen and the running statistics no longer update.
  */
 import { allocF32 } from '../kernels/alloc.js';
+import { nativeFor } from '../kernels/elementwise_dispatch.js';
 import { BatchBuffer } from './batch_buffer.js';
 import { shapeSize, type Layer, type Shape } from './layer.js';
 import { makeParam, type Param } from './param.js';
@@ -99,6 +102,15 @@ export class BatchNorm implements Layer {
       return y;
     }
     const mean = this.mean, inv = this.invStd, g = this.gamma.value, b = this.beta.value;
+    const nk = nativeFor();
+    if (nk) {
+      nk.batchNormForward(x, y, xhat, rows, C, training ? 1 : 0, g, b, this.runningMean, this.runningVar,
+        this.momentum, this.eps, mean, inv);
+      this.xhat = xhat;
+      this.lastN = n;
+      this.lastTraining = training;
+      return y;
+    }
     // channel-outer loops with stride C keep each channel's sums in registers (measured ~3x
     // faster than row-outer loops over per-channel Float64Array accumulators for C = 16..64)
     for (let c = 0; c < C; c++) {
@@ -140,6 +152,12 @@ export class BatchNorm implements Layer {
     const dx = needDx ? this.dxb.view(n) : null;
     if (this.folded) {
       if (dx) dx.set(dy.subarray(0, len));
+      return dx;
+    }
+    const nk = nativeFor();
+    if (nk) {
+      nk.batchNormBackward(dy, xhat, dx, rows, C, this.lastTraining ? 1 : 0, g, inv,
+        this.gamma.trainable ? this.gamma.grad : null, this.beta.trainable ? this.beta.grad : null);
       return dx;
     }
     for (let c = 0; c < C; c++) {

@@ -14,14 +14,13 @@
  * When the op's product is one plain GEMM (MatrixOp.plainWeights: the digital op; a crossbar op
  * without tiles or converters; with per-output read noise, plainNoisyWeights, whose variance
  * (P∘P)·S the addon forms chunk by chunk with the product) and the backend is native, P·W_used and
- * Pᵀ·dY go through src/kernels/conv_gemm.ts (P built in L2-sized row chunks, never whole; the same
- * bits), and the layer keeps x instead of P for the backward. Other ops (LoRA, tiled or converter
+ * Pᵀ·dY and col2im(dY·W_usedᵀ) go through src/kernels/conv_gemm.ts (P and ∂L/∂P in L2-sized row
+ * chunks, never whole; the same bits), and the layer keeps x instead of P for the backward. Other ops (LoRA, tiled or converter
  * crossbars) get the whole P as before.
  */
 import { addBiasRows, biasGrad } from '../kernels/bias.js';
 import { col2im } from '../kernels/col2im.js';
-import { type ConvGeometry, convChunked, convForward, convWeightGrad } from '../kernels/conv_gemm.js';
-import { gemm } from '../kernels/gemm.js';
+import { type ConvGeometry, convChunked, convForward, convInputGrad, convWeightGrad } from '../kernels/conv_gemm.js';
 import { im2col } from '../kernels/im2col.js';
 import { BatchBuffer } from './batch_buffer.js';
 import type { Shape } from './layer.js';
@@ -125,10 +124,8 @@ export class Conv2d implements WeightLayer {
       biasGrad(dy, m, this.outChannels, this.bias.grad);
       const W = this.op.plainWeightGrad((g) => convWeightGrad(xc, this.geometry(n), dy, this.outChannels, g, () => this.cols.view(n)));
       if (!needDx) return null;
-      const dP = this.dcols.view(n);
-      gemm(false, true, m, this.fanIn, this.outChannels, dy, W, dP, false);
       const dx = this.dx.view(n);
-      col2im(dP, n, this.H, this.W, this.C, this.kh, this.kw, this.stride, this.pad, dx);
+      convInputGrad(dy, this.geometry(n), W, this.outChannels, dx, () => this.dcols.view(n));
       return dx;
     }
     if (!this.P) throw new Error(`${this.name}: backward before forward`);

@@ -17,6 +17,7 @@
  * `<block>.shortcut.<layer>`, built in build_layers.ts). The input x is read (never written) by
  * both branches' first layers. Output and input-gradient buffers per batch size (BatchBuffer).
  */
+import { addArrays } from '../kernels/add_arrays.js';
 import { BatchBuffer } from './batch_buffer.js';
 import { shapeSize, type Layer, type Shape } from './layer.js';
 import type { Param } from './param.js';
@@ -51,7 +52,7 @@ export class ResidualBlock implements Layer {
     let s = xin;
     for (let i = 0; i < this.shortcut.length; i++) s = this.shortcut[i].forward(s, n, training);
     const y = this.yb.view(n);
-    for (let i = 0; i < y.length; i++) y[i] = f[i] + s[i];
+    addArrays(f, s, y, y.length);
     return y;
   }
 
@@ -62,7 +63,7 @@ export class ResidualBlock implements Layer {
     for (let i = this.shortcut.length - 1; i >= 0; i--) gs = this.shortcut[i].backward(gs!, n, i > 0 || needDx);
     if (!needDx) return null;
     const dx = this.dxb.view(n);
-    for (let i = 0; i < dx.length; i++) dx[i] = gf![i] + gs![i];
+    addArrays(gf!, gs!, dx, dx.length);
     return dx;
   }
 
