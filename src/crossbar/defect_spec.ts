@@ -40,7 +40,20 @@ export const DEFECT_SECTION = section({
   file: valueField('string', z.string().min(1), "a non-empty file path (JSON or CSV defect map, relative to the config file's directory)", "distribution 'file': path of a measured defect map", {
     optional: true, readIf: (p: PointFacts) => p.get('defects.distribution') === 'file', readIfText: "distribution 'file'",
   }),
+  // absent = the point seed (older points keep their hashes); the base network never reads it
+  seed: numField({ min: 0, max: Number.MAX_SAFE_INTEGER, int: true }, 'seed of the chip: the defect map, the device\'s random draws and every retraining/adaptation stream; the base network keeps `seed` (absent = seed)', { optional: true, defaultText: 'seed' }),
 });
+
+/**
+ * The seed of everything after the base network (defects.seed, else the point seed): the defect
+ * maps, the device model's draws (programming variation, read noise, drift, endurance, stuck
+ * conductances, fault detection), and the retraining/adaptation streams of the methods (shuffles,
+ * importance calibration, adapter init, noise-aware draws, lifetime faults). One trained base
+ * (seed) thus serves many chips (defects.seed).
+ */
+export function defectSeed(p: { seed: number; defects: { seed?: number } }): number {
+  return p.defects.seed ?? p.seed;
+}
 
 /** DefectSpec: where stuck cells are (derived from DEFECT_SECTION) */
 export type DefectSpec = SpecOf<typeof DEFECT_SECTION>;
