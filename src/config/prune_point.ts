@@ -3,7 +3,7 @@
  * one pass over the point in grid-expansion order applies each field's point-hash rules
  * (src/util/spec_field.ts):
  *   readIf false      → the field (or section) is dropped, reset to its default, or set to its `unread` value
- *   optional, unset   → a read optional field with a default gets it
+ *   optional, unset   → a read optional field with a default gets it (defaultFor: a default that depends on the point)
  *   absentIs/isAbsent → the field is dropped when it holds the value its absence stands for
  *   undefined         → dropped; an optional section left empty (or `isAbsent`) is dropped
  * so that a point hashes the same as the older points that never carried a field added later, and
@@ -28,7 +28,10 @@ function pruneSection(obj: Record<string, unknown>, sec: Section, facts: PointFa
         else obj[k] = structuredClone(u === 'default' ? node.default : u.value);
         continue;
       }
-      if (obj[k] === undefined && node.optional && node.default !== undefined) obj[k] = structuredClone(node.default);
+      if (obj[k] === undefined && node.optional) {
+        const d = node.defaultFor ? node.defaultFor(facts) : node.default;
+        if (d !== undefined) obj[k] = structuredClone(d);
+      }
       if (isAbsentValue(node, obj[k])) delete obj[k];
       continue;
     }

@@ -5,11 +5,14 @@
  *   levels      programmable levels per cell: 0 = continuous, else 2..65536 (1 level cannot encode)
  *   progSigma   lognormal programming-variation σp in [0, 5] (e^5 ≈ 148x spread is the physical end)
  *   readSigma   relative read-noise σr in [0, 5]
- *   readNoiseModel  'per-cell' (absent: one z per cell per forward, shared by the batch) or
- *               'per-output' (the same distribution per sample on the outputs, read_noise_output.ts)
- *   progNoiseModel  'per-write' (absent: one z per write from the sequential stream 'prog/<layer>',
- *               general path) or 'counter' (the same lognormal law, z from the counter-based generator
- *               keyed by 'prog/<layer>', drawn inside the fast kernels: prog_noise_counter.ts)
+ *   readNoiseModel  'per-cell' (one z per cell per forward, shared by the batch; a point without
+ *               the key) or 'per-output' (the same distribution per sample on the outputs,
+ *               read_noise_output.ts; the config default, recorded in the point when readSigma > 0)
+ *   progNoiseModel  'per-write' (one z per write from the sequential stream 'prog/<layer>', general
+ *               path; a point without the key) or 'counter' (the same lognormal law, z from the
+ *               counter-based generator keyed by 'prog/<layer>', drawn inside the fast kernels:
+ *               prog_noise_counter.ts; the config default for 'linear-levels', recorded in the point
+ *               when progSigma > 0)
  *   stuckG      optional measured conductance ranges of stuck cells (stuck_conductance.ts)
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
@@ -59,14 +62,21 @@ export const DEVICE_FIELDS = {
 };
 
 const progSigmaOn = (p: PointFacts): boolean => (p.get('device.progSigma') as number) > 0;
+const readSigmaOn = (p: PointFacts): boolean => (p.get('device.readSigma') as number) > 0;
 
-/** how the noise is drawn: a point without the field used the first model (hash rule absentIs) */
+/**
+ * How the noise is drawn. The fast models are the defaults; a point without the field used the
+ * first (slow) model, the only one when points were first hashed (hash rule absentIs), so a
+ * resolved point names the fast model explicitly and every older point keeps its hash and its
+ * meaning. Without the noise (sigma 0) the model is not read and not in the point.
+ */
 export const NOISE_MODEL_FIELDS = {
-  readNoiseModel: enumField(READ_NOISE_MODELS, "how read noise is drawn: 'per-cell' (one draw per cell per forward, shared by the batch; default) or 'per-output' (the same distribution per sample, drawn on the outputs: one extra GEMM)", {
-    optional: true, default: 'per-cell', absentIs: 'per-cell',
+  readNoiseModel: enumField(READ_NOISE_MODELS, "how read noise is drawn: 'per-cell' (one draw per cell per forward, shared by the batch) or 'per-output' (the same distribution per sample, drawn on the outputs: one extra GEMM; default)", {
+    optional: true, default: 'per-output', absentIs: 'per-cell', readIf: readSigmaOn, readIfText: 'readSigma > 0',
   }),
-  progNoiseModel: enumField(PROG_NOISE_MODELS, "how programming variation is drawn: 'per-write' (one draw per write from the sequential stream; default) or 'counter' (the same lognormal law from the counter-based generator, inside the fast kernels; device.model 'linear-levels' only)", {
-    optional: true, default: 'per-write', absentIs: 'per-write', readIf: progSigmaOn, readIfText: 'progSigma > 0',
+  progNoiseModel: enumField(PROG_NOISE_MODELS, "how programming variation is drawn: 'per-write' (one draw per write from the sequential stream) or 'counter' (the same lognormal law from the counter-based generator, inside the fast kernels; device.model 'linear-levels' only; default for it, 'per-write' for the other models)", {
+    optional: true, default: 'counter', absentIs: 'per-write', readIf: progSigmaOn, readIfText: 'progSigma > 0',
+    defaultFor: (p: PointFacts) => ((p.get('device.model') ?? LINEAR_LEVELS) === LINEAR_LEVELS ? 'counter' : 'per-write'),
   }),
 };
 

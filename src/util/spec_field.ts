@@ -59,6 +59,8 @@ export type Unread<T> = 'drop' | 'default' | { value: T };
 
 export interface FieldRules<T> {
   default?: T;
+  /** a default that depends on the point (an optional field read without a value gets it; else `default`) */
+  defaultFor?: (p: PointFacts) => T;
   optional?: boolean;
   absentIs?: T;
   isAbsent?: (v: T) => boolean;
