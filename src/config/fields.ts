@@ -27,7 +27,8 @@ import { trainSection } from '../nn/train_spec.js';
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { enumField, isLeaf, numField, section, sectionRules, valueField, type Leaf, type Section } from '../util/spec_field.js';
+import { enumField, isLeaf, numField, section, sectionRules, valueField, type Leaf, type Section, type SpecOf } from '../util/spec_field.js';
+import type { PointSpec } from '../methods/point.js';
 import type { PointFacts } from '../util/spec_field.js';
 
 export type { Leaf, LeafType } from '../util/spec_field.js';
@@ -109,3 +110,12 @@ export function leaves(tree: Tree = FIELDS, prefix: string[] = [], inOptional = 
   }
   return out;
 }
+
+/**
+ * The point type (src/methods/point.ts combines the layers' types) and these declarations agree,
+ * checked by the compiler (crossbar.lineResistance is typed as given, before its resolver fills it).
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Declared = SpecOf<typeof FIELDS>;
+export const POINT_TYPE_MATCHES_FIELDS: Same<Omit<PointSpec, 'crossbar'>, Omit<Declared, 'crossbar'>>
+  & Same<Omit<PointSpec['crossbar'], 'lineResistance'>, Omit<Declared['crossbar'], 'lineResistance'>> = true;
