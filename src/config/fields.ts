@@ -6,7 +6,7 @@
  *
  * Each field is declared ONCE, by the layer that reads it (src/util/spec_field.ts says what a
  * declaration holds): the device, crossbar and defect sections in src/crossbar/*_spec.ts, the
- * training recipes in src/nn/train_spec.ts, the methods' sections in src/methods/**\/*_spec.ts.
+ * training recipes in src/nn/train_spec.ts, the methods' sections in the *_spec.ts files under src/methods.
  * This file declares only the point's own top-level fields and composes the sections; the config
  * schema, the `run` flags (sim/commands/run.ts), the defaults (defaults.ts), the default pruning
  * behind pointHash (prune_point.ts) and docs/config.md (config_doc.ts) all walk this tree.
