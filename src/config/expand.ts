@@ -4,7 +4,7 @@
  * A config mirrors PointSpec (see src/config/fields.ts), plus `name` and `description`. Every leaf
  * may be a single value, a list of values (a grid axis) or, for numbers, a range expression
  * string "start:step:stop" (src/config/range_expr.ts). Missing leaves take the defaults in
- * src/config/defaults.ts. The grid is the cross product of all axes, in the fixed field order of
+ * their declarations (src/config/fields.ts). The grid is the cross product of all axes, in the fixed field order of
  * fields.ts (first = outermost), then each combination is resolved (resolve_point.ts) and
  * duplicates are dropped by pointHash, keeping the first. Order is therefore stable: it depends on
  * the values and their order in each list, never on the order of keys in the JSON.
@@ -18,6 +18,7 @@ import { configHash } from '../util/hash.js';
 import { safeToken } from '../util/safe_text.js';
 import { DEFAULTS } from './defaults.js';
 import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
+import { sectionRules } from '../util/spec_field.js';
 import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
 import { checkMultitaskReadBySome, resolvePoint, type PlanContext } from './resolve_point.js';
 import { nestedDeeperThan } from '../util/json_depth.js';
@@ -156,7 +157,7 @@ function checkDepth(root: unknown): void {
   }
 }
 
-function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: Axis[], top: boolean): void {
+function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: Axis[], top: boolean, inOptional = false): void {
   const where = prefix.length ? prefix.join('.') : 'config';
   for (const k of Object.keys(obj)) {
     // own keys only: 'constructor', '__proto__', 'toString' are not fields
@@ -172,19 +173,19 @@ function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: 
   for (const [k, node] of Object.entries(tree)) {
     const path = [...prefix, k];
     const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
-    if (isLeaf(node)) axes.push(leafAxis(v, node, path));
-    else if (v === undefined) walk({}, node, path, axes, false);
+    if (isLeaf(node)) axes.push(leafAxis(v, node, path, inOptional || node.optional ? undefined : node.default));
+    else if (v === undefined) walk({}, node, path, axes, false, inOptional || sectionRules(node).optional === true);
     else if (!isPlainObject(v)) {
       throw new UserError(`${path.join('.')}: got ${describe(v)}; allowed: an object with keys ${Object.keys(node).join(', ')}`, path.join('.'));
-    } else walk(v, node, path, axes, false);
+    } else walk(v, node, path, axes, false, inOptional || sectionRules(node).optional === true);
   }
 }
 
-function leafAxis(v: unknown, leaf: Leaf, path: string[]): Axis {
+/** `fill`: the declared default a config that leaves the field out gets (undefined: absent unless given) */
+function leafAxis(v: unknown, leaf: Leaf, path: string[], fill: unknown): Axis {
   const p = path.join('.');
   if (v === undefined) {
-    const d = getIn(DEFAULTS, path);
-    return { path, values: [d], sources: [`${p} (default)`] };
+    return { path, values: [structuredClone(fill)], sources: [`${p} (default)`] };
   }
   let values: unknown[];
   let sources: string[];
@@ -237,12 +238,6 @@ function describe(v: unknown): string {
   if (typeof v === 'number' && !Number.isFinite(v)) return `a number of magnitude beyond float64 (${v}: not a finite number)`;
   const s = safeToken(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `${x} (not a finite number)` : x)), 77);
   return s;
-}
-
-function getIn(o: unknown, path: string[]): unknown {
-  let x = o as Record<string, unknown> | undefined;
-  for (const k of path) x = x?.[k] as Record<string, unknown> | undefined;
-  return x;
 }
 
 function setIn(o: object, path: string[], v: unknown): void {

@@ -19,13 +19,15 @@ import { checkMultitaskPoint, DEFAULT_MULTITASK_POINT, isMultitaskMethod, librar
 import type { PointSpec } from '../methods/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
-import { DEFAULTS, UNUSED_ITTRNA, UNUSED_LORA, UNUSED_RETRAIN } from './defaults.js';
+import { DEFAULTS } from './defaults.js';
+import { prunePoint } from './prune_point.js';
+import { LORA_OPTIONAL_FIELDS } from '../methods/lora/lora_spec.js';
+import { isAbsentValue, isLeaf, sectionRules, type PointFacts, type Section } from '../util/spec_field.js';
 import { modelLayers, modelOutputs, modelRoles } from './model_layers.js';
 import { placementLayers } from '../methods/lora/placement.js';
 import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput, type ModelDesc } from '../nn/model.js';
 import { DATASET_CLASSES, DATASET_SHAPES } from '../data/dataset_shapes.js';
 import { parseTaskName } from '../tasks/registry.js';
-import { isConstantSchedule } from '../nn/lr_schedule.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
 
 /** Maps a dotted field path (e.g. 'lora.rank') to the config location its value came from. */
@@ -146,65 +148,53 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
     }
   }
   checkOutputWidth(p, src);
-  // ---- normalisation of what the point does not read
+  // retrainLimit and retrain.limit both cap the retraining examples: one of them
+  if (p.retrainLimit && p.retrain.limit !== undefined && usesRetrain(p)) {
+    fail(src('retrainLimit'), `and ${src('retrain.limit')} both cap the retraining examples; set one of them (retrain.limit would win)`);
+  }
+  // the mt-* methods attach their adapters by lora.layers and multitask.adapters: the single-task LoRA
+  // options are not read there, so setting one is an error rather than a silent no-op
+  if (isMultitaskMethod(p.method)) {
+    for (const k of ['placement', 'merged', 'adapters', 'halora', 'noise', 'experts'] as const) {
+      if (loraOptionGiven(p, k)) fail(src(`lora.${k}`), `is not read by method '${p.method}' (the mt-* methods place adapters with lora.layers and multitask.adapters); leave it out for mt-* points (a separate config)`);
+    }
+  }
+  // ---- normalisation: the device model's own rule (the registry), then every field's declared
+  // point-hash rules (prune_point.ts): what the point does not read, and defaults older points lack
   // the default device model is absent from the point (so points without it keep their hashes);
   // another model carries its parameters with defaults filled (absent when it has none)
   if (isDefaultDeviceModel(p.device)) { delete p.device.model; delete p.device.modelParams; }
   else if (Object.keys(dm.params).length > 0) p.device.modelParams = dm.params;
   else delete p.device.modelParams;
-  // the default read-noise model is absent from the point (so points without it keep their hashes)
-  if (p.device.readNoiseModel === 'per-cell') delete p.device.readNoiseModel;
-  // the default programming-noise model is absent (hashes unchanged); without variation it reads nothing
-  if (p.device.progNoiseModel === 'per-write' || p.device.progSigma === 0) delete p.device.progNoiseModel;
-  // the constant learning rate is the default: no `schedule` in the point (hashes unchanged)
-  for (const t of [p.train, p.retrain]) if (isConstantSchedule(t.schedule)) delete t.schedule;
-  // SGD is the default optimiser and the point's trainLimit the default limit: absent from the point
-  for (const t of [p.train, p.retrain]) {
-    if (t.optimizer === undefined || t.optimizer === 'sgd') delete t.optimizer;
-    if (t.limit === undefined) delete t.limit;
-  }
-  if (!modelReadsPool(p.model)) p.pool = DEFAULTS.pool;
-  if (p.defects.rate === 0) {
-    p.defects.lrsShare = DEFAULTS.defects.lrsShare;
-    p.defects.distribution = DEFAULTS.defects.distribution;
-  }
-  if (p.defects.distribution !== 'clustered') delete p.defects.clusters;
-  if (p.defects.distribution !== 'file') delete p.defects.file;
-  // the dead band is absent unless on and read (so points without it keep their hashes)
-  if (!p.crossbar.writeThreshold || !trainsOnDevice(p)) delete p.crossbar.writeThreshold;
-  // BatchNorm folding is absent unless asked for and the model has BatchNorm (ideal maps nothing)
-  if (p.crossbar.batchNorm !== 'fold' || !modelHasBatchNorm(p.model) || p.method === 'ideal') delete p.crossbar.batchNorm;
-  // spare columns are read by method 'spare' only (absent elsewhere: hashes unchanged)
-  if (p.method !== 'spare') delete p.crossbar.spareColumns;
-  else p.crossbar.spareColumns ??= 0;
-  // retrainLimit (issue 16) and retrain.limit (issue 19) both cap the retraining examples: one of them
-  if (p.retrainLimit && p.retrain.limit !== undefined && usesRetrain(p)) {
-    fail(src('retrainLimit'), `and ${src('retrain.limit')} both cap the retraining examples; set one of them (retrain.limit would win)`);
-  }
-  // retraining and evaluation subsets: absent unless set (and, for retrainLimit, read), so hashes stay
-  if (!p.retrainLimit || !usesRetrain(p)) delete p.retrainLimit;
-  if (!p.evalLimit) delete p.evalLimit;
-  if (p.retrain.maxSteps === undefined) delete p.retrain.maxSteps;
-  if (!usesRetrain(p)) p.retrain = structuredClone(UNUSED_RETRAIN);
-  if (!usesIttrna(p)) p.ittrna = structuredClone(UNUSED_ITTRNA);
-  normaliseLoraOptional(p);
-  // the mt-* methods attach their adapters by lora.layers and multitask.adapters: the single-task LoRA
-  // options (issue 19) are not read there, so setting one is an error rather than a silent no-op
-  if (isMultitaskMethod(p.method)) {
-    for (const k of ['placement', 'merged', 'adapters', 'halora', 'noise', 'experts'] as const) {
-      if (p.lora[k] !== undefined) fail(src(`lora.${k}`), `is not read by method '${p.method}' (the mt-* methods place adapters with lora.layers and multitask.adapters); leave it out for mt-* points (a separate config)`);
-    }
-  }
-  if (!usesLora(p)) p.lora = structuredClone(UNUSED_LORA);
-  else {
-    if (p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
-    if (!METHOD_INFO[p.method].reads.sparsity) p.lora.sparsity = 0;
-  }
+  prunePoint(p, pointFacts(p));
+  if (usesLora(p) && p.lora.alpha === 0) p.lora.alpha = p.lora.rank;
   // ---- the run-time validators the workers call: no point may pass planning and fail there
   resolveDevice(p.device);
   resolveCrossbar(p.crossbar);
   validateDefects(p.defects);
   return p;
+}
+
+/** what the declarations' `readIf` rules ask about a point (read live: the pruning pass changes the point) */
+export function pointFacts(p: PointSpec): PointFacts {
+  const info = METHOD_INFO[p.method] as MethodInfo;
+  return {
+    get: (path) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], p),
+    method: p.method,
+    reads: (s) => (s === 'retrain' ? usesRetrain(p) : s === 'ittrna' ? usesIttrna(p) : s === 'lora' ? usesLora(p) : s === 'sparsity' ? info.reads.sparsity : usesMultitask(p)),
+    trainsOnDevice: info.trainsOnDevice,
+    get modelReadsPool() { return modelReadsPool(p.model); },
+    get modelHasBatchNorm() { return modelHasBatchNorm(p.model); },
+  };
+}
+
+/** a single-task LoRA option set to something other than what its absence means */
+function loraOptionGiven(p: PointSpec, k: keyof typeof LORA_OPTIONAL_FIELDS): boolean {
+  const f = LORA_OPTIONAL_FIELDS[k];
+  const v = (p.lora as Record<string, unknown>)[k];
+  if (isLeaf(f)) return !isAbsentValue(f, v);
+  const set = setFields(v);
+  return set !== undefined && !sectionRules(f as Section).isAbsent?.(set);
 }
 
 /**
@@ -338,20 +328,6 @@ function normaliseNoiseInjection(p: PointSpec, src: SourceOf): void {
     if (!NOISE_INJECTION_FIELDS[k].schema.safeParse(ni[k]).success) fail(src(`train.noiseInjection.${k}`), `must be ${NOISE_INJECTION_FIELDS[k].allowed}, got ${String(ni[k])}`);
   }
   if (ni.rate === 0) delete p.train.noiseInjection; else p.train.noiseInjection = ni;
-}
-
-/** optional lora fields (issue 19) at their defaults are absent from the point (hashes unchanged) */
-function normaliseLoraOptional(p: PointSpec): void {
-  const l = p.lora as unknown as Record<string, unknown>;
-  for (const k of ['placement', 'merged', 'adapters', 'halora', 'noise', 'experts']) if (l[k] === undefined) delete l[k];
-  if (p.lora.merged === false) delete p.lora.merged;
-  if (p.lora.adapters === 'crossbar') delete p.lora.adapters;
-  if (p.lora.halora === 0) delete p.lora.halora;
-  const nz = p.lora.noise as Record<string, unknown> | undefined;
-  if (nz) {
-    for (const k of Object.keys(nz)) if (nz[k] === undefined) delete nz[k];
-    if (Object.keys(nz).length === 0 || p.lora.noise!.sigma === 0) delete p.lora.noise;
-  }
 }
 
 /**

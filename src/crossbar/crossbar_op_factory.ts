@@ -9,6 +9,7 @@
 import type { PointSpec } from '../methods/point.js';
 import type { Param } from '../nn/param.js';
 import { CrossbarMatrixOp } from './crossbar_matrix_op.js';
+import { defectSeed } from './defect_spec.js';
 
 /** the parts of a point a crossbar op reads */
 export type CrossbarPoint = Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>;
@@ -25,7 +26,7 @@ export interface CrossbarOpOverrides {
 export function makeCrossbarOp(weight: Param, layer: string, point: CrossbarPoint, o: CrossbarOpOverrides = {}): CrossbarMatrixOp {
   return new CrossbarMatrixOp(weight, {
     layer,
-    seed: point.seed,
+    seed: defectSeed(point),
     device: point.device,
     crossbar: o.crossbar ? { ...point.crossbar, ...o.crossbar } : point.crossbar,
     defects: point.defects,

@@ -21,60 +21,58 @@
  *                         solver (integer [1, 100], default 3); read_stages/line_resistance.ts
  */
 import { UserError } from '../util/errors.js';
-import { checkFields, enumField, numField } from '../util/spec_field.js';
+import { checkFields, defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf } from '../util/spec_field.js';
 import { BITS_ALLOWED, BITS_BOUNDS } from './converters.js';
-import { validateRange, type RangeSpec } from './weight_range.js';
-
-export interface CrossbarSpec {
-  tileRows: number;
-  tileCols: number;
-  /** weight -> conductance mapping */
-  mapping: 'differential' | 'offset';
-  /** per-layer weight range: fixed |w| max, or from the weights at this percentile of |w| (0..100) */
-  range: RangeSpec;
-  /** DAC input bits (0 = ideal) and ADC output bits (0 = ideal) */
-  dacBits: number;
-  adcBits: number;
-  /**
-   * programming dead band during on-device training, in weight level steps (0 or absent = off:
-   * every change of a weight's quantised target is written); see crossbar_matrix_op.ts
-   */
-  writeThreshold?: number;
-  /** BatchNorm at deployment: digital (default, absent) or folded into the preceding weights */
-  batchNorm?: 'digital' | 'fold';
-  /** line resistance (IR drop) on the read path; absent = ideal wires */
-  lineResistance?: LineResistanceConfig;
-  /** method 'spare': spare columns per layer as a fraction of its columns (spare_columns_op.ts); absent = 0 */
-  spareColumns?: number;
-}
-
-/** crossbar.lineResistance: the tile wires seen by the read path (read_stages/line_resistance.ts) */
-export interface LineResistanceConfig {
-  /** word-line and bit-line segment resistance, ohms (r_wl = r_bl = rWire) */
-  rWire: number;
-  /** input driver output resistance, ohms (default 0) */
-  rDriver?: number;
-  /** sense-amplifier input resistance, ohms (default 0) */
-  rSense?: number;
-  /** block Gauss–Seidel sweeps of the fast solver (default 3) */
-  sweeps?: number;
-  /**
-   * transfer mode (absent = solve on every forward's inputs): each tile's linear transfer
-   * ΔW = (M_eff − G) in the weight domain, computed by the fast solver on unit inputs, reused while the
-   * tile's conductances are unchanged; in training recomputed at most every `transferEvery` forwards
-   */
-  transferEvery?: number;
-}
+import { RANGE_ALLOWED, RANGE_SCHEMA, validateRange, type RangeSpec } from './weight_range.js';
 
 export const DEFAULT_LINE_SWEEPS = 3;
 
-export const LINE_RESISTANCE_FIELDS = {
+/** crossbar.lineResistance: the tile wires seen by the read path (read_stages/line_resistance.ts); optional section */
+export const LINE_RESISTANCE_FIELDS = section({
   rWire: numField({ min: 0, max: 1e6 }, 'word-line and bit-line wire resistance per cell segment in ohms (crossbar.lineResistance; absent = ideal wires)'),
-  rDriver: numField({ min: 0, max: 1e9 }, 'input driver output resistance in ohms (default 0)'),
-  rSense: numField({ min: 0, max: 1e9 }, 'sense-amplifier input resistance in ohms (default 0)'),
-  sweeps: numField({ min: 1, max: 100, int: true }, `block Gauss–Seidel sweeps of the fast IR-drop solver (default ${DEFAULT_LINE_SWEEPS})`),
-  transferEvery: numField({ min: 1, max: 1e9, int: true }, 'transfer mode: per-tile IR-drop transfer matrices, recomputed when conductances change, in training at most every this many forwards (absent = solve every forward)'),
+  rDriver: numField({ min: 0, max: 1e9 }, 'input driver output resistance in ohms (default {default})', { default: 0 }),
+  rSense: numField({ min: 0, max: 1e9 }, 'sense-amplifier input resistance in ohms (default {default})', { default: 0 }),
+  sweeps: numField({ min: 1, max: 100, int: true }, 'block Gauss–Seidel sweeps of the fast IR-drop solver (default {default})', { default: DEFAULT_LINE_SWEEPS }),
+  // transfer mode (absent = solve on every forward's inputs): each tile's linear transfer
+  // ΔW = (M_eff − G) in the weight domain, computed by the fast solver on unit inputs, reused while the
+  // tile's conductances are unchanged; in training recomputed at most every `transferEvery` forwards
+  transferEvery: numField({ min: 1, max: 1e9, int: true }, 'transfer mode: per-tile IR-drop transfer matrices, recomputed when conductances change, in training at most every this many forwards (absent = solve every forward)', { optional: true }),
+}, { optional: true, describe: 'line resistance (IR drop) on the read path (absent, or every resistance 0 = ideal wires)' });
+
+/** crossbar.lineResistance as given: rWire required, the rest optional (defaults filled by resolveLineResistanceConfig) */
+export type LineResistanceConfig = Partial<SpecOf<typeof LINE_RESISTANCE_FIELDS>> & { rWire: number };
+
+/** numeric and enumerated fields, in grid-expansion order (range: RANGE_SCHEMA in weight_range.ts) */
+export const CROSSBAR_FIELDS = {
+  tileRows: numField({ min: 1, max: 65536, int: true }, 'crossbar tile rows (word lines) (default {default})', { default: 128 }),
+  tileCols: numField({ min: 1, max: 65536, int: true }, 'crossbar tile columns (bit lines); >= 2 with differential mapping (default {default})', { default: 128 }),
+  mapping: enumField(['differential', 'offset'] as const, "weight -> conductance mapping (default '{default}')", { default: 'differential' }),
+  range: valueField<RangeSpec, { default: RangeSpec }>('range', RANGE_SCHEMA, RANGE_ALLOWED, 'per-layer weight range (default {default})', { default: { kind: 'percentile', percentile: 100 } }),
+  dacBits: numField(BITS_BOUNDS, 'DAC input bits, 0 = ideal (default {default})', { allowed: BITS_ALLOWED, default: 0 }),
+  adcBits: numField(BITS_BOUNDS, 'ADC output bits, 0 = ideal (default {default})', { allowed: BITS_ALLOWED, default: 0 }),
+  // absent unless on and read: only methods that program cells while training have a dead band
+  writeThreshold: numField(
+    { min: 0, max: 1000 },
+    'programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default {default})',
+    { default: 0, absentIs: 0, readIf: (p: PointFacts) => p.trainsOnDevice, readIfText: 'the method programs cells while training' },
+  ),
+  // absent unless 'fold', the model has BatchNorm and the method maps it ('ideal' maps nothing)
+  batchNorm: enumField(
+    ['digital', 'fold'] as const,
+    "BatchNorm at deployment: 'digital' = a digital unit after the crossbar; 'fold' = γ/σ and β − γμ/σ folded into the preceding weight layer's cells and bias (default '{default}')",
+    { default: 'digital', absentIs: 'digital', readIf: (p: PointFacts) => p.modelHasBatchNorm && p.method !== 'ideal', readIfText: "the model has BatchNorm and the method is not 'ideal'" },
+  ),
+  // read by method 'spare' only (absent from every other point, so their hashes stay)
+  spareColumns: numField({ min: 0, max: 4 }, "method 'spare': spare columns per layer as a fraction of its columns, S = ceil(f·cols) (default 0; spare_columns_op.ts)", {
+    optional: true, default: 0, readIf: (p: PointFacts) => p.method === 'spare', readIfText: "method 'spare'",
+  }),
 };
+
+/** The crossbar section of a point, in grid-expansion order. */
+export const CROSSBAR_SECTION = section({ ...CROSSBAR_FIELDS, lineResistance: LINE_RESISTANCE_FIELDS });
+
+/** CrossbarSpec: the crossbar configuration (derived from CROSSBAR_SECTION) */
+export type CrossbarSpec = Omit<SpecOf<typeof CROSSBAR_SECTION>, 'lineResistance'> & { lineResistance?: LineResistanceConfig };
 
 /** the line-resistance config with defaults filled (UserError naming `${path}.<field>` when out of bounds) */
 /** the config with defaults filled; transferEvery stays optional (absent = per-forward solve, not in the point) */
@@ -104,37 +102,13 @@ export function lineResistanceOn(c: LineResistanceConfig | undefined): boolean {
 }
 
 export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSpec>({
-  tileRows: 128,
-  tileCols: 128,
-  mapping: 'differential',
-  range: { kind: 'percentile', percentile: 100 },
-  dacBits: 0,
-  adcBits: 0,
-  writeThreshold: 0,
-  batchNorm: 'digital',
+  ...defaultsOf(CROSSBAR_SECTION),
+  writeThreshold: CROSSBAR_FIELDS.writeThreshold.default,
+  batchNorm: CROSSBAR_FIELDS.batchNorm.default,
 });
 
 /** Largest tile (cells). */
 export const MAX_TILE_CELLS = 2 ** 22;
-
-const D = DEFAULT_CROSSBAR;
-/** numeric and enumerated fields (range is RANGE_SCHEMA in weight_range.ts) */
-export const CROSSBAR_FIELDS = {
-  tileRows: numField({ min: 1, max: 65536, int: true }, `crossbar tile rows (word lines) (default ${D.tileRows})`),
-  tileCols: numField({ min: 1, max: 65536, int: true }, `crossbar tile columns (bit lines); >= 2 with differential mapping (default ${D.tileCols})`),
-  mapping: enumField(['differential', 'offset'] as const, `weight -> conductance mapping (default '${D.mapping}')`),
-  dacBits: numField(BITS_BOUNDS, `DAC input bits, 0 = ideal (default ${D.dacBits})`, BITS_ALLOWED),
-  adcBits: numField(BITS_BOUNDS, `ADC output bits, 0 = ideal (default ${D.adcBits})`, BITS_ALLOWED),
-  writeThreshold: numField(
-    { min: 0, max: 1000 },
-    `programming dead band during on-device training, in weight level steps: a weight is reprogrammed only after moving this far from its last programmed value; 0 = off (default ${D.writeThreshold})`,
-  ),
-  spareColumns: numField({ min: 0, max: 4 }, "method 'spare': spare columns per layer as a fraction of its columns, S = ceil(f·cols) (default 0; spare_columns_op.ts)"),
-  batchNorm: enumField(
-    ['digital', 'fold'] as const,
-    `BatchNorm at deployment: 'digital' = a digital unit after the crossbar; 'fold' = γ/σ and β − γμ/σ folded into the preceding weight layer's cells and bias (default '${D.batchNorm}')`,
-  ),
-};
 
 /** Cross-field rules of a crossbar spec: the first one broken, with the field it names. */
 export function crossbarConflict(c: Pick<CrossbarSpec, 'tileRows' | 'tileCols' | 'mapping'>): { field: 'tileCols' | 'tileRows'; message: string } | undefined {

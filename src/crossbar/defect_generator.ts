@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import { checkFields } from '../util/spec_field.js';
 import { stream } from '../util/rng.js';
 import type { TileDefectMap } from './defect_map.js';
-import { CLUSTER_FIELDS, DEFAULT_CLUSTERS, DEFECT_FIELDS, type DefectSpec } from './defect_spec.js';
+import { CLUSTER_FIELDS, DEFAULT_CLUSTERS, DEFECT_FIELDS, DEFECT_SECTION, type DefectSpec } from './defect_spec.js';
 import { drawClusteredDefects } from './defects_clustered.js';
 import { fileTileState, loadDefectFile } from './defects_file.js';
 import { drawUniformDefects } from './defects_uniform.js';
@@ -23,6 +23,7 @@ export { DEFAULT_CLUSTERS };
 export function validateDefects(d: DefectSpec, path = 'defects'): DefectSpec {
   if (!d || typeof d !== 'object') throw new UserError(`${path} must be an object { rate, lrsShare, distribution }`, path);
   checkFields(d, DEFECT_FIELDS, path);
+  checkFields(d, { seed: DEFECT_SECTION.seed }, path);
   if (d.distribution === 'clustered') {
     checkFields(d.clusters ?? DEFAULT_CLUSTERS, CLUSTER_FIELDS, `${path}.clusters`);
   } else if (d.distribution === 'file') {

@@ -11,45 +11,61 @@
  *                 Default { perTile: 4, radius: 3 } (the value every committed sweep recorded).
  *   file          'file' only: path of a measured defect map (defects_file.ts, defects_file_access.ts)
  */
-import { enumField, numField } from '../util/spec_field.js';
-
-export type DefectDistribution = 'uniform' | 'clustered' | 'file';
-
-export interface DefectSpec {
-  /** total fraction of stuck cells (0..1) */
-  rate: number;
-  /** fraction of the stuck cells that are stuck at LRS (high conductance, stuck-on); the rest are HRS (stuck-off) */
-  lrsShare: number;
-  distribution: DefectDistribution;
-  /** clustered: number of clusters per tile and cluster radius in cells */
-  clusters?: { perTile: number; radius: number };
-  /** distribution 'file': path of a measured defect map (JSON or CSV) */
-  file?: string;
-}
-
-export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze({ perTile: 4, radius: 3 });
+import { z } from 'zod';
+import { enumField, numField, section, valueField, type PointFacts, type SpecOf } from '../util/spec_field.js';
 
 /** Most cluster centres per tile. */
 export const MAX_CLUSTERS_PER_TILE = 256;
 
-export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze({
-  rate: 0,
-  // half of the stuck cells at LRS (stuck-on), half at HRS (stuck-off)
-  lrsShare: 0.5,
-  distribution: 'uniform',
-  clusters: DEFAULT_CLUSTERS,
-});
+const stuck = (p: PointFacts): boolean => (p.get('defects.rate') as number) > 0;
 
 export const DEFECT_FIELDS = {
-  rate: numField({ min: 0, max: 1 }, `fraction of stuck cells (default ${DEFAULT_DEFECTS.rate})`),
-  lrsShare: numField({ min: 0, max: 1 }, `fraction of stuck cells stuck at LRS (stuck-on); the rest stuck at HRS (default ${DEFAULT_DEFECTS.lrsShare})`),
-  distribution: enumField(['uniform', 'clustered', 'file'] as const, `defect placement (default '${DEFAULT_DEFECTS.distribution}')`),
+  rate: numField({ min: 0, max: 1 }, 'fraction of stuck cells (default {default})', { default: 0 }),
+  // without stuck cells their state and placement are not read: reset to the defaults (one point)
+  lrsShare: numField({ min: 0, max: 1 }, 'fraction of stuck cells stuck at LRS (stuck-on); the rest stuck at HRS (default {default})', { default: 0.5, readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
+  distribution: enumField(['uniform', 'clustered', 'file'] as const, "defect placement (default '{default}')", { default: 'uniform', readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
 };
+export type DefectDistribution = (typeof DEFECT_FIELDS.distribution.values)[number];
 
-export const CLUSTER_FIELDS = {
-  perTile: numField({ min: 1, max: MAX_CLUSTERS_PER_TILE, int: true }, `clustered: clusters per tile (default ${DEFAULT_CLUSTERS.perTile})`),
-  radius: numField({ min: 0, gt: true, max: 65536 }, `clustered: cluster radius in cells, at most the larger tile side (default ${DEFAULT_CLUSTERS.radius})`),
-};
+/** clustered only (absent from other points); default { perTile: 4, radius: 3 }, the value every committed sweep recorded */
+export const CLUSTER_FIELDS = section({
+  perTile: numField({ min: 1, max: MAX_CLUSTERS_PER_TILE, int: true }, 'clustered: clusters per tile (default {default})', { default: 4 }),
+  radius: numField({ min: 0, gt: true, max: 65536 }, 'clustered: cluster radius in cells, at most the larger tile side (default {default})', { default: 3 }),
+}, { readIf: (p: PointFacts) => p.get('defects.distribution') === 'clustered', readIfText: "distribution 'clustered'", unread: 'drop', describe: "distribution 'clustered': the clusters" });
+
+/** The defects section of a point, in grid-expansion order. */
+export const DEFECT_SECTION = section({
+  ...DEFECT_FIELDS,
+  clusters: CLUSTER_FIELDS,
+  file: valueField('string', z.string().min(1), "a non-empty file path (JSON or CSV defect map, relative to the config file's directory)", "distribution 'file': path of a measured defect map", {
+    optional: true, readIf: (p: PointFacts) => p.get('defects.distribution') === 'file', readIfText: "distribution 'file'",
+  }),
+  // absent = the point seed (older points keep their hashes); the base network never reads it
+  seed: numField({ min: 0, max: Number.MAX_SAFE_INTEGER, int: true }, 'seed of the chip: the defect map, the device\'s random draws and every retraining/adaptation stream; the base network keeps `seed` (absent = seed)', { optional: true, defaultText: 'seed' }),
+});
+
+/**
+ * The seed of everything after the base network (defects.seed, else the point seed): the defect
+ * maps, the device model's draws (programming variation, read noise, drift, endurance, stuck
+ * conductances, fault detection), and the retraining/adaptation streams of the methods (shuffles,
+ * importance calibration, adapter init, noise-aware draws, lifetime faults). One trained base
+ * (seed) thus serves many chips (defects.seed).
+ */
+export function defectSeed(p: { seed: number; defects: { seed?: number } }): number {
+  return p.defects.seed ?? p.seed;
+}
+
+/** DefectSpec: where stuck cells are (derived from DEFECT_SECTION) */
+export type DefectSpec = SpecOf<typeof DEFECT_SECTION>;
+
+export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze({ perTile: CLUSTER_FIELDS.perTile.default, radius: CLUSTER_FIELDS.radius.default });
+
+export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze({
+  rate: DEFECT_FIELDS.rate.default,
+  lrsShare: DEFECT_FIELDS.lrsShare.default,
+  distribution: DEFECT_FIELDS.distribution.default,
+  clusters: DEFAULT_CLUSTERS,
+});
 
 /** Cross-field rule with the crossbar: the cluster radius fits the tile. */
 export function clusterConflict(radius: number, tileRows: number, tileCols: number): string | undefined {

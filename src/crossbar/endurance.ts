@@ -22,25 +22,20 @@
  */
 import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
-import { checkFields, numField } from '../util/spec_field.js';
+import { checkFields, numField, section, type SpecOf } from '../util/spec_field.js';
 import { HEALTHY, SlotKind, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import { NormalSource } from './gaussian.js';
 import type { ProgrammedCells } from './device_model.js';
 
-export interface EnduranceSpec {
-  /** median lifetime write budget per cell */
-  n50: number;
-  /** lognormal spread σ of the budgets (default 0: every cell has n50) */
-  sigma: number;
-  /** share of worn-out cells that stick at LRS (default 0.5) */
-  lrsShare: number;
-}
-
-export const ENDURANCE_FIELDS = {
+/** device.endurance: optional section (absent = cells never wear out, left out of the point) */
+export const ENDURANCE_FIELDS = section({
   n50: numField({ min: 1, max: 1e15 }, 'median lifetime write budget per cell (device.endurance; >= 1, a zero budget is refused)'),
-  sigma: numField({ min: 0, max: 10 }, 'lognormal spread of the per-cell write budgets (default 0)'),
-  lrsShare: numField({ min: 0, max: 1 }, 'share of worn-out cells stuck at LRS, the rest at HRS (default 0.5)'),
-};
+  sigma: numField({ min: 0, max: 10 }, 'lognormal spread of the per-cell write budgets (default {default})', { default: 0 }),
+  lrsShare: numField({ min: 0, max: 1 }, 'share of worn-out cells stuck at LRS, the rest at HRS (default {default})', { default: 0.5 }),
+}, { optional: true, describe: 'write endurance / wear-out (absent = cells never wear out)' });
+
+/** n50: median lifetime write budget per cell; sigma: lognormal spread of the budgets; lrsShare: share of worn-out cells at LRS */
+export type EnduranceSpec = SpecOf<typeof ENDURANCE_FIELDS>;
 
 /** device.endurance with defaults filled; UserError naming `${path}.<field>` */
 export function resolveEndurance(raw: unknown, path = 'device.endurance'): EnduranceSpec {
@@ -52,7 +47,7 @@ export function resolveEndurance(raw: unknown, path = 'device.endurance'): Endur
     if (!Object.hasOwn(ENDURANCE_FIELDS, k)) throw new UserError(`${path}.${k} is not an endurance field; allowed: ${Object.keys(ENDURANCE_FIELDS).join(', ')}`, `${path}.${k}`);
   }
   if (o.n50 === undefined) throw new UserError(`${path}.n50 is required when device.endurance is given (${ENDURANCE_FIELDS.n50.describe})`, `${path}.n50`);
-  const e = { n50: o.n50, sigma: o.sigma ?? 0, lrsShare: o.lrsShare ?? 0.5 };
+  const e = { n50: o.n50, sigma: o.sigma ?? ENDURANCE_FIELDS.sigma.default, lrsShare: o.lrsShare ?? ENDURANCE_FIELDS.lrsShare.default };
   checkFields(e, ENDURANCE_FIELDS, path);
   return e as EnduranceSpec;
 }

@@ -18,25 +18,20 @@
  */
 import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
-import { checkFields, numField } from '../util/spec_field.js';
+import { checkFields, numField, section, type SpecOf } from '../util/spec_field.js';
 import { STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import type { DeviceSpec } from './device_spec.js';
 
-export interface StuckGSpec {
-  /** conductance range of cells stuck at LRS (stuck-on), S; both or neither */
-  lrsMin?: number;
-  lrsMax?: number;
-  /** conductance range of cells stuck at HRS (stuck-off), S; both or neither */
-  hrsMin?: number;
-  hrsMax?: number;
-}
+/** device.stuckG: optional section (absent = stuck cells at gMax / gMin, left out of the point); each range both ends or neither */
+export const STUCK_G_FIELDS = section({
+  lrsMin: numField({ min: 0, gt: true, max: 1 }, 'lowest conductance of a cell stuck at LRS (stuck-on), S (with lrsMax)', { optional: true }),
+  lrsMax: numField({ min: 0, gt: true, max: 1 }, 'highest conductance of a cell stuck at LRS (stuck-on), S (with lrsMin)', { optional: true }),
+  hrsMin: numField({ min: 0, gt: true, max: 1 }, 'lowest conductance of a cell stuck at HRS (stuck-off), S (with hrsMax)', { optional: true }),
+  hrsMax: numField({ min: 0, gt: true, max: 1 }, 'highest conductance of a cell stuck at HRS (stuck-off), S (with hrsMin)', { optional: true }),
+}, { optional: true, describe: 'measured conductance ranges of stuck cells (absent = stuck at gMax / gMin)' });
 
-export const STUCK_G_FIELDS = {
-  lrsMin: numField({ min: 0, gt: true, max: 1 }, 'lowest conductance of a cell stuck at LRS (stuck-on), S (with lrsMax)'),
-  lrsMax: numField({ min: 0, gt: true, max: 1 }, 'highest conductance of a cell stuck at LRS (stuck-on), S (with lrsMin)'),
-  hrsMin: numField({ min: 0, gt: true, max: 1 }, 'lowest conductance of a cell stuck at HRS (stuck-off), S (with hrsMax)'),
-  hrsMax: numField({ min: 0, gt: true, max: 1 }, 'highest conductance of a cell stuck at HRS (stuck-off), S (with hrsMin)'),
-};
+/** conductance ranges of cells stuck at LRS / HRS, S; both ends of a range or neither */
+export type StuckGSpec = SpecOf<typeof STUCK_G_FIELDS>;
 
 /** device.stuckG validated (UserError naming `${path}.<field>`); undefined when no field is set */
 export function resolveStuckG(raw: unknown, path = 'device.stuckG'): StuckGSpec | undefined {

@@ -13,6 +13,7 @@ import type { PointSpec } from './point.js';
 import type { RunContext } from './registry.js';
 import type { PointMetrics } from './result.js';
 import { unawareDeployment } from './unaware.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
 
 export const RETRAIN_SHUFFLE = 'retrain/shuffle';
 
@@ -27,7 +28,7 @@ export async function runFat(point: PointSpec, ctx: RunContext): Promise<PointMe
   await writeDefectTile(ctx, d.xbar[0]);
   const net: Network = d.net;
   train(net, ctx.dataset.train, point.retrain, {
-    seed: point.seed, limit: point.retrainLimit || point.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: retrainLog(ctx, 'fat'),
+    seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: retrainLog(ctx, 'fat'),
   });
   return finishMetrics(net, ctx, { t0, deployment: d, extra: { retrainEpochs: point.retrain.epochs } });
 }

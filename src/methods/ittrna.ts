@@ -42,6 +42,7 @@ import type { PointSpec } from './point.js';
 import type { RunContext } from './registry.js';
 import { importanceOptions } from './remap.js';
 import type { PointMetrics } from './result.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
 
 export interface IttrnaOutcome {
   deployment: Deployment;
@@ -89,7 +90,7 @@ export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunCo
     if (epochs <= 0) return;
     const pen = s.lambda > 0 ? new NetworkPenalty(d.xbar, I, s.lambda, s.lambdaSchedule, epochs) : null;
     train(net, split, point.retrain, {
-      seed: point.seed, limit: point.retrainLimit || point.trainLimit, epochs, shuffleStream,
+      seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit, epochs, shuffleStream,
       penalty: pen ? pen.hook : undefined,
       onEpoch: (e) => {
         retrainLog(ctx, what)(e);

@@ -8,40 +8,22 @@
  *   compensation        dynamic layer-by-layer compensation (default true)
  *   epochsPerStage, finalEpochs   integer 0..1000 (default 1 each)
  */
-import { enumField, numField } from '../util/spec_field.js';
+import { boolField, defaultsOf, enumField, numField, section, type SpecOf } from '../util/spec_field.js';
+import type { PointFacts } from '../util/spec_field.js';
 
-export interface IttrnaSpec {
-  importance: 'taylor' | 'magnitude';
-  calibrationBatches: number;
-  mapping: 'none' | 'rows' | 'rows+cols';
-  /** penalty weight λ, and its schedule over retraining epochs */
-  lambda: number;
-  lambdaSchedule: 'constant' | 'linear-warmup';
-  /** dynamic layer-by-layer compensation */
-  compensation: boolean;
-  epochsPerStage: number;
-  /** final on-device epochs through the fully defective network */
-  finalEpochs: number;
-}
+/** read by ittrna, remap, and lora/lori when lora.base = 'ittrna'; other points hold the defaults */
+export const ITTRNA_FIELDS = section({
+  importance: enumField(['taylor', 'magnitude'] as const, "weight-importance measure (default '{default}')", { default: 'taylor' }),
+  calibrationBatches: numField({ min: 1, max: 100000, int: true }, 'batches for importance estimation (default {default})', { default: 8 }),
+  mapping: enumField(['none', 'rows', 'rows+cols'] as const, "defect-aware remapping (default '{default}')", { default: 'rows' }),
+  lambda: numField({ min: 0 }, 'penalty weight λ (default {default})', { default: 1e-3 }),
+  lambdaSchedule: enumField(['constant', 'linear-warmup'] as const, "λ schedule (default '{default}')", { default: 'constant' }),
+  compensation: boolField('dynamic layer-by-layer compensation (default {default})', { default: true }),
+  epochsPerStage: numField({ min: 0, max: 1000, int: true }, 'retraining epochs per layer stage (default {default})', { default: 1 }),
+  finalEpochs: numField({ min: 0, max: 1000, int: true }, 'final on-device epochs (default {default})', { default: 1 }),
+}, { readIf: (p: PointFacts) => p.reads('ittrna'), readIfText: "the method is ittrna or remap, or lora/lori with lora.base 'ittrna'", unread: 'default', describe: 'ITT-RNA (read by ittrna, remap, and lora/lori with lora.base ittrna)' });
 
-export const DEFAULT_ITTRNA: Readonly<IttrnaSpec> = Object.freeze({
-  importance: 'taylor',
-  calibrationBatches: 8,
-  mapping: 'rows',
-  lambda: 1e-3,
-  lambdaSchedule: 'constant',
-  compensation: true,
-  epochsPerStage: 1,
-  finalEpochs: 1,
-});
+/** IttrnaSpec: the ITT-RNA method's parameters (derived from ITTRNA_FIELDS) */
+export type IttrnaSpec = SpecOf<typeof ITTRNA_FIELDS>;
 
-const D = DEFAULT_ITTRNA;
-export const ITTRNA_FIELDS = {
-  importance: enumField(['taylor', 'magnitude'] as const, `weight-importance measure (default '${D.importance}')`),
-  calibrationBatches: numField({ min: 1, max: 100000, int: true }, `batches for importance estimation (default ${D.calibrationBatches})`),
-  mapping: enumField(['none', 'rows', 'rows+cols'] as const, `defect-aware remapping (default '${D.mapping}')`),
-  lambda: numField({ min: 0 }, `penalty weight λ (default ${D.lambda})`),
-  lambdaSchedule: enumField(['constant', 'linear-warmup'] as const, `λ schedule (default '${D.lambdaSchedule}')`),
-  epochsPerStage: numField({ min: 0, max: 1000, int: true }, `retraining epochs per layer stage (default ${D.epochsPerStage})`),
-  finalEpochs: numField({ min: 0, max: 1000, int: true }, `final on-device epochs (default ${D.finalEpochs})`),
-};
+export const DEFAULT_ITTRNA: Readonly<IttrnaSpec> = Object.freeze(defaultsOf(ITTRNA_FIELDS));

@@ -61,6 +61,7 @@ import type { RunContext } from './registry.js';
 import { importanceOptions } from './remap.js';
 import type { PointMetrics } from './result.js';
 import { unawareDeployment } from './unaware.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
 
 export interface LifetimeRound {
   round: number;
@@ -98,7 +99,7 @@ async function deployRound0(point: PointSpec, pl: PointSpec, ctx: RunContext): P
   const m = point.method;
   if (m === 'fat') {
     const d = await unawareDeployment(point, ctx);
-    train(d.net, ctx.dataset.train, point.retrain, { seed: point.seed, limit: pl.trainLimit, shuffleStream: RETRAIN_SHUFFLE });
+    train(d.net, ctx.dataset.train, point.retrain, { seed: defectSeed(point), limit: pl.trainLimit, shuffleStream: RETRAIN_SHUFFLE });
     return { d, arrays: [...d.xbar] };
   }
   if (m === 'ittrna') {
@@ -169,7 +170,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
     for (const op of arrays) op.resetCost();
     let newFaults = 0;
     if (L.faultRate > 0) {
-      for (const op of arrays) newFaults += op.injectFaults(L.faultRate, point.defects.lrsShare, stream(point.seed, `lifetime/round${r}/faults/${op.layer}`));
+      for (const op of arrays) newFaults += op.injectFaults(L.faultRate, point.defects.lrsShare, stream(defectSeed(point), `lifetime/round${r}/faults/${op.layer}`));
     }
     let detected = 0, reads = 0;
     if (L.detectEvery > 0 && r % L.detectEvery === 0) {
@@ -200,7 +201,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
       pen = new NetworkPenalty(d.xbar, d.layers.map((l) => imp.get(l.name)!), s.lambda, s.lambdaSchedule, point.retrain.epochs);
     }
     train(net, split, point.retrain, {
-      seed: point.seed, limit: L.examples, shuffleStream: `lifetime/round${r}`,
+      seed: defectSeed(point), limit: L.examples, shuffleStream: `lifetime/round${r}`,
       penalty: pen ? pen.hook : undefined,
       onEpoch: (e) => pen?.setEpoch(e.epoch),
     });

@@ -23,31 +23,23 @@
  */
 import type { MethodName } from './method_info.js';
 import { UserError } from '../util/errors.js';
-import { checkFields, numField } from '../util/spec_field.js';
+import { checkFields, defaultsOf, numField, section, type SpecOf } from '../util/spec_field.js';
 
-export interface LifetimeSpec {
-  rounds: number;
-  faultRate: number;
-  examples: number;
-  detectEvery: number;
-  detectFraction: number;
-  mergeEvery: number;
-  threshold: number;
-}
-
-export const LIFETIME_FIELDS = {
+/** optional section; its resolver (resolveLifetime) requires rounds and fills the defaults */
+export const LIFETIME_FIELDS = section({
   rounds: numField({ min: 1, max: 10000, int: true }, 'adaptation rounds after the deployment round (lifetime; required, >= 1)'),
-  faultRate: numField({ min: 0, max: 1 }, 'share of the healthy cells that become stuck at the start of each round (field faults; default 0)'),
-  examples: numField({ min: 0, int: true }, 'training examples per adaptation round, 0 = all (default 0)'),
-  detectEvery: numField({ min: 0, max: 10000, int: true }, 'run on-line fault detection before every k-th round, 0 = never (default 1)'),
-  detectFraction: numField({ min: 0, max: 1 }, 'share of the cells a fault detection tests (default 1)'),
-  mergeEvery: numField({ min: 0, max: 10000, int: true }, 'lora/lori: merge the adapters into the base arrays after every k-th round, 0 = never (default 0)'),
-  threshold: numField({ min: 0, max: 1 }, 'accuracy threshold for roundsAbove, the rounds before accuracy first falls below it (default 0.95)'),
-};
+  faultRate: numField({ min: 0, max: 1 }, 'share of the healthy cells that become stuck at the start of each round (field faults; default {default})', { default: 0 }),
+  examples: numField({ min: 0, int: true }, 'training examples per adaptation round, 0 = all (default {default})', { default: 0 }),
+  detectEvery: numField({ min: 0, max: 10000, int: true }, 'run on-line fault detection before every k-th round, 0 = never (default {default})', { default: 1 }),
+  detectFraction: numField({ min: 0, max: 1 }, 'share of the cells a fault detection tests (default {default})', { default: 1 }),
+  mergeEvery: numField({ min: 0, max: 10000, int: true }, 'lora/lori: merge the adapters into the base arrays after every k-th round, 0 = never (default {default})', { default: 0 }),
+  threshold: numField({ min: 0, max: 1 }, 'accuracy threshold for roundsAbove, the rounds before accuracy first falls below it (default {default})', { default: 0.95 }),
+}, { optional: true, describe: 'the lifetime experiment (fat, ittrna, lora, lori; absent = one run per point)' });
 
-export const DEFAULT_LIFETIME: Omit<LifetimeSpec, 'rounds'> = {
-  faultRate: 0, examples: 0, detectEvery: 1, detectFraction: 1, mergeEvery: 0, threshold: 0.95,
-};
+/** LifetimeSpec (derived from LIFETIME_FIELDS) */
+export type LifetimeSpec = SpecOf<typeof LIFETIME_FIELDS>;
+
+export const DEFAULT_LIFETIME: Omit<LifetimeSpec, 'rounds'> = defaultsOf(LIFETIME_FIELDS, true);
 
 /** the methods whose points run the lifetime loop when the section is given */
 export const LIFETIME_METHODS: readonly MethodName[] = ['fat', 'ittrna', 'lora', 'lori'];

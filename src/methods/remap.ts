@@ -12,13 +12,14 @@ import { importanceOnPhysical, mapCrossbarLayer } from './layer_mapping.js';
 import type { PointSpec } from './point.js';
 import type { RunContext } from './registry.js';
 import type { PointMetrics } from './result.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
 
 export function importanceOptions(point: PointSpec, ctx: RunContext) {
   return {
     kind: point.ittrna.importance,
     calibrationBatches: point.ittrna.calibrationBatches,
     batch: point.retrain.batch,
-    seed: point.seed,
+    seed: defectSeed(point),
     classes: ctx.dataset.classes,
   };
 }

@@ -24,6 +24,7 @@ import { permutation, stream } from '../util/rng.js';
 import type { RunContext } from './registry.js';
 import type { PointMetrics } from './result.js';
 import { gatherSplitRows } from '../data/split_rows.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
 
 const CALIBRATION = 512;
 
@@ -66,7 +67,7 @@ export function inputEnergy(net: Network, split: Split, seed: number): Map<strin
 export async function runSpare(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
   const t0 = performance.now();
   const net = await trainedBase(point, ctx);
-  const energy = inputEnergy(net, ctx.dataset.train, point.seed);
+  const energy = inputEnergy(net, ctx.dataset.train, defectSeed(point));
   let before = 0, after = 0, programWrites = 0, spareCols = 0;
   for (const l of net.weightLayers()) {
     const op = new SpareColumnsOp(l.op.weight, l.name, point, point.crossbar.spareColumns ?? 0);

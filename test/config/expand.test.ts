@@ -36,6 +36,7 @@ describe('grid expansion', () => {
     // every leaf of the field tree is present in the resolved point (clusters/file/writeThreshold/batchNorm/lineResistance/schedule/device.model/drift/endurance only when used)
     for (const { path } of leaves()) {
       if (path[0] === 'defects' && (path[1] === 'clusters' || path[1] === 'file')) continue;
+      if (path[0] === 'defects' && path[1] === 'seed') { expect(Object.hasOwn(p.defects, 'seed')).toBe(false); continue; } // the chip follows the point seed: absent
       if (path[0] === 'retrainLimit' || path[0] === 'evalLimit') { expect(Object.hasOwn(p, path[0]), path[0]).toBe(false); continue; } // optional: absent when unset
       if (path[0] === 'crossbar' && (path[1] === 'writeThreshold' || path[1] === 'batchNorm' || path[1] === 'lineResistance')) continue; // ideal wires: absent
       if (path[0] === 'device' && (path[1] === 'model' || path[1] === 'modelParams' || path[1] === 'readNoiseModel' || path[1] === 'progNoiseModel')) continue; // default model / read-noise / programming-noise model: absent

@@ -182,11 +182,22 @@ describe('device.progNoiseModel validation', () => {
 });
 
 describe('device.progNoiseModel in sweep configs', () => {
-  it("absent = 'per-write' (same point hash); without variation it is dropped; a bad value is a UserError naming the values", async () => {
+  it("absent = 'counter' (recorded); 'per-write' is left out of the point (older points' hash); without variation it is dropped; a bad value is a UserError naming the values", async () => {
     const { planSweep } = await import('../../src/config/expand.js');
-    const h = async (device: Record<string, unknown>) => (await planSweep({ method: 'unaware', device })).points[0].hash;
-    expect(await h({ progSigma: 0.05, progNoiseModel: 'per-write' })).toBe(await h({ progSigma: 0.05 }));
-    expect(await h({ progSigma: 0.05, progNoiseModel: 'counter' })).not.toBe(await h({ progSigma: 0.05 }));
+    const { pointHash } = await import('../../src/methods/point.js');
+    const plan = async (device: Record<string, unknown>) => (await planSweep({ method: 'unaware', device })).points[0];
+    const h = async (device: Record<string, unknown>) => (await plan(device)).hash;
+    const fast = await plan({ progSigma: 0.05 });
+    expect(fast.point.device.progNoiseModel).toBe('counter');
+    expect(await h({ progSigma: 0.05, progNoiseModel: 'counter' })).toBe(fast.hash);
+    const slow = await plan({ progSigma: 0.05, progNoiseModel: 'per-write' });
+    expect(Object.hasOwn(slow.point.device, 'progNoiseModel')).toBe(false);
+    // the point an older config (no field, per-write then) resolved to: the same point without the key
+    const { progNoiseModel: _m, ...older } = fast.point.device;
+    expect(slow.hash).toBe(pointHash({ ...fast.point, device: older }));
+    expect(slow.hash).not.toBe(fast.hash);
+    // another device model has no counter path: its default is 'per-write'
+    expect(Object.hasOwn((await plan({ progSigma: 0.05, model: 'clipped-window' })).point.device, 'progNoiseModel')).toBe(false);
     expect(await h({ progSigma: 0, progNoiseModel: 'counter' })).toBe(await h({}));
     await expect(planSweep({ device: { progNoiseModel: 'ctr' } })).rejects.toThrow(UserError);
     await expect(planSweep({ device: { progNoiseModel: 'ctr' } })).rejects.toThrow(/per-write.*counter/);

@@ -126,15 +126,20 @@ describe("read noise 'per-output': the per-cell distribution, drawn per sample o
 });
 
 describe('device.readNoiseModel in sweep configs', () => {
-  it("'per-cell' (the default) is left out of the point: the same hash as without the field; 'per-output' is recorded", async () => {
+  it("'per-output' (the default) is recorded; 'per-cell' is left out of the point (older points' hash); without read noise it is dropped", async () => {
     const { planSweep } = await import('../../src/config/expand.js');
+    const { pointHash } = await import('../../src/methods/point.js');
     const none = await planSweep({ device: { readSigma: 0.05 } });
     const cell = await planSweep({ device: { readSigma: 0.05, readNoiseModel: 'per-cell' } });
     const out = await planSweep({ device: { readSigma: 0.05, readNoiseModel: 'per-output' } });
-    expect(cell.points[0].hash).toBe(none.points[0].hash);
-    expect(cell.points[0].point.device.readNoiseModel).toBeUndefined();
+    expect(out.points[0].hash).toBe(none.points[0].hash);
     expect(out.points[0].point.device.readNoiseModel).toBe('per-output');
-    expect(out.points[0].hash).not.toBe(none.points[0].hash);
+    expect(cell.points[0].point.device.readNoiseModel).toBeUndefined();
+    // the point an older config (no field, per-cell then) resolved to: the same point without the key
+    const { readNoiseModel: _m, ...older } = out.points[0].point.device;
+    expect(cell.points[0].hash).toBe(pointHash({ ...out.points[0].point, device: older }));
+    expect(cell.points[0].hash).not.toBe(none.points[0].hash);
+    expect((await planSweep({ device: { readSigma: 0, readNoiseModel: 'per-output' } })).points[0].hash).toBe((await planSweep({})).points[0].hash);
     await expect(planSweep({ device: { readNoiseModel: 'bogus' } })).rejects.toThrow(/device\.readNoiseModel/);
   });
 });

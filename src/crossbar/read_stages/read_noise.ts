@@ -4,7 +4,7 @@
  * the chip either way) returns model.readNoise(u, z), z ~ N(0, 1) from stream 'read/<layer>',
  * drawn per cell per forward (shared by all rows of the batch), slots in logical row-major order,
  * cell P before cell N. Default model: u_read = u + σr·z·(u + gMin/Δ), i.e. G·(1 + σr z).
- * This is `device.readNoiseModel` 'per-cell' (the default, absent from the point): per-batch weight
+ * This is `device.readNoiseModel` 'per-cell' (a point without the key; configs default to 'per-output'): per-batch weight
  * noise. 'per-output' (read_noise_output.ts) draws the same per-read distribution per sample on
  * the outputs, at the cost of one extra GEMM.
  */

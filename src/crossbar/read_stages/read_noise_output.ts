@@ -25,7 +25,7 @@
  * does the output step (outputNoise, src/native/noise_f32.h: the same float32 operations); untiled,
  * the addon even computes S while packing it for the GEMM (gemmVariance, read_path.ts), never
  * storing it.
- * Differences from 'per-cell' (the default, read_noise.ts): 'per-cell' draws one z per cell per
+ * Differences from 'per-cell' (read_noise.ts; the model of points without the key): 'per-cell' draws one z per cell per
  * forward and shares it by every sample of the batch (per-batch weight noise: outputs of different
  * samples are correlated); 'per-output' is independent per sample (per-sample output noise), and
  * its gradient uses the noiseless W_eff (the noise term is not differentiated), where 'per-cell'

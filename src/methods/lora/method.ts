@@ -59,6 +59,7 @@ import { rowsPerImage } from '../cost.js';
 import { MultiHeadSelfAttention } from '../../nn/multi_head_attention.js';
 import { walkLayers } from '../../nn/layer.js';
 import type { WeightLayer } from '../../nn/weight_layer.js';
+import { defectSeed } from '../../crossbar/defect_spec.js';
 
 export type LoraVariant = 'lora' | 'lori';
 
@@ -125,10 +126,10 @@ export function withNoise(
     const op = l.op;
     if (op instanceof LoraMatrixOp) {
       const inner = op.base;
-      const w = new NoisyBaseOp(inner, l.name, noise.sigma, baseWMax(inner), point.seed);
+      const w = new NoisyBaseOp(inner, l.name, noise.sigma, baseWMax(inner), defectSeed(point));
       op.base = w; wrapped.push(w); undo.push(() => { op.base = inner; });
     } else {
-      const w = new NoisyBaseOp(op, l.name, noise.sigma, baseWMax(op), point.seed);
+      const w = new NoisyBaseOp(op, l.name, noise.sigma, baseWMax(op), defectSeed(point));
       l.op = w; wrapped.push(w); undo.push(() => { l.op = op; });
     }
   }
@@ -193,11 +194,11 @@ export function adaptNetwork(
   const spec = { rank, alpha, layers: loraTargets(net, point) };
   const onXbar = adapterOps === 'crossbar';
   const split = ctx.dataset.train;
-  const common = { seed: point.seed, limit: point.retrainLimit || point.trainLimit };
+  const common = { seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit };
   const shuffle = (name: string) => (shufflePrefix ? `${shufflePrefix}/${name}` : name);
   if (variant === 'lora') {
     const factory = onXbar ? crossbarAdapters(point, net, 'lora') : digitalAdapters;
-    const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
+    const ops = attachLora(net.weightLayers(), spec, defectSeed(point), factory);
     const adapterProgramWrites = adapterWrites(ops);
     for (const o of ops) { resetCounters(o.opA); resetCounters(o.opB); }
     withNoise(net, point, noise, (afterStep) => {
@@ -212,7 +213,7 @@ export function adaptNetwork(
   }
   // LoRI: A on its crossbar (frozen), B digital for the calibration stage
   const factory = onXbar ? crossbarAdapters(point, net, 'lori', ['A']) : digitalAdapters;
-  const ops = attachLora(net.weightLayers(), spec, point.seed, factory);
+  const ops = attachLora(net.weightLayers(), spec, defectSeed(point), factory);
   for (const o of ops) o.A.trainable = false;
   let adapterProgramWrites = adapterWrites(ops);
   for (const o of ops) resetCounters(o.opA);

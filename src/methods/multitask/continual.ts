@@ -60,6 +60,7 @@ import { TaskAdapterSet } from './task_adapters.js';
 import { TaskHeads } from './task_heads.js';
 import { trainJoint } from './joint_train.js';
 import { MULTITASK_METHODS, type MultitaskMethod } from './multitask_spec.js';
+import { defectSeed } from '../../crossbar/defect_spec.js';
 
 /** = MULTITASK_METHODS (multitask_spec.ts) */
 export const CONTINUAL_METHODS = MULTITASK_METHODS;
@@ -202,7 +203,7 @@ function deployBase(o: ContinualOptions) {
   checkOptions(o, body.length);
   const T = o.tasks.length;
   const alpha = o.alpha > 0 ? o.alpha : o.rank;
-  const xbar = mapNetwork(net, o.point, o.point.seed);
+  const xbar = mapNetwork(net, o.point, defectSeed(o.point));
   const programWrites = xbar.reduce((s, x) => s + x.cellWrites(), 0);
   for (const x of xbar) x.resetWriteCounts();
   for (const p of net.params()) p.trainable = false;
@@ -231,16 +232,16 @@ export function runContinual(o: ContinualOptions): ContinualResult {
   const heads = makeHeads(o, head, baseWMax, rec);
   const bodyXbar = xbar.slice(0, -1);
   const evalLimit = o.evalLimit ?? 0;
-  const common = { seed: o.point.seed, limit: o.limit ?? 0 };
+  const common = { seed: defectSeed(o.point), limit: o.limit ?? 0 };
 
   let set: TaskAdapterSet | undefined;
   let routed: RoutedLoraMatrixOp[] = [];
   if (o.method === 'lora' || o.method === 'lori') {
-    set = new TaskAdapterSet(body, { variant: o.method, rank: o.rank, alpha }, o.point.seed,
+    set = new TaskAdapterSet(body, { variant: o.method, rank: o.rank, alpha }, defectSeed(o.point),
       rec.wrap(adapterArrays(o, baseWMax, o.method === 'lora' ? 2 : 1)));
   } else if (o.method === 'crab') {
     const f = rec.wrap(adapterArrays(o, baseWMax, 2));
-    routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
+    routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, defectSeed(o.point), f));
   } else {
     for (const l of all.slice(0, -1)) { l.op.weight.trainable = true; l.bias.trainable = true; }
   }
@@ -396,11 +397,11 @@ export function runJointRouted(o: Omit<ContinualOptions, 'method' | 'sparsity' |
   const { net, all, head, body, T, alpha, xbar, programWrites, baseWMax } = deployBase({ ...o, method: 'crab', sparsity: 0 });
   const rec = new ArrayRecorder();
   const f = rec.wrap(adapterArrays({ ...o, method: 'crab', sparsity: 0 }, baseWMax, 2));
-  const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, o.point.seed, f));
+  const routed = body.map((l) => attachRouted(l, { rank: o.rank, alpha, heads: T }, defectSeed(o.point), f));
   const heads = makeHeads(o, head, baseWMax, rec);
   for (let t = 0; t < T; t++) heads.addTask();
   const { loss } = trainJoint(net, o.tasks.map((t) => t.train), o.retrain, {
-    seed: o.point.seed, limit: o.limit ?? 0, shuffleStream: 'multitask/crab-joint',
+    seed: defectSeed(o.point), limit: o.limit ?? 0, shuffleStream: 'multitask/crab-joint',
     select: (t) => heads.select(t),
     shared: routed.flatMap((r) => r.adapterParams()),
     own: o.tasks.map((_, t) => heads.trainableParams(t)),

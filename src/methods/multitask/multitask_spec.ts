@@ -11,9 +11,10 @@
  *             heads (crab) may have one, and crab needs it
  * Heads are digital or each on its own crossbar array (MultitaskPointSpec.heads below).
  */
-import { checkFields, enumField, numField } from '../../util/spec_field.js';
+import { z } from 'zod';
+import { checkFields, defaultsOf, enumField, numField, section, valueField, type Leaf, type SpecOf } from '../../util/spec_field.js';
 import { UserError } from '../../util/errors.js';
-import { checkTaskList, type ParsedTask } from '../../tasks/registry.js';
+import { allowedTaskNames, checkTaskList, type ParsedTask } from '../../tasks/registry.js';
 
 export interface MultitaskSpec {
   tasks: string[];
@@ -85,33 +86,24 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
  *              writes counted; task_heads.ts, continual.ts)
  *   evalLimit  evaluate on the first evalLimit examples of each task's eval split (0 = all)
  */
-export interface MultitaskPointSpec {
-  tasks: string[];
-  base: 'first' | 'joint';
-  training: 'sequential' | 'joint';
-  merge: 'none' | 'linear' | 'concatenated' | 'all';
-  router: 'none' | 'softmax';
-  adapters: 'crossbar' | 'digital';
-  routerOn: 'crossbar' | 'digital';
-  heads: 'digital' | 'crossbar';
-  evalLimit: number;
-}
+export const MULTITASK_POINT_FIELDS = section({
+  tasks: valueField<string[], { check: Leaf['check'] }>('stringList', z.array(z.string().min(1)), `a list of task names in training order (at least 2 for a multi-task method; a list of such lists sweeps it); task names: ${allowedTaskNames()}`, 'mt-* methods: the tasks, in training order', {
+    check: (v, at) => { checkTaskList(v, at, 1); },
+  }),
+  base: enumField(['first', 'joint'] as const, "base network trained on the first task or jointly on all tasks (default '{default}')", { default: 'first' }),
+  training: enumField(['sequential', 'joint'] as const, "tasks in sequence (continual) or jointly (mt-crab only) (default '{default}')", { default: 'sequential' }),
+  merge: enumField(['none', 'linear', 'concatenated', 'all'] as const, "merge the task adapters after the last task (mt-lora, mt-lori; 'all' = every merge of the method; default '{default}')", { default: 'none' }),
+  router: { ...MULTITASK_FIELDS.router, default: 'none' as const },
+  adapters: enumField(['crossbar', 'digital'] as const, "where the adapter arrays sit (default '{default}')", { default: 'crossbar' }),
+  routerOn: enumField(['crossbar', 'digital'] as const, "where the Crab router matrix sits (mt-crab; default '{default}')", { default: 'crossbar' }),
+  heads: enumField(['digital', 'crossbar'] as const, "where the per-task output heads sit: float32, or each on its own defective crossbar array (default '{default}')", { default: 'digital' }),
+  evalLimit: numField({ min: 0, int: true }, 'evaluate each task on the first N eval examples, 0 = all (default {default})', { default: 0 }),
+}, { optional: true, describe: 'many tasks on one chip (read by the mt-* methods only; absent from every other point)' });
 
-export const DEFAULT_MULTITASK_POINT: Readonly<Omit<MultitaskPointSpec, 'tasks'>> = Object.freeze({
-  base: 'first', training: 'sequential', merge: 'none', router: 'none',
-  adapters: 'crossbar', routerOn: 'crossbar', heads: 'digital', evalLimit: 0,
-});
+/** MultitaskPointSpec (derived from MULTITASK_POINT_FIELDS) */
+export type MultitaskPointSpec = SpecOf<typeof MULTITASK_POINT_FIELDS>;
 
-export const MULTITASK_POINT_FIELDS = {
-  base: enumField(['first', 'joint'] as const, "base network trained on the first task or jointly on all tasks (default 'first')"),
-  training: enumField(['sequential', 'joint'] as const, "tasks in sequence (continual) or jointly (mt-crab only) (default 'sequential')"),
-  merge: enumField(['none', 'linear', 'concatenated', 'all'] as const, "merge the task adapters after the last task (mt-lora, mt-lori; 'all' = every merge of the method; default 'none')"),
-  router: MULTITASK_FIELDS.router,
-  adapters: enumField(['crossbar', 'digital'] as const, "where the adapter arrays sit (default 'crossbar')"),
-  routerOn: enumField(['crossbar', 'digital'] as const, "where the Crab router matrix sits (mt-crab; default 'crossbar')"),
-  heads: enumField(['digital', 'crossbar'] as const, "where the per-task output heads sit: float32, or each on its own defective crossbar array (default 'digital')"),
-  evalLimit: numField({ min: 0, int: true }, 'evaluate each task on the first N eval examples, 0 = all (default 0)'),
-};
+export const DEFAULT_MULTITASK_POINT: Readonly<Omit<MultitaskPointSpec, 'tasks'>> = Object.freeze(defaultsOf(MULTITASK_POINT_FIELDS, true));
 
 /** sweep method name → the continual runner's method ('mt-lora' → 'lora') */
 export const SWEEP_MULTITASK_METHODS = ['mt-fat', 'mt-lora', 'mt-lori', 'mt-crab'] as const;
@@ -132,7 +124,8 @@ export function libraryMethod(m: SweepMultitaskMethod): MultitaskMethod {
  * one), merging without adapters, joint training on a method other than mt-crab.
  */
 export function checkMultitaskPoint(spec: MultitaskPointSpec, method: SweepMultitaskMethod, src: (field: string) => string = (f) => f): ParsedTask[] {
-  checkFields(spec, MULTITASK_POINT_FIELDS, 'multitask');
+  const { tasks: _tasks, ...fields } = MULTITASK_POINT_FIELDS; // the task list is checked by checkTaskList
+  checkFields(spec, fields, 'multitask');
   const parsed = checkTaskList(spec.tasks, src('multitask.tasks'), 2, MAX_TASKS);
   const lib = libraryMethod(method);
   const at = (f: string) => src(`multitask.${f}`);
