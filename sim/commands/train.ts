@@ -27,7 +27,7 @@ import { TRAIN_FIELDS } from '../../src/nn/train_spec.js';
 import type { NumField } from '../../src/util/spec_field.js';
 import { DATASET_NAMES, loadDataset } from '../../src/data/load.js';
 import { getBackend } from '../../src/kernels/gemm.js';
-import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.js';
+import type { DatasetName, ModelName, TrainSpec } from '../../src/experiment/point.js';
 import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from '../../src/nn/init.js';
 import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
 import { train, type EpochInfo } from '../../src/nn/train.js';

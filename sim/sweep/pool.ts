@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlannedPoint } from '../../src/config/expand.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { executePoint, isDiskFull, logFailure } from './execute_point.js';
 import { recordEnvSafe } from './run_env.js';
 import type { RunPointFn } from './point_runner.js';

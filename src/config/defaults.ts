@@ -16,7 +16,7 @@
 import { DEFAULT_CROSSBAR } from '../crossbar/crossbar_spec.js';
 import { DEFAULT_CLUSTERS, DEFAULT_DEFECTS } from '../crossbar/defect_spec.js';
 import { DEFAULT_DEVICE } from '../crossbar/device_spec.js';
-import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../methods/point.js';
+import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../experiment/point.js';
 import { DEFAULT_ITTRNA } from '../methods/ittrna_spec.js';
 import { DEFAULT_LORA } from '../methods/lora/lora_spec.js';
 import { DEFAULT_TRAIN as TRAIN } from '../nn/train_spec.js';

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatasetName } from '../methods/point.js';
+import type { DatasetName } from './dataset.js';
 import { UserError } from '../util/errors.js';
 import { KNOWN_EMBEDDED_SHA256, identifyGzip, md5Hex, mismatchMessage, type IdxDatasetName } from './checksums.js';
 import { EMBEDDED_HELDOUT, EMBEDDED_TOTAL, EMBEDDED_TRAIN, readEmbedded } from './embedded.js';

@@ -2,7 +2,7 @@
  * Per-sample shape [C, H, W] and class count of each data set known before it is loaded, so that
  * planning can refuse a model description whose `input` does not fit the data set, or whose output
  * is narrower than the number of classes (instead of every point failing in a worker). A data set
- * missing here is checked when its data are loaded (src/methods/base.ts, modelDescOf).
+ * missing here is checked when its data are loaded (src/experiment/base.ts, modelDescOf).
  */
 import type { DatasetName } from './dataset.js';
 

@@ -11,7 +11,7 @@
  * The values are computed once per pixel value 0..255 in float64 and rounded to float32 (a lookup
  * table), so normalisation is exact to float32 rounding and identical on every machine.
  */
-import type { DatasetName } from '../methods/point.js';
+import type { DatasetName } from './dataset.js';
 
 export interface Normalisation {
   readonly mean: number;

@@ -10,7 +10,7 @@
  *   reads.ittrna    the ittrna section; 'if-lora-base' = only when lora.base = 'ittrna'
  *   reads.lora      the lora section (lora.sparsity only when `sparsity` is true: LoRI)
  *   reads.multitask the multitask section (the mt-* methods of issue 18: many tasks on one chip,
- *                   src/methods/multitask/method.ts); absent = false
+ *                   src/experiment/multitask.ts); absent = false
  *   trainsOnDevice  programs cells while training (crossbar.writeThreshold matters)
  */
 export interface MethodInfo {

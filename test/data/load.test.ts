@@ -6,7 +6,7 @@ import { KNOWN_IDX_FILES } from '../../src/data/checksums.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
 import { NORMALISATION } from '../../src/data/normalise.js';
 import type { Dataset, Split } from '../../src/data/dataset.js';
-import type { DatasetName } from '../../src/methods/point.js';
+import type { DatasetName } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { DEBIAN_FASHION, SHARED_MNIST, noDebianFashion, noSharedMnist, smallImages, smallLabels, tempDir, writeSmallIdxDir } from './fixtures.js';
 
