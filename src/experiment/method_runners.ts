@@ -15,6 +15,7 @@ import { ideal } from '../methods/ideal.js';
 import { ittrna, ittrnaOnNetwork, type IttrnaOutcome } from '../methods/ittrna.js';
 import { loraOnNetwork } from '../methods/lora/method.js';
 import { mof } from '../methods/lora/mof.js';
+import type { MethodFunction } from '../methods/method_functions.js';
 import type { PointMetrics } from '../methods/method_metrics.js';
 import { remap } from '../methods/remap.js';
 import { spare } from '../methods/spare.js';
@@ -49,6 +50,11 @@ export async function unawarePointDeployment(point: PointSpec, ctx: RunContext):
 /** ITT-RNA on the point's trained base (artefacts go to ctx.onArtifact) */
 export async function ittrnaPointDeployment(point: PointSpec, ctx: RunContext): Promise<IttrnaOutcome> {
   return ittrnaOnNetwork(await trainedBase(point, ctx), point, ctx);
+}
+
+/** the point runner of a library method function: the function on the point's trained base */
+export function runOnTrainedBase(fn: MethodFunction) {
+  return (point: PointSpec, ctx: RunContext): Promise<PointMetrics> => withArtifacts(ctx, async (c) => fn(await trainedBase(point, c), point, c));
 }
 
 export function runIdeal(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {

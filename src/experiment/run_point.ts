@@ -11,13 +11,17 @@ import type { PointSpec } from './point.js';
 import { runLifetimePoint } from './lifetime.js';
 import { readsLifetime } from '../methods/lifetime_spec.js';
 import { methods, type RunContext } from './method_registry.js';
-import { withArtifacts } from './method_runners.js';
+import { runOnTrainedBase, withArtifacts } from './method_runners.js';
+import { methodFunction, methodFunctionNames } from '../methods/method_functions.js';
 import type { PointMetrics } from './result.js';
 
 export async function runPoint(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const run = methods[point.method];
+  // a method registered only as a library function runs on the point's trained base
+  const fn = methodFunction(point.method);
+  const run = methods[point.method] ?? (fn ? runOnTrainedBase(fn) : undefined);
   if (!run) {
-    throw new UserError(`method must be one of ${Object.keys(methods).join(', ')} (got '${String(point.method)}')`, 'method');
+    const names = [...new Set([...Object.keys(methods), ...methodFunctionNames()])];
+    throw new UserError(`method must be one of ${names.join(', ')} (got '${String(point.method)}')`, 'method');
   }
   // a point with a lifetime section runs the lifetime loop of its method (src/experiment/lifetime.ts)
   const c = withEvalLimit(ctx, point.evalLimit);

@@ -4,8 +4,9 @@
  * cells, trainable parameters, extras). `runMethod(name, net, dataset, options)` fills the options'
  * defaults (methodOptions, method_defaults.ts), runs the method on `net` (changed in place: it ends
  * on its crossbars, except `ideal`) and passes the events (log, onEpoch, onArtifact) through.
- * Adding a method = its function file plus one `registerMethodFunction` line (or an entry below).
- * The experiment layer (src/experiment/method_runners.ts) adapts sweep points into the same functions.
+ * Adding a method = its function file plus one entry below (or a `registerMethodFunction` call);
+ * a sweep point of a method with no runner of its own runs it on the point's trained base
+ * (src/experiment/method_runners.ts runOnTrainedBase), so the point layer needs no other line.
  */
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from '../nn/network.js';
@@ -43,6 +44,11 @@ const METHOD_FUNCTIONS = new Map<string, MethodFunction>([
 
 export function registerMethodFunction(name: string, fn: MethodFunction): void {
   METHOD_FUNCTIONS.set(name, fn);
+}
+
+/** the function registered under `name` (undefined: none) */
+export function methodFunction(name: string): MethodFunction | undefined {
+  return METHOD_FUNCTIONS.get(name);
 }
 
 export function methodFunctionNames(): string[] {

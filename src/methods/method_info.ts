@@ -3,8 +3,9 @@
  * read, whether it programs cells during training, and how the report draws it (colour, order).
  * Point resolution (src/config/resolve_point.ts) reads it to reset the sections a method does not
  * read (so e.g. sweeping lora.rank does not multiply the `ideal` points); `MethodName` and the
- * config's method enum derive from it. Adding a method = one entry here plus its runner in
- * registry.ts.
+ * config's method enum derive from it. Adding a method = one entry here plus its function in
+ * method_functions.ts (sweep points then run it on their trained base; a method that needs more,
+ * e.g. several base copies, also gets a runner in src/experiment/method_runners.ts).
  *
  *   reads.retrain   the retrain section (retraining/adaptation after mapping)
  *   reads.ittrna    the ittrna section; 'if-lora-base' = only when lora.base = 'ittrna'

@@ -20,7 +20,7 @@ import { runPoint } from '../../src/experiment/run_point.js';
 import { convertToAnalog } from '../../src/methods/convert_to_analog.js';
 import type { MethodArtifact } from '../../src/methods/method_context.js';
 import { methodOptions } from '../../src/methods/method_defaults.js';
-import { runMethod } from '../../src/methods/method_functions.js';
+import { methodFunction, registerMethodFunction, runMethod } from '../../src/methods/method_functions.js';
 import type { PointMetrics } from '../../src/methods/method_metrics.js';
 import { buildModel, presetDesc } from '../../src/nn/model.js';
 import { evaluate, train } from '../../src/nn/train.js';
@@ -76,6 +76,15 @@ describe('library methods', () => {
       // every retraining epoch is reported once per phase (ideal/unaware/remap do not retrain)
       expect(phases.size > 0, m).toBe(!['ideal', 'unaware', 'remap'].includes(m));
     }
+  });
+
+  it('a method registered only as a library function runs as a sweep point on the trained base', async () => {
+    const calls: number[] = [];
+    registerMethodFunction('unaware-twin', (net, o, ctx) => { calls.push(o.seed); return methodFunction('unaware')!(net, o, ctx); });
+    const twin = await runPoint(point('unaware-twin' as MethodName), { dataset });
+    const ref = await runPoint(point('unaware'), { dataset });
+    expect(calls).toEqual([3]);
+    expect(noTime(twin)).toEqual(noTime(ref));
   });
 
   it('defaults are the sweep config defaults', () => {
