@@ -67,6 +67,8 @@ export { ittrna, ittrnaOnNetwork, type IttrnaOutcome } from './methods/ittrna.js
 export { loraOnNetwork, adaptNetwork, type AdaptResult, type LoraVariant } from './methods/lora/method.js';
 export { mof } from './methods/lora/mof.js';
 export { spare } from './methods/spare.js';
+export { lifetime, lifetimeRounds, roundsAbove, type LifetimeMethodOptions, type LifetimeRound } from './methods/lifetime.js';
+export { DEFAULT_LIFETIME, type LifetimeSpec } from './methods/lifetime_spec.js';
 export { DEFAULT_ITTRNA, type IttrnaSpec } from './methods/ittrna_spec.js';
 export { DEFAULT_LORA, type LoraSpec } from './methods/lora/lora_spec.js';
 export { networkCost } from './methods/cost.js';

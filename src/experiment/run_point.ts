@@ -8,7 +8,7 @@
  */
 import { UserError } from '../util/errors.js';
 import type { PointSpec } from './point.js';
-import { runLifetimePoint } from './lifetime.js';
+import { runLifetimePoint } from './lifetime_point.js';
 import { readsLifetime } from '../methods/lifetime_spec.js';
 import { methods, type RunContext } from './method_registry.js';
 import { runOnTrainedBase, withArtifacts } from './method_runners.js';
