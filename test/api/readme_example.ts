@@ -1,7 +1,8 @@
 /**
  * The README's library example, taken from README.md's own text: the first ```js (or ```ts) fenced
- * block after the marker line `<!-- library-example` (docs/readme_example.md holds the block the
- * README carries). A README without the marker or the block is an Error saying what to add.
+ * block after the marker line `<!-- readme-example` (docs/readme_example.md holds the block the
+ * README carries). A README without the marker or the block, or whose block is still a placeholder
+ * (it does not import 'rramsim'), is an Error saying what to add.
  * `runExample(dir, code)` writes the code as an ES module into `dir` and runs it with node there
  * (so `import … from 'rramsim'` resolves through dir/node_modules), returning stdout, stderr, code.
  */
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MARKER = '<!-- library-example';
+export const MARKER = '<!-- readme-example';
 
 export function readmeExample(readme: string): string {
   const at = readme.indexOf(MARKER);
@@ -18,7 +19,10 @@ export function readmeExample(readme: string): string {
   }
   const m = /^```(?:js|ts|javascript|typescript)[^\n]*\n([\s\S]*?)^```/m.exec(readme.slice(at));
   if (!m || m[1].trim() === '') {
-    throw new Error(`README.md: the library-example marker is not followed by a non-empty \`\`\`js fenced block (see docs/readme_example.md)`);
+    throw new Error(`README.md: the readme-example marker is not followed by a non-empty \`\`\`js fenced block (see docs/readme_example.md)`);
+  }
+  if (!/from\s+['"]rramsim['"]/.test(m[1])) {
+    throw new Error("README.md: the readme-example block does not import from 'rramsim' (still the placeholder?): paste the block of docs/readme_example.md");
   }
   return m[1];
 }

@@ -17,8 +17,9 @@ describe("README's library example", () => {
     const code = readmeExample(doc);
     expect(code).toContain("from 'rramsim'");
     expect(code.split('\n').length).toBeLessThanOrEqual(21);
-    expect(() => readmeExample('# rramsim\n```js\nconsole.log(1)\n```\n')).toThrow(/README\.md has no library example: add the line '<!-- library-example/);
-    expect(() => readmeExample('<!-- library-example -->\n\ntext only\n')).toThrow(/not followed by a non-empty ```js fenced block/);
+    expect(() => readmeExample('# rramsim\n```js\nconsole.log(1)\n```\n')).toThrow(/README\.md has no library example: add the line '<!-- readme-example/);
+    expect(() => readmeExample('<!-- readme-example -->\n\ntext only\n')).toThrow(/not followed by a non-empty ```js fenced block/);
+    expect(() => readmeExample('<!-- readme-example: … -->\n```js\n// the library example lands here\n```\n')).toThrow(/still the placeholder\?\): paste the block of docs\/readme_example\.md/);
     expect(printedAccuracies('digital accuracy 0.91\nx\nafter retraining, accuracy: 0.875 with 12 writes\n')).toEqual([0.91, 0.875]);
   });
 

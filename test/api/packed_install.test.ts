@@ -15,7 +15,7 @@ import { ensureLibraryBuilt, ROOT } from './library_build.js';
 import { printedAccuracies, readmeExample, runExample } from './readme_example.js';
 
 const long = inCi() || (process.env.RRAMSIM_LONG ?? '') !== '' && process.env.RRAMSIM_LONG !== '0';
-if (!long) process.stderr.write('SKIP test/package/packed_install.test.ts: slow (npm pack + npm install from the registry); runs with CI=true or RRAMSIM_LONG=1\n');
+if (!long) process.stderr.write('SKIP test/api/packed_install.test.ts: slow (npm pack + npm install from the registry); runs with CI=true or RRAMSIM_LONG=1\n');
 
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_200_000, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } });
