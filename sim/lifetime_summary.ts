@@ -8,14 +8,14 @@
  *   ratio        ρ_s = L_method,s / L_ref,s per seed s (same N50; undefined when L_ref,s = 0); shown with
  *                '≤' when only the reference is censored, '≥' when only the method is, '?' when both are
  *                (the mean ± CI then only summarises the censored values)
- *   statistics   mean ± Student-t 95 % CI over seeds (src/report/stats.ts summarise: x̄ ± t_{0.975,n−1}·s/√n)
+ *   statistics   mean ± Student-t 95 % CI over seeds (sim/report/stats.ts summarise: x̄ ± t_{0.975,n−1}·s/√n)
  *
  * `node dist/sim/lifetime_summary.js DIR... [--ref fat]` prints two markdown tables.
  */
 import { fileURLToPath } from 'node:url';
-import { readSweepDir } from '../src/report/sweep_dir.js';
-import { summarise, type Summary } from '../src/report/stats.js';
-import type { ResultRecord } from '../src/methods/result.js';
+import { readSweepDir } from './report/sweep_dir.js';
+import { summarise, type Summary } from './report/stats.js';
+import type { ResultRecord } from '../src/experiment/result.js';
 
 interface Row { method: string; n50: number | null; merge: number; seed: number; rounds: number; R: number; round0: number; final: number; worn: number }
 

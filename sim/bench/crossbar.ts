@@ -27,7 +27,7 @@ import { mapNetwork } from '../../src/crossbar/map_network.js';
 import type { Split } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
 import { getBackend } from '../../src/kernels/gemm.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { buildModel, presetDesc } from '../../src/nn/model.js';
 import { evaluate, train } from '../../src/nn/train.js';
 import { median, randomSplit } from './train.js';

@@ -6,7 +6,7 @@
  * `gflops` = median over runs of wall-clock GFLOP/s, `gflopsBest` = the fastest run, and
  * `gflopsCpu` = median of flops / process CPU time (user + system), which is less sensitive to
  * other processes competing for the cores (the wall-clock figures are the honest ones on an idle
- * machine). Called by sim/bench.ts (`npm run bench`); run alone with
+ * machine). Called by sim/bench/main.ts (`npm run bench`); run alone with
  * `node dist/sim/bench/gemm.js`.
  */
 import { performance } from 'node:perf_hooks';

@@ -17,11 +17,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { loadDataset } from '../../src/data/load.js';
-import type { IttrnaSpec, MethodName, PointSpec } from '../../src/methods/point.js';
+import type { IttrnaSpec, MethodName, PointSpec } from '../../src/experiment/point.js';
 /** the presets this bench runs (the MNIST-sized ones) */
 type ModelName = 'mlp' | 'lenet5';
-import type { PointMetrics } from '../../src/methods/result.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import { UserError } from '../../src/util/errors.js';
 
 const LAYERS: Record<ModelName, number> = { mlp: 3, lenet5: 5 };

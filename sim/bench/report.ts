@@ -11,15 +11,15 @@
  * script started (plotly parsed and run), and the 1-minute load average while measuring.
  *
  * Run: `npm run build && node dist/sim/bench/report.js [runs]` (needs /usr/bin/chromium).
- * Also exports benchReport() for sim/bench.ts.
+ * Also exports benchReport() for sim/bench/main.ts.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeSyntheticSweep } from '../report/synthetic_sweep.js';
+import { writeReport } from '../report/write_report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -28,7 +28,7 @@ import { mapNetwork } from '../../src/crossbar/map_network.js';
 import type { Split } from '../../src/data/dataset.js';
 import { splitRange } from '../../src/data/split_rows.js';
 import { getBackend } from '../../src/kernels/gemm.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 /** the presets this bench measures (the MNIST-sized ones) */
 type ModelName = 'mlp' | 'lenet5';
 import { buildModel, presetDesc } from '../../src/nn/model.js';

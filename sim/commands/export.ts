@@ -7,7 +7,7 @@
  *   - a sweep directory (manifest.json, results.jsonl, cache/): `--point` names one of its points by
  *     its hash or a unique prefix (at least 6 hex digits). `--network base` writes the point's base
  *     network: the trained ideal network every method of that point starts from, read from
- *     DIR/cache (src/methods/base.ts; an imported ONNX model: its weights). `--network point`
+ *     DIR/cache (src/experiment/base.ts; an imported ONNX model: its weights). `--network point`
  *     (default) re-runs the point's method on that cached base (deterministic: the same bits as
  *     the sweep, checked against the recorded accuracy and loss, which are printed) and writes the
  *     network the method ends with: fat's / ittrna's retrained weights, remap's mapping, LoRA's
@@ -36,10 +36,10 @@ import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { DATASET_SHAPES } from '../../src/data/dataset_shapes.js';
 import { loadDataset } from '../../src/data/load.js';
-import { baseKey, trainedBase } from '../../src/methods/base.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import type { RunContext } from '../../src/methods/registry.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import { baseKey, trainedBase } from '../../src/experiment/base.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { RunContext } from '../../src/experiment/method_registry.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import { buildModel, isOnnxRef, modelDescOf } from '../../src/nn/model.js';
 import type { Network } from '../../src/nn/network.js';
 import { checkExportable, EXPORT_PRODUCER, EXPORT_WEIGHTS, exportOnnx, type ExportWeights } from '../../src/onnx/export_onnx.js';

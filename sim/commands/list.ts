@@ -1,6 +1,6 @@
 /**
  * `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it,
- * each point with its memory and time estimate (src/methods/memory_estimate.ts), and on stderr the
+ * each point with its memory and time estimate (src/experiment/memory_estimate.ts), and on stderr the
  * largest point's memory × --workers against the machine's (the check `rramsim sweep` makes,
  * sim/sweep/preflight.ts: refused above it, warned above half of it).
  * Names, descriptions and labels pass through `printable` (control characters escaped); --json
@@ -9,7 +9,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { printable } from '../../src/util/safe_text.js';
-import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
+import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/experiment/memory_estimate.js';
 import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings } from '../sweep/cli_common.js';
 import { checkMemory, machineMemory } from '../sweep/preflight.js';
 import { pointLabel } from '../sweep/point_label.js';

@@ -1,6 +1,6 @@
 /** `rramsim merge DIR... --out DIR`: merge shard directories of one sweep into one result set + report. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeReport } from '../report/write_report.js';
 import { commandLine, EXIT, EXIT_EPILOG } from '../sweep/cli_common.js';
 import { type ConflictPolicy, mergeDirs } from '../sweep/merge_dirs.js';
 import { printable } from '../../src/util/safe_text.js';

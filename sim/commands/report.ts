@@ -5,7 +5,7 @@
  * directory must exist.
  */
 import type { CommandModule } from 'yargs';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeReport } from '../report/write_report.js';
 import { UserError } from '../../src/util/errors.js';
 import { printable } from '../../src/util/safe_text.js';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PlannedPoint } from '../../src/config/expand.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import { numericContract } from '../../src/kernels/backend.js';
 import { UserError } from '../../src/util/errors.js';

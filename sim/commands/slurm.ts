@@ -23,7 +23,7 @@ import { checkShardCount } from '../sweep/shard.js';
 import { SLURM_SCRIPT_MARKER, slurmScript } from '../sweep/slurm_script.js';
 import { defaultAttempts, defaultMem, estimatedJobSeconds, slurmSeconds } from '../sweep/slurm_resources.js';
 import { basePoints } from '../sweep/train_bases.js';
-import { formatSeconds } from '../../src/methods/memory_estimate.js';
+import { formatSeconds } from '../../src/experiment/memory_estimate.js';
 
 interface Args {
   config: string;

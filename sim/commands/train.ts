@@ -20,7 +20,7 @@
  * atomically, so an interrupted write leaves the old file or the whole new one.
  *
  * Resumable (unless --no-checkpoint): after every epoch the training's state goes to
- * `<result file>.ckpt` (src/methods/base_checkpoint_file.ts: atomic, SHA-256, keyed by the
+ * `<result file>.ckpt` (src/experiment/base_checkpoint_file.ts: atomic, SHA-256, keyed by the
  * config hash, the data set's checksums and the initial weights); the same command run again after
  * kill -9 or Ctrl-C continues after the last finished epoch and writes the same result bits
  * (weights, curve, accuracies) as an uninterrupted run. The checkpoint is removed once the result
@@ -35,7 +35,7 @@ import { TRAIN_FIELDS } from '../../src/nn/train_spec.js';
 import type { NumField } from '../../src/util/spec_field.js';
 import { DATASET_NAMES, loadDataset } from '../../src/data/load.js';
 import { getBackend } from '../../src/kernels/gemm.js';
-import type { DatasetName, ModelName, TrainSpec } from '../../src/methods/point.js';
+import type { DatasetName, ModelName, TrainSpec } from '../../src/experiment/point.js';
 import { BIAS_INITS, WEIGHT_INITS, type BiasInit, type WeightInit } from '../../src/nn/init.js';
 import { buildModel, MODEL_PRESETS, POOL_TYPES, presetDesc } from '../../src/nn/model.js';
 import { train, type EpochInfo } from '../../src/nn/train.js';
@@ -48,7 +48,7 @@ import { configHash } from '../../src/util/hash.js';
 import { printBackendNotice } from '../sweep/cli_common.js';
 import { checkOutputFile } from '../../src/util/output_file.js';
 import { printable } from '../../src/util/safe_text.js';
-import { readCheckpoint, removeCheckpoint, writeCheckpoint } from '../../src/methods/base_checkpoint_file.js';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from '../../src/experiment/base_checkpoint_file.js';
 
 /** the first bytes of a result file rramsim train wrote */
 const isOwnResult = (head: string) => head.startsWith('{\n  "command": "train",');

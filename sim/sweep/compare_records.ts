@@ -8,7 +8,7 @@
  * recorded field must be reproduced.
  */
 const TIMING = /(Seconds|Ms)$/;
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 
 export interface Mismatch {
   field: string;

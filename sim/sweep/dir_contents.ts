@@ -14,7 +14,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRealDir, checkRegularFile } from '../../src/util/read_regular_file.js';
-import { CHECKPOINT_LIMIT } from '../../src/methods/base_checkpoint_file.js';
+import { CHECKPOINT_LIMIT } from '../../src/experiment/base_checkpoint_file.js';
 import { ARTIFACT_LIMIT, CACHE_FILE_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { MANIFEST, RESULTS } from './manifest.js';
 import { REJECTED } from './results_file.js';

@@ -11,8 +11,8 @@
  * artefact, a cache file, errors.log): that is no property of the point, every later point would
  * fail the same way, so the sweep stops at once (exit 5) instead of recording it as failed.
  */
-import type { PointSpec } from '../../src/methods/point.js';
-import type { PointMetrics, ResultRecord } from '../../src/methods/result.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { PointMetrics, ResultRecord } from '../../src/experiment/result.js';
 import { fsErrorCode } from '../../src/util/fs_errors.js';
 import type { PointEnv, RunPointFn } from './point_runner.js';
 import { recordEnvSafe } from './run_env.js';

@@ -9,14 +9,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { UserError } from '../../src/util/errors.js';
 import { readRegularText } from '../../src/util/read_regular_file.js';
 import { MANIFEST_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { type ManifestEnv, rramsimVersion } from './run_env.js';
 import { nestedDeeperThan } from '../../src/util/json_depth.js';
-import { isExpectedPoint } from '../../src/report/sweep_dir.js';
+import { isExpectedPoint } from '../report/sweep_dir.js';
 
 export interface Manifest {
   name: string;

@@ -19,7 +19,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { stableStringify } from '../../src/util/hash.js';

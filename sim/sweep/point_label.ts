@@ -4,7 +4,7 @@
  * from a config or a results file: the label passes through printable() (control characters escaped).
  */
 import type { Axis } from '../../src/config/expand.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { modelLabel } from '../../src/nn/model.js';
 import { printable } from '../../src/util/safe_text.js';
 

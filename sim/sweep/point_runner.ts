@@ -1,6 +1,6 @@
 /**
  * The point-runner module a sweep worker loads: `runPoint(point, env)` runs one point with the
- * real methods (src/methods/run_point.ts → registry) on a dataset loaded once per worker and kept.
+ * real methods (src/experiment/run_point.ts → registry) on a dataset loaded once per worker and kept.
  *
  * Any module exporting the same `runPoint` (and optionally `datasetChecksums`) can replace it:
  * the sweep engine takes its URL (`runnerModule`; env RRAMSIM_RUNNER for the CLI), which tests use
@@ -8,9 +8,9 @@
  */
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import type { DatasetName, PointSpec } from '../../src/methods/point.js';
-import { runPoint as runMethod } from '../../src/methods/run_point.js';
-import type { PointMetrics } from '../../src/methods/result.js';
+import type { DatasetName, PointSpec } from '../../src/experiment/point.js';
+import { runPoint as runMethod } from '../../src/experiment/run_point.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
 
 export interface PointEnv {
   dataDir?: string;
@@ -41,7 +41,7 @@ function dataset(name: DatasetName, dataDir?: string): Promise<Dataset> {
 
 export async function runPoint(point: PointSpec, env: PointEnv): Promise<PointMetrics> {
   const ds = await dataset(point.dataset, env.dataDir);
-  // src/methods/run_point.ts: method lookup (UserError if unknown) + non-finite metric check
+  // src/experiment/run_point.ts: method lookup (UserError if unknown) + non-finite metric check
   return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log, loadDataset: (n) => dataset(n, env.dataDir) });
 }
 

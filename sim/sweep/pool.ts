@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import { threadsPerPoint } from '../../src/kernels/threads.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { executePoint, isDiskFull, logFailure } from './execute_point.js';
 import { recordEnvSafe } from './run_env.js';
 import type { RunPointFn } from './point_runner.js';

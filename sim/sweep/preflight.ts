@@ -11,7 +11,7 @@
  *     point that uses it (the base layers of the model, and the LoRA adapter arrays), so a
  *     malformed or mis-sized map fails here rather than in each worker;
  *  5. (checked before 3 and 4) memory (checkMemory): need = PROCESS_BASE_BYTES + workers · max_points M(point), M the
- *     per-point estimate of src/methods/memory_estimate.ts (each worker thread holds its own
+ *     per-point estimate of src/experiment/memory_estimate.ts (each worker thread holds its own
  *     point and data), against the machine's memory (os.totalmem(), or the cgroup limit when
  *     lower, or env RRAMSIM_MEMORY) or a Slurm task's --mem: refused above it (naming the
  *     estimate, the memory and the field that drives the largest point), one warning line above
@@ -19,7 +19,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
+import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/experiment/memory_estimate.js';
 import { datasetContext, datasetEntry } from '../../src/data/sets/registry.js';
 import { modelLayers } from '../../src/config/model_layers.js';
 import { resolveCrossbar } from '../../src/crossbar/crossbar_spec.js';
@@ -28,7 +28,7 @@ import { fileTileState, loadDefectFile } from '../../src/crossbar/defects_file.j
 import { resolveDevice } from '../../src/crossbar/device.js';
 import { TileLayout } from '../../src/crossbar/tiling.js';
 import { getBackend } from '../../src/kernels/backend.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { parseTaskName } from '../../src/tasks/registry.js';
 

@@ -20,14 +20,14 @@
  */
 import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { writeAll, writeFileAtomicSync } from '../../src/util/atomic_write.js';
 import { UserError } from '../../src/util/errors.js';
 import { readRegularText } from '../../src/util/read_regular_file.js';
 import { printable } from '../../src/util/safe_text.js';
 import { RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
 import { nestedDeeperThan } from '../../src/util/json_depth.js';
-import { RECORD_MAX_DEPTH } from '../../src/report/sweep_dir.js';
+import { RECORD_MAX_DEPTH } from '../report/sweep_dir.js';
 
 export const REJECTED = 'results.rejected.jsonl';
 

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { PROGRAM_WASM_BASE64 } from '../../src/crossbar/wasm/program_wasm.js';
 import { getBackend } from '../../src/kernels/gemm.js';
 import { KERNELS_WASM_BASE64 } from '../../src/kernels/wasm/kernels_wasm.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { sha256Hex } from '../../src/util/hash.js';
 
 export interface RecordEnv {

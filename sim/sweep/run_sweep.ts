@@ -24,8 +24,8 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlannedPoint, SweepPlan } from '../../src/config/expand.js';
-import type { ResultRecord } from '../../src/methods/result.js';
-import { writeReport } from '../../src/report/write_report.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
+import { writeReport } from '../report/write_report.js';
 import { ensureDir } from '../../src/util/ensure_dir.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkSweepDirContents } from './dir_contents.js';

@@ -9,7 +9,7 @@
  * Dispatch order never changes a result: every point draws only from its own seed streams.
  */
 import type { PlannedPoint } from '../../src/config/expand.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { configHash } from '../../src/util/hash.js';
 
 export function baseKey(p: PointSpec): string {

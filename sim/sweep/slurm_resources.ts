@@ -1,5 +1,5 @@
 /**
- * Defaults of `rramsim slurm` derived from the sweep itself (src/methods/memory_estimate.ts), so a
+ * Defaults of `rramsim slurm` derived from the sweep itself (src/experiment/memory_estimate.ts), so a
  * ResNet-20 sweep gets the memory and the number of job attempts it needs:
  *
  *   --mem       = ⌈HEADROOM · (PROCESS_BASE_BYTES + cpus · max_points M(point)) / 1 GiB⌉ GiB, at least 1G:
@@ -17,7 +17,7 @@
  * estimate).
  */
 import type { PlannedPoint } from '../../src/config/expand.js';
-import { estimatePoint, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
+import { estimatePoint, PROCESS_BASE_BYTES } from '../../src/experiment/memory_estimate.js';
 import { inShard } from './shard.js';
 
 export const HEADROOM = 1.25;

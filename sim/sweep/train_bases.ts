@@ -5,7 +5,7 @@
  * bases from the same DIR (`--cache-dir`) instead of each training its own copy.
  *
  * Bases: the points grouped as schedule.ts groups them (baseKey: model, pool, dataset, seed, train,
- * trainLimit: the inputs of src/methods/base.ts's cache key); one base per group that holds a point
+ * trainLimit: the inputs of src/experiment/base.ts's cache key); one base per group that holds a point
  * whose method trains its base on the point's data set through trainedBase (every method but the
  * multi-task ones, whose bases are per task and stay with their points) and whose model is not an
  * imported ONNX network (already trained). Each base runs as that point with method `ideal`

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { arenaMark, arenaRelease } from '../../src/kernels/alloc.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { executePoint, isDiskFull } from './execute_point.js';
 import type { RunPointFn } from './point_runner.js';
 

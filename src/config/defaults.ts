@@ -15,7 +15,7 @@
  *    lora.sparsity by lori only: forced to 0 for lora), defects.clusters (distribution
  *    'clustered' only), defects.file ('file' only).
  */
-import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../methods/point.js';
+import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../experiment/point.js';
 import { UNUSED_LORA as LORA_UNUSED } from '../methods/lora/lora_spec.js';
 import { defaultsOf } from '../util/spec_field.js';
 import { FIELDS } from './fields.js';

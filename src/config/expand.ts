@@ -12,7 +12,7 @@
  * Any problem throws ONE UserError whose message starts with the JSON path (e.g.
  * `defects.rate[2]`) and names the allowed values.
  */
-import { pointHash, type PointSpec } from '../methods/point.js';
+import { pointHash, type PointSpec } from '../experiment/point.js';
 import { UserError } from '../util/errors.js';
 import { configHash } from '../util/hash.js';
 import { safeToken } from '../util/safe_text.js';

@@ -27,8 +27,8 @@ import { trainSection } from '../nn/train_spec.js';
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
 import { UserError } from '../util/errors.js';
 import { safeToken } from '../util/safe_text.js';
-import { enumField, isLeaf, numField, section, sectionRules, valueField, type Leaf, type Section, type SpecOf } from '../util/spec_field.js';
-import type { PointSpec } from '../methods/point.js';
+import { enumField, isLeaf, numField, section, sectionRules, valueField, type Leaf, type Section, type SpecOf, type SECTION } from '../util/spec_field.js';
+import type { PointSpec } from '../experiment/point.js';
 import type { PointFacts } from '../util/spec_field.js';
 
 export type { Leaf, LeafType } from '../util/spec_field.js';
@@ -112,7 +112,7 @@ export function leaves(tree: Tree = FIELDS, prefix: string[] = [], inOptional = 
 }
 
 /**
- * The point type (src/methods/point.ts combines the layers' types) and these declarations agree,
+ * The point type (src/experiment/point.ts combines the layers' types) and these declarations agree,
  * checked by the compiler (crossbar.lineResistance is typed as given, before its resolver fills it).
  */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

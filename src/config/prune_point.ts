@@ -11,7 +11,7 @@
  * tree order, so a rule may read a field resolved before it (defects.clusters reads the
  * distribution after a rate of 0 reset it).
  */
-import type { PointSpec } from '../methods/point.js';
+import type { PointSpec } from '../experiment/point.js';
 import { defaultsOf, isAbsentValue, isLeaf, sectionRules, type PointFacts, type Section } from '../util/spec_field.js';
 import { FIELDS } from './fields.js';
 

@@ -16,7 +16,7 @@ import { resolveStuckG } from '../crossbar/stuck_conductance.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO, type MethodInfo } from '../methods/method_info.js';
 import { checkMultitaskPoint, DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, SWEEP_MULTITASK_METHODS, type MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
-import type { PointSpec } from '../methods/point.js';
+import type { PointSpec } from '../experiment/point.js';
 import { checkDeviceModel, isDefaultDeviceModel } from '../crossbar/device_registry.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULTS } from './defaults.js';

@@ -15,7 +15,7 @@
  * `programAll` runs this over the whole matrix: the fast kernels when the model declares the
  * 'linear-levels' fast path, else program_generic.ts.
  */
-import type { DeviceSpec } from '../methods/point.js';
+import type { DeviceSpec } from './device_spec.js';
 import { allocF32 } from '../kernels/alloc.js';
 import { programHealthyDifferential, programHealthyOffset, programSpecialSlots } from './program_kernels.js';
 import { GenericScratch, programGeneric } from './program_generic.js';

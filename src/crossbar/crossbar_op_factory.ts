@@ -6,17 +6,23 @@
  * Used by deployment (src/methods/deploy.ts), whole-network mapping (map_network.ts) and LoRA's
  * adapter arrays (src/methods/lora/method.ts).
  */
-import type { PointSpec } from '../methods/point.js';
 import type { Param } from '../nn/param.js';
+import type { CrossbarSpec } from './crossbar_spec.js';
 import { CrossbarMatrixOp } from './crossbar_matrix_op.js';
-import { defectSeed } from './defect_spec.js';
+import { defectSeed, type DefectSpec } from './defect_spec.js';
+import type { DeviceSpec } from './device_spec.js';
 
-/** the parts of a point a crossbar op reads */
-export type CrossbarPoint = Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>;
+/** what a crossbar op reads: the device, crossbar and defect specs and the seed of its streams */
+export interface CrossbarPoint {
+  device: DeviceSpec;
+  crossbar: CrossbarSpec;
+  defects: DefectSpec;
+  seed: number;
+}
 
 export interface CrossbarOpOverrides {
   /** crossbar fields replacing the point's (e.g. a fixed adapter range) */
-  crossbar?: Partial<PointSpec['crossbar']>;
+  crossbar?: Partial<CrossbarSpec>;
   /** DAC input range (default: max |x| per forward) */
   dacRange?: number;
   /** ADC range in the weight domain (default: max |partial sum| per tile per forward) */

@@ -21,7 +21,7 @@
  *                         solver (integer [1, 100], default 3); read_stages/line_resistance.ts
  */
 import { UserError } from '../util/errors.js';
-import { checkFields, defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf } from '../util/spec_field.js';
+import { checkFields, defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { BITS_ALLOWED, BITS_BOUNDS } from './converters.js';
 import { RANGE_ALLOWED, RANGE_SCHEMA, validateRange, type RangeSpec } from './weight_range.js';
 

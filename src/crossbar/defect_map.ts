@@ -5,7 +5,7 @@
  * Maps cover the whole tile (also cells an edge tile leaves unused), so a tile's map never depends
  * on the shape of the matrix mapped onto it.
  */
-import type { DefectDistribution } from '../methods/point.js';
+import type { DefectDistribution } from './defect_spec.js';
 import { HEALTHY, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 
 export interface TileDefectMap {

@@ -4,7 +4,7 @@
  * 'defects/<layer>/tile<r>_<c>' (defect_generator.ts), in row-major order over the tile grid.
  * No defect spec = no defects.
  */
-import type { DefectSpec } from '../methods/point.js';
+import type { DefectSpec } from './defect_spec.js';
 import { generateTileMap, validateDefects } from './defect_generator.js';
 import type { TileDefectMap } from './defect_map.js';
 import type { TileLayout } from './tiling.js';

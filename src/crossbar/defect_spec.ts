@@ -12,7 +12,7 @@
  *   file          'file' only: path of a measured defect map (defects_file.ts, defects_file_access.ts)
  */
 import { z } from 'zod';
-import { enumField, numField, section, valueField, type PointFacts, type SpecOf } from '../util/spec_field.js';
+import { enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 
 /** Most cluster centres per tile. */
 export const MAX_CLUSTERS_PER_TILE = 256;

@@ -25,7 +25,7 @@
  * stuck cell in float64 with halves up, see devices/linear_levels.ts). Any other model has
  * `fastPath = null` and is programmed slot by slot through quantise/land (program_generic.ts).
  */
-import type { DeviceSpec } from '../methods/point.js';
+import type { DeviceSpec } from './device_spec.js';
 import type { ProgNoiseKey } from './prog_noise_counter.js';
 
 /** the one fast-path family the kernels implement */

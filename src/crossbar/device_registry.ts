@@ -4,7 +4,7 @@
  * src/crossbar/devices/ exporting a DeviceModelEntry (device_model.ts). docs/DESIGN.md, "How to
  * add a device model".
  */
-import type { DeviceSpec } from '../methods/point.js';
+import type { DeviceSpec } from './device_spec.js';
 import { UserError } from '../util/errors.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device_model.js';
 import { clippedWindow } from './devices/clipped_window.js';

@@ -17,7 +17,7 @@
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
-import { enumField, numField, section, valueField, type PointFacts, type SpecOf } from '../util/spec_field.js';
+import { enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { ENDURANCE_FIELDS } from './endurance.js';
 import { STUCK_G_FIELDS } from './stuck_conductance.js';
 

@@ -22,7 +22,7 @@
  */
 import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
-import { checkFields, numField, section, type SpecOf } from '../util/spec_field.js';
+import { checkFields, numField, section, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { HEALTHY, SlotKind, STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import { NormalSource } from './gaussian.js';
 import type { ProgrammedCells } from './device_model.js';

@@ -6,10 +6,9 @@
  * 'prog/<layer>', read noise from 'read/<layer>'. If a layer is already on a crossbar its weight is
  * re-mapped. Returns the new ops in layer order.
  */
-import type { PointSpec } from '../methods/point.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { CrossbarMatrixOp } from './crossbar_matrix_op.js';
-import { makeCrossbarOp } from './crossbar_op_factory.js';
+import { makeCrossbarOp, type CrossbarPoint } from './crossbar_op_factory.js';
 import { resolveCrossbar } from './crossbar_spec.js';
 import { validateDefects } from './defect_generator.js';
 import { resolveDevice } from './device.js';
@@ -21,7 +20,7 @@ export interface MappableNetwork {
 
 export function mapNetwork(
   net: MappableNetwork,
-  point: Pick<PointSpec, 'device' | 'crossbar' | 'defects'>,
+  point: Pick<CrossbarPoint, 'device' | 'crossbar' | 'defects'>,
   seed: number,
   opts: { dacRange?: number; adcRange?: number } = {},
 ): CrossbarMatrixOp[] {

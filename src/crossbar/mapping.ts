@@ -10,7 +10,7 @@
  * Implementations: differential_mapping.ts (G⁺/G⁻ pair, default) and offset_mapping.ts (one cell +
  * reference column).
  */
-import type { CrossbarSpec } from '../methods/point.js';
+import type { CrossbarSpec } from './crossbar_spec.js';
 import { UserError } from '../util/errors.js';
 import type { SlotKind } from './cell_state.js';
 import { DifferentialMapping } from './differential_mapping.js';

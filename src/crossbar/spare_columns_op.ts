@@ -20,11 +20,10 @@
  * does not retrain): backward passes through W'_eff for completeness.
  */
 import { allocF32 } from '../kernels/alloc.js';
-import type { PointSpec } from '../methods/point.js';
 import type { MatrixOp, OpCost } from '../nn/matrix_op.js';
 import { makeParam, type Param } from '../nn/param.js';
 import type { CrossbarMatrixOp } from './crossbar_matrix_op.js';
-import { makeCrossbarOp } from './crossbar_op_factory.js';
+import { makeCrossbarOp, type CrossbarPoint } from './crossbar_op_factory.js';
 import { effectsExtraColumns } from './effects/registry.js';
 
 export { spareCount } from './effects/spare_columns.js';
@@ -39,7 +38,7 @@ export class SpareColumnsOp implements MatrixOp {
   private yPad: Float32Array = new Float32Array(0);
   private dyPad: Float32Array = new Float32Array(0);
 
-  constructor(readonly weight: Param, layer: string, point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>, fraction: number) {
+  constructor(readonly weight: Param, layer: string, point: CrossbarPoint, fraction: number) {
     this.rows = weight.rows;
     this.cols = weight.cols;
     // S = ceil(f·cols): the spare-columns effect (effects/spare_columns.ts) with crossbar.spareColumns = f

@@ -18,7 +18,7 @@
  */
 import { UserError } from '../util/errors.js';
 import { stream } from '../util/rng.js';
-import { checkFields, numField, section, type SpecOf } from '../util/spec_field.js';
+import { checkFields, numField, section, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { STUCK_HRS, STUCK_LRS } from './cell_state.js';
 import type { DeviceSpec } from './device_spec.js';
 

@@ -3,7 +3,7 @@
  * planning can refuse a model description whose `input` does not fit the data set, or whose output
  * is narrower than the number of classes (instead of every point failing in a worker). Read from
  * the registry entries (src/data/sets/*.ts); a data set registered at run time (registerDataset)
- * after this module loaded is checked when its data are loaded (src/methods/base.ts, modelDescOf).
+ * after this module loaded is checked when its data are loaded (src/experiment/base.ts, modelDescOf).
  */
 import type { DatasetName } from './dataset.js';
 import { datasetEntries } from './sets/registry.js';

@@ -22,11 +22,11 @@ import { foldBatchNorm } from '../nn/fold_batch_norm.js';
 import { evaluate } from '../nn/train.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
 import { networkCost } from './cost.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
-import type { PointMetrics } from './result.js';
+import type { MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import type { CrossbarPoint } from './method_options.js';
 
-export function crossbarFor(layer: WeightLayer, point: PointSpec): CrossbarMatrixOp {
+export function crossbarFor(layer: WeightLayer, point: CrossbarPoint): CrossbarMatrixOp {
   return makeCrossbarOp(layer.op.weight, layer.name, point);
 }
 
@@ -41,7 +41,7 @@ export class Deployment {
   readonly programWrites: number;
 
   /** builds every layer's crossbar op; `switchOn` = put them all in place now */
-  constructor(readonly net: Network, point: PointSpec, switchOn: boolean) {
+  constructor(readonly net: Network, point: CrossbarPoint, switchOn: boolean) {
     // BatchNorm folding (crossbar.batchNorm 'fold'): the crossbars are built from the folded weights
     if (point.crossbar.batchNorm === 'fold') foldBatchNorm(net);
     this.layers = net.weightLayers();
@@ -102,11 +102,12 @@ export interface FinishOptions {
   trainableParams?: number;
   deployment?: Deployment;
   extra?: Record<string, number | string | boolean | null>;
-  t0: number;
+  /** performance.now() when the run began (default: ctx.startedAt) */
+  t0?: number;
 }
 
 /** evaluate on the dataset's eval split and collect cost and extras */
-export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): PointMetrics {
+export function finishMetrics(net: Network, ctx: Pick<MethodContext, 'dataset' | 'startedAt' | 'onNetwork'>, o: FinishOptions): PointMetrics {
   ctx.onNetwork?.(net);
   const ev = evaluate(net, ctx.dataset.eval);
   const cost = networkCost(net);
@@ -118,7 +119,7 @@ export function finishMetrics(net: Network, ctx: RunContext, o: FinishOptions): 
     Object.assign(extra, lifetimeExtras(o.deployment.xbar));
   }
   extra.macsPerImage = cost.macsPerImage;
-  extra.methodSeconds = (performance.now() - o.t0) / 1000;
+  extra.methodSeconds = (performance.now() - (o.t0 ?? ctx.startedAt ?? performance.now())) / 1000;
   return {
     accuracy: ev.accuracy,
     loss: ev.loss,

@@ -1,34 +1,34 @@
 /**
- * Method `fat` (fault-aware retraining, Liu et al., DAC 2017 style, no spare columns): start from
- * the `unaware` deployment and retrain with `point.retrain` through the defective crossbars in the
- * forward pass (straight-through gradients, crossbar_matrix_op.ts); weights whose cells are all
- * stuck are frozen (update mask 0), every other weight and every bias is trained.
- * Shuffle streams `retrain/shuffle/epoch<k>`.
+ * Method `fat` (fault-aware retraining, Liu et al., DAC 2017 style, no spare columns): the trained
+ * network deployed on its defective crossbars (identity mapping, as `unaware`), then retrained with
+ * `retrain` through the defective crossbars in the forward pass (straight-through gradients,
+ * crossbar_matrix_op.ts); weights whose cells are all stuck are frozen (update mask 0), every other
+ * weight and every bias is trained, on the first (retrainLimit || trainLimit) training examples.
+ * Shuffle streams `retrain/shuffle/epoch<k>`. Emits defect_tile.json before retraining.
  */
+import { defectSeed } from '../crossbar/defect_spec.js';
 import type { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
-import { writeDefectTile } from './artifacts.js';
-import { finishMetrics } from './deploy.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
-import type { PointMetrics } from './result.js';
-import { unawareDeployment } from './unaware.js';
-import { defectSeed } from '../crossbar/defect_spec.js';
+import { Deployment, finishMetrics } from './deploy.js';
+import { epochReporter, type MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import { retrainExamples, type FatOptions } from './method_options.js';
 
 export const RETRAIN_SHUFFLE = 'retrain/shuffle';
 
-export function retrainLog(ctx: RunContext, what: string) {
-  return (e: { epoch: number; epochs: number; trainLoss: number; trainAccuracy: number; penalty?: number }) =>
-    ctx.log?.(`${what} epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}${e.penalty !== undefined ? ` penalty ${e.penalty.toExponential(3)}` : ''}`);
+/** the network (changed in place) on its defective crossbars after fault-aware retraining */
+export function fatOnNetwork(net: Network, o: FatOptions, ctx: MethodContext): Deployment {
+  const d = new Deployment(net, o, true);
+  ctx.onArtifact?.({ name: 'defect_tile.json', value: d.xbar[0].defectMapJSON()[0] });
+  train(net, ctx.dataset.train, o.retrain, {
+    seed: defectSeed(o), limit: retrainExamples(o), shuffleStream: RETRAIN_SHUFFLE, onEpoch: epochReporter(ctx, 'fat'),
+  });
+  return d;
 }
 
-export async function runFat(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const d = await unawareDeployment(point, ctx);
-  await writeDefectTile(ctx, d.xbar[0]);
-  const net: Network = d.net;
-  train(net, ctx.dataset.train, point.retrain, {
-    seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: retrainLog(ctx, 'fat'),
-  });
-  return finishMetrics(net, ctx, { t0, deployment: d, extra: { retrainEpochs: point.retrain.epochs } });
+/** fat on a trained network, evaluated on ctx.dataset's eval split */
+export function fat(net: Network, o: FatOptions, ctx: MethodContext): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
+  const d = fatOnNetwork(net, o, ctx);
+  return finishMetrics(d.net, ctx, { t0, deployment: d, extra: { retrainEpochs: o.retrain.epochs } });
 }

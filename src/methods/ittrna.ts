@@ -24,25 +24,28 @@
  *     compensation = false: Î and the mapping once on the base network, all layers switched on,
  *     one phase of `retrain.epochs` epochs (exactly `fat` when mapping 'none' and λ = 0).
  *
- * Retraining uses `point.retrain` (lr, momentum, weight decay, batch) with shuffle streams
+ * Options (IttrnaOptions, method_options.ts): the crossbar point (device, crossbar, defects,
+ * seed), `retrain` and `ittrna`. Emits importance_map.json (first weight layer: the importance on
+ * each physical slot before and after the initial mapping; only when a mapping ran) and
+ * defect_tile.json at the end.
+ *
+ * Retraining uses `retrain` (lr, momentum, weight decay, batch) with shuffle streams
  * `ittrna/stage<k>/epoch<e>` and `ittrna/final/epoch<e>` (compensation) or
  * `retrain/shuffle/epoch<e>` (no compensation, same as fat). Fully stuck weights are frozen
  * while their layer is on its crossbar.
  */
+import { defectSeed } from '../crossbar/defect_spec.js';
 import type { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
-import { writeDefectTile, writeImportanceMap } from './artifacts.js';
-import { trainedBase } from './base.js';
 import { Deployment, finishMetrics } from './deploy.js';
-import { RETRAIN_SHUFFLE, retrainLog } from './fat.js';
+import { RETRAIN_SHUFFLE } from './fat.js';
 import { computeImportance } from './importance.js';
 import { importanceOnPhysical, mapCrossbarLayer } from './layer_mapping.js';
+import { epochReporter, type MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import { retrainExamples, type IttrnaOptions } from './method_options.js';
 import { NetworkPenalty } from './network_penalty.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
-import { importanceOptions } from './remap.js';
-import type { PointMetrics } from './result.js';
-import { defectSeed } from '../crossbar/defect_spec.js';
+import { importanceMapArtifact, importanceOptions } from './remap.js';
 
 export interface IttrnaOutcome {
   deployment: Deployment;
@@ -50,15 +53,11 @@ export interface IttrnaOutcome {
 }
 
 /**
- * Run ITT-RNA for the point and return the trained network on its defective crossbars (every
- * layer switched on). Entry point for other methods that start from ITT-RNA weights (LoRA base).
+ * ITT-RNA starting from a given trained network (any model description, e.g. with blocks): the
+ * network (changed in place) on its defective crossbars, every layer switched on. Entry point for
+ * other methods that start from ITT-RNA weights (LoRA base).
  */
-export async function ittrnaDeployment(point: PointSpec, ctx: RunContext): Promise<IttrnaOutcome> {
-  return ittrnaOnNetwork(await trainedBase(point, ctx), point, ctx);
-}
-
-/** ITT-RNA starting from a given trained network (any model description, e.g. with blocks) */
-export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunContext): Promise<IttrnaOutcome> {
+export function ittrnaOnNetwork(net: Network, point: IttrnaOptions, ctx: MethodContext): IttrnaOutcome {
   const s = point.ittrna;
   const d = new Deployment(net, point, false);
   const L = d.layers.length;
@@ -89,11 +88,12 @@ export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunCo
   const phase = (I: Float32Array[], epochs: number, shuffleStream: string, what: string) => {
     if (epochs <= 0) return;
     const pen = s.lambda > 0 ? new NetworkPenalty(d.xbar, I, s.lambda, s.lambdaSchedule, epochs) : null;
+    const report = epochReporter(ctx, what);
     train(net, split, point.retrain, {
-      seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit, epochs, shuffleStream,
+      seed: defectSeed(point), limit: retrainExamples(point), epochs, shuffleStream,
       penalty: pen ? pen.hook : undefined,
       onEpoch: (e) => {
-        retrainLog(ctx, what)(e);
+        report(e);
         pen?.setEpoch(e.epoch);
         if (e.penalty !== undefined) lastPenalty = e.penalty;
       },
@@ -121,11 +121,11 @@ export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunCo
   // achieved penalty: Σ_faulty Î (w − w_stuck)² (λ-free) with the final importance and mapping
   const finalI = importance(true);
   const mismatch = new NetworkPenalty(d.xbar, finalI, 1, 'constant', 1).mismatch();
-  if (first && ctx.artifactDir) {
+  if (first && ctx.onArtifact) {
     const f = first as { before: Float32Array; I: Float32Array };
-    await writeImportanceMap(ctx, d.xbar[0], f.before, importanceOnPhysical(d.xbar[0], f.I));
+    ctx.onArtifact(importanceMapArtifact(d.xbar[0], f.before, importanceOnPhysical(d.xbar[0], f.I)));
   }
-  await writeDefectTile(ctx, d.xbar[0]);
+  ctx.onArtifact?.({ name: 'defect_tile.json', value: d.xbar[0].defectMapJSON()[0] });
   return {
     deployment: d,
     extra: {
@@ -141,8 +141,9 @@ export async function ittrnaOnNetwork(net: Network, point: PointSpec, ctx: RunCo
   };
 }
 
-export async function runIttrna(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const { deployment, extra } = await ittrnaDeployment(point, ctx);
+/** ITT-RNA on a trained network, evaluated on ctx.dataset's eval split */
+export function ittrna(net: Network, o: IttrnaOptions, ctx: MethodContext): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
+  const { deployment, extra } = ittrnaOnNetwork(net, o, ctx);
   return finishMetrics(deployment.net, ctx, { t0, deployment, extra });
 }

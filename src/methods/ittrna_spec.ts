@@ -8,7 +8,7 @@
  *   compensation        dynamic layer-by-layer compensation (default true)
  *   epochsPerStage, finalEpochs   integer 0..1000 (default 1 each)
  */
-import { boolField, defaultsOf, enumField, numField, section, type SpecOf } from '../util/spec_field.js';
+import { boolField, defaultsOf, enumField, numField, section, type SpecOf, type SECTION } from '../util/spec_field.js';
 import type { PointFacts } from '../util/spec_field.js';
 
 /** read by ittrna, remap, and lora/lori when lora.base = 'ittrna'; other points hold the defaults */

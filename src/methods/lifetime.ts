@@ -1,5 +1,6 @@
 /**
- * Lifetime experiment (issue 15 item 5; config section `lifetime`, src/methods/lifetime_spec.ts):
+ * Lifetime experiment (config section `lifetime`, src/methods/lifetime_spec.ts; the library function
+ * `lifetime(trainedBase, method, options, ctx)`, its point runner src/experiment/lifetime_point.ts):
  * repeated adaptation rounds on ONE deployed chip, wear accumulating across rounds.
  *
  *   round 0   deployment and the method's own first adaptation, every training phase limited to the
@@ -41,11 +42,12 @@
  * lifetimeUndetected, lifetimeDetected, lifetimeDetectReads, lifetimeMergeWrites, lifetimeTotalWrites,
  * and lifetimeCurve (a JSON string of the per-round arrays, read by the report's lifetime panel).
  */
+import { defectSeed } from '../crossbar/defect_spec.js';
 import type { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
 import type { Split } from '../data/dataset.js';
 import { evaluate, train } from '../nn/train.js';
 import { stream } from '../util/rng.js';
-import { trainedBase } from './base.js';
+import type { Network } from '../nn/network.js';
 import { finishMetrics, type Deployment } from './deploy.js';
 import { RETRAIN_SHUFFLE } from './fat.js';
 import { computeImportance } from './importance.js';
@@ -56,12 +58,11 @@ import { adaptNetwork, type AdaptResult } from './lora/method.js';
 import { LoraMatrixOp } from './lora/lora_matrix_op.js';
 import { loraDelta } from './lora/merge.js';
 import { NetworkPenalty } from './network_penalty.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
+import type { MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import type { LoraOptions } from './method_options.js';
 import { importanceOptions } from './remap.js';
-import type { PointMetrics } from './result.js';
 import { unawareDeployment } from './unaware.js';
-import { defectSeed } from '../crossbar/defect_spec.js';
 
 export interface LifetimeRound {
   round: number;
@@ -83,6 +84,17 @@ export interface LifetimeOptions {
   evalSplit?: Split;
 }
 
+/** the options of a lifetime run: the method's (LoraOptions covers fat, ittrna, lora, lori) plus `lifetime` */
+export interface LifetimeMethodOptions extends LoraOptions {
+  lifetime: LifetimeSpec;
+}
+
+/** the methods with a lifetime loop */
+export type LifetimeMethod = 'fat' | 'ittrna' | 'lora' | 'lori';
+
+/** a new copy of the trained network on every call (round 0 may take it more than once) */
+export type TrainedBase = () => Network | Promise<Network>;
+
 /** a CrossbarMatrixOp (structural test: LoRA adapter ops may be digital in reference runs) */
 function isCrossbar(op: unknown): op is CrossbarMatrixOp {
   return typeof (op as CrossbarMatrixOp)?.detectFaults === 'function';
@@ -95,22 +107,21 @@ interface Chip {
   adapt?: AdaptResult;
 }
 
-async function deployRound0(point: PointSpec, pl: PointSpec, ctx: RunContext): Promise<Chip> {
-  const m = point.method;
+async function deployRound0(base: TrainedBase, m: string, point: LifetimeMethodOptions, pl: LifetimeMethodOptions, ctx: MethodContext): Promise<Chip> {
   if (m === 'fat') {
-    const d = await unawareDeployment(point, ctx);
+    const d = unawareDeployment(await base(), point);
     train(d.net, ctx.dataset.train, point.retrain, { seed: defectSeed(point), limit: pl.trainLimit, shuffleStream: RETRAIN_SHUFFLE });
     return { d, arrays: [...d.xbar] };
   }
   if (m === 'ittrna') {
-    const { deployment } = await ittrnaOnNetwork(await trainedBase(point, ctx), pl, ctx);
+    const { deployment } = ittrnaOnNetwork(await base(), pl, ctx);
     return { d: deployment, arrays: [...deployment.xbar] };
   }
   if (m === 'lora' || m === 'lori') {
     let d: Deployment;
     if (point.lora.base === 'ittrna') {
-      d = (await ittrnaOnNetwork(await trainedBase(point, ctx), pl, ctx)).deployment;
-    } else d = await unawareDeployment(point, ctx);
+      d = ittrnaOnNetwork(await base(), pl, ctx).deployment;
+    } else d = unawareDeployment(await base(), point);
     const adapt = adaptNetwork(d.net, pl, ctx, m, 'crossbar');
     const arrays: CrossbarMatrixOp[] = [...d.xbar];
     for (const o of adapt.ops) for (const a of [o.opA, o.opB]) if (isCrossbar(a)) arrays.push(a);
@@ -137,11 +148,12 @@ function mergeInPlace(ops: LoraMatrixOp[]): number {
   return writes;
 }
 
-export async function runLifetime(point: PointSpec, ctx: RunContext, o: LifetimeOptions = {}): Promise<{ rounds: LifetimeRound[]; chip: Chip }> {
-  const L: LifetimeSpec = point.lifetime!;
-  const pl: PointSpec = { ...point, trainLimit: L.examples };
+/** the rounds of a lifetime run of `method` on the trained network `base()` returns */
+export async function lifetimeRounds(base: TrainedBase, method: string, point: LifetimeMethodOptions, ctx: MethodContext, o: LifetimeOptions = {}): Promise<{ rounds: LifetimeRound[]; chip: Chip }> {
+  const L: LifetimeSpec = point.lifetime;
+  const pl: LifetimeMethodOptions = { ...point, trainLimit: L.examples };
   const evalSplit = o.evalSplit ?? ctx.dataset.eval;
-  const chip = await deployRound0(point, pl, ctx);
+  const chip = await deployRound0(base, method, point, pl, ctx);
   const { d, arrays, adapt } = chip;
   const net = d.net;
   const loraOps = adapt?.ops ?? [];
@@ -163,7 +175,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
     };
   };
   const out: LifetimeRound[] = [record(0, 0, 0, 0, 0)];
-  ctx.log?.(`lifetime ${point.method} round 0: acc ${out[0].accuracy.toFixed(4)} writes ${out[0].roundWrites}`);
+  ctx.log?.(`lifetime ${method} round 0: acc ${out[0].accuracy.toFixed(4)} writes ${out[0].roundWrites}`);
   const split = ctx.dataset.train;
   const s = point.ittrna;
   for (let r = 1; r <= L.rounds; r++) {
@@ -180,7 +192,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
         detected += f.found; reads += f.reads;
         if (f.found > 0) foundIn.add(k);
       });
-      if (point.method === 'ittrna' && s.mapping !== 'none') {
+      if (method === 'ittrna' && s.mapping !== 'none') {
         const layers = d.xbar.map((_, j) => j).filter((j) => foundIn.has(j));
         if (layers.length > 0) {
           const imp = computeImportance(net, split, importanceOptions(pl, ctx));
@@ -196,7 +208,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
       });
     }
     let pen: NetworkPenalty | null = null;
-    if (point.method === 'ittrna' && s.lambda > 0 && point.retrain.epochs > 0) {
+    if (method === 'ittrna' && s.lambda > 0 && point.retrain.epochs > 0) {
       const imp = computeImportance(net, split, importanceOptions(pl, ctx));
       pen = new NetworkPenalty(d.xbar, d.layers.map((l) => imp.get(l.name)!), s.lambda, s.lambdaSchedule, point.retrain.epochs);
     }
@@ -209,7 +221,7 @@ export async function runLifetime(point: PointSpec, ctx: RunContext, o: Lifetime
     const mergeWrites = loraOps.length > 0 && L.mergeEvery > 0 && r % L.mergeEvery === 0 ? mergeInPlace(loraOps) : 0;
     const rec = record(r, newFaults, detected, reads, mergeWrites);
     out.push(rec);
-    ctx.log?.(`lifetime ${point.method} round ${r}: acc ${rec.accuracy.toFixed(4)} writes ${rec.roundWrites} worn ${rec.wornOutCells} new ${newFaults} found ${detected} undetected ${rec.undetectedFaults}`);
+    ctx.log?.(`lifetime ${method} round ${r}: acc ${rec.accuracy.toFixed(4)} writes ${rec.roundWrites} worn ${rec.wornOutCells} new ${newFaults} found ${detected} undetected ${rec.undetectedFaults}`);
   }
   return { rounds: out, chip };
 }
@@ -225,10 +237,10 @@ export function roundsAbove(rounds: readonly LifetimeRound[], threshold: number)
   return Math.max(0, k - 1);
 }
 
-/** the point's metrics (header) */
-export async function runLifetimePoint(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const { rounds, chip } = await runLifetime(point, ctx);
+/** a lifetime run's metrics (header), evaluated on ctx.dataset's eval split */
+export async function lifetime(base: TrainedBase, method: string, point: LifetimeMethodOptions, ctx: MethodContext): Promise<PointMetrics> {
+  const t0 = ctx.startedAt ?? performance.now();
+  const { rounds, chip } = await lifetimeRounds(base, method, point, ctx);
   const last = rounds[rounds.length - 1];
   const sum = (f: (r: LifetimeRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
   const curve = {
@@ -244,8 +256,8 @@ export async function runLifetimePoint(point: PointSpec, ctx: RunContext): Promi
     t0, deployment: chip.d,
     extra: {
       lifetimeRounds: rounds.length - 1,
-      lifetimeThreshold: point.lifetime!.threshold,
-      lifetimeRoundsAbove: roundsAbove(rounds, point.lifetime!.threshold),
+      lifetimeThreshold: point.lifetime.threshold,
+      lifetimeRoundsAbove: roundsAbove(rounds, point.lifetime.threshold),
       lifetimeRound0Accuracy: rounds[0].accuracy,
       lifetimeMinAccuracy: Math.min(...rounds.map((r) => r.accuracy)),
       lifetimeTotalWrites: last.lifetimeWrites,

@@ -1,7 +1,7 @@
 /**
  * LifetimeSpec: the optional `lifetime` config section (issue 15 item 5), the ONE place of its fields,
  * defaults and bounds. Present (with `rounds`) on a point of method fat, ittrna, lora or lori, it turns
- * the point into a lifetime experiment (src/methods/lifetime.ts): round 0 = the method's deployment and
+ * the point into a lifetime experiment (src/experiment/lifetime.ts): round 0 = the method's deployment and
  * first adaptation, then `rounds` adaptation rounds on the same chip with wear accumulating:
  *
  *   rounds          R, adaptation rounds after round 0 (integer 1..10000; required)
@@ -23,7 +23,7 @@
  */
 import type { MethodName } from './method_info.js';
 import { UserError } from '../util/errors.js';
-import { checkFields, defaultsOf, numField, section, type SpecOf } from '../util/spec_field.js';
+import { checkFields, defaultsOf, numField, section, type SpecOf, type SECTION } from '../util/spec_field.js';
 
 /** optional section; its resolver (resolveLifetime) requires rounds and fills the defaults */
 export const LIFETIME_FIELDS = section({

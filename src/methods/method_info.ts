@@ -3,14 +3,15 @@
  * read, whether it programs cells during training, and how the report draws it (colour, order).
  * Point resolution (src/config/resolve_point.ts) reads it to reset the sections a method does not
  * read (so e.g. sweeping lora.rank does not multiply the `ideal` points); `MethodName` and the
- * config's method enum derive from it. Adding a method = one entry here plus its runner in
- * registry.ts.
+ * config's method enum derive from it. Adding a method = one entry here plus its function in
+ * method_functions.ts (sweep points then run it on their trained base; a method that needs more,
+ * e.g. several base copies, also gets a runner in src/experiment/method_runners.ts).
  *
  *   reads.retrain   the retrain section (retraining/adaptation after mapping)
  *   reads.ittrna    the ittrna section; 'if-lora-base' = only when lora.base = 'ittrna'
  *   reads.lora      the lora section (lora.sparsity only when `sparsity` is true: LoRI)
  *   reads.multitask the multitask section (the mt-* methods of issue 18: many tasks on one chip,
- *                   src/methods/multitask/method.ts); absent = false
+ *                   src/experiment/multitask.ts); absent = false
  *   trainsOnDevice  programs cells while training (crossbar.writeThreshold matters)
  */
 export interface MethodInfo {

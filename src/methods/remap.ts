@@ -1,46 +1,61 @@
 /**
- * Method `remap` (Chen et al., DATE 2017, step 1): the `unaware` weights, re-routed by the
- * defect-aware mapping of ITT-RNA step 2 (mode and importance from `point.ittrna`, importance
- * computed on the ideal base network), no retraining. trainableParams = 0; cellWrites = 0 (the
- * mapping is decided before programming; programming is extra.programWrites).
+ * Method `remap` (Chen et al., DATE 2017, step 1): the trained weights, re-routed by the
+ * defect-aware mapping of ITT-RNA step 2 (mode and importance from `ittrna`, importance computed
+ * on the ideal network), no retraining. trainableParams = 0; cellWrites = 0 (the mapping is
+ * decided before programming; programming is extra.programWrites). Emits defect_tile.json and
+ * importance_map.json (first weight layer).
  */
-import { writeDefectTile, writeImportanceMap } from './artifacts.js';
-import { trainedBase } from './base.js';
-import { Deployment, finishMetrics } from './deploy.js';
+import { defectSeed } from '../crossbar/defect_spec.js';
+import type { Network } from '../nn/network.js';
+import { Deployment, finishMetrics, physicalFaulty } from './deploy.js';
 import { computeImportance } from './importance.js';
 import { importanceOnPhysical, mapCrossbarLayer } from './layer_mapping.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
-import type { PointMetrics } from './result.js';
-import { defectSeed } from '../crossbar/defect_spec.js';
+import type { MethodArtifact, MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import type { IttrnaOptions } from './method_options.js';
+import type { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
 
-export function importanceOptions(point: PointSpec, ctx: RunContext) {
+export function importanceOptions(o: Pick<IttrnaOptions, 'ittrna' | 'retrain' | 'seed' | 'defects'>, ctx: Pick<MethodContext, 'dataset'>) {
   return {
-    kind: point.ittrna.importance,
-    calibrationBatches: point.ittrna.calibrationBatches,
-    batch: point.retrain.batch,
-    seed: defectSeed(point),
+    kind: o.ittrna.importance,
+    calibrationBatches: o.ittrna.calibrationBatches,
+    batch: o.retrain.batch,
+    seed: defectSeed(o),
     classes: ctx.dataset.classes,
   };
 }
 
-export async function runRemap(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const net = await trainedBase(point, ctx);
-  const d = new Deployment(net, point, false);
-  const imp = computeImportance(net, ctx.dataset.train, importanceOptions(point, ctx));
+const r4 = (x: number) => (x === 0 ? 0 : Number(x.toPrecision(4)));
+
+/** importance_map.json of a layer's op: importance on each physical slot before and after the mapping (4 significant digits) */
+export function importanceMapArtifact(op: CrossbarMatrixOp, before: Float32Array, after: Float32Array): MethodArtifact {
+  return {
+    name: 'importance_map.json',
+    value: {
+      layer: op.layer, rows: op.rows, cols: op.cols,
+      faulty: Array.from(physicalFaulty(op)),
+      before: Array.from(before, r4),
+      after: Array.from(after, r4),
+    },
+  };
+}
+
+export function remap(net: Network, o: IttrnaOptions, ctx: MethodContext): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
+  const d = new Deployment(net, o, false);
+  const imp = computeImportance(net, ctx.dataset.train, importanceOptions(o, ctx));
   let before = 0, after = 0;
   const solvers = new Set<string>();
   for (let k = 0; k < d.layers.length; k++) {
     const op = d.xbar[k], I = imp.get(d.layers[k].name)!;
     const physBefore = k === 0 ? importanceOnPhysical(op, I) : null;
-    if (point.ittrna.mapping !== 'none') {
-      const r = mapCrossbarLayer(op, I, point.ittrna.mapping);
+    if (o.ittrna.mapping !== 'none') {
+      const r = mapCrossbarLayer(op, I, o.ittrna.mapping);
       before += r.costBefore; after += r.costAfter; solvers.add(r.solver);
     }
     if (physBefore) {
-      await writeDefectTile(ctx, op);
-      await writeImportanceMap(ctx, op, physBefore, importanceOnPhysical(op, I));
+      ctx.onArtifact?.({ name: 'defect_tile.json', value: op.defectMapJSON()[0] });
+      ctx.onArtifact?.(importanceMapArtifact(op, physBefore, importanceOnPhysical(op, I)));
     }
     d.switchOn(k);
   }

@@ -11,20 +11,19 @@
  * on an active input costs a lot, whatever the magnitude of the weight it displaces. trainableParams = 0, cellWrites = 0 (the assignment is decided before programming; the
  * programming is extra.programWrites). crossbar.spareColumns = 0 is a pure column permutation.
  */
+import { defectSeed } from '../crossbar/defect_spec.js';
 import { SpareColumnsOp } from '../crossbar/spare_columns_op.js';
-import { trainedBase } from './base.js';
 import { finishMetrics } from './deploy.js';
 import { defectAwareMapping } from './defect_mapping.js';
 import { mappingProblem } from './layer_mapping.js';
-import type { PointSpec } from './point.js';
 import type { Split } from '../data/dataset.js';
 import type { MatrixOp } from '../nn/matrix_op.js';
 import type { Network } from '../nn/network.js';
 import { permutation, stream } from '../util/rng.js';
-import type { RunContext } from './registry.js';
-import type { PointMetrics } from './result.js';
+import type { MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import type { CrossbarPoint } from './method_options.js';
 import { gatherSplitRows } from '../data/split_rows.js';
-import { defectSeed } from '../crossbar/defect_spec.js';
 
 const CALIBRATION = 512;
 
@@ -64,9 +63,9 @@ export function inputEnergy(net: Network, split: Split, seed: number): Map<strin
   return out;
 }
 
-export async function runSpare(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const net = await trainedBase(point, ctx);
+/** spare columns (crossbar.spareColumns, 0 when absent) on a trained network (changed in place), evaluated */
+export function spare(net: Network, point: CrossbarPoint, ctx: MethodContext): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
   const energy = inputEnergy(net, ctx.dataset.train, defectSeed(point));
   let before = 0, after = 0, programWrites = 0, spareCols = 0;
   for (const l of net.weightLayers()) {

@@ -1,24 +1,22 @@
 /**
- * Method `unaware`: the ideal base weights deployed unchanged on the defective crossbars (identity
+ * Method `unaware`: the trained weights deployed unchanged on the defective crossbars (identity
  * mapping), evaluated. No on-device training: trainableParams = 0, cellWrites = 0 (the deployment
- * programming is in extra.programWrites).
+ * programming is in extra.programWrites). Emits defect_tile.json.
  */
-import { writeDefectTile } from './artifacts.js';
-import { trainedBase } from './base.js';
+import type { Network } from '../nn/network.js';
 import { Deployment, finishMetrics } from './deploy.js';
-import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
-import type { PointMetrics } from './result.js';
+import type { MethodContext } from './method_context.js';
+import type { PointMetrics } from './method_metrics.js';
+import type { CrossbarPoint } from './method_options.js';
 
-/** the base network with every weight layer on its defective crossbar (identity mapping) */
-export async function unawareDeployment(point: PointSpec, ctx: RunContext): Promise<Deployment> {
-  const net = await trainedBase(point, ctx);
-  return new Deployment(net, point, true);
+/** the network with every weight layer on its defective crossbar (identity mapping) */
+export function unawareDeployment(net: Network, o: CrossbarPoint): Deployment {
+  return new Deployment(net, o, true);
 }
 
-export async function runUnaware(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const d = await unawareDeployment(point, ctx);
-  await writeDefectTile(ctx, d.xbar[0]);
+export function unaware(net: Network, o: CrossbarPoint, ctx: MethodContext): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
+  const d = unawareDeployment(net, o);
+  ctx.onArtifact?.({ name: 'defect_tile.json', value: d.xbar[0].defectMapJSON()[0] });
   return finishMetrics(d.net, ctx, { t0, trainableParams: 0, deployment: d });
 }

@@ -3,7 +3,7 @@
  * lrsShare? }`; after He et al., DAC 2019, "Noise injection adaption", PytorX `w2g` with
  * `enable_rand`: every training forward sees a NEW random stuck-at-fault map, so the network learns
  * weights that tolerate faults it will not know at deployment). A digital MatrixOp used only while
- * the base network trains (src/methods/base.ts); evaluation and deployment use the plain weights.
+ * the base network trains (src/experiment/base.ts); evaluation and deployment use the plain weights.
  *
  * Per training forward, for every weight w_k of the layer (differential pair, the deployment model
  * of src/crossbar/differential_mapping.ts in normalised units t = w/wMax, wMax = max_k |w_k| of the

@@ -30,7 +30,7 @@ import { Network } from './network.js';
 import { TRANSFORMER_LAYER_KEYS, TRANSFORMER_LAYER_TYPES, isTransformerSpec, validateTransformerSpec, type TransformerLayerSpec } from './transformer_specs.js';
 import { initWeightLayer } from './weight_layer.js';
 import type { Preset, PresetOptions } from './presets/preset.js';
-import { isOnnxRef, onnxRefDesc, onnxRefLabel, type OnnxModelRef } from '../onnx/onnx_ref.js';
+import { isOnnxRef, modelRefResolver, type OnnxModelRef } from './model_ref.js';
 import { PRESETS } from './presets/registry.js';
 
 export type LayerSpec =
@@ -60,10 +60,10 @@ export const MODEL_PRESETS = Object.keys(PRESETS) as [ModelName, ...ModelName[]]
 export const POOL_TYPES = ['max', 'avg'] as const;
 /**
  * a point's model: a preset's name, a model description given in the config, or a network imported
- * from an ONNX file (`{ onnx, sha256 }`, src/onnx/onnx_ref.ts: its weights are the base network)
+ * from an ONNX file (`{ onnx, sha256 }`, src/nn/model_ref.ts, resolved by src/onnx/onnx_ref.ts: its weights are the base network)
  */
 export type ModelSpec = ModelName | ModelDesc | OnnxModelRef;
-export { isOnnxRef, type OnnxModelRef } from '../onnx/onnx_ref.js';
+export { isOnnxRef, type OnnxModelRef } from './model_ref.js';
 
 export { mlpDesc } from './presets/mlp.js';
 export { lenet5Desc } from './presets/lenet5.js';
@@ -83,7 +83,7 @@ export function presetDesc(model: ModelName, opts: PresetOptions = {}): ModelDes
 
 /** The label of a point's model in reports and progress lines: the preset's or the description's name. */
 export function modelLabel(m: ModelSpec): string {
-  if (isOnnxRef(m)) return onnxRefLabel(m);
+  if (isOnnxRef(m)) return modelRefResolver().label(m);
   return typeof m === 'string' ? m : m.name;
 }
 
@@ -98,7 +98,7 @@ export function modelReadsPool(m: ModelSpec): boolean {
  */
 export function modelDescOf(m: ModelSpec, opts: PresetOptions = {}): ModelDesc {
   if (typeof m === 'string') return presetDesc(m, opts);
-  const d = isOnnxRef(m) ? onnxRefDesc(m) : validateConfigModel(m);
+  const d = isOnnxRef(m) ? modelRefResolver().desc(m) : validateConfigModel(m);
   const inp = opts.input;
   if (inp && (inp[0] !== d.input[0] || inp[1] !== d.input[1] || inp[2] !== d.input[2])) {
     throw new UserError(`model.input [${d.input.join(', ')}] does not match the data set's shape [${inp.join(', ')}] (C, H, W)`, 'model.input');
@@ -125,7 +125,7 @@ export function modelHasBatchNorm(m: ModelSpec): boolean {
 
 /** The input shape a model is planned with before any data set is loaded. */
 export function plannedInput(m: ModelSpec): [number, number, number] {
-  if (isOnnxRef(m)) return [...onnxRefDesc(m).input];
+  if (isOnnxRef(m)) return [...modelRefResolver().desc(m).input];
   return typeof m === 'string' ? [...PRESETS[m].defaultInput] : m.input;
 }
 

@@ -19,7 +19,7 @@
  *                retraining/adaptation cheaper than base training; not recorded when absent)
  * Update (sgd.ts): v ← μ·v + (g + λ·w),  w ← w − η_t·v  (η_t = η, or the schedule's value).
  */
-import { enumField, numField, section, valueField, type SpecOf } from '../util/spec_field.js';
+import { enumField, numField, section, valueField, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { isConstantSchedule, SCHEDULE_ALLOWED, SCHEDULE_SCHEMA, type ScheduleSpec } from './lr_schedule.js';
 
 export const TRAIN_OPTIMIZERS = ['sgd', 'adamw'] as const;

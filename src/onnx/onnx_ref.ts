@@ -22,28 +22,20 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ModelDesc } from '../nn/model.js';
+import { isOnnxRef, registerModelRefResolver, type OnnxModelRef } from '../nn/model_ref.js';
 import { UserError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { safeToken } from '../util/safe_text.js';
 import { importOnnxModel, type ImportedModel } from './import_onnx.js';
 import { readOnnxFile } from './read_onnx.js';
 
-export interface OnnxModelRef {
-  /** path of the .onnx file (in a point: relative to the working directory, or absolute) */
-  onnx: string;
-  /** SHA-256 (hex) of the file; filled in by the planner */
-  sha256?: string;
-}
+export { isOnnxRef, type OnnxModelRef };
 
 export interface ImportedOnnx extends ImportedModel {
   readonly sha256: string;
 }
 
 const SHA_RE = /^[0-9a-f]{64}$/;
-
-export function isOnnxRef(m: unknown): m is OnnxModelRef {
-  return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.hasOwn(m, 'onnx');
-}
 
 /** Shape check of a config value `{ onnx, sha256? }` (UserError naming `<at>.onnx` / `<at>.sha256`). */
 export function checkOnnxRef(v: unknown, at = 'model'): OnnxModelRef {
@@ -117,3 +109,6 @@ export function importOnnxRef(ref: OnnxModelRef, at = 'model'): ImportedOnnx {
 export function onnxRefDesc(ref: OnnxModelRef, at = 'model'): ModelDesc {
   return importOnnxRef(ref, at).desc;
 }
+
+// the network layer resolves `{ onnx }` models through this (src/nn/model_ref.ts)
+registerModelRefResolver({ label: onnxRefLabel, desc: (ref) => onnxRefDesc(ref) });

@@ -8,7 +8,7 @@
  *   .rramsim.lock        64 KiB:  { pid, hostname, command, startedAt }
  *   artifacts/<h>/*.json 256 MiB: a defect tile (≤ 2²² cells) or an importance map of one layer
  *   cache/base-*.f32     512 MiB + 64 B: the largest model (2²⁷ float32 weights) and its header;
- *                        src/methods/base.ts reads one only at the exact size of its network
+ *                        src/experiment/base.ts reads one only at the exact size of its network
  */
 import type { RegularFileLimit } from './read_regular_file.js';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
 import { tmp } from '../sweep/helpers.js';
 import { cli, ensureBuilt, FAKE_RUNNER_PATH, ROOT, writeJson } from './cli_helpers.js';
 

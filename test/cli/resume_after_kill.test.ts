@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRecords } from '../../sim/sweep/compare_records.js';
-import { decodeCheckpoint } from '../../src/methods/base_checkpoint_file.js';
+import { decodeCheckpoint } from '../../src/experiment/base_checkpoint_file.js';
 import { readRecords } from '../sweep/helpers.js';
 import { cli, cliAsync, ensureBuilt, exited, waitFor, writeJson } from './cli_helpers.js';
 

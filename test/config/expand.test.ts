@@ -6,7 +6,7 @@ import { DEFAULTS } from '../../src/config/defaults.js';
 import { planSweep } from '../../src/config/expand.js';
 import { leaves } from '../../src/config/fields.js';
 import { loadSweepConfig } from '../../src/config/load_config.js';
-import { pointHash } from '../../src/methods/point.js';
+import { pointHash } from '../../src/experiment/point.js';
 
 describe('grid expansion', () => {
   it('count = product of the axis lengths when nothing collapses', async () => {

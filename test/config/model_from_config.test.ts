@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
 import { modelLayers } from '../../src/config/model_layers.js';
 import { loadDataset } from '../../src/data/load.js';
-import { baseKey } from '../../src/methods/base.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import type { RunContext } from '../../src/methods/registry.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import { baseKey } from '../../src/experiment/base.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { RunContext } from '../../src/experiment/method_registry.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import type { ModelDesc } from '../../src/nn/model.js';
-import { aggregate } from '../../src/report/aggregate.js';
+import { aggregate } from '../../sim/report/aggregate.js';
 import { configHash } from '../../src/util/hash.js';
 import { UserError } from '../../src/util/errors.js';
 

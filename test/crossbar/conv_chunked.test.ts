@@ -13,7 +13,7 @@ import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
 import { availableBackends, getBackend, setBackend } from '../../src/kernels/gemm.js';
 import { nativeKernels } from '../../src/kernels/native.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { buildModel, lenet5Desc } from '../../src/nn/model.js';
 import { train } from '../../src/nn/train.js';
 import { randomArray } from './helpers.js';

@@ -8,7 +8,7 @@ import { generateTileMap, validateDefects } from '../../src/crossbar/defect_gene
 import { countStates } from '../../src/crossbar/defect_map.js';
 import { clusteringStatistic } from '../../src/crossbar/defect_stats.js';
 import { drawUniformDefects } from '../../src/crossbar/defects_uniform.js';
-import type { DefectSpec } from '../../src/methods/point.js';
+import type { DefectSpec } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 import { binomialInterval, randomParam } from './helpers.js';

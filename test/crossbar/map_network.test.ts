@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { mapNetwork, networkDefectMaps } from '../../src/crossbar/map_network.js';
 import { buildModel, lenet5Desc, mlpDesc } from '../../src/nn/model.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { maxAbsDiff, randomArray } from './helpers.js';
 
 const ideal: Pick<PointSpec, 'device' | 'crossbar' | 'defects'> = {

@@ -6,7 +6,7 @@ import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
 import { NORMALISATION } from '../../src/data/normalise.js';
 import type { Dataset, Split } from '../../src/data/dataset.js';
 import { splitValues } from '../../src/data/split_rows.js';
-import type { DatasetName } from '../../src/methods/point.js';
+import type { DatasetName } from '../../src/data/dataset.js';
 import { UserError } from '../../src/util/errors.js';
 import { DEBIAN_FASHION, KNOWN_IDX_FILES, SHARED_MNIST, noDebianFashion, noSharedMnist, smallImages, smallLabels, tempDir, writeSmallIdxDir } from './fixtures.js';
 

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { loadDataset } from '../../src/data/load.js';
-import type { MethodName, PointSpec } from '../../src/methods/point.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import type { MethodName, PointSpec } from '../../src/experiment/point.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 
 const seeds = (process.env.RRAMSIM_SEEDS ?? '0').split(',').map(Number);
 

@@ -21,10 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { loadDataset } from '../../src/data/load.js';
-import { runLora, runLori } from '../../src/methods/lora/method.js';
-import type { MethodName, ModelName, PointSpec } from '../../src/methods/point.js';
-import { methods, type RunContext } from '../../src/methods/registry.js';
-import type { PointMetrics } from '../../src/methods/result.js';
+import { runLora, runLori } from '../../src/experiment/method_runners.js';
+import type { MethodName, ModelName, PointSpec } from '../../src/experiment/point.js';
+import { methods, type RunContext } from '../../src/experiment/method_registry.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
 
 const dataDir = fileURLToPath(new URL('../../../shared/data/mnist', import.meta.url));
 const list = (v: string | undefined, d: string) => (v ?? d).split(',').filter(Boolean).map(Number);

@@ -19,10 +19,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
-import type { ModelName } from '../../src/methods/point.js';
+import type { ModelName } from '../../src/experiment/point.js';
 import { buildModel, presetDesc } from '../../src/nn/model.js';
 import { evaluate, train } from '../../src/nn/train.js';
-import { summarise } from '../../src/report/stats.js';
+import { summarise } from '../../sim/report/stats.js';
 
 const dataDir = fileURLToPath(new URL('../../../shared/data/mnist', import.meta.url));
 const RECIPE = { epochs: 3, lr: 0.01, momentum: 0.9, weightDecay: 0, batch: 64 };

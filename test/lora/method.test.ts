@@ -8,10 +8,11 @@ import { buildModel, type ModelDesc } from '../../src/nn/model.js';
 import { attachLora } from '../../src/methods/lora/attach.js';
 import { LoraMatrixOp } from '../../src/methods/lora/lora_matrix_op.js';
 import { mergeLora } from '../../src/methods/lora/merge.js';
-import { adaptNetwork, crossbarAdapters, runLora, runLori } from '../../src/methods/lora/method.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import type { RunContext } from '../../src/methods/registry.js';
-import type { PointMetrics } from '../../src/methods/result.js';
+import { adaptNetwork, crossbarAdapters } from '../../src/methods/lora/method.js';
+import { runLora, runLori } from '../../src/experiment/method_runners.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { RunContext } from '../../src/experiment/method_registry.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
 import { stream } from '../../src/util/rng.js';
 
 const dataset: Dataset = syntheticDataset('lora-v1');

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { trainedBase } from '../../src/methods/base.js';
-import { BASE_CACHE_HEADER_BYTES } from '../../src/methods/base_cache_file.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import { trainedBase } from '../../src/experiment/base.js';
+import { BASE_CACHE_HEADER_BYTES } from '../../src/experiment/base_cache_file.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import { UserError } from '../../src/util/errors.js';
 import { syntheticDataset } from './synthetic_dataset.js';
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import type { RunContext } from '../../src/methods/registry.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { RunContext } from '../../src/experiment/method_registry.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import { syntheticDataset } from './synthetic_dataset.js';
 
 const dataset: Dataset = syntheticDataset('v1');

@@ -1,12 +1,12 @@
-// The per-point memory and time estimate (src/methods/memory_estimate.ts) and its check before any
+// The per-point memory and time estimate (src/experiment/memory_estimate.ts) and its check before any
 // work (sim/sweep/preflight.ts): the fields it names, refusals and warnings through the CLI.
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
-import { estimatePoint } from '../../src/methods/memory_estimate.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import { estimatePoint } from '../../src/experiment/memory_estimate.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkMemory, parseMemorySize } from '../../sim/sweep/preflight.js';
 import { cli, ensureBuilt, writeJson } from '../cli/cli_helpers.js';

@@ -1,4 +1,4 @@
-// The memory estimate (src/methods/memory_estimate.ts) against the measured peak resident set of
+// The memory estimate (src/experiment/memory_estimate.ts) against the measured peak resident set of
 // real points: `rramsim run` in a child process (nice), its process.resourceUsage().maxRSS at exit,
 // for small, fast variants of the MLP, LeNet-5, a 5-task multitask point and ResNet-20 (the real
 // data sets: ../shared/data/mnist and ../shared/data/cifar10-jpeg; skipped, and said so, without them).
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
-import { estimatePoint, PROCESS_BASE_BYTES } from '../../src/methods/memory_estimate.js';
+import { estimatePoint, PROCESS_BASE_BYTES } from '../../src/experiment/memory_estimate.js';
 import { CLI, ensureBuilt } from '../cli/cli_helpers.js';
 import { requireSystem } from '../support/system_package.js';
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { usesIttrna, usesLora, usesMultitask, usesRetrain, trainsOnDevice } from '../../src/config/resolve_point.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { METHOD_NAMES } from '../../src/methods/method_info.js';
-import { methods } from '../../src/methods/registry.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import { methods } from '../../src/experiment/method_registry.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 
 describe('method registry metadata', () => {
   it('every method has a runner', () => {

@@ -7,13 +7,13 @@ import { prototypeSplit, syntheticDataset } from './synthetic_dataset.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp, NO_DEFECTS } from '../../src/crossbar/crossbar_matrix_op.js';
 import { makeParam } from '../../src/nn/param.js';
-import { trainedBase } from '../../src/methods/base.js';
+import { trainedBase } from '../../src/experiment/base.js';
 import { crossbarFor } from '../../src/methods/deploy.js';
 import { mapCrossbarLayer } from '../../src/methods/layer_mapping.js';
-import type { MethodName, PointSpec } from '../../src/methods/point.js';
-import { methods, registerMethod, type RunContext } from '../../src/methods/registry.js';
-import type { PointMetrics } from '../../src/methods/result.js';
-import { runPoint } from '../../src/methods/run_point.js';
+import type { MethodName, PointSpec } from '../../src/experiment/point.js';
+import { methods, registerMethod, type RunContext } from '../../src/experiment/method_registry.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
+import { runPoint } from '../../src/experiment/run_point.js';
 import { UserError } from '../../src/util/errors.js';
 
 const dataset: Dataset = syntheticDataset('v1');

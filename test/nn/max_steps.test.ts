@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, type ModelDesc } from '../../src/nn/model.js';
 import { train } from '../../src/nn/train.js';
-import type { TrainSpec } from '../../src/methods/point.js';
+import type { TrainSpec } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { blobs } from './synthetic.js';
 

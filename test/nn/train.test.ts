@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel, lenet5Desc, mlpDesc, type ModelDesc } from '../../src/nn/model.js';
 import { evaluate, train, type EpochInfo } from '../../src/nn/train.js';
 import { softmaxCrossEntropy } from '../../src/nn/softmax_cross_entropy.js';
-import type { TrainSpec } from '../../src/methods/point.js';
+import type { TrainSpec } from '../../src/experiment/point.js';
 import { UserError } from '../../src/util/errors.js';
 import { blobs, noise } from './synthetic.js';
 import { arenaStats, inWasmMemory } from '../../src/kernels/wasm_memory.js';

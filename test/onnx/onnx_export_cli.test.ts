@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
 import { splitRange } from '../../src/data/split_rows.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { readRecords, tmp } from '../sweep/helpers.js';
 import { cli, ensureBuilt, ROOT, writeJson } from '../cli/cli_helpers.js';
 

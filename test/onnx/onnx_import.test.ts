@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { importOnnxModel } from '../../src/onnx/import_onnx.js';
 import { loadOnnxNetwork, nchwToNhwc } from '../../src/onnx/load_onnx.js';
 import { decodeOnnx } from '../../src/onnx/read_onnx.js';

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mean, std } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { pointHash, type PointSpec } from '../../src/methods/point.js';
-import type { ResultRecord } from '../../src/methods/result.js';
-import { aggregate } from '../../src/report/aggregate.js';
-import { loadArtifact, parseResultsJsonl, readSweepDir } from '../../src/report/sweep_dir.js';
-import { defectFigures } from '../../src/report/figures.js';
-import { basePoint } from '../../src/report/synthetic_sweep.js';
-import { tQuantile975 } from '../../src/report/stats.js';
+import { pointHash, type PointSpec } from '../../src/experiment/point.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
+import { aggregate } from '../../sim/report/aggregate.js';
+import { loadArtifact, parseResultsJsonl, readSweepDir } from '../../sim/report/sweep_dir.js';
+import { defectFigures } from '../../sim/report/figures.js';
+import { basePoint } from '../../sim/report/synthetic_sweep.js';
+import { tQuantile975 } from '../../sim/report/stats.js';
 import { UserError } from '../../src/util/errors.js';
 
 function point(method: PointSpec['method'], rate: number, seed: number, tweak?: (p: PointSpec) => void): PointSpec {

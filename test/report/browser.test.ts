@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregate, type Aggregate } from '../../src/report/aggregate.js';
-import { pct } from '../../src/report/figures.js';
-import { readSweepDir } from '../../src/report/sweep_dir.js';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { buildTable, tableCsv } from '../../src/report/table.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { aggregate, type Aggregate } from '../../sim/report/aggregate.js';
+import { pct } from '../../sim/report/figures.js';
+import { readSweepDir } from '../../sim/report/sweep_dir.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
+import { buildTable, tableCsv } from '../../sim/report/table.js';
+import { writeReport } from '../../sim/report/write_report.js';
 import { requirePackage } from '../support/system_package.js';
 
 const CHROMIUM = '/usr/bin/chromium';

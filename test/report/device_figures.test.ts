@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import type { PointSpec } from '../../src/methods/point.js';
-import { pointHash } from '../../src/methods/point.js';
-import type { ResultRecord } from '../../src/methods/result.js';
-import { aggregate } from '../../src/report/aggregate.js';
-import { buildFigures } from '../../src/report/figures.js';
-import { writeReport } from '../../src/report/write_report.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import { pointHash } from '../../src/experiment/point.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
+import { aggregate } from '../../sim/report/aggregate.js';
+import { buildFigures } from '../../sim/report/figures.js';
+import { writeReport } from '../../sim/report/write_report.js';
 
 function rec(point: PointSpec, accuracy: number, extra: Record<string, number | string> = {}): ResultRecord {
   return {

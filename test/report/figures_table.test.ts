@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/report/aggregate.js';
-import { buildFigures, defectFigures } from '../../src/report/figures.js';
+import { aggregate } from '../../sim/report/aggregate.js';
+import { buildFigures, defectFigures } from '../../sim/report/figures.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basePoint } from '../../src/report/synthetic_sweep.js';
-import { loadArtifact, readSweepDir } from '../../src/report/sweep_dir.js';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { buildTable, formatCell, tableCsv } from '../../src/report/table.js';
+import { basePoint } from '../../sim/report/synthetic_sweep.js';
+import { loadArtifact, readSweepDir } from '../../sim/report/sweep_dir.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
+import { buildTable, formatCell, tableCsv } from '../../sim/report/table.js';
 
 function sweep(opts: Parameters<typeof writeSyntheticSweep>[1]) {
   const dir = mkdtempSync(join(tmpdir(), 'rramsim-fig-'));

@@ -1,4 +1,4 @@
-// The report's multi-task panels (src/report/multitask_figures.ts): the accuracy-matrix heatmap
+// The report's multi-task panels (sim/report/multitask_figures.ts): the accuracy-matrix heatmap
 // (mean over seeds of a[j][i]) and average accuracy / forgetting vs cumulative writes per method,
 // merged adapters as their own series with the merge's writes added; checked against hand values
 // on records written by hand.
@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
-import type { MultitaskMetrics, ResultRecord } from '../../src/methods/result.js';
-import { forgettingWith } from '../../src/report/multitask_figures.js';
-import { writeReport } from '../../src/report/write_report.js';
+import type { MultitaskMetrics, ResultRecord } from '../../src/experiment/result.js';
+import { forgettingWith } from '../../sim/report/multitask_figures.js';
+import { writeReport } from '../../sim/report/write_report.js';
 
 type Fig = { id: string; section: string; traces: { type: string; name: string; x: unknown; y: unknown; z?: (number | null)[][] }[] };
 

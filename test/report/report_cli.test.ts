@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../sim/main.js';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
+import { writeReport } from '../../sim/report/write_report.js';
 
 describe('writeReport: one self-contained file', () => {
   it('inlines plotly and the data, loads nothing from outside, survives hostile strings', async () => {

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esc } from '../../src/report/html.js';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { esc } from '../../sim/report/html.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
+import { writeReport } from '../../sim/report/write_report.js';
 
 describe('report with null manifest fields', () => {
   it('esc(null) and esc(undefined) are empty, numbers are printed', () => {

@@ -1,6 +1,6 @@
 import { gamma, mean, std } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { summarise, tQuantile975 } from '../../src/report/stats.js';
+import { summarise, tQuantile975 } from '../../sim/report/stats.js';
 
 /** Student t density, written with mathjs' gamma (an independent oracle for the quantile). */
 function tPdf(x: number, dof: number): number {

@@ -17,7 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import type { Manifest } from '../../sim/sweep/manifest.js';
 import { compareRecords } from '../../sim/sweep/compare_records.js';
 import { CLI, ensureBuilt, ROOT } from '../cli/cli_helpers.js';

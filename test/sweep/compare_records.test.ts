@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRecords } from '../../sim/sweep/compare_records.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 
 function rec(metrics: Record<string, unknown>): ResultRecord {
   return {

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { planSweep, type SweepPlan } from '../../src/config/expand.js';
-import { writeSyntheticSweep } from '../../src/report/synthetic_sweep.js';
-import { readSweepDir } from '../../src/report/sweep_dir.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
+import { readSweepDir } from '../../sim/report/sweep_dir.js';
+import { writeReport } from '../../sim/report/write_report.js';
 import { UserError } from '../../src/util/errors.js';
 import { readRegularFile } from '../../src/util/read_regular_file.js';
 import { runCli } from '../../sim/main.js';

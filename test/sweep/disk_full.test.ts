@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { planSweep, type SweepPlan } from '../../src/config/expand.js';
-import { writeReport } from '../../src/report/write_report.js';
+import { writeReport } from '../../sim/report/write_report.js';
 import { describeFsError } from '../../src/util/fs_errors.js';
 import { UserError } from '../../src/util/errors.js';
 import { runCli } from '../../sim/main.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 
 export const FAKE_RUNNER = pathToFileURL(join(import.meta.dirname, 'fixtures', 'fake_runner.mjs')).href;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
-import type { ResultRecord } from '../../src/methods/result.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 import { appendResult, latestByHash, readResults, rewriteResults } from '../../sim/sweep/results_file.js';
 
 const pts = (await planSweep({ seed: [0, 1, 2] })).points;

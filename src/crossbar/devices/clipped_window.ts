@@ -13,7 +13,7 @@
  * gHi ∈ [gMin, gMax] (default gMax − 0.1·Δ), gLo < gHi. No fast path: programmed slot by slot
  * (program_generic.ts).
  */
-import type { DeviceSpec } from '../../methods/point.js';
+import type { DeviceSpec } from '../device_spec.js';
 import { UserError } from '../../util/errors.js';
 import type { DeviceModelContext, DeviceModelEntry, FastPath } from '../device_model.js';
 import { LinearLevelsDevice } from './linear_levels.js';

@@ -30,7 +30,7 @@
  * (quantiseF32, LinearLevelsDevice.quantise), each used by exactly the slots above, and every committed point
  * keeps its hash and metrics.
  */
-import type { DeviceSpec } from '../../methods/point.js';
+import type { DeviceSpec } from '../device_spec.js';
 import { stream } from '../../util/rng.js';
 import { stuckU } from '../cell_state.js';
 import type { DeviceModel, DeviceModelContext, DeviceModelEntry, FastPath } from '../device_model.js';

@@ -22,7 +22,7 @@
  * 'linear-levels' cell exactly (same fast path, same results). The physical cell keeps its factor
  * through re-mapping (a permutation moves weights onto other cells, not the factors).
  */
-import type { DeviceSpec } from '../../methods/point.js';
+import type { DeviceSpec } from '../device_spec.js';
 import { stream } from '../../util/rng.js';
 import type { DeviceModelContext, DeviceModelEntry, FastPath } from '../device_model.js';
 import { uOffset } from '../device.js';

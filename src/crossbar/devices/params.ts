@@ -4,7 +4,7 @@
  * UserError naming `device.modelParams.<field>` and the allowed values, raised while the sweep is
  * planned (before any work).
  */
-import type { DeviceSpec } from '../../methods/point.js';
+import type { DeviceSpec } from '../device_spec.js';
 import { UserError } from '../../util/errors.js';
 
 export interface NumParam {

@@ -12,7 +12,7 @@
  * With no cell stage W_used = W_eff (no copy); with no input or tile stage the product is one GEMM,
  * else it is formed tile by tile (read_path.ts).
  */
-import type { CrossbarSpec } from '../../methods/point.js';
+import type { CrossbarSpec } from '../crossbar_spec.js';
 import type { CrossbarArray } from '../crossbar_array.js';
 import type { DeviceModel } from '../device_model.js';
 import type { WeightMapping } from '../mapping.js';

@@ -22,7 +22,7 @@
  *             ('stuck' | 'prog'), summed and merged into the base before it is mapped
  */
 import { z } from 'zod';
-import { boolField, enumField, numField, section, valueField, type SpecOf } from '../../util/spec_field.js';
+import { boolField, enumField, numField, section, valueField, type SpecOf, type SECTION } from '../../util/spec_field.js';
 import type { PointFacts } from '../../util/spec_field.js';
 
 export const LORA_PLACEMENTS = ['q', 'k', 'v', 'o', 'embedding', 'mlp.fc1', 'mlp.fc2', 'head'] as const;

@@ -2,6 +2,7 @@
  * Methods `lora` and `lori`: repair a deployed, defective network by training low-rank adapters
  * that live on crossbars of their own, without reprogramming the big base arrays.
  *
+ * Options: LoraOptions (src/methods/method_options.ts; below `point` = those options).
  * Both start from the base network deployed on its defective crossbars (point.lora.base:
  * 'unaware' = the ideal weights mapped unchanged, or 'ittrna' = the ITT-RNA result) and freeze
  * every base parameter (weights and biases). The selected layers (point.lora.layers, [] = all)
@@ -36,17 +37,17 @@
  * extra.mergedAccuracy / mergedLoss; metrics.accuracy is the unmerged (adapters on their
  * arrays) accuracy, also in extra.unmergedAccuracy.
  */
+import { defectSeed } from '../../crossbar/defect_spec.js';
 import { makeCrossbarOp } from '../../crossbar/crossbar_op_factory.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import { evaluate, train } from '../../nn/train.js';
 import { maxAbs } from '../../crossbar/converters.js';
 import { finishMetrics, type Deployment } from '../deploy.js';
-import { retrainLog } from '../fat.js';
-import { ittrnaDeployment } from '../ittrna.js';
-import type { PointSpec } from '../point.js';
-import type { RunContext } from '../registry.js';
-import type { PointMetrics } from '../result.js';
+import { ittrnaOnNetwork } from '../ittrna.js';
+import { epochReporter, type MethodContext } from '../method_context.js';
+import type { PointMetrics } from '../method_metrics.js';
+import { retrainExamples, type CrossbarPoint, type LoraOptions } from '../method_options.js';
 import { unawareDeployment } from '../unaware.js';
 import { attachLora, digitalAdapters, type AdapterOpFactory, type AdapterRole } from './attach.js';
 import { LoraMatrixOp } from './lora_matrix_op.js';
@@ -59,7 +60,6 @@ import { rowsPerImage } from '../cost.js';
 import { MultiHeadSelfAttention } from '../../nn/multi_head_attention.js';
 import { walkLayers } from '../../nn/layer.js';
 import type { WeightLayer } from '../../nn/weight_layer.js';
-import { defectSeed } from '../../crossbar/defect_spec.js';
 
 export type LoraVariant = 'lora' | 'lori';
 
@@ -72,7 +72,7 @@ function baseWMax(op: MatrixOp): number {
 
 /** adapter ops on their own defective crossbars (ranges in the file header) */
 export function crossbarAdapters(
-  point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>,
+  point: CrossbarPoint,
   net: { weightLayers(): { name: string; op: MatrixOp }[] },
   variant: LoraVariant,
   roles: AdapterRole[] = ['A', 'B'],
@@ -106,7 +106,7 @@ function syncAdapters(ops: LoraMatrixOp[]): void {
 }
 
 /** the layer names that get adapters: lora.placement's roles (placement.ts) or lora.layers ([] = all) */
-export function loraTargets(net: { weightLayers(): WeightLayer[] }, point: PointSpec): string[] {
+export function loraTargets(net: { weightLayers(): WeightLayer[] }, point: Pick<LoraOptions, 'lora'>): string[] {
   if (point.lora.placement === undefined) return point.lora.layers;
   return placementLayers(rolesOf(net.weightLayers()), point.lora.placement);
 }
@@ -116,7 +116,7 @@ export function loraTargets(net: { weightLayers(): WeightLayer[] }, point: Point
  * fn gets the afterStep hook that redraws the noise every `noise.every` steps. Unwrapped afterwards.
  */
 export function withNoise(
-  net: Network, point: PointSpec, noise: { sigma: number; every: number } | undefined,
+  net: Network, point: { seed: number; defects: { seed?: number } }, noise: { sigma: number; every: number } | undefined,
   fn: (afterStep: ((net: Network, step: number) => void) | undefined) => void,
 ): void {
   if (!noise || noise.sigma === 0) { fn(undefined); return; }
@@ -181,7 +181,7 @@ export interface AdaptResult {
  * the adapters run: 'crossbar' (deployment) or 'digital' (reference).
  */
 export function adaptNetwork(
-  net: Network, point: PointSpec, ctx: RunContext, variant: LoraVariant,
+  net: Network, point: LoraOptions, ctx: MethodContext, variant: LoraVariant,
   adapterOps: 'crossbar' | 'digital' = 'crossbar',
   /** noise-aware training (default point.lora.noise) */
   noise: { sigma: number; every: number } | undefined = point.lora.noise,
@@ -194,7 +194,7 @@ export function adaptNetwork(
   const spec = { rank, alpha, layers: loraTargets(net, point) };
   const onXbar = adapterOps === 'crossbar';
   const split = ctx.dataset.train;
-  const common = { seed: defectSeed(point), limit: point.retrainLimit || point.trainLimit };
+  const common = { seed: defectSeed(point), limit: retrainExamples(point) };
   const shuffle = (name: string) => (shufflePrefix ? `${shufflePrefix}/${name}` : name);
   if (variant === 'lora') {
     const factory = onXbar ? crossbarAdapters(point, net, 'lora') : digitalAdapters;
@@ -203,7 +203,7 @@ export function adaptNetwork(
     for (const o of ops) { resetCounters(o.opA); resetCounters(o.opB); }
     withNoise(net, point, noise, (afterStep) => {
       train(net, split, point.retrain, {
-        ...common, shuffleStream: shuffle('lora/shuffle'), onEpoch: retrainLog(ctx, `lora r=${rank}`),
+        ...common, shuffleStream: shuffle('lora/shuffle'), onEpoch: epochReporter(ctx, `lora r=${rank}`),
         ...(point.lora.halora ? { penalty: haloraPenalty(ops, point.lora.halora) } : {}),
         ...(afterStep ? { afterStep } : {}),
       });
@@ -219,7 +219,7 @@ export function adaptNetwork(
   for (const o of ops) resetCounters(o.opA);
   const hal = point.lora.halora ? { penalty: haloraPenalty(ops, point.lora.halora) } : {};
   withNoise(net, point, noise, (afterStep) => {
-    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/calib'), onEpoch: retrainLog(ctx, `lori r=${rank} calibration`) });
+    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/calib'), onEpoch: epochReporter(ctx, `lori r=${rank} calibration`) });
   });
   const Bs = ops.map((o) => o.B);
   const mask = loriMask(Bs, point.lora.sparsity);
@@ -238,28 +238,32 @@ export function adaptNetwork(
   applyLoriMask(Bs, mask);
   ctx.log?.(`lori: kept ${mask.kept}/${mask.total} B entries (|b| >= ${mask.threshold.toExponential(3)})`);
   withNoise(net, point, noise, (afterStep) => {
-    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/shuffle'), onEpoch: retrainLog(ctx, `lori r=${rank}`) });
+    train(net, split, point.retrain, { ...common, ...hal, ...(afterStep ? { afterStep } : {}), shuffleStream: shuffle('lori/shuffle'), onEpoch: epochReporter(ctx, `lori r=${rank}`) });
   });
   syncAdapters(ops);
   return { ops, adapterProgramWrites, threshold: mask.threshold, keptB: mask.kept, totalB: mask.total, mask };
 }
 
-/** the base network deployed on its defective crossbars, per point.lora.base */
-async function deployedBase(point: PointSpec, ctx: RunContext): Promise<{ d: Deployment; baseWrites: number; extra: Record<string, number | string | boolean | null> }> {
+/** the trained network (changed in place) deployed on its defective crossbars, per point.lora.base */
+export function loraBaseDeployment(net: Network, point: LoraOptions, ctx: MethodContext): { d: Deployment; baseWrites: number; extra: Record<string, number | string | boolean | null> } {
   if (point.lora.base === 'ittrna') {
-    const { deployment, extra } = await ittrnaDeployment(point, ctx);
+    const { deployment, extra } = ittrnaOnNetwork(net, point, ctx);
     const baseWrites = deployment.cellWrites();
     for (const op of deployment.xbar) op.resetWriteCounts();
     const prefixed: Record<string, number | string | boolean | null> = {};
     for (const [k, v] of Object.entries(extra)) prefixed[`ittrna_${k}`] = v;
     return { d: deployment, baseWrites, extra: prefixed };
   }
-  return { d: await unawareDeployment(point, ctx), baseWrites: 0, extra: {} };
+  return { d: unawareDeployment(net, point), baseWrites: 0, extra: {} };
 }
 
-async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVariant): Promise<PointMetrics> {
-  const t0 = performance.now();
-  const { d, baseWrites, extra: baseExtra } = await deployedBase(point, ctx);
+/**
+ * lora / lori on a trained network: deploy it (lora.base), attach and train the adapters, evaluate
+ * on ctx.dataset's eval split, then merge them into the base arrays and evaluate again (extras).
+ */
+export function loraOnNetwork(trained: Network, point: LoraOptions, ctx: MethodContext, variant: LoraVariant): PointMetrics {
+  const t0 = ctx.startedAt ?? performance.now();
+  const { d, baseWrites, extra: baseExtra } = loraBaseDeployment(trained, point, ctx);
   const net = d.net;
   const before = evaluate(net, ctx.dataset.eval);
   const adapterOps = point.lora.adapters ?? 'crossbar';
@@ -323,11 +327,3 @@ async function runVariant(point: PointSpec, ctx: RunContext, variant: LoraVarian
   return m;
 }
 
-export function runLora(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  if (point.lora.experts) return import('./mof.js').then((m) => m.runMof(point, ctx));
-  return runVariant(point, ctx, 'lora');
-}
-
-export function runLori(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  return runVariant(point, ctx, 'lori');
-}

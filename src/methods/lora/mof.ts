@@ -17,18 +17,22 @@
  * this simulator's choice: the paper's router is not modelled. Drift is not an expert here (no
  * drift model on the training path yet).
  */
+import type { Network } from '../../nn/network.js';
 import { evaluate } from '../../nn/train.js';
-import { trainedBase } from '../base.js';
 import { Deployment, finishMetrics } from '../deploy.js';
-import type { PointSpec } from '../point.js';
-import type { RunContext } from '../registry.js';
-import type { PointMetrics } from '../result.js';
+import type { MethodContext } from '../method_context.js';
+import type { PointMetrics } from '../method_metrics.js';
+import type { LoraOptions } from '../method_options.js';
 import { unawareDeployment } from '../unaware.js';
 import { adaptNetwork } from './method.js';
 import { loraDelta } from './merge.js';
 
-export async function runMof(point: PointSpec, ctx: RunContext): Promise<PointMetrics> {
-  const t0 = performance.now();
+/**
+ * MoF on the trained network `trainedBase()` returns: a new copy of the same trained network on
+ * every call (one per expert and one for the merge).
+ */
+export async function mof(trainedBase: () => Network | Promise<Network>, point: LoraOptions, ctx: MethodContext): Promise<PointMetrics> {
+  const t0 = ctx.startedAt ?? performance.now();
   const experts = point.lora.experts ?? [];
   const sum = new Map<string, Float32Array>();
   const extra: Record<string, number | string | boolean | null> = { experts: experts.join(','), rank: point.lora.rank };
@@ -36,11 +40,11 @@ export async function runMof(point: PointSpec, ctx: RunContext): Promise<PointMe
   for (const e of experts) {
     let net;
     if (e === 'stuck') {
-      const d = await unawareDeployment(point, ctx);
+      const d = unawareDeployment(await trainedBase(), point);
       extra.baseAccuracy = evaluate(d.net, ctx.dataset.eval).accuracy;
       net = d.net;
     } else {
-      net = await trainedBase(point, ctx);
+      net = await trainedBase();
     }
     const noise = e === 'prog' ? point.lora.noise : undefined;
     if (e === 'prog' && !noise) throw new Error('mof: expert prog needs lora.noise (checked at planning)');
@@ -57,7 +61,7 @@ export async function runMof(point: PointSpec, ctx: RunContext): Promise<PointMe
     }
   }
   // merge Σ ΔW_e into W0, then map the merged network onto the defective chip
-  const base = await trainedBase(point, ctx);
+  const base = await trainedBase();
   let changed = 0;
   for (const l of base.weightLayers()) {
     const dW = sum.get(l.name);

@@ -52,7 +52,7 @@ import { UserError } from '../../util/errors.js';
 import { selectLayers } from '../lora/attach.js';
 import { applyLoriMask, loriMask } from '../lora/lori_mask.js';
 import type { LoraMatrixOp } from '../lora/lora_matrix_op.js';
-import type { PointSpec } from '../point.js';
+import type { CrossbarPoint } from '../method_options.js';
 import { digitalArrays, distinctCost, syncNow, type ArrayOpFactory } from './array_factory.js';
 import { mergeConcatenated, mergeLinearIntoBase, mergeLinearSharedA } from './merge.js';
 import { attachRouted, type RoutedLoraMatrixOp } from './router_lora.js';
@@ -72,7 +72,7 @@ export interface ContinualOptions {
   /** the trained base network (ideal weights): cloned, never modified */
   base: Network;
   /** device, crossbar and defects of every array; seed = the run seed (defect maps, streams) */
-  point: Pick<PointSpec, 'device' | 'crossbar' | 'defects' | 'seed'>;
+  point: CrossbarPoint;
   /** SGD recipe per task (lori: per stage) */
   retrain: TrainSpec;
   /** adapter rank r (lora, lori, crab) */

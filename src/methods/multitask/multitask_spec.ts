@@ -12,7 +12,7 @@
  * Heads are digital or each on its own crossbar array (MultitaskPointSpec.heads below).
  */
 import { z } from 'zod';
-import { checkFields, defaultsOf, enumField, numField, section, valueField, type Leaf, type SpecOf } from '../../util/spec_field.js';
+import { checkFields, defaultsOf, enumField, numField, section, valueField, type Leaf, type SpecOf, type SECTION } from '../../util/spec_field.js';
 import { UserError } from '../../util/errors.js';
 import { allowedTaskNames, checkTaskList, type ParsedTask } from '../../tasks/registry.js';
 

@@ -1,6 +1,7 @@
 /**
- * Per-point artefacts read by the report (formats in docs/DESIGN.md), written when
- * `ctx.artifactDir` is set:
+ * Per-point artefacts read by the report (formats in docs/DESIGN.md): the methods emit them as
+ * values (src/methods/method_context.ts onArtifact), the experiment layer writes them into
+ * `ctx.artifactDir` (method_runners.ts):
  *   defect_tile.json    tile (0, 0) of the first weight layer: { layer, tileRow, tileCol, rows,
  *                       cols, distribution, state } (0 healthy, 1 stuck at HRS, 2 stuck at LRS)
  *   importance_map.json first weight layer: { layer, rows, cols, faulty (0/1 per physical slot),
@@ -10,9 +11,7 @@
  */
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CrossbarMatrixOp } from '../crossbar/crossbar_matrix_op.js';
-import { physicalFaulty } from './deploy.js';
-import type { RunContext } from './registry.js';
+import type { MethodArtifact } from '../methods/method_context.js';
 
 async function writeJson(dir: string, name: string, value: unknown): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -28,23 +27,7 @@ async function writeJson(dir: string, name: string, value: unknown): Promise<voi
   }
 }
 
-const r4 = (x: number) => (x === 0 ? 0 : Number(x.toPrecision(4)));
-
-export async function writeDefectTile(ctx: RunContext, op: CrossbarMatrixOp): Promise<void> {
-  if (!ctx.artifactDir) return;
-  await writeJson(ctx.artifactDir, 'defect_tile.json', op.defectMapJSON()[0]);
-}
-
-export async function writeImportanceMap(
-  ctx: RunContext, op: CrossbarMatrixOp, before: Float32Array, after: Float32Array,
-): Promise<void> {
-  if (!ctx.artifactDir) return;
-  await writeJson(ctx.artifactDir, 'importance_map.json', {
-    layer: op.layer,
-    rows: op.rows,
-    cols: op.cols,
-    faulty: Array.from(physicalFaulty(op)),
-    before: Array.from(before, r4),
-    after: Array.from(after, r4),
-  });
+/** write one artefact a method emitted (src/methods/method_context.ts) into `dir` */
+export async function writeArtifact(dir: string, a: MethodArtifact): Promise<void> {
+  await writeJson(dir, a.name, a.value);
 }

@@ -28,22 +28,22 @@
  *                       cumulative writes per task, adapter cells, per-array cells/writes, merges
  *                       (per task: merged vs single-adapter accuracy a[T−1][i]), crab routing
  */
-import type { Dataset, DatasetName } from '../../data/dataset.js';
-import { loadDataset } from '../../data/load.js';
-import { buildModel, modelDescOf } from '../../nn/model.js';
-import type { Network } from '../../nn/network.js';
-import { evaluate } from '../../nn/train.js';
-import type { Task } from '../../tasks/task.js';
-import { makeTask, parseTaskName } from '../../tasks/registry.js';
-import { trainedBase } from '../base.js';
-import { rowsPerImage } from '../cost.js';
-import type { PointSpec } from '../point.js';
-import type { RunContext } from '../registry.js';
-import type { MultitaskMetrics, PointMetrics } from '../result.js';
-import { runContinual, runJointRouted, type ContinualOptions } from './continual.js';
-import { trainJoint } from './joint_train.js';
-import { DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, type MultitaskPointSpec } from './multitask_spec.js';
-import { selectLayers } from '../lora/attach.js';
+import type { Dataset, DatasetName } from '../data/dataset.js';
+import { loadDataset } from '../data/load.js';
+import { buildModel, modelDescOf } from '../nn/model.js';
+import type { Network } from '../nn/network.js';
+import { evaluate } from '../nn/train.js';
+import type { Task } from '../tasks/task.js';
+import { makeTask, parseTaskName } from '../tasks/registry.js';
+import { trainedBase } from './base.js';
+import { rowsPerImage } from '../methods/cost.js';
+import type { PointSpec } from './point.js';
+import type { RunContext } from './method_registry.js';
+import type { MultitaskMetrics, PointMetrics } from './result.js';
+import { runContinual, runJointRouted, type ContinualOptions } from '../methods/multitask/continual.js';
+import { trainJoint } from '../methods/multitask/joint_train.js';
+import { DEFAULT_MULTITASK_POINT, isMultitaskMethod, libraryMethod, type MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
+import { selectLayers } from '../methods/lora/attach.js';
 
 /** identity transforms: the task IS its data set (shares the single-task base cache entry) */
 function isPlain(t: Task): boolean {

@@ -11,11 +11,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetName, DefectDistribution, MethodName, ModelName, PointSpec } from '../methods/point.js';
-import { pointHash } from '../methods/point.js';
-import type { ResultRecord } from '../methods/result.js';
-import { configHash } from '../util/hash.js';
-import { stream } from '../util/rng.js';
+import type { DatasetName, DefectDistribution, MethodName, ModelName, PointSpec } from '../../src/experiment/point.js';
+import { pointHash } from '../../src/experiment/point.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
+import { configHash } from '../../src/util/hash.js';
+import { stream } from '../../src/util/rng.js';
 import type { SweepManifest } from './sweep_dir.js';
 
 export function basePoint(): PointSpec {

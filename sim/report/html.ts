@@ -13,8 +13,8 @@ import type { FigureSpec } from './figures.js';
 import { pct } from './figures.js';
 import type { SweepManifest } from './sweep_dir.js';
 import { formatCell, type Table } from './table.js';
-import { shellQuote } from '../util/shell_quote.js';
-import { modelLabel } from '../nn/model.js';
+import { shellQuote } from '../../src/util/shell_quote.js';
+import { modelLabel } from '../../src/nn/model.js';
 
 let plotlyCache: { source: string; version: string } | null = null;
 

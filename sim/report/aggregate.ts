@@ -7,15 +7,15 @@
  * 2. Group the points by every field of the PointSpec except `seed` (group key =
  *    stableStringify(point without seed)), so a group is one experimental setting
  *    (model, dataset, method, defect rate, LRS share, distribution, LoRA rank, …) over seeds.
- * 3. Per group and metric, summarise the ok points with `summarise` (src/report/stats.ts):
+ * 3. Per group and metric, summarise the ok points with `summarise` (sim/report/stats.ts):
  *    n, mean, sample std (n − 1), Student-t 95% CI of the mean, min, max.
  *    Failed and missing points are counted per group, never folded into the statistics.
  */
-import type { MethodName, PointSpec } from '../methods/point.js';
-import { METHOD_NAMES } from '../methods/method_info.js';
-import type { PointMetrics, ResultRecord } from '../methods/result.js';
-import { stableStringify } from '../util/hash.js';
-import { modelLabel } from '../nn/model.js';
+import type { MethodName, PointSpec } from '../../src/experiment/point.js';
+import { METHOD_NAMES } from '../../src/methods/method_info.js';
+import type { PointMetrics, ResultRecord } from '../../src/experiment/result.js';
+import { stableStringify } from '../../src/util/hash.js';
+import { modelLabel } from '../../src/nn/model.js';
 import { summarise, type Summary } from './stats.js';
 
 export type FieldValue = string | number | boolean | null;

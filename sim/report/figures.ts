@@ -15,9 +15,9 @@
  *   cells is  Σ_{c faulty} I(c) / Σ_c I(c).
  */
 import { multitaskFigures } from './multitask_figures.js';
-import type { PointSpec } from '../methods/point.js';
-import { METHOD_INFO, METHOD_NAMES } from '../methods/method_info.js';
-import { modelLabel } from '../nn/model.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import { METHOD_INFO, METHOD_NAMES } from '../../src/methods/method_info.js';
+import { modelLabel } from '../../src/nn/model.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { deviceFigures } from './device_figures.js';

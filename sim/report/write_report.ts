@@ -7,8 +7,8 @@
  * a pseudo file system, or it exists and is not a report rramsim wrote — recognised by isOwnReport —
  * and `force` is not set). The check runs before DIR is read, so a refused output costs nothing.
  */
-import { writeFileAtomicSync } from '../util/atomic_write.js';
-import { checkOutputFile } from '../util/output_file.js';
+import { writeFileAtomicSync } from '../../src/util/atomic_write.js';
+import { checkOutputFile } from '../../src/util/output_file.js';
 import { join } from 'node:path';
 import { aggregate } from './aggregate.js';
 import { buildFigures } from './figures.js';

@@ -14,12 +14,12 @@
  */
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PointSpec } from '../methods/point.js';
-import type { ResultRecord } from '../methods/result.js';
-import { UserError } from '../util/errors.js';
-import { checkRealDir, checkRegularFile, readRegularText } from '../util/read_regular_file.js';
-import { ARTIFACT_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../util/sweep_file_limits.js';
-import { nestedDeeperThan } from '../util/json_depth.js';
+import type { PointSpec } from '../../src/experiment/point.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
+import { UserError } from '../../src/util/errors.js';
+import { checkRealDir, checkRegularFile, readRegularText } from '../../src/util/read_regular_file.js';
+import { ARTIFACT_LIMIT, MANIFEST_LIMIT, RESULTS_LIMIT } from '../../src/util/sweep_file_limits.js';
+import { nestedDeeperThan } from '../../src/util/json_depth.js';
 
 /** manifest.json as the report reads it: any field may be absent or null (no git checkout: gitCommit null; an interrupted sweep: finishedAt null). */
 export interface SweepManifest {

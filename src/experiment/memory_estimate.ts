@@ -46,7 +46,7 @@ import { modelDescOf, type LayerSpec, type ModelDesc } from '../nn/model.js';
 import { modelLayers } from '../config/model_layers.js';
 import { lineResistanceOn } from '../crossbar/crossbar_spec.js';
 import { parseTaskName } from '../tasks/registry.js';
-import { METHOD_INFO } from './method_info.js';
+import { METHOD_INFO } from '../methods/method_info.js';
 import type { PointSpec } from './point.js';
 
 /** resident memory of a worker process before it loads anything (node, the modules, the native addon) */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (= build, then `node dist/sim/bench.js [train] [gemm] [crossbar] [sweep]`; no
+ * `npm run bench` (= build, then `node dist/sim/bench/main.js [train] [gemm] [crossbar] [sweep]`; no
  * argument = train, gemm, crossbar; `sweep` runs only when named: `npm run bench -- sweep`).
  * Speed lives here, never in tests.
  *

@@ -1,7 +1,8 @@
 /**
- * One line of results.jsonl: a finished (or failed) point.
+ * What a method run returns: the accuracy and loss on the evaluation split, the cell writes and
+ * cells of the crossbars, trainable parameters and extra MACs, method-specific extras, and the
+ * multi-task part of the mt-* methods. One `ResultRecord` (src/experiment/result.ts) holds one.
  */
-import type { PointSpec } from './point.js';
 import type { HeadArrayCost } from './multitask/continual.js';
 
 export interface PointMetrics {
@@ -25,7 +26,7 @@ export interface PointMetrics {
   extraMacsPerImage: number;
   /** method-specific extras (e.g. penalty, merged accuracy, clipped weights) */
   extra?: Record<string, number | string | boolean | null>;
-  /** many tasks on one chip (mt-* methods only; src/methods/multitask/method.ts) */
+  /** many tasks on one chip (mt-* methods only; src/experiment/multitask.ts) */
   multitask?: MultitaskMetrics;
 }
 
@@ -71,22 +72,4 @@ export interface MultitaskMetrics {
     writes: number;
     cells: number;
   }[];
-}
-
-export interface ResultRecord {
-  pointHash: string;
-  configHash: string;
-  status: 'ok' | 'failed';
-  point: PointSpec;
-  metrics?: PointMetrics;
-  error?: string;
-  /** seconds */
-  wallSeconds: number;
-  /**
-   * where it ran (additive, not hashed; sim/sweep/run_env.ts): the GEMM backend, Node and rramsim
-   * versions. Absent in records written before it was added (those ran on 'wasm').
-   */
-  env?: { backend: string; node: string; rramsim?: string };
-  startedAt: string;
-  finishedAt: string;
 }

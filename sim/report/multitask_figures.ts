@@ -1,6 +1,6 @@
 /**
  * Report panels of the multi-task methods (issue 18; records with `metrics.multitask`,
- * src/methods/multitask/method.ts).
+ * src/experiment/multitask.ts).
  *
  * Series: one per setting (the point without its seed) and, for a setting with merges, one more
  * per merge kind ("<method> merged <kind>"); heads on crossbars (multitask.heads 'crossbar') are
@@ -17,9 +17,9 @@
  *   2. Average accuracy and forgetting vs cumulative writes per (model · dataset, task sequence):
  *      two subplots (ACC, F) with log-scale writes, one marker per series and defect rate.
  */
-import type { MultitaskMetrics, PointMetrics } from '../methods/result.js';
-import { modelLabel } from '../nn/model.js';
-import { stableStringify } from '../util/hash.js';
+import type { MultitaskMetrics, PointMetrics } from '../../src/experiment/result.js';
+import { modelLabel } from '../../src/nn/model.js';
+import { stableStringify } from '../../src/util/hash.js';
 import type { Aggregate } from './aggregate.js';
 import type { FigureSpec, Json } from './figures.js';
 import { METHOD_COLOURS } from './figures.js';

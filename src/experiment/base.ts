@@ -42,7 +42,7 @@ import { train } from '../nn/train.js';
 import { DefectInjectionOp } from '../nn/defect_injection_op.js';
 import { configHash } from '../util/hash.js';
 import type { PointSpec } from './point.js';
-import type { RunContext } from './registry.js';
+import type { RunContext } from './method_registry.js';
 
 const FORMAT = 'rramsim-base-v1';
 let tmpCounter = 0;

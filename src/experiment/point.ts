@@ -10,8 +10,8 @@ export type { ModelDesc, ModelName, ModelSpec } from '../nn/model.js';
 export type { DatasetName } from '../data/dataset.js';
 import type { ModelSpec } from '../nn/model.js';
 import type { DatasetName } from '../data/dataset.js';
-export type { MethodName } from './method_info.js';
-import type { MethodName } from './method_info.js';
+export type { MethodName } from '../methods/method_info.js';
+import type { MethodName } from '../methods/method_info.js';
 
 // the layer specs are owned (type, defaults, bounds, schema) by their layers; PointSpec combines them
 export type { DeviceSpec } from '../crossbar/device_spec.js';
@@ -23,14 +23,14 @@ import type { CrossbarSpec } from '../crossbar/crossbar_spec.js';
 import type { DefectSpec } from '../crossbar/defect_spec.js';
 import type { TrainSpec } from '../nn/train_spec.js';
 
-export type { IttrnaSpec } from './ittrna_spec.js';
-export type { LoraSpec } from './lora/lora_spec.js';
-import type { IttrnaSpec } from './ittrna_spec.js';
-import type { LoraSpec } from './lora/lora_spec.js';
-export type { MultitaskPointSpec } from './multitask/multitask_spec.js';
-import type { MultitaskPointSpec } from './multitask/multitask_spec.js';
-export type { LifetimeSpec } from './lifetime_spec.js';
-import type { LifetimeSpec } from './lifetime_spec.js';
+export type { IttrnaSpec } from '../methods/ittrna_spec.js';
+export type { LoraSpec } from '../methods/lora/lora_spec.js';
+import type { IttrnaSpec } from '../methods/ittrna_spec.js';
+import type { LoraSpec } from '../methods/lora/lora_spec.js';
+export type { MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
+import type { MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
+export type { LifetimeSpec } from '../methods/lifetime_spec.js';
+import type { LifetimeSpec } from '../methods/lifetime_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -53,7 +53,7 @@ export interface PointSpec {
   trainLimit: number;
   /** many tasks on one chip (mt-* methods only; absent otherwise, so other points keep their hashes) */
   multitask?: MultitaskPointSpec;
-  /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
+  /** lifetime experiment (src/experiment/lifetime.ts); absent = one run, not in the point or its hash */
   lifetime?: LifetimeSpec;
   /**
    * optional cap on training examples for retraining/adaptation (fat, ittrna, remap, lora, lori);
