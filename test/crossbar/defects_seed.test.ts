@@ -10,7 +10,7 @@ import { planSweep } from '../../src/config/expand.js';
 import { makeCrossbarOp } from '../../src/crossbar/crossbar_op_factory.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { runPoint } from '../../src/experiment/run_point.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { makeParam } from '../../src/nn/param.js';
 import { UserError } from '../../src/util/errors.js';
 import { syntheticDataset } from '../methods/synthetic_dataset.js';

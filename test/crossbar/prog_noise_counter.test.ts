@@ -184,7 +184,7 @@ describe('device.progNoiseModel validation', () => {
 describe('device.progNoiseModel in sweep configs', () => {
   it("absent = 'counter' (recorded); 'per-write' is left out of the point (older points' hash); without variation it is dropped; a bad value is a UserError naming the values", async () => {
     const { planSweep } = await import('../../src/config/expand.js');
-    const { pointHash } = await import('../../src/methods/point.js');
+    const { pointHash } = await import('../../src/experiment/point.js');
     const plan = async (device: Record<string, unknown>) => (await planSweep({ method: 'unaware', device })).points[0];
     const h = async (device: Record<string, unknown>) => (await plan(device)).hash;
     const fast = await plan({ progSigma: 0.05 });

@@ -128,7 +128,7 @@ describe("read noise 'per-output': the per-cell distribution, drawn per sample o
 describe('device.readNoiseModel in sweep configs', () => {
   it("'per-output' (the default) is recorded; 'per-cell' is left out of the point (older points' hash); without read noise it is dropped", async () => {
     const { planSweep } = await import('../../src/config/expand.js');
-    const { pointHash } = await import('../../src/methods/point.js');
+    const { pointHash } = await import('../../src/experiment/point.js');
     const none = await planSweep({ device: { readSigma: 0.05 } });
     const cell = await planSweep({ device: { readSigma: 0.05, readNoiseModel: 'per-cell' } });
     const out = await planSweep({ device: { readSigma: 0.05, readNoiseModel: 'per-output' } });

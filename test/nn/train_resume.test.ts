@@ -16,7 +16,7 @@ import { trainedBase } from '../../src/experiment/base.js';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/experiment/base_checkpoint_file.js';
 import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { buildModel, type ModelDesc } from '../../src/nn/model.js';
 import { train, type TrainOptions } from '../../src/nn/train.js';
 import type { TrainState } from '../../src/nn/train_state.js';

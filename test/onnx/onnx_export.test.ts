@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
 import { attachLora } from '../../src/methods/lora/attach.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { BatchNorm } from '../../src/nn/batch_norm.js';
 import { foldBatchNorm } from '../../src/nn/fold_batch_norm.js';
 import { buildModel, presetDesc, type ModelDesc } from '../../src/nn/model.js';

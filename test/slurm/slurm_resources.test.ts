@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { PlannedPoint } from '../../src/config/expand.js';
 import { estimatePoint } from '../../src/experiment/memory_estimate.js';
-import type { PointSpec } from '../../src/methods/point.js';
+import type { PointSpec } from '../../src/experiment/point.js';
 import { defaultAttempts, defaultMem, slurmSeconds } from '../../sim/sweep/slurm_resources.js';
 import { basePoints } from '../../sim/sweep/train_bases.js';
 
