@@ -1,5 +1,5 @@
 /**
- * Lifetime summary (issue 15): rounds until accuracy < threshold per setting, and the lifetime ratio of
+ * Lifetime summary: rounds until accuracy < threshold per setting, and the lifetime ratio of
  * each method against a reference method, from one or more sweep directories with `lifetime` points.
  *
  *   setting      (method, device.endurance.n50, lifetime.mergeEvery)

@@ -8,7 +8,7 @@
  * trainer's onStep hook timestamps chunk boundaries), both in wall-clock time (`imagesPerSec`)
  * and in process CPU time (`cpuImagesPerSec`, process.cpuUsage(): robust when other jobs share
  * the cores). `timeRatio` = plain ÷ crossbar CPU-time rate, i.e. the crossbar path's cost
- * relative to plain training (issue 3 bar: ≤ 1.5, set when plain training ran on wasm at ≈ 21k
+ * relative to plain training (the bar: ≤ 1.5, set when plain training ran on wasm at ≈ 21k
  * images/s; native plain training is ≈ 6× faster while the memory-bound programming pass is not, so
  * the 10 %-defect rows now read ≈ 1.6–1.75: README, session 7; the same-run comparison with the
  * PyTorch peer's `saf` mode is the train-crossbar row of the 'train' section);
@@ -165,7 +165,7 @@ export interface DeployRecord {
 }
 
 /**
- * Accuracy of a normally trained MLP deployed on defective crossbars (issue 3 measurement):
+ * Accuracy of a normally trained MLP deployed on defective crossbars:
  * MLP preset, full MNIST train split, 3 epochs, seed 0, lr 0.01, momentum 0.9, batch 64, no
  * weight decay; then for each mapping and total defect rate (uniform, half stuck at HRS and half
  * at LRS; per-layer wMax = max |w|, continuous levels, no noise) the weights are mapped with

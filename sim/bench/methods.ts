@@ -1,5 +1,5 @@
 /**
- * Accuracy benchmark of the training methods (issue 4): for each seed, defect rate and method, one
+ * Accuracy benchmark of the training methods: for each seed, defect rate and method, one
  * point through `runPoint` on the full dataset; appends one JSON line per point to --out and prints
  * a mean ± sample-std accuracy table (methods x rates) at the end.
  *

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """
-PyTorch side of the CIFAR-10 comparison (issue 16; a benchmark, not a test): ResNet-20 or VGG-8 on
+PyTorch side of the CIFAR-10 comparison (a benchmark, not a test): ResNet-20 or VGG-8 on
 cifar10-jpeg read from the same binary layout rramsim reads (data_batch_1..5.bin[.gz],
 test_batch.bin[.gz]; 3,073-byte records: label, 1,024 R, 1,024 G, 1,024 B), trained with the same
 recipe as rramsim's config, on 1 thread; prints test accuracy, training and inference images/s,

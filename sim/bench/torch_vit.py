@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-PyTorch peer of rramsim's `vit-mnist` recipe (issue 19; a benchmark, not a test): the same network
+PyTorch peer of rramsim's `vit-mnist` recipe (a benchmark, not a test): the same network
 and training recipe as configs/vit-mnist.json, so both accuracies can be read side by side.
 
   network   7x7 patches (a Conv2d with kernel = stride = 7) -> 16 tokens of width 64, a learned

@@ -1,5 +1,5 @@
 /**
- * Measurement (issue 19 item 5): train the small ViT (src/nn/vit.ts vitMnistDesc: 7x7 patches →
+ * Measurement: train the small ViT (src/nn/vit.ts vitMnistDesc: 7x7 patches →
  * 16 tokens + cls, width 64, 2 blocks, 4 heads, MLP 128) on `mnist-embedded` (8,000 train /
  * 2,000 heldout) with AdamW (lr η, weight decay λ, β = (0.9, 0.999)) and linear warm-up (5 % of
  * the steps) then cosine decay to 0, batch 64, seed 1; report heldout accuracy per epoch and

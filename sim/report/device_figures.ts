@@ -1,5 +1,5 @@
 /**
- * Report panels of issue 15 (device physics over time and along the wires), per model × dataset panel:
+ * Report panels of device physics over time and along the wires (drift, wear-out, IR drop), per model × dataset panel:
  * - accuracy vs time after programming (device.drift.t, log axis), one line per method and variant
  *   (e.g. refresh period device.drift.refreshEvery); drawn when t takes ≥ 2 values;
  * - accuracy vs wire resistance (crossbar.lineResistance.rWire; a point without the field has ideal

@@ -1,5 +1,5 @@
 /**
- * Report panels of the multi-task methods (issue 18; records with `metrics.multitask`,
+ * Report panels of the multi-task methods (records with `metrics.multitask`,
  * src/experiment/multitask.ts).
  *
  * Series: one per setting (the point without its seed) and, for a setting with merges, one more

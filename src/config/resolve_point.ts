@@ -60,7 +60,7 @@ export function usesLora(p: PointSpec): boolean {
   return METHOD_INFO[p.method].reads.lora;
 }
 
-/** the mt-* methods (issue 18: many tasks on one chip) read the multitask section */
+/** the mt-* methods (many tasks on one chip) read the multitask section */
 export function usesMultitask(p: PointSpec): boolean {
   return (METHOD_INFO[p.method] as MethodInfo).reads.multitask === true;
 }

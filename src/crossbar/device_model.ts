@@ -14,9 +14,9 @@
  *                freeRange = [lo, hi] the u interval a free cell can be programmed to
  *   read         readNoisy, readNoise(u, z) = u_read     one read with z ~ N(0, 1) ('read/<layer>',
  *                                     drawn by the read-noise stage, read_stages/read_noise.ts)
- *   ageing       drift?(u, age, cell) = u(t)              hook (issue 15), absent = no drift
+ *   ageing       drift?(u, age, cell) = u(t)              hook, absent = no drift
  *   writes       afterProgram?(cells)                     hook after every programming pass, with
- *                                     the per-cell write counters (wear-out, issue 15); absent = none
+ *                                     the per-cell write counters (wear-out); absent = none
  *
  * Fast paths: a model whose programming is exactly "round u* to L uniform levels (L = 0:
  * continuous), land where aimed, stuck cells at 0 / 1, free range [0, 1]" declares
@@ -78,9 +78,9 @@ export interface DeviceModel {
   readonly readNoisy: boolean;
   /** one read of a cell at u, with z ~ N(0, 1) */
   readNoise(u: number, z: number): number;
-  /** hook (issue 15): conductance of a cell at u after `age` seconds; absent = no drift */
+  /** hook: conductance of a cell at u after `age` seconds; absent = no drift */
   drift?(u: number, age: number, cell: number): number;
-  /** hook (issue 15): called after every programming pass (wear-out); absent = nothing */
+  /** hook: called after every programming pass (wear-out); absent = nothing */
   afterProgram?(cells: ProgrammedCells): void;
 }
 

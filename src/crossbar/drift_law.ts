@@ -1,6 +1,6 @@
 /**
  * Conductance drift after programming: a power law with a per-cell exponent (config `device.drift`,
- * issue 15; after Ielmini et al.'s relaxation law as used by aihwkit's PCM/RRAM noise models):
+ * after Ielmini et al.'s relaxation law as used by aihwkit's PCM/RRAM noise models):
  *
  *     G(t) − gMin = (G(t0) − gMin) · (t / t0)^(−ν)      i.e.  u(t) = u(t0) · (t / t0)^(−ν),  t ≥ t0
  *     u(t) = u(t0)                                        for t ≤ t0 (the law starts at t0)

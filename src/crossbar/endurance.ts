@@ -1,5 +1,5 @@
 /**
- * Write endurance (config `device.endurance: { n50, sigma?, lrsShare? }`, issue 15): each cell has a
+ * Write endurance (config `device.endurance: { n50, sigma?, lrsShare? }`): each cell has a
  * lifetime write budget, and a cell written more often than its budget wears out and becomes stuck.
  *
  *   budget    B_k = n50 · exp(σ · z_k),  z_k the k-th N(0, 1) draw of `endurance/<layer>`

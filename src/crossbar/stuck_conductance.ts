@@ -1,6 +1,6 @@
 /**
  * Measured stuck-cell conductances (config `device.stuckG: { lrsMin, lrsMax, hrsMin, hrsMax }`,
- * siemens; issue 17, after the TaOx measurements used by Liu et al., DAC 2017: stuck-on
+ * siemens, after the TaOx measurements used by Liu et al., DAC 2017: stuck-on
  * 300–1200 µS, stuck-off 0.01–1 µS, healthy 1–300 µS). Without it a stuck cell sits exactly at
  * gMax (LRS) or gMin (HRS); with it every stuck cell takes its own conductance:
  *

@@ -1,5 +1,5 @@
 /**
- * The sweep methods of many tasks on one chip (issue 18): `mt-fat`, `mt-lora`, `mt-lori`, `mt-crab`.
+ * The sweep methods of many tasks on one chip: `mt-fat`, `mt-lora`, `mt-lori`, `mt-crab`.
  * One point = one task sequence (point.multitask.tasks) on one defective chip:
  *
  *   tasks      loadTask(name, point.seed) for each name (permutations per seed; the source data

@@ -134,7 +134,7 @@ export function finishMetrics(net: Network, ctx: Pick<MethodContext, 'dataset' |
 }
 
 /**
- * Device-lifetime extras of the deployed layers (issue 15), present only when the point switches the
+ * Device-lifetime extras of the deployed layers, present only when the point switches the
  * physics on (so existing records are unchanged): with device.endurance `lifetimeWrites` (every write
  * since the ops were built, deployment included, never reset), `wornOutCells`, `undetectedFaults`
  * (worn out, unknown to the method); with device.drift.refreshEvery `refreshWrites`.

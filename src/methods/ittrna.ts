@@ -1,6 +1,6 @@
 /**
  * Method `ittrna` (Imperfection Tolerable Training for RRAM-crossbar accelerators, after Song et
- * al., IEEE TCAD 2020), as specified in issue 4. Parts (each switchable in `point.ittrna`):
+ * al., IEEE TCAD 2020), as specified in docs/formulas.md. Parts (each switchable in `point.ittrna`):
  *
  *  1. importance Î (importance.ts): Taylor |w·∂L/∂w| summed over calibration batches, or |w|;
  *     normalised to mean 1 per layer.

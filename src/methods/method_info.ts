@@ -10,7 +10,7 @@
  *   reads.retrain   the retrain section (retraining/adaptation after mapping)
  *   reads.ittrna    the ittrna section; 'if-lora-base' = only when lora.base = 'ittrna'
  *   reads.lora      the lora section (lora.sparsity only when `sparsity` is true: LoRI)
- *   reads.multitask the multitask section (the mt-* methods of issue 18: many tasks on one chip,
+ *   reads.multitask the multitask section (the mt-* methods: many tasks on one chip,
  *                   src/experiment/multitask.ts); absent = false
  *   trainsOnDevice  programs cells while training (crossbar.writeThreshold matters)
  */

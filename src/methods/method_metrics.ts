@@ -31,7 +31,7 @@ export interface PointMetrics {
 }
 
 /**
- * The multi-task part of a record (issue 18). a[j][i] = accuracy on task i after training task j
+ * The multi-task part of a record. a[j][i] = accuracy on task i after training task j
  * (null for i > j; joint training: one row, after training); ACC, F, BWT as src/tasks/metrics.ts.
  */
 export interface MultitaskMetrics {

@@ -11,7 +11,7 @@
  * 'pool1', …, 'relu1', …, 'flatten1', 'bn1', 'gap1', 'block1', … (counted per kind, in order;
  * a name may not contain '/', the separator of stream names).
  *
- * Blocks (the network graph, issue 13): `{ type: 'residual', body: LayerSpec[], shortcut?:
+ * Blocks (the network graph): `{ type: 'residual', body: LayerSpec[], shortcut?:
  * LayerSpec[] }` computes y = body(x) + shortcut(x) (residual_block.ts); no shortcut (or []) = the
  * identity. Layers inside are named `<block>.<layer>` / `<block>.shortcut.<layer>` (build_layers.ts).
  * `{ type: 'batchnorm', momentum?, eps? }` (batch_norm.ts, digital) and `{ type: 'globalavgpool' }`

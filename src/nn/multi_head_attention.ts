@@ -18,7 +18,7 @@
  * names `<name>.q`, `.k`, `.v`, `.o`, found by Network.weightLayers() through `sublayers()`), so
  * they map onto crossbars and take LoRA / ITT-RNA like any Dense. The activation×activation
  * products Q·Kᵀ and P·V and the softmax stay DIGITAL in float32 with float64 row sums (TODO: a
- * configurable precision for them, issue 19). Plain loops (T and d are small for the models here);
+ * configurable precision for them). Plain loops (T and d are small for the models here);
  * buffers per batch size (BatchBuffer): no allocation per step.
  */
 import { BatchBuffer } from './batch_buffer.js';

@@ -1,6 +1,6 @@
 /**
  * Patch codes: quantise an image into a sequence of token ids from a small vocabulary, so that a
- * transformer with an `Embedding` (embedding.ts) can read images as a sequence task (issue 19).
+ * transformer with an `Embedding` (embedding.ts) can read images as a sequence task.
  *
  * NHWC image [H, W, C] (normalised values), patch p, grid g (g | p), threshold τ:
  *   token t = py·(W/p) + px (row-major over the patch grid),  T = (H/p)·(W/p)

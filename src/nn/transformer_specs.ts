@@ -1,5 +1,5 @@
 /**
- * Layer specs of the transformer building blocks (issue 19) for model descriptions (model.ts),
+ * Layer specs of the transformer building blocks for model descriptions (model.ts),
  * their validation (UserError naming the JSON path) and construction (build_layers.ts):
  *
  *   { type: 'patchembed', patch, dim }      NHWC image [H, W, C] → tokens [(H/p)·(W/p), dim]   (weight layer, conv2d)

@@ -1,4 +1,4 @@
-// Issue 12 item 2 and the early errors of item 3, through the real CLI (child processes):
+// Input safety and early errors, through the real CLI (child processes):
 // a config must not read files outside its directory tree / the working directory, devices,
 // or huge files, and errors quote no file content; late errors become exit 2 before any work.
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * CIFAR-10 model shapes in sweep configs (issue 16): `dataset: "cifar10-jpeg"` with `model:
+ * CIFAR-10 model shapes in sweep configs: `dataset: "cifar10-jpeg"` with `model:
  * "resnet20"` / `"vgg8"` / a config-defined CNN plans with the weight-matrix shapes of a 32x32x3
  * input (counted by hand below); a description whose input is not [3, 32, 32] is refused at planning;
  * `evalLimit` / `retrainLimit` are optional (absent from the point when unset: older hashes stay)
@@ -60,7 +60,7 @@ describe('CIFAR model shapes in configs', () => {
     expect([u.evalLimit, u.retrainLimit, f.evalLimit, f.retrainLimit]).toEqual([100, undefined, 100, 50]);
     await expect(planSweep({ evalLimit: -1 })).rejects.toThrow(/^evalLimit: got -1/);
     await expect(planSweep({ retrainLimit: 1.5 })).rejects.toThrow(/^retrainLimit: got 1\.5/);
-    // retrainLimit and retrain.limit (issue 19) cap the same thing: both set is one clear error
+    // retrainLimit and retrain.limit cap the same thing: both set is one clear error
     await expect(planSweep({ method: 'fat', retrainLimit: 50, retrain: { limit: 60 } })).rejects.toThrow(/^retrainLimit: and retrain\.limit both cap the retraining examples; set one of them/);
     expect((await planSweep({ method: 'unaware', retrainLimit: 50, retrain: { limit: 60 } })).points).toHaveLength(1);
   });

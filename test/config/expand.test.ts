@@ -52,7 +52,7 @@ describe('grid expansion', () => {
         expect(Object.hasOwn(p[path[0]], 'schedule'), path.join('.')).toBe(false);
         continue;
       }
-      // optional fields of issue 19 (optimiser, per-call example limit, LoRA placement/merge/HaLoRA/noise/experts): absent at their defaults
+      // optional transformer-era fields (optimiser, per-call example limit, LoRA placement/merge/HaLoRA/noise/experts): absent at their defaults
       if ((path[0] === 'train' || path[0] === 'retrain') && (path[1] === 'optimizer' || path[1] === 'limit')) {
         expect(Object.hasOwn(p[path[0]], path[1]), path.join('.')).toBe(false);
         continue;
@@ -126,7 +126,7 @@ describe('shipped configs', () => {
     'quick.json': 5 * 4 * 2,
     'ittrna-mlp.json': 7 * 5 * 3,
     'ittrna-lenet5.json': 7 * 5 * 3,
-    // the acceptance runs of issue 5: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
+    // the LoRA acceptance runs: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
     'mlp-784-256-10.json': 2 * 5 * 3 * 2,
     // 2 task sequences x 2 rates x 3 seeds x (mt-fat, mt-lora, mt-lori, mt-crab sequential + joint; LeNet-5: sequential only)
@@ -142,25 +142,25 @@ describe('shipped configs', () => {
     'lora-deadband.json': 3 * 2 * 2 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
     'fashion.json': 2 * 6 * 3,
-    // the acceptance runs of issue 4 (subsets of the two paper configs, same settings)
+    // the ITT-RNA acceptance runs (subsets of the two paper configs, same settings)
     'ittrna-mlp-table.json': 5 * 5 * 3,
     'ittrna-mlp-ablation.json': 2 * 2 * 2 * 3,
     'ittrna-lenet5-table.json': 5 * 5 * 3,
     'ittrna-lenet5-20.json': 5 * 3,
-    // issue 15: drift (2 models x 6 times x 2 refresh settings x 3 seeds)
+    // drift (2 models x 6 times x 2 refresh settings x 3 seeds)
     'drift.json': 2 * 6 * 2 * 3,
-    // issue 15: r_wire 0/1/2.5/5 x (unaware, fat, ittrna) x 3 seeds; lifetime: 2 N50 x (fat, ittrna, lora, lori) x 3 seeds
+    // r_wire 0/1/2.5/5 x (unaware, fat, ittrna) x 3 seeds; lifetime: 2 N50 x (fat, ittrna, lora, lori) x 3 seeds
     'line-resistance.json': 4 * 3 * 3,
     'line-resistance-100us.json': 4 * 3 * 3,
     'lifetime-mlp.json': 2 * 4 * 3,
     'lifetime-mlp-merge.json': 2 * 3,
-    // issue 16: CIFAR-10 (cifar10-jpeg), 3 seeds x rates x methods
+    // CIFAR-10 (cifar10-jpeg), 3 seeds x rates x methods
     'resnet20-cifar10-jpeg.json': 3 * 5 * 3,
     'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
     'vgg8-cifar10-jpeg.json': 3 * 3 * 3,
     'vgg8-cifar10-jpeg-retrain.json': 3 * 3 * 3,
     'vgg8s-cifar10-jpeg.json': 3 * 3 * 6,
-    // issue 19 (ViT): one ideal run; placement 2 rates x 3 seeds x (unaware, fat, 2 ranks x 5 placements);
+    // ViT: one ideal run; placement 2 rates x 3 seeds x (unaware, fat, 2 ranks x 5 placements);
     // digital adapters 20 % x 3 seeds x 5 placements; HaLoRA on/off and MoF [stuck] / [stuck, prog] x 3 seeds
     'vit-mnist.json': 1,
     'vit-placement.json': 2 * 3 * (2 + 2 * 5),
@@ -180,7 +180,7 @@ describe('shipped configs', () => {
     for (const f of files) expect((await loadSweepConfig(join(dir, f))).points.length, f).toBe(expected[f]);
   });
 
-  // issue 17: the paper reproductions (configs/papers/, docs/reproductions.md)
+  // the paper reproductions (configs/papers/, docs/reproductions.md)
   const papers: Record<string, number> = {
     'chen-date2017.json': 2 * 4 * 4 * 3,
     'chen-date2017-variation.json': 3 * 2 * 3,

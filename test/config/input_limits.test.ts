@@ -1,4 +1,4 @@
-// Issue 12 items 4 and the smaller probes: caps that fail early with a message, prototype keys,
+// Input limits: caps that fail early with a message, prototype keys,
 // non-finite numbers, BOM, deep nesting.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

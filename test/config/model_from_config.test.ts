@@ -1,4 +1,4 @@
-// Models from config (issue 16 item 3): a sweep config may give `model` as a preset name or a
+// Models from config: a sweep config may give `model` as a preset name or a
 // model description; descriptions are validated with JSON paths, hashed into the point (a preset
 // name hashes exactly as before), keyed into the base cache, labelled by name in reports, and run
 // end to end on mnist-embedded through unaware, fat and ittrna (and lora on a one-layer network).

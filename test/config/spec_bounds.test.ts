@@ -1,4 +1,4 @@
-// Each bound in one place (issue 13 item 4): for EVERY numeric leaf of the config tree, values just
+// Each bound in one place: for EVERY numeric leaf of the config tree, values just
 // outside its schema's bounds (generated from the bounds the schema enforces, not a hand list) make
 // `rramsim list` exit 2 naming the field; values at the edges of the bounds either fail planning
 // with exit 2 (a cross-field rule) or pass planning AND pass the run-time validators and the

@@ -2,7 +2,7 @@
  * Long accuracy run (npm run test:long): full MNIST MLP at 20 % stuck cells (half at LRS, half at
  * HRS, uniform), one seed (RRAMSIM_SEEDS=0,1,2 for more): ideal, unaware, remap, fat, ittrna with
  * the same retraining budget (fat: retrain.epochs = L·epochsPerStage + finalEpochs = 4).
- * Targets of issue 4: ittrna within 1.0 pp of ideal, not worse than fat beyond 2 std (with one seed:
+ * Targets: ittrna within 1.0 pp of ideal, not worse than fat beyond 2 std (with one seed:
  * 0.5 pp), unaware clearly below ideal, remap above unaware. ~15 min on a free core.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Lifetime experiment (issue 15 item 5): wear and field faults accumulate across adaptation rounds;
+// Lifetime experiment: wear and field faults accumulate across adaptation rounds;
 // full detection at the start of a round finds exactly the faults the method did not know yet; the base
 // arrays of LoRA are written only by merges; LoRI's pruned B entries stay 0; reruns are bit-identical;
 // the `lifetime` config section and its bad input.

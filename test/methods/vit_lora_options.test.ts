@@ -18,7 +18,7 @@ import { UserError } from '../../src/util/errors.js';
 import { stream } from '../../src/util/rng.js';
 
 /**
- * Issue 19 LoRA options on a tiny ViT and a token-id (Embedding) transformer: placement by role,
+ * The transformer LoRA options on a tiny ViT and a token-id (Embedding) transformer: placement by role,
  * merged = unmerged with adapters on defect-free crossbars, B = 0 exact, HaLoRA's spectral-norm
  * regulariser against mathjs and finite differences, noise-aware base op, config validation.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-task output heads on crossbars (issue 18 item 2, multitask.heads 'crossbar'):
+ * Per-task output heads on crossbars (multitask.heads 'crossbar'):
  *   - on an ideal crossbar (no defects, continuous levels, no noise) a head computes what the
  *     digital head computes (y = x·H + b, and the same gradients), and a whole continual run gives
  *     the digital-head run's accuracy matrix;

@@ -1,4 +1,4 @@
-// The multitask config section and the mt-* sweep methods (issue 18): planning fills the section,
+// The multitask config section and the mt-* sweep methods: planning fills the section,
 // leaves it out of every other point (their hashes stay), and refuses bad input with one UserError
 // naming the field and the allowed values; the CLI exits 2 on it before any work.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -83,7 +83,7 @@ describe('multitask config section', () => {
       const e = await planErr({ method: 'mt-fat' });
       expect(e.message).toMatch(/^multitask\.tasks: method 'mt-fat' .* needs multitask\.tasks/);
     });
-    it('a single-task LoRA option (issue 19) the mt-* methods do not read', async () => {
+    it('a single-task LoRA option the mt-* methods do not read', async () => {
       const e = await planErr({ method: 'mt-lora', lora: { rank: 4, experts: ['stuck'] }, multitask: MT });
       expect(e.message).toMatch(/^lora\.experts: is not read by method 'mt-lora'/);
       const e2 = await planErr({ method: 'mt-lori', lora: { rank: 4, merged: true }, multitask: MT });

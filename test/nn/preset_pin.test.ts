@@ -7,7 +7,7 @@ import { noise } from './synthetic.js';
 
 /**
  * Pins the presets bit for bit (values computed on the flat-chain Network before the network
- * graph of issue 13 existed): the initial weights (`init/<layer>` streams, draw order), the
+ * graph existed): the initial weights (`init/<layer>` streams, draw order), the
  * description objects (they key the cached base networks, src/experiment/base.ts), and the weights
  * after a few SGD steps with the pure-TS kernels (the chain's forward/backward). A change here
  * would change every committed result, so it must not happen silently.

@@ -1,4 +1,4 @@
-// Presets resnet20 and vgg8 (issue 16 item 2): registered by name, parameter counts against a hand
+// Presets resnet20 and vgg8: registered by name, parameter counts against a hand
 // count, the same network as the independent ResNet-20 description of the graph tests, and one
 // forward/backward + SGD step on a tiny batch (full training is a benchmark, not a test).
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ function stepOnce(net: Network, n: number, lr: number): { before: number; after:
 }
 
 describe('presets', () => {
-  it('the registry lists mlp, lenet5, resnet20, vgg8, then the ViT presets of issue 19 (order = --help order)', () => {
+  it('the registry lists mlp, lenet5, resnet20, vgg8, then the ViT presets (order = --help order)', () => {
     expect(MODEL_PRESETS).toEqual(['mlp', 'lenet5', 'resnet20', 'vgg8', 'vit-mnist', 'vit-cifar', 'vit-codes']);
   });
 

@@ -15,7 +15,7 @@ import type { WeightLayer } from '../../src/nn/weight_layer.js';
 import { checkLayer, expectClose, EPS, uniform } from './gradcheck.js';
 
 /**
- * Transformer building blocks (issue 19): forward against independent oracles (mathjs, hand
+ * Transformer building blocks: forward against independent oracles (mathjs, hand
  * loops), gradients against central finite differences (test/nn/gradcheck.ts; all layers here are
  * smooth, so the O(ε²) curvature error stays far below the float32 rounding budget), buffers reused.
  */

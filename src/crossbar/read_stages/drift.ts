@@ -1,5 +1,5 @@
 /**
- * Read stage 'drift' (slot for issue 15): a read at age t seconds after programming returns
+ * Read stage 'drift': a read at age t seconds after programming returns
  * model.drift(u, t, cell), the device model's drift law (e.g. G(t) = G(t0)·(t/t0)^(−ν)). On when
  * the model defines `drift` and the read age is > 0; no config sets an age yet, so it is off for
  * every config without `device.drift` (the default model has no drift law of its own;

@@ -7,7 +7,7 @@
  *   layers    layer names that get adapters; [] = all weight layers
  *   sparsity  LoRI: fraction of B entries pruned, [0, 1) (LoRA: forced to 0)
  *   base      the deployed base the adapters start from: 'unaware' | 'ittrna'
- * Optional (issue 19; absent = the old behaviour and not recorded in the point, so hashes stay):
+ * Optional (absent = the old behaviour and not recorded in the point, so hashes stay):
  *   placement adapter roles instead of layer names, a list over LORA_PLACEMENTS (placement.ts):
  *             q, k, v, o (attention projections of every block), embedding (patch or token
  *             embedding), mlp.fc1, mlp.fc2 (every block's MLP), head (the last weight layer)

@@ -141,7 +141,7 @@ export function withNoise(
 }
 
 /**
- * MACs per image split by where they run (issue 19 cost accounting):
+ * MACs per image split by where they run (cost accounting):
  *   weight = Σ_layers rows·cols·rowsPerImage (the base products: analog on crossbars)
  *   adapter = Σ_adapted r·(rows + cols)·rowsPerImage (0 after merging)
  *   attention = Σ_MHSA 2·T²·D (Q·Kᵀ and P·V: digital)

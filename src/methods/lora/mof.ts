@@ -1,5 +1,5 @@
 /**
- * MoF-LoRA-style experts (after MoF-LoRA, JETCAS 2026; issue 19): one LoRA adapter per
+ * MoF-LoRA-style experts (after MoF-LoRA, JETCAS 2026): one LoRA adapter per
  * non-ideality, each trained (digital adapters, point.retrain) on the frozen trained base W0
  * under that non-ideality alone, then all merged into the base BEFORE it is mapped:
  *

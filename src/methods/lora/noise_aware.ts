@@ -1,5 +1,5 @@
 /**
- * Noise-aware adapter training (HaLoRA-style; issue 19): while the adapters train, every frozen
+ * Noise-aware adapter training (HaLoRA-style): while the adapters train, every frozen
  * base op computes with perturbed weights
  *
  *   Y = X·W_used + X·E,   E[i, j] = σ·wMax·ε_ij,   ε_ij ~ N(0, 1)

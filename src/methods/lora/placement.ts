@@ -1,5 +1,5 @@
 /**
- * LoRA placement by role (issue 19): `lora.placement` names adapter roles instead of layers.
+ * LoRA placement by role: `lora.placement` names adapter roles instead of layers.
  *
  *   role        layers it selects (every block)            ViT names
  *   q, k, v, o  attention projections W_q, W_k, W_v, W_o  <block>.attn.q / .k / .v / .o

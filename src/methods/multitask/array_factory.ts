@@ -12,7 +12,7 @@
  *   <out>/head/task<k>          task k's output head H_k (multitask.heads 'crossbar'; task_heads.ts)
  * `digitalArrays` keeps everything in float32 (reference runs, tests); a crossbar factory maps
  * each array onto its own defective crossbar (task_runner.ts). The crossbar-op factory of the
- * device redesign (issue 13) plugs in here.
+ * device redesign plugs in here.
  */
 import { DigitalMatrixOp, type MatrixOp } from '../../nn/matrix_op.js';
 import type { Param } from '../../nn/param.js';

@@ -1,5 +1,5 @@
 /**
- * Continual learning on one defective chip (issue 18 item 5/6): tasks arrive in sequence, the
+ * Continual learning on one defective chip: tasks arrive in sequence, the
  * base network is deployed ONCE on its defective crossbars, and after each task every task seen
  * so far is evaluated.
  *

@@ -1,5 +1,5 @@
 /**
- * Merging K task adapters of one layer (issue 18 item 3; LoRI, arXiv 2504.07448, §3.3).
+ * Merging K task adapters of one layer (LoRI, arXiv 2504.07448, §3.3).
  *
  * Task k's adapter adds ΔW_k = s_k·A_k·B_k (rramsim layout: A_k rows x r_k, B_k r_k x cols,
  * s_k = α_k / r_k; paper notation (α/r)·B_k·A_k), with A_k, B_k the values the arrays actually

@@ -1,5 +1,5 @@
 /**
- * MultitaskSpec: the multi-task options of the library runner `runContinual` (issue 18), and
+ * MultitaskSpec: the multi-task options of the library runner `runContinual`, and
  * MultitaskPointSpec (below): the `multitask` section of a sweep point of the mt-* methods, its
  * defaults, bounds and checks, the ONE place (src/config/fields.ts composes it):
  *   tasks     task names in training order (src/tasks/registry.ts), 2..MAX_TASKS, each once
@@ -66,7 +66,7 @@ export function checkMultitaskSpec(spec: MultitaskSpec, method: string, path = '
 }
 
 /**
- * The `multitask` section of a sweep point (issue 18; read only by the mt-* methods, absent from
+ * The `multitask` section of a sweep point (read only by the mt-* methods, absent from
  * every other point so existing point hashes stay):
  *   tasks      task names in training order (as MultitaskSpec.tasks; 2..MAX_TASKS)
  *   base       'first' = the base trained on tasks[0] (point.train, point.trainLimit; for a task

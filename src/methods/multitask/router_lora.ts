@@ -1,5 +1,5 @@
 /**
- * Crab-style multi-head LoRA with a router (issue 18 item 4; Crab, "A Unified Audio-Visual Scene
+ * Crab-style multi-head LoRA with a router (Crab, "A Unified Audio-Visual Scene
  * Understanding Model with Explicit Cooperation", CVPR 2025, interaction-aware LoRA): one shared
  * A, K heads B_1…B_K and a router R that weights the heads per input.
  *

@@ -1,5 +1,5 @@
 /**
- * Per-task LoRA / LoRI adapter sets on ONE frozen base (issue 18 item 2).
+ * Per-task LoRA / LoRI adapter sets on ONE frozen base.
  *
  * The base network is deployed once on its (defective) crossbars and never reprogrammed; each
  * adapted layer keeps its base op W0 (frozen). Task k owns, per adapted layer,

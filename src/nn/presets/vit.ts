@@ -1,5 +1,5 @@
 /**
- * ViT presets (issue 19; architecture in src/nn/vit.ts), all pre-LN, width D = 64, 4 heads, MLP
+ * ViT presets (architecture in src/nn/vit.ts), all pre-LN, width D = 64, 4 heads, MLP
  * 128, GELU, class token, xavier-uniform weights, zero biases:
  *
  *   'vit-mnist'  [1, 28, 28]: 7×7 patches → 16 tokens + cls, 2 blocks.   Parameters by hand:
