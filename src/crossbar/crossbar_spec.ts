@@ -123,7 +123,9 @@ export function crossbarConflict(c: Pick<CrossbarSpec, 'tileRows' | 'tileCols' |
 
 export function resolveCrossbar(spec: Partial<CrossbarSpec> = {}, path = 'crossbar'): CrossbarSpec {
   const c: CrossbarSpec = { ...DEFAULT_CROSSBAR, ...spec };
-  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0, batchNorm: c.batchNorm ?? 'digital', spareColumns: c.spareColumns ?? 0 }, CROSSBAR_FIELDS, path);
+  // the range has its own validator (validateRange, below: its messages name the range's field)
+  const { range: _range, ...fields } = CROSSBAR_FIELDS;
+  checkFields({ ...c, writeThreshold: c.writeThreshold ?? 0, batchNorm: c.batchNorm ?? 'digital', spareColumns: c.spareColumns ?? 0 }, fields, path);
   const bad = crossbarConflict(c);
   if (bad) throw new UserError(`${path}.${bad.field}: ${bad.message}`, `${path}.${bad.field}`);
   validateRange(c.range, `${path}.range`);
