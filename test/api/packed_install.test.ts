@@ -3,19 +3,21 @@
  * tarball into an empty temporary directory (dependencies from the registry; the install script
  * builds the native backend or falls back to wasm), then run the library example of the
  * installed README.md there: it must exit 0 and print an accuracy well above chance.
- * Slow (minutes, network): runs only under CI=true or RRAMSIM_LONG=1, else one SKIP line.
+ * Slow (minutes: npm install from the registry and the native build), so it is not part of
+ * `npm test`: it runs with RRAMSIM_PACKED=1 or RRAMSIM_LONG=1 (`.ci/run` runs it after the suite),
+ * else one SKIP line.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inCi } from '../support/system_package.js';
 import { ensureLibraryBuilt, ROOT } from './library_build.js';
 import { printedAccuracies, readmeExample, runExample } from './readme_example.js';
 
-const long = inCi() || (process.env.RRAMSIM_LONG ?? '') !== '' && process.env.RRAMSIM_LONG !== '0';
-if (!long) process.stderr.write('SKIP test/api/packed_install.test.ts: slow (npm pack + npm install from the registry); runs with CI=true or RRAMSIM_LONG=1\n');
+const on = (v: string | undefined) => (v ?? '') !== '' && v !== '0';
+const long = on(process.env.RRAMSIM_PACKED) || on(process.env.RRAMSIM_LONG);
+if (!long) process.stderr.write('SKIP test/api/packed_install.test.ts: slow (npm pack + npm install from the registry); runs with RRAMSIM_PACKED=1 (.ci/run does) or RRAMSIM_LONG=1\n');
 
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_200_000, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } });
