@@ -20,12 +20,12 @@
 type Rec = Record<string, unknown>;
 
 const SECTIONS: { name: string; module: string; fn: string }[] = [
-  { name: 'train', module: './bench/train.js', fn: 'benchTrain' },
-  { name: 'gemm', module: './bench/gemm.js', fn: 'benchGemm' },
-  { name: 'crossbar', module: './bench/crossbar.js', fn: 'benchCrossbar' },
-  { name: 'sweep', module: './bench/sweep.js', fn: 'benchSweep' },
-  { name: 'line-resistance', module: './bench/line_resistance.js', fn: 'benchLineResistance' },
-  { name: 'cifar', module: './bench/cifar.js', fn: 'benchCifar' },
+  { name: 'train', module: './train.js', fn: 'benchTrain' },
+  { name: 'gemm', module: './gemm.js', fn: 'benchGemm' },
+  { name: 'crossbar', module: './crossbar.js', fn: 'benchCrossbar' },
+  { name: 'sweep', module: './sweep.js', fn: 'benchSweep' },
+  { name: 'line-resistance', module: './line_resistance.js', fn: 'benchLineResistance' },
+  { name: 'cifar', module: './cifar.js', fn: 'benchCifar' },
 ];
 /** sections run when none is named */
 const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];
