@@ -4,7 +4,7 @@
  *   (e.g. refresh period device.drift.refreshEvery); drawn when t takes ≥ 2 values;
  * - accuracy vs wire resistance (crossbar.lineResistance.rWire; a point without the field has ideal
  *   wires, r = 0), one line per method; drawn when r takes ≥ 2 values;
- * - lifetime (points with extra.lifetimeCurve, src/experiment/lifetime.ts): accuracy vs adaptation round
+ * - lifetime (points with extra.lifetimeCurve, src/methods/lifetime.ts): accuracy vs adaptation round
  *   and worn-out cells vs round, one line per setting (method, N50, …): per round r the mean over the
  *   setting's ok seeds of curve.accuracy[r] (curve.wornOutCells[r]); error bars the Student-t 95 % CI
  *   (accuracy only); dashed: the lifetime threshold. Each line's legend carries the mean of

@@ -15,8 +15,7 @@
  *    lora.sparsity by lori only: forced to 0 for lora), defects.clusters (distribution
  *    'clustered' only), defects.file ('file' only).
  */
-import type { IttrnaSpec, LoraSpec, PointSpec, TrainSpec } from '../experiment/point.js';
-import { UNUSED_LORA as LORA_UNUSED } from '../methods/lora/lora_spec.js';
+import type { PointSpec, TrainSpec } from '../experiment/point.js';
 import { defaultsOf } from '../util/spec_field.js';
 import { FIELDS } from './fields.js';
 
@@ -24,8 +23,3 @@ export const DEFAULTS: PointSpec = defaultsOf(FIELDS) as unknown as PointSpec;
 
 /** SGD recipe of the baseline (owned by src/nn/train_spec.ts). */
 export const DEFAULT_TRAIN: TrainSpec = { ...DEFAULTS.train };
-
-/** Canonical values of sections a method does not read (see the header). */
-export const UNUSED_RETRAIN: TrainSpec = DEFAULTS.retrain;
-export const UNUSED_ITTRNA: IttrnaSpec = DEFAULTS.ittrna;
-export const UNUSED_LORA: LoraSpec = structuredClone(LORA_UNUSED) as LoraSpec;

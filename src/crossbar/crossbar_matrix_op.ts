@@ -203,7 +203,7 @@ export class CrossbarMatrixOp implements MatrixOp {
   }
 
   /**
-   * Field faults (lifetime rounds, src/experiment/lifetime.ts): for every cell index k = slot·cpw + c in
+   * Field faults (lifetime rounds, src/methods/lifetime.ts): for every cell index k = slot·cpw + c in
    * order, two draws (v1, v2) from `rng`; a healthy cell with v1 < rate becomes stuck, at LRS when
    * v2 < lrsShare, else at HRS (the draws are made for every cell, so they do not depend on the
    * states). Like wear-out the change is physical only: the methods learn it by detectFaults. Returns

@@ -35,8 +35,11 @@ export async function withArtifacts<T>(ctx: RunContext, fn: (c: RunContext) => T
   const c: RunContext = {
     ...ctx,
     startedAt: ctx.startedAt ?? performance.now(),
-    onArtifact: (a) => { if (dir) emitted.push(a); ctx.onArtifact?.(a); },
   };
+  // an artefact is computed only when emitted to someone: without a directory and a listener the
+  // method skips building it (e.g. the defect tile's JSON of every point of `rramsim run`)
+  if (dir || ctx.onArtifact) c.onArtifact = (a) => { if (dir) emitted.push(a); ctx.onArtifact?.(a); };
+  else delete c.onArtifact;
   const out = await fn(c);
   if (dir) for (const a of emitted) await writeArtifact(dir, a);
   return out;

@@ -53,7 +53,7 @@ export interface PointSpec {
   trainLimit: number;
   /** many tasks on one chip (mt-* methods only; absent otherwise, so other points keep their hashes) */
   multitask?: MultitaskPointSpec;
-  /** lifetime experiment (src/experiment/lifetime.ts); absent = one run, not in the point or its hash */
+  /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
   lifetime?: LifetimeSpec;
   /**
    * optional cap on training examples for retraining/adaptation (fat, ittrna, remap, lora, lori);

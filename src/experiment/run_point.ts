@@ -1,6 +1,6 @@
 /**
  * `runPoint(point, ctx)`: check the method exists (UserError listing the available ones), run it
- * (a point with a `lifetime` section: the lifetime experiment of its method, src/experiment/lifetime.ts),
+ * (a point with a `lifetime` section: the lifetime experiment of its method, src/experiment/lifetime_point.ts),
  * and refuse non-finite results: a NaN/∞ accuracy or loss (a diverged retraining, e.g. a too
  * large `retrain.lr`) is an Error naming the method, the metric and the learning rates, never a
  * silently wrong record. `point.evalLimit` (optional) evaluates on the first evalLimit examples of
@@ -23,7 +23,7 @@ export async function runPoint(point: PointSpec, ctx: RunContext): Promise<Point
     const names = [...new Set([...Object.keys(methods), ...methodFunctionNames()])];
     throw new UserError(`method must be one of ${names.join(', ')} (got '${String(point.method)}')`, 'method');
   }
-  // a point with a lifetime section runs the lifetime loop of its method (src/experiment/lifetime.ts)
+  // a point with a lifetime section runs the lifetime loop of its method (src/experiment/lifetime_point.ts)
   const c = withEvalLimit(ctx, point.evalLimit);
   const m = point.lifetime && readsLifetime(point.method) ? await withArtifacts(c, (cc) => runLifetimePoint(point, cc)) : await run(point, c);
   for (const k of ['accuracy', 'loss', 'cellWrites', 'trainableParams', 'cellsUsed', 'extraMacsPerImage'] as const) {

