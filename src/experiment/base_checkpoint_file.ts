@@ -12,10 +12,11 @@
  *   then              the float32 tensors in header order: Network.getWeights(), then the
  *                     optimiser buffers (src/nn/train_state.ts), byte for byte
  *
- * Writing (writeCheckpoint): the previous checkpoint is renamed to <file>.prev, then the new one is
- * written to a unique temporary name, fsync'ed and renamed into place, and the directory is
- * fsync'ed (src/util/atomic_write.ts). So after kill -9 at any instant, <file> is a whole
- * checkpoint, or absent with <file>.prev whole (killed between the two renames).
+ * Writing (writeCheckpoint): the previous checkpoint is hard-linked as <file>.prev (copied where the
+ * file system has no hard links), then the new one is written to a unique temporary name, fsync'ed
+ * and renamed over <file>, and the directory is fsync'ed (src/util/atomic_write.ts). So after
+ * kill -9 at any instant, <file> is a whole checkpoint (the old one or the new one); <file>.prev is
+ * the one before it, or absent while it is being replaced.
  *
  * Reading (readCheckpoint): <file>, else <file>.prev. A file that is not a whole checkpoint
  * (truncated, a byte changed: its SHA-256 differs; not a checkpoint at all) is discarded with one
@@ -23,7 +24,7 @@
  * checkpoint of another training (its key differs) is never used and never touched: a UserError
  * naming the file (exit 2), before any training starts.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { TrainState } from '../nn/train_state.js';
@@ -121,7 +122,16 @@ const ignoreMissing = (f: () => void) => {
 
 /** Replace `file` by this checkpoint, keeping the one before as `file`.prev (file comment). */
 export function writeCheckpoint(file: string, c: Checkpoint): void {
-  ignoreMissing(() => renameSync(file, `${file}.prev`));
+  const prev = `${file}.prev`;
+  ignoreMissing(() => unlinkSync(prev));
+  ignoreMissing(() => {
+    try {
+      linkSync(file, prev);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+      copyFileSync(file, prev); // no hard links on this file system
+    }
+  });
   writeFileAtomicSync(file, encodeCheckpoint(c));
   // the renames themselves durable (a crash of the machine, not only of the process)
   const fd = openSync(dirname(file), 'r');

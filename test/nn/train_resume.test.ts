@@ -182,6 +182,7 @@ describe('a damaged or foreign checkpoint in the cache', () => {
         if (withPrev) writeCheckpoint(file, { key, epochs: 4, state: kept[0] });
         writeCheckpoint(file, { key, epochs: 4, state: kept[1] });
         expect(existsSync(`${file}.prev`)).toBe(withPrev);
+        if (withPrev) expect(readCheckpoint(`${file}.prev`, key, 't')?.state.epoch).toBe(kept[0].epoch);
         const whole = readFileSync(file);
         writeFileSync(file, whole.subarray(0, whole.length - 100));
         const logs: string[] = [];
