@@ -26,6 +26,7 @@ const SECTIONS: { name: string; module: string; fn: string }[] = [
   { name: 'sweep', module: './sweep.js', fn: 'benchSweep' },
   { name: 'line-resistance', module: './line_resistance.js', fn: 'benchLineResistance' },
   { name: 'cifar', module: './cifar.js', fn: 'benchCifar' },
+  { name: 'pulsed', module: './pulsed.js', fn: 'benchPulsed' },
 ];
 /** sections run when none is named */
 const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];

@@ -19,6 +19,7 @@ import { deviceModelNames } from '../crossbar/device_registry.js';
 import { DATASET_NAMES } from '../data/dataset.js';
 import { ITTRNA_FIELDS } from '../methods/ittrna_spec.js';
 import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
+import { UPDATE_FIELDS } from '../crossbar/update/update_spec.js';
 import { LORA_SECTION } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
@@ -89,6 +90,7 @@ export const FIELDS = section({
   multitask: MULTITASK_POINT_FIELDS,
   method: enumField(METHOD_NAMES, "training method (default '{default}')", { default: 'unaware' }),
   lifetime: LIFETIME_FIELDS,
+  update: UPDATE_FIELDS,
 });
 
 /** Top-level config keys that are not PointSpec fields. */

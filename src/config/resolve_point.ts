@@ -12,6 +12,8 @@ import { ONNX_MAX_BYTES } from '../onnx/read_onnx.js';
 import { resolveDevice, resolveDrift } from '../crossbar/device.js';
 import { resolveEndurance } from '../crossbar/endurance.js';
 import { readsLifetime, resolveLifetime } from '../methods/lifetime_spec.js';
+import { resolveUpdate } from '../crossbar/update/update_spec.js';
+import { pulseModelNames, DEFAULT_DEVICE_MODEL } from '../crossbar/device_registry.js';
 import { resolveStuckG } from '../crossbar/stuck_conductance.js';
 import { deviceConflict } from '../crossbar/device_spec.js';
 import { METHOD_INFO, type MethodInfo } from '../methods/method_info.js';
@@ -93,6 +95,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   normaliseEndurance(p, src);
   normaliseMultitask(p, src);
   normaliseLifetime(p, src);
+  normaliseUpdate(p, src);
   normaliseStuckG(p, src);
   normaliseNoiseInjection(p, src);
   if (usesLora(p)) {
@@ -308,6 +311,27 @@ function normaliseLifetime(p: PointSpec, src: SourceOf): void {
   const raw = setFields(p.lifetime);
   if (raw === undefined || !readsLifetime(p.method)) { delete p.lifetime; return; }
   p.lifetime = atSource(src, () => resolveLifetime(raw, p.method, 'lifetime'));
+}
+
+/**
+ * update: absent when no field is set or the scheme is 'write-verify' with nothing else (today's
+ * behaviour, the hash unchanged); a pulsed scheme needs a method that writes the crossbar after
+ * its deployment (METHOD_INFO trainsOnDevice) and a device model with a pulse response.
+ */
+function normaliseUpdate(p: PointSpec, src: SourceOf): void {
+  const raw = setFields(p.update);
+  if (raw === undefined) { delete p.update; return; }
+  const u = atSource(src, () => resolveUpdate(raw, 'update'));
+  if (u.scheme === 'write-verify') { delete p.update; return; }
+  if (!trainsOnDevice(p)) {
+    const ok = Object.entries(METHOD_INFO).filter(([, i]) => i.trainsOnDevice).map(([m]) => `'${m}'`).join(', ');
+    fail(src('update.scheme'), `update.scheme '${u.scheme}' writes the crossbar updates of on-chip training, which method '${p.method}' (from ${src('method')}) does not do; allowed with methods ${ok} (or update.scheme 'write-verify')`);
+  }
+  const model = p.device.model ?? DEFAULT_DEVICE_MODEL;
+  if (!pulseModelNames().includes(model)) {
+    fail(src('device.model'), `device.model '${model}' has no pulse response, which update.scheme '${u.scheme}' (from ${src('update.scheme')}) needs; allowed: ${pulseModelNames().map((n) => `'${n}'`).join(', ')} (or update.scheme 'write-verify')`);
+  }
+  p.update = u;
 }
 
 /** device.stuckG: absent when no field is set; else both ends of each given range, min <= max */

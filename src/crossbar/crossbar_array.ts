@@ -14,6 +14,11 @@
  *   Stuck cells are never written and sit at u = model.stuckU(state) (0 at HRS, 1 at LRS).
  * `programAll` runs this over the whole matrix: the fast kernels when the model declares the
  * 'linear-levels' fast path, else program_generic.ts.
+ * Update schemes (`update.scheme`, update/update_spec.ts): the deployment is always written as
+ * above (write-verify: how a chip is programmed once). A pulsed scheme given to the array
+ * (`setUpdateScheme`) begins when the deployment ends, i.e. at the first `resetWriteCounts` (every
+ * method resets the counters once its deployment is programmed, so that `cellWrites` counts the
+ * updates only); from then on every programming pass writes by pulses (update/pulse_programmer.ts).
  */
 import type { DeviceSpec } from './device_spec.js';
 import { allocF32 } from '../kernels/alloc.js';
@@ -28,6 +33,8 @@ import type { DeviceModel } from './device_model.js';
 import type { Endurance } from './endurance.js';
 import type { WeightMapping } from './mapping.js';
 import type { TileLayout } from './tiling.js';
+import { PulseProgrammer, type UpdateCost } from './update/pulse_programmer.js';
+import { isPulsedScheme, type UpdateSpec } from './update/update_spec.js';
 
 function u32View(f: Float32Array, n: number): Uint32Array {
   return new Uint32Array(f.buffer, f.byteOffset, n);
@@ -73,6 +80,10 @@ export class CrossbarArray {
   private readonly levels: number;
   /** lists of the general path (models without a fast path) */
   private generic: GenericScratch | null = null;
+  /** the pulsed update scheme given (null = write-verify throughout) */
+  private updateSpec: UpdateSpec | null = null;
+  /** the pulse programmer once the deployment is over (null before, or without a pulsed scheme) */
+  pulser: PulseProgrammer | null = null;
 
   constructor(
     readonly model: DeviceModel,
@@ -143,12 +154,39 @@ export class CrossbarArray {
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
     colIdentity: boolean, partial: Int32Array, partialSlot: Int32Array, wEff: Float32Array, full: boolean,
   ): number {
-    const clipped = this.model.fastPath === null
+    const clipped = this.pulser !== null
+      ? this.programPulsed(val, wMax, permR, permC, identity, wEff, full)
+      : this.model.fastPath === null
       ? this.programGenericPath(val, wMax, permR, permC, identity, wEff, full)
       : this.programFast(val, wMax, permR, permC, identity, colIdentity, partial, partialSlot, wEff, full);
     this.model.afterProgram?.(this);
     this.newlyWorn = this.endurance ? this.endurance.afterProgram(this) : 0;
     return clipped;
+  }
+
+  private programPulsed(
+    val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
+    wEff: Float32Array, full: boolean,
+  ): number {
+    const acc = this.acc;
+    acc[0] = 0;
+    const clipped = this.pulser!.program(this, this.mapping, this.layout.rows, this.layout.cols,
+      val, wMax, permR, permC, identity, wEff, full, acc);
+    this.totalWrites += acc[0];
+    return clipped;
+  }
+
+  /**
+   * write the updates after the deployment with this scheme (write-verify: nothing changes); the
+   * scheme begins at the next resetWriteCounts. The model must have a pulse response.
+   */
+  setUpdateScheme(spec: UpdateSpec | undefined): void {
+    this.updateSpec = isPulsedScheme(spec) ? spec : null;
+  }
+
+  /** the update cost since the pulsed scheme began (null: write-verify) */
+  updateCost(): UpdateCost | null {
+    return this.pulser ? this.pulser.cost() : this.updateSpec ? { pulses: 0, reads: 0, energy: 0, time: 0, accumulatorBytes: 0 } : null;
   }
 
   private programGenericPath(
@@ -278,6 +316,10 @@ export class CrossbarArray {
   resetWriteCounts(): void {
     this.writesP.fill(0); this.writesN.fill(0); this.totalWrites = 0;
     this.endurance?.phaseReset();
+    // the deployment is over: a pulsed scheme takes the writes from here
+    if (this.updateSpec !== null && this.pulser === null) {
+      this.pulser = new PulseProgrammer(this.updateSpec, this.model, this, this.mapping.cellsPerWeight === 2);
+    }
   }
 
   /** switch wear-out on: from now on the known slot kinds are a copy that only fault detection updates */

@@ -49,6 +49,9 @@ import { Routing } from './routing.js';
 import { SteBackward } from './ste_backward.js';
 import { TileLayout } from './tiling.js';
 import { countClipped, resolveWMax } from './weight_range.js';
+import type { UpdateCost } from './update/pulse_programmer.js';
+import { isPulsedScheme, type UpdateSpec } from './update/update_spec.js';
+import { pulseModelNames } from './device_registry.js';
 
 export { NO_DEFECTS } from './defect_source.js';
 
@@ -66,6 +69,8 @@ export interface CrossbarOpOptions {
   dacRange?: number;
   /** ADC range in the weight domain (default: max |partial sum| per tile per forward) */
   adcRange?: number;
+  /** how updates after the deployment are written (absent = write-verify; update/update_spec.ts) */
+  update?: UpdateSpec;
 }
 
 export class CrossbarMatrixOp implements MatrixOp {
@@ -127,6 +132,13 @@ export class CrossbarMatrixOp implements MatrixOp {
     weight.updateMask = this.routing.mask;
     this.routingChanged();
     this.sync();
+    if (isPulsedScheme(opts.update)) {
+      if (!this.model.pulse) {
+        throw new UserError(`device.model '${this.model.name}' has no pulse response, which update.scheme '${opts.update.scheme}' needs; allowed: ${pulseModelNames().map((n) => `'${n}'`).join(', ')} (or update.scheme 'write-verify')`, 'device.model');
+      }
+      // the deployment above was write-verify; the scheme takes the writes after it (crossbar_array.ts)
+      this.array.setUpdateScheme(opts.update);
+    }
   }
 
   get wMax(): number {
@@ -333,12 +345,18 @@ export class CrossbarMatrixOp implements MatrixOp {
     return this.layout.cellsUsed();
   }
 
-  /** cells occupied, write events and distinct cells written since the last reset, MACs per product row */
-  cost(): Required<OpCost> {
-    return {
+  /**
+   * cells occupied, write events and distinct cells written since the last reset, MACs per product
+   * row; with a pulsed update scheme also its cost since the scheme began (`update`)
+   */
+  cost(): Required<Omit<OpCost, 'update'>> & { update?: UpdateCost } {
+    const c: Required<Omit<OpCost, 'update'>> & { update?: UpdateCost } = {
       cellsUsed: this.cellsUsed(), cellWrites: this.cellWrites(), macsPerRow: this.rows * this.cols,
       cellsWritten: this.array.cellsWritten(),
     };
+    const u = this.array.updateCost();
+    if (u) c.update = u;
+    return c;
   }
 
   setRowPermutation(perm: Int32Array): void {

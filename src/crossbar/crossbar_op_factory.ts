@@ -11,6 +11,7 @@ import type { CrossbarSpec } from './crossbar_spec.js';
 import { CrossbarMatrixOp } from './crossbar_matrix_op.js';
 import { defectSeed, type DefectSpec } from './defect_spec.js';
 import type { DeviceSpec } from './device_spec.js';
+import type { UpdateSpec } from './update/update_spec.js';
 
 /** what a crossbar op reads: the device, crossbar and defect specs and the seed of its streams */
 export interface CrossbarPoint {
@@ -18,6 +19,8 @@ export interface CrossbarPoint {
   crossbar: CrossbarSpec;
   defects: DefectSpec;
   seed: number;
+  /** how updates after the deployment are written (absent = write-verify) */
+  update?: UpdateSpec;
 }
 
 export interface CrossbarOpOverrides {
@@ -38,5 +41,6 @@ export function makeCrossbarOp(weight: Param, layer: string, point: CrossbarPoin
     defects: point.defects,
     dacRange: o.dacRange,
     adcRange: o.adcRange,
+    update: point.update,
   });
 }

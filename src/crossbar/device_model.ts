@@ -17,6 +17,11 @@
  *   ageing       drift?(u, age, cell) = u(t)              hook, absent = no drift
  *   writes       afterProgram?(cells)                     hook after every programming pass, with
  *                                     the per-cell write counters (wear-out); absent = none
+ *   pulses       pulse?(u, dir, cell, z) = u'             one voltage pulse (dir +1 potentiation,
+ *                                     −1 depression) on cell `cell` at u, z ~ N(0, 1) its
+ *                                     cycle-to-cycle draw; `pulseKernel` describes the same
+ *                                     response for the typed-array kernels (pulse/pulse_response.ts).
+ *                                     Absent = the model cannot be pulsed (write-verify only).
  *
  * Fast paths: a model whose programming is exactly "round u* to L uniform levels (L = 0:
  * continuous), land where aimed, stuck cells at 0 / 1, free range [0, 1]" declares
@@ -27,6 +32,7 @@
  */
 import type { DeviceSpec } from './device_spec.js';
 import type { ProgNoiseKey } from './prog_noise_counter.js';
+import type { PulseKernel } from './pulse/pulse_response.js';
 
 /** the one fast-path family the kernels implement */
 export interface LinearLevelsFastPath {
@@ -82,6 +88,15 @@ export interface DeviceModel {
   drift?(u: number, age: number, cell: number): number;
   /** hook: called after every programming pass (wear-out); absent = nothing */
   afterProgram?(cells: ProgrammedCells): void;
+  /**
+   * one pulse on cell `cell` (index as for `land`) at conductance u: dir = +1 (potentiation, u
+   * grows) or −1 (depression), z ~ N(0, 1) the pulse's cycle-to-cycle draw; returns u' within the
+   * model's bounds. Absent = the model has no pulse response (update schemes other than
+   * write-verify refuse it).
+   */
+  pulse?(u: number, dir: number, cell: number, z: number): number;
+  /** the same response as data for the pulse kernels (pulse/pulse_response.ts); present iff `pulse` is */
+  readonly pulseKernel?: PulseKernel;
 }
 
 /** what a model needs to build one instance: the layer's seed and stream prefix */
@@ -101,4 +116,6 @@ export interface DeviceModelEntry {
    */
   params(raw: Record<string, unknown> | undefined, device: DeviceSpec, path: string): Record<string, number>;
   create(device: DeviceSpec, params: Record<string, number>, ctx: DeviceModelContext): DeviceModel;
+  /** true when the models it creates have a pulse response (`pulse`, `pulseKernel`) */
+  readonly pulses?: boolean;
 }

@@ -10,12 +10,22 @@ import type { DeviceModel, DeviceModelContext, DeviceModelEntry } from './device
 import { clippedWindow } from './devices/clipped_window.js';
 import { linearLevels } from './devices/linear_levels.js';
 import { lognormalD2d } from './devices/lognormal_d2d.js';
+import { constantStep } from './devices/constant_step.js';
+import { linearStep } from './devices/linear_step.js';
+import { softBounds } from './devices/soft_bounds.js';
+import { expStep } from './devices/exp_step.js';
+import { powStep } from './devices/pow_step.js';
 import { applyModelEffects } from './effects/registry.js';
 
 const ENTRIES: DeviceModelEntry[] = [
   linearLevels,
   clippedWindow,
   lognormalD2d,
+  constantStep,
+  linearStep,
+  softBounds,
+  expStep,
+  powStep,
 ];
 
 export const DEFAULT_DEVICE_MODEL = 'linear-levels';
@@ -52,6 +62,11 @@ export function makeDeviceModel(device: DeviceSpec, ctx: DeviceModelContext): De
   // law, effects/drift.ts, 'drift/<layer>')
   applyModelEffects(model, { device, seed: ctx.seed, layer: ctx.layer });
   return model;
+}
+
+/** the registered models with a pulse response (the ones a pulsed update scheme accepts) */
+export function pulseModelNames(): string[] {
+  return ENTRIES.filter((e) => e.pulses === true).map((e) => e.name);
 }
 
 /** true when the spec names the default model with no parameters (left out of the point hash) */

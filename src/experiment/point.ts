@@ -31,6 +31,8 @@ export type { MultitaskPointSpec } from '../methods/multitask/multitask_spec.js'
 import type { MultitaskPointSpec } from '../methods/multitask/multitask_spec.js';
 export type { LifetimeSpec } from '../methods/lifetime_spec.js';
 import type { LifetimeSpec } from '../methods/lifetime_spec.js';
+export type { UpdateSpec } from '../crossbar/update/update_spec.js';
+import type { UpdateSpec } from '../crossbar/update/update_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -55,6 +57,12 @@ export interface PointSpec {
   multitask?: MultitaskPointSpec;
   /** lifetime experiment (src/methods/lifetime.ts); absent = one run, not in the point or its hash */
   lifetime?: LifetimeSpec;
+  /**
+   * how on-chip updates after the deployment are written (pulsed schemes, src/crossbar/update/);
+   * absent = 'write-verify', today's behaviour (an explicit 'write-verify' is left out too), so
+   * older points keep their hashes
+   */
+  update?: UpdateSpec;
   /**
    * optional cap on training examples for retraining/adaptation (fat, ittrna, remap, lora, lori);
    * absent (or 0) = trainLimit. Recorded only when set and read (hashes of older points unchanged).

@@ -11,11 +11,15 @@
  *                       macsPerRow_l = op.cost().macsPerRow, or rows·cols for a digital op
  *                       rowsPerImage_l = 1 for Dense, OH·OW for Conv2d (one im2col row per pixel),
  *                       T for token-wise layers (TokenDense, Embedding: `rowsPerSample`, one row per token)
+ *   update            = Σ_layers op.cost().update (a pulsed update scheme's pulses, reads, energy,
+ *                       time, accumulator bytes; absent when no op has one)
  *   extraMacsPerImage = macsPerImage − baseMacsPerImage, base = Σ_l rows_l·cols_l·rowsPerImage_l
  *                       (the plain network) unless given.
  */
 import type { Param } from '../nn/param.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
+import { addUpdateCost } from '../crossbar/update/update_cost.js';
+import type { UpdateCost } from '../crossbar/update/pulse_programmer.js';
 
 export interface CostNet {
   weightLayers(): WeightLayer[];
@@ -29,6 +33,7 @@ export interface NetworkCost {
   cellsWritten: number;
   macsPerImage: number;
   extraMacsPerImage: number;
+  update?: UpdateCost;
 }
 
 /** Rows of the layer's matrix product per input image: 1 (Dense), OH·OW (Conv2d), T (token-wise). */
@@ -60,8 +65,10 @@ export function trainableCount(params: Param[]): number {
 
 export function networkCost(net: CostNet, baseMacs?: number): NetworkCost {
   let cellsUsed = 0, cellWrites = 0, cellsWritten = 0, macs = 0;
+  let update: UpdateCost | undefined;
   for (const l of net.weightLayers()) {
     const c = l.op.cost?.();
+    update = addUpdateCost(update, c?.update);
     cellsUsed += c?.cellsUsed ?? 0;
     cellWrites += c?.cellWrites ?? 0;
     cellsWritten += c?.cellsWritten ?? 0;
@@ -74,5 +81,6 @@ export function networkCost(net: CostNet, baseMacs?: number): NetworkCost {
     cellsWritten,
     macsPerImage: macs,
     extraMacsPerImage: macs - (baseMacs ?? baseMacsPerImage(net)),
+    ...(update ? { update } : {}),
   };
 }

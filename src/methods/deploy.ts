@@ -22,6 +22,7 @@ import { foldBatchNorm } from '../nn/fold_batch_norm.js';
 import { evaluate } from '../nn/train.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
 import { networkCost } from './cost.js';
+import { updateExtras } from '../crossbar/update/update_cost.js';
 import type { MethodContext } from './method_context.js';
 import type { PointMetrics } from './method_metrics.js';
 import type { CrossbarPoint } from './method_options.js';
@@ -118,6 +119,8 @@ export function finishMetrics(net: Network, ctx: Pick<MethodContext, 'dataset' |
     extra.fullyStuckWeights = o.deployment.xbar.reduce((s, op) => s + op.fullyStuckCount(), 0);
     Object.assign(extra, lifetimeExtras(o.deployment.xbar));
   }
+  // a pulsed update scheme's cost (update.scheme; absent otherwise, so other records are unchanged)
+  if (cost.update) Object.assign(extra, updateExtras(cost.update));
   extra.macsPerImage = cost.macsPerImage;
   extra.methodSeconds = (performance.now() - (o.t0 ?? ctx.startedAt ?? performance.now())) / 1000;
   return {

@@ -15,6 +15,8 @@ export interface OpCost {
   cellWrites: number;
   macsPerRow: number;
   cellsWritten?: number;
+  /** a pulsed update scheme's cost since it began (crossbar ops with update.scheme ≠ 'write-verify') */
+  update?: { pulses: number; reads: number; energy: number; time: number; accumulatorBytes: number };
 }
 
 export interface MatrixOp {

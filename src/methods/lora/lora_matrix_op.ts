@@ -39,7 +39,8 @@
  * so a training step allocates nothing.
  */
 import { BatchBuffer } from '../../nn/batch_buffer.js';
-import type { MatrixOp } from '../../nn/matrix_op.js';
+import type { MatrixOp, OpCost } from '../../nn/matrix_op.js';
+import { addUpdateCost } from '../../crossbar/update/update_cost.js';
 import { makeParam, type Param } from '../../nn/param.js';
 import { stream } from '../../util/rng.js';
 import { UserError } from '../../util/errors.js';
@@ -148,15 +149,17 @@ export class LoraMatrixOp implements MatrixOp {
    * Cells, write events and distinct cells written of the base and both adapter arrays (a
    * digital op without `cost()` counts 0); macsPerRow = rows·cols + r·(rows + cols).
    */
-  cost(): { cellsUsed: number; cellWrites: number; macsPerRow: number; cellsWritten: number } {
+  cost(): OpCost & { cellsWritten: number } {
     let cellsUsed = 0, cellWrites = 0, cellsWritten = 0;
+    let update: OpCost['update'];
     for (const op of [this.base, this.opA, this.opB]) {
       const c = op.cost?.();
-      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; cellsWritten += c.cellsWritten ?? 0; }
+      if (c) { cellsUsed += c.cellsUsed; cellWrites += c.cellWrites; cellsWritten += c.cellsWritten ?? 0; update = addUpdateCost(update, c.update); }
     }
     return {
       cellsUsed, cellWrites, cellsWritten,
       macsPerRow: this.rows * this.cols + this.rank * (this.rows + this.cols),
+      ...(update ? { update } : {}),
     };
   }
 
