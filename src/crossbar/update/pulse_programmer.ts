@@ -184,6 +184,83 @@ export class PulseProgrammer {
     return m;
   }
 
+  /** |n| pulses of sign n on cell c (slot s, counter array `count`) from u; returns the new u */
+  private pulseTrain(u: number, n: number, c: number, count: Uint32Array, s: number): number {
+    const k = this.kernel, g = this.gains[c];
+    const dir = n > 0 ? 1 : -1, m = n > 0 ? n : -n;
+    let cnt = count[s];
+    if (k.ctoc === 0) {
+      for (let p = 0; p < m; p++) u = pulseResponse(k, u, dir, g, 0);
+    } else {
+      const b = cellBase(k, c);
+      for (let p = 0; p < m; p++) u = pulseResponse(k, u, dir, g, normalOfWord(counterWord(b, cnt + p)));
+    }
+    count[s] = cnt + m;
+    return u;
+  }
+
+  /**
+   * the pulse count of one open-loop (scheme 0) or mixed-precision (1) update of a cell with aim
+   * array `aim` (and accumulators `acc`) towards target `tg` (float32); updates aim / acc
+   */
+  private count(tg: number, aim: Float32Array, acc: Float32Array, s: number): number {
+    const a0 = aim[s];
+    if (tg === a0) return 0;
+    aim[s] = tg;
+    if (this.scheme === 0) return Math.round((tg - a0) / this.dwMin);
+    let a = f(acc[s] + f(tg - a0));
+    const n = Math.trunc(a / this.dwMin);
+    if (n !== 0) a = f(a - n * this.dwMin);
+    acc[s] = a;
+    return n;
+  }
+
+  /** open-loop and mixed-precision over the matrix (the same rules as `cell`, inlined for speed) */
+  private programCounted(
+    c: PulseCells, mapping: WeightMapping, rows: number, cols: number,
+    val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
+    wEff: Float32Array, full: boolean, out: Float64Array,
+  ): number {
+    const two = this.two;
+    const { uP, uN, writesP, writesN, slotKind } = c;
+    const { aimP, aimN, accP, accN, countP, countN } = this;
+    const inv = 1 / wMax, last = this.last;
+    let clipped = 0, events = 0, pulses = 0;
+    for (let i = 0; i < rows; i++) {
+      const pr = identity ? i * cols : permR[i] * cols, base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const idx = base + j;
+        const w = val[idx];
+        if (w > wMax || w < -wMax) clipped++;
+        if (w === last[idx] && !full) continue;
+        last[idx] = w;
+        const s = identity ? idx : pr + permC[j];
+        const t = w > wMax ? 1 : w < -wMax ? -1 : w * inv;
+        const kind = slotKind[s];
+        let ch = false;
+        if (kind === SlotKind.AllHealthy && two) {
+          const nP = this.count(f(t > 0 ? t : 0), aimP, accP, s);
+          if (nP !== 0) { uP[s] = this.pulseTrain(uP[s], nP, 2 * s, countP, s); const m = nP > 0 ? nP : -nP; writesP[s] += m; pulses += m; events++; ch = true; }
+          const nN = this.count(f(t < 0 ? -t : 0), aimN, accN, s);
+          if (nN !== 0) { uN[s] = this.pulseTrain(uN[s], nN, 2 * s + 1, countN, s); const m = nN > 0 ? nN : -nN; writesN[s] += m; pulses += m; events++; ch = true; }
+        } else if (kind !== SlotKind.AllStuck) {
+          if (kind !== SlotKind.PStuck) {
+            const nP = this.count(f(mapping.targetP(t, kind, uN[s])), aimP, accP, s);
+            if (nP !== 0) { uP[s] = this.pulseTrain(uP[s], nP, two ? 2 * s : s, countP, s); const m = nP > 0 ? nP : -nP; writesP[s] += m; pulses += m; events++; ch = true; }
+          }
+          if (two && kind !== SlotKind.NStuck) {
+            const nN = this.count(f(mapping.targetN(t, kind, uP[s])), aimN, accN, s);
+            if (nN !== 0) { uN[s] = this.pulseTrain(uN[s], nN, 2 * s + 1, countN, s); const m = nN > 0 ? nN : -nN; writesN[s] += m; pulses += m; events++; ch = true; }
+          }
+        }
+        if (ch || full) wEff[idx] = wMax * mapping.weight(uP[s], uN[s]);
+      }
+    }
+    this.pulses += pulses;
+    out[0] += events;
+    return clipped;
+  }
+
   /**
    * program the whole matrix by pulses (the arguments of CrossbarArray.programAll); adds the write
    * events to out[0], returns the clipped count
@@ -193,10 +270,11 @@ export class PulseProgrammer {
     val: Float32Array, wMax: number, permR: Int32Array, permC: Int32Array, identity: boolean,
     wEff: Float32Array, full: boolean, out: Float64Array,
   ): number {
+    if (this.last.length !== val.length) { this.last = new Float32Array(val.length); this.last.fill(NaN); }
+    if (this.scheme !== 2) return this.programCounted(c, mapping, rows, cols, val, wMax, permR, permC, identity, wEff, full, out);
     const two = this.two;
     const { uP, uN, writesP, writesN, slotKind, stateP, stateN } = c;
     const inv = 1 / wMax, o = this.out;
-    if (this.last.length !== val.length) { this.last = new Float32Array(val.length); this.last.fill(NaN); }
     const last = this.last;
     let clipped = 0, events = 0, pulses = 0;
     for (let i = 0; i < rows; i++) {
