@@ -14,7 +14,8 @@
  *                  of sign n; the remainder below dwMin/2 is dropped (no read-back)
  * mixed-precision: d = f32(u* − a), acc ← f32(acc + d), a ← u*, n = trunc(acc/dwMin) (toward zero),
  *                  acc ← f32(acc − n·dwMin), |n| pulses of sign n (acc keeps the remainder;
- *                  |acc| < dwMin afterwards; 4 bytes per free cell, `accumulatorBytes`)
+ *                  |acc| < dwMin afterwards; 4 bytes per free cell of an array whose targets
+ *                  changed at least once, `accumulatorBytes`: a frozen array needs none)
  * verify-pulses:   if u* ≠ a: a ← u*, read; while |u − u*| > tolerance and k < maxPulses: one
  *                  pulse of sign(u* − u), read, k ← k + 1 (the reads see u exactly: the verify
  *                  read's own noise is not modelled)
@@ -83,6 +84,8 @@ export class PulseProgrammer {
   private readonly gains: Float64Array;
   pulses = 0;
   reads = 0;
+  /** true once a target of this array changed (an array never updated, e.g. a frozen LoRA base, needs no accumulators) */
+  touched = false;
   private readonly dwMin: number;
   private readonly tol: number;
   private readonly maxPulses: number;
@@ -127,7 +130,7 @@ export class PulseProgrammer {
       pulses: this.pulses, reads: this.reads,
       energy: this.pulses * s.pulseEnergy + this.reads * s.readEnergy,
       time: this.pulses * s.pulseTime + this.reads * s.readTime,
-      accumulatorBytes: this.scheme === 1 ? 4 * this.freeCells : 0,
+      accumulatorBytes: this.scheme === 1 && this.touched ? 4 * this.freeCells : 0,
     };
   }
 
@@ -148,6 +151,7 @@ export class PulseProgrammer {
     } else if (this.scheme === 1) {
       const acc = arr === 0 ? this.accP : this.accN;
       if (target === aim[s] && acc[s] === 0) return 0;
+      this.touched = true;
       let a = f(acc[s] + f(target - aim[s]));
       aim[s] = target;
       n = Math.trunc(a / this.dwMin);
@@ -207,6 +211,7 @@ export class PulseProgrammer {
     const a0 = aim[s];
     if (tg === a0) return 0;
     aim[s] = tg;
+    this.touched = true;
     if (this.scheme === 0) return Math.round((tg - a0) / this.dwMin);
     let a = f(acc[s] + f(tg - a0));
     const n = Math.trunc(a / this.dwMin);

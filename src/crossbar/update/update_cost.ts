@@ -6,7 +6,8 @@
  *   verifyReads       verify reads                                 (verify-pulses; else 0)
  *   updateEnergy      J = pulses·update.pulseEnergy + reads·update.readEnergy
  *   updateTime        s = pulses·update.pulseTime + reads·update.readTime (cell by cell)
- *   accumulatorBytes  float32 accumulators of mixed-precision (4 bytes per free cell; else 0)
+ *   accumulatorBytes  float32 accumulators of mixed-precision (4 bytes per free cell of every array
+ *                    that was updated; else 0)
  */
 import type { UpdateCost } from './pulse_programmer.js';
 

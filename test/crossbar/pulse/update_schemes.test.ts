@@ -123,6 +123,10 @@ describe('update schemes', () => {
     expect(mp.op.cost().update!.accumulatorBytes).toBe(4 * 2 * n);
     // open-loop: each update below dwMin/2 rounds to 0 pulses, so the cells never moved
     expect(ol.op.cost().update!.pulses).toBe(0);
+    // an array whose weights never change (a frozen LoRA base) needs no accumulators
+    const frozen = op('mixed-precision', { rows: 6, cols: 5 });
+    frozen.op.sync();
+    expect(frozen.op.cost().update!.accumulatorBytes).toBe(0);
   });
 
   for (const scheme of ['open-loop', 'mixed-precision', 'verify-pulses'] as const) {
