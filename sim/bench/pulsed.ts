@@ -44,10 +44,6 @@ export interface PulsedBenchRecord {
   loadAvg1m: number;
 }
 
-export function measureForProfile(scheme: UpdateScheme): { imagesPerSec: number; pulsesPerStep: number } {
-  return measure(scheme);
-}
-
 function measure(scheme: UpdateScheme): { imagesPerSec: number; pulsesPerStep: number } {
   const steps = WARM + CHUNKS * PER_CHUNK;
   const split = randomSplit(steps * BATCH);
