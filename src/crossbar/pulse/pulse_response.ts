@@ -33,8 +33,7 @@
  * (dw± = dwMin·(1 ± upDown); aihwkit shrinks only the weaker direction) and the cycle-to-cycle
  * noise multiplies the whole step for every shape (aihwkit's SoftBounds/LinearStep 'mult_noise').
  */
-import { blockBase, counterWord, normalAt } from '../counter_normal.js';
-import { CounterNormal } from '../counter_normal.js';
+import { blockBase, counterWord, CounterNormal, normalAt } from '../counter_normal.js';
 import { ndtri, tail } from '../normal_quantile.js';
 import { stream } from '../../util/rng.js';
 

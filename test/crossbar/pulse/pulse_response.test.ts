@@ -11,7 +11,7 @@ import { blockBase, counterWord, CounterNormal, normalAt } from '../../../src/cr
 import { checkDeviceModel, deviceModelNames, makeDeviceModel, pulseModelNames } from '../../../src/crossbar/device_registry.js';
 import { resolveDevice } from '../../../src/crossbar/device.js';
 import { ndtri } from '../../../src/crossbar/normal_quantile.js';
-import { normalOfWord } from '../../../src/crossbar/pulse/pulse_response.js';
+import { normalOfWord, pulseDraw } from '../../../src/crossbar/pulse/pulse_response.js';
 import type { DeviceModel } from '../../../src/crossbar/device_model.js';
 import { UserError } from '../../../src/util/errors.js';
 import { stream } from '../../../src/util/rng.js';
@@ -134,6 +134,7 @@ describe('pulse-response device models', () => {
 
   it('cycle-to-cycle: z of pulse k of cell c is the counter word (b_c, k) of the ctoc/<layer> key, through Φ⁻¹', () => {
     const key = new CounterNormal(stream(SEED, `ctoc/${LAYER}`));
+    const kernel = model('constant-step', { ctoc: 0.3 }).pulseKernel!;
     // the inverse-CDF sampler: the first word of a bin is Φ⁻¹ of the bin's lower edge (within 2⁻²¹ of a bin)
     expect(normalOfWord((2048 << 20) >>> 0)).toBeCloseTo(ndtri(0.5), 6);
     expect(normalOfWord(1024 << 20)).toBeCloseTo(ndtri(0.25), 6);
@@ -146,6 +147,7 @@ describe('pulse-response device models', () => {
       const b = blockBase(key.k0, key.k1, c);
       for (let k = 0; k < 200; k++) {
         const z = normalOfWord(counterWord(b, k));
+        if (c < 3 && k < 3) expect(pulseDraw(kernel, c, k)).toBe(z);
         s += z; s2 += z * z; n++;
         seen.add(z);
       }
