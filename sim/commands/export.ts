@@ -34,7 +34,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DATASET_SHAPES } from '../../src/data/dataset_shapes.js';
+import { datasetShape } from '../../src/data/dataset_shapes.js';
 import { loadDataset } from '../../src/data/load.js';
 import { baseKey, trainedBase } from '../../src/experiment/base.js';
 import type { PointSpec } from '../../src/experiment/point.js';
@@ -94,7 +94,7 @@ async function fromSweep(dir: string, a: ExportArgs, network: ExportNetwork, wei
   const { pointHash, point } = findPoint(dir, a.point);
   if (point.method.startsWith('mt-')) throw new UserError(`--point ${pointHash.slice(0, 12)}: method '${point.method}' trains one chip for several tasks; it has no single network to export`, 'point');
   // the layers first: a model without an ONNX form is refused before data are loaded or anything runs
-  const shape = DATASET_SHAPES[point.dataset];
+  const shape = datasetShape(point.dataset);
   if (shape) checkExportable(buildModel(modelDescOf(point.model, { pool: point.pool, input: [...shape] as [number, number, number] }), point.seed));
   check();
   const dataset = await loadDataset(point.dataset, { dataDir: a['data-dir'] });
