@@ -9,7 +9,7 @@
  *               progSigma > 0), so the library and a one-point config give the same bits
  *     crossbar  resolveCrossbar (src/crossbar/crossbar_spec.ts; DEFAULT_CROSSBAR)
  *     defects   validateDefects over DEFAULT_DEFECTS (src/crossbar/defect_spec.ts)
- *     retrain   DEFAULT_RETRAIN below (the sweep config's retraining default)
+ *     retrain   DEFAULT_RETRAIN below (the declared retraining recipe, the sweep config's default)
  *     ittrna    DEFAULT_ITTRNA (src/methods/ittrna_spec.ts)
  *     lora      DEFAULT_LORA (src/methods/lora/lora_spec.ts) with layers [] (= all) and alpha 0 (= rank)
  *     seed 0, trainLimit 0 (all examples), retrainLimit absent
@@ -20,15 +20,15 @@ import { validateDefects } from '../crossbar/defect_generator.js';
 import { DEFAULT_DEFECTS, type DefectSpec } from '../crossbar/defect_spec.js';
 import { resolveDevice } from '../crossbar/device.js';
 import { DEFAULT_DEVICE, NOISE_MODEL_FIELDS, type DeviceSpec } from '../crossbar/device_spec.js';
-import { TRAIN_FIELDS, type TrainSpec } from '../nn/train_spec.js';
+import { recipe, TRAIN_FIELDS, type TrainSpec } from '../nn/train_spec.js';
 import { UserError } from '../util/errors.js';
 import { checkFields, type FieldRules, type PointFacts } from '../util/spec_field.js';
 import { DEFAULT_ITTRNA, ITTRNA_FIELDS, type IttrnaSpec } from './ittrna_spec.js';
 import { DEFAULT_LORA, LORA_FIELDS, type LoraSpec } from './lora/lora_spec.js';
 import type { CrossbarPoint, LoraOptions } from './method_options.js';
 
-/** retraining / adaptation after mapping (the same values as the sweep config's `retrain` default) */
-export const DEFAULT_RETRAIN: Readonly<TrainSpec> = Object.freeze({ epochs: 1, lr: 0.005, momentum: 0.9, weightDecay: 0, batch: 64 });
+/** retraining / adaptation after mapping: the declared `retrain` recipe (src/nn/train_spec.ts), the sweep config's default */
+export const DEFAULT_RETRAIN: Readonly<TrainSpec> = Object.freeze(recipe('retrain'));
 
 /** the crossbar part of the options, each section partial */
 export interface PartialCrossbarOptions {
