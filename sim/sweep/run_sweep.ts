@@ -39,6 +39,7 @@ import { PointPool } from './pool.js';
 import { makeProgress, type Progress } from './progress.js';
 import { appendResult, applyResumeSplit, REJECTED, resumeSplit, scanResults } from './results_file.js';
 import { manifestEnv } from './run_env.js';
+import { isUserNotice, runUntilSignal } from './run_until_signal.js';
 import { inShard, type Shard } from './shard.js';
 
 export interface SweepOptions {
@@ -195,7 +196,6 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
   let ok = done.size;
   let failed = 0;
   let ran = 0;
-  let interrupted = false;
   let fatal: unknown;
   progress.start(points.length, done.size);
   const labels = new Map(points.map((p) => [p.hash, pointLabel(p.point, plan.varying)]));
@@ -211,7 +211,7 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
     // a point's log lines are progress chatter (epochs), except warnings, which the user must see,
     // and where a base training continued from its checkpoint
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
+      if (isUserNotice(msg)) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
     },
     onDone: (rec, cs) => {
       if (fatal !== undefined) return;
@@ -241,21 +241,7 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
       }
     },
   });
-  const onSignal = () => {
-    interrupted = true;
-    void pool.stop();
-  };
-  if (o.handleSigint !== false) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  try {
-    await pool.run(todo);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    progress.stop();
-  }
+  const interrupted = await runUntilSignal(pool, todo, o.handleSigint !== false, () => progress.stop());
   if (fatal !== undefined) throw fatal;
   if (!interrupted) manifest.finishedAt = new Date().toISOString();
   writeManifest(dir, manifest);

@@ -21,6 +21,7 @@ import { isOnnxRef, modelLabel } from '../../src/nn/model.js';
 import { PointPool } from './pool.js';
 import { preflight } from './preflight.js';
 import type { Progress } from './progress.js';
+import { isUserNotice, runUntilSignal } from './run_until_signal.js';
 import { baseKey } from './schedule.js';
 
 /** one `ideal` point per base network the sweep trains (file comment); hash = the group's key */
@@ -56,7 +57,7 @@ export interface TrainBasesOutcome {
 export async function trainBases(o: TrainBasesOptions): Promise<TrainBasesOutcome> {
   const bases = basePoints(o.plan.points);
   if (!o.runnerModule) preflight(bases.map((b) => b.point), o.dataDir, { workers: o.workers });
-  let ok = 0, failed = 0, interrupted = false;
+  let ok = 0, failed = 0;
   // the base's own key (base.ts) appears in its log lines; this names what it is
   const label = (p: PlannedPoint) => `base network (${modelLabel(p.point.model)} on ${p.point.dataset}, seed ${p.point.seed}, ${p.point.train.epochs} epochs)`;
   const labels = new Map(bases.map((b) => [b.hash, label(b)]));
@@ -69,7 +70,7 @@ export async function trainBases(o: TrainBasesOptions): Promise<TrainBasesOutcom
     configHash: o.plan.configHash,
     onStart: (p) => o.progress.current(labels.get(p.hash)!),
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) o.progress.log(`${labels.get(hash)}: ${msg}`);
+      if (isUserNotice(msg)) o.progress.log(`${labels.get(hash)}: ${msg}`);
     },
     onDone: (rec) => {
       if (rec.status === 'ok') ok++;
@@ -78,20 +79,6 @@ export async function trainBases(o: TrainBasesOptions): Promise<TrainBasesOutcom
         ? `digital acc=${rec.metrics!.accuracy.toFixed(4)} (${rec.wallSeconds.toFixed(1)} s)` : (rec.error ?? '').split('\n')[0]);
     },
   });
-  const onSignal = () => {
-    interrupted = true;
-    void pool.stop();
-  };
-  if (o.handleSigint !== false) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  try {
-    await pool.run(bases);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    o.progress.stop();
-  }
+  const interrupted = await runUntilSignal(pool, bases, o.handleSigint !== false, () => o.progress.stop());
   return { total: bases.length, ok, failed, interrupted };
 }

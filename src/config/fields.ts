@@ -103,12 +103,25 @@ export interface LeafEntry {
   fill: unknown;
 }
 
+/**
+ * The fill rule (one, for the leaf list and the grid expansion): a config that leaves a field out
+ * gets its declared default, unless the field or a section around it is optional (absent unless given).
+ */
+export function fillOf(leaf: Leaf, inOptional: boolean): unknown {
+  return inOptional || leaf.optional ? undefined : leaf.default;
+}
+
+/** whether the fields inside `section` are in an optional section (it, or one around it) */
+export function insideOptional(section: Section, inOptional: boolean): boolean {
+  return inOptional || sectionRules(section).optional === true;
+}
+
 /** Depth-first list of leaves with their dotted paths (grid-expansion order). */
 export function leaves(tree: Tree = FIELDS, prefix: string[] = [], inOptional = false): LeafEntry[] {
   const out: LeafEntry[] = [];
   for (const [k, v] of Object.entries(tree)) {
-    if (isLeaf(v)) out.push({ path: [...prefix, k], leaf: v, fill: inOptional || v.optional ? undefined : v.default });
-    else out.push(...leaves(v, [...prefix, k], inOptional || sectionRules(v).optional === true));
+    if (isLeaf(v)) out.push({ path: [...prefix, k], leaf: v, fill: fillOf(v, inOptional) });
+    else out.push(...leaves(v, [...prefix, k], insideOptional(v, inOptional)));
   }
   return out;
 }

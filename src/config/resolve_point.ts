@@ -28,7 +28,7 @@ import { isAbsentValue, isLeaf, sectionRules, type PointFacts, type Section } fr
 import { modelLayers, modelOutputs, modelRoles } from './model_layers.js';
 import { placementLayers } from '../methods/lora/placement.js';
 import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput, type ModelDesc } from '../nn/model.js';
-import { DATASET_CLASSES, DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { datasetClasses, datasetShape } from '../data/dataset_shapes.js';
 import { parseTaskName } from '../tasks/registry.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
 
@@ -143,7 +143,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // a described model must build (shapes fit) for its input, and fit the data set: checked here, before any work
   if (typeof p.model === 'object') {
     modelLayers(p.model, p.pool);
-    const shape = DATASET_SHAPES[p.dataset];
+    const shape = datasetShape(p.dataset);
     const input = plannedInput(p.model);
     if (shape && shape.some((v, i) => v !== input[i])) {
       const what = isOnnxRef(p.model) ? `${src('model')}.onnx: the imported network's input` : `${src('model')}.input`;
@@ -363,13 +363,13 @@ function normaliseNoiseInjection(p: PointSpec, src: SourceOf): void {
 function checkOutputWidth(p: PointSpec, src: SourceOf): void {
   const outputs = modelOutputs(p.model, p.pool, p.dataset);
   const field = outputField(p.model, src);
-  const classes = DATASET_CLASSES[p.dataset];
+  const classes = datasetClasses(p.dataset);
   if (classes !== undefined && outputs < classes) {
     fail(field, `the model has ${outputs} outputs but data set '${p.dataset}' (from ${src('dataset')}) has ${classes} classes (labels 0..${classes - 1}); allowed: at least ${classes} outputs`);
   }
   if (isMultitaskMethod(p.method) && Array.isArray(p.multitask?.tasks)) {
     p.multitask.tasks.forEach((t, i) => {
-      const c = DATASET_CLASSES[parseTaskName(t, `${src('multitask.tasks')}[${i}]`).source];
+      const c = datasetClasses(parseTaskName(t, `${src('multitask.tasks')}[${i}]`).source);
       if (c !== undefined && c !== outputs) {
         fail(field, `the model has ${outputs} outputs but task '${t}' (from ${src('multitask.tasks')}[${i}]) has ${c} classes; the mt-* methods give each task a head of the output layer's shape: allowed: exactly ${c} outputs`);
       }

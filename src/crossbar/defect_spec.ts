@@ -12,7 +12,7 @@
  *   file          'file' only: path of a measured defect map (defects_file.ts, defects_file_access.ts)
  */
 import { z } from 'zod';
-import { enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
+import { defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 
 /** Most cluster centres per tile. */
 export const MAX_CLUSTERS_PER_TILE = 256;
@@ -58,14 +58,11 @@ export function defectSeed(p: { seed: number; defects: { seed?: number } }): num
 /** DefectSpec: where stuck cells are (derived from DEFECT_SECTION) */
 export type DefectSpec = SpecOf<typeof DEFECT_SECTION>;
 
-export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze({ perTile: CLUSTER_FIELDS.perTile.default, radius: CLUSTER_FIELDS.radius.default });
+/** the declared defaults (defaultsOf): perTile 4, radius 3 */
+export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze(defaultsOf(CLUSTER_FIELDS));
 
-export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze({
-  rate: DEFECT_FIELDS.rate.default,
-  lrsShare: DEFECT_FIELDS.lrsShare.default,
-  distribution: DEFECT_FIELDS.distribution.default,
-  clusters: DEFAULT_CLUSTERS,
-});
+/** the declared defaults (defaultsOf): rate 0, lrsShare 0.5, uniform, the cluster defaults; the optional fields absent */
+export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze(defaultsOf(DEFECT_SECTION));
 
 /** Cross-field rule with the crossbar: the cluster radius fits the tile. */
 export function clusterConflict(radius: number, tileRows: number, tileCols: number): string | undefined {

@@ -40,8 +40,7 @@
  *          transferEvery retraining steps and two per task (the evaluations)
  */
 import type { DatasetName } from '../data/dataset.js';
-import { DATASET_SHAPES } from '../data/dataset_shapes.js';
-import { datasetEntries } from '../data/sets/registry.js';
+import { datasetExamples, datasetShape } from '../data/dataset_shapes.js';
 import { modelDescOf, type LayerSpec, type ModelDesc } from '../nn/model.js';
 import { modelLayers } from '../config/model_layers.js';
 import { lineResistanceOn } from '../crossbar/crossbar_spec.js';
@@ -71,9 +70,6 @@ export const SOLVE_RATE = 6e7;
 export const LOAD_RATE = 5e7;
 /** seconds every point costs besides its work (start, verification, deployment, records) */
 export const POINT_SECONDS = 5;
-
-/** examples held per data set (train + eval splits, whole; the registry entries) */
-const EXAMPLES = Object.fromEntries(datasetEntries().map((e) => [e.name, e.splits.train + e.splits.eval.n])) as Record<DatasetName, number>;
 
 export interface EstimatePart {
   /** what it is ('data', 'weights and cells', 'activations', 'tasks', 'line resistance') */
@@ -169,7 +165,7 @@ function walk(desc: ModelDesc, preset: boolean): LayerCost[] | null {
 
 /** the layer costs of a point's model; transformer and imported models: weight shapes only, activations from the largest one */
 function layerCosts(p: PointSpec): LayerCost[] {
-  const input = DATASET_SHAPES[p.dataset];
+  const input = datasetShape(p.dataset);
   let desc: ModelDesc | undefined;
   try { desc = modelDescOf(p.model, { pool: p.pool, ...(input ? { input: [...input] as [number, number, number] } : {}) }); } catch { desc = undefined; }
   const preset = typeof p.model === 'string';
@@ -198,13 +194,13 @@ function ceilDiv(a: number, b: number): number { return Math.ceil(a / b); }
 
 export function estimatePoint(p: PointSpec): PointEstimate {
   const parts: EstimatePart[] = [];
-  const input = DATASET_SHAPES[p.dataset] ?? [1, 28, 28];
+  const input = datasetShape(p.dataset) ?? [1, 28, 28];
   const D = input[0] * input[1] * input[2];
   // data
   const src = sources(p);
   let nLoad = 0, dataBytes = 0;
   for (const s of src.names) {
-    const sh = DATASET_SHAPES[s] ?? input, d = sh[0] * sh[1] * sh[2], n = EXAMPLES[s];
+    const sh = datasetShape(s) ?? input, d = sh[0] * sh[1] * sh[2], n = datasetExamples(s)!;
     dataBytes += n * (d + 1) + n * d * RAW_BYTES_PER_VALUE;
     nLoad += n * d;
   }
@@ -283,7 +279,7 @@ export function estimatePoint(p: PointSpec): PointEstimate {
   const top = parts.reduce((a, q) => (q.bytes > a.bytes ? q : a));
 
   // time
-  const m = p.trainLimit > 0 ? Math.min(p.trainLimit, EXAMPLES[p.dataset]) : EXAMPLES[p.dataset];
+  const m = p.trainLimit > 0 ? Math.min(p.trainLimit, datasetExamples(p.dataset)!) : datasetExamples(p.dataset)!;
   const nEval = p.evalLimit && p.evalLimit > 0 ? p.evalLimit : 10000;
   const tasks = Math.max(1, T);
   const retrain = usesRetrainOf(p);
