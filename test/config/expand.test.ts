@@ -43,6 +43,7 @@ describe('grid expansion', () => {
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       if (path[0] === 'multitask') { expect(Object.hasOwn(p, 'multitask')).toBe(false); continue; } // read by the mt-* methods only: absent
       if (path[0] === 'lifetime') { expect(Object.hasOwn(p, 'lifetime')).toBe(false); continue; } // one run per point: absent
+      if (path[0] === 'update') { expect(Object.hasOwn(p, 'update')).toBe(false); continue; } // write-verify updates (the default): absent
       if (path[0] === 'device' && path[1] === 'stuckG') continue; // stuck cells at gMax / gMin: absent
       if (path[0] === 'crossbar' && path[1] === 'spareColumns') continue; // method 'spare' only: absent
       if (path[0] === 'train' && path[1] === 'noiseInjection') continue; // plain base training: absent
@@ -157,6 +158,11 @@ describe('shipped configs', () => {
     // CIFAR-10 (cifar10-jpeg), 3 seeds x rates x methods
     'resnet20-cifar10-jpeg.json': 3 * 5 * 3,
     'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
+    // the full-scale base (method ideal, one seed)
+    'resnet20-cifar10-jpeg-full.json': 1,
+    // pulsed updates: 2 rates x (fat, lora, lori) x 3 schemes x 2 devices x 2 asymmetries x 3 seeds
+    'pulsed-mlp.json': 2 * 3 * 3 * 2 * 2 * 3,
+    'pulsed-lenet5.json': 2 * 3 * 3 * 2 * 2 * 3,
     'vgg8-cifar10-jpeg.json': 3 * 3 * 3,
     'vgg8-cifar10-jpeg-retrain.json': 3 * 3 * 3,
     'vgg8s-cifar10-jpeg.json': 3 * 3 * 6,
