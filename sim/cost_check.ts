@@ -10,7 +10,9 @@
  *   ratio                = predicted / measured            (per directory and per method)
  *
  * Prints one line per directory and, with --methods, one per method (base trainings are attributed
- * to the first point of their base group by start time).
+ * to the first point of their base group by start time). --rates '{"train": 9e9}' overrides rates
+ * (e.g. those fitted without the directories checked); --fit prints the rates fitted on the
+ * directories given.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,8 +104,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const methods = args.includes('--methods');
   const ci = args.indexOf('--cores');
+  const ri = args.indexOf('--rates');
+  const rates: CostRates = ri >= 0 ? { ...RATES, ...(JSON.parse(args[ri + 1]) as Partial<CostRates>) } : RATES;
   const cores = ci >= 0 ? Number(args[ci + 1]) : 2;
-  const dirs = args.filter((a, i) => !a.startsWith('--') && !(ci >= 0 && i === ci + 1));
+  const dirs = args.filter((a, i) => !a.startsWith('--') && !(ci >= 0 && i === ci + 1) && !(ri >= 0 && i === ri + 1));
   if (args.includes('--fit')) {
     const k = fit(dirs, cores);
     process.stdout.write(`fitted rates: ${JSON.stringify(k)}\n`);
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
   }
   for (const d of dirs) {
     let c: DirCheck;
-    try { c = checkDir(d, cores); } catch (e) { process.stdout.write(`${d}: skipped (${(e as Error).message.split('\n')[0]})\n`); continue; }
+    try { c = checkDir(d, cores, rates); } catch (e) { process.stdout.write(`${d}: skipped (${(e as Error).message.split('\n')[0]})\n`); continue; }
     process.stdout.write(`${d.padEnd(42)} ${String(c.points).padStart(4)} points  measured ${fmt(c.measured).padStart(9)}  predicted ${fmt(c.predicted).padStart(9)}  ratio ${(c.predicted / c.measured).toFixed(2)}\n`);
     if (methods) for (const [m, v] of c.byMethod) process.stdout.write(`    ${m.padEnd(10)} measured ${fmt(v.measured).padStart(9)}  predicted ${fmt(v.predicted).padStart(9)}  ratio ${(v.predicted / v.measured).toFixed(2)}\n`);
   }

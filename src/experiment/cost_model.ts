@@ -2,35 +2,38 @@
  * Expected CPU-seconds of a sweep point, from the point alone (no data read, nothing built beyond
  * the layer shapes), split into the kinds of work a sweep calibrates separately (sim/sweep/eta.ts):
  *
- *   cost(point) = { base, method }                           CPU-seconds at this file's rates
- *   base   = 3·F·m·train.epochs / TRAIN_RATE                 digital base training (forward + the two
- *            backward products per MAC); paid once per base network (the points sharing model, data
- *            set, seed, train and trainLimit share it: sim/sweep/schedule.ts baseKey), 0 for imported
- *            (ONNX) models and for the multi-task methods (their joint training is in `method`)
- *   method = POINT_SECONDS
- *          + 3·F·r·E_m / DEVICE_RATE                         retraining on the crossbar (read path with
- *            quantisation, write path); E_m = retrain.epochs (fat, lora, lori; per task for mt-*),
- *            ittrna with compensation: L·ittrna.epochsPerStage + ittrna.finalEpochs, without: retrain.epochs;
- *            0 for the methods that do not retrain
- *          + 3·F·calibrationBatches·retrain.batch / TRAIN_RATE   importance (remap, ittrna)
- *          + F·e·P_m / EVAL_RATE                             evaluations: P_m = 1 (ideal: digital only),
+ *   cost(point) = { base, method }                      CPU-seconds at the rates k (RATES by default)
+ *   base   = 3·F·m·train.epochs / k.train + 3·A·m·train.epochs / k.act
+ *            digital base training (forward + the two backward products per MAC; A the element-wise
+ *            values); paid once per base network (the points sharing model, data set, seed, train
+ *            and trainLimit share it: sim/sweep/schedule.ts baseKey); 0 for imported (ONNX) models
+ *            and for the multi-task methods (their joint training is in `method`)
+ *   method = k.point
+ *          + (3·F / k.device + 3·A / k.act)·T·r·E_m     retraining on the crossbar; E_m = retrain.epochs
+ *            (fat, lora, lori; T tasks for mt-*), ittrna with compensation: L·ittrna.epochsPerStage +
+ *            ittrna.finalEpochs, without: retrain.epochs; 0 for the methods that do not retrain
+ *          + 3·F·calibrationBatches·retrain.batch / k.train    importance (remap, ittrna)
+ *          + (F / k.eval + A / k.act)·e·P_m             evaluations: P_m = 1 (ideal: digital, at k.train),
  *            2 (every other method: the digital base and the deployed network), T(T+1)/2 + T for T tasks
- *          + C·cpw / PROGRAM_RATE                            programming the used cells
- *          + S / SOLVE_RATE                                  line resistance (crossbar.lineResistance):
+ *          + C·cpw·(T + steps) / k.program              programming the used cells at deployment and
+ *            after every on-device training step (steps = ⌈T·r·E_m / retrain.batch⌉); not for ideal
+ *          + S / k.solve                                line resistance (crossbar.lineResistance):
  *            S = (crossbar images)·Σ_tiles nr·ncc·sweeps, or with transferEvery the rebuilds
  *            ⌈steps/transferEvery⌉ + 2 per task, each Σ_tiles nr²·ncc·sweeps
- *          + (mt-*) 3·F·m·train.epochs / TRAIN_RATE          the joint base training of the tasks
- *   F = forward MACs per image (Σ over weight layers rows·cols·positions, the layer walk of
- *   memory_estimate.ts, which counts a network description's convolutions and dense layers);
- *   m = train images per epoch (trainLimit or the whole split), r = retrainLimit or m,
- *   e = evalLimit or the whole eval split, L = weight layers, C = weights, cpw = 2 (differential) or 1,
- *   T = multitask.tasks.
+ *          + (mt-*) the base term above                 the joint base training of the tasks
+ *   F = forward MACs per image (Σ over weight layers rows·cols·positions: the layer walk of
+ *   memory_estimate.ts counts the network description's convolutions and dense layers; transformer
+ *   and imported models only their weight shapes, so their estimate is rough), A = activation values
+ *   per image (every layer's output), m = train images per epoch (trainLimit or the whole split),
+ *   r = retrainLimit or m, e = evalLimit or the whole eval split, L = weight layers, C = weights,
+ *   cpw = 2 (differential) or 1, T = multitask.tasks (1 otherwise).
  *
- * The rates are CPU rates of one core, stated for this project's reference machine (a shared 2-core
- * x86-64 with AVX2, native backend): fitted on the committed reports' measured point times
- * (wallSeconds × threads per point), `node dist/sim/cost_check.js reports/*` prints predicted
- * against measured per report. A point on t kernel threads takes about cost / t wall seconds;
- * the sweep's ETA rescales each kind from the points already finished (sim/sweep/eta.ts).
+ * RATES are CPU rates of one core of this project's reference machine (a shared 2-core x86-64 with
+ * AVX2, native backend), stated constants fitted on the committed reports' measured point times
+ * (`node dist/sim/cost_check.js --fit reports/…`: least squares on log(predicted/measured) per
+ * report and method; measured = wallSeconds × kernel threads per point). A point on t kernel
+ * threads takes about cost / t wall seconds; a running sweep rescales each kind from the points it
+ * has finished (sim/sweep/eta.ts).
  */
 import type { DatasetName } from '../data/dataset.js';
 import { datasetEntries } from '../data/sets/registry.js';
