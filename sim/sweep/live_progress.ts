@@ -70,7 +70,7 @@ export class LiveProgress {
     const t = this.now();
     this.eta.start(p.hash, t);
     this.running.set(p.hash, { point: p.point, started: t, lastEpoch: new Map(), base: this.o.what === 'bases' });
-    this.o.progress.point?.(p.hash, `${this.head(p.hash)}: starting`);
+    this.o.progress.point?.(p.hash, `${this.head(p.hash)}: starting`, true);
     this.refresh();
   }
 
@@ -125,7 +125,8 @@ export class LiveProgress {
     const doing = this.running.size === 0 ? 'waiting'
       : bases > 0 && (this.o.what === 'bases' || bases === this.running.size) ? `training ${bases} base network${bases > 1 ? 's' : ''}`
         : `${this.running.size} running${bases > 0 ? ` (${bases} training a base)` : ''}`;
-    const eta = `ETA ~${formatSeconds(this.eta.remaining(this.now()))}${this.eta.calibrated ? '' : ' (uncalibrated)'}`;
+    const left = this.eta.remaining(this.now());
+    const eta = left > 0 ? `ETA ~${formatSeconds(left)}${this.eta.calibrated ? '' : ' (uncalibrated)'}` : 'ETA 0 s';
     return `${doing} | ${eta}`;
   }
 

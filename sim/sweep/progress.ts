@@ -2,8 +2,8 @@
  * Sweep progress display. On a TTY (stderr): a cli-progress bar (points done / total and a status
  * text: what the sweep is doing and its ETA, sim/sweep/live_progress.ts) with one line below it per
  * running point (base training or the method's phase: epoch k/n, images/s, ETA), updated in place.
- * Otherwise plain lines: one per finished point (with the status), and a running point's line at
- * most every `interval` seconds per point (no flood in logs).
+ * Otherwise plain lines: one per finished point (with the status), and a running point's epoch
+ * line at most every `interval` seconds per point (no flood in logs; no line for a mere start).
  */
 import cliProgress from 'cli-progress';
 
@@ -13,8 +13,11 @@ export interface Progress {
   finished(ok: boolean, label: string, detail: string): void;
   log(msg: string): void;
   stop(): void;
-  /** one running point's line (key: its hash); undefined text = the point ended, drop its line */
-  point?(key: string, text: string | undefined): void;
+  /**
+   * one running point's line (key: its hash); undefined text = the point ended, drop its line;
+   * `starting` = the line only says it started (a TTY shows it, a log skips it)
+   */
+  point?(key: string, text: string | undefined, starting?: boolean): void;
   /** what the sweep does now and its ETA, shown with the count of points */
   status?(text: string): void;
 }
@@ -84,11 +87,12 @@ export function makeProgress(
     },
     log: (msg) => write(`${msg}\n`),
     stop: () => {},
-    point: (key, text) => {
+    point: (key, text, starting) => {
       if (text === undefined) {
         last.delete(key);
         return;
       }
+      if (starting) return;
       const t = now(), prev = last.get(key);
       if (prev !== undefined && t - prev < interval * 1000) return;
       last.set(key, t);
