@@ -222,15 +222,16 @@ function resolveOnnxModel(p: PointSpec, src: SourceOf, ctx: PlanContext): void {
 
 /**
  * crossbar.lineResistance: absent when no field is set or every resistance is 0 (ideal wires, so
- * such points keep the hash of points without it); else rWire is required and the defaults are filled.
+ * such points keep the hash of points without it); else rWire (or rWordLine and rBitLine) is required,
+ * the defaults are filled and the wires take their one form (crossbar_spec.ts: rWire when equal).
  */
 function normaliseLineResistance(p: PointSpec, src: SourceOf): void {
   const raw = p.crossbar.lineResistance as Record<string, unknown> | undefined;
   if (raw === undefined) return;
   for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
   if (Object.keys(raw).length === 0) { delete p.crossbar.lineResistance; return; }
-  if (raw.rWire === undefined) {
-    fail(src('crossbar.lineResistance.rWire'), `crossbar.lineResistance needs rWire (ohms per wire segment, >= 0) when ${Object.keys(raw).join(', ')} is set`);
+  if (raw.rWire === undefined && (raw.rWordLine === undefined || raw.rBitLine === undefined)) {
+    fail(src('crossbar.lineResistance.rWire'), `crossbar.lineResistance needs rWire (ohms per wire segment, >= 0), or rWordLine and rBitLine, when ${Object.keys(raw).join(', ')} is set`);
   }
   const c = resolveLineResistanceConfig(raw, 'crossbar.lineResistance');
   if (!lineResistanceOn(c)) { delete p.crossbar.lineResistance; return; }

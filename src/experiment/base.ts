@@ -119,7 +119,10 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
   train(net, ctx.dataset.train, point.train, {
     seed: point.seed,
     limit: point.trainLimit,
-    onEpoch: (e) => ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
+    onEpoch: (e) => {
+      ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`);
+      ctx.onEpoch?.('base', e);
+    },
     streams,
     resume: resume?.state,
     onCheckpoint: ckpt ? (state) => {
