@@ -262,11 +262,11 @@ export function attachBandViews(f: FigureSpec, clamp: [number, number]): void {
 
 /**
  * Layout shared by the figures. The title sits below the plotly toolbar (which floats over the top
- * 30 px of the plot's box at the right): container-anchored, 34 px down, left-aligned, and the top
+ * 32 px of the plot's box at the right): container-anchored, 40 px down, left-aligned, and the top
  * margin leaves room for both.
  */
-export const TITLE_PAD_PX = 34;
-export const TOP_MARGIN_PX = 78;
+export const TITLE_PAD_PX = 40;
+export const TOP_MARGIN_PX = 84;
 export const TITLE_PLACEMENT = { x: 0.01, xanchor: 'left', xref: 'container', y: 1, yanchor: 'top', yref: 'container', pad: { t: TITLE_PAD_PX, l: 8 } } as const;
 
 export function baseLayout(title: string, xTitle: string, yTitle: string): Record<string, Json> {

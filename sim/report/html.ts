@@ -106,13 +106,16 @@ function warningBanner(p: PageInput): string {
   const { agg } = p;
   if (agg.failed.length + agg.missing.length > 0) items.push(`<b>${esc(problemSummary(agg))}</b> They are listed under <a href="#problems">Failed and missing points</a> and counted per row of the table; statistics use the ok points only.`);
   if (agg.duplicates > 0) items.push(`${agg.duplicates} duplicate record(s) of the same point (retries or merges): the last ok record of each point is used.`);
-  if (agg.collapsed > 0) items.push(`${agg.collapsed} point(s) of <code>ideal</code>/<code>control</code> at a defect rate &gt; 0 (recorded before their rate was reset: the same network as the rate-0 point) are counted once per network.`);
   if (agg.unexpected > 0) items.push(`${agg.unexpected} point(s) in results.jsonl are not among the manifest's expected points (included anyway).`);
   for (const w of p.warnings) items.push(esc(w));
+  // not a problem, a note: old sweeps recorded one ideal/control point per rate (the same network)
+  const note = agg.collapsed > 0
+    ? ` <span id="collapsed-note">${agg.collapsed} recorded point(s) of <code>ideal</code>/<code>control</code> at a defect rate &gt; 0 (planned before their rate was reset: the same network as the rate-0 point) are counted once per network.</span>`
+    : '';
   if (items.length === 0) {
-    return `<div id="warnings" class="banner ok" data-failed="0" data-missing="0">All ${agg.points.length} expected points have results.</div>`;
+    return `<div id="warnings" class="banner ok" data-failed="0" data-missing="0">All ${agg.points.length} expected points have results.${note}</div>`;
   }
-  return `<div id="warnings" class="banner" role="alert" data-failed="${agg.failed.length}" data-missing="${agg.missing.length}"><b>Warnings (${items.length})</b><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
+  return `<div id="warnings" class="banner" role="alert" data-failed="${agg.failed.length}" data-missing="${agg.missing.length}"><b>Warnings (${items.length})</b><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>${note}</div>`;
 }
 
 function figureHtml(f: FigureSpec): string {
