@@ -22,6 +22,7 @@ import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } fro
 import type { Summary } from './stats.js';
 import { deviceFigures } from './device_figures.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
+import { baseKey } from '../sweep/schedule.js';
 
 import { autoBand, bandViews, errorSetOf, errorY, yRangeOf, type BandMode, type ErrorSet, type Json } from './bands.js';
 import { cropToUsedCells } from './tile_crop.js';
@@ -284,12 +285,26 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Recor
   };
 }
 
-function pooled(groups: GroupStats[], ideal: Summary[]): { n: number; mean: number | null } {
-  let n = 0, sum = 0;
-  for (let i = 0; i < groups.length; i++) {
-    if (ideal[i].n > 0) { n += ideal[i].n; sum += ideal[i].mean! * ideal[i].n; }
+/**
+ * The reference level of a panel: the mean accuracy over its distinct networks. For `ideal` (the
+ * trained base, evaluated digitally) a network is one base, keyed like the sweep's base cache
+ * (sim/sweep/schedule.ts baseKey: model, pool, dataset, seed, train, trainLimit), so ideal points
+ * that differ only in fields ideal does not read (a device setting, say) count once; for other
+ * methods every ok run counts. n = the number of networks (the seeds, for one base recipe).
+ */
+function pooled(groups: GroupStats[], method: string): { n: number; mean: number | null } {
+  const seen = new Map<string, number>();
+  for (const g of groups) {
+    g.seeds.forEach((seed, i) => {
+      const a = g.accuracies[i];
+      if (a === null || a === undefined) return;
+      const key = method === 'ideal' ? baseKey({ ...g.point, seed }) : `${g.key}|${seed}`;
+      if (!seen.has(key)) seen.set(key, a);
+    });
   }
-  return { n, mean: n > 0 ? sum / n : null };
+  let sum = 0;
+  for (const a of seen.values()) sum += a;
+  return { n: seen.size, mean: seen.size > 0 ? sum / seen.size : null };
 }
 
 function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
@@ -305,7 +320,7 @@ function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
   const xMax = rates.length ? Math.max(...rates) : 1;
   for (const [method, dash, what] of [['ideal', 'dash', 'no defects'], ['control', 'dot', 'same budget, no defects']] as const) {
     const mine = groups.filter((g) => g.fields.method === method);
-    const ref = pooled(mine, mine.map((g) => g.stats.accuracy));
+    const ref = pooled(mine, method);
     if (ref.mean === null) continue;
     refs++;
     const y = pct(ref.mean);

@@ -133,6 +133,23 @@ describe('old results with one ideal record per rate', () => {
   });
 });
 
+describe('the ideal reference line', () => {
+  it('counts one network per base: ideal points differing in a field ideal does not read count once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rramsim-idealbase-'));
+    writeSyntheticSweep(dir, { methods: ['ideal', 'unaware'], rates: [0.1], seeds: [1, 2] });
+    const s = readSweepDir(dir);
+    // the same base networks planned once more under another programming variation (ideal reads no device)
+    const twins = s.records.filter((r) => r.point.method === 'ideal').map((r) => {
+      const point = { ...r.point, device: { ...r.point.device, progSigma: 0.2 } };
+      return { ...r, point, pointHash: pointHash(point) };
+    });
+    const agg = aggregate([...s.records, ...twins]);
+    expect(agg.groups.filter((g) => g.fields.method === 'ideal')).toHaveLength(2);
+    const acc = buildFigures(agg, []).find((x) => x.id === 'acc-mlp-mnist')!;
+    expect(listed(acc).map((t) => t.name)).toContain('ideal (no defects, n=2 seeds)');
+  });
+});
+
 describe('defect tiles', () => {
   it('a tile is cropped to the rows × cols its layer uses, and the title says the tile size', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rramsim-crop-'));
