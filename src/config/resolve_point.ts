@@ -67,6 +67,16 @@ export function usesMultitask(p: PointSpec): boolean {
   return (METHOD_INFO[p.method] as MethodInfo).reads.multitask === true;
 }
 
+/**
+ * The method runs on stuck cells (the defect rate is read). `ideal` (digital) and `control`
+ * (defect-free crossbars) do not: their rate is reset to 0 and, with it, the defect placement
+ * (lrsShare, distribution, clusters, file), so a grid over defect rates gives one point per seed;
+ * the rate-0 point keeps the hash it always had.
+ */
+export function readsDefects(p: PointSpec): boolean {
+  return (METHOD_INFO[p.method] as MethodInfo).reads.defects !== false;
+}
+
 export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
   const p: PointSpec = structuredClone(raw);
   // ---- checks on the values as given (single-field bounds were checked by the schemas)
@@ -184,7 +194,7 @@ export function pointFacts(p: PointSpec): PointFacts {
   return {
     get: (path) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], p),
     method: p.method,
-    reads: (s) => (s === 'retrain' ? usesRetrain(p) : s === 'ittrna' ? usesIttrna(p) : s === 'lora' ? usesLora(p) : s === 'sparsity' ? info.reads.sparsity : usesMultitask(p)),
+    reads: (s) => (s === 'retrain' ? usesRetrain(p) : s === 'ittrna' ? usesIttrna(p) : s === 'lora' ? usesLora(p) : s === 'sparsity' ? info.reads.sparsity : s === 'defects' ? readsDefects(p) : usesMultitask(p)),
     trainsOnDevice: info.trainsOnDevice,
     get modelReadsPool() { return modelReadsPool(p.model); },
     get modelHasBatchNorm() { return modelHasBatchNorm(p.model); },

@@ -20,7 +20,8 @@ export const MAX_CLUSTERS_PER_TILE = 256;
 const stuck = (p: PointFacts): boolean => (p.get('defects.rate') as number) > 0;
 
 export const DEFECT_FIELDS = {
-  rate: numField({ min: 0, max: 1 }, 'fraction of stuck cells (default {default})', { default: 0 }),
+  // a method without stuck cells (ideal, control) does not read the rate: reset to 0 (one point per seed)
+  rate: numField({ min: 0, max: 1 }, 'fraction of stuck cells (default {default})', { default: 0, readIf: (p: PointFacts) => p.reads('defects'), readIfText: "the method runs on stuck cells (not 'ideal' or 'control')", unread: 'default' }),
   // without stuck cells their state and placement are not read: reset to the defaults (one point)
   lrsShare: numField({ min: 0, max: 1 }, 'fraction of stuck cells stuck at LRS (stuck-on); the rest stuck at HRS (default {default})', { default: 0.5, readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
   distribution: enumField(['uniform', 'clustered', 'file'] as const, "defect placement (default '{default}')", { default: 'uniform', readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
