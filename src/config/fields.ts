@@ -22,6 +22,8 @@ import { LIFETIME_FIELDS } from '../methods/lifetime_spec.js';
 import { LORA_SECTION } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
+import { EVAL_SECTION } from '../experiment/eval_spec.js';
+import { ANALYSIS_SECTION } from '../experiment/analysis_spec.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel, type ModelSpec } from '../nn/model.js';
 import { trainSection } from '../nn/train_spec.js';
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
@@ -89,6 +91,8 @@ export const FIELDS = section({
   multitask: MULTITASK_POINT_FIELDS,
   method: enumField(METHOD_NAMES, "training method (default '{default}')", { default: 'unaware' }),
   lifetime: LIFETIME_FIELDS,
+  eval: EVAL_SECTION,
+  analysis: ANALYSIS_SECTION,
 });
 
 /** Top-level config keys that are not PointSpec fields. */
