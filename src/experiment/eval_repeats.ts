@@ -10,6 +10,7 @@
  * Statistics of the accuracies a_0..a_{N−1} (mathjs):
  *   mean  ā = (1/N) Σ a_k
  *   std   s = sqrt(Σ (a_k − ā)² / (N − 1))          (sample std; 0 for N = 1)
+ *   all a_k equal (no read noise): ā = a_0 and s = 0 exactly (not a rounding residue of the sum)
  *   q05, q50, q95 = quantileSeq(a, p): linear interpolation between order statistics,
  *         a_(⌊h⌋) + (h − ⌊h⌋)(a_(⌊h⌋+1) − a_(⌊h⌋)), h = p·(N − 1), a_(i) sorted ascending, 0-based
  */
@@ -45,6 +46,8 @@ export function networkReadPaths(net: Network): ReadPath[] {
 export function repeatStats(acc: number[]): Omit<EvalRepeats, 'accuracies' | 'streams'> {
   const n = acc.length;
   const q = (p: number) => Number(quantileSeq(acc, p));
+  // equal accuracies (no read noise): exactly that value and std 0, not a rounding residue of the sum
+  if (acc.every((a) => a === acc[0])) return { n, mean: acc[0], std: 0, q05: acc[0], q50: acc[0], q95: acc[0] };
   return { n, mean: Number(mean(acc)), std: n > 1 ? Number(std(acc)) : 0, q05: q(0.05), q50: q(0.5), q95: q(0.95) };
 }
 
