@@ -212,3 +212,24 @@ describe('analysis: layer sensitivity and histograms', () => {
     }
   }, 300_000);
 });
+
+describe('curves of lifetime rounds and of multi-task tasks', () => {
+  it('a lifetime point records one phase per round with the retraining epochs', async () => {
+    const p = await point({ method: 'fat', lifetime: { rounds: 2, examples: 200 }, eval: { repeats: 1 } });
+    const c = (await runPoint(p, { dataset: data })).curves!;
+    expect(c.base!.loss).toHaveLength(2);
+    expect(c.phases.map((x) => [x.phase, x.loss.length])).toEqual([['lifetime round 0', 2], ['lifetime round 1', 2], ['lifetime round 2', 2]]);
+  }, 300_000);
+
+  it('a multi-task point records one phase per task (LoRI: and its calibration)', async () => {
+    const plan = await planSweep({
+      model: 'mlp', seed: 3, trainLimit: 200, train: { epochs: 1, batch: 32 }, retrain: { epochs: 2, batch: 32 },
+      method: ['mt-fat', 'mt-lori'], defects: { rate: 0.1 }, lora: { rank: 2, sparsity: 0.5 },
+      multitask: { tasks: ['permuted-mnist-embedded/0', 'permuted-mnist-embedded/1'], evalLimit: 200 },
+    });
+    const by = Object.fromEntries(await Promise.all(plan.points.map(async (p) => [p.point.method, (await runPoint(p.point, { dataset: data })).curves!] as const)));
+    const t = (j: number) => `task ${j} (permuted-mnist-embedded/${j})`;
+    expect(by['mt-fat'].phases.map((x) => [x.phase, x.loss.length])).toEqual([[t(0), 2], [t(1), 2]]);
+    expect(by['mt-lori'].phases.map((x) => x.phase)).toEqual([`${t(0)} calibration`, t(0), `${t(1)} calibration`, t(1)]);
+  }, 300_000);
+});
