@@ -21,6 +21,9 @@ import { modelLabel } from '../../src/nn/model.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { deviceFigures } from './device_figures.js';
+import { curveFigures } from './curves_figures.js';
+import { repeatFigures } from './repeats_figures.js';
+import { analysisFigures } from './analysis_figures.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
 import { baseKey } from '../sweep/schedule.js';
 
@@ -630,9 +633,12 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
       if (groups.some((g) => g.stats.cellsWritten.n > 0)) figs.push(accuracyVsWrites(panel, groups, 'cellsWritten'));
     }
   }
+  figs.push(...curveFigures(agg));
+  figs.push(...repeatFigures(agg));
   figs.push(...multitaskFigures(agg));
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));
   figs.push(...defectFigures(artifacts, pointOf, warnings));
+  figs.push(...analysisFigures(agg));
   for (const [panel, groups] of panels) figs.push(...deviceFigures(panel, groups, agg.points));
   for (const f of figs) attachBandViews(f, f.id.startsWith('loss-') ? [-100, 100] : [0, 100]);
   return figs;

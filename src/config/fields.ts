@@ -23,6 +23,8 @@ import { UPDATE_FIELDS } from '../crossbar/update/update_spec.js';
 import { LORA_SECTION } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
+import { EVAL_SECTION } from '../experiment/eval_spec.js';
+import { ANALYSIS_SECTION } from '../experiment/analysis_spec.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel, type ModelSpec } from '../nn/model.js';
 import { trainSection } from '../nn/train_spec.js';
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
@@ -91,6 +93,8 @@ export const FIELDS = section({
   method: enumField(METHOD_NAMES, "training method (default '{default}')", { default: 'unaware' }),
   lifetime: LIFETIME_FIELDS,
   update: UPDATE_FIELDS,
+  eval: EVAL_SECTION,
+  analysis: ANALYSIS_SECTION,
 });
 
 /** Top-level config keys that are not PointSpec fields. */

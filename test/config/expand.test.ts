@@ -44,6 +44,7 @@ describe('grid expansion', () => {
       if (path[0] === 'multitask') { expect(Object.hasOwn(p, 'multitask')).toBe(false); continue; } // read by the mt-* methods only: absent
       if (path[0] === 'lifetime') { expect(Object.hasOwn(p, 'lifetime')).toBe(false); continue; } // one run per point: absent
       if (path[0] === 'update') { expect(Object.hasOwn(p, 'update')).toBe(false); continue; } // write-verify updates (the default): absent
+      if (path[0] === 'eval' || path[0] === 'analysis') { expect(Object.hasOwn(p, path[0])).toBe(false); continue; } // one evaluation, no diagnostics: absent
       if (path[0] === 'device' && path[1] === 'stuckG') continue; // stuck cells at gMax / gMin: absent
       if (path[0] === 'crossbar' && path[1] === 'spareColumns') continue; // method 'spare' only: absent
       if (path[0] === 'train' && path[1] === 'noiseInjection') continue; // plain base training: absent
