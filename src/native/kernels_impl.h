@@ -704,31 +704,45 @@ static void reluBackward(const float* y, const float* dy, float* dx, int len) {
   });
 }
 
-static void addArrays(const float* a, const float* b, float* y, long len) {
+static void addArrays(const float* a, const float* b, float* y, long len, int relu) {
   elementwise(len, [&](long i0, long i1) {
     const float* __restrict p = a + i0;
     const float* __restrict q = b + i0;
     float* __restrict o = y + i0;
     const long n = i1 - i0;
-    for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
+    if (relu) {
+      for (long i = 0; i < n; i++) {
+        const float v = p[i] + q[i];
+        o[i] = v > 0.f ? v : 0.f;
+      }
+    } else {
+      for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
+    }
   });
 }
 
-static void sgd(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
-                int len, double lr, double mu, double wd) {
+// (threads: contiguous element ranges; every element's update is independent of the others)
+static void sgdRange(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
+                     long len, double lr, double mu, double wd) {
   if (mask) {
-    for (int i = 0; i < len; i++) {
+    for (long i = 0; i < len; i++) {
       const double vi = double(mask[i]) * (mu * double(v[i]) + double(g[i]) + wd * double(w[i]));
       v[i] = float(vi);
       w[i] = float(double(w[i]) - lr * vi);
     }
   } else {
-    for (int i = 0; i < len; i++) {
+    for (long i = 0; i < len; i++) {
       const double vi = mu * double(v[i]) + double(g[i]) + wd * double(w[i]);
       v[i] = float(vi);
       w[i] = float(double(w[i]) - lr * vi);
     }
   }
+}
+
+static void sgd(float* w, const float* g, float* v, const float* mask, int len, double lr, double mu, double wd) {
+  elementwise(len, [&](long i0, long i1) {
+    sgdRange(w + i0, g + i0, v + i0, mask ? mask + i0 : nullptr, i1 - i0, lr, mu, wd);
+  });
 }
 
 // max pooling, NHWC, kernel k, stride s, no padding (src/nn/max_pool2d.ts):
