@@ -49,6 +49,9 @@ export class CurveCollector {
   }
 
   onEpoch(phase: string, e: EpochReport): void {
+    // the base training's epochs also arrive here (phase 'base', for the progress lines); its curve
+    // is the one onBase stores with the cached base, so it is not a retraining phase
+    if (phase === 'base') return;
     let cur = this.phases[this.phases.length - 1];
     if (!cur || cur.phase !== phase || e.epoch === 1) {
       cur = { phase, loss: [], accuracy: [] };
