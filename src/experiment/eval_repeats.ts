@@ -13,8 +13,11 @@
  *   all a_k equal (no read noise): ā = a_0 and s = 0 exactly (not a rounding residue of the sum)
  *   q05, q50, q95 = quantileSeq(a, p): linear interpolation between order statistics,
  *         a_(⌊h⌋) + (h − ⌊h⌋)(a_(⌊h⌋+1) − a_(⌊h⌋)), h = p·(N − 1), a_(i) sorted ascending, 0-based
+ *
+ * mathjs is imported on the first use (it adds about 90 MB and a second to every worker that loads
+ * it), so a point without `eval.repeats` never holds it.
  */
-import { mean, quantileSeq, std } from 'mathjs';
+import type { MathJsInstance } from 'mathjs';
 import { ReadPath } from '../crossbar/read_path.js';
 import type { Split } from '../data/dataset.js';
 import type { Network } from '../nn/network.js';
@@ -43,21 +46,22 @@ export function networkReadPaths(net: Network): ReadPath[] {
 }
 
 /** summary statistics of the accuracies (file comment) */
-export function repeatStats(acc: number[]): Omit<EvalRepeats, 'accuracies' | 'streams'> {
+export async function repeatStats(acc: number[]): Promise<Omit<EvalRepeats, 'accuracies' | 'streams'>> {
   const n = acc.length;
-  const q = (p: number) => Number(quantileSeq(acc, p));
   // equal accuracies (no read noise): exactly that value and std 0, not a rounding residue of the sum
   if (acc.every((a) => a === acc[0])) return { n, mean: acc[0], std: 0, q05: acc[0], q50: acc[0], q95: acc[0] };
+  const { mean, quantileSeq, std } = (await import('mathjs')) as unknown as MathJsInstance;
+  const q = (p: number) => Number(quantileSeq(acc, p));
   return { n, mean: Number(mean(acc)), std: n > 1 ? Number(std(acc)) : 0, q05: q(0.05), q50: q(0.5), q95: q(0.95) };
 }
 
 /** N evaluations of `net` on `split`, repeat k with read-noise streams 'read/<array>/repeat<k>' */
-export function evalRepeats(net: Network, split: Split, n: number): EvalRepeats {
+export async function evalRepeats(net: Network, split: Split, n: number): Promise<EvalRepeats> {
   const paths = networkReadPaths(net);
   const accuracies: number[] = [];
   for (let k = 0; k < n; k++) {
     for (const p of paths) p.rekeyReadNoise(`${p.layer}/repeat${k}`);
     accuracies.push(evaluate(net, split).accuracy);
   }
-  return { ...repeatStats(accuracies), accuracies, streams: 'read/<array>/repeat<k>' };
+  return { ...(await repeatStats(accuracies)), accuracies, streams: 'read/<array>/repeat<k>' };
 }

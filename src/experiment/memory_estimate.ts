@@ -17,8 +17,11 @@
  *             evaluation      4·b_eval·Σ_l (a_l + t_l·p_l)
  *             retraining      4·b_retrain·Σ_l (ACT_COPIES·a_l + 2·t_l·p_l)   (methods training on the crossbar)
  *             a_l = output values per example (the input included), p_l = im2col values per example
- *             (conv: OH·OW·k²·C), t_l = 1 when the layer spans several tiles (then the conv layer
- *             holds the whole im2col matrix, src/nn/conv2d.ts), b_eval = defaultEvalBatch (train.ts);
+ *             (conv: OH·OW·k²·C), t_l = 1 when the conv layer holds its whole im2col matrix
+ *             (src/nn/conv2d.ts): its read is not one plain product (DAC/ADC bits or line resistance
+ *             on: the read path works tile by tile, src/crossbar/read_path.ts; read noise with rows
+ *             routed away from faulty cells by remap/ittrna), else the product runs on im2col
+ *             chunks; t_l = 1 for every layer without the native addon; b_eval = defaultEvalBatch (train.ts);
  *             models this walk does not know (transformer layers, imported models) count their
  *             weight shapes only, with 64 activation values per output column (rough)
  *   M_tasks = T·(the adapter or head parameters of one task)·(BYTES_PER_PARAM + BYTES_PER_CELL·cpw)
@@ -46,10 +49,14 @@ import { parseTaskName } from '../tasks/registry.js';
 import { METHOD_INFO } from '../methods/method_info.js';
 import { availableParallelism } from 'node:os';
 import { pointCost, RATES } from './cost_model.js';
+import { convChunked } from '../kernels/conv_gemm.js';
 import type { PointSpec } from './point.js';
 
-/** resident memory of a worker process before it loads anything (node, the modules, the native addon) */
-export const PROCESS_BASE_BYTES = 90e6;
+/**
+ * resident memory of a worker process before it loads anything (node, the modules, the native addon,
+ * the kernel threads): `rramsim run` sampled with process.memoryUsage() just before it reads data
+ */
+export const PROCESS_BASE_BYTES = 125e6;
 /** bytes per parameter: value, gradient, momentum, the base and deployed copies */
 export const BYTES_PER_PARAM = 24;
 /** bytes per physical cell: state (2 × uint8), conductance and target (float32), write counter (uint32), slot kind */
@@ -233,7 +240,8 @@ export function estimatePoint(p: PointSpec): PointEstimate {
   parts.push({ name: 'weights and cells', bytes: modelBytes, field: tileDriven ? tileField : biggest.field });
 
   // activations: the peak of the phases (a phase's network and buffers are gone before the next)
-  const tiled = (l: LayerCost) => l.rows > tr || l.cols * cpw > tc;
+  const holdsPatch = patchHeld(p);
+  const tiled = (l: LayerCost) => l.patch > 0 && holdsPatch;
   const nEvalB = evalBatch(layers, D);
   const sumA = D + layers.reduce((s2, l) => s2 + l.act, 0);
   const trainBase = 4 * ACT_COPIES * p.train.batch * sumA;
@@ -299,6 +307,14 @@ export function estimatePoint(p: PointSpec): PointEstimate {
     ? (lr!.transferEvery !== undefined ? 'crossbar.lineResistance.transferEvery' : 'crossbar.lineResistance')
     : T > 0 ? 'multitask.tasks' : retrain && tasks * rm * p.retrain.epochs > m * p.train.epochs ? 'retrain.epochs' : p.trainLimit > 0 ? 'trainLimit' : 'train.epochs';
   return { bytes, parts, field: top.field, seconds, timeField };
+}
+
+/** t_l of the header: whether a conv layer holds its whole im2col matrix on this point's crossbar */
+function patchHeld(p: PointSpec): boolean {
+  if (!convChunked()) return true;
+  const tileByTile = p.crossbar.dacBits > 0 || p.crossbar.adcBits > 0 || lineResistanceOn(p.crossbar.lineResistance);
+  const rerouted = (p.device.readSigma ?? 0) > 0 && (p.method === 'remap' || p.method === 'ittrna');
+  return tileByTile || rerouted;
 }
 
 function trainsOnDeviceOf(p: PointSpec): boolean {

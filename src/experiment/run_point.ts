@@ -61,7 +61,7 @@ export async function runPoint(point: PointSpec, ctx: RunContext): Promise<Recor
   const cv = curves.result();
   if (cv) m.curves = cv;
   const repeats = point.eval?.repeats ?? 1;
-  if (repeats > 1 && finalNet) m.evalRepeats = evalRepeats(finalNet, c0.dataset.eval, repeats);
+  if (repeats > 1 && finalNet) m.evalRepeats = await evalRepeats(finalNet, c0.dataset.eval, repeats);
   if (point.analysis?.histograms && finalNet) (m.analysis ??= {}).histograms = networkHistograms(finalNet);
   if (point.analysis?.layerSensitivity) {
     // the base as the method received it (captured at onBase), or an imported model's weights

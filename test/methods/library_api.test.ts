@@ -20,6 +20,8 @@ import { HEALTHY } from '../../src/crossbar/cell_state.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import type { MethodName, PointSpec } from '../../src/experiment/point.js';
 import { runPoint } from '../../src/experiment/run_point.js';
+import { CurveCollector } from '../../src/experiment/curves.js';
+import type { RecordMetrics } from '../../src/experiment/result.js';
 import { convertToAnalog } from '../../src/methods/convert_to_analog.js';
 import type { MethodArtifact } from '../../src/methods/method_context.js';
 import { methodOptions } from '../../src/methods/method_defaults.js';
@@ -57,6 +59,8 @@ function trainedNet(p: PointSpec) {
 }
 
 const noTime = (m: PointMetrics) => ({ ...m, extra: { ...m.extra, methodSeconds: 0 } });
+/** the method's own metrics: a record adds the curves the runner collected from the method's events */
+const methodMetrics = (m: RecordMetrics) => { const { curves: _c, ...rest } = m; return noTime(rest); };
 
 describe('library methods', () => {
   it('runMethod on a caller-trained network = the sweep point runner, bit for bit (and the same artefacts)', async () => {
@@ -67,11 +71,16 @@ describe('library methods', () => {
       const viaPoint = await runPoint(p, { dataset, artifactDir });
       const emitted: MethodArtifact[] = [];
       const phases = new Set<string>();
+      const libCurves = new CurveCollector();
       const viaLib = runMethod(m, trainedNet(p), dataset, {
         defects: p.defects, crossbar: p.crossbar, retrain: p.retrain, ittrna: p.ittrna, lora: p.lora, seed: p.seed,
-        onArtifact: (a) => emitted.push(a), onEpoch: (phase) => phases.add(phase),
+        onArtifact: (a) => emitted.push(a), onEpoch: (phase, e) => { phases.add(phase); libCurves.onEpoch(phase, e); },
       });
-      expect(noTime(viaLib), m).toEqual(noTime(viaPoint));
+      expect(noTime(viaLib), m).toEqual(methodMetrics(viaPoint));
+      // the record's retraining curves are the library's epoch events, bit for bit; its base curve is
+      // the sweep's own base training (the caller trained this one)
+      expect(viaPoint.curves?.phases ?? [], m).toEqual(libCurves.result()?.phases ?? []);
+      expect(viaPoint.curves?.base?.loss.length, m).toBe(p.train.epochs);
       expect(viaLib.accuracy).toBeGreaterThan(0);
       for (const a of emitted) expect(JSON.parse(readFileSync(join(artifactDir, a.name), 'utf8')), `${m} ${a.name}`).toEqual(a.value);
       const names = emitted.map((a) => a.name).sort();
@@ -87,7 +96,7 @@ describe('library methods', () => {
     const twin = await runPoint(point('unaware-twin' as MethodName), { dataset });
     const ref = await runPoint(point('unaware'), { dataset });
     expect(calls).toEqual([3]);
-    expect(noTime(twin)).toEqual(noTime(ref));
+    expect(methodMetrics(twin)).toEqual(methodMetrics(ref));
   });
 
   it('defaults are the sweep config defaults', () => {
@@ -117,7 +126,7 @@ describe('library methods', () => {
     expect(methodOptions({ device }).device).toEqual(p.device);
     const viaPoint = await runPoint(p, { dataset });
     const lib = (d: object) => runMethod('fat', trainedNet(p), dataset, { device: d, defects: p.defects, crossbar: p.crossbar, retrain: p.retrain, seed: p.seed });
-    expect(noTime(lib(device))).toEqual(noTime(viaPoint));
+    expect(noTime(lib(device))).toEqual(methodMetrics(viaPoint));
     // the models matter here: the old per-cell / per-write draws give other metrics
     expect(lib({ ...device, readNoiseModel: 'per-cell', progNoiseModel: 'per-write' }).loss).not.toBe(viaPoint.loss);
     // another device model: per-write programming noise is its default, as the config's defaultFor says

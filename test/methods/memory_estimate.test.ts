@@ -80,7 +80,7 @@ describe('the estimate names what drives it', () => {
     try { checkMemory([p, p, p], { workers: 3, workersFlag: '--cpus', limit: { bytes: 2 * need, what: '--mem 1G per task' } }); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).field).toBe('dataset');
-    expect((err as Error).message).toMatch(/^dataset: point 0 needs an estimated \d+ MB per worker; 3 workers \+ 90 MB for the process = [\d.]+ [GM]B, above --mem 1G per task .*; use a smaller dataset or fewer --cpus$/);
+    expect((err as Error).message).toMatch(/^dataset: point 0 needs an estimated \d+ MB per worker; 3 workers \+ 125 MB for the process = [\d.]+ [GM]B, above --mem 1G per task .*; use a smaller dataset or fewer --cpus$/);
     expect(parseMemorySize('4G', 2 ** 20)).toBe(4 * GB);
     expect(parseMemorySize('4096', 2 ** 20)).toBe(4 * GB);
     expect(parseMemorySize('4X')).toBeUndefined();
@@ -96,7 +96,7 @@ describe('the check through the CLI, before any work', () => {
     const env = { RRAMSIM_MEMORY: '16G' };
     const r = cli(['run', '--model', JSON.stringify(WIDE), '--dataset', 'mnist', '--method', 'unaware', '--trainLimit', '500', '--defects.rate', '0.1', '--data-dir', dir], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rramsim: model\.layers\[0\]\.out: the point needs an estimated [\d.]+ GB \+ 90 MB for the process = [\d.]+ GB, above RRAMSIM_MEMORY 16G \(17\.2 GB\), driven by model\.layers\[0\]\.out; use a smaller model\.layers\[0\]\.out\n$/);
+    expect(r.stderr).toMatch(/^rramsim: model\.layers\[0\]\.out: the point needs an estimated [\d.]+ GB \+ 125 MB for the process = [\d.]+ GB, above RRAMSIM_MEMORY 16G \(17\.2 GB\), driven by model\.layers\[0\]\.out; use a smaller model\.layers\[0\]\.out\n$/);
     expect(r.stdout).toBe('');
     const config = writeJson(join(dir, 'wide.json'), { name: 'wide', dataset: 'mnist', model: WIDE, method: 'unaware', trainLimit: 500, defects: { rate: 0.1 } });
     const l = cli(['list', config], env);
@@ -114,13 +114,13 @@ describe('the check through the CLI, before any work', () => {
     const script = join(dir, 'a.sbatch');
     const r = cli(['slurm', config, '--shards', '2', '--mem', '200M', '--cpus', '4', '--out', script]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rramsim: dataset: point 0 needs an estimated \d+ MB per worker; 2 workers \+ 90 MB for the process = \d+ MB, above --mem 200M per task \(210 MB\), driven by dataset; use a smaller dataset or fewer --cpus\n$/);
+    expect(r.stderr).toMatch(/^rramsim: dataset: point 0 needs an estimated \d+ MB per worker; 2 workers \+ 125 MB for the process = \d+ MB, above --mem 200M per task \(210 MB\), driven by dataset; use a smaller dataset or fewer --cpus\n$/);
     expect(existsSync(script)).toBe(false);
     expect(cli(['slurm', config, '--shards', '2', '--mem', '4G', '--cpus', '2', '--out', script]).code).toBe(0);
     const l = cli(['list', config, '--workers', '1'], { RRAMSIM_MEMORY: '300M' });
     expect(l.code).toBe(0);
     expect(l.stdout).toMatch(/ {4}0 {2}[0-9a-f]{16} {2}defects\.rate=0\.1 {2}\[~\d+ MB, ~\d+ s\]\n/);
-    expect(l.stderr).toMatch(/^rramsim: warning: point 0 needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, over half of RRAMSIM_MEMORY 300M/);
+    expect(l.stderr).toMatch(/^rramsim: warning: point 0 needs an estimated \d+ MB \+ 125 MB for the process = \d+ MB, over half of RRAMSIM_MEMORY 300M/);
     expect(l.stderr).toMatch(/rramsim: estimate: largest point 0 ~\d+ MB; 1 worker \+ the process ~\d+ MB of 315 MB/);
   });
 
@@ -128,7 +128,7 @@ describe('the check through the CLI, before any work', () => {
     const out = join(dir, 'train.json');
     const r = cli(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '1', '--data-dir', join(dir, 'no-data'), '--out', out], { RRAMSIM_MEMORY: '150M' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rramsim: dataset: the point needs an estimated \d+ MB \+ 90 MB for the process = \d+ MB, above RRAMSIM_MEMORY 150M \(157 MB\), driven by dataset; use a smaller dataset\n$/);
+    expect(r.stderr).toMatch(/^rramsim: dataset: the point needs an estimated \d+ MB \+ 125 MB for the process = \d+ MB, above RRAMSIM_MEMORY 150M \(157 MB\), driven by dataset; use a smaller dataset\n$/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -37,7 +37,7 @@ describe('slurm defaults', () => {
     const per = Math.max(estimatePoint(small).bytes, estimatePoint(resnet).bytes);
     for (const cpus of [1, 2, 4]) {
       const g = Number(defaultMem(pts, cpus).replace(/G$/, ''));
-      const need = 90e6 + Math.min(cpus, 2) * per;
+      const need = 125e6 + Math.min(cpus, 2) * per;
       expect(g * 2 ** 30).toBeGreaterThanOrEqual(1.25 * need);
       expect((g - 1) * 2 ** 30).toBeLessThan(1.25 * need);
     }
