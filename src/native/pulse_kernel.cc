@@ -178,6 +178,7 @@ napi_value PulseProgram(napi_env env, napi_callback_info info) {
   const double maxPulses = p[21];
   double clipped = 0, events = 0, pulses = 0, reads = 0;
   bool touched = false;
+  const double halfBelow = 0.49 * k.dwMin, oneBelow = 0.99 * k.dwMin;
 
   // open-loop / mixed-precision: the pulse count of one cell update (aim, acc advanced)
   auto countOf = [&](float tg, float* aim, float* acc, int s) -> int64_t {
@@ -185,9 +186,14 @@ napi_value PulseProgram(napi_env env, napi_callback_info info) {
     if (tg == a0) return 0;
     aim[s] = tg;
     touched = true;
-    if (scheme == 0) return int64_t(jsRound((double(tg) - double(a0)) / k.dwMin));
+    // |Δ| ≤ 0.49·dwMin gives |Δ/dwMin| < ½ (rounded quotient: < 0.49·(1 + 2⁻⁵²)), so n = 0 without the
+    // division; likewise |acc| ≤ 0.99·dwMin gives trunc(acc/dwMin) = 0
+    if (scheme == 0) {
+      const double d = double(tg) - double(a0);
+      return std::fabs(d) <= halfBelow ? 0 : int64_t(jsRound(d / k.dwMin));
+    }
     double ac = double(float(double(acc[s]) + double(float(double(tg) - double(a0)))));
-    const double nn = std::trunc(ac / k.dwMin);
+    const double nn = std::fabs(ac) <= oneBelow ? 0.0 : std::trunc(ac / k.dwMin);
     if (nn != 0) ac = double(float(ac - nn * k.dwMin));
     acc[s] = float(ac);
     return int64_t(nn);
