@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "quantile_f64.h"
 
@@ -230,6 +231,82 @@ napi_value PulseProgram(napi_env env, napi_callback_info info) {
     const double q = double(uPs) - t;
     return float(q < 0 ? 0 : q > 1 ? 1 : q);
   };
+
+  // open-loop and mixed-precision in two sweeps: (1) every cell's pulse count (the cells are
+  // independent: a partner a target reads is stuck), branch-free for healthy differential slots,
+  // the weights with a count or `full` listed; (2) the pulse trains and W_eff of the listed weights.
+  // The same cells get the same pulses as the single sweep; the totals are sums of integers.
+  if (scheme != 2) {
+    static thread_local std::vector<int64_t> counts;
+    static thread_local std::vector<int32_t> listed;
+    if (counts.size() < size_t(2 * n)) counts.resize(size_t(2 * n));
+    if (listed.size() < size_t(n)) listed.resize(size_t(n));
+    int64_t* NB = counts.data();
+    int32_t* L = listed.data();
+    int nl = 0;
+    uint32_t anyTouched = 0;
+    // the count of a healthy differential cell, without data-dependent branches
+    auto countFast = [&](float tg, float* aim, float* acc, int s) -> int64_t {
+      const float a0 = aim[s];
+      const bool same = tg == a0;
+      aim[s] = same ? a0 : tg;  // an equal aim keeps its bits (−0 stays −0, as the loop leaves it)
+      anyTouched |= uint32_t(!same);
+      const double d = double(tg) - double(a0);
+      if (scheme == 0) {
+        const double q = d / k.dwMin;
+        double r = std::ceil(q);
+        r = r - 0.5 > q ? r - 1.0 : r;
+        return int64_t(r);  // 0 when same (q = 0)
+      }
+      const double ac = double(float(double(acc[s]) + double(float(d))));
+      const double nn = std::trunc(ac / k.dwMin);
+      const float ac2 = nn != 0 ? float(ac - nn * k.dwMin) : float(ac);
+      acc[s] = same ? acc[s] : ac2;
+      return same ? 0 : int64_t(nn);
+    };
+    for (int i = 0; i < rows; i++) {
+      const int pr = identity ? i * cols : permR[i] * cols, base = i * cols;
+      for (int j = 0; j < cols; j++) {
+        const int idx = base + j;
+        const float w = val[idx];
+        clipped += (w > wMax || w < -wMax) ? 1 : 0;
+        if (w == last[idx] && !full) continue;
+        last[idx] = w;
+        const int s = identity ? idx : pr + permC[j];
+        const double t = w > wMax ? 1.0 : w < -wMax ? -1.0 : double(w) * inv;
+        const int kd = kind[s];
+        int64_t nP = 0, nN = 0;
+        if (kd == 0 && two) {
+          nP = countFast(float(t > 0 ? t : 0), aimP, accP, s);
+          nN = countFast(float(t < 0 ? -t : 0), aimN, accN, s);
+        } else if (kd != 3) {
+          if (kd != 1) nP = countOf(tgtP(t, kd, uN[s]), aimP, accP, s);
+          if (two && kd != 2) nN = countOf(tgtN(t, kd, uP[s]), aimN, accN, s);
+        }
+        NB[2 * idx] = nP;
+        NB[2 * idx + 1] = nN;
+        L[nl] = idx;
+        nl += (nP != 0 || nN != 0 || full) ? 1 : 0;
+      }
+    }
+    if (anyTouched) touched = true;
+    for (int q = 0; q < nl; q++) {
+      const int idx = L[q], i = idx / cols, j = idx - i * cols;
+      const int s = identity ? idx : permR[i] * cols + permC[j];
+      const int64_t nP = NB[2 * idx], nN = NB[2 * idx + 1];
+      if (nP != 0) { uP[s] = k.train(uP[s], nP, uint32_t(two ? 2 * s : s), cntP[s]); const int64_t m = nP > 0 ? nP : -nP; wP[s] += uint32_t(m); pulses += double(m); events += 1; }
+      if (nN != 0) { uN[s] = k.train(uN[s], nN, uint32_t(2 * s + 1), cntN[s]); const int64_t m = nN > 0 ? nN : -nN; wN[s] += uint32_t(m); pulses += double(m); events += 1; }
+      wEff[idx] = float(offset ? wMax * (2.0 * double(uP[s]) - 1.0) : wMax * (double(uP[s]) - double(uN[s])));
+    }
+    out[0] = events;
+    out[1] = clipped;
+    out[2] = pulses;
+    out[3] = reads;
+    out[4] = touched ? 1 : 0;
+    napi_value r;
+    napi_get_undefined(env, &r);
+    return r;
+  }
 
   for (int i = 0; i < rows; i++) {
     const int pr = identity ? i * cols : permR[i] * cols, base = i * cols;
