@@ -15,8 +15,10 @@ import { UserError } from '../src/util/errors.js';
 import { describeFsError } from '../src/util/fs_errors.js';
 import { printable } from '../src/util/safe_text.js';
 import { commands } from './commands/index.js';
+import { setInvocation } from './sweep/invocation.js';
 
 export async function main(argv: string[]): Promise<void> {
+  setInvocation(argv);
   let y = yargs(argv)
     .scriptName('rramsim')
     .usage('$0 <command> [options]\n\nSimulate training of defect-tolerant neural networks on RRAM crossbars.')

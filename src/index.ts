@@ -72,6 +72,10 @@ export { DEFAULT_LIFETIME, type LifetimeSpec } from './methods/lifetime_spec.js'
 export { DEFAULT_ITTRNA, type IttrnaSpec } from './methods/ittrna_spec.js';
 export { DEFAULT_LORA, type LoraSpec } from './methods/lora/lora_spec.js';
 export { networkCost } from './methods/cost.js';
+export { multitask, type MultitaskOptions } from './methods/multitask/multitask_function.js';
+export type { ContinualResult, JointRoutedResult } from './methods/multitask/continual.js';
+export { makeTask, loadTask } from './tasks/registry.js';
+export type { Task } from './tasks/task.js';
 
 // seeded random streams
 export { stream, permutation, type Rng } from './util/rng.js';

@@ -16,6 +16,11 @@
  * the bench holds one model at a time, as a sweep worker does, plus the data set).
  * The PyTorch rows (torch-train, torch-infer) come from one run of torch_cifar.py (1 epoch over the
  * same training images, then the evaluation images; its own wall and CPU rates and peak RSS).
+ * Row `sweep-worker`: the peak RSS of a real sweep (`rramsim sweep`, 1 worker, 1 thread) of one point
+ * of the model (fat at 5 % stuck cells: base training, crossbar retraining and evaluation on the
+ * sizes above), measured by /usr/bin/time around the sweep process (its main thread plus the one
+ * worker thread: a worker's resident memory, which the bench process's own RSS is not), beside
+ * PyTorch's training process (ratio = rramsim ÷ PyTorch). Off with RRAMSIM_BENCH_CIFAR_WORKER_RSS=0.
  * Data: env RRAMSIM_CIFAR_DIR, else the default search path (../shared/data/cifar10-jpeg).
  * Sizes: RRAMSIM_BENCH_CIFAR_TRAIN (default 640 images), RRAMSIM_BENCH_CIFAR_EVAL (default 1024).
  * Models: RRAMSIM_BENCH_CIFAR_MODELS (comma list of resnet20, vgg8s, vgg8; default resnet20,vgg8s).
@@ -23,8 +28,8 @@
  * when it cannot import torch the PyTorch rows and ratios are left out with a note on stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mapNetwork } from '../../src/crossbar/map_network.js';
@@ -79,6 +84,37 @@ function runTorch(model: string, nTrain: number, nEval: number, dataDir: string 
   return { train: j.trainImagesPerSecond, trainCpu: j.trainImagesPerCpuSecond, infer: j.inferImagesPerSecond, inferCpu: j.inferImagesPerCpuSecond, peakRssMB: Math.round(j.peakRssMB) };
 }
 
+/**
+ * peak RSS (MB) of `rramsim sweep` running one point of `model` with 1 worker and 1 thread (a
+ * temporary config and output directory), or a note why it was not measured
+ */
+function sweepWorkerRss(model: string, desc: ModelDesc, nTrain: number, nEval: number, dataDir: string | undefined): number | string {
+  const time = '/usr/bin/time';
+  const cli = join(repoRoot(), 'dist', 'sim', 'cli.js');
+  if (!existsSync(time)) return 'sweep worker RSS not measured (/usr/bin/time missing)';
+  if (!existsSync(cli)) return `sweep worker RSS not measured (${cli} not built)`;
+  const dir = mkdtempSync(join(tmpdir(), 'rramsim-bench-rss-'));
+  try {
+    const cfg = {
+      name: `bench-rss-${model}`, model: model === 'vgg8s' ? desc : model, dataset: 'cifar10-jpeg',
+      trainLimit: nTrain, retrainLimit: Math.min(nTrain, 640), evalLimit: nEval, seed: [0],
+      train: { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, batch: 64 },
+      retrain: { epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, batch: 64 },
+      defects: { rate: [0.05], lrsShare: 0.5, distribution: 'uniform' }, method: ['fat'],
+    };
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    const args = ['-f', '%M', process.execPath, cli, 'sweep', file, '--out', join(dir, 'out'), '--workers', '1', '--threads', '1'];
+    if (dataDir) args.push('--data-dir', dataDir);
+    const r = spawnSync(time, args, { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 << 20 });
+    const kb = Number((r.stderr || '').trim().split('\n').pop());
+    if (r.status !== 0 || !Number.isFinite(kb)) return `sweep worker RSS not measured (exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-2).join(' ')})`;
+    return Math.round(kb / 1024);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchCifar(): Promise<Rec[]> {
   const dataDir = process.env.RRAMSIM_CIFAR_DIR;
   const ds = await loadDataset('cifar10-jpeg', { dataDir });
@@ -127,6 +163,16 @@ export async function benchCifar(): Promise<Rec[]> {
     train(net, ds.train, spec, { seed: 1, limit: 64 });
     rec('train-crossbar', 1, nTrain, measure(() => train(net, ds.train, spec, { seed: 0, limit: nTrain })));
     rec('infer-crossbar', 1, nEval, measure(() => evaluate(net, evalSplit)));
+    if (process.env.RRAMSIM_BENCH_CIFAR_WORKER_RSS !== '0') {
+      const rss = sweepWorkerRss(model, desc, nTrain, nEval, dataDir);
+      if (typeof rss === 'string') process.stderr.write(`bench cifar: ${rss}\n`);
+      else {
+        out.push({
+          bench: 'sweep-worker', model, backend: getBackend(), threads: 1, images: nTrain, peakRssMB: rss,
+          ratio: torch ? +(rss / torch.peakRssMB).toFixed(2) : undefined, loadAvg1m: +loadavg()[0].toFixed(2),
+        });
+      }
+    }
   }
   setKernelThreads(threads0);
   return out;

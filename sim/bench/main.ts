@@ -3,7 +3,8 @@
  * argument = train, gemm, crossbar; `sweep` runs only when named: `npm run bench -- sweep`).
  * Speed lives here, never in tests.
  *
- * Sections (each imported dynamically, so the bench still runs when one is missing):
+ * Sections (each imported dynamically, when it runs; a section that fails to load stops the bench with
+ * one line naming it and the error, exit 1):
  *   train     sim/bench/train.ts     training (plain and crossbar mode) + inference images/s, MLP
  *                                    and LeNet-5, batch 64, 1 thread, alternating with the PyTorch
  *                                    peer run in this invocation (ratios only from this run)
@@ -31,24 +32,27 @@ const SECTIONS: { name: string; module: string; fn: string }[] = [
 /** sections run when none is named */
 const DEFAULT_SECTIONS = ['train', 'gemm', 'crossbar'];
 
-async function runSection(s: (typeof SECTIONS)[number]): Promise<Rec[] | null> {
+/**
+ * Load a section's module and call its bench function. A module that does not load, or lacks the
+ * function, is an error naming the section (never a silent skip: a bench missing a section would
+ * read like a complete one).
+ */
+async function runSection(s: (typeof SECTIONS)[number]): Promise<Rec[]> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(s.module)) as Record<string, unknown>;
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(s.module.replace('./', '').replace('.js', ''))) {
-      process.stderr.write(`bench: section '${s.name}' not available (${s.module} missing), skipped\n`);
-      return null;
-    }
-    throw e;
+    throw new SectionLoadError(`bench: section '${s.name}' failed to load (${s.module}): ${firstLine(e)}`);
   }
   const fn = mod[s.fn];
-  if (typeof fn !== 'function') {
-    process.stderr.write(`bench: ${s.module} does not export ${s.fn}(), skipped\n`);
-    return null;
-  }
+  if (typeof fn !== 'function') throw new SectionLoadError(`bench: section '${s.name}' failed to load (${s.module}): it does not export ${s.fn}()`);
   return (await (fn as () => Promise<Rec[]> | Rec[])()) as Rec[];
+}
+
+class SectionLoadError extends Error {}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
 }
 
 function fmt(v: unknown): string {
@@ -78,8 +82,15 @@ async function main(): Promise<void> {
   for (const s of SECTIONS) {
     if (want.length ? !want.includes(s.name) : !DEFAULT_SECTIONS.includes(s.name)) continue;
     process.stderr.write(`bench: ${s.name} …\n`);
-    const rows = await runSection(s);
-    if (!rows) continue;
+    let rows: Rec[];
+    try {
+      rows = await runSection(s);
+    } catch (e) {
+      if (!(e instanceof SectionLoadError)) throw e;
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     for (const r of rows) process.stdout.write(`${JSON.stringify({ section: s.name, ...r })}\n`);
     const cols = s.name === 'train'
       ? ['bench', 'model', 'backend', 'imagesPerSec', 'peerImagesPerSec', 'ratio', 'ratioMin', 'ratioMax', 'imagesPerCpuSec', 'peerImagesPerCpuSec', 'cpuRatio', 'cpuRatioMin', 'cpuRatioMax', 'loadAvg1m']

@@ -1,6 +1,6 @@
 /**
  * `rramsim export SOURCE --out FILE.onnx [--point HASH] [--network point|base] [--weights trained|effective]
- *   [--data-dir DIR] [--force]`: write a network as ONNX (src/onnx/export_onnx.ts) for PyTorch-side
+ *   [--cache-dir DIR] [--data-dir DIR] [--force]`: write a network as ONNX (src/onnx/export_onnx.ts) for PyTorch-side
  * tools (onnxruntime, deployment flows).
  *
  * SOURCE is
@@ -18,7 +18,9 @@
  * quantised levels, programming variation: CrossbarMatrixOp.effectiveWeights); only for
  * `--network point`, whose weights sit on crossbars.
  *
- * Nothing is trained here: a point whose base network is not in DIR/cache is refused (run or
+ * `--cache-dir DIR`: the base networks are read from DIR instead of SOURCE/cache, as `rramsim sweep
+ * --cache-dir DIR` put them there (a Slurm job's shards share FILE-cache, slurm_script.ts).
+ * Nothing is trained here: a point whose base network is not in the cache directory is refused (run or
  * --resume the sweep first). The re-run reads a private copy of the cache file in a temporary
  * directory and writes no artefact: the sweep directory is not modified. Multi-task points (mt-*)
  * have no single network and are refused.
@@ -30,11 +32,11 @@
  * written atomically (src/util/atomic_write.ts). A re-run whose metrics differ from the record (a
  * different kernel backend) is written with a warning naming both.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DATASET_SHAPES } from '../../src/data/dataset_shapes.js';
+import { datasetShape } from '../../src/data/dataset_shapes.js';
 import { loadDataset } from '../../src/data/load.js';
 import { baseKey, trainedBase } from '../../src/experiment/base.js';
 import type { PointSpec } from '../../src/experiment/point.js';
@@ -65,6 +67,7 @@ interface ExportArgs {
   point?: string;
   network: string;
   weights: string;
+  'cache-dir'?: string;
   'data-dir'?: string;
   force?: boolean;
 }
@@ -94,7 +97,7 @@ async function fromSweep(dir: string, a: ExportArgs, network: ExportNetwork, wei
   const { pointHash, point } = findPoint(dir, a.point);
   if (point.method.startsWith('mt-')) throw new UserError(`--point ${pointHash.slice(0, 12)}: method '${point.method}' trains one chip for several tasks; it has no single network to export`, 'point');
   // the layers first: a model without an ONNX form is refused before data are loaded or anything runs
-  const shape = DATASET_SHAPES[point.dataset];
+  const shape = datasetShape(point.dataset);
   if (shape) checkExportable(buildModel(modelDescOf(point.model, { pool: point.pool, input: [...shape] as [number, number, number] }), point.seed));
   check();
   const dataset = await loadDataset(point.dataset, { dataDir: a['data-dir'] });
@@ -106,9 +109,10 @@ async function fromSweep(dir: string, a: ExportArgs, network: ExportNetwork, wei
     if (!isOnnxRef(point.model)) {
       // the base must be in the sweep's cache: copy it (the re-run reads the copy and never writes into DIR)
       const name = `base-${baseKey(point, ctx)}.f32`;
-      const cached = join(dir, 'cache', name);
+      const cacheDir = a['cache-dir'] !== undefined ? resolve(a['cache-dir']) : join(dir, 'cache');
+      const cached = join(cacheDir, name);
       if (!existsSync(cached)) {
-        throw new UserError(`point ${pointHash.slice(0, 12)}: its base network is not in ${printable(join(dir, 'cache'))} (${name} missing): run or --resume the sweep first (export trains nothing)`, 'point');
+        throw new UserError(`point ${pointHash.slice(0, 12)}: its base network is not in ${printable(cacheDir)} (${name} missing): run or --resume the sweep first${a['cache-dir'] === undefined ? ', or name the directory it trained its bases into with --cache-dir' : ''} (export trains nothing)`, 'point');
       }
       copyFileSync(cached, join(tmp, name));
     }
@@ -145,18 +149,23 @@ const command: CommandModule<object, ExportArgs> = {
       .option('point', { type: 'string', describe: 'the point of the sweep directory: its hash or a unique prefix (>= 6 hex digits)' })
       .option('network', { type: 'string', default: 'point', describe: "'point': the network the point's method ends with (re-run on the cached base); 'base': its base network" })
       .option('weights', { type: 'string', default: 'trained', describe: "'trained': the logical weights; 'effective': as the crossbar realises them (stuck cells, quantisation)" })
+      .option('cache-dir', { type: 'string', describe: 'base-network cache directory (default SOURCE/cache), as given to rramsim sweep --cache-dir (e.g. a Slurm job\'s FILE-cache)' })
       .option('data-dir', { type: 'string', describe: 'data directory (as for rramsim sweep)' })
       .option('force', { type: 'boolean', default: false, describe: 'let --out replace an existing file rramsim export did not write' }) as Argv<ExportArgs>,
   handler: async (a) => {
     const network = oneOf('network', a.network ?? 'point', EXPORT_NETWORKS);
     const weights = oneOf('weights', a.weights ?? 'trained', EXPORT_WEIGHTS);
     if (a.out === undefined) throw new UserError('--out: required; give the .onnx file to write', 'out');
+    const cacheDir = a['cache-dir'];
+    if (cacheDir !== undefined && (cacheDir.trim() === '' || !existsSync(cacheDir) || !statSync(cacheDir).isDirectory())) {
+      throw new UserError(`--cache-dir: got '${printable(cacheDir)}'; allowed: the directory the sweep trained its base networks into (rramsim sweep --cache-dir)`, '--cache-dir');
+    }
     const out = resolve(a.out);
     const check = () => checkOutputFile(a.out!, { flag: '--out', force: a.force === true, what: 'an ONNX file rramsim export wrote', isOwn: isOwnOnnx });
     const source = resolve(a.source);
     let ex: Exported;
     if (/\.onnx$/i.test(a.source) && !existsSync(join(source, 'manifest.json'))) {
-      if (a.point !== undefined || weights === 'effective') throw new UserError(`--point / --weights effective need a sweep directory; '${printable(a.source)}' is an ONNX file (its network is digital)`, 'source');
+      if (a.point !== undefined || weights === 'effective' || cacheDir !== undefined) throw new UserError(`--point / --weights effective / --cache-dir need a sweep directory; '${printable(a.source)}' is an ONNX file (its network is digital)`, 'source');
       check();
       const imp = loadOnnxNetwork(source);
       ex = { net: imp.net, doc: { source: 'onnx', sha256: imp.sha256 }, lines: [`imported ${printable(a.source)} (sha256 ${imp.sha256.slice(0, 16)}…)`] };

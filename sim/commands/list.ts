@@ -1,6 +1,8 @@
 /**
  * `rramsim list CONFIG`: validate and expand a sweep config and print the grid, without running it,
- * each point with its memory and time estimate (src/experiment/memory_estimate.ts), and on stderr the
+ * each point with its memory and time estimate (src/experiment/memory_estimate.ts), the estimated CPU
+ * time per method, of the base trainings and in total (src/experiment/cost_model.ts: each base network
+ * once; the reference machine's rates, uncalibrated), and on stderr the
  * largest point's memory × --workers against the machine's (the check `rramsim sweep` makes,
  * sim/sweep/preflight.ts: refused above it, warned above half of it).
  * Names, descriptions and labels pass through `printable` (control characters escaped); --json
@@ -10,6 +12,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadSweepConfig } from '../../src/config/load_config.js';
 import { printable } from '../../src/util/safe_text.js';
 import { estimatePoint, formatBytes, formatSeconds, PROCESS_BASE_BYTES } from '../../src/experiment/memory_estimate.js';
+import { sweepCost } from '../../src/experiment/cost_model.js';
+import { defaultThreads } from '../../src/kernels/threads.js';
+import { baseKey } from '../sweep/schedule.js';
 import { ALLOW_PATH_OPTION, EXIT_EPILOG, parseAllowPaths, parseWorkers, printWarnings } from '../sweep/cli_common.js';
 import { checkMemory, machineMemory } from '../sweep/preflight.js';
 import { pointLabel } from '../sweep/point_label.js';
@@ -59,6 +64,15 @@ const command: CommandModule<object, Args> = {
       if (points.length > 0) {
         const w = Math.min(workers, points.length), m = machineMemory();
         process.stderr.write(`rramsim: estimate: largest point ${big.index} ~${formatBytes(big.bytes)}; ${w} worker${w > 1 ? 's' : ''} + the process ~${formatBytes(PROCESS_BASE_BYTES + w * big.bytes)} of ${formatBytes(m.bytes)} (${m.what})\n`);
+      }
+      if (points.length > 0) {
+        // CPU time: a point on t threads takes about cost / t wall seconds; the sweep about total / cores
+        const c = sweepCost(points.map((p) => p.point), baseKey);
+        const w = Math.min(workers, points.length), cores = w * defaultThreads(w);
+        const per = [...c.byMethod].map(([m, s]) => `${m} ${formatSeconds(s)}`);
+        if (c.nBases > 0) per.push(`base training (${c.nBases} network${c.nBases > 1 ? 's' : ''}) ${formatSeconds(c.bases)}`);
+        out.push(`# estimated CPU time: ${per.join(', ')}`);
+        out.push(`# estimated CPU time in total: ${formatSeconds(c.total)} (about ${formatSeconds(c.total / cores)} on ${cores} core${cores > 1 ? 's' : ''} with ${w} worker${w > 1 ? 's' : ''}; reference-machine rates, src/experiment/cost_model.ts)`);
       }
       const dup = plan.gridSize - plan.points.length;
       out.push(

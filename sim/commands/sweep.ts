@@ -10,6 +10,7 @@ import { UserError } from '../../src/util/errors.js';
 import { printable } from '../../src/util/safe_text.js';
 import { shellCommand } from '../../src/util/shell_quote.js';
 import { ALLOW_PATH_OPTION, commandLine, EXIT, EXIT_EPILOG, parseAllowPaths, parseWorkers, printBackendNotice, printWarnings, runnerFromEnv } from '../sweep/cli_common.js';
+import { resumeCommand } from '../sweep/invocation.js';
 import { makeProgress } from '../sweep/progress.js';
 import { isDiskFull } from '../sweep/execute_point.js';
 import { defaultOutDir, runSweep } from '../sweep/run_sweep.js';
@@ -79,7 +80,8 @@ const command: CommandModule<object, Args> = {
       return;
     }
     const dir = a.out ?? defaultOutDir(plan, shard);
-    const resumeHint = () => err(`continue with: ${shellCommand(['rramsim', 'sweep', a.config, '--out', dir, '--resume', ...(a.shard ? ['--shard', a.shard] : []), ...(cacheDir !== undefined ? ['--cache-dir', cacheDir] : [])])}`);
+    // the user's own command line (launcher, every flag) with --out and --resume: sim/sweep/invocation.ts
+    const resumeHint = () => err(`continue with: ${resumeCommand(dir)}`);
     let outcome;
     try {
       outcome = await runSweep({

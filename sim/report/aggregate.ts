@@ -4,6 +4,11 @@
  * 1. Resolve each pointHash to one status: the last `ok` record if any, else the last `failed`
  *    record, else (listed in manifest.expectedPoints but no record at all) `missing`.
  *    Duplicate records of one pointHash (retries, merges) are counted and reported.
+ * 1b. Points of the methods that run without stuck cells (ideal, control: METHOD_INFO reads.defects
+ *    false) are one point per network: sweeps planned before their defect rate was reset recorded
+ *    one such point per rate (different hashes, the same network and accuracy). They are collapsed
+ *    by the point without its defect section (seed included): the ok one kept (the lowest rate
+ *    first), shown with the defects the planner gives it today (rate 0), so n counts networks.
  * 2. Group the points by every field of the PointSpec except `seed` (group key =
  *    stableStringify(point without seed)), so a group is one experimental setting
  *    (model, dataset, method, defect rate, LRS share, distribution, LoRA rank, …) over seeds.
@@ -12,7 +17,8 @@
  *    Failed and missing points are counted per group, never folded into the statistics.
  */
 import type { MethodName, PointSpec } from '../../src/experiment/point.js';
-import { METHOD_NAMES } from '../../src/methods/method_info.js';
+import { METHOD_INFO, METHOD_NAMES, type MethodInfo } from '../../src/methods/method_info.js';
+import { DEFECT_FIELDS } from '../../src/crossbar/defect_spec.js';
 import type { PointMetrics, ResultRecord } from '../../src/experiment/result.js';
 import { stableStringify } from '../../src/util/hash.js';
 import { modelLabel } from '../../src/nn/model.js';
@@ -56,6 +62,8 @@ export interface GroupStats {
   fields: Record<string, FieldValue>;
   /** seeds of the ok points, ascending */
   seeds: number[];
+  /** accuracy of each ok point, aligned with `seeds` (null: not recorded) */
+  accuracies: (number | null)[];
   nOk: number;
   nFailed: number;
   nMissing: number;
@@ -71,6 +79,8 @@ export interface Aggregate {
   missing: PointStatus[];
   /** records beyond the first for some pointHash */
   duplicates: number;
+  /** points of methods without stuck cells collapsed onto the same network's point (sweeps planned before their rate was reset) */
+  collapsed: number;
   /** ok/failed records whose pointHash is not in expectedPoints (only counted when a manifest lists points) */
   unexpected: number;
 }
@@ -162,11 +172,53 @@ export function resolvePoints(records: readonly ResultRecord[], expected: readon
   return { points: [...byHash.values()], duplicates, unexpected };
 }
 
+/** the method runs without stuck cells (its defect rate is reset at planning: METHOD_INFO reads.defects) */
+export function withoutStuckCells(method: string): boolean {
+  const info = (METHOD_INFO as Record<string, MethodInfo>)[method];
+  return info !== undefined && info.reads.defects === false;
+}
+
+/** the defect section the planner gives a point without stuck cells (rate 0, placement at its defaults) */
+function noDefects(d: PointSpec['defects']): PointSpec['defects'] {
+  const out = { rate: 0, lrsShare: DEFECT_FIELDS.lrsShare.default, distribution: DEFECT_FIELDS.distribution.default } as PointSpec['defects'];
+  if (d.seed !== undefined) out.seed = d.seed;
+  return out;
+}
+
+/**
+ * One point per network for the methods without stuck cells: points that differ only in their
+ * defect section collapse; the kept one is ok if any is (then the lowest rate, then the first).
+ */
+export function collapseNoDefectPoints(points: PointStatus[]): { points: PointStatus[]; collapsed: number } {
+  const rank = (p: PointStatus) => (p.status === 'ok' ? 0 : p.status === 'failed' ? 1 : 2);
+  const best = new Map<string, PointStatus>();
+  const out: (PointStatus | string)[] = [];
+  let collapsed = 0;
+  for (const p of points) {
+    if (!withoutStuckCells(p.point.method)) { out.push(p); continue; }
+    const key = stableStringify({ ...p.point, defects: noDefects(p.point.defects) });
+    const prev = best.get(key);
+    if (!prev) { best.set(key, p); out.push(key); continue; }
+    collapsed++;
+    if (rank(p) < rank(prev) || (rank(p) === rank(prev) && p.point.defects.rate < prev.point.defects.rate)) best.set(key, p);
+  }
+  return {
+    points: out.map((x) => {
+      if (typeof x !== 'string') return x;
+      const p = best.get(x)!;
+      return { ...p, point: { ...p.point, defects: noDefects(p.point.defects) } };
+    }),
+    collapsed,
+  };
+}
+
 export function aggregate(
   records: readonly ResultRecord[],
   expected?: readonly { pointHash: string; point: PointSpec }[],
 ): Aggregate {
-  const { points, duplicates, unexpected } = resolvePoints(records, expected);
+  const resolved = resolvePoints(records, expected);
+  const { duplicates, unexpected } = resolved;
+  const { points, collapsed } = collapseNoDefectPoints(resolved.points);
 
   // which fields vary across the whole sweep (beyond the standard ones)
   const seen = new Map<string, Set<string>>();
@@ -214,6 +266,7 @@ export function aggregate(
       point,
       fields,
       seeds: ok.map((m) => m.point.seed),
+      accuracies: ok.map((m) => metricValue(m.record!, 'accuracy') ?? null),
       nOk: ok.length,
       nFailed: members.filter((m) => m.status === 'failed').length,
       nMissing: members.filter((m) => m.status === 'missing').length,
@@ -243,6 +296,7 @@ export function aggregate(
     failed: points.filter((p) => p.status === 'failed').sort(bySeed),
     missing: points.filter((p) => p.status === 'missing').sort(bySeed),
     duplicates,
+    collapsed,
     unexpected,
   };
 }

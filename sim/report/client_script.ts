@@ -1,6 +1,7 @@
 /**
  * The report page's own script (plain ES2017 for the browser, inlined after plotly): draws the
- * embedded figure specs, switches error bars (95% CI / std / none), sorts tables on a header
+ * embedded figure specs, switches the band (default: seed range for n < 3, 95% CI from 3; or one of
+ * seed range / 95% CI / std / none for all) and the write axes (log / linear), sorts tables on a header
  * click, and offers the embedded JSONL/CSV/config as downloads (Blob URLs, no network).
  * Plots are drawn one per task (first ones paint early). When every plot has rendered it sets
  * <body data-rendered="N"> and window.reportRenderedAt
@@ -14,28 +15,55 @@ export const CLIENT_SCRIPT = String.raw`
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var plotConfig = { responsive: true, displaylogo: false, toImageButtonOptions: { format: 'png', scale: 2 } };
 
-  // error bars: the figure specs carry both the std and the 95% CI arrays
-  var errMode = 'ci';
-  function setErrorMode(f, mode) {
-    f.errors.forEach(function (e) {
-      var ey = f.traces[e.trace].error_y;
-      ey.visible = mode !== 'none';
-      if (mode !== 'none') ey.array = e[mode];
+  // bands (sim/report/bands.ts): each figure carries per mode a patch of its traces (error_y, the
+  // seed markers), its y range and its legend title; the write axes switch log <-> linear
+  var errMode = 'auto';
+  var xMode = 'log';
+  function applyBand(f, mode) {
+    if (!f.views) return;
+    var v = f.views[mode];
+    Object.keys(v.traces).forEach(function (i) {
+      var patch = v.traces[i];
+      Object.keys(patch).forEach(function (k) { f.traces[i][k] = patch[k]; });
+    });
+    if (v.range && f.layout.yaxis) f.layout.yaxis.range = v.range.slice();
+    if (f.layout.legend) f.layout.legend.title = { text: v.title, font: { size: 11 } };
+  }
+  function applyXScale(f, mode) {
+    if (!f.xScale) return;
+    var zero = f.xScale.zero;
+    f.traces.forEach(function (t) {
+      if (!t.x) return;
+      t.x = t.x.map(function (x) { return mode === 'log' ? (x === 0 ? zero : x) : (x === zero ? 0 : x); });
+    });
+    var ax = f.xScale[mode];
+    Object.keys(ax).forEach(function (k) {
+      if (ax[k] === null) delete f.layout.xaxis[k]; else f.layout.xaxis[k] = ax[k];
+    });
+  }
+  function prepare(f) {
+    applyBand(f, errMode);
+    applyXScale(f, xMode);
+  }
+  function redrawAll() {
+    data.figures.forEach(function (f) {
+      if (!f.drawn || (!f.views && !f.xScale)) return;
+      prepare(f);
+      Plotly.react(f.id, f.traces, f.layout, plotConfig);
     });
   }
   var errSelect = document.getElementById('errmode');
   if (errSelect) {
     errSelect.addEventListener('change', function () {
       errMode = errSelect.value;
-      data.figures.forEach(function (f) {
-        if (f.errors.length === 0 || !f.drawn) return;
-        // one restyle (one redraw) per figure, covering all its traces with error bars
-        var idx = f.errors.map(function (e) { return e.trace; });
-        var update = errMode === 'none'
-          ? { 'error_y.visible': f.errors.map(function () { return false; }) }
-          : { 'error_y.visible': f.errors.map(function () { return true; }), 'error_y.array': f.errors.map(function (e) { return e[errMode]; }) };
-        Plotly.restyle(f.id, update, idx);
-      });
+      redrawAll();
+    });
+  }
+  var xSelect = document.getElementById('xscale');
+  if (xSelect) {
+    xSelect.addEventListener('change', function () {
+      xMode = xSelect.value;
+      redrawAll();
     });
   }
 
@@ -51,7 +79,7 @@ export const CLIENT_SCRIPT = String.raw`
     }
     var f = data.figures[next++];
     var t0 = performance.now();
-    setErrorMode(f, errMode); // a figure drawn after the control changed starts in the chosen mode
+    prepare(f); // a figure drawn after a control changed starts in the chosen modes
     Plotly.newPlot(document.getElementById(f.id), f.traces, f.layout, plotConfig).then(function () {
       window.reportPlotMs[f.id] = performance.now() - t0;
       f.drawn = true;

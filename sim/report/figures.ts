@@ -21,16 +21,35 @@ import { modelLabel } from '../../src/nn/model.js';
 import { STANDARD_FIELDS, type Aggregate, type FieldValue, type GroupStats } from './aggregate.js';
 import type { Summary } from './stats.js';
 import { deviceFigures } from './device_figures.js';
+import { curveFigures } from './curves_figures.js';
+import { repeatFigures } from './repeats_figures.js';
+import { analysisFigures } from './analysis_figures.js';
 import { loadArtifact, type DefectTileArtifact, type SweepArtifacts } from './sweep_dir.js';
+import { baseKey } from '../sweep/schedule.js';
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+import { autoBand, bandViews, errorSetOf, errorY, yRangeOf, type BandMode, type ErrorSet, type Json } from './bands.js';
+import { cropToUsedCells } from './tile_crop.js';
+import { lossVsControl } from './control_figures.js';
 
-export interface ErrorSet {
-  /** index of the trace in `traces` */
-  trace: number;
-  /** error-bar half-lengths in the trace's y units; null = not defined (n < 2) */
-  std: (number | null)[];
-  ci: (number | null)[];
+export type { ErrorSet, Json } from './bands.js';
+
+/** what a figure changes when the page switches the band: per trace a patch, and the y range / legend title */
+export interface BandView {
+  traces: Record<string, Record<string, Json>>;
+  range?: [number, number];
+  title: string;
+}
+
+/**
+ * The write axes' scale switch: log (default) or linear. On the log axis a mean of 0 writes (a
+ * method that programs once and never writes during training) sits at `zero`, one decade below the
+ * smallest positive value, at a tick labelled 0; the linear axis puts it at 0. The page maps
+ * x = zero ↔ 0 when it switches (no real value is below the smallest positive one).
+ */
+export interface XScaleSwitch {
+  zero: number;
+  log: Record<string, Json>;
+  linear: Record<string, Json>;
 }
 
 export interface FigureSpec {
@@ -41,6 +60,10 @@ export interface FigureSpec {
   errors: ErrorSet[];
   /** one-line caption under the plot */
   caption: string;
+  /** per band mode (sim/report/bands.ts): what to change; absent without error bars */
+  views?: Record<BandMode, BandView>;
+  /** the write axes: log (default) and linear */
+  xScale?: XScaleSwitch;
 }
 
 /** line colour per method, from the method registry (src/methods/method_info.ts) */
@@ -125,33 +148,26 @@ export function lineLabel(g: GroupStats, variants: Variants, drop?: string): str
 }
 
 /**
- * y range (accuracy %) covering every plotted mean ± its larger error bar (std or 95% CI), padded
- * by 2 points and clamped to [0, 100]: accuracy cannot leave that interval, so a wide t interval
- * (n = 2 gives t = 12.7) is cut at the bounds instead of stretching the axis past them.
+ * y range (accuracy %) of the default band (bands.ts yRangeOf 'auto'): every plotted mean, its
+ * bar (seed range for n < 3, 95% CI from 3) and the seed markers, padded and clamped to [0, 100].
+ * The page switches to each mode's own range with the band (FigureSpec.views).
  */
 export function accuracyRange(traces: Record<string, Json>[], errors: ErrorSet[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  traces.forEach((t, i) => {
-    const ys = t.y as number[];
-    const e = errors.find((x) => x.trace === i);
-    ys.forEach((y, j) => {
-      const d = Math.max(e?.std[j] ?? 0, e?.ci[j] ?? 0);
-      lo = Math.min(lo, y - d);
-      hi = Math.max(hi, y + d);
-    });
-  });
-  if (!Number.isFinite(lo)) return [0, 100];
-  return [Math.max(0, Math.floor(lo - 2)), Math.min(100, Math.ceil(hi + 2))];
+  return yRangeOf(traces, errors, 'auto', [0, 100]);
 }
 
-/** Hover data per point: n, std, CI half-width, min, max (all in % points), failed+missing. */
+/** Hover data per point: n, std, CI half-width, min, max (all in % points), failed+missing, default band. */
 export function customData(g: GroupStats): Json[] {
   const a = g.stats.accuracy;
-  return [a.n, fmt(pctOrNull(a.std)), fmt(pctOrNull(a.ci95)), fmt(pctOrNull(a.min)), fmt(pctOrNull(a.max)), g.nFailed + g.nMissing];
+  const band = autoBand(a.n) === 'range' ? `seed min–max (n=${a.n} < 3)` : '95% CI of the mean';
+  return [a.n, fmt(pctOrNull(a.std)), fmt(pctOrNull(a.ci95)), fmt(pctOrNull(a.min)), fmt(pctOrNull(a.max)), g.nFailed + g.nMissing, band];
 }
-const HOVER_ACC =
-  'accuracy %{y:.2f}% (mean of n=%{customdata[0]})<br>std %{customdata[1]} · 95% CI ±%{customdata[2]}' +
-  '<br>min %{customdata[3]} · max %{customdata[4]}<br>failed or missing: %{customdata[5]}';
+/** hover text of a mean; `what` names the y value */
+export function hoverStats(what = 'accuracy', unit = '%'): string {
+  return `${what} %{y:.2f}${unit} (mean of n=%{customdata[0]})<br>std %{customdata[1]} · 95% CI ±%{customdata[2]}` +
+    '<br>min %{customdata[3]} · max %{customdata[4]}<br>default band: %{customdata[6]}<br>failed or missing: %{customdata[5]}';
+}
+const HOVER_ACC = hoverStats();
 
 export interface Line {
   label: string;
@@ -171,36 +187,100 @@ export function linesBy(groups: GroupStats[], xField: string, variants: Variants
   return [...lines.values()];
 }
 
-export function lineTraces(lines: Line[], xOf: (g: GroupStats) => number, hoverX: string, errors: ErrorSet[], traces: Record<string, Json>[]): void {
+/**
+ * One mean trace per line (bars in the default band) and one trace of its individual seeds
+ * (hollow markers, same legend group; shown where the band is the seed range).
+ */
+export function lineTraces(lines: Line[], xOf: (g: GroupStats) => number, hoverX: string, errors: ErrorSet[], traces: Record<string, Json>[], hover = HOVER_ACC): void {
   const dashIndex = new Map<string, number>();
   for (const l of lines) {
     const k = dashIndex.get(l.method) ?? 0;
     dashIndex.set(l.method, k + 1);
     const acc = l.groups.map((g) => g.stats.accuracy);
-    errors.push({ trace: traces.length, std: acc.map((s) => pctOrNull(s.std)), ci: acc.map((s) => pctOrNull(s.ci95)) });
+    const colour = METHOD_COLOURS[l.method] ?? '#7f7f7f';
+    const e = errorSetOf(l.groups, xOf, 100, traces.length);
+    e.seedTrace = traces.length + 1;
+    errors.push(e);
     traces.push({
       type: 'scatter',
       mode: 'lines+markers',
       name: l.label,
+      legendgroup: l.label,
       x: l.groups.map(xOf),
       y: acc.map((s) => pct(s.mean!)),
       customdata: l.groups.map(customData),
-      line: { color: METHOD_COLOURS[l.method] ?? '#7f7f7f', dash: DASHES[k % DASHES.length], width: 2 },
+      line: { color: colour, dash: DASHES[k % DASHES.length], width: 2 },
       marker: { size: 7 },
-      error_y: { type: 'data', array: acc.map((s) => pctOrNull(s.ci95)), visible: true, thickness: 1.2, width: 4 },
-      hovertemplate: `<b>${l.label}</b><br>${hoverX}<br>${HOVER_ACC}<extra></extra>`,
+      error_y: errorY(e, 'auto', 1.2, 4),
+      hovertemplate: `<b>${l.label}</b><br>${hoverX}<br>${hover}<extra></extra>`,
     });
+    traces.push(seedTrace(l.label, colour, e, hoverX));
   }
 }
 
+/** the individual seeds of a line (default band: those of its n < 3 points) */
+function seedTrace(label: string, colour: string, e: ErrorSet, hoverX: string): Record<string, Json> {
+  const s = e.seedsAuto ?? { x: [], y: [], text: [] };
+  return {
+    type: 'scatter',
+    mode: 'markers',
+    name: `${label}: seeds`,
+    legendgroup: label,
+    showlegend: false,
+    x: s.x,
+    y: s.y,
+    text: s.text,
+    marker: { symbol: 'circle-open', size: 6, color: colour, line: { width: 1.2, color: colour } },
+    hovertemplate: `<b>${label}</b> · %{text}<br>${hoverX}<br>%{y:.2f}<extra></extra>`,
+  };
+}
+
+/**
+ * The per-mode views of a figure with error sets (the page's band switch): each mean trace's
+ * error_y, each seed trace's markers, the y range (when the figure sets one) and the legend title.
+ */
+export function attachBandViews(f: FigureSpec, clamp: [number, number]): void {
+  if (f.errors.length === 0) return;
+  const views = bandViews(f.traces, f.errors, clamp);
+  const yaxis = f.layout.yaxis as Record<string, Json> | undefined;
+  const hasRange = yaxis !== undefined && Array.isArray(yaxis.range);
+  const out = {} as Record<BandMode, BandView>;
+  for (const [mode, v] of Object.entries(views) as [BandMode, { range: [number, number]; title: string }][]) {
+    const traces: BandView['traces'] = {};
+    for (const e of f.errors) {
+      const ey = f.traces[e.trace].error_y as Record<string, Json> | undefined;
+      traces[e.trace] = { error_y: errorY(e, mode, Number(ey?.thickness ?? 1.2), Number(ey?.width ?? 4)) };
+      if (e.seedTrace !== undefined) {
+        const s = mode === 'range' ? e.seedsAll : mode === 'auto' ? e.seedsAuto : undefined;
+        traces[e.seedTrace] = { x: s?.x ?? [], y: s?.y ?? [], text: s?.text ?? [] };
+      }
+    }
+    out[mode] = { traces, title: v.title, ...(hasRange ? { range: v.range } : {}) };
+  }
+  f.views = out;
+  if (hasRange) yaxis.range = out.auto.range!;
+  const legend = (f.layout.legend ?? {}) as Record<string, Json>;
+  legend.title = { text: out.auto.title, font: { size: 11 } };
+  f.layout.legend = legend;
+}
+
+/**
+ * Layout shared by the figures. The title sits below the plotly toolbar (which floats over the top
+ * 32 px of the plot's box at the right): container-anchored, 40 px down, left-aligned, and the top
+ * margin leaves room for both.
+ */
+export const TITLE_PAD_PX = 40;
+export const TOP_MARGIN_PX = 84;
+export const TITLE_PLACEMENT = { x: 0.01, xanchor: 'left', xref: 'container', y: 1, yanchor: 'top', yref: 'container', pad: { t: TITLE_PAD_PX, l: 8 } } as const;
+
 export function baseLayout(title: string, xTitle: string, yTitle: string): Record<string, Json> {
   return {
-    title: { text: title, font: { size: 15 } },
+    title: { text: title, font: { size: 15 }, ...TITLE_PLACEMENT },
     xaxis: { title: { text: xTitle }, zeroline: false },
     yaxis: { title: { text: yTitle }, zeroline: false },
     legend: { orientation: 'v' },
-    margin: { l: 60, r: 20, t: 50, b: 55 },
-    height: 430,
+    margin: { l: 60, r: 20, t: TOP_MARGIN_PX, b: 55 },
+    height: 450,
     hovermode: 'closest',
     font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif', size: 12 },
     paper_bgcolor: '#ffffff',
@@ -208,35 +288,53 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Recor
   };
 }
 
-function pooled(groups: GroupStats[], ideal: Summary[]): { n: number; mean: number | null } {
-  let n = 0, sum = 0;
-  for (let i = 0; i < groups.length; i++) {
-    if (ideal[i].n > 0) { n += ideal[i].n; sum += ideal[i].mean! * ideal[i].n; }
+/**
+ * The reference level of a panel: the mean accuracy over its distinct networks. For `ideal` (the
+ * trained base, evaluated digitally) a network is one base, keyed like the sweep's base cache
+ * (sim/sweep/schedule.ts baseKey: model, pool, dataset, seed, train, trainLimit), so ideal points
+ * that differ only in fields ideal does not read (a device setting, say) count once; for other
+ * methods every ok run counts. n = the number of networks (the seeds, for one base recipe).
+ */
+function pooled(groups: GroupStats[], method: string): { n: number; mean: number | null } {
+  const seen = new Map<string, number>();
+  for (const g of groups) {
+    g.seeds.forEach((seed, i) => {
+      const a = g.accuracies[i];
+      if (a === null || a === undefined) return;
+      const key = method === 'ideal' ? baseKey({ ...g.point, seed }) : `${g.key}|${seed}`;
+      if (!seen.has(key)) seen.set(key, a);
+    });
   }
-  return { n, mean: n > 0 ? sum / n : null };
+  let sum = 0;
+  for (const a of seen.values()) sum += a;
+  return { n: seen.size, mean: seen.size > 0 ? sum / seen.size : null };
 }
 
 function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
-  const defective = groups.filter((g) => g.fields.method !== 'ideal');
+  const defective = groups.filter((g) => g.fields.method !== 'ideal' && g.fields.method !== 'control');
   const variants = variantFields(defective, ['defects.rate']);
   const lines = linesBy(defective, 'defects.rate', variants);
   const traces: Record<string, Json>[] = [];
   const errors: ErrorSet[] = [];
   lineTraces(lines, (g) => pct(Number(g.fields['defects.rate'])), 'stuck cells %{x}%', errors, traces);
-  const ideal = groups.filter((g) => g.fields.method === 'ideal');
-  const ref = pooled(ideal, ideal.map((g) => g.stats.accuracy));
-  if (ref.mean !== null) {
-    const rates = defective.map((g) => pct(Number(g.fields['defects.rate'])));
-    const xMax = rates.length ? Math.max(...rates) : 1;
+  // reference lines: ideal (digital, no defects) and control (same retraining budget, no defects)
+  let refs = 0;
+  const rates = defective.map((g) => pct(Number(g.fields['defects.rate'])));
+  const xMax = rates.length ? Math.max(...rates) : 1;
+  for (const [method, dash, what] of [['ideal', 'dash', 'no defects'], ['control', 'dot', 'same budget, no defects']] as const) {
+    const mine = groups.filter((g) => g.fields.method === method);
+    const ref = pooled(mine, method);
+    if (ref.mean === null) continue;
+    refs++;
     const y = pct(ref.mean);
     traces.push({
       type: 'scatter',
       mode: 'lines',
-      name: `ideal (no defects, n=${ref.n})`,
+      name: `${method} (${what}, n=${ref.n} seed${ref.n === 1 ? '' : 's'})`,
       x: [0, xMax],
       y: [y, y],
-      line: { color: METHOD_COLOURS.ideal, dash: 'dash', width: 1.5 },
-      hovertemplate: `<b>ideal</b> (digital, no defects)<br>accuracy ${y.toFixed(2)}% (mean of n=${ref.n})<extra></extra>`,
+      line: { color: METHOD_COLOURS[method], dash, width: 1.5 },
+      hovertemplate: `<b>${method}</b> (${method === 'ideal' ? 'digital, no defects' : 'retrained on defect-free crossbars'})<br>accuracy ${y.toFixed(2)}% (mean of n=${ref.n})<extra></extra>`,
     });
   }
   const layout = baseLayout(`${panel}: accuracy vs defect rate`, 'stuck cells (% of all cells)', 'accuracy (%)');
@@ -247,7 +345,7 @@ function accuracyVsRate(panel: string, groups: GroupStats[]): FigureSpec {
     traces,
     layout,
     errors,
-    caption: `Mean over seeds per point; error bars switch between sample std and 95% CI (Student t). ${lines.length} line(s)${ref.mean !== null ? '; dashed: ideal (defect-free) reference' : '; no ideal run in this panel'}.`,
+    caption: `Mean over seeds per point; bars: the seeds' min–max (○ each seed) where n < 3, the 95% CI of the mean (Student t) from 3 seeds (switch above). ${lines.length} line(s)${refs > 0 ? '; dashed: ideal (defect-free), dotted: control (same budget, defect-free)' : '; no ideal or control run in this panel'}.`,
   };
 }
 
@@ -266,8 +364,8 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
   layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   // the panel is half a page wide: a legend beside it would squeeze the plot to a sliver
   layout.legend = { orientation: 'h', y: -0.25, yanchor: 'top' };
-  layout.margin = { l: 60, r: 20, t: 50, b: 70 };
-  layout.height = 430 + 20 * traces.length;
+  layout.margin = { l: 60, r: 20, t: TOP_MARGIN_PX, b: 70 };
+  layout.height = 450 + 10 * traces.length;
   return {
     id: `rank-${slug(panel)}`,
     section: 'lora',
@@ -280,9 +378,28 @@ function accuracyVsRank(panel: string, groups: GroupStats[]): FigureSpec {
 
 /** the two write counts a LoRA panel plots accuracy against */
 const WRITE_AXES = {
-  cellWrites: { id: 'writes', title: 'cell writes', axis: 'cell writes during training/adaptation (mean per setting)', hover: 'cell writes' },
-  cellsWritten: { id: 'cells', title: 'distinct cells written', axis: 'distinct cells written during training/adaptation (mean per setting)', hover: 'distinct cells written' },
+  cellWrites: { id: 'writes', title: 'cell writes', axis: 'cell writes in training/adaptation (mean)', hover: 'cell writes' },
+  cellsWritten: { id: 'cells', title: 'distinct cells written', axis: 'distinct cells written (mean)', hover: 'distinct cells written' },
 } as const;
+
+/** log-axis ticks: the decades covering [lo, hi] plus the 0 position; `zero` one decade below lo */
+export function writeAxis(values: number[]): XScaleSwitch {
+  const pos = values.filter((v) => v > 0);
+  const lo = pos.length ? Math.min(...pos) : 1;
+  const hi = pos.length ? Math.max(...pos) : 10;
+  const d0 = Math.floor(Math.log10(lo)), d1 = Math.ceil(Math.log10(hi));
+  const zero = 10 ** (d0 - 1);
+  const hasZero = values.some((v) => v <= 0);
+  const decades = Array.from({ length: d1 - d0 + 1 }, (_, i) => 10 ** (d0 + i));
+  const sup = (e: number) => String(e).replace(/-/g, '⁻').replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)]);
+  const tickvals = [...(hasZero ? [zero] : []), ...decades];
+  const ticktext = [...(hasZero ? ['0'] : []), ...decades.map((v) => (v >= 1 && v < 1e4 ? String(v) : `10${sup(Math.round(Math.log10(v)))}`))];
+  return {
+    zero,
+    log: { type: 'log', tickvals, ticktext, range: [Math.log10(hasZero ? zero : lo) - 0.3, Math.log10(hi) + 0.3] },
+    linear: { type: 'linear', tickvals: null, ticktext: null, range: null, autorange: true, rangemode: 'tozero' },
+  };
+}
 
 function accuracyVsWrites(panel: string, groups: GroupStats[], metric: keyof typeof WRITE_AXES): FigureSpec {
   const ax = WRITE_AXES[metric];
@@ -294,27 +411,33 @@ function accuracyVsWrites(panel: string, groups: GroupStats[], metric: keyof typ
     byMethod.get(m)!.push(g);
   }
   const variants = variantFields(onChip, []);
+  const scale = writeAxis(onChip.map((g) => g.stats[metric].mean!));
+  const xLog = (g: GroupStats) => { const v = g.stats[metric].mean!; return v > 0 ? v : scale.zero; };
   const traces: Record<string, Json>[] = [];
   const errors: ErrorSet[] = [];
   for (const [method, gs] of byMethod) {
     const acc = gs.map((g) => g.stats.accuracy);
-    errors.push({ trace: traces.length, std: acc.map((s) => pctOrNull(s.std)), ci: acc.map((s) => pctOrNull(s.ci95)) });
+    const colour = METHOD_COLOURS[method] ?? '#7f7f7f';
+    const e = errorSetOf(gs, xLog, 100, traces.length);
+    e.seedTrace = traces.length + 1;
+    errors.push(e);
     traces.push({
       type: 'scatter',
       mode: 'markers',
       name: method,
-      x: gs.map((g) => g.stats[metric].mean!),
+      legendgroup: method,
+      x: gs.map(xLog),
       y: acc.map((s) => pct(s.mean!)),
       text: gs.map((g) => lineLabel(g, variants)),
-      customdata: gs.map(customData),
-      marker: { color: METHOD_COLOURS[method] ?? '#7f7f7f', size: 9, opacity: 0.85 },
-      error_y: { type: 'data', array: acc.map((s) => pctOrNull(s.ci95)), visible: true, thickness: 1, width: 3 },
-      hovertemplate: `<b>%{text}</b><br>${ax.hover} %{x:,.0f} (mean)<br>${HOVER_ACC}<extra></extra>`,
+      customdata: gs.map((g) => [...customData(g), g.stats[metric].mean!]),
+      marker: { color: colour, size: 9, opacity: 0.85 },
+      error_y: errorY(e, 'auto', 1, 3),
+      hovertemplate: `<b>%{text}</b><br>${ax.hover} %{customdata[7]:,.0f} (mean)<br>${HOVER_ACC}<extra></extra>`,
     });
+    traces.push(seedTrace(method, colour, e, `${ax.hover} (mean of the setting)`));
   }
-  const allPositive = onChip.every((g) => (g.stats[metric].mean ?? 0) > 0);
   const layout = baseLayout(`${panel}: accuracy vs ${ax.title}`, ax.axis, 'accuracy (%)');
-  layout.xaxis = { title: { text: ax.axis }, type: allPositive ? 'log' : 'linear', zeroline: false };
+  layout.xaxis = { title: { text: `${ax.axis}, log scale` }, zeroline: false, ...scale.log };
   layout.yaxis = { title: { text: 'accuracy (%)' }, range: accuracyRange(traces, errors), zeroline: false };
   return {
     id: `${ax.id}-${slug(panel)}`,
@@ -322,7 +445,8 @@ function accuracyVsWrites(panel: string, groups: GroupStats[], metric: keyof typ
     traces,
     layout,
     errors,
-    caption: 'Each marker is one setting (method, defect rate, rank, …) averaged over seeds: up and to the left is better.'
+    xScale: { ...scale, log: { ...scale.log, title: { text: `${ax.axis}, log scale` } }, linear: { ...scale.linear, title: { text: ax.axis } } },
+    caption: 'Each marker is one setting (method, defect rate, rank, …) averaged over seeds: up and to the left is better. Log axis (switch above); 0 writes sit at the tick 0.'
       + (metric === 'cellWrites' ? ' Every level change of every cell is one write.' : ' A cell written at least once counts once, however often it was rewritten.'),
   };
 }
@@ -348,6 +472,19 @@ function heatLayout(title: string, rows: number): Record<string, Json> {
   l.height = Math.min(560, Math.max(360, 14 * rows + 120));
   l.legend = { orientation: 'h', y: -0.2 };
   return l;
+}
+
+/**
+ * The marker of a faulty cell on an importance map, sized by a cell's side on the drawn map
+ * (heatLayout: plot height ≈ layout height − 150 px for h rows, equal aspect): from 6 px a red
+ * outline at 80% of the side (the inside keeps the importance colour); below, a 2 px red dot in the
+ * cell's centre (an outline would cover a small cell), so at 20% faulty cells ~90% of each faulty
+ * cell still shows its colour.
+ */
+export function faultyMarker(h: number, w: number): Record<string, Json> {
+  const side = (Math.min(560, Math.max(360, 14 * h + 120)) - 150) / Math.max(h, w * 0.6);
+  if (side >= 6) return { symbol: 'square-open', size: Math.min(24, Math.round(0.8 * side)), color: '#ff2a2a', line: { width: 1.5, color: '#ff2a2a' } };
+  return { symbol: 'circle', size: 2, color: '#ff2a2a', opacity: 0.9, line: { width: 0 } };
 }
 
 /** Largest map drawn cell by cell; bigger maps show their top-left window of this size. */
@@ -386,8 +523,15 @@ export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, 
     let hrs = 0, lrs = 0;
     for (const v of t.state) { if (v === 1) hrs++; else if (v === 2) lrs++; }
     const total = t.rows * t.cols;
-    const h = Math.min(t.rows, MAX_MAP_SIDE), w = Math.min(t.cols, MAX_MAP_SIDE);
-    const window = h < t.rows || w < t.cols ? ` Showing rows 0–${h - 1}, columns 0–${w - 1}.` : '';
+    // only the cells the layer uses in this tile (a 9×16 layer on a 128×128 tile is drawn 9×16)
+    const used = cropToUsedCells(pointOf.get(a.pointHash), t.layer, t.tileRow, t.tileCol, { rows: t.rows, cols: t.cols }) ?? { rows: t.rows, cols: t.cols };
+    let uHrs = 0, uLrs = 0;
+    for (let r = 0; r < used.rows; r++) for (let c = 0; c < used.cols; c++) { const v = t.state[r * t.cols + c]; if (v === 1) uHrs++; else if (v === 2) uLrs++; }
+    const h = Math.min(used.rows, MAX_MAP_SIDE), w = Math.min(used.cols, MAX_MAP_SIDE);
+    const window = h < used.rows || w < used.cols ? ` Showing rows 0–${h - 1}, columns 0–${w - 1}.` : '';
+    const usedText = used.rows < t.rows || used.cols < t.cols
+      ? ` The layer uses ${used.rows}×${used.cols} of them (drawn): ${uHrs + uLrs} stuck (${((100 * (uHrs + uLrs)) / (used.rows * used.cols)).toFixed(1)}%).`
+      : '';
     figs.push({
       id: `tile-${slug(d)}`,
       section: 'defects',
@@ -402,9 +546,9 @@ export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, 
         xgap: h <= 64 ? 0.5 : 0,
         ygap: h <= 64 ? 0.5 : 0,
       }],
-      layout: heatLayout(`Defect map (${d}): layer ${t.layer}, tile (${t.tileRow}, ${t.tileCol})`, h),
+      layout: heatLayout(`Defect map (${d}): layer ${t.layer}, tile (${t.tileRow}, ${t.tileCol}) of ${t.rows}×${t.cols}, ${used.rows}×${used.cols} used`, h),
       errors: [],
-      caption: `${describe(pointOf.get(a.pointHash))}. ${t.rows}×${t.cols} cells: ${hrs + lrs} stuck (${((100 * (hrs + lrs)) / total).toFixed(1)}%): ${hrs} at HRS (stuck-off), ${lrs} at LRS (stuck-on).${window}`,
+      caption: `${describe(pointOf.get(a.pointHash))}. Tile of ${t.rows}×${t.cols} cells: ${hrs + lrs} stuck (${((100 * (hrs + lrs)) / total).toFixed(1)}%): ${hrs} at HRS (stuck-off), ${lrs} at LRS (stuck-on).${usedText}${window}`,
     });
   }
 
@@ -451,13 +595,15 @@ export function defectFigures(artifacts: SweepArtifacts[], pointOf: Map<string, 
             name: 'faulty cell',
             x: fx,
             y: fy,
-            marker: { symbol: 'x-thin-open', size: h <= 32 ? 6 : h <= 64 ? 4 : 3, opacity: fx.length > 0.1 * h * w ? 0.55 : 0.9, color: '#ff3030', line: { width: 1.2, color: '#ff3030' } },
+            // an outline around the cell (its inside, the importance colour, stays visible even at
+            // 20 % faulty cells); a legend click hides the layer
+            marker: faultyMarker(h, w),
             hovertemplate: 'faulty cell row %{y}, col %{x}<extra></extra>',
           },
         ],
         layout: heatLayout(`Importance ${which} ITT-RNA mapping (layer ${m.layer}): ${share.toFixed(1)}% on faulty cells`, h),
         errors: [],
-        caption: `${describe(p)}. Importance of the weight sitting on each physical cell ${which} the mapping; × = faulty cell. Share on faulty cells = Σ_faulty I / Σ I = ${share.toFixed(2)}%.${window}`,
+        caption: `${describe(p)}. Importance of the weight sitting on each physical cell ${which} the mapping; red outline or dot = faulty cell (click 'faulty cell' in the legend to hide them). Share on faulty cells = Σ_faulty I / Σ I = ${share.toFixed(2)}%.${window}`,
       });
     }
     break;
@@ -475,7 +621,7 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
   // a panel whose points all failed or are missing has nothing to draw (the warnings list them)
   for (const [panel, groups] of panels) {
     const f = accuracyVsRate(panel, groups);
-    if (f.traces.length > 0) figs.push(f);
+    if (f.traces.length > 0) figs.push(f, lossVsControl(panel, groups));
   }
   for (const [panel, groups] of panels) {
     const lora = groups.filter((g) => isLora(g.fields.method) && g.stats.accuracy.n > 0);
@@ -487,9 +633,13 @@ export function buildFigures(agg: Aggregate, artifacts: SweepArtifacts[], warnin
       if (groups.some((g) => g.stats.cellsWritten.n > 0)) figs.push(accuracyVsWrites(panel, groups, 'cellsWritten'));
     }
   }
+  figs.push(...curveFigures(agg));
+  figs.push(...repeatFigures(agg));
   figs.push(...multitaskFigures(agg));
   const pointOf = new Map(agg.points.map((p) => [p.pointHash, p.point]));
   figs.push(...defectFigures(artifacts, pointOf, warnings));
+  figs.push(...analysisFigures(agg));
   for (const [panel, groups] of panels) figs.push(...deviceFigures(panel, groups, agg.points));
+  for (const f of figs) attachBandViews(f, f.id.startsWith('loss-') ? [-100, 100] : [0, 100]);
   return figs;
 }

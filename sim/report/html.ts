@@ -108,10 +108,14 @@ function warningBanner(p: PageInput): string {
   if (agg.duplicates > 0) items.push(`${agg.duplicates} duplicate record(s) of the same point (retries or merges): the last ok record of each point is used.`);
   if (agg.unexpected > 0) items.push(`${agg.unexpected} point(s) in results.jsonl are not among the manifest's expected points (included anyway).`);
   for (const w of p.warnings) items.push(esc(w));
+  // not a problem, a note: old sweeps recorded one ideal/control point per rate (the same network)
+  const note = agg.collapsed > 0
+    ? ` <span id="collapsed-note">${agg.collapsed} recorded point(s) of <code>ideal</code>/<code>control</code> at a defect rate &gt; 0 (planned before their rate was reset: the same network as the rate-0 point) are counted once per network.</span>`
+    : '';
   if (items.length === 0) {
-    return `<div id="warnings" class="banner ok" data-failed="0" data-missing="0">All ${agg.points.length} expected points have results.</div>`;
+    return `<div id="warnings" class="banner ok" data-failed="0" data-missing="0">All ${agg.points.length} expected points have results.${note}</div>`;
   }
-  return `<div id="warnings" class="banner" role="alert" data-failed="${agg.failed.length}" data-missing="${agg.missing.length}"><b>Warnings (${items.length})</b><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
+  return `<div id="warnings" class="banner" role="alert" data-failed="${agg.failed.length}" data-missing="${agg.missing.length}"><b>Warnings (${items.length})</b><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>${note}</div>`;
 }
 
 function figureHtml(f: FigureSpec): string {
@@ -178,11 +182,12 @@ ${dd('re-run points and compare with the stored results', reproduce, true)}
 
 
 const HOW_TO_READ = `<div class="help">
-<p><b>Accuracy vs defect rate.</b> One panel per model × dataset. Each line is one training method (and variant); each point is the mean accuracy on the evaluation split over the seeds that finished, with error bars showing the 95% confidence interval of the mean (Student t with n − 1 degrees of freedom) or ± one sample standard deviation (switch above the plots). A point of one seed has no error bar. The dashed line is the defect-free <code>ideal</code> network. Hover a point for its numbers and n.</p>
-<p><b>LoRA.</b> Accuracy against the adapter rank, and accuracy against the number of cell writes spent on training or adaptation for every method: settings up and to the left buy more accuracy for fewer writes.</p>
-<p><b>Defect maps.</b> One crossbar tile per defect distribution: grey cells are healthy, blue cells are stuck at HRS (high resistance, low conductance, "stuck-off"), red cells are stuck at LRS (low resistance, high conductance, "stuck-on"). The importance maps show where the important weights sit before and after the ITT-RNA mapping; × marks a faulty cell and the title gives the share of total importance that sits on faulty cells.</p>
+<p><b>Accuracy vs defect rate.</b> One panel per model × dataset. Each line is one training method (and variant); each point is the mean accuracy on the evaluation split over the seeds that finished. The bars depend on the number of seeds n: below 3 seeds they span the seeds' minimum to maximum and every seed is drawn as a hollow marker (a 95% interval from 2 values is ±12.7·s/√2, wider than anything the data say); from 3 seeds they are the 95% confidence interval of the mean (Student t with n − 1 degrees of freedom). The switch above the plots draws one band for every point instead (seed range, 95% CI, ± one sample standard deviation, none); the legend title says which band is drawn, and the y axis follows the data. The dashed line is the defect-free <code>ideal</code> network, the dotted one the same-budget <code>control</code>. Hover a point for its numbers, n and band.</p>
+<p><b>Accuracy loss against the control.</b> Per method and rate, accuracy(method) − accuracy(control) of the same seed, averaged with the same band rule: the <code>control</code> method retrains the base with the same <code>retrain</code> budget on crossbars without stuck cells, so this is what the defects cost after the method. Without control points the panel says so and uses <code>ideal</code> (not the same budget).</p>
+<p><b>LoRA.</b> Accuracy against the adapter rank, and accuracy against the number of cell writes spent on training or adaptation for every method: settings up and to the left buy more accuracy for fewer writes. The write axes are logarithmic (switch to linear above them); a method that writes nothing during training sits at the tick 0.</p>
+<p><b>Defect maps.</b> One crossbar tile per defect distribution, cropped to the cells its layer uses (the title gives the tile size): grey cells are healthy, blue cells are stuck at HRS (high resistance, low conductance, "stuck-off"), red cells are stuck at LRS (low resistance, high conductance, "stuck-on"). The importance maps show where the important weights sit before and after the ITT-RNA mapping; a red outline marks a faulty cell (click it in the legend to hide them) and the title gives the share of total importance that sits on faulty cells.</p>
 <p><b>Drift, wires, lifetime.</b> Accuracy against the time after programming (log axis; lines per refresh period), against the wire resistance per cell segment, and, for lifetime experiments, accuracy and worn-out cells against the adaptation round (mean over seeds; the dashed line is the lifetime threshold; the legend gives the mean number of rounds before accuracy first falls below it).</p>
-<p><b>Table.</b> Every aggregated number per setting; click a header to sort. Accuracy columns are in %; the CSV download keeps fractions at full precision.</p>
+<p><b>Table.</b> Every aggregated number per setting; a field is empty where the setting's method does not read it; click a header to sort. Accuracy columns are in %; the CSV download keeps fractions at full precision.</p>
 </div>`;
 
 export function renderPage(p: PageInput): string {
@@ -229,10 +234,10 @@ export function renderPage(p: PageInput): string {
 <nav>${nav.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>
 ${warningBanner(p)}
 <section id="accuracy"><h2>Accuracy vs defect rate</h2>
-<div class="controls"><label for="errmode">Error bars:</label><select id="errmode"><option value="ci" selected>95% CI of the mean (Student t)</option><option value="std">± 1 std (sample)</option><option value="none">none</option></select></div>
+<div class="controls"><label for="errmode">Bands:</label><select id="errmode"><option value="auto" selected>by n: seed range (n &lt; 3) or 95% CI (n ≥ 3)</option><option value="range">seed range (min–max) and seeds</option><option value="ci">95% CI of the mean (Student t)</option><option value="std">± 1 std (sample)</option><option value="none">none</option></select></div>
 ${sections.accuracy.length ? `<div class="grid">${sections.accuracy.map(figureHtml).join('\n')}</div>` : '<p id="no-plots">No finished points to plot yet (see the warnings above).</p>'}
 </section>
-${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
+${sections.lora.length ? `<section id="lora"><h2>LoRA: rank and cell writes</h2><div class="controls"><label for="xscale">Write axes:</label><select id="xscale"><option value="log" selected>log</option><option value="linear">linear</option></select></div><div class="grid">${sections.lora.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.multitask.length ? `<section id="multitask"><h2>Many tasks on one chip: accuracy matrices, accuracy and forgetting vs writes</h2><div class="grid" style="grid-template-columns: 1fr">${sections.multitask.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.defects.length ? `<section id="defects"><h2>Defect maps</h2><div class="grid">${sections.defects.map(figureHtml).join('\n')}</div></section>` : ''}
 ${sections.device.length ? `<section id="device"><h2>Device physics over time and along the wires</h2><div class="grid">${sections.device.map(figureHtml).join('\n')}</div></section>` : ''}

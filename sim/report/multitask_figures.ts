@@ -22,7 +22,7 @@ import { modelLabel } from '../../src/nn/model.js';
 import { stableStringify } from '../../src/util/hash.js';
 import type { Aggregate } from './aggregate.js';
 import type { FigureSpec, Json } from './figures.js';
-import { METHOD_COLOURS } from './figures.js';
+import { METHOD_COLOURS, TITLE_PLACEMENT, TOP_MARGIN_PX } from './figures.js';
 import { summarise } from './stats.js';
 
 interface SeriesRun {
@@ -126,8 +126,8 @@ function heatmapFigure(panel: string, sequence: string, rate: number, series: Se
   const w = (1 - gap * (n - 1)) / n;
   const traces: Record<string, Json>[] = [];
   const layout: Record<string, Json> = {
-    title: { text: `${panel}, ${sequence}, ${Math.round(rate * 1000) / 10} % defects: accuracy matrix a[j][i] (%)` },
-    height: 380, margin: { l: 110, r: 20, t: 60, b: 60 }, annotations: [],
+    title: { text: `${panel}, ${sequence}, ${Math.round(rate * 1000) / 10} % defects: accuracy matrix a[j][i] (%)`, ...TITLE_PLACEMENT },
+    height: 400, margin: { l: 110, r: 20, t: TOP_MARGIN_PX, b: 60 }, annotations: [],
   };
   const T = series[0].runs[0].matrix!.length;
   const ticks = Array.from({ length: T }, (_, i) => `task ${i}`);
@@ -181,8 +181,8 @@ function tradeoffFigure(panel: string, sequence: string, series: Series[]): Figu
     }
   }
   const layout: Record<string, Json> = {
-    title: { text: `${panel}, ${sequence}: average accuracy and forgetting vs cumulative writes` },
-    height: 460, margin: { l: 70, r: 20, t: 60, b: 60 }, legend: { orientation: 'h', y: -0.25 },
+    title: { text: `${panel}, ${sequence}: average accuracy and forgetting vs cumulative writes`, ...TITLE_PLACEMENT },
+    height: 480, margin: { l: 70, r: 20, t: TOP_MARGIN_PX, b: 60 }, legend: { orientation: 'h', y: -0.25 },
     xaxis: { domain: [0, 0.47], type: 'log', title: { text: 'cumulative cell writes after the last task' }, anchor: 'y' },
     yaxis: { title: { text: 'average accuracy ACC (%)' }, anchor: 'x' },
     xaxis2: { domain: [0.53, 1], type: 'log', title: { text: 'cumulative cell writes after the last task' }, anchor: 'y2' },

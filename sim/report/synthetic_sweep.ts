@@ -7,7 +7,8 @@
  * Model of the synthetic accuracy (fractions):
  *   acc = clamp(base − k_method · rate · (8 / rank)^0.3 [LoRA only] + 0.004 · N(0,1), 0, 1)
  * with base 0.985 (mnist), 0.90 (fashion-mnist), 0.95 (mnist-embedded) and
- * k = unaware 2.5, remap 1.6, fat 0.7, ittrna 0.45, lora 0.55, lori 0.65, ideal 0.
+ * k = unaware 2.5, remap 1.6, fat 0.7, ittrna 0.45, lora 0.55, lori 0.65, ideal 0, control 0 (ideal and control
+ * run at rate 0 only, as point resolution resets their rate).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,16 +57,17 @@ export interface SyntheticSweepOptions {
 }
 
 const BASE_ACC: Record<DatasetName, number> = { mnist: 0.985, 'fashion-mnist': 0.9, 'mnist-embedded': 0.95, cifar10: 0.91, 'cifar10-jpeg': 0.9 };
-const K: Record<MethodName, number> = { ideal: 0, unaware: 2.5, remap: 1.6, fat: 0.7, ittrna: 0.45, lora: 0.55, lori: 0.65, 'mt-fat': 0.7, 'mt-lora': 0.55, 'mt-lori': 0.65, 'mt-crab': 0.6, spare: 1.8 };
+const K: Record<MethodName, number> = { ideal: 0, unaware: 2.5, remap: 1.6, fat: 0.7, ittrna: 0.45, lora: 0.55, lori: 0.65, 'mt-fat': 0.7, 'mt-lora': 0.55, 'mt-lori': 0.65, 'mt-crab': 0.6, spare: 1.8, control: 0 };
 
 export function syntheticPoints(o: SyntheticSweepOptions = {}): PointSpec[] {
   const out: PointSpec[] = [];
   for (const model of o.models ?? ['mlp']) {
     for (const dataset of o.datasets ?? ['mnist']) {
       for (const method of o.methods ?? ['ideal', 'unaware', 'fat', 'ittrna']) {
-        const rates = method === 'ideal' ? [0] : o.rates ?? [0.01, 0.05, 0.1, 0.2];
+        const noDefects = method === 'ideal' || method === 'control';
+        const rates = noDefects ? [0] : o.rates ?? [0.01, 0.05, 0.1, 0.2];
         const ranks = method === 'lora' || method === 'lori' ? o.ranks ?? [4] : [4];
-        const dists = method === 'ideal' ? ['uniform' as const] : o.distributions ?? ['uniform' as const];
+        const dists = noDefects ? ['uniform' as const] : o.distributions ?? ['uniform' as const];
         for (const rate of rates) for (const rank of ranks) for (const distribution of dists) {
           for (const seed of o.seeds ?? [1, 2, 3]) {
             const p = basePoint();
@@ -95,7 +97,7 @@ function syntheticRecord(p: PointSpec, cfgHash: string, failed: boolean): Result
   const cells = p.method === 'ideal' ? 0 : params * 2;
   const writes = p.method === 'ideal' ? 0
     : p.method === 'unaware' || p.method === 'remap' ? cells
-    : p.method === 'fat' || p.method === 'ittrna' ? cells * (1 + 0.6 * p.retrain.epochs * (1 + rng.next()))
+    : p.method === 'fat' || p.method === 'ittrna' || p.method === 'control' ? cells * (1 + 0.6 * p.retrain.epochs * (1 + rng.next()))
     : cells + 2 * p.lora.rank * 900 * 40 * (1 + 0.1 * rng.next());
   const rec: ResultRecord = {
     pointHash: hash,

@@ -1,10 +1,12 @@
 /**
  * The report's results table: one row per group (setting over seeds) with every aggregated number,
  * and the same data as CSV for download. Cells keep the exact number (for sorting, CSV and tests);
- * the page shows it formatted: accuracy-like columns in % with 2 decimals.
+ * the page shows it formatted: accuracy-like columns in % with 2 decimals. A field the setting's
+ * method does not read is empty (read_fields.ts).
  */
 import type { Aggregate, GroupStats, MetricName } from './aggregate.js';
 import { pct } from './figures.js';
+import { readsField } from './read_fields.js';
 
 export interface Column {
   key: string;
@@ -47,7 +49,10 @@ const OTHER_METRICS: { m: MetricName; label: string; format: Column['format'] }[
 ];
 
 export function buildTable(agg: Aggregate): Table {
-  const fields = agg.groups.length ? Object.keys(agg.groups[0].fields) : Object.keys(FIELD_LABELS);
+  // a field no setting reads (every row would be empty) gets no column
+  const fields = agg.groups.length
+    ? Object.keys(agg.groups[0].fields).filter((f) => f === 'model' || f === 'method' || agg.groups.some((g) => readsField(g.point, f)))
+    : Object.keys(FIELD_LABELS);
   const columns: Column[] = [];
   for (const f of fields) {
     const numeric = agg.groups.length > 0 && agg.groups.every((g) => g.fields[f] === null || typeof g.fields[f] === 'number');
@@ -72,8 +77,9 @@ export function buildTable(agg: Aggregate): Table {
 
 export function cellValue(g: GroupStats, key: string): Cell {
   if (key in g.fields) {
-    // LoRA settings do not apply to the other methods: shown (and exported) as empty
-    if (key.startsWith('lora.') && g.fields.method !== 'lora' && g.fields.method !== 'lori') return null;
+    // a field the setting's method does not read (the declarations' readIf, read_fields.ts) is
+    // shown (and exported) empty: e.g. lora.rank for unaware, ittrna.* for fat, defects.rate for ideal
+    if (key !== 'model' && key !== 'method' && !readsField(g.point, key)) return null;
     const v = g.fields[key];
     return typeof v === 'boolean' ? String(v) : v;
   }

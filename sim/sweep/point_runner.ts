@@ -11,12 +11,15 @@ import type { Dataset } from '../../src/data/dataset.js';
 import type { DatasetName, PointSpec } from '../../src/experiment/point.js';
 import { runPoint as runMethod } from '../../src/experiment/run_point.js';
 import type { PointMetrics } from '../../src/experiment/result.js';
+import type { EpochReport } from '../../src/methods/method_context.js';
 
 export interface PointEnv {
   dataDir?: string;
   cacheDir?: string;
   artifactDir?: string;
   log?: (msg: string) => void;
+  /** each finished training epoch ('base' for the base network, else the method's phase) */
+  onEpoch?: (phase: string, e: EpochReport) => void;
 }
 
 export type RunPointFn = (point: PointSpec, env: PointEnv) => Promise<PointMetrics>;
@@ -42,7 +45,7 @@ function dataset(name: DatasetName, dataDir?: string): Promise<Dataset> {
 export async function runPoint(point: PointSpec, env: PointEnv): Promise<PointMetrics> {
   const ds = await dataset(point.dataset, env.dataDir);
   // src/experiment/run_point.ts: method lookup (UserError if unknown) + non-finite metric check
-  return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log, loadDataset: (n) => dataset(n, env.dataDir) });
+  return runMethod(point, { dataset: ds, cacheDir: env.cacheDir, artifactDir: env.artifactDir, log: env.log, onEpoch: env.onEpoch, loadDataset: (n) => dataset(n, env.dataDir) });
 }
 
 /** dataset name -> (file -> sha256) of every dataset this worker has loaded. */

@@ -37,6 +37,8 @@ export interface PoolOptions {
   onStart?: (p: PlannedPoint) => void;
   onDone: (rec: ResultRecord, checksums: Checksums) => void;
   onLog?: (hash: string, msg: string) => void;
+  /** a running point finished a training epoch of a phase ('base': its base network) */
+  onEpoch?: (hash: string, phase: string, epoch: number, epochs: number) => void;
 }
 
 /** The runner module shipped with rramsim. */
@@ -101,13 +103,15 @@ export class PointPool {
         const w = new Worker(new URL(workerFile), { workerData: init, env: { ...process.env, RRAMSIM_THREADS: String(threadsPerPoint(n)) } });
         let ready = false;
         this.workers.push(w);
-        w.on('message', (m: { type: string; hash?: string; msg?: string; record?: ResultRecord; checksums?: Checksums; error?: FatalError }) => {
+        w.on('message', (m: { type: string; hash?: string; msg?: string; record?: ResultRecord; checksums?: Checksums; error?: FatalError; phase?: string; epoch?: number; epochs?: number }) => {
           if (m.type === 'ready') {
             ready = true;
             idle.push(w);
             dispatch();
           } else if (m.type === 'log') {
             this.opts.onLog?.(m.hash!, m.msg!);
+          } else if (m.type === 'epoch') {
+            if (!this.stopped) this.opts.onEpoch?.(m.hash!, m.phase!, m.epoch!, m.epochs!);
           } else if (m.type === 'done') {
             current.delete(w);
             inFlight--;
@@ -189,6 +193,7 @@ export class PointPool {
         cacheDir: this.opts.cacheDir ?? (out ? join(out, 'cache') : undefined),
         artifactDir,
         log: (msg) => this.opts.onLog?.(hash, msg),
+        onEpoch: (phase, e) => this.opts.onEpoch?.(hash, phase, e.epoch, e.epochs),
       }, out);
       sched.done(hash);
       if (this.stopped) return;

@@ -36,9 +36,12 @@ import { gitCommit, type Manifest, MANIFEST, readManifest, RESULTS, versions, wr
 import { pointLabel } from './point_label.js';
 import { preflight } from './preflight.js';
 import { PointPool } from './pool.js';
+import { LiveProgress } from './live_progress.js';
 import { makeProgress, type Progress } from './progress.js';
+import { baseKey } from './schedule.js';
 import { appendResult, applyResumeSplit, REJECTED, resumeSplit, scanResults } from './results_file.js';
 import { manifestEnv } from './run_env.js';
+import { isUserNotice, runUntilSignal } from './run_until_signal.js';
 import { inShard, type Shard } from './shard.js';
 
 export interface SweepOptions {
@@ -61,6 +64,8 @@ export interface SweepOptions {
   report?: boolean;
   /** install SIGINT/SIGTERM handlers (default true) */
   handleSigint?: boolean;
+  /** scripts and tests: the live progress (its ETA) once the points are about to run */
+  onLive?: (live: LiveProgress) => void;
   /** tests: called once the directory is locked and checked, before the first point */
   onLocked?: () => void | Promise<void>;
 }
@@ -195,10 +200,14 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
   let ok = done.size;
   let failed = 0;
   let ran = 0;
-  let interrupted = false;
   let fatal: unknown;
   progress.start(points.length, done.size);
   const labels = new Map(points.map((p) => [p.hash, pointLabel(p.point, plan.varying)]));
+  const live = new LiveProgress({
+    todo, doneKeys: [...done.values()].map((r) => baseKey(r.point)), workers: o.workers, progress, label: (h) => labels.get(h) ?? '',
+  });
+  live.tick();
+  o.onLive?.(live);
   const pool = new PointPool({
     workers: o.workers,
     runnerModule: o.runnerModule,
@@ -207,11 +216,15 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
     cacheDir: o.cacheDir,
     configHash: plan.configHash,
     inline: o.inline,
-    onStart: (p) => progress.current(labels.get(p.hash) ?? p.hash),
+    onStart: (p) => {
+      progress.current(labels.get(p.hash) ?? p.hash);
+      live.onStart(p);
+    },
+    onEpoch: (hash, phase, epoch, epochs) => live.onEpoch(hash, phase, epoch, epochs),
     // a point's log lines are progress chatter (epochs), except warnings, which the user must see,
     // and where a base training continued from its checkpoint
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
+      if (isUserNotice(msg)) progress.log(`${labels.get(hash) ?? hash}: ${msg}`);
     },
     onDone: (rec, cs) => {
       if (fatal !== undefined) return;
@@ -220,6 +233,7 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
         ran++;
         if (rec.status === 'ok') ok++;
         else failed++;
+        live.onDone(rec.pointHash, rec.wallSeconds, rec.status === 'ok');
         const lbl = labels.get(rec.pointHash) ?? rec.pointHash;
         const detail =
           rec.status === 'ok'
@@ -241,21 +255,7 @@ async function runLocked(o: SweepOptions, points: PlannedPoint[], dir: string, r
       }
     },
   });
-  const onSignal = () => {
-    interrupted = true;
-    void pool.stop();
-  };
-  if (o.handleSigint !== false) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  try {
-    await pool.run(todo);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    progress.stop();
-  }
+  const interrupted = await runUntilSignal(pool, todo, o.handleSigint !== false, () => { live.stop(); progress.stop(); });
   if (fatal !== undefined) throw fatal;
   if (!interrupted) manifest.finishedAt = new Date().toISOString();
   writeManifest(dir, manifest);

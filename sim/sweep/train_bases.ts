@@ -18,9 +18,11 @@
 import type { PlannedPoint, SweepPlan } from '../../src/config/expand.js';
 import { METHOD_INFO } from '../../src/methods/method_info.js';
 import { isOnnxRef, modelLabel } from '../../src/nn/model.js';
+import { LiveProgress } from './live_progress.js';
 import { PointPool } from './pool.js';
 import { preflight } from './preflight.js';
 import type { Progress } from './progress.js';
+import { isUserNotice, runUntilSignal } from './run_until_signal.js';
 import { baseKey } from './schedule.js';
 
 /** one `ideal` point per base network the sweep trains (file comment); hash = the group's key */
@@ -56,42 +58,35 @@ export interface TrainBasesOutcome {
 export async function trainBases(o: TrainBasesOptions): Promise<TrainBasesOutcome> {
   const bases = basePoints(o.plan.points);
   if (!o.runnerModule) preflight(bases.map((b) => b.point), o.dataDir, { workers: o.workers });
-  let ok = 0, failed = 0, interrupted = false;
+  let ok = 0, failed = 0;
   // the base's own key (base.ts) appears in its log lines; this names what it is
   const label = (p: PlannedPoint) => `base network (${modelLabel(p.point.model)} on ${p.point.dataset}, seed ${p.point.seed}, ${p.point.train.epochs} epochs)`;
   const labels = new Map(bases.map((b) => [b.hash, label(b)]));
   o.progress.start(bases.length, 0);
+  const live = new LiveProgress({ todo: bases, doneKeys: [], workers: o.workers, progress: o.progress, label: (h) => labels.get(h) ?? '', what: 'bases' });
+  live.tick();
   const pool = new PointPool({
     workers: o.workers,
     runnerModule: o.runnerModule,
     dataDir: o.dataDir,
     cacheDir: o.cacheDir,
     configHash: o.plan.configHash,
-    onStart: (p) => o.progress.current(labels.get(p.hash)!),
+    onStart: (p) => {
+      o.progress.current(labels.get(p.hash)!);
+      live.onStart(p);
+    },
+    onEpoch: (hash, phase, epoch, epochs) => live.onEpoch(hash, phase, epoch, epochs),
     onLog: (hash, msg) => {
-      if (msg.startsWith('warning: ') || msg.startsWith('resume: ')) o.progress.log(`${labels.get(hash)}: ${msg}`);
+      if (isUserNotice(msg)) o.progress.log(`${labels.get(hash)}: ${msg}`);
     },
     onDone: (rec) => {
+      live.onDone(rec.pointHash, rec.wallSeconds, rec.status === 'ok');
       if (rec.status === 'ok') ok++;
       else failed++;
       o.progress.finished(rec.status === 'ok', labels.get(rec.pointHash)!, rec.status === 'ok'
         ? `digital acc=${rec.metrics!.accuracy.toFixed(4)} (${rec.wallSeconds.toFixed(1)} s)` : (rec.error ?? '').split('\n')[0]);
     },
   });
-  const onSignal = () => {
-    interrupted = true;
-    void pool.stop();
-  };
-  if (o.handleSigint !== false) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  try {
-    await pool.run(bases);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    o.progress.stop();
-  }
+  const interrupted = await runUntilSignal(pool, bases, o.handleSigint !== false, () => { live.stop(); o.progress.stop(); });
   return { total: bases.length, ok, failed, interrupted };
 }

@@ -3,7 +3,7 @@
  * keeps it), then runs the points the pool sends, one at a time, and posts back each ResultRecord.
  *
  * Messages in:  { type: 'run', hash, point }
- * Messages out: { type: 'ready' } | { type: 'log', hash, msg }
+ * Messages out: { type: 'ready' } | { type: 'log', hash, msg } | { type: 'epoch', hash, phase, epoch, epochs }
  *               | { type: 'done', record, checksums }
  *               | { type: 'fatal', hash, error: FatalError }  (the disk is full: the pool stops the sweep)
  */
@@ -60,6 +60,7 @@ async function start(): Promise<void> {
             cacheDir: init.cacheDir ?? (init.outDir ? join(init.outDir, 'cache') : undefined),
             artifactDir,
             log: (msg) => port.postMessage({ type: 'log', hash: m.hash, msg }),
+            onEpoch: (phase, e) => port.postMessage({ type: 'epoch', hash: m.hash, phase, epoch: e.epoch, epochs: e.epochs }),
           },
           init.outDir,
         );

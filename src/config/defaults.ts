@@ -13,7 +13,8 @@
  *    pointHash): retrain (read by fat, ittrna, remap, lora, lori), crossbar.spareColumns (spare
  *    only), ittrna (ittrna, remap, and lora/lori when lora.base = 'ittrna'), lora (lora, lori;
  *    lora.sparsity by lori only: forced to 0 for lora), defects.clusters (distribution
- *    'clustered' only), defects.file ('file' only).
+ *    'clustered' only), defects.file ('file' only), defects.rate (reset to 0 for the methods
+ *    without stuck cells, ideal and control: one point per seed for a grid over rates).
  */
 import type { PointSpec, TrainSpec } from '../experiment/point.js';
 import { defaultsOf } from '../util/spec_field.js';

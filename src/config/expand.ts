@@ -17,8 +17,7 @@ import { UserError } from '../util/errors.js';
 import { configHash } from '../util/hash.js';
 import { safeToken } from '../util/safe_text.js';
 import { DEFAULTS } from './defaults.js';
-import { FIELDS, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
-import { sectionRules } from '../util/spec_field.js';
+import { FIELDS, fillOf, insideOptional, isLeaf, META_KEYS, type Leaf, type Tree } from './fields.js';
 import { expandRange, isRangeExpression, loadRangeEngine } from './range_expr.js';
 import { checkMultitaskReadBySome, resolvePoint, type PlanContext } from './resolve_point.js';
 import { nestedDeeperThan } from '../util/json_depth.js';
@@ -173,11 +172,11 @@ function walk(obj: Record<string, unknown>, tree: Tree, prefix: string[], axes: 
   for (const [k, node] of Object.entries(tree)) {
     const path = [...prefix, k];
     const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
-    if (isLeaf(node)) axes.push(leafAxis(v, node, path, inOptional || node.optional ? undefined : node.default));
-    else if (v === undefined) walk({}, node, path, axes, false, inOptional || sectionRules(node).optional === true);
+    if (isLeaf(node)) axes.push(leafAxis(v, node, path, fillOf(node, inOptional)));
+    else if (v === undefined) walk({}, node, path, axes, false, insideOptional(node, inOptional));
     else if (!isPlainObject(v)) {
       throw new UserError(`${path.join('.')}: got ${describe(v)}; allowed: an object with keys ${Object.keys(node).join(', ')}`, path.join('.'));
-    } else walk(v, node, path, axes, false, inOptional || sectionRules(node).optional === true);
+    } else walk(v, node, path, axes, false, insideOptional(node, inOptional));
   }
 }
 

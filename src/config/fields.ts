@@ -23,6 +23,8 @@ import { UPDATE_FIELDS } from '../crossbar/update/update_spec.js';
 import { LORA_SECTION } from '../methods/lora/lora_spec.js';
 import { METHOD_NAMES } from '../methods/method_info.js';
 import { MULTITASK_POINT_FIELDS } from '../methods/multitask/multitask_spec.js';
+import { EVAL_SECTION } from '../experiment/eval_spec.js';
+import { ANALYSIS_SECTION } from '../experiment/analysis_spec.js';
 import { isPresetName, MODEL_PRESETS, validateConfigModel, type ModelSpec } from '../nn/model.js';
 import { trainSection } from '../nn/train_spec.js';
 import { checkOnnxRef, isOnnxRef } from '../onnx/onnx_ref.js';
@@ -91,6 +93,8 @@ export const FIELDS = section({
   method: enumField(METHOD_NAMES, "training method (default '{default}')", { default: 'unaware' }),
   lifetime: LIFETIME_FIELDS,
   update: UPDATE_FIELDS,
+  eval: EVAL_SECTION,
+  analysis: ANALYSIS_SECTION,
 });
 
 /** Top-level config keys that are not PointSpec fields. */
@@ -103,12 +107,25 @@ export interface LeafEntry {
   fill: unknown;
 }
 
+/**
+ * The fill rule (one, for the leaf list and the grid expansion): a config that leaves a field out
+ * gets its declared default, unless the field or a section around it is optional (absent unless given).
+ */
+export function fillOf(leaf: Leaf, inOptional: boolean): unknown {
+  return inOptional || leaf.optional ? undefined : leaf.default;
+}
+
+/** whether the fields inside `section` are in an optional section (it, or one around it) */
+export function insideOptional(section: Section, inOptional: boolean): boolean {
+  return inOptional || sectionRules(section).optional === true;
+}
+
 /** Depth-first list of leaves with their dotted paths (grid-expansion order). */
 export function leaves(tree: Tree = FIELDS, prefix: string[] = [], inOptional = false): LeafEntry[] {
   const out: LeafEntry[] = [];
   for (const [k, v] of Object.entries(tree)) {
-    if (isLeaf(v)) out.push({ path: [...prefix, k], leaf: v, fill: inOptional || v.optional ? undefined : v.default });
-    else out.push(...leaves(v, [...prefix, k], inOptional || sectionRules(v).optional === true));
+    if (isLeaf(v)) out.push({ path: [...prefix, k], leaf: v, fill: fillOf(v, inOptional) });
+    else out.push(...leaves(v, [...prefix, k], insideOptional(v, inOptional)));
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { shapeSize, walkLayers } from '../nn/layer.js';
 import { modelDescOf, plannedInput, type ModelSpec } from '../nn/model.js';
 import { isWeightLayer } from '../nn/weight_layer.js';
 import type { DatasetName } from '../data/dataset.js';
-import { DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { datasetShape } from '../data/dataset_shapes.js';
 import { placementRole } from '../methods/lora/placement.js';
 import type { LoraPlacement } from '../methods/lora/lora_spec.js';
 
@@ -40,7 +40,7 @@ const outputCache = new Map<string, number>();
 
 export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerShape[] {
   // a preset is built for the data set's shape when it is known before loading (else its design input)
-  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const known = dataset === undefined ? undefined : datasetShape(dataset);
   const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
   const desc = modelDescOf(model, { pool, input });
   const key = JSON.stringify(desc);
@@ -62,7 +62,7 @@ export function modelLayers(model: ModelSpec, pool: 'max' | 'avg' = 'max', datas
 
 /** the LoRA placement roles of the model's weight layers (same order as modelLayers) */
 export function modelRoles(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): LayerRole[] {
-  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const known = dataset === undefined ? undefined : datasetShape(dataset);
   const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
   const key = JSON.stringify(modelDescOf(model, { pool, input }));
   if (!roleCache.has(key)) { cache.delete(key); modelLayers(model, pool, dataset); }
@@ -71,7 +71,7 @@ export function modelRoles(model: ModelSpec, pool: 'max' | 'avg' = 'max', datase
 
 /** the number of outputs (logits) per example of the point's model, as `Network.classes` will be */
 export function modelOutputs(model: ModelSpec, pool: 'max' | 'avg' = 'max', dataset?: DatasetName): number {
-  const known = dataset === undefined ? undefined : DATASET_SHAPES[dataset];
+  const known = dataset === undefined ? undefined : datasetShape(dataset);
   const input: [number, number, number] = typeof model === 'string' && known ? [known[0], known[1], known[2]] : plannedInput(model);
   const key = JSON.stringify(modelDescOf(model, { pool, input }));
   if (!outputCache.has(key)) { cache.delete(key); modelLayers(model, pool, dataset); }

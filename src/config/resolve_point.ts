@@ -28,7 +28,7 @@ import { isAbsentValue, isLeaf, sectionRules, type PointFacts, type Section } fr
 import { modelLayers, modelOutputs, modelRoles } from './model_layers.js';
 import { placementLayers } from '../methods/lora/placement.js';
 import { modelHasBatchNorm, modelLabel, modelReadsPool, plannedInput, type ModelDesc } from '../nn/model.js';
-import { DATASET_CLASSES, DATASET_SHAPES } from '../data/dataset_shapes.js';
+import { datasetClasses, datasetShape } from '../data/dataset_shapes.js';
 import { parseTaskName } from '../tasks/registry.js';
 import { NOISE_INJECTION_FIELDS } from '../nn/train_spec.js';
 
@@ -65,6 +65,16 @@ export function usesLora(p: PointSpec): boolean {
 /** the mt-* methods (many tasks on one chip) read the multitask section */
 export function usesMultitask(p: PointSpec): boolean {
   return (METHOD_INFO[p.method] as MethodInfo).reads.multitask === true;
+}
+
+/**
+ * The method runs on stuck cells (the defect rate is read). `ideal` (digital) and `control`
+ * (defect-free crossbars) do not: their rate is reset to 0 and, with it, the defect placement
+ * (lrsShare, distribution, clusters, file), so a grid over defect rates gives one point per seed;
+ * the rate-0 point keeps the hash it always had.
+ */
+export function readsDefects(p: PointSpec): boolean {
+  return (METHOD_INFO[p.method] as MethodInfo).reads.defects !== false;
 }
 
 export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {}): PointSpec {
@@ -143,7 +153,7 @@ export function resolvePoint(raw: PointSpec, src: SourceOf, ctx: PlanContext = {
   // a described model must build (shapes fit) for its input, and fit the data set: checked here, before any work
   if (typeof p.model === 'object') {
     modelLayers(p.model, p.pool);
-    const shape = DATASET_SHAPES[p.dataset];
+    const shape = datasetShape(p.dataset);
     const input = plannedInput(p.model);
     if (shape && shape.some((v, i) => v !== input[i])) {
       const what = isOnnxRef(p.model) ? `${src('model')}.onnx: the imported network's input` : `${src('model')}.input`;
@@ -184,7 +194,7 @@ export function pointFacts(p: PointSpec): PointFacts {
   return {
     get: (path) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], p),
     method: p.method,
-    reads: (s) => (s === 'retrain' ? usesRetrain(p) : s === 'ittrna' ? usesIttrna(p) : s === 'lora' ? usesLora(p) : s === 'sparsity' ? info.reads.sparsity : usesMultitask(p)),
+    reads: (s) => (s === 'retrain' ? usesRetrain(p) : s === 'ittrna' ? usesIttrna(p) : s === 'lora' ? usesLora(p) : s === 'sparsity' ? info.reads.sparsity : s === 'defects' ? readsDefects(p) : usesMultitask(p)),
     trainsOnDevice: info.trainsOnDevice,
     get modelReadsPool() { return modelReadsPool(p.model); },
     get modelHasBatchNorm() { return modelHasBatchNorm(p.model); },
@@ -222,15 +232,16 @@ function resolveOnnxModel(p: PointSpec, src: SourceOf, ctx: PlanContext): void {
 
 /**
  * crossbar.lineResistance: absent when no field is set or every resistance is 0 (ideal wires, so
- * such points keep the hash of points without it); else rWire is required and the defaults are filled.
+ * such points keep the hash of points without it); else rWire (or rWordLine and rBitLine) is required,
+ * the defaults are filled and the wires take their one form (crossbar_spec.ts: rWire when equal).
  */
 function normaliseLineResistance(p: PointSpec, src: SourceOf): void {
   const raw = p.crossbar.lineResistance as Record<string, unknown> | undefined;
   if (raw === undefined) return;
   for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
   if (Object.keys(raw).length === 0) { delete p.crossbar.lineResistance; return; }
-  if (raw.rWire === undefined) {
-    fail(src('crossbar.lineResistance.rWire'), `crossbar.lineResistance needs rWire (ohms per wire segment, >= 0) when ${Object.keys(raw).join(', ')} is set`);
+  if (raw.rWire === undefined && (raw.rWordLine === undefined || raw.rBitLine === undefined)) {
+    fail(src('crossbar.lineResistance.rWire'), `crossbar.lineResistance needs rWire (ohms per wire segment, >= 0), or rWordLine and rBitLine, when ${Object.keys(raw).join(', ')} is set`);
   }
   const c = resolveLineResistanceConfig(raw, 'crossbar.lineResistance');
   if (!lineResistanceOn(c)) { delete p.crossbar.lineResistance; return; }
@@ -363,13 +374,13 @@ function normaliseNoiseInjection(p: PointSpec, src: SourceOf): void {
 function checkOutputWidth(p: PointSpec, src: SourceOf): void {
   const outputs = modelOutputs(p.model, p.pool, p.dataset);
   const field = outputField(p.model, src);
-  const classes = DATASET_CLASSES[p.dataset];
+  const classes = datasetClasses(p.dataset);
   if (classes !== undefined && outputs < classes) {
     fail(field, `the model has ${outputs} outputs but data set '${p.dataset}' (from ${src('dataset')}) has ${classes} classes (labels 0..${classes - 1}); allowed: at least ${classes} outputs`);
   }
   if (isMultitaskMethod(p.method) && Array.isArray(p.multitask?.tasks)) {
     p.multitask.tasks.forEach((t, i) => {
-      const c = DATASET_CLASSES[parseTaskName(t, `${src('multitask.tasks')}[${i}]`).source];
+      const c = datasetClasses(parseTaskName(t, `${src('multitask.tasks')}[${i}]`).source);
       if (c !== undefined && c !== outputs) {
         fail(field, `the model has ${outputs} outputs but task '${t}' (from ${src('multitask.tasks')}[${i}]) has ${c} classes; the mt-* methods give each task a head of the output layer's shape: allowed: exactly ${c} outputs`);
       }

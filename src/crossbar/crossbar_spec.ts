@@ -15,10 +15,14 @@
  *                         preceding weight layer, which the crossbar then holds; src/nn/fold_batch_norm.ts).
  *                         Absent from the point unless 'fold' and the model has BatchNorm (hashes)
  *   lineResistance        optional (absent = ideal wires, the default, left out of the point):
- *                         { rWire, rDriver?, rSense?, sweeps? } — word-line and bit-line segment
- *                         resistance r_wl = r_bl = rWire (Ω, [0, 1e6]), driver and sense-amplifier
+ *                         { rWire | rWordLine + rBitLine, rDriver?, rSense?, sweeps? } — word-line and
+ *                         bit-line segment resistances r_wl = rWordLine ?? rWire, r_bl = rBitLine ?? rWire
+ *                         (Ω, [0, 1e6]; rWire is the shorthand for both), driver and sense-amplifier
  *                         resistances (Ω, [0, 1e9], default 0), block Gauss–Seidel sweeps of the fast
- *                         solver (integer [1, 100], default 3); read_stages/line_resistance.ts
+ *                         solver (integer [1, 100], default 3); read_stages/line_resistance.ts.
+ *                         The point holds one form: { rWire } when r_wl = r_bl (so a config written with
+ *                         rWire alone keeps its hash, and rWordLine = rBitLine = r is the same point as
+ *                         rWire = r), else { rWordLine, rBitLine } (rWire dropped)
  */
 import { UserError } from '../util/errors.js';
 import { checkFields, defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
@@ -29,7 +33,9 @@ export const DEFAULT_LINE_SWEEPS = 3;
 
 /** crossbar.lineResistance: the tile wires seen by the read path (read_stages/line_resistance.ts); optional section */
 export const LINE_RESISTANCE_FIELDS = section({
-  rWire: numField({ min: 0, max: 1e6 }, 'word-line and bit-line wire resistance per cell segment in ohms (crossbar.lineResistance; absent = ideal wires)'),
+  rWire: numField({ min: 0, max: 1e6 }, 'word-line and bit-line wire resistance per cell segment in ohms, the shorthand for rWordLine = rBitLine (crossbar.lineResistance; absent = ideal wires)', { optional: true }),
+  rWordLine: numField({ min: 0, max: 1e6 }, 'word-line wire resistance per cell segment in ohms (absent = rWire)', { optional: true }),
+  rBitLine: numField({ min: 0, max: 1e6 }, 'bit-line wire resistance per cell segment in ohms (absent = rWire)', { optional: true }),
   rDriver: numField({ min: 0, max: 1e9 }, 'input driver output resistance in ohms (default {default})', { default: 0 }),
   rSense: numField({ min: 0, max: 1e9 }, 'sense-amplifier input resistance in ohms (default {default})', { default: 0 }),
   sweeps: numField({ min: 1, max: 100, int: true }, 'block Gauss–Seidel sweeps of the fast IR-drop solver (default {default})', { default: DEFAULT_LINE_SWEEPS }),
@@ -39,8 +45,13 @@ export const LINE_RESISTANCE_FIELDS = section({
   transferEvery: numField({ min: 1, max: 1e9, int: true }, 'transfer mode: per-tile IR-drop transfer matrices, recomputed when conductances change, in training at most every this many forwards (absent = solve every forward)', { optional: true }),
 }, { optional: true, describe: 'line resistance (IR drop) on the read path (absent, or every resistance 0 = ideal wires)' });
 
-/** crossbar.lineResistance as given: rWire required, the rest optional (defaults filled by resolveLineResistanceConfig) */
-export type LineResistanceConfig = Partial<SpecOf<typeof LINE_RESISTANCE_FIELDS>> & { rWire: number };
+/** crossbar.lineResistance as given: rWire, or rWordLine and rBitLine, the rest optional (defaults filled by resolveLineResistanceConfig) */
+export type LineResistanceConfig = Partial<SpecOf<typeof LINE_RESISTANCE_FIELDS>>;
+
+/** the word-line and bit-line segment resistances of a config (file header: rWordLine ?? rWire, rBitLine ?? rWire; absent = 0) */
+export function wireResistances(c: LineResistanceConfig): { rWordLine: number; rBitLine: number } {
+  return { rWordLine: c.rWordLine ?? c.rWire ?? 0, rBitLine: c.rBitLine ?? c.rWire ?? 0 };
+}
 
 /** numeric and enumerated fields, in grid-expansion order (range: RANGE_SCHEMA in weight_range.ts) */
 export const CROSSBAR_FIELDS = {
@@ -75,12 +86,15 @@ export const CROSSBAR_SECTION = section({ ...CROSSBAR_FIELDS, lineResistance: LI
 export type CrossbarSpec = Omit<SpecOf<typeof CROSSBAR_SECTION>, 'lineResistance'> & { lineResistance?: LineResistanceConfig };
 
 /** the line-resistance config with defaults filled (UserError naming `${path}.<field>` when out of bounds) */
-/** the config with defaults filled; transferEvery stays optional (absent = per-forward solve, not in the point) */
-export type ResolvedLineResistance = Required<Omit<LineResistanceConfig, 'transferEvery'>> & { transferEvery?: number };
+/**
+ * the config with defaults filled, in its one form (file header): rWire, or rWordLine and rBitLine;
+ * transferEvery stays optional (absent = per-forward solve, not in the point)
+ */
+export type ResolvedLineResistance = Required<Omit<LineResistanceConfig, 'transferEvery' | 'rWire' | 'rWordLine' | 'rBitLine'>> & Pick<LineResistanceConfig, 'rWire' | 'rWordLine' | 'rBitLine' | 'transferEvery'>;
 
 export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineResistance'): ResolvedLineResistance {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new UserError(`${path} must be an object { rWire, rDriver?, rSense?, sweeps?, transferEvery? }, got ${JSON.stringify(raw)}`, path);
+    throw new UserError(`${path} must be an object { rWire | rWordLine + rBitLine, rDriver?, rSense?, sweeps?, transferEvery? }, got ${JSON.stringify(raw)}`, path);
   }
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
@@ -88,17 +102,28 @@ export function resolveLineResistanceConfig(raw: unknown, path = 'crossbar.lineR
       throw new UserError(`${path}.${k} is not a line-resistance field; allowed: ${Object.keys(LINE_RESISTANCE_FIELDS).join(', ')}`, `${path}.${k}`);
     }
   }
-  const c: Record<string, unknown> = { rWire: o.rWire, rDriver: o.rDriver ?? 0, rSense: o.rSense ?? 0, sweeps: o.sweeps ?? DEFAULT_LINE_SWEEPS };
-  const { transferEvery: tf, ...required } = LINE_RESISTANCE_FIELDS;
-  if (o.transferEvery !== undefined) c.transferEvery = o.transferEvery;
-  checkFields(c, o.transferEvery !== undefined ? LINE_RESISTANCE_FIELDS : required, path);
-  void tf;
+  if (o.rWire === undefined && (o.rWordLine === undefined || o.rBitLine === undefined)) {
+    const missing = o.rWordLine === undefined && o.rBitLine === undefined ? 'rWire' : o.rWordLine === undefined ? 'rWordLine' : 'rBitLine';
+    throw new UserError(`${path}.${missing}: the wire resistance is missing; allowed: rWire (ohms per segment, >= 0, both lines) or rWordLine and rBitLine`, `${path}.${missing}`);
+  }
+  // every field given is checked as given (its own name in the message), the defaults filled
+  const given: Record<string, unknown> = { rDriver: o.rDriver ?? 0, rSense: o.rSense ?? 0, sweeps: o.sweeps ?? DEFAULT_LINE_SWEEPS };
+  for (const k of ['rWire', 'rWordLine', 'rBitLine', 'transferEvery'] as const) if (o[k] !== undefined) given[k] = o[k];
+  const fields = Object.fromEntries(Object.entries(LINE_RESISTANCE_FIELDS).filter(([k]) => k in given));
+  checkFields(given, fields as typeof LINE_RESISTANCE_FIELDS, path);
+  // one form (file header): { rWire } when both lines are equal, else { rWordLine, rBitLine }
+  const w = wireResistances(given as LineResistanceConfig);
+  const c: Record<string, unknown> = w.rWordLine === w.rBitLine ? { rWire: w.rWordLine } : { rWordLine: w.rWordLine, rBitLine: w.rBitLine };
+  Object.assign(c, { rDriver: given.rDriver, rSense: given.rSense, sweeps: given.sweeps });
+  if (given.transferEvery !== undefined) c.transferEvery = given.transferEvery;
   return c as unknown as ResolvedLineResistance;
 }
 
 /** true when the config puts some resistance on the lines (else the stage is off and the field is dropped) */
 export function lineResistanceOn(c: LineResistanceConfig | undefined): boolean {
-  return c !== undefined && (c.rWire > 0 || (c.rDriver ?? 0) > 0 || (c.rSense ?? 0) > 0);
+  if (c === undefined) return false;
+  const w = wireResistances(c);
+  return w.rWordLine > 0 || w.rBitLine > 0 || (c.rDriver ?? 0) > 0 || (c.rSense ?? 0) > 0;
 }
 
 export const DEFAULT_CROSSBAR: Readonly<CrossbarSpec> = Object.freeze<CrossbarSpec>({

@@ -12,7 +12,7 @@
  *   file          'file' only: path of a measured defect map (defects_file.ts, defects_file_access.ts)
  */
 import { z } from 'zod';
-import { enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
+import { defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 
 /** Most cluster centres per tile. */
 export const MAX_CLUSTERS_PER_TILE = 256;
@@ -20,7 +20,8 @@ export const MAX_CLUSTERS_PER_TILE = 256;
 const stuck = (p: PointFacts): boolean => (p.get('defects.rate') as number) > 0;
 
 export const DEFECT_FIELDS = {
-  rate: numField({ min: 0, max: 1 }, 'fraction of stuck cells (default {default})', { default: 0 }),
+  // a method without stuck cells (ideal, control) does not read the rate: reset to 0 (one point per seed)
+  rate: numField({ min: 0, max: 1 }, 'fraction of stuck cells (default {default})', { default: 0, readIf: (p: PointFacts) => p.reads('defects'), readIfText: "the method runs on stuck cells (not 'ideal' or 'control')", unread: 'default' }),
   // without stuck cells their state and placement are not read: reset to the defaults (one point)
   lrsShare: numField({ min: 0, max: 1 }, 'fraction of stuck cells stuck at LRS (stuck-on); the rest stuck at HRS (default {default})', { default: 0.5, readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
   distribution: enumField(['uniform', 'clustered', 'file'] as const, "defect placement (default '{default}')", { default: 'uniform', readIf: stuck, readIfText: 'rate > 0', unread: 'default' }),
@@ -58,14 +59,11 @@ export function defectSeed(p: { seed: number; defects: { seed?: number } }): num
 /** DefectSpec: where stuck cells are (derived from DEFECT_SECTION) */
 export type DefectSpec = SpecOf<typeof DEFECT_SECTION>;
 
-export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze({ perTile: CLUSTER_FIELDS.perTile.default, radius: CLUSTER_FIELDS.radius.default });
+/** the declared defaults (defaultsOf): perTile 4, radius 3 */
+export const DEFAULT_CLUSTERS: Readonly<{ perTile: number; radius: number }> = Object.freeze(defaultsOf(CLUSTER_FIELDS));
 
-export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze({
-  rate: DEFECT_FIELDS.rate.default,
-  lrsShare: DEFECT_FIELDS.lrsShare.default,
-  distribution: DEFECT_FIELDS.distribution.default,
-  clusters: DEFAULT_CLUSTERS,
-});
+/** the declared defaults (defaultsOf): rate 0, lrsShare 0.5, uniform, the cluster defaults; the optional fields absent */
+export const DEFAULT_DEFECTS: Readonly<DefectSpec> = Object.freeze(defaultsOf(DEFECT_SECTION));
 
 /** Cross-field rule with the crossbar: the cluster radius fits the tile. */
 export function clusterConflict(radius: number, tileRows: number, tileCols: number): string | undefined {

@@ -17,7 +17,7 @@
  *   model       device model by name (device_registry.ts), modelParams its parameters (optional)
  */
 import { z } from 'zod';
-import { enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
+import { defaultsOf, enumField, numField, section, valueField, type PointFacts, type SpecOf, type SECTION } from '../util/spec_field.js';
 import { ENDURANCE_FIELDS } from './endurance.js';
 import { STUCK_G_FIELDS } from './stuck_conductance.js';
 
@@ -100,10 +100,8 @@ export const DEVICE_SECTION = section({
 /** DeviceSpec: the RRAM cell model's parameters (derived from DEVICE_SECTION) */
 export type DeviceSpec = SpecOf<typeof DEVICE_SECTION>;
 
-export const DEFAULT_DEVICE: Readonly<DeviceSpec> = Object.freeze({
-  gMin: DEVICE_FIELDS.gMin.default, gMax: DEVICE_FIELDS.gMax.default, levels: DEVICE_FIELDS.levels.default,
-  progSigma: DEVICE_FIELDS.progSigma.default, readSigma: DEVICE_FIELDS.readSigma.default,
-});
+/** the declared defaults of DEVICE_FIELDS (defaultsOf); the optional fields and sections absent */
+export const DEFAULT_DEVICE: Readonly<DeviceSpec> = Object.freeze(defaultsOf(DEVICE_FIELDS));
 
 /** Cross-field rule: gMin < gMax (returns the message, or undefined when fine). */
 export function deviceConflict(d: DeviceSpec): { field: 'gMax'; message: string } | undefined {

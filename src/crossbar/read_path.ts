@@ -51,12 +51,12 @@ export interface FusedNoiseInputs {
 export class ReadPath {
   /** names of the stages switched on, in order */
   readonly active: string[];
-  private readonly cellStages: ReadStage[];
+  private cellStages: ReadStage[];
   private readonly inputStages: ReadStage[];
   private readonly tileStages: ReadStage[];
   private readonly tiled: boolean;
   /** 'per-output' read noise, its per-weight variance S and the forward counter */
-  private readonly outNoise: OutputReadNoise | null;
+  private outNoise: OutputReadNoise | null;
   private readonly sVar: Float32Array | null;
   private forwards = 0;
   /** set by the op before each product: a training forward (stages may trade exactness for speed) */
@@ -88,6 +88,25 @@ export class ReadPath {
     this.tileStages = stages.filter((s) => s.partials);
     this.tiled = this.inputStages.length > 0 || this.tileStages.length > 0;
     this.wRead = this.cellStages.length > 0 ? allocF32(rows * cols) : null;
+  }
+
+  /** the array these reads belong to (its streams are named after it) */
+  get layer(): string {
+    return this.ctx.layer;
+  }
+
+  /**
+   * Re-key the read noise: the read-noise stage is built again as for the array `layer` (its stream
+   * becomes 'read/<layer>'), in its place among the stages, and the forward counter restarts at 0,
+   * so the following reads are a pure function of that stream (repeated evaluation draws repeat k
+   * from 'read/<array>/repeat<k>'). No read noise: nothing changes. Other stages keep their state.
+   */
+  rekeyReadNoise(layer: string): void {
+    const fresh = readNoise.create({ ...this.ctx, layer });
+    if (fresh === null) return;
+    if (fresh instanceof OutputReadNoise) this.outNoise = fresh;
+    else this.cellStages = this.cellStages.map((s) => (s.name === fresh.name ? fresh : s));
+    this.forwards = 0;
   }
 
   /**

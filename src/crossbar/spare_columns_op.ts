@@ -24,9 +24,9 @@ import type { MatrixOp, OpCost } from '../nn/matrix_op.js';
 import { makeParam, type Param } from '../nn/param.js';
 import type { CrossbarMatrixOp } from './crossbar_matrix_op.js';
 import { makeCrossbarOp, type CrossbarPoint } from './crossbar_op_factory.js';
-import { effectsExtraColumns } from './effects/registry.js';
+import { spareCount } from './effects/spare_columns.js';
 
-export { spareCount } from './effects/spare_columns.js';
+export { spareCount };
 
 export class SpareColumnsOp implements MatrixOp {
   readonly rows: number;
@@ -41,8 +41,8 @@ export class SpareColumnsOp implements MatrixOp {
   constructor(readonly weight: Param, layer: string, point: CrossbarPoint, fraction: number) {
     this.rows = weight.rows;
     this.cols = weight.cols;
-    // S = ceil(f·cols): the spare-columns effect (effects/spare_columns.ts) with crossbar.spareColumns = f
-    this.spare = effectsExtraColumns(this.cols, point.device, { ...point.crossbar, spareColumns: fraction });
+    // S = ceil(f·cols): the spare-columns effect's own count (effects/spare_columns.ts)
+    this.spare = spareCount(this.cols, fraction);
     const pc = this.cols + this.spare;
     this.padded = makeParam(`${weight.name}`, this.rows, pc);
     this.copyIn();

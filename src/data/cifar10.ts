@@ -57,7 +57,7 @@ export type CifarFileName = (typeof CIFAR_FILES)[number];
 /** The standard per-channel CIFAR-10 statistics (R, G, B) of pixel/255 (both CIFAR data sets use them). */
 export const CIFAR_NORMALISATION = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] } as const;
 
-/** a data set in the CIFAR-10 binary layout: where it lives, its checksums, its normalisation */
+/** a data set in the CIFAR-10 binary layout: where it lives, its checksums (its normalisation is its registry entry's) */
 export interface CifarFormat {
   /** the data set's name */
   readonly name: string;
@@ -70,7 +70,6 @@ export interface CifarFormat {
   readonly sha256?: Readonly<Record<CifarFileName, string>>;
   /** where the checksums are published (messages), e.g. 'see ../shared/data/cifar10-jpeg/SOURCE.md' */
   readonly sha256Source?: string;
-  readonly normalisation: Normalisation;
 }
 
 /** The bytes of one CIFAR file: as read, and decompressed. */
@@ -238,12 +237,12 @@ function baseName(p: string): string {
  * Each file is turned into NHWC pixels as soon as it is read, so at most one file's content is
  * held besides the split.
  */
-export function loadCifarDataset(located: LocatedCifar, known: readonly CifarFormat[] = [located.format]): Dataset {
+export function loadCifarDataset(located: LocatedCifar, norm: Normalisation, known: readonly CifarFormat[] = [located.format]): Dataset {
   const ds = located.dataset;
   const format = located.format;
   const P = CIFAR_CHANNELS * CIFAR_SIDE * CIFAR_SIDE;
   const checksums: Record<string, string> = {};
-  const pixels: PixelCoding = pixelCoding(format.normalisation);
+  const pixels: PixelCoding = pixelCoding(norm);
   const readAll = (files: readonly CifarFileName[], splitName: string): Split => {
     const n = files.length * CIFAR_RECORDS_PER_FILE;
     const x = new Uint8Array(n * P);
@@ -286,7 +285,7 @@ export function loadCifarDataset(located: LocatedCifar, known: readonly CifarFor
     }
     return { name: splitName, x, pixels, y, n };
   };
-  const train: Split = { ...readAll(CIFAR_TRAIN_FILES, 'train'), augment: cifarAugmentation(format.normalisation) };
+  const train: Split = { ...readAll(CIFAR_TRAIN_FILES, 'train'), augment: cifarAugmentation(norm) };
   const test = readAll([CIFAR_TEST_FILE], 'test');
   return { name: ds as Dataset['name'], shape: [CIFAR_CHANNELS, CIFAR_SIDE, CIFAR_SIDE], classes: CIFAR_CLASSES, train, eval: test, source: located.dir, checksums };
 }

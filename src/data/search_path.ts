@@ -2,7 +2,7 @@
  * Where the files of a data set are looked for (every file-based data set, one rule):
  *
  * 1. An explicit directory (`dataDir`, CLI flag `--data-dir DIR`): DIR/<name> for each directory
- *    name of the data set (its registry entry's `locations.dirNames`), then DIR itself. Nothing
+ *    name of the data set (its registry entry's format: `places.dirNames`), then DIR itself. Nothing
  *    else is searched; a DIR that does not exist is an error.
  * 2. Otherwise the env variable RRAMSIM_DATA (same rule: RRAMSIM_DATA/<name>…, then RRAMSIM_DATA
  *    itself; so it may be the data set's directory or a parent holding `mnist/`, `cifar10-jpeg/`…),

@@ -23,6 +23,10 @@
  * kill -9 or Ctrl-C: `rramsim sweep … --resume`). The checkpoint is removed once the base file is
  * written. A truncated checkpoint is discarded with a warning; one of another key is refused.
  *
+ * Its training curve (per-epoch loss and accuracy) is written beside it as `base-<key>.curve.json`
+ * (base_curve_file.ts) and handed to ctx.onBase with the network, whether trained or loaded (a
+ * cache file from before the curve files: no curve), so every point records its base's curve.
+ *
  * A model imported from ONNX (`{ onnx, sha256 }`, src/onnx/onnx_ref.ts) is already trained: its
  * base network is the imported weights (file re-read and checked against the point's SHA-256), no
  * training and no cache file.
@@ -34,6 +38,7 @@ import { threadId } from 'node:worker_threads';
 import { checkRegularFile, readRegularFile } from '../util/read_regular_file.js';
 import { baseCacheBytes, decodeBaseCache, encodeBaseCache } from './base_cache_file.js';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './base_checkpoint_file.js';
+import { baseCurvePath, readBaseCurve, writeBaseCurve } from './base_curve_file.js';
 import type { Rng } from '../util/rng.js';
 import { buildModel, isOnnxRef, modelDescOf, modelLabel } from '../nn/model.js';
 import { importOnnxRef } from '../onnx/onnx_ref.js';
@@ -94,6 +99,7 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
       if ('weights' in got) {
         net.setWeights(got.weights);
         ctx.log?.(`base ${key}: loaded from cache`);
+        ctx.onBase?.(key, readBaseCurve(baseCurvePath(ctx.cacheDir!, key), key, point.train.epochs), net);
         return net;
       }
       ctx.log?.(`warning: base ${key}: cache file '${file}' ${got.problem}; not used: training the base network again and rewriting it`);
@@ -116,10 +122,13 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
     l.op = inj;
     return op;
   }) : null;
-  train(net, ctx.dataset.train, point.train, {
+  const trained = train(net, ctx.dataset.train, point.train, {
     seed: point.seed,
     limit: point.trainLimit,
-    onEpoch: (e) => ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`),
+    onEpoch: (e) => {
+      ctx.log?.(`base epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)}`);
+      ctx.onEpoch?.('base', e);
+    },
     streams,
     resume: resume?.state,
     onCheckpoint: ckpt ? (state) => {
@@ -128,8 +137,12 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
     } : undefined,
   });
   if (plain) net.weightLayers().forEach((l, i) => { l.op = plain[i]; });
+  // the whole curve (a resumed training's result holds the epochs before its checkpoint too)
+  const curve = { loss: trained.epochs.map((e) => e.trainLoss), accuracy: trained.epochs.map((e) => e.trainAccuracy) };
   if (file && ctx.cacheDir) {
     await mkdir(ctx.cacheDir, { recursive: true });
+    // the curve first: a base file written by this version always has its curve beside it
+    writeBaseCurve(baseCurvePath(ctx.cacheDir, key), key, curve);
     const tmp = `${file}.tmp-${process.pid}-${threadId}-${++tmpCounter}`;
     try {
       // header and weights in order, without copying the weights into one buffer
@@ -141,5 +154,6 @@ export async function trainedBase(point: PointSpec, ctx: RunContext): Promise<Ne
     }
     if (ckpt) removeCheckpoint(ckpt);
   }
+  ctx.onBase?.(key, curve, net);
   return net;
 }

@@ -29,24 +29,23 @@
  * The constants were measured (docs/DESIGN.md, "Memory and time estimates": commands, estimates,
  * measured peak RSS for the MLP, LeNet-5, ResNet-20 and a 5-task multitask point).
  *
- * Time (rough, for warnings only):
- *   t = POINT_SECONDS + values loaded / LOAD_RATE + MACs / MAC_RATE + solverCellSweeps / SOLVE_RATE
- *   MACs = 3·F·(training examples) (forward + two backward products) + F·(evaluated examples),
- *          F = MACs per example; training examples = trainLimit·train.epochs (+ per task, for the
- *          methods that retrain, retrainLimit·retrain.epochs); evaluated: 2 evaluations, or
- *          T(T+1)/2 + T for T tasks (every task seen so far after each task)
- *   solverCellSweeps (crossbar.lineResistance): per crossbar forward example Σ_tiles nr·ncc·sweeps;
- *          transfer mode Σ_tiles nr²·ncc·sweeps per rebuild (nr unit inputs), one rebuild per
- *          transferEvery retraining steps and two per task (the evaluations)
+ * Time: the cost model's CPU-seconds of the point with its base training (src/experiment/cost_model.ts),
+ * divided by this machine's cores (a point alone uses them all): seconds = (base + method) / cores.
+ * timeField names what dominates: the line-resistance solver (S / solve rate) against the MACs
+ *   MACs = 3·F·(training examples) + F·(evaluated examples), training examples = trainLimit·train.epochs
+ *   (+ per task, for the methods that retrain, retrainLimit·retrain.epochs); evaluated: 2 evaluations,
+ *   or T(T+1)/2 + T for T tasks; S per crossbar forward example Σ_tiles nr·ncc·sweeps, transfer mode
+ *   Σ_tiles nr²·ncc·sweeps per rebuild, one rebuild per transferEvery retraining steps and two per task
  */
 import type { DatasetName } from '../data/dataset.js';
-import { DATASET_SHAPES } from '../data/dataset_shapes.js';
-import { datasetEntries } from '../data/sets/registry.js';
+import { datasetExamples, datasetShape } from '../data/dataset_shapes.js';
 import { modelDescOf, type LayerSpec, type ModelDesc } from '../nn/model.js';
 import { modelLayers } from '../config/model_layers.js';
 import { lineResistanceOn } from '../crossbar/crossbar_spec.js';
 import { parseTaskName } from '../tasks/registry.js';
 import { METHOD_INFO } from '../methods/method_info.js';
+import { availableParallelism } from 'node:os';
+import { pointCost, RATES } from './cost_model.js';
 import type { PointSpec } from './point.js';
 
 /** resident memory of a worker process before it loads anything (node, the modules, the native addon) */
@@ -65,15 +64,6 @@ export const RAW_BYTES_PER_VALUE = 0.2;
 /** fast line-resistance solver floats per cell and tile (G, d, b, line states, the reference G) */
 export const LINE_FLOATS_PER_CELL = 8;
 
-/** measured rates (seconds = work / rate) */
-export const MAC_RATE = 3e9;
-export const SOLVE_RATE = 6e7;
-export const LOAD_RATE = 5e7;
-/** seconds every point costs besides its work (start, verification, deployment, records) */
-export const POINT_SECONDS = 5;
-
-/** examples held per data set (train + eval splits, whole; the registry entries) */
-const EXAMPLES = Object.fromEntries(datasetEntries().map((e) => [e.name, e.splits.train + e.splits.eval.n])) as Record<DatasetName, number>;
 
 export interface EstimatePart {
   /** what it is ('data', 'weights and cells', 'activations', 'tasks', 'line resistance') */
@@ -95,7 +85,7 @@ export interface PointEstimate {
   timeField: string;
 }
 
-interface LayerCost {
+export interface LayerCost {
   /** config path of the layer ('model.layers[3].body[0]'; presets: 'model (<layer>)') */
   path: string;
   /** output values per example */
@@ -168,8 +158,8 @@ function walk(desc: ModelDesc, preset: boolean): LayerCost[] | null {
 }
 
 /** the layer costs of a point's model; transformer and imported models: weight shapes only, activations from the largest one */
-function layerCosts(p: PointSpec): LayerCost[] {
-  const input = DATASET_SHAPES[p.dataset];
+export function layerCosts(p: PointSpec): LayerCost[] {
+  const input = datasetShape(p.dataset);
   let desc: ModelDesc | undefined;
   try { desc = modelDescOf(p.model, { pool: p.pool, ...(input ? { input: [...input] as [number, number, number] } : {}) }); } catch { desc = undefined; }
   const preset = typeof p.model === 'string';
@@ -198,15 +188,14 @@ function ceilDiv(a: number, b: number): number { return Math.ceil(a / b); }
 
 export function estimatePoint(p: PointSpec): PointEstimate {
   const parts: EstimatePart[] = [];
-  const input = DATASET_SHAPES[p.dataset] ?? [1, 28, 28];
+  const input = datasetShape(p.dataset) ?? [1, 28, 28];
   const D = input[0] * input[1] * input[2];
   // data
   const src = sources(p);
-  let nLoad = 0, dataBytes = 0;
+  let dataBytes = 0;
   for (const s of src.names) {
-    const sh = DATASET_SHAPES[s] ?? input, d = sh[0] * sh[1] * sh[2], n = EXAMPLES[s];
+    const sh = datasetShape(s) ?? input, d = sh[0] * sh[1] * sh[2], n = datasetExamples(s)!;
     dataBytes += n * (d + 1) + n * d * RAW_BYTES_PER_VALUE;
-    nLoad += n * d;
   }
   parts.push({ name: 'data', bytes: dataBytes, field: src.field });
 
@@ -283,7 +272,7 @@ export function estimatePoint(p: PointSpec): PointEstimate {
   const top = parts.reduce((a, q) => (q.bytes > a.bytes ? q : a));
 
   // time
-  const m = p.trainLimit > 0 ? Math.min(p.trainLimit, EXAMPLES[p.dataset]) : EXAMPLES[p.dataset];
+  const m = p.trainLimit > 0 ? Math.min(p.trainLimit, datasetExamples(p.dataset)!) : datasetExamples(p.dataset)!;
   const nEval = p.evalLimit && p.evalLimit > 0 ? p.evalLimit : 10000;
   const tasks = Math.max(1, T);
   const retrain = usesRetrainOf(p);
@@ -303,8 +292,9 @@ export function estimatePoint(p: PointSpec): PointEstimate {
       solve = (crossbarTrainEx + evalEx) * tileCells * sweeps;
     }
   }
-  const tLoad = nLoad / LOAD_RATE, tMac = macs / MAC_RATE, tSolve = solve / SOLVE_RATE;
-  const seconds = POINT_SECONDS + tLoad + tMac + tSolve;
+  const tMac = macs / RATES.train, tSolve = solve / RATES.solve;
+  const cost = pointCost(p);
+  const seconds = (cost.base + cost.method) / availableParallelism();
   const timeField = tSolve > tMac
     ? (lr!.transferEvery !== undefined ? 'crossbar.lineResistance.transferEvery' : 'crossbar.lineResistance')
     : T > 0 ? 'multitask.tasks' : retrain && tasks * rm * p.retrain.epochs > m * p.train.epochs ? 'retrain.epochs' : p.trainLimit > 0 ? 'trainLimit' : 'train.epochs';

@@ -7,6 +7,8 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import type { MethodContext } from '../methods/method_context.js';
+import type { Network } from '../nn/network.js';
+import type { EpochCurve } from './curves.js';
 import { runFat, runIdeal, runIttrna, runLora, runLori, runRemap, runSpare, runUnaware } from './method_runners.js';
 import { runMultitask } from './multitask.js';
 import type { DatasetName, MethodName, PointSpec } from './point.js';
@@ -21,6 +23,11 @@ export interface RunContext extends MethodContext {
    * defect_tile.json and importance_map.json (formats in docs/DESIGN.md); none = don't write
    */
   artifactDir?: string;
+  /**
+   * the point's base network was trained or loaded (base.ts): its key, its training curve (absent:
+   * a cache file from before the curve files) and the network, before the method changes it
+   */
+  onBase?: (key: string, curve: EpochCurve | undefined, net: Network) => void;
   /** load another data set (multi-task points: the tasks' sources), with the worker's data directory and cache; absent = loadDataset(name) */
   loadDataset?: (name: DatasetName) => Promise<Dataset>;
 }

@@ -112,7 +112,7 @@ export async function runMultitask(point: PointSpec, ctx: RunContext): Promise<P
     method, tasks, base, point, retrain: point.retrain,
     rank: point.lora.rank, alpha: point.lora.alpha, sparsity: point.lora.sparsity,
     merge: spec.merge, limit: point.trainLimit, evalLimit: spec.evalLimit,
-    layers: point.lora.layers, adapters: spec.adapters, routerOn: spec.routerOn, heads: spec.heads, log: ctx.log,
+    layers: point.lora.layers, adapters: spec.adapters, routerOn: spec.routerOn, heads: spec.heads, log: ctx.log, onEpoch: ctx.onEpoch,
   };
   const T = tasks.length;
   const evalSplit = tasks[0].eval.name;

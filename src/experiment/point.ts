@@ -33,6 +33,10 @@ export type { LifetimeSpec } from '../methods/lifetime_spec.js';
 import type { LifetimeSpec } from '../methods/lifetime_spec.js';
 export type { UpdateSpec } from '../crossbar/update/update_spec.js';
 import type { UpdateSpec } from '../crossbar/update/update_spec.js';
+export type { EvalSpec } from './eval_spec.js';
+import type { EvalSpec } from './eval_spec.js';
+export type { AnalysisSpec } from './analysis_spec.js';
+import type { AnalysisSpec } from './analysis_spec.js';
 
 export interface PointSpec {
   /** a preset's name (src/nn/presets) or a model description from the config (src/nn/model.ts) */
@@ -73,6 +77,10 @@ export interface PointSpec {
    * subset for quick runs); absent (or 0) = the whole split. Recorded only when set.
    */
   evalLimit?: number;
+  /** repeated evaluation under read noise (eval_spec.ts); absent = one evaluation, not in the hash */
+  eval?: EvalSpec;
+  /** opt-in diagnostics (analysis_spec.ts): layer sensitivity, histograms; absent = none, not in the hash */
+  analysis?: AnalysisSpec;
 }
 
 export function pointHash(p: PointSpec): string {

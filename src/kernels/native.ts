@@ -61,14 +61,19 @@ export interface NativeKernels {
   /** dx = col2im(dY·Wtᵀ) in row chunks, the same bits as gemm(0, 1, …) then col2im (src/kernels/conv_gemm.ts) */
   convInputGrad(dY: Float32Array, N: number, H: number, W: number, C: number, kh: number, kw: number,
     stride: number, pad: number, Wt: Float32Array, outCh: number, dx: Float32Array): void;
-  /** y[i] = a[i] + b[i] (float32) */
-  addArrays(a: Float32Array, b: Float32Array, y: Float32Array, len: number): void;
-  /** batch normalisation over rows x C, the bits of src/nn/batch_norm.ts (src/native/batch_norm_impl.h) */
+  /** y[i] = a[i] + b[i] (float32); relu = 1: then y[i] = y[i] > 0 ? y[i] : 0 (the fused ReLU after it) */
+  addArrays(a: Float32Array, b: Float32Array, y: Float32Array, len: number, relu?: number): void;
+  /**
+   * batch normalisation over rows x C, the bits of src/nn/batch_norm.ts (src/native/batch_norm_impl.h);
+   * relu = 1: the output passes the ReLU after the layer (fused); mask (the fused forward's output):
+   * dy passes that ReLU's backward first (src/nn/relu_fusion.ts)
+   */
   batchNormForward(x: Float32Array, y: Float32Array, xhat: Float32Array, rows: number, C: number, training: number,
     gamma: Float32Array, beta: Float32Array, runMean: Float32Array, runVar: Float32Array, rho: number, eps: number,
-    mean: Float64Array, inv: Float64Array): void;
+    mean: Float64Array, inv: Float64Array, relu?: number): void;
   batchNormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array | null, rows: number, C: number,
-    training: number, gamma: Float32Array, inv: Float64Array, gammaGrad: Float32Array | null, betaGrad: Float32Array | null): void;
+    training: number, gamma: Float32Array, inv: Float64Array, gammaGrad: Float32Array | null, betaGrad: Float32Array | null,
+    mask?: Float32Array | null): void;
   /** the calling thread's kernel thread count (src/native/parallel.h; 1 = no helper threads) */
   setThreads(n: number): void;
   threads(): number;
@@ -127,7 +132,7 @@ const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 export const PACKAGE_ROOT = resolve(SRC_NATIVE, '..', '..');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 6;
+export const NATIVE_ABI = 7;
 
 let state: NativeKernels | null | undefined;
 let reason = '';

@@ -110,7 +110,7 @@ interface Chip {
 async function deployRound0(base: TrainedBase, m: string, point: LifetimeMethodOptions, pl: LifetimeMethodOptions, ctx: MethodContext): Promise<Chip> {
   if (m === 'fat') {
     const d = unawareDeployment(await base(), point);
-    train(d.net, ctx.dataset.train, point.retrain, { seed: defectSeed(point), limit: pl.trainLimit, shuffleStream: RETRAIN_SHUFFLE });
+    train(d.net, ctx.dataset.train, point.retrain, { seed: defectSeed(point), limit: pl.trainLimit, shuffleStream: RETRAIN_SHUFFLE, onEpoch: (e) => ctx.onEpoch?.('lifetime round 0', e) });
     return { d, arrays: [...d.xbar] };
   }
   if (m === 'ittrna') {
@@ -215,7 +215,7 @@ export async function lifetimeRounds(base: TrainedBase, method: string, point: L
     train(net, split, point.retrain, {
       seed: defectSeed(point), limit: L.examples, shuffleStream: `lifetime/round${r}`,
       penalty: pen ? pen.hook : undefined,
-      onEpoch: (e) => pen?.setEpoch(e.epoch),
+      onEpoch: (e) => { pen?.setEpoch(e.epoch); ctx.onEpoch?.(`lifetime round ${r}`, e); },
     });
     for (const lo of loraOps) for (const a of [lo.opA, lo.opB]) a.sync?.(true);
     const mergeWrites = loraOps.length > 0 && L.mergeEvery > 0 && r % L.mergeEvery === 0 ? mergeInPlace(loraOps) : 0;

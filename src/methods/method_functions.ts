@@ -11,6 +11,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from '../nn/network.js';
 import { UserError } from '../util/errors.js';
+import { control } from './control.js';
 import { fat } from './fat.js';
 import { ideal } from './ideal.js';
 import { ittrna } from './ittrna.js';
@@ -40,6 +41,7 @@ const METHOD_FUNCTIONS = new Map<string, MethodFunction>([
   ['lora', (net, o, ctx) => { needRank(o, 'lora'); return loraOnNetwork(net, o, ctx, 'lora'); }],
   ['lori', (net, o, ctx) => { needRank(o, 'lori'); return loraOnNetwork(net, o, ctx, 'lori'); }],
   ['spare', (net, o, ctx) => spare(net, o, ctx)],
+  ['control', (net, o, ctx) => control(net, o, ctx)],
 ]);
 
 export function registerMethodFunction(name: string, fn: MethodFunction): void {

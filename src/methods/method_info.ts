@@ -12,17 +12,20 @@
  *   reads.lora      the lora section (lora.sparsity only when `sparsity` is true: LoRI)
  *   reads.multitask the multitask section (the mt-* methods: many tasks on one chip,
  *                   src/experiment/multitask.ts); absent = false
+ *   reads.defects   the defect rate (and with it the defect placement); false for the methods
+ *                   that run without stuck cells (ideal, control): their rate is reset to 0, so
+ *                   a grid over rates gives one point per seed; absent = true
  *   trainsOnDevice  programs cells while training (crossbar.writeThreshold matters)
  */
 export interface MethodInfo {
-  reads: { retrain: boolean; ittrna: boolean | 'if-lora-base'; lora: boolean; sparsity: boolean; multitask?: boolean };
+  reads: { retrain: boolean; ittrna: boolean | 'if-lora-base'; lora: boolean; sparsity: boolean; multitask?: boolean; defects?: boolean };
   trainsOnDevice: boolean;
   /** report line colour (hex) */
   colour: string;
 }
 
 export const METHOD_INFO = {
-  ideal: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#222222' },
+  ideal: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false, defects: false }, trainsOnDevice: false, colour: '#222222' },
   unaware: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#d62728' },
   remap: { reads: { retrain: true, ittrna: true, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#ff7f0e' },
   fat: { reads: { retrain: true, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: true, colour: '#2ca02c' },
@@ -34,6 +37,7 @@ export const METHOD_INFO = {
   'mt-lori': { reads: { retrain: true, ittrna: false, lora: true, sparsity: true, multitask: true }, trainsOnDevice: true, colour: '#bcbd22' },
   'mt-crab': { reads: { retrain: true, ittrna: false, lora: true, sparsity: false, multitask: true }, trainsOnDevice: true, colour: '#7f7f7f' },
   spare: { reads: { retrain: false, ittrna: false, lora: false, sparsity: false }, trainsOnDevice: false, colour: '#aec7e8' },
+  control: { reads: { retrain: true, ittrna: false, lora: false, sparsity: false, defects: false }, trainsOnDevice: true, colour: '#555555' },
 } as const satisfies Record<string, MethodInfo>;
 
 export type MethodName = keyof typeof METHOD_INFO;

@@ -248,8 +248,8 @@ napi_value ConvInputGrad(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
-// batchNormForward(x, y, xhat, rows, C, training, gamma, beta, runMean, runVar, rho, eps, mean, inv)
-// (mean, inv: Float64Array of C, written)
+// batchNormForward(x, y, xhat, rows, C, training, gamma, beta, runMean, runVar, rho, eps, mean, inv[, relu])
+// (mean, inv: Float64Array of C, written; relu = 1: y passes the following ReLU, fused)
 napi_value BatchNormForward(napi_env env, napi_callback_info info) {
   Args a(env, info, 14);
   const double rows = a.f64(3);
@@ -266,12 +266,14 @@ napi_value BatchNormForward(napi_env env, napi_callback_info info) {
   const double rho = a.f64(10), eps = a.f64(11);
   double* mean = static_cast<double*>(a.typed(12, napi_float64_array, "expected a Float64Array", C));
   double* inv = static_cast<double*>(a.typed(13, napi_float64_array, "expected a Float64Array", C));
+  const int relu = a.argc > 14 && !a.isNull(14) ? a.i32(14) : 0;
   if (!a.ok) return nullptr;
-  g_table.load()->batchNormForward(x, y, xhat, long(rows), C, training, g, b, rm, rv, rho, eps, mean, inv);
+  g_table.load()->batchNormForward(x, y, xhat, long(rows), C, training, g, b, rm, rv, rho, eps, mean, inv, relu);
   return undef(env);
 }
 
-// batchNormBackward(dy, xhat, dx | null, rows, C, training, gamma, inv, gammaGrad | null, betaGrad | null)
+// batchNormBackward(dy, xhat, dx | null, rows, C, training, gamma, inv, gammaGrad | null, betaGrad | null[, mask | null])
+// (mask: the fused forward's output y; dy passes the fused ReLU's backward first)
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   Args a(env, info, 10);
   const double rows = a.f64(3);
@@ -285,8 +287,9 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   const double* inv = static_cast<const double*>(a.typed(7, napi_float64_array, "expected a Float64Array", C));
   float* gg = a.isNull(8) ? nullptr : a.f32(8, C);
   float* bg = a.isNull(9) ? nullptr : a.f32(9, C);
+  const float* mask = a.argc > 10 && !a.isNull(10) ? a.f32(10, len) : nullptr;
   if (!a.ok) return nullptr;
-  g_table.load()->batchNormBackward(dy, xhat, dx, long(rows), C, training, g, inv, gg, bg);
+  g_table.load()->batchNormBackward(dy, xhat, dx, long(rows), C, training, g, inv, gg, bg, mask);
   return undef(env);
 }
 
@@ -338,7 +341,7 @@ napi_value ReluForward(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
-// addArrays(a, b, y, len): y = a + b
+// addArrays(a, b, y, len[, relu]): y = a + b (relu = 1: then y = max(y, 0), the ReLU after it fused)
 napi_value AddArrays(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
   const double len = a.f64(3);
@@ -346,8 +349,9 @@ napi_value AddArrays(napi_env env, napi_callback_info info) {
   const float* x = a.f32(0, len);
   const float* y = a.f32(1, len);
   float* out = a.f32(2, len);
+  const int relu = a.argc > 4 && !a.isNull(4) ? a.i32(4) : 0;
   if (!a.ok) return nullptr;
-  g_table.load()->addArrays(x, y, out, long(len));
+  g_table.load()->addArrays(x, y, out, long(len), relu);
   return undef(env);
 }
 
@@ -556,10 +560,11 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // 3: gemmVariance's squareA argument
 // 4: convForward's optional read variance (uP, uN, aP, bP, aN, bN, V)
 // 5: convInputGrad, addArrays, batchNormForward / batchNormBackward, setThreads / threads (thread pool)
-// 6: pulseProgram (the pulsed update schemes, pulse_kernel.cc)
+// 6: the fused ReLU of batchNormForward (relu) / batchNormBackward (mask) and addArrays (relu)
+// 7: pulseProgram (the pulsed update schemes, pulse_kernel.cc)
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
-  napi_create_int32(env, 6, &v);
+  napi_create_int32(env, 7, &v);
   return v;
 }
 

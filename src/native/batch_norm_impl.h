@@ -10,7 +10,11 @@
 //              inv_c = 1 / √(σ²_c + ε)
 //   inference: μ_c = μ_run,c,  inv_c = 1 / √(σ²_run,c + ε)
 //   x̂_ic = f32(h),  y_ic = f32(γ_c·h + β_c),  h = (x_ic − μ_c)·inv_c     (h in float64)
+// relu = 1 (the ReLU that follows the layer, fused): y_ic = r(f32(γ_c·h + β_c)), r(v) = v > 0 ? v : 0,
+//   the value reluForward would store from y (NaN and −0 become 0).
 // backward (x̂ and inv from the forward):
+//   (mask ≠ null, the fused ReLU's backward: mask = the fused forward's output y; every dy_ic below
+//   is then g_ic = mask_ic > 0 ? dy_ic : 0, the value reluBackward would have stored)
 //   S1_c = Σ_i dy_ic,  S2_c = Σ_i dy_ic·x̂_ic  (i ascending, float64)
 //   ∂β_c ← f32(∂β_c + S1_c),  ∂γ_c ← f32(∂γ_c + S2_c)   (only when that parameter is trainable)
 //   dx_ic = f32(k_c·((dy_ic − a_c) − x̂_ic·b_c)),  k_c = γ_c·inv_c,
@@ -48,7 +52,7 @@ static void bnSums(const float* __restrict x, long rows, int C, int c0, int c1, 
 
 static void batchNormForward(const float* x, float* y, float* xhat, long rows, int C, int training,
                              const float* gamma, const float* beta, float* runMean, float* runVar, double rho,
-                             double eps, double* mean, double* inv) {
+                             double eps, double* mean, double* inv, int relu) {
   if (training) {
     static thread_local std::vector<double> sv;
     if (sv.size() < size_t(C)) sv.resize(size_t(C));
@@ -81,18 +85,28 @@ static void batchNormForward(const float* x, float* y, float* xhat, long rows, i
       const float* __restrict p = x + i * C;
       float* __restrict h32 = xhat + i * C;
       float* __restrict q = y + i * C;
-      for (int c = 0; c < C; c++) {
-        const double h = (double(p[c]) - mean[c]) * inv[c];
-        h32[c] = float(h);
-        q[c] = float(double(gamma[c]) * h + double(beta[c]));
+      if (relu) {
+        for (int c = 0; c < C; c++) {
+          const double h = (double(p[c]) - mean[c]) * inv[c];
+          h32[c] = float(h);
+          const float v = float(double(gamma[c]) * h + double(beta[c]));
+          q[c] = v > 0.f ? v : 0.f;
+        }
+      } else {
+        for (int c = 0; c < C; c++) {
+          const double h = (double(p[c]) - mean[c]) * inv[c];
+          h32[c] = float(h);
+          q[c] = float(double(gamma[c]) * h + double(beta[c]));
+        }
       }
     }
   });
 }
 
-// dx = null: parameter gradients only
+// dx = null: parameter gradients only; mask ≠ null: dy passes the fused ReLU first (see above)
 static void batchNormBackward(const float* dy, const float* xhat, float* dx, long rows, int C, int training,
-                              const float* gamma, const double* inv, float* gammaGrad, float* betaGrad) {
+                              const float* gamma, const double* inv, float* gammaGrad, float* betaGrad,
+                              const float* mask) {
   static thread_local std::vector<double> sv;
   if (sv.size() < size_t(2 * C)) sv.resize(size_t(2 * C));
   double* s1 = sv.data();
@@ -107,12 +121,23 @@ static void batchNormBackward(const float* dy, const float* xhat, float* dx, lon
     for (int c = 0; c < w; c++) a1[c] = a2[c] = 0.0;
     const float* __restrict d = dy + c0;
     const float* __restrict h = xhat + c0;
-    for (long i = 0; i < rows; i++, d += C, h += C)
-      for (int c = 0; c < w; c++) {
-        const double v = double(d[c]);
-        a1[c] = a1[c] + v;
-        a2[c] = a2[c] + v * double(h[c]);
-      }
+    if (mask) {
+      const float* __restrict m = mask + c0;
+      for (long i = 0; i < rows; i++, d += C, h += C, m += C)
+        for (int c = 0; c < w; c++) {
+          const float g = d[c];
+          const double v = double(m[c] > 0.f ? g : 0.f);
+          a1[c] = a1[c] + v;
+          a2[c] = a2[c] + v * double(h[c]);
+        }
+    } else {
+      for (long i = 0; i < rows; i++, d += C, h += C)
+        for (int c = 0; c < w; c++) {
+          const double v = double(d[c]);
+          a1[c] = a1[c] + v;
+          a2[c] = a2[c] + v * double(h[c]);
+        }
+    }
   });
   for (int c = 0; c < C; c++) {
     if (betaGrad) betaGrad[c] = float(double(betaGrad[c]) + s1[c]);
@@ -136,7 +161,16 @@ static void batchNormBackward(const float* dy, const float* xhat, float* dx, lon
       const float* __restrict d = dy + i * C;
       const float* __restrict h = xhat + i * C;
       float* __restrict o = dx + i * C;
-      for (int c = 0; c < C; c++) o[c] = float(k[c] * ((double(d[c]) - a[c]) - double(h[c]) * b[c]));
+      if (mask) {
+        const float* __restrict m = mask + i * C;
+        for (int c = 0; c < C; c++) {
+          const float g = d[c];
+          const float gm = m[c] > 0.f ? g : 0.f;
+          o[c] = float(k[c] * ((double(gm) - a[c]) - double(h[c]) * b[c]));
+        }
+      } else {
+        for (int c = 0; c < C; c++) o[c] = float(k[c] * ((double(d[c]) - a[c]) - double(h[c]) * b[c]));
+      }
     }
   });
 }

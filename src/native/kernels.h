@@ -80,14 +80,16 @@ struct KernelTable {
   // dx = col2im(dY·Wtᵀ) in row chunks (the same bits as gemm(0, 1, …) followed by col2im)
   void (*convInputGrad)(const float* dY, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
                         const float* Wt, int outCh, float* dx);
-  // y[i] = a[i] + b[i] (float32; the residual block's sum and its input gradient)
-  void (*addArrays)(const float* a, const float* b, float* y, long len);
+  // y[i] = a[i] + b[i] (float32; the residual block's sum and its input gradient); relu ≠ 0: then
+  // y[i] = y[i] > 0 ? y[i] : 0 (the ReLU after the block, fused)
+  void (*addArrays)(const float* a, const float* b, float* y, long len, int relu);
   // batch normalisation over rows x C (batch_norm_impl.h; the bits of src/nn/batch_norm.ts)
   void (*batchNormForward)(const float* x, float* y, float* xhat, long rows, int C, int training, const float* gamma,
                            const float* beta, float* runMean, float* runVar, double rho, double eps, double* mean,
-                           double* inv);
+                           double* inv, int relu);
   void (*batchNormBackward)(const float* dy, const float* xhat, float* dx, long rows, int C, int training,
-                            const float* gamma, const double* inv, float* gammaGrad, float* betaGrad);
+                            const float* gamma, const double* inv, float* gammaGrad, float* betaGrad,
+                            const float* mask);
 };
 
 const KernelTable* table_base();

@@ -386,7 +386,8 @@ static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, i
 
 // ---------------------------------------------------------------------------------------------
 // Convolution without the whole patch matrix P = im2col(x) (m = N·OH·OW rows, Kc = kh·kw·C columns):
-// P is produced in row chunks of about CONV_CHUNK_BYTES into a thread-local buffer that stays in L2,
+// P is produced in row chunks (GEMM_CHUNK_BYTES forward, CONV_CHUNK_BYTES for the weight gradient)
+// into a thread-local buffer that stays in L2,
 // and each chunk goes straight through the GEMM. Per output element the operations are those of
 // the unchunked im2col + gemm (a GEMM's per-element summation order depends on K and its blocking
 // only, never on M or on how the rows are split), so the bits are the same:
@@ -396,6 +397,12 @@ static void im2col(const float* x, int N, int H, int W, int C, int kh, int kw, i
 // (kb = kBlock(m), chunks start at multiples of kb) and each chunk runs with that same kb, so every
 // block is summed and added to dW exactly as in the single call.
 static const long CONV_CHUNK_BYTES = 128 * 1024;
+// convForward and convInputGrad run their chunks through gemm_kb, which packs the weights (Kc x out)
+// into panels again for every chunk: with 128 KiB chunks a 64-channel layer (Kc = 576) had 56-row
+// chunks and spent as much time packing the weights as multiplying. 512 KiB chunks (still inside
+// a core's L2) measured 10-30 % faster per call for ResNet-20's 16-64 channel layers (input
+// gradient; chunking cuts rows only, so the bits do not change).
+static const long GEMM_CHUNK_BYTES = 512 * 1024;
 static thread_local Scratch packP, padX;
 static const int SLACK = 32;  // floats past the end of packP / padX that copyOver may touch
 
@@ -475,7 +482,7 @@ static void convForward(const float* x, int N, int H, int W, int C, int kh, int 
   const long m = long(N) * OH * OW;
   const int Kc = kh * kw * C;
   if (m <= 0 || outCh <= 0) return;
-  const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  const long R = std::max(1L, GEMM_CHUNK_BYTES / long(Kc * sizeof(float)));
   const int kbF = kBlock(Kc);
   const int parts = parallelParts(m * Kc * outCh, 1L << 20, (m + R - 1) / R);
   const uint64_t call = newConvCall();
@@ -501,9 +508,12 @@ static void convForward(const float* x, int N, int H, int W, int C, int kh, int 
   });
 }
 
-// Threads: per chunk (whole K blocks of the product), the parts first fill row ranges of one shared
-// patch buffer, then each computes a range of dW's rows (Kc) over the whole chunk: every dW element
-// is summed by one thread over the same blocks in the same order as with one thread.
+// Threads: each part owns a range of dW's rows (Kc, whole 8-row groups) and runs the whole product
+// for it, chunk after chunk, with its own patch buffer (each part forms the chunk's patches itself:
+// im2col is copying, a few per cent of the product, and the parts then never wait for each other
+// inside the call; handing the chunks over cost two pool hand-overs per chunk, hundreds per call
+// for ResNet-20's first stage). Every dW element is summed by one thread over the same blocks in
+// the same order as with one thread.
 static void convWeightGrad(const float* x, int N, int H, int W, int C, int kh, int kw, int stride, int pad,
                            const float* dY, int outCh, float* dW) {
   const int OH = (H + 2 * pad - kh) / stride + 1;
@@ -513,30 +523,21 @@ static void convWeightGrad(const float* x, int N, int H, int W, int C, int kh, i
   if (m <= 0 || outCh <= 0) return;  // gemm with K = 0 and accumulate: dW unchanged
   const int kb = kBlock(int(m));
   const int parts = parallelParts(m * Kc * outCh, 1L << 20, (Kc + 7) / 8);
-  const long rowsWanted = std::max(1L, CONV_CHUNK_BYTES * (parts > 1 ? 4 : 1) / long(Kc * sizeof(float)));
+  const long rowsWanted = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
   const long R = long(kb) * std::max(1L, rowsWanted / kb);
-  float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
   const uint64_t call = newConvCall();
-  if (parts <= 1) {
+  parallelFor(parts, [&](int part, int n) {
+    const int groups = (Kc + 7) / 8;
+    const int i0 = std::min(Kc, 8 * int(long(groups) * part / n)), i1 = std::min(Kc, 8 * int(long(groups) * (part + 1) / n));
+    if (i0 >= i1) return;
+    float* P = packP.get(size_t(std::min(R, m)) * Kc + SLACK);
     for (long r0 = 0; r0 < m; r0 += R) {
       const long r1 = std::min(m, r0 + R);
       im2colPadded(x, H, W, C, kh, kw, stride, pad, r0, r1, P, call);
-      gemm_kb(1, 0, Kc, outCh, int(r1 - r0), P, dY + size_t(r0) * outCh, dW, 1, kb);
+      if (i0 == 0 && i1 == Kc) gemm_kb(1, 0, Kc, outCh, int(r1 - r0), P, dY + size_t(r0) * outCh, dW, 1, kb);
+      else gemm_kb(1, 0, i1 - i0, outCh, int(r1 - r0), P + i0, dY + size_t(r0) * outCh, dW + size_t(i0) * outCh, 1, kb, Kc);
     }
-    return;
-  }
-  for (long r0 = 0; r0 < m; r0 += R) {
-    const long r1 = std::min(m, r0 + R);
-    parallelFor(parts, [&](int part, int n) {
-      const long a = r0 + (r1 - r0) * part / n, b = r0 + (r1 - r0) * (part + 1) / n;
-      if (a < b) im2colPadded(x, H, W, C, kh, kw, stride, pad, a, b, P + size_t(a - r0) * Kc, call);
-    });
-    parallelFor(parts, [&](int part, int n) {
-      const int groups = (Kc + 7) / 8;
-      const int i0 = std::min(Kc, 8 * int(long(groups) * part / n)), i1 = std::min(Kc, 8 * int(long(groups) * (part + 1) / n));
-      if (i0 < i1) gemm_kb(1, 0, i1 - i0, outCh, int(r1 - r0), P + i0, dY + size_t(r0) * outCh, dW + size_t(i0) * outCh, 1, kb, Kc);
-    });
-  }
+  });
 }
 
 // rows [r0, r1) of the patch-matrix gradient (cols, (r1 − r0) x kh·kw·C) added into dx (col2im's
@@ -594,7 +595,7 @@ static void col2im(const float* cols, int N, int H, int W, int C, int kh, int kw
 
 // dx = col2im(dY · Wtᵀ) without the whole patch-matrix gradient: dY·Wtᵀ (gemm(0, 1, m, Kc, outCh):
 // per element the same blocks and order whatever the row count) in row chunks of about
-// CONV_CHUNK_BYTES, each added into dx by col2imRows right away; the same bits as gemm then col2im.
+// GEMM_CHUNK_BYTES, each added into dx by col2imRows right away; the same bits as gemm then col2im.
 // Threads: parts cut between images (dx regions of different images never overlap).
 // (A direct per-pixel form of the same sums, taps interleaved in vector lanes, measured 1.3-1.6x
 // slower than this for ResNet-20's 16-64 channel layers, so it is not used.)
@@ -607,7 +608,7 @@ static void convInputGrad(const float* dY, int N, int H, int W, int C, int kh, i
   const int Kc = kh * kw * C;
   if (N <= 0) return;
   if (outCh <= 0) { std::memset(dx, 0, size_t(N) * img * sizeof(float)); return; }
-  const long R = std::max(1L, CONV_CHUNK_BYTES / long(Kc * sizeof(float)));
+  const long R = std::max(1L, GEMM_CHUNK_BYTES / long(Kc * sizeof(float)));
   const int kbI = kBlock(outCh);
   parallelFor(parallelParts(long(N) * per * Kc * outCh, 1L << 20, N), [&](int part, int n) {
     int n0, n1;
@@ -704,31 +705,45 @@ static void reluBackward(const float* y, const float* dy, float* dx, int len) {
   });
 }
 
-static void addArrays(const float* a, const float* b, float* y, long len) {
+static void addArrays(const float* a, const float* b, float* y, long len, int relu) {
   elementwise(len, [&](long i0, long i1) {
     const float* __restrict p = a + i0;
     const float* __restrict q = b + i0;
     float* __restrict o = y + i0;
     const long n = i1 - i0;
-    for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
+    if (relu) {
+      for (long i = 0; i < n; i++) {
+        const float v = p[i] + q[i];
+        o[i] = v > 0.f ? v : 0.f;
+      }
+    } else {
+      for (long i = 0; i < n; i++) o[i] = p[i] + q[i];
+    }
   });
 }
 
-static void sgd(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
-                int len, double lr, double mu, double wd) {
+// (threads: contiguous element ranges; every element's update is independent of the others)
+static void sgdRange(float* __restrict w, const float* __restrict g, float* __restrict v, const float* __restrict mask,
+                     long len, double lr, double mu, double wd) {
   if (mask) {
-    for (int i = 0; i < len; i++) {
+    for (long i = 0; i < len; i++) {
       const double vi = double(mask[i]) * (mu * double(v[i]) + double(g[i]) + wd * double(w[i]));
       v[i] = float(vi);
       w[i] = float(double(w[i]) - lr * vi);
     }
   } else {
-    for (int i = 0; i < len; i++) {
+    for (long i = 0; i < len; i++) {
       const double vi = mu * double(v[i]) + double(g[i]) + wd * double(w[i]);
       v[i] = float(vi);
       w[i] = float(double(w[i]) - lr * vi);
     }
   }
+}
+
+static void sgd(float* w, const float* g, float* v, const float* mask, int len, double lr, double mu, double wd) {
+  elementwise(len, [&](long i0, long i1) {
+    sgdRange(w + i0, g + i0, v + i0, mask ? mask + i0 : nullptr, i1 - i0, lr, mu, wd);
+  });
 }
 
 // max pooling, NHWC, kernel k, stride s, no padding (src/nn/max_pool2d.ts):

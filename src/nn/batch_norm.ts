@@ -30,6 +30,10 @@
  * operations in the same order run in the addon (src/native/batch_norm_impl.h: row-major passes
  * with one accumulator per channel instead of this loop's stride-C passes): the same bits.
  *
+ * A ReLU right after this layer (relu_fusion.ts) is applied inside the native output pass,
+ * y_ic ← max(y_ic, 0), and its mask inside the native backward (dy_ic ← y_ic > 0 ? dy_ic : 0 before
+ * the sums): the values the separate ReLU layer would give.
+ *
  * Folded (`folded = true`, set by fold_batch_norm.ts when the deployment folds γ/σ and
  * β − γμ/σ into the preceding weight layer): the layer is the identity, y = x and ∂L/∂x = dy,
  * in both modes; γ and β are frozen and the running statistics no longer update.
@@ -39,6 +43,8 @@ import { nativeFor } from '../kernels/elementwise_dispatch.js';
 import { BatchBuffer } from './batch_buffer.js';
 import { shapeSize, type Layer, type Shape } from './layer.js';
 import { makeParam, type Param } from './param.js';
+import type { ReLU } from './relu.js';
+import type { ReluProducer } from './relu_fusion.js';
 
 export interface BatchNormOptions {
   /** running-average momentum ρ in [0, 1] (PyTorch's `momentum`, default 0.1) */
@@ -47,7 +53,7 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-export class BatchNorm implements Layer {
+export class BatchNorm implements Layer, ReluProducer {
   readonly kind = 'batchnorm';
   readonly inShape: Shape;
   readonly outShape: Shape;
@@ -70,6 +76,10 @@ export class BatchNorm implements Layer {
   private lastTraining = false;
   /** folded into the preceding weight layer at deployment: the identity (fold_batch_norm.ts) */
   folded = false;
+  /** the ReLU right after this layer (relu_fusion.ts), applied in the native passes */
+  private reluAfter: ReLU | null = null;
+  /** the last forward's output when it had the ReLU applied (its backward applies the mask) */
+  private fusedY: Float32Array | null = null;
 
   constructor(readonly name: string, inShape: Shape, o: BatchNormOptions = {}) {
     if (inShape.length !== 1 && inShape.length !== 3) throw new Error(`${name}: BatchNorm needs a [features] or [H, W, C] input, got [${inShape.join(', ')}]`);
@@ -92,9 +102,14 @@ export class BatchNorm implements Layer {
     this.invStd = new Float64Array(C);
   }
 
+  fuseRelu(relu: ReLU): void {
+    this.reluAfter = relu;
+  }
+
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     const C = this.channels, len = n * this.size, rows = len / C;
     const y = this.yb.view(n), xhat = this.xhatb.view(n);
+    this.fusedY = null;
     if (this.folded) {
       y.set(x.subarray(0, len));
       this.xhat = xhat;
@@ -104,8 +119,13 @@ export class BatchNorm implements Layer {
     const mean = this.mean, inv = this.invStd, g = this.gamma.value, b = this.beta.value;
     const nk = nativeFor();
     if (nk) {
+      const relu = this.reluAfter;
       nk.batchNormForward(x, y, xhat, rows, C, training ? 1 : 0, g, b, this.runningMean, this.runningVar,
-        this.momentum, this.eps, mean, inv);
+        this.momentum, this.eps, mean, inv, relu ? 1 : 0);
+      if (relu) {
+        relu.acceptFused(y, true);
+        this.fusedY = y;
+      }
       this.xhat = xhat;
       this.lastN = n;
       this.lastTraining = training;
@@ -157,9 +177,10 @@ export class BatchNorm implements Layer {
     const nk = nativeFor();
     if (nk) {
       nk.batchNormBackward(dy, xhat, dx, rows, C, this.lastTraining ? 1 : 0, g, inv,
-        this.gamma.trainable ? this.gamma.grad : null, this.beta.trainable ? this.beta.grad : null);
+        this.gamma.trainable ? this.gamma.grad : null, this.beta.trainable ? this.beta.grad : null, this.fusedY);
       return dx;
     }
+    if (this.fusedY) throw new Error(`${this.name}: a forward with the fused ReLU (native) needs the native backward`);
     for (let c = 0; c < C; c++) {
       let sDy = 0, sDyX = 0;
       for (let i = c; i < len; i += C) { const d = dy[i]; sDy += d; sDyX += d * xhat[i]; }

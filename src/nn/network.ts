@@ -26,6 +26,7 @@ import { sha256Hex } from '../util/hash.js';
 import { UserError } from '../util/errors.js';
 import { buildLayers } from './build_layers.js';
 import { shapeSize, walkLayers, type Layer } from './layer.js';
+import { linkReluFusion } from './relu_fusion.js';
 import type { ModelDesc } from './model.js';
 import type { Param } from './param.js';
 import { isWeightLayer, type WeightLayer } from './weight_layer.js';
@@ -47,6 +48,7 @@ export class Network {
     let first = 0;
     while (first < layers.length && layers[first].params().length === 0) first++;
     this.firstWithParams = first;
+    linkReluFusion(layers);
   }
 
   /** the tensors of getWeights in order (see the file comment) */

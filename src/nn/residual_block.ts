@@ -16,19 +16,26 @@
  * depth-first walk finds the weight layers inside (names `<block>.<layer>` and
  * `<block>.shortcut.<layer>`, built in build_layers.ts). The input x is read (never written) by
  * both branches' first layers. Output and input-gradient buffers per batch size (BatchBuffer).
+ * A ReLU right after the block (relu_fusion.ts) is applied in the native sum's pass,
+ * y = max(F(x) + S(x), 0) (that ReLU's backward then runs as usual on this y).
  */
 import { addArrays } from '../kernels/add_arrays.js';
+import { nativeFor } from '../kernels/elementwise_dispatch.js';
 import { BatchBuffer } from './batch_buffer.js';
 import { shapeSize, type Layer, type Shape } from './layer.js';
 import type { Param } from './param.js';
+import type { ReLU } from './relu.js';
+import { linkReluFusion, type ReluProducer } from './relu_fusion.js';
 
-export class ResidualBlock implements Layer {
+export class ResidualBlock implements Layer, ReluProducer {
   readonly kind = 'residual';
   readonly outShape: Shape;
   private readonly size: number;
   private readonly inSize: number;
   private readonly yb: BatchBuffer;
   private readonly dxb: BatchBuffer;
+  /** the ReLU right after the block (relu_fusion.ts), applied in the native sum's pass */
+  private reluAfter: ReLU | null = null;
 
   constructor(readonly name: string, readonly inShape: Shape, readonly body: Layer[], readonly shortcut: Layer[]) {
     if (body.length === 0) throw new Error(`${name}: a residual block needs at least one body layer`);
@@ -43,6 +50,12 @@ export class ResidualBlock implements Layer {
     this.inSize = shapeSize(inShape);
     this.yb = new BatchBuffer(this.size);
     this.dxb = new BatchBuffer(this.inSize);
+    linkReluFusion(body);
+    linkReluFusion(shortcut);
+  }
+
+  fuseRelu(relu: ReLU): void {
+    this.reluAfter = relu;
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
@@ -52,7 +65,9 @@ export class ResidualBlock implements Layer {
     let s = xin;
     for (let i = 0; i < this.shortcut.length; i++) s = this.shortcut[i].forward(s, n, training);
     const y = this.yb.view(n);
-    addArrays(f, s, y, y.length);
+    const relu = this.reluAfter !== null && nativeFor() !== null ? this.reluAfter : null;
+    addArrays(f, s, y, y.length, relu !== null);
+    if (relu) relu.acceptFused(y, false);
     return y;
   }
 

@@ -26,17 +26,17 @@
  *
  * Weights (`ExportOptions.weights`):
  *   'trained'    each weight layer's logical weights op.weight (what the method trained or
- *                programmed as its target); a LoRA op (base + adapters, duck-typed: base, A, B,
- *                scale) is merged: W0 + s·A·B, summed in float64 and rounded once
+ *                programmed as its target); a LoRA op (LoraMatrixOp: base + adapters) is merged:
+ *                W0 + s·A·B, summed in float64 and rounded once
  *   'effective'  what the crossbar realises: an op with effectiveWeights() (CrossbarMatrixOp: stuck
  *                cells, quantised levels, programming variation) gives those; a LoRA op gives
- *                effective(base) + s·A_used·B_used (the adapter ops run on the identity, as
- *                lora/merge.ts merges); any other op its product with the identity, W_used = op(I)
- *                in inference mode; a plain digital op its weights. Read-path effects that are no
- *                weight (converters, read noise, line resistance) are not representable and left out.
+ *                effective(base) + ΔW with the merge's own ΔW = opB(s·opA(I)) (lora/merge.ts,
+ *                loraDelta); any other op its product with the identity in inference mode,
+ *                W_used = op(I) (lora/merge.ts, usedWeights); a plain digital op its weights.
+ *                Read-path effects that are no weight (converters, read noise, line resistance)
+ *                are not representable and left out.
  * Biases, BatchNorm parameters and statistics are digital: exported as they are.
  */
-import protobuf from 'protobufjs';
 import { BatchNorm } from '../nn/batch_norm.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Dense } from '../nn/dense.js';
@@ -47,12 +47,13 @@ import { DigitalMatrixOp, type MatrixOp } from '../nn/matrix_op.js';
 import { AvgPool2d } from '../nn/avg_pool2d.js';
 import { MaxPool2d } from '../nn/max_pool2d.js';
 import type { Network } from '../nn/network.js';
-import type { Param } from '../nn/param.js';
 import { ReLU } from '../nn/relu.js';
 import { ResidualBlock } from '../nn/residual_block.js';
 import type { WeightLayer } from '../nn/weight_layer.js';
 import { UserError } from '../util/errors.js';
-import { ONNX_SCHEMA } from './onnx_schema.js';
+import { LoraMatrixOp } from '../methods/lora/lora_matrix_op.js';
+import { loraDelta, usedWeights } from '../methods/lora/merge.js';
+import { modelProto } from './read_onnx.js';
 
 export const EXPORT_WEIGHTS = ['trained', 'effective'] as const;
 export type ExportWeights = (typeof EXPORT_WEIGHTS)[number];
@@ -83,10 +84,6 @@ interface Node { op_type: string; name: string; input: string[]; output: string[
 interface Tensor { name: string; dims: number[]; data_type: number; raw_data: Uint8Array }
 type Shape = { kind: 'chw'; C: number; H: number; W: number } | { kind: 'flat'; F: number; order?: Int32Array };
 
-/** A LoRA op, duck-typed (src/methods/lora/lora_matrix_op.ts) so this module needs no methods import. */
-interface LoraLike extends MatrixOp { base: MatrixOp; opA: MatrixOp; opB: MatrixOp; scale: number; rank: number; readonly A: Param; readonly B: Param }
-const isLora = (op: MatrixOp): op is LoraLike => 'base' in op && 'opA' in op && 'opB' in op && 'scale' in op;
-
 /** Throw the UserError of the first layer the exporter cannot write (none: returns). */
 export function checkExportable(net: Network): void {
   const visit = (layers: readonly Layer[]) => {
@@ -101,18 +98,9 @@ export function checkExportable(net: Network): void {
   visit(net.layers);
 }
 
-/** W_used = op(I): the matrix an op computes with (inference mode) */
-function productWithIdentity(op: MatrixOp, scale = 1): Float32Array {
-  const I = new Float32Array(op.rows * op.rows);
-  for (let i = 0; i < op.rows; i++) I[i * op.rows + i] = scale;
-  const W = new Float32Array(op.rows * op.cols);
-  op.forward(I, op.rows, W, false);
-  return W;
-}
-
 /** one weight matrix (rows x cols) as the options ask (header: 'trained' / 'effective') */
 export function exportedWeights(op: MatrixOp, mode: ExportWeights): Float32Array {
-  if (isLora(op)) {
+  if (op instanceof LoraMatrixOp) {
     const base = exportedWeights(op.base, mode);
     const out = new Float32Array(base.length);
     if (mode === 'trained') {
@@ -123,10 +111,8 @@ export function exportedWeights(op: MatrixOp, mode: ExportWeights): Float32Array
         out[r * cols + c] = base[r * cols + c] + op.scale * s;
       }
     } else {
-      // ΔW = opB(s · opA(I)), as lora/merge.ts computes the merge
-      const hs = productWithIdentity(op.opA, op.scale);
-      const dW = new Float32Array(op.rows * op.cols);
-      op.opB.forward(hs, op.rows, dW, false);
+      // ΔW = opB(s · opA(I)): the merge's own delta (lora/merge.ts)
+      const dW = loraDelta(op);
       for (let i = 0; i < out.length; i++) out[i] = base[i] + dW[i];
     }
     return out;
@@ -135,7 +121,7 @@ export function exportedWeights(op: MatrixOp, mode: ExportWeights): Float32Array
   const eff = (op as { effectiveWeights?: () => Float32Array }).effectiveWeights;
   if (typeof eff === 'function') return Float32Array.from(eff.call(op));
   if (op instanceof DigitalMatrixOp) return Float32Array.from(op.weight.value);
-  return productWithIdentity(op);
+  return Float32Array.from(usedWeights(op));
 }
 
 const bytesOf = (v: Float32Array) => new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
@@ -261,6 +247,6 @@ export function exportOnnx(net: Network, opts: ExportOptions = {}): Uint8Array {
     doc_string: opts.doc ?? '',
     graph,
   };
-  const T = protobuf.Root.fromJSON(ONNX_SCHEMA as protobuf.INamespace).lookupType('onnx.ModelProto');
+  const T = modelProto();
   return T.encode(T.fromObject(model)).finish();
 }

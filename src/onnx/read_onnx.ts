@@ -71,7 +71,8 @@ export interface OnnxModel {
 
 let modelType: protobuf.Type | undefined;
 
-function modelProto(): protobuf.Type {
+/** the ONNX ModelProto message type (decoding here, encoding in export_onnx.ts), built once */
+export function modelProto(): protobuf.Type {
   modelType ??= protobuf.Root.fromJSON(ONNX_SCHEMA as protobuf.INamespace).lookupType('onnx.ModelProto');
   return modelType;
 }

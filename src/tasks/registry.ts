@@ -15,7 +15,7 @@
  */
 import type { Dataset, DatasetName } from '../data/dataset.js';
 import { loadDataset, type LoadOptions } from '../data/load.js';
-import { NORMALISATION, normalisationTable } from '../data/normalise.js';
+import { normalisationTable, scalarNormalisation } from '../data/normalise.js';
 import { UserError } from '../util/errors.js';
 import { permutedSplit, taskPermutation } from './permute.js';
 import { rotatedSplit } from './rotate.js';
@@ -62,7 +62,7 @@ type GreySource = 'mnist' | 'mnist-embedded' | 'fashion-mnist';
 const rotated = (source: GreySource, labelSpace: string): TaskFamily => ({
   source, labelSpace, param: ANGLE,
   build: (name, d, _seed, deg) => {
-    const fill = normalisationTable(NORMALISATION[source])[0]; // the background pixel 0, normalised
+    const fill = normalisationTable(scalarNormalisation(source))[0]; // the background pixel 0, normalised
     return {
       ...plainTask(name, d, labelSpace),
       transform: `rotation by ${deg}° counter-clockwise about the centre, bilinear, background ${fill}`,

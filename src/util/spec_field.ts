@@ -48,7 +48,7 @@ export interface PointFacts {
   get(path: string): unknown;
   method: string;
   /** the method reads this section (src/methods/method_info.ts) */
-  reads(section: 'retrain' | 'ittrna' | 'lora' | 'sparsity' | 'multitask'): boolean;
+  reads(section: 'retrain' | 'ittrna' | 'lora' | 'sparsity' | 'multitask' | 'defects'): boolean;
   /** the method programs cells while training */
   trainsOnDevice: boolean;
   modelReadsPool: boolean;

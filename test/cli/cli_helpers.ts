@@ -28,6 +28,18 @@ export function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `cli` without blocking: independent CLI calls of a test run at the same time (await them together) */
+export function cliP(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export function cliAsync(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -138,7 +138,10 @@ describe('rramsim sweep (child process)', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('24 points (grid 24)');
-    expect(lines).toHaveLength(2 + 24 + 1);
+    // 2 header lines, 24 points, the CPU time per method and in total, the count
+    expect(lines).toHaveLength(2 + 24 + 2 + 1);
+    expect(lines.at(-3)).toMatch(/^# estimated CPU time: /);
+    expect(lines.at(-2)).toMatch(/^# estimated CPU time in total: /);
     const j = cli(['list', config, '--json', '--shard', '1/3']);
     const pts = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { index: number });
     expect(pts.map((p) => p.index)).toEqual([1, 4, 7, 10, 13, 16, 19, 22]);

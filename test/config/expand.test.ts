@@ -43,6 +43,8 @@ describe('grid expansion', () => {
       if (path[0] === 'device' && (path[1] === 'drift' || path[1] === 'endurance')) continue; // no drift / wear-out: absent
       if (path[0] === 'multitask') { expect(Object.hasOwn(p, 'multitask')).toBe(false); continue; } // read by the mt-* methods only: absent
       if (path[0] === 'lifetime') { expect(Object.hasOwn(p, 'lifetime')).toBe(false); continue; } // one run per point: absent
+      if (path[0] === 'update') { expect(Object.hasOwn(p, 'update')).toBe(false); continue; } // write-verify updates (the default): absent
+      if (path[0] === 'eval' || path[0] === 'analysis') { expect(Object.hasOwn(p, path[0])).toBe(false); continue; } // one evaluation, no diagnostics: absent
       if (path[0] === 'device' && path[1] === 'stuckG') continue; // stuck cells at gMax / gMin: absent
       if (path[0] === 'crossbar' && path[1] === 'spareColumns') continue; // method 'spare' only: absent
       if (path[0] === 'train' && path[1] === 'noiseInjection') continue; // plain base training: absent
@@ -123,12 +125,13 @@ describe('grid expansion', () => {
 describe('shipped configs', () => {
   const dir = join(import.meta.dirname, '..', '..', 'configs');
   const expected: Record<string, number> = {
-    'quick.json': 5 * 4 * 2,
-    'ittrna-mlp.json': 7 * 5 * 3,
-    'ittrna-lenet5.json': 7 * 5 * 3,
+    // ideal (no stuck cells) has its rate reset: one point per seed, not one per rate
+    'quick.json': 4 * 4 * 2 + 2,
+    'ittrna-mlp.json': 6 * 5 * 3 + 3,
+    'ittrna-lenet5.json': 6 * 5 * 3 + 3,
     // the LoRA acceptance runs: (unaware, fat, ittrna) + 5 ranks x (lora, lori), 2 rates, 3 seeds
     'lora.json': 3 * 2 * (3 + 5 + 5),
-    'mlp-784-256-10.json': 2 * 5 * 3 * 2,
+    'mlp-784-256-10.json': 2 * 4 * 3 * 2 + 2 * 2,
     // 2 task sequences x 2 rates x 3 seeds x (mt-fat, mt-lora, mt-lori, mt-crab sequential + joint; LeNet-5: sequential only)
     'multitask-mlp.json': 2 * 2 * 3 * 5,
     'multitask-lenet5.json': 2 * 2 * 3 * 4,
@@ -141,11 +144,11 @@ describe('shipped configs', () => {
     'lora-ittrna-base.json': 3 * 2 * 2,
     'lora-deadband.json': 3 * 2 * 2 * 2,
     'clustered.json': 3 * 4 * 4 * (1 + 2),
-    'fashion.json': 2 * 6 * 3,
+    'fashion.json': 2 * 5 * 3 + 2,
     // the ITT-RNA acceptance runs (subsets of the two paper configs, same settings)
-    'ittrna-mlp-table.json': 5 * 5 * 3,
+    'ittrna-mlp-table.json': 4 * 5 * 3 + 3,
     'ittrna-mlp-ablation.json': 2 * 2 * 2 * 3,
-    'ittrna-lenet5-table.json': 5 * 5 * 3,
+    'ittrna-lenet5-table.json': 4 * 5 * 3 + 3,
     'ittrna-lenet5-20.json': 5 * 3,
     // drift (2 models x 6 times x 2 refresh settings x 3 seeds)
     'drift.json': 2 * 6 * 2 * 3,
@@ -155,11 +158,16 @@ describe('shipped configs', () => {
     'lifetime-mlp.json': 2 * 4 * 3,
     'lifetime-mlp-merge.json': 2 * 3,
     // CIFAR-10 (cifar10-jpeg), 3 seeds x rates x methods
-    'resnet20-cifar10-jpeg.json': 3 * 5 * 3,
+    'resnet20-cifar10-jpeg.json': 2 * 5 * 3 + 3,
     'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
-    'vgg8-cifar10-jpeg.json': 3 * 3 * 3,
+    // the full-scale base (method ideal, one seed)
+    'resnet20-cifar10-jpeg-full.json': 1,
+    // pulsed updates: 2 rates x (fat, lora, lori) x 3 schemes x 2 devices x 2 asymmetries x 3 seeds
+    'pulsed-mlp.json': 2 * 3 * 3 * 2 * 2 * 3,
+    'pulsed-lenet5.json': 2 * 3 * 3 * 2 * 2 * 3,
+    'vgg8-cifar10-jpeg.json': 2 * 3 * 3 + 3,
     'vgg8-cifar10-jpeg-retrain.json': 3 * 3 * 3,
-    'vgg8s-cifar10-jpeg.json': 3 * 3 * 6,
+    'vgg8s-cifar10-jpeg.json': 3 * 3 * 6 - 2 * 3, // ideal: 3 seeds, not 3 rates x 3 seeds
     // ViT: one ideal run; placement 2 rates x 3 seeds x (unaware, fat, 2 ranks x 5 placements);
     // digital adapters 20 % x 3 seeds x 5 placements; HaLoRA on/off and MoF [stuck] / [stuck, prog] x 3 seeds
     'vit-mnist.json': 1,
@@ -181,14 +189,15 @@ describe('shipped configs', () => {
   });
 
   // the paper reproductions (configs/papers/, docs/reproductions.md)
+  // (ideal runs without stuck cells: its points do not multiply by rate or stuck-state reading)
   const papers: Record<string, number> = {
-    'chen-date2017.json': 2 * 4 * 4 * 3,
+    'chen-date2017.json': 2 * 4 * 4 * 3 - 12,
     'chen-date2017-variation.json': 3 * 2 * 3,
     // fixed per-cell variation (device.model 'lognormal-d2d'): 4 sigma x 2 readings x (ideal, unaware, remap, ittrna) x 3 seeds
-    'chen-date2017-d2d.json': 4 * 2 * 4 * 3,
+    'chen-date2017-d2d.json': 4 * 2 * 4 * 3 - 12,
     // its retraining-budget sensitivity: sigma 1, 2 x 2 readings x ittrna (3 epochs) x 3 seeds
     'chen-date2017-d2d-epochs.json': 2 * 2 * 3,
-    'he-dac2019.json': 24,
+    'he-dac2019.json': 18,
     'he-dac2019-epochs.json': 4,
     'he-dac2019-resnet20.json': 8,
     'ittrna-parts-budget-clustered30.json': 6,
@@ -201,8 +210,8 @@ describe('shipped configs', () => {
     'ittrna-parts-lambda.json': 18,
     'ittrna-parts-lrs40.json': 27,
     'ittrna-parts-offset.json': 27,
-    'liu-dac2017.json': 40,
-    'liu-dac2017-mlp.json': 24,
+    'liu-dac2017.json': 35,
+    'liu-dac2017-mlp.json': 21,
     'liu-dac2017-sensitivity.json': 72,
     'liu-dac2017-spare.json': 15,
   };

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/config/expand.js';
 import { modelOutputs } from '../../src/config/model_layers.js';
-import { DATASET_CLASSES } from '../../src/data/dataset_shapes.js';
+import { datasetClasses } from '../../src/data/dataset_shapes.js';
 import { loadDataset } from '../../src/data/load.js';
 import type { ModelDesc } from '../../src/nn/model.js';
 import { UserError } from '../../src/util/errors.js';
@@ -36,7 +36,7 @@ async function planError(cfg: unknown): Promise<UserError> {
 describe('output width against the class count', () => {
   it('the class table agrees with the loaded data set (an independent count of its labels)', async () => {
     const d = await loadDataset('mnist-embedded');
-    expect(DATASET_CLASSES['mnist-embedded']).toBe(d.classes);
+    expect(datasetClasses('mnist-embedded')).toBe(d.classes);
     expect(Math.max(...d.train.y) + 1).toBe(d.classes);
   });
 

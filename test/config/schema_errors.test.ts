@@ -71,7 +71,7 @@ describe('config errors name the JSON path and the allowed values', () => {
 
   it('bad enum value lists the choices', async () => {
     const e = await errorOf({ method: ['ideal', 'SA0-aware'] });
-    expect(e.message).toBe(`method[1]: got "SA0-aware"; allowed: one of 'ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab', 'spare'`);
+    expect(e.message).toBe(`method[1]: got "SA0-aware"; allowed: one of 'ideal', 'unaware', 'remap', 'fat', 'ittrna', 'lora', 'lori', 'mt-fat', 'mt-lora', 'mt-lori', 'mt-crab', 'spare', 'control'`);
   });
 
   it('bad crossbar.range object points inside it', async () => {

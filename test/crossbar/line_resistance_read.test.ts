@@ -14,7 +14,7 @@ import { randomArray, randomParam } from './helpers.js';
 const D = { rate: 0.15, lrsShare: 0.5, distribution: 'uniform' as const };
 
 /** the op's forward by hand: per tile, exact currents of the programmed cells, converted like the ideal path */
-function exactForward(op: CrossbarMatrixOp, X: Float32Array, n: number, r: { rWire: number; rDriver?: number; rSense?: number }): Float64Array {
+function exactForward(op: CrossbarMatrixOp, X: Float32Array, n: number, r: { rWire?: number; rWordLine?: number; rBitLine?: number; rDriver?: number; rSense?: number }): Float64Array {
   const { rows, cols, layout, array, mapping } = op;
   const cpw = mapping.cellsPerWeight;
   const { gMin, gMax } = op.device;
@@ -35,7 +35,7 @@ function exactForward(op: CrossbarMatrixOp, X: Float32Array, n: number, r: { rWi
           if (cpw === 2) G[k * ncc + m * cpw + 1] = gMin + (gMax - gMin) * array.uN[s];
         }
       }
-      const solver = new ExactTileSolver(tileCircuit(nr, ncc, G, { rWordLine: r.rWire, rBitLine: r.rWire, rDriver: r.rDriver ?? 0, rSense: r.rSense ?? 0 }));
+      const solver = new ExactTileSolver(tileCircuit(nr, ncc, G, { rWordLine: r.rWordLine ?? r.rWire ?? 0, rBitLine: r.rBitLine ?? r.rWire ?? 0, rDriver: r.rDriver ?? 0, rSense: r.rSense ?? 0 }));
       for (let b = 0; b < n; b++) {
         const V = new Float64Array(nr);
         for (let k = 0; k < nr; k++) V[k] = (V_READ * X[b * rows + r0 + k]) / xfs;
@@ -71,6 +71,38 @@ describe('line resistance on the read path', () => {
       expect(dIdeal).toBeGreaterThan(1e-3 * scale);
     });
   }
+
+  it('rWordLine and rBitLine apart: the forward equals the exact solver with those two resistances, and differs from rWire alone', () => {
+    const rows = 20, cols = 7, n = 3;
+    const W = randomParam('fc', rows, cols, 'lr-wl-bl', 0.4);
+    const lr = { rWordLine: 4, rBitLine: 0.5, rDriver: 10, sweeps: 60 };
+    const op = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', defects: D, crossbar: { tileRows: 8, tileCols: 8, lineResistance: lr } });
+    const same = new CrossbarMatrixOp(W, { seed: 3, layer: 'fc', defects: D, crossbar: { tileRows: 8, tileCols: 8, lineResistance: { rWire: 4, rDriver: 10, sweeps: 60 } } });
+    const X = randomArray(n * rows, 'lrx-wl-bl', 1);
+    const Y = new Float32Array(n * cols), Yw = new Float32Array(n * cols);
+    op.forward(X, n, Y, false);
+    same.forward(X, n, Yw, false);
+    const ref = exactForward(op, X, n, lr);
+    let scale = 0, dWire = 0;
+    for (let k = 0; k < ref.length; k++) { scale = Math.max(scale, Math.abs(ref[k])); dWire = Math.max(dWire, Math.abs(Yw[k] - ref[k])); }
+    for (let k = 0; k < ref.length; k++) expect(Math.abs(Y[k] - ref[k])).toBeLessThan(2e-5 * scale);
+    expect(dWire).toBeGreaterThan(1e-3 * scale);
+  });
+
+  it('one form in the point: rWire alone unchanged; rWordLine = rBitLine is the point (and hash) of rWire; apart: both kept, rWire dropped', async () => {
+    const plan = async (lineResistance: Record<string, number>) => (await planSweep({ model: 'mlp', dataset: 'mnist', method: 'unaware', defects: { rate: 0.1 }, crossbar: { lineResistance } }, 't')).points[0];
+    const wire = await plan({ rWire: 2 });
+    expect(wire.point.crossbar.lineResistance).toEqual({ rWire: 2, rDriver: 0, rSense: 0, sweeps: 3 });
+    expect(Object.keys(wire.point.crossbar.lineResistance!)).toEqual(['rWire', 'rDriver', 'rSense', 'sweeps']);
+    const both = await plan({ rWordLine: 2, rBitLine: 2 });
+    expect(both.hash).toBe(wire.hash);
+    expect((await plan({ rWire: 2, rBitLine: 2 })).hash).toBe(wire.hash);
+    const apart = await plan({ rWire: 2, rBitLine: 1 });
+    expect(apart.point.crossbar.lineResistance).toEqual({ rWordLine: 2, rBitLine: 1, rDriver: 0, rSense: 0, sweeps: 3 });
+    expect(apart.hash).not.toBe(wire.hash);
+    await expect(plan({ rWordLine: 2 })).rejects.toThrow(/lineResistance.*rWire.*rWordLine and rBitLine/);
+    await expect(plan({ rWordLine: 2, rBitLine: -1 })).rejects.toThrow(/rBitLine/);
+  });
 
   for (const mapping of ['differential', 'offset'] as const) {
     it(`${mapping}: transfer mode equals the exact solver in evaluation, one transfer per tile per conductance set; training reuses a stale transfer for K forwards`, () => {

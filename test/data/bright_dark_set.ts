@@ -31,7 +31,6 @@ export const brightDark = defineDataset({
   splits: { train: 512, eval: { name: 'test', n: 128 } },
   normalisation: NORMALISATION,
   checksums: { rule: 'none: made in code from the stream bright-dark/<split>', files: {} },
-  locations: { npm: 'none (made in code)' },
   open: () => ({
     key: 'bright-dark',
     load: (): Dataset => ({

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkDatasets } from '../../src/data/check.js';
 import type { DatasetName } from '../../src/data/dataset.js';
+import { datasetClasses, datasetExamples, datasetShape } from '../../src/data/dataset_shapes.js';
+import { scalarNormalisation } from '../../src/data/normalise.js';
 import { loadDataset } from '../../src/data/load.js';
 import { datasetEntry, datasetNames, registerDataset } from '../../src/data/sets/registry.js';
 import { splitValues } from '../../src/data/split_rows.js';
@@ -21,6 +23,15 @@ describe('a data set added by one entry file and one registration line', () => {
     const c = checkDatasets({ dataDir: process.cwd() }).find((x) => x.dataset === 'bright-dark');
     expect(c).toMatchObject({ available: true, ok: true, splits: [{ name: 'train', n: 512 }, { name: 'test', n: 128 }] });
     expect(() => registerDataset(brightDark)).toThrow(/already registered/);
+  });
+
+  it('the planning facts (shape, classes, examples, normalisation) see it: read from the registry at the call, though their modules loaded before it was registered', () => {
+    expect(datasetShape('bright-dark')).toEqual([1, 4, 4]);
+    expect(datasetClasses('bright-dark')).toBe(2);
+    expect(datasetExamples('bright-dark')).toBe(512 + 128);
+    expect(scalarNormalisation('bright-dark')).toEqual({ mean: 0.5, std: 0.25 });
+    expect([datasetShape('no-such-set'), datasetClasses('no-such-set')]).toEqual([undefined, undefined]);
+    expect(() => scalarNormalisation('cifar10')).toThrow(/not a registered one-channel data set/);
   });
 
   it('loads (cached), and its batches are (p/255 − 0.5)/0.25 of its bytes', async () => {

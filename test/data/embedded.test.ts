@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMBEDDED_HELDOUT, EMBEDDED_TRAIN, embeddedSplitIndices, readEmbedded } from '../../src/data/embedded.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
-import { normalisePixels, NORMALISATION } from '../../src/data/normalise.js';
+import { normalisePixels, scalarNormalisation } from '../../src/data/normalise.js';
 import { datasetEntry } from '../../src/data/sets/registry.js';
 import { splitValues } from '../../src/data/split_rows.js';
 
@@ -101,7 +101,7 @@ describe('mnist-embedded', () => {
       expect(k).toBe(raw.n);
       // and the loaded splits hold exactly these images, normalised like the mnist dataset
       const ds = await loadDataset('mnist-embedded');
-      expect(NORMALISATION['mnist-embedded']).toEqual(NORMALISATION.mnist);
+      expect(scalarNormalisation('mnist-embedded')).toEqual(scalarNormalisation('mnist'));
       const { train, heldout } = embeddedSplitIndices(raw.labels);
       const officialIndex = ([] as number[]).concat(...officialByDigit); // package index -> official index
       for (const [split, idx] of [[ds.train, train], [ds.eval, heldout]] as const) {
@@ -111,7 +111,7 @@ describe('mnist-embedded', () => {
           want.set(images.data.subarray(i * 784, (i + 1) * 784), j * 784);
           expect(split.y[j] === labels.data[i]).toBe(true);
         }
-        const x = normalisePixels(want, NORMALISATION.mnist);
+        const x = normalisePixels(want, scalarNormalisation('mnist'));
         const got = splitValues(split);
         expect(Buffer.compare(Buffer.from(x.buffer), Buffer.from(got.buffer, got.byteOffset, got.byteLength))).toBe(0);
       }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { clearDatasetCache, loadDataset } from '../../src/data/load.js';
-import { NORMALISATION } from '../../src/data/normalise.js';
+import { scalarNormalisation } from '../../src/data/normalise.js';
 import type { Dataset, Split } from '../../src/data/dataset.js';
 import { splitValues } from '../../src/data/split_rows.js';
 import type { DatasetName } from '../../src/data/dataset.js';
@@ -123,7 +123,7 @@ describe.skipIf(skipMnist)('mnist (full, ../shared/data/mnist)', () => {
 
   it('normalisation x = (p/255 − 0.1307)/0.3081: background pixel value and training-set statistics', async () => {
     const ds = await loadDataset('mnist', { dataDir: SHARED_MNIST });
-    const { mean, std } = NORMALISATION.mnist;
+    const { mean, std } = scalarNormalisation('mnist');
     const x = splitValues(ds.train);
     expect(x[0]).toBe(Math.fround(-0.1307 / 0.3081));
     let max = -Infinity;
@@ -166,7 +166,7 @@ describe.skipIf(skipFashion)('fashion-mnist (Debian dataset-fashion-mnist)', () 
     expect([ds.train.n, ds.eval.n, ds.eval.name]).toEqual([60000, 10000, 'test']);
     expect(classCounts(ds.train.y)).toEqual(new Array(10).fill(6000));
     expect(classCounts(ds.eval.y)).toEqual(new Array(10).fill(1000));
-    const { mean, std } = NORMALISATION['fashion-mnist'];
+    const { mean, std } = scalarNormalisation('fashion-mnist');
     const s = pixelStats(ds.train, mean, std);
     expect(Math.abs(s.mean - 0.286)).toBeLessThan(5e-4);
     expect(Math.abs(s.std - 0.353)).toBeLessThan(5e-4);

@@ -32,7 +32,7 @@ function cached(): { dir: string; logs: string[]; ctx: { dataset: Dataset; cache
   const logs: string[] = [];
   return { dir, logs, ctx: { dataset, cacheDir: dir, log: (m) => logs.push(m) } };
 }
-const cacheFile = (dir: string) => join(dir, readdirSync(dir).find((f) => f.startsWith('base-'))!);
+const cacheFile = (dir: string) => join(dir, readdirSync(dir).find((f) => f.startsWith('base-') && f.endsWith('.f32'))!);
 
 describe('base-network cache verified by content hash', () => {
   it('a byte changed in place (same size) is rebuilt with one message; weights and metrics equal an uncached run', async () => {

@@ -4,7 +4,9 @@
  *  - runMethod on a network trained by the caller gives the same metrics, bit for bit, as the
  *    sweep's point runner (src/experiment: base training + cache + artefact files) for the same
  *    settings; the artefacts it emits are the files the runner writes;
- *  - the library defaults are the sweep config's defaults (src/config/defaults.ts);
+ *  - the library defaults are the sweep config's defaults (src/config/defaults.ts), the noise
+ *    models included: the same device options through runMethod and through a one-point config
+ *    (planSweep → runPoint) give the same metrics bit for bit, and differ from the other models';
  *  - convertToAnalog puts every weight layer on a crossbar with the requested stuck-cell rate;
  *  - bad options are one UserError naming the field.
  */
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
+import { planSweep } from '../../src/config/expand.js';
 import { HEALTHY } from '../../src/crossbar/cell_state.js';
 import { CrossbarMatrixOp } from '../../src/crossbar/crossbar_matrix_op.js';
 import type { MethodName, PointSpec } from '../../src/experiment/point.js';
@@ -98,6 +101,27 @@ describe('library methods', () => {
     expect([o.seed, o.trainLimit, o.retrainLimit]).toEqual([DEFAULTS.seed, DEFAULTS.trainLimit, undefined]);
     // a partial section keeps the other fields' defaults
     expect(methodOptions({ device: { levels: 16 } }).device).toEqual({ ...DEFAULTS.device, levels: 16 });
+  });
+
+  it('noise models: the library fills what a one-point config resolves to, and runs the same bits', async () => {
+    const device = { progSigma: 0.1, readSigma: 0.05 };
+    const p0 = point('fat');
+    const plan = await planSweep({
+      model: 'mlp', dataset: 'mnist-embedded', method: 'fat', device, seed: p0.seed,
+      defects: { rate: 0.2 }, crossbar: { tileRows: 16, tileCols: 32 }, train: p0.train, retrain: p0.retrain,
+    });
+    expect(plan.points).toHaveLength(1);
+    const p = plan.points[0].point;
+    // the config's documented defaults, recorded in the point
+    expect([p.device.readNoiseModel, p.device.progNoiseModel]).toEqual(['per-output', 'counter']);
+    expect(methodOptions({ device }).device).toEqual(p.device);
+    const viaPoint = await runPoint(p, { dataset });
+    const lib = (d: object) => runMethod('fat', trainedNet(p), dataset, { device: d, defects: p.defects, crossbar: p.crossbar, retrain: p.retrain, seed: p.seed });
+    expect(noTime(lib(device))).toEqual(noTime(viaPoint));
+    // the models matter here: the old per-cell / per-write draws give other metrics
+    expect(lib({ ...device, readNoiseModel: 'per-cell', progNoiseModel: 'per-write' }).loss).not.toBe(viaPoint.loss);
+    // another device model: per-write programming noise is its default, as the config's defaultFor says
+    expect(methodOptions({ device: { ...device, model: 'lognormal-d2d' } }).device.progNoiseModel).toBe('per-write');
   });
 
   it('convertToAnalog: every weight layer on a crossbar, stuck cells at the requested rate, none at rate 0', () => {

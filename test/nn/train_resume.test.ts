@@ -192,7 +192,7 @@ describe('a damaged or foreign checkpoint in the cache', () => {
         expect(warnings).toEqual([`warning: checkpoint '${file}' is truncated or corrupted (the SHA-256 of its content differs from its header); discarded (deleted): base ${key} continues from an older checkpoint or from scratch`]);
         if (withPrev) expect(logs).toContain(`resume: base ${key} continues from its checkpoint after epoch 1/4`);
         else expect(logs.some((l) => l.startsWith(`base ${key}: training `))).toBe(true);
-        expect(readdirSync(dir).sort()).toEqual([`base-${key}.f32`]);
+        expect(readdirSync(dir).sort()).toEqual([`base-${key}.curve.json`, `base-${key}.f32`]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -5,10 +5,12 @@
  * (an independent runtime against the record: the base = ideal's accuracy, an unaware point's
  * effective weights = unaware's, fat's = fat's, LoRA's effective weights after the merge = its
  * extra.mergedAccuracy, ittrna's and spare's effective weights = theirs). The re-run reports the
- * recorded metrics bit for bit; the sweep directory is not modified. Bad input is one message,
- * exit 2, nothing written.
+ * recorded metrics bit for bit; the sweep directory is not modified. A sweep whose bases were
+ * trained into another directory (`--cache-dir`, as a Slurm job's DIR-cache) exports with the same
+ * flag, the same bytes. Bad input is one message, exit 2, nothing written. Independent CLI calls
+ * run at the same time (cliP).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +18,7 @@ import { loadDataset } from '../../src/data/load.js';
 import { splitRange } from '../../src/data/split_rows.js';
 import type { ResultRecord } from '../../src/experiment/result.js';
 import { readRecords, tmp } from '../sweep/helpers.js';
-import { cli, ensureBuilt, ROOT, writeJson } from '../cli/cli_helpers.js';
+import { cli, cliP, ensureBuilt, ROOT, writeJson } from '../cli/cli_helpers.js';
 
 ort.env.wasm.numThreads = 1;
 
@@ -96,32 +98,31 @@ describe('rramsim export from a sweep directory', () => {
       // an op without effectiveWeights(): exported as its product with the identity
       { method: 'spare', flags: ['--weights', 'effective'], acc: () => recs.get('spare')!.metrics!.accuracy },
     ];
-    for (const c of cases) {
-      const out = join(dir, `${c.method}.onnx`);
-      const r = cli(['export', sweep, '--point', hash(c.method).slice(0, 10), ...c.flags, '--out', out]);
-      expect(r.code, r.stderr).toBe(0);
-      if (!c.flags.includes('base')) expect(r.stdout).toContain('= the recorded metrics, bit for bit');
-      const acc = await ortAccuracy(out);
-      console.log(`export ${c.method} ${c.flags.join(' ')}: onnxruntime accuracy ${acc} on 2000 heldout images, recorded ${c.acc()}`);
-      expect(acc).toBe(c.acc());
-    }
     // trained vs effective weights of an unaware point: the base's accuracy vs the defective chip's
     expect(recs.get('unaware')!.metrics!.accuracy).not.toBe(recs.get('ideal')!.metrics!.accuracy);
-    const t = join(dir, 'unaware-trained.onnx');
-    expect(cli(['export', sweep, '--point', hash('unaware'), '--out', t]).code).toBe(0);
-    expect(await ortAccuracy(t)).toBe(recs.get('ideal')!.metrics!.accuracy);
+    cases.push({ method: 'unaware', flags: [], acc: () => recs.get('ideal')!.metrics!.accuracy });
+    // every export reads the sweep directory only (each re-run works in its own temporary copy): all at once
+    const outs = cases.map((c) => join(dir, `${c.method}${c.flags.length ? '' : '-trained'}.onnx`));
+    const runs = await Promise.all(cases.map((c, i) => cliP(['export', sweep, '--point', hash(c.method).slice(0, 10), ...c.flags, '--out', outs[i]])));
+    for (const [i, c] of cases.entries()) {
+      const r = runs[i];
+      expect(r.code, r.stderr).toBe(0);
+      if (!c.flags.includes('base')) expect(r.stdout).toContain('= the recorded metrics, bit for bit');
+      const acc = await ortAccuracy(outs[i]);
+      console.log(`export ${c.method} ${c.flags.join(' ') || '(trained)'}: onnxruntime accuracy ${acc} on 2000 heldout images, recorded ${c.acc()}`);
+      expect(acc).toBe(c.acc());
+    }
     expect(snapshot(sweep)).toEqual(before);
   }, 480_000);
 
-  it('bad input: one line, exit 2, nothing written (unknown point, base + effective, no cached base, a layer without ONNX form)', () => {
+  it('bad input: one line, exit 2, nothing written (unknown point, base + effective, no cached base, a layer without ONNX form)', async () => {
     const out = join(dir, 'never.onnx');
-    const bad = (args: string[], msg: RegExp) => {
-      const r = cli(['export', ...args, '--out', out]);
+    const calls: Promise<void>[] = [];
+    const bad = (args: string[], msg: RegExp) => calls.push(cliP(['export', ...args, '--out', out]).then((r) => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
-      expect(existsSync(out)).toBe(false);
-    };
+    }));
     bad([sweep, '--point', 'ffffffffff'], /--point: no point of .* has hash ffffffffff/);
     bad([sweep], /--point: got nothing/);
     bad([sweep, '--point', hash('ideal'), '--network', 'base', '--weights', 'effective'], /--weights effective: the base network is digital/);
@@ -138,7 +139,35 @@ describe('rramsim export from a sweep directory', () => {
     m.expectedPoints = [{ pointHash: 'abcdef'.repeat(10) + 'abcd', point: { ...m.expectedPoints[0].point, model: 'vit-mnist' } }];
     writeFileSync(join(vit, 'manifest.json'), JSON.stringify(m));
     bad([vit, '--point', 'abcdef'], /export: layer '[^']+' \([a-z-]+\) of model 'vit-mnist' has no ONNX export; exportable layers: dense, conv2d/);
+    bad([sweep, '--point', hash('fat'), '--cache-dir', join(sweep, 'manifest.json')], /--cache-dir: got '.*manifest\.json'; allowed: the directory the sweep trained its base networks into/);
+    bad([sweep, '--point', hash('fat'), '--cache-dir', join(dir, 'no-such-dir')], /--cache-dir: got .*no-such-dir/);
+    await Promise.all(calls);
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
+
+  it('--cache-dir: a sweep whose bases live elsewhere (a Slurm job\'s DIR-cache) exports the same bytes with it, and without it says where to look', async () => {
+    // the layout `rramsim slurm` leaves: the merged DIR without cache/, the bases in DIR-cache
+    const slurm = join(dir, 'slurm');
+    cpSync(sweep, slurm, { recursive: true });
+    renameSync(join(slurm, 'cache'), `${slurm}-cache`);
+    const base = (src: string, name: string, ...flags: string[]) =>
+      cliP(['export', src, '--point', hash('fat'), '--network', 'base', '--out', join(dir, name), ...flags]);
+    const [missing, viaFlag, ref, point] = await Promise.all([
+      base(slurm, 'never-slurm.onnx'),
+      base(slurm, 'slurm-base.onnx', '--cache-dir', `${slurm}-cache`),
+      base(sweep, 'sweep-base.onnx'),
+      cliP(['export', slurm, '--point', hash('fat'), '--cache-dir', `${slurm}-cache`, '--out', join(dir, 'slurm-fat.onnx')]),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/its base network is not in .*slurm\/cache .*name the directory it trained its bases into with --cache-dir/);
+    expect(existsSync(join(dir, 'never-slurm.onnx'))).toBe(false);
+    expect(viaFlag.code, viaFlag.stderr).toBe(0);
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'slurm-base.onnx'))).toEqual(readFileSync(join(dir, 'sweep-base.onnx')));
+    // the method re-run on that base gives the recorded metrics
+    expect(point.code, point.stderr).toBe(0);
+    expect(point.stdout).toContain('= the recorded metrics, bit for bit');
+  }, 300_000);
 
   it('output file: another file is kept (exit 2) unless --force; its own file is replaced', () => {
     const out = join(dir, 'mine.onnx');
@@ -152,17 +181,17 @@ describe('rramsim export from a sweep directory', () => {
     const first = readFileSync(out);
     expect(cli(args).code).toBe(0); // rramsim's own file: replaced without --force, the same bytes
     expect(readFileSync(out)).toEqual(first);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('rramsim export of an .onnx file (round trip through rramsim)', () => {
-  it('a PyTorch export with BatchNorm kept: import of the written file gives the same model state', () => {
+  it('a PyTorch export with BatchNorm kept: import of the written file gives the same model state', async () => {
     const src = join(ROOT, 'test', 'fixtures', 'onnx', 'pytorch', 'resnet_bn.onnx');
     const out = join(tmp(), 'again.onnx');
     const r = cli(['export', src, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const sha = (s: string) => /model state: \d+ floats, sha256 ([0-9a-f]{64})/.exec(s)![1];
-    const a = cli(['import', src]), b = cli(['import', out]);
+    const [a, b] = await Promise.all([cliP(['import', src]), cliP(['import', out])]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(sha(b.stdout)).toBe(sha(a.stdout));

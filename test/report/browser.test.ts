@@ -17,12 +17,16 @@ import { writeSyntheticSweep } from '../../sim/report/synthetic_sweep.js';
 import { buildTable, tableCsv } from '../../sim/report/table.js';
 import { writeReport } from '../../sim/report/write_report.js';
 import { requirePackage } from '../support/system_package.js';
+import type { ResultRecord } from '../../src/experiment/result.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const noChromium = requirePackage('chromium', () => existsSync(CHROMIUM));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface PlotInfo { id: string; traces: number; traceNames: string[]; xTitle: string; yTitle: string; xTitleDom: string; yTitleDom: string }
+
+/** the names a legend lists: every trace but the seed markers (grouped with their line) */
+const legendNames = (names: string[]) => names.filter((n) => !n.endsWith(': seeds'));
 
 describe.skipIf(noChromium)('report in headless Chromium', () => {
   let browser: Browser;
@@ -87,9 +91,9 @@ describe.skipIf(noChromium)('report in headless Chromium', () => {
         };
       });
     });
-    // per panel (2 datasets): accuracy vs rate, accuracy vs rank, vs write events, vs distinct cells; then 2 tiles + importance before/after
+    // per panel (2 datasets): accuracy vs rate and the loss against the control, accuracy vs rank, vs write events, vs distinct cells; then 2 tiles + importance before/after
     expect(plots.map((p) => p.id)).toEqual([
-      'acc-mlp-fashion-mnist', 'acc-mlp-mnist',
+      'acc-mlp-fashion-mnist', 'loss-mlp-fashion-mnist', 'acc-mlp-mnist', 'loss-mlp-mnist',
       'rank-mlp-fashion-mnist', 'writes-mlp-fashion-mnist', 'cells-mlp-fashion-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist',
       'tile-uniform', 'tile-clustered', 'importance-before', 'importance-after',
     ]);
@@ -97,21 +101,22 @@ describe.skipIf(noChromium)('report in headless Chromium', () => {
     for (const panel of ['mlp-mnist', 'mlp-fashion-mnist']) {
       // unaware, fat, ittrna × 2 distributions + lora × 2 ranks × 2 distributions + ideal reference
       const acc = byId.get(`acc-${panel}`)!;
-      expect(acc.traces).toBe(11);
+      expect(legendNames(acc.traceNames)).toHaveLength(11);
+      expect(acc.traces).toBe(11 + 10); // each line's seed markers
       const idealN = agg.groups.find((g) => g.fields.method === 'ideal' && `acc-${g.panel.replace(' · ', '-')}` === `acc-${panel}`)!.nOk;
-      expect(acc.traceNames).toContain(`ideal (no defects, n=${idealN})`);
+      expect(acc.traceNames).toContain(`ideal (no defects, n=${idealN} seeds)`);
       expect(acc.traceNames).toContain('lora · clustered · r=8');
       expect([acc.xTitleDom, acc.yTitleDom]).toEqual(['stuck cells (% of all cells)', 'accuracy (%)']);
       // lora × 3 rates × 2 distributions
       const rank = byId.get(`rank-${panel}`)!;
-      expect(rank.traces).toBe(6);
+      expect(legendNames(rank.traceNames)).toHaveLength(6);
       expect([rank.xTitleDom, rank.yTitleDom]).toEqual(['LoRA rank r', 'accuracy (%)']);
       const writes = byId.get(`writes-${panel}`)!;
-      expect(writes.traceNames).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
-      expect(writes.xTitleDom).toBe('cell writes during training/adaptation (mean per setting)');
+      expect(legendNames(writes.traceNames)).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+      expect(writes.xTitleDom).toBe('cell writes in training/adaptation (mean), log scale');
       const cells = byId.get(`cells-${panel}`)!;
-      expect(cells.traceNames).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
-      expect(cells.xTitleDom).toBe('distinct cells written during training/adaptation (mean per setting)');
+      expect(legendNames(cells.traceNames)).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+      expect(cells.xTitleDom).toBe('distinct cells written (mean), log scale');
     }
     for (const id of ['tile-uniform', 'tile-clustered']) expect(byId.get(id)).toMatchObject({ traces: 1, xTitleDom: 'bit line (column)', yTitleDom: 'word line (row)' });
     for (const id of ['importance-before', 'importance-after']) expect(byId.get(id)).toMatchObject({ traces: 2, traceNames: ['', 'faulty cell'] });
@@ -124,7 +129,8 @@ describe.skipIf(noChromium)('report in headless Chromium', () => {
     agg.groups.forEach((g, i) => {
       const r = rows[i];
       expect(r.method[0]).toBe(g.fields.method);
-      expect(Number(r['defects.rate'][0])).toBe(g.fields['defects.rate']);
+      // ideal does not read the defect rate: its cell is empty
+      expect(r['defects.rate'][0]).toBe(g.fields.method === 'ideal' ? '' : String(g.fields['defects.rate']));
       expect(Number(r.n[0])).toBe(g.nOk);
       expect(Number(r.nFailed[0])).toBe(g.nFailed);
       expect(Number(r.nMissing[0])).toBe(g.nMissing);
@@ -171,21 +177,33 @@ describe.skipIf(noChromium)('report in headless Chromium', () => {
     expect(text).toContain(`std ${p2(a.std)} · 95% CI ±${p2(a.ci95)}`);
     expect(text).toContain(`min ${p2(a.min)} · max ${p2(a.max)}`);
     expect(text).toContain(`failed or missing: ${g.nFailed + g.nMissing}`);
+    expect(text).toContain(`default band: ${a.n < 3 ? `seed min–max (n=${a.n} < 3)` : '95% CI of the mean'}`);
   });
 
-  it('the error-bar control switches between 95% CI, std and none', async () => {
+  it('the band control switches between the n rule, seed range, 95% CI, std and none', async () => {
     const errorsOf = () => page.evaluate(() => {
-      const el = document.getElementById('acc-mlp-mnist') as HTMLElement & { data: { error_y?: { array?: number[]; visible?: boolean } }[] };
-      return { visible: el.data[0].error_y?.visible, array: el.data[0].error_y?.array };
+      const el = document.getElementById('acc-mlp-mnist') as HTMLElement & { data: { error_y?: { array?: number[]; arrayminus?: number[]; visible?: boolean } }[] };
+      return { visible: el.data[0].error_y?.visible, array: el.data[0].error_y?.array, arrayminus: el.data[0].error_y?.arrayminus };
     });
     const spec = JSON.parse(await page.locator('#report-data').textContent() as string).figures.find((f: { id: string }) => f.id === 'acc-mlp-mnist');
-    expect(await errorsOf()).toEqual({ visible: true, array: spec.errors[0].ci });
+    const e = spec.errors[0];
+    // the default: per point, the seed range below 3 seeds (some points lost a seed), else the CI
+    const auto = await errorsOf();
+    expect(auto.visible).toBe(true);
+    e.auto.forEach((b: string, j: number) => {
+      expect(auto.array![j]).toBe(b === 'ci' ? e.ci[j] : e.hi[j]);
+      expect(auto.arrayminus![j]).toBe(b === 'ci' ? e.ci[j] : e.lo[j]);
+    });
+    await page.selectOption('#errmode', 'ci');
+    expect(await errorsOf()).toEqual({ visible: true, array: e.ci, arrayminus: e.ci });
     await page.selectOption('#errmode', 'std');
-    expect(await errorsOf()).toEqual({ visible: true, array: spec.errors[0].std });
-    expect(spec.errors[0].std).not.toEqual(spec.errors[0].ci);
+    expect(await errorsOf()).toEqual({ visible: true, array: e.std, arrayminus: e.std });
+    expect(e.std).not.toEqual(e.ci);
+    await page.selectOption('#errmode', 'range');
+    expect(await errorsOf()).toEqual({ visible: true, array: e.hi, arrayminus: e.lo });
     await page.selectOption('#errmode', 'none');
     expect((await errorsOf()).visible).toBe(false);
-    await page.selectOption('#errmode', 'ci');
+    await page.selectOption('#errmode', 'auto');
   });
 
   it('sorts the table by a clicked column', async () => {
@@ -225,6 +243,8 @@ describe.skipIf(noChromium)('report in headless Chromium', () => {
 describe.skipIf(noChromium)('report of a real tiny sweep in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
+  let records: ResultRecord[];
+  let seeds: Set<number>;
   let agg: Aggregate;
   let fileUrl: string;
   const consoleErrors: string[] = [];
@@ -234,6 +254,8 @@ describe.skipIf(noChromium)('report of a real tiny sweep in headless Chromium', 
     const dir = mkdtempSync(join(tmpdir(), 'rramsim-e2e-real-'));
     cpSync(resolve('test/report/fixtures/real_tiny_sweep'), dir, { recursive: true });
     const sweep = readSweepDir(dir);
+    records = sweep.records;
+    seeds = new Set(records.map((r) => r.point.seed));
     agg = aggregate(sweep.records, sweep.manifest?.expectedPoints);
     fileUrl = pathToFileURL(await writeReport(dir)).href;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -256,22 +278,69 @@ describe.skipIf(noChromium)('report of a real tiny sweep in headless Chromium', 
       const el = n as HTMLElement & { data: { name?: string }[] };
       return { id: el.id, names: el.data.map((t) => t.name ?? ''), x: el.querySelector('.g-xtitle')?.textContent, y: el.querySelector('.g-ytitle')?.textContent };
     }));
-    expect(plots.map((p) => p.id)).toEqual(['acc-mlp-mnist-embedded', 'rank-mlp-mnist-embedded', 'writes-mlp-mnist-embedded', 'tile-uniform', 'tile-clustered']);
-    const idealN = agg.groups.filter((g) => g.fields.method === 'ideal').reduce((s, g) => s + g.nOk, 0);
-    expect(plots[0]).toEqual({
+    expect(plots.map((p) => p.id)).toEqual(['acc-mlp-mnist-embedded', 'loss-mlp-mnist-embedded', 'rank-mlp-mnist-embedded', 'writes-mlp-mnist-embedded', 'tile-uniform', 'tile-clustered']);
+    // n of the ideal line = the number of seeds (the fixture holds 8 ideal records for 2 networks)
+    const idealN = seeds.size;
+    expect(idealN).toBe(2);
+    expect(records.filter((r) => r.point.method === 'ideal').length).toBeGreaterThan(idealN);
+    expect({ ...plots[0], names: legendNames(plots[0].names) }).toEqual({
       id: 'acc-mlp-mnist-embedded',
       names: [
         'unaware · clustered', 'unaware · uniform', 'fat · clustered', 'fat · uniform', 'ittrna · clustered', 'ittrna · uniform',
         'lora · clustered · r=2', 'lora · clustered · r=8', 'lora · uniform · r=2', 'lora · uniform · r=8',
-        `ideal (no defects, n=${idealN})`,
+        `ideal (no defects, n=${idealN} seeds)`,
       ],
       x: 'stuck cells (% of all cells)',
       y: 'accuracy (%)',
     });
     // one line per defect rate × distribution, each through both ranks (lora.alpha, set equal to
     // the rank by the config, does not split them)
-    expect(plots[1].names).toEqual(['lora · rate=0.05 · clustered', 'lora · rate=0.05 · uniform', 'lora · rate=0.2 · clustered', 'lora · rate=0.2 · uniform']);
-    expect(plots[2].names).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+    expect(legendNames(plots[2].names)).toEqual(['lora · rate=0.05 · clustered', 'lora · rate=0.05 · uniform', 'lora · rate=0.2 · clustered', 'lora · rate=0.2 · uniform']);
+    expect(legendNames(plots[3].names)).toEqual(['unaware', 'fat', 'ittrna', 'lora']);
+  });
+
+  it('with 2 seeds the default band is the seed range, the writes axis is logarithmic', async () => {
+    const drawn = await page.evaluate(() => {
+      type Gd = HTMLElement & { data: { name?: string; x: number[]; y: number[]; error_y?: { array?: number[]; arrayminus?: number[]; visible?: boolean } }[]; layout: { xaxis: { type: string }; legend: { title: { text: string } } } };
+      const acc = document.getElementById('acc-mlp-mnist-embedded') as Gd;
+      const writes = document.getElementById('writes-mlp-mnist-embedded') as Gd;
+      return {
+        lines: acc.data.map((t) => ({ name: t.name ?? '', x: t.x, y: t.y, up: t.error_y?.array, down: t.error_y?.arrayminus, visible: t.error_y?.visible })),
+        legendTitle: acc.layout.legend.title.text,
+        writesType: writes.layout.xaxis.type,
+        writesTickLabels: Array.from(writes.querySelectorAll('.xtick text')).map((t) => t.textContent),
+      };
+    });
+    expect(drawn.legendTitle).toContain('seed min–max');
+    // unaware · uniform at each rate: the bar spans exactly the two seeds' accuracies, which are drawn
+    const line = drawn.lines.find((l) => l.name === 'unaware · uniform')!;
+    const seedsLine = drawn.lines.find((l) => l.name === 'unaware · uniform: seeds')!;
+    line.x.forEach((x, j) => {
+      const accs = records.filter((r) => r.point.method === 'unaware' && r.point.defects.distribution === 'uniform' && pct(r.point.defects.rate) === x).map((r) => pct(r.metrics!.accuracy));
+      expect(accs).toHaveLength(2);
+      expect(line.y[j] + line.up![j]).toBeCloseTo(Math.max(...accs), 9);
+      expect(line.y[j] - line.down![j]).toBeCloseTo(Math.min(...accs), 9);
+      const drawnSeeds = seedsLine.x.map((sx, k) => [sx, seedsLine.y[k]]).filter(([sx]) => sx === x).map(([, y]) => y).sort();
+      expect(drawnSeeds).toEqual([...accs].sort());
+    });
+    expect(drawn.writesType).toBe('log');
+    expect(drawn.writesTickLabels).toContain('0');
+    // the switch back to linear
+    await page.selectOption('#xscale', 'linear');
+    expect(await page.evaluate(() => (document.getElementById('writes-mlp-mnist-embedded') as HTMLElement & { layout: { xaxis: { type: string } } }).layout.xaxis.type)).toBe('linear');
+    await page.selectOption('#xscale', 'log');
+  });
+
+  it('panel titles are not covered by the plotly toolbar', async () => {
+    const overlaps = await page.evaluate(() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((el) => {
+      const title = el.querySelector('.gtitle')?.getBoundingClientRect();
+      const bar = el.querySelector('.modebar')?.getBoundingClientRect();
+      if (!title || !bar) return { id: el.id, missing: true, overlap: false };
+      const overlap = title.left < bar.right && bar.left < title.right && title.top < bar.bottom && bar.top < title.bottom;
+      return { id: el.id, missing: false, overlap };
+    }));
+    expect(overlaps.length).toBeGreaterThan(0);
+    for (const o of overlaps) expect(o, o.id).toMatchObject({ missing: false, overlap: false });
   });
 
   it('its table equals the aggregate and the banner says every point has a result', async () => {
@@ -285,7 +354,9 @@ describe.skipIf(noChromium)('report of a real tiny sweep in headless Chromium', 
       expect(Number(rows[i].nFailed)).toBe(g.nFailed);
     });
     expect(agg.failed.length + agg.missing.length).toBe(0);
-    expect(await page.locator('#warnings').innerText()).toBe(`All ${agg.points.length} expected points have results.`);
+    // the fixture's ideal records at rates > 0 (planned before the reset) are one network per seed: a note, not a warning
+    expect(await page.locator('#warnings').innerText()).toBe(`All ${agg.points.length} expected points have results. ${agg.collapsed} recorded point(s) of ideal/control at a defect rate > 0 (planned before their rate was reset: the same network as the rate-0 point) are counted once per network.`);
+    expect(agg.collapsed).toBe(6);
     expect(await page.locator('#problems-none').count()).toBe(1);
   });
 });

@@ -55,7 +55,8 @@ describe('device report panels', () => {
     const f = figs.find((x) => x.id.startsWith('drift-'))!;
     expect(f.section).toBe('device');
     expect(f.layout.xaxis).toMatchObject({ type: 'log' });
-    expect(f.traces).toHaveLength(1);
+    // one line (its seed markers are a second trace, not in the legend)
+    expect(f.traces.filter((t) => t.showlegend !== false)).toHaveLength(1);
     expect(f.traces[0].x).toEqual([1, 3600, 86400]);
     (f.traces[0].y as number[]).forEach((y, i) => expect(y).toBeCloseTo(100 * (0.9 - 0.01 * [0, Math.log10(3600), Math.log10(86400)][i] - 0.005), 9));
   });
@@ -63,9 +64,10 @@ describe('device report panels', () => {
   it('accuracy vs wire resistance: r = 0 (no lineResistance field) joins the line of each method', () => {
     const figs = buildFigures(aggregate(wireRecords()), []);
     const f = figs.find((x) => x.id.startsWith('rwire-'))!;
-    expect(f.traces.map((t) => t.name)).toEqual(['unaware', 'fat']);
-    for (const t of f.traces) expect(t.x).toEqual([0, 1, 5]);
-    const fat = f.traces[1].y as number[];
+    const lines = f.traces.filter((t) => t.showlegend !== false);
+    expect(lines.map((t) => t.name)).toEqual(['unaware', 'fat']);
+    for (const t of lines) expect(t.x).toEqual([0, 1, 5]);
+    const fat = lines[1].y as number[];
     [0, 1, 5].forEach((r, i) => expect(fat[i]).toBeCloseTo(100 * (0.95 - 0.02 * r + 0.01 + 0.001), 9));
   });
 

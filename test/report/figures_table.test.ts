@@ -18,6 +18,10 @@ function sweep(opts: Parameters<typeof writeSyntheticSweep>[1]) {
   return { s, agg, figs: buildFigures(agg, s.artifacts) };
 }
 
+/** the traces a legend lists (the seed-marker traces are grouped with their line, not listed) */
+const listed = (f: { traces: Record<string, unknown>[] }) => f.traces.filter((t) => t.showlegend !== false);
+const pc = (v: number) => Number((v * 100).toPrecision(12));
+
 /** minimal RFC 4180 reader for the round trip */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -37,51 +41,57 @@ function parseCsv(text: string): string[][] {
 describe('figure specs', () => {
   it('one accuracy panel per model × dataset, one line per method, ideal as a reference line', () => {
     const { figs, agg } = sweep({ datasets: ['mnist', 'fashion-mnist'], methods: ['ideal', 'unaware', 'fat', 'ittrna'], rates: [0.05, 0.1], seeds: [1, 2, 3] });
-    const acc = figs.filter((f) => f.section === 'accuracy');
-    // groups sort by model then dataset name
-    expect(acc.map((f) => (f.layout.title as { text: string }).text)).toEqual([
+    const acc = figs.filter((f) => f.id.startsWith('acc-'));
+    // groups sort by model then dataset name; each accuracy panel is followed by its loss panel
+    expect(figs.filter((f) => f.section === 'accuracy').map((f) => (f.layout.title as { text: string }).text)).toEqual([
       'mlp · fashion-mnist: accuracy vs defect rate',
+      'mlp · fashion-mnist: accuracy loss vs ideal (not same-budget)',
       'mlp · mnist: accuracy vs defect rate',
+      'mlp · mnist: accuracy loss vs ideal (not same-budget)',
     ]);
     expect(figs.filter((f) => f.section !== 'accuracy')).toHaveLength(0); // no LoRA runs, no artefacts
     for (const f of acc) {
-      expect(f.traces.map((t) => t.name)).toEqual(['unaware', 'fat', 'ittrna', 'ideal (no defects, n=3)']);
+      expect(listed(f).map((t) => t.name)).toEqual(['unaware', 'fat', 'ittrna', 'ideal (no defects, n=3 seeds)']);
       expect(f.layout.xaxis).toMatchObject({ title: { text: 'stuck cells (% of all cells)' } });
       expect(f.layout.yaxis).toMatchObject({ title: { text: 'accuracy (%)' } });
-      // x in %, y = mean accuracy in %, error bars default to the 95% CI
+      // x in %, y = mean accuracy in %; with 3 seeds the default band is the 95% CI
       const panel = String((f.layout.title as { text: string }).text).split(':')[0];
       const fat = agg.groups.filter((g) => g.panel === panel && g.fields.method === 'fat');
-      expect(f.traces[1].x).toEqual([5, 10]);
-      expect(f.traces[1].y).toEqual(fat.map((g) => Number((g.stats.accuracy.mean! * 100).toPrecision(12))));
-      expect((f.traces[1].error_y as { array: number[] }).array).toEqual(fat.map((g) => Number((g.stats.accuracy.ci95! * 100).toPrecision(12))));
-      expect(f.errors[1].std).toEqual(fat.map((g) => Number((g.stats.accuracy.std! * 100).toPrecision(12))));
+      const fatTrace = listed(f)[1];
+      expect(fatTrace.x).toEqual([5, 10]);
+      expect(fatTrace.y).toEqual(fat.map((g) => pc(g.stats.accuracy.mean!)));
+      expect((fatTrace.error_y as { array: number[] }).array).toEqual(fat.map((g) => pc(g.stats.accuracy.ci95!)));
+      expect((fatTrace.error_y as { arrayminus: number[] }).arrayminus).toEqual(fat.map((g) => pc(g.stats.accuracy.ci95!)));
+      expect(f.errors[1].std).toEqual(fat.map((g) => pc(g.stats.accuracy.std!)));
+      expect((f.layout.legend as { title: { text: string } }).title.text).toBe('bars: 95% CI of the mean (Student t)');
       const ideal = agg.groups.find((g) => g.panel === panel && g.fields.method === 'ideal')!;
-      expect(f.traces[3].y).toEqual([0, 1].map(() => Number((ideal.stats.accuracy.mean! * 100).toPrecision(12))));
+      expect(listed(f)[3].y).toEqual([0, 1].map(() => pc(ideal.stats.accuracy.mean!)));
     }
   });
 
   it('LoRA runs add accuracy-vs-rank and accuracy-vs-cell-writes; variants split lines', () => {
     const { figs, agg } = sweep({ methods: ['ideal', 'unaware', 'lora', 'lori'], ranks: [2, 8], rates: [0.05, 0.1], distributions: ['uniform', 'clustered'], seeds: [1, 2] });
-    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'loss-mlp-mnist', 'rank-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
     // unaware × 2 distributions + (lora, lori) × 2 ranks × 2 distributions + ideal
-    expect(figs[0].traces).toHaveLength(2 + 8 + 1);
-    expect(figs[0].traces.map((t) => t.name)).toContain('lora · clustered · r=8');
+    expect(listed(figs[0])).toHaveLength(2 + 8 + 1);
+    expect(listed(figs[0]).map((t) => t.name)).toContain('lora · clustered · r=8');
     // rank plot: (lora, lori) × 2 rates × 2 distributions lines, x = ranks
-    expect(figs[1].traces).toHaveLength(8);
-    expect(figs[1].traces.every((t) => JSON.stringify(t.x) === '[2,8]')).toBe(true);
-    // writes plot: one marker trace per on-chip method
-    expect(figs[2].traces.map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
-    expect(figs[2].layout.xaxis).toMatchObject({ type: 'log' });
+    expect(listed(figs[2])).toHaveLength(8);
+    expect(listed(figs[2]).every((t) => JSON.stringify(t.x) === '[2,8]')).toBe(true);
+    // writes plot: one marker trace per on-chip method, on a log axis
+    expect(listed(figs[3]).map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
+    expect(figs[3].layout.xaxis).toMatchObject({ type: 'log' });
+    expect(figs[3].xScale?.linear).toMatchObject({ type: 'linear' });
     // distinct cells: same markers, x = mean cellsWritten per setting
-    expect(figs[3].traces.map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
+    expect(listed(figs[4]).map((t) => t.name)).toEqual(['unaware', 'lora', 'lori']);
     const loraCells = agg.groups.filter((g) => g.fields.method === 'lora').map((g) => g.stats.cellsWritten.mean);
-    expect(figs[3].traces[1].x).toEqual(loraCells);
-    expect(figs[3].layout.xaxis).toMatchObject({ title: { text: 'distinct cells written during training/adaptation (mean per setting)' } });
+    expect(listed(figs[4])[1].x).toEqual(loraCells);
+    expect(figs[4].layout.xaxis).toMatchObject({ title: { text: 'distinct cells written (mean), log scale' } });
   });
 
   it('LoRA runs at a single rank draw no rank panel, only accuracy vs cell writes', () => {
     const { figs } = sweep({ methods: ['unaware', 'lora'], ranks: [8], rates: [0.05, 0.1], distributions: ['uniform'], seeds: [1, 2] });
-    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
+    expect(figs.map((f) => f.id)).toEqual(['acc-mlp-mnist', 'loss-mlp-mnist', 'writes-mlp-mnist', 'cells-mlp-mnist']);
   });
 
   it('defect-map and importance heatmaps come from artefacts, one tile per distribution', () => {
@@ -122,7 +132,7 @@ describe('large artefacts', () => {
     expect((figs[0].layout.title as { text: string }).text).toContain(`${((100 * nFaulty) / n).toFixed(1)}% on faulty cells`);
     expect((figs[1].layout.title as { text: string }).text).toContain('0.0% on faulty cells');
     expect(figs[0].caption).toContain('rows 0–31, columns 0–15 (one tile) of 300×100');
-    // the × markers are exactly the faulty cells of the window
+    // the markers are exactly the faulty cells of the window
     const xs = figs[0].traces[1].x as number[];
     expect(xs.length).toBe(faulty.filter((f, i) => f && Math.floor(i / cols) < 32 && i % cols < 16).length);
   });
@@ -140,8 +150,9 @@ describe('results table and CSV', () => {
       expect(t.rows[i][col('accuracy.ci95')]).toBe(g.stats.accuracy.ci95);
       expect(t.rows[i][col('n')]).toBe(g.nOk);
       expect(t.rows[i][col('nFailed')] as number + (t.rows[i][col('nMissing')] as number)).toBe(g.nFailed + g.nMissing);
-      // LoRA rank only applies to LoRA methods
+      // LoRA rank only applies to LoRA methods; ideal does not read the defect rate
       expect(t.rows[i][col('lora.rank')]).toBe(g.fields.method === 'lora' ? 4 : null);
+      expect(t.rows[i][col('defects.rate')]).toBe(g.fields.method === 'ideal' ? null : 0.1);
     });
     expect(agg.failed.length + agg.missing.length).toBeGreaterThan(0);
     const csv = parseCsv(tableCsv(t));

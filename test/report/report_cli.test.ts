@@ -28,7 +28,8 @@ describe('writeReport: one self-contained file', () => {
     const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1];
     const data = JSON.parse(json) as { downloads: { jsonl: { text: string } }; figures: unknown[] };
     expect(data.downloads.jsonl.text).toBe(lines);
-    expect(data.figures).toHaveLength(1);
+    // the accuracy panel and its accuracy-loss panel
+    expect(data.figures).toHaveLength(2);
     // the provenance section names how to reproduce
     expect(html).toContain(s.manifest.command!);
     expect(html).toContain(`npx rramsim reproduce ${dir}`);

@@ -120,8 +120,9 @@ describe.skipIf(skip)('rramsim slurm on a Slurm cluster', () => {
     const lManifest = JSON.parse(readFileSync(join(localDir, 'manifest.json'), 'utf8')) as Manifest;
     expect(mManifest.configHash).toBe(lManifest.configHash);
     expect(mManifest.expectedPoints.map((e) => e.pointHash).sort()).toEqual(lManifest.expectedPoints.map((e) => e.pointHash).sort());
-    expect(ref).toHaveLength(40);
-    expect(mine.size).toBe(40);
+    // 4 methods on defects × 4 rates × 2 seeds + ideal once per seed (its rate is not read)
+    expect(ref).toHaveLength(34);
+    expect(mine.size).toBe(34);
     for (const r of ref) {
       expect(r.status).toBe('ok');
       const s = mine.get(r.pointHash);

@@ -145,7 +145,8 @@ describe('disk full inside a point (an artefact or cache write in a worker)', ()
         'rramsim: disk full (ENOSPC) while writing: every result line written before is intact; free space, then run the same command with --resume\n',
       ]);
       const hint = lines.find((l) => l.startsWith('continue with: '));
-      expect(hint).toBe(`continue with: rramsim sweep ${config} --out ${out} --resume\n`);
+      // the user's command line, every flag (--workers too), with --resume
+      expect(hint).toBe(`continue with: rramsim sweep ${config} --out ${out} --workers 2 --resume\n`);
       expect(lines.join('')).not.toMatch(/\n\s+at /);
       const partial = readRecords(out);
       expect(partial.every((r) => r.status === 'ok' && r.point.method !== 'lora')).toBe(true);
@@ -182,7 +183,7 @@ describe('fs errors as one line', () => {
       expect(code).toBe(5);
       const msg = lines.filter((l) => l.startsWith('rramsim:'));
       expect(msg).toEqual(['rramsim: disk full (ENOSPC) while writing: every result line written before is intact; free space, then run the same command with --resume\n']);
-      expect(lines.filter((l) => l.startsWith('continue with: '))).toEqual([`continue with: rramsim sweep ${config} --out ${out} --resume\n`]);
+      expect(lines.filter((l) => l.startsWith('continue with: '))).toEqual([`continue with: rramsim sweep ${config} --out ${out} --workers 1 --resume\n`]);
       expect(lines.join('')).not.toMatch(/\n\s+at /);
       expect(tmpFiles(out)).toEqual([]);
       fault.writesLeft = Infinity;

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, FAKE_RUNNER_PATH, writeJson } from '../cli/cli_helpers.js';
+import { cli, cliP, ensureBuilt, FAKE_RUNNER_PATH, writeJson } from '../cli/cli_helpers.js';
 import { tmp } from './helpers.js';
 
 const FAKE = { RRAMSIM_RUNNER: FAKE_RUNNER_PATH };
@@ -31,7 +31,7 @@ describe('manifest.json of the wrong shape', () => {
   ];
 
   for (const [text, why] of cases) {
-    it(`${text.slice(0, 40)}: merge, sweep --resume, reproduce and report exit 2 in one line`, () => {
+    it(`${text.slice(0, 40)}: merge, sweep --resume, reproduce and report exit 2 in one line`, async () => {
       const d = join(tmp('rramsim-manifest-case-'), 'd');
       mkdirSync(d);
       cpSync(join(base, 'good'), d, { recursive: true });
@@ -41,15 +41,16 @@ describe('manifest.json of the wrong shape', () => {
         ['sweep', cfg, '--out', d, '--resume', '--workers', '1'],
         ['reproduce', d, '--sample', '1'],
       ];
-      for (const argv of runs) {
-        const r = cli(argv, FAKE);
+      // the four commands only read the directory (each refuses it before any work): run them at once
+      const [rep, ...results] = await Promise.all([cliP(['report', d], FAKE), ...runs.map((argv) => cliP(argv, FAKE))]);
+      results.forEach((r, i) => {
+        const argv = runs[i];
         expect(r.code, `${argv[0]}: ${r.stderr}`).toBe(2);
         expect(r.stderr.trim().split('\n'), argv[0]).toHaveLength(1);
         expect(r.stderr).toContain('manifest.json');
         expect(r.stderr, argv[0]).toContain(why);
-      }
+      });
       // the report tolerates missing fields but not a file it cannot even render
-      const rep = cli(['report', d], FAKE);
       expect(rep.stderr).not.toContain('internal error');
       expect([0, 2]).toContain(rep.code);
     });

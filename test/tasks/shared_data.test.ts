@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Split } from '../../src/data/dataset.js';
 import { gatherSplitRows, splitRange } from '../../src/data/split_rows.js';
-import { NORMALISATION, normalisationTable } from '../../src/data/normalise.js';
+import { normalisationTable, scalarNormalisation } from '../../src/data/normalise.js';
 import { buildModel, modelDescOf } from '../../src/nn/model.js';
 import { evaluate, train } from '../../src/nn/train.js';
 import { DEFAULT_TRAIN } from '../../src/nn/train_spec.js';
@@ -42,7 +42,7 @@ describe('tasks share their source data set (one copy, transforms per example)',
 
   it('rows read through a task are bit for bit the whole-split copies (permutation, 90°, 22.5°, 45°), in any order', () => {
     const d = fakeMnist();
-    const fill = normalisationTable(NORMALISATION.mnist)[0];
+    const fill = normalisationTable(scalarNormalisation('mnist'))[0];
     const order = Int32Array.from(taskPermutation(9, 1, d.train.n));
     const cases: [string, Float32Array][] = [
       ['permuted-mnist/7', permuteSplit(d.train, taskPermutation(3, 7, 784)).x],
@@ -82,14 +82,14 @@ describe('tasks share their source data set (one copy, transforms per example)',
     const next = allocF32(300 * 784).fill(7); // the next point's buffer, where the released memory was
     const rows = splitRange(t.train, 0, 300, 784);
     expect(next.every((v) => v === 7)).toBe(true);
-    const fill = normalisationTable(NORMALISATION.mnist)[0];
+    const fill = normalisationTable(scalarNormalisation('mnist'))[0];
     expect(bytes(rows).equals(bytes(rotateSplit(d.train, d.shape, 90, fill).x))).toBe(true);
   });
 
   it('training and evaluating on a task give the same bits as on its transformed copy', () => {
     const d = fakeMnist(96);
     const t = makeTask('rotated-mnist/30', d, 1);
-    const fill = normalisationTable(NORMALISATION.mnist)[0];
+    const fill = normalisationTable(scalarNormalisation('mnist'))[0];
     const copy: Split = rotateSplit(d.train, d.shape, 30, fill), copyEval = rotateSplit(d.eval, d.shape, 30, fill);
     const run = (tr: Split, ev: Split) => {
       const net = buildModel(modelDescOf('mlp', { input: d.shape }), 4);

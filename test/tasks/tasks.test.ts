@@ -4,7 +4,7 @@ import { permuteSplit, taskPermutation } from '../../src/tasks/permute.js';
 import { checkTaskList, makeTask, parseTaskName } from '../../src/tasks/registry.js';
 import { rotateImage, rotateSplit } from '../../src/tasks/rotate.js';
 import { UserError } from '../../src/util/errors.js';
-import { NORMALISATION, normalisationTable } from '../../src/data/normalise.js';
+import { normalisationTable, scalarNormalisation } from '../../src/data/normalise.js';
 import { stream } from '../../src/util/rng.js';
 import { gatherSplitRows } from '../../src/data/split_rows.js';
 
@@ -123,7 +123,7 @@ describe('rotated tasks', () => {
   it('the registered task rotates both splits once, background = normalised pixel 0, deterministic', () => {
     const d = fakeDataset(4, 4);
     const t = makeTask('rotated-mnist-embedded/90', d, 1);
-    const fill = normalisationTable(NORMALISATION['mnist-embedded'])[0];
+    const fill = normalisationTable(scalarNormalisation('mnist-embedded'))[0];
     expect(Array.from(rows(t.train))).toEqual(Array.from(rotateSplit(d.train, [1, 4, 4], 90, fill).x));
     expect(t.eval.n).toBe(d.eval.n);
     expect(t.train.y).toBe(d.train.y);

@@ -2,7 +2,7 @@
  * Read stage 'line-resistance': word-line and bit-line wire resistance (IR drop) on each tile,
  * solved by the fast block Gauss–Seidel solver (line_resistance/fast_solver.ts, validated against
  * the exact solver and ngspice; docs/line_resistance.md). On when `crossbar.lineResistance` puts
- * some resistance on the lines (rWire, rDriver or rSense > 0).
+ * some resistance on the lines (rWordLine, rBitLine (rWire: both), rDriver or rSense > 0).
  *
  * Per tile (tr, tc) and forward, with the tile's physical cells (row k = physical row r0 + k; slot
  * column m = physical slot column c0 + m; cell k of a slot on bit line m·cpw + k, cpw = cells per
@@ -40,7 +40,7 @@
  * costs is measured in docs/line_resistance.md).
  */
 import { HEALTHY } from '../cell_state.js';
-import { lineResistanceOn, resolveLineResistanceConfig } from '../crossbar_spec.js';
+import { lineResistanceOn, resolveLineResistanceConfig, wireResistances } from '../crossbar_spec.js';
 import { FastTileSolver } from '../line_resistance/fast_solver.js';
 import { gemm } from '../../kernels/gemm.js';
 import { allocF32 } from '../../kernels/alloc.js';
@@ -52,7 +52,8 @@ export const V_READ = 0.2;
 class LineResistanceStage implements ReadStage {
   readonly name = 'line-resistance';
   private readonly solvers = new Map<number, TileState>();
-  private readonly rWire: number;
+  private readonly rWordLine: number;
+  private readonly rBitLine: number;
   private readonly rDriver: number;
   private readonly rSense: number;
   private readonly sweeps: number;
@@ -64,7 +65,8 @@ class LineResistanceStage implements ReadStage {
 
   constructor(private readonly ctx: ReadStageContext) {
     const c = resolveLineResistanceConfig(ctx.crossbar.lineResistance);
-    this.rWire = c.rWire; this.rDriver = c.rDriver; this.rSense = c.rSense; this.sweeps = c.sweeps;
+    ({ rWordLine: this.rWordLine, rBitLine: this.rBitLine } = wireResistances(c));
+    this.rDriver = c.rDriver; this.rSense = c.rSense; this.sweeps = c.sweeps;
     this.transferEvery = c.transferEvery ?? 0;
   }
 
@@ -83,7 +85,7 @@ class LineResistanceStage implements ReadStage {
     let t = this.solvers.get(key);
     if (!t) {
       t = {
-        solver: new FastTileSolver(nr, ncc, { rWordLine: this.rWire, rBitLine: this.rWire, rDriver: this.rDriver, rSense: this.rSense }, 'crossbar.lineResistance'),
+        solver: new FastTileSolver(nr, ncc, { rWordLine: this.rWordLine, rBitLine: this.rBitLine, rDriver: this.rDriver, rSense: this.rSense }, 'crossbar.lineResistance'),
         G: new Float32Array(nr * ncc),
       };
       this.solvers.set(key, t);

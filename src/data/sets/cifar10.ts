@@ -22,7 +22,6 @@ const FORMAT: CifarFormat = {
   howToGet:
     `extract the official cifar-10-binary.tar.gz (https://www.cs.toronto.edu/~kriz/cifar.html, md5 ${CIFAR10_OFFICIAL_TAR_MD5}) ` +
     `and pass the directory cifar-10-batches-bin (or its parent) with --data-dir or ${DATA_ENV}`,
-  normalisation: CIFAR_NORMALISATION,
 };
 
 export const cifar10 = defineDataset({
@@ -33,7 +32,5 @@ export const cifar10 = defineDataset({
   splits: { train: 50000, eval: { name: 'test', n: 10000 } },
   normalisation: CIFAR_NORMALISATION,
   checksums: { rule: `none per file is published (archive md5 ${CIFAR10_OFFICIAL_TAR_MD5}): structure, sizes and class balance are checked`, files: {} },
-  locations: { places: FORMAT.places },
   cifar: FORMAT,
-  ...cifarSetFunctions(FORMAT),
-});
+}, cifarSetFunctions);

@@ -25,7 +25,6 @@ const FORMAT: CifarFormat = {
     'test_batch.bin': 'be1b9ab97268421c22e8254ffc9280f41a441437083ba166eb881c85d3ae14c5',
   },
   sha256Source: 'see ../shared/data/cifar10-jpeg/SOURCE.md',
-  normalisation: CIFAR_NORMALISATION,
 };
 
 export const cifar10Jpeg = defineDataset({
@@ -36,7 +35,5 @@ export const cifar10Jpeg = defineDataset({
   splits: { train: 50000, eval: { name: 'test', n: 10000 } },
   normalisation: CIFAR_NORMALISATION,
   checksums: { rule: "SHA-256 of each file's content (after gunzip)", files: FORMAT.sha256! },
-  locations: { places: FORMAT.places },
   cifar: FORMAT,
-  ...cifarSetFunctions(FORMAT),
-});
+}, cifarSetFunctions);

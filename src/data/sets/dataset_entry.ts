@@ -8,13 +8,14 @@
  *                      data set has no official test images, as mnist-embedded)
  *   normalisation      per-channel mean and std of pixel/255: the model sees (p/255 − mean_ch)/std_ch
  *   checksums          what is verified, and the known SHA-256 per file
- *   locations          where it is looked for: the flag --data-dir, the env variable RRAMSIM_DATA and
- *                      the default directories (search_path.ts), or an npm package
+ *   idx / cifar        the format description of a file-based data set (where it is looked for:
+ *                      --data-dir, RRAMSIM_DATA, the default directories of search_path.ts)
  *   open / preflight / check   the loader: locate (+ cache key) then load; verify before any work;
  *                      the `data check` report (never throws for absent or bad data)
  *
- * The format kinds (idx_set.ts, cifar_set.ts, embedded_set.ts) make open/preflight/check from a
- * format description, so a new data set in a known format is data only; a new format brings its
+ * The format kinds (idx_set.ts, cifar_set.ts, embedded_set.ts) make open/preflight/check from the
+ * entry's own data (`defineDataset(data, kind)`: its format description and its normalisation,
+ * each written once), so a new data set in a known format is data only; a new format brings its
  * own three functions (test/data/dataset_registry_recipe.test.ts registers a made-up one).
  */
 import type { DatasetCheck } from '../check.js';
@@ -22,7 +23,7 @@ import type { CifarFormat } from '../cifar10.js';
 import type { IdxFormat } from '../checksums.js';
 import type { Dataset } from '../dataset.js';
 import type { Normalisation } from '../pixel_coding.js';
-import type { LocateOptions, SearchPlaces } from '../search_path.js';
+import type { LocateOptions } from '../search_path.js';
 
 /** what the entry functions may know of the others: every registered entry (to recognise another data set's files) */
 export interface DatasetContext {
@@ -55,8 +56,6 @@ export interface DatasetEntry<N extends string = string> {
     /** file -> known SHA-256; empty when none is published (then structure is checked) */
     readonly files: Readonly<Record<string, string>>;
   };
-  /** file-based data sets: the directory names and fixed directories searched; npm-based: the package */
-  readonly locations: { readonly places: SearchPlaces } | { readonly npm: string };
   /** format descriptions, so other entries can recognise this data set's files */
   readonly idx?: IdxFormat;
   readonly cifar?: CifarFormat;
@@ -68,7 +67,18 @@ export interface DatasetEntry<N extends string = string> {
   check(opts: LocateOptions, ctx: DatasetContext): DatasetCheck;
 }
 
-/** an entry, with its name kept as a literal type (the registry derives `DatasetName` from it) */
-export function defineDataset<const N extends string>(entry: DatasetEntry<N>): DatasetEntry<N> {
-  return entry;
+/** an entry's data: everything but its loader functions */
+export type DatasetData<N extends string = string> = Omit<DatasetEntry<N>, 'open' | 'preflight' | 'check'>;
+
+/** a format kind: the loader functions made from an entry's data (its format and normalisation) */
+export type DatasetKind = (data: DatasetData) => Pick<DatasetEntry, 'open' | 'preflight' | 'check'>;
+
+/**
+ * An entry, with its name kept as a literal type (the registry derives `DatasetName` from it):
+ * either whole, or its data and the kind that makes its loader functions from that data.
+ */
+export function defineDataset<const N extends string>(entry: DatasetEntry<N>): DatasetEntry<N>;
+export function defineDataset<const N extends string>(data: DatasetData<N>, kind: DatasetKind): DatasetEntry<N>;
+export function defineDataset<const N extends string>(data: DatasetEntry<N> | DatasetData<N>, kind?: DatasetKind): DatasetEntry<N> {
+  return kind ? { ...data, ...kind(data) } : (data as DatasetEntry<N>);
 }

@@ -51,17 +51,13 @@ const FORMAT: IdxFormat = {
   },
 };
 
-const NORMALISATION = { mean: [0.1307], std: [0.3081] };
-
 export const mnist = defineDataset({
   name: 'mnist',
   describe: 'MNIST digits, the official IDX files (60,000 train, 10,000 test, 28x28 grey)',
   shape: [1, 28, 28],
   classes: 10,
   splits: { train: 60000, eval: { name: 'test', n: 10000 } },
-  normalisation: NORMALISATION,
+  normalisation: { mean: [0.1307], std: [0.3081] },
   checksums: { rule: "SHA-256 of each file's IDX content (after gunzip for .gz files)", files: Object.fromEntries(Object.values(FORMAT.files).map((f) => [f.name, f.contentSha256])) },
-  locations: { places: FORMAT.places },
   idx: FORMAT,
-  ...idxSetFunctions(FORMAT, NORMALISATION),
-});
+}, idxSetFunctions);

