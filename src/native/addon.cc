@@ -606,6 +606,8 @@ napi_value Isas(napi_env env, napi_callback_info) {
 
 }  // namespace
 
+const KernelTable* activeKernelTable() { return g_table.load(); }
+
 NAPI_MODULE_INIT() {
   if (!g_table.load()) g_table.store(best());
   const struct { const char* name; napi_callback fn; } fns[] = {

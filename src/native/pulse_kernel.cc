@@ -13,12 +13,16 @@
 // V8's Math.exp / Math.pow, which C's libm does not reproduce bit for bit, so they stay in the
 // TypeScript loop. Every operation is float64 in the TypeScript order, rounded to float32 where the
 // TypeScript calls Math.fround (-ffp-contract=off: no FMA). No allocation, no call per pulse.
+// Open-loop and mixed-precision on the differential mapping (the training case) run in the kernel
+// table's `pulseCounted` (pulse_impl.h: compiled per instruction set, vectorised, over the kernel
+// threads); this file keeps the argument checks, verify-pulses and the offset mapping.
 #include <node_api.h>
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "kernels.h"
 #include "quantile_f64.h"
 
 namespace {
@@ -232,8 +236,22 @@ napi_value PulseProgram(napi_env env, napi_callback_info info) {
     return float(q < 0 ? 0 : q > 1 ? 1 : q);
   };
 
-  // open-loop and mixed-precision in two sweeps: (1) every cell's pulse count (the cells are
-  // independent: a partner a target reads is stuck), branch-free for healthy differential slots,
+  // open-loop and mixed-precision on the differential mapping: the per-ISA pass (pulse_impl.h:
+  // vectorised count sweep, pulse trains interleaved across cells, blocks over the kernel threads)
+  if (scheme != 2 && two && !offset) {
+    PulseArgs pa{val, kind, uP, uN, wP, wN, wEff, last, aimP, aimN, scheme == 1 ? accP : nullptr,
+                 scheme == 1 ? accN : nullptr, cntP, cntN, gains, Z, permR, permC, rows, cols, scheme, k.code, full,
+                 wMax, k.dwUp, k.dwDown, k.dwMin, k.mid, k.invH, k.gammaUp, k.gammaDown, k.uMin, k.uMax, k.ctoc,
+                 k.k0, k.k1};
+    activeKernelTable()->pulseCounted(pa, out);
+    napi_value r;
+    napi_get_undefined(env, &r);
+    return r;
+  }
+
+  // open-loop and mixed-precision on the offset mapping in two sweeps: (1) every cell's pulse
+  // count (the cells are independent: a partner a target reads is stuck), branch-free for healthy
+  // differential slots,
   // the weights with a count or `full` listed; (2) the pulse trains and W_eff of the listed weights.
   // The same cells get the same pulses as the single sweep; the totals are sums of integers.
   if (scheme != 2) {
