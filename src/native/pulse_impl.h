@@ -349,8 +349,8 @@ static inline void trainSide(const PulseArgs& a, Scratch& w, const int32_t* __re
 }
 
 // 3'. the same for slots in logical order (identity permutations): the first pulse of every cell of
-// the block at once (dense, vectorised: cells without a count keep u), then the cells with more
-// than one pulse as lanes from their second pulse
+// the block at once (dense, vectorised: cells without a count keep u; the draws made for the cells
+// with a count only), then the cells with more than one pulse as lanes from their second pulse
 template <int CODE>
 static inline void denseSide(const PulseArgs& a, Scratch& w, const int32_t* __restrict nX, int i0, int nb, int sd,
                              float* u0, uint32_t* cnt0, uint32_t* wr0, Totals& T) {
@@ -362,9 +362,23 @@ static inline void denseSide(const PulseArgs& a, Scratch& w, const int32_t* __re
   uint32_t* __restrict wr = wr0 + i0;
   const double* __restrict g = a.gains + 2 * size_t(i0) + sd;
   const uint32_t k0 = a.k0, k1 = a.k1, c0 = uint32_t(2 * i0 + sd);
+  int32_t* E = w.E.data();
   if (noisy) {
-    for (int i = 0; i < nb; i++) B[i] = mix32(k0 ^ mix32((c0 + 2u * uint32_t(i)) ^ k1));
-    draws(B, cnt, 0u, nb, a.Z, w.H.data(), ZS);
+    // the draws of the cells with a count only (listed, drawn together, put back in place)
+    int na = 0;
+    for (int i = 0; i < nb; i++) {
+      E[na] = i;
+      na += int(nX[i] != 0);
+    }
+    uint32_t* __restrict C2 = w.CNT.data();
+    double* __restrict Z2 = w.GD.data();
+    for (int q = 0; q < na; q++) {
+      const int i = E[q];
+      B[q] = mix32(k0 ^ mix32((c0 + 2u * uint32_t(i)) ^ k1));
+      C2[q] = cnt[i];
+    }
+    draws(B, C2, 0u, na, a.Z, w.H.data(), Z2);
+    for (int q = 0; q < na; q++) ZS[E[q]] = Z2[q];
   }
   const double mid = a.mid, invH = a.invH, gU = a.gammaUp, gD = a.gammaDown, lo = a.uMin, hi = a.uMax,
                ctoc = a.ctoc, dwUp = a.dwUp, dwDown = a.dwDown;
@@ -394,7 +408,6 @@ static inline void denseSide(const PulseArgs& a, Scratch& w, const int32_t* __re
   }
   T.pulses += double(msum);
   T.events += double(act);
-  int32_t* E = w.E.data();
   int ne = 0;
   for (int i = 0; i < nb; i++) {
     E[ne] = i;
