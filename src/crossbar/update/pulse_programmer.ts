@@ -32,7 +32,9 @@
  * scheme would write it (mixed-precision: |acc| < dwMin already).
  * Typed arrays only: no allocation and no sequential random draw per pulse (counter-based draws).
  * The pass runs in the native addon when it is loaded and the shape is constant or linear
- * (src/native/pulse_kernel.cc, the same bits: float64 in this order, float32 where this rounds);
+ * (src/native/pulse_kernel.cc; open-loop and mixed-precision on the differential mapping in the
+ * per-ISA pass src/native/pulse_impl.h, vectorised, over the kernel threads; the same bits: float64
+ * in this order, float32 where this rounds);
  * this loop is the fallback (RRAMSIM_NATIVE=0, no addon, and the exp and pow shapes, whose
  * Math.exp / Math.pow C's libm does not reproduce bit for bit).
  */
