@@ -87,6 +87,18 @@ export interface NativeKernels {
     aP: number, bP: number, aN: number, bN: number, C: Float32Array, squareA?: number): void;
   /** y[i] = x[i]·x[i] (float32) */
   squares(x: Float32Array, y: Float32Array, len: number): void;
+  /**
+   * the pulsed update schemes' pass over a matrix (src/native/pulse_kernel.cc; the bits of
+   * src/crossbar/update/pulse_programmer.ts for the constant and linear pulse shapes):
+   * p = [rows, cols, wMax, scheme, two, full, mapping, shape, dwUp, dwDown, dwMin, mid, invH,
+   * gammaUp, gammaDown, uMin, uMax, ctoc, k0, k1, tolerance, maxPulses],
+   * out ← [write events, clipped, pulses, reads, touched]
+   */
+  pulseProgram?(val: Float32Array, slotKind: Uint8Array, stateP: Uint8Array, stateN: Uint8Array,
+    uP: Float32Array, uN: Float32Array, writesP: Uint32Array, writesN: Uint32Array, wEff: Float32Array,
+    last: Float32Array, aimP: Float32Array, aimN: Float32Array, accP: Float32Array, accN: Float32Array,
+    countP: Uint32Array, countN: Uint32Array, gains: Float64Array, quantiles: Float64Array,
+    permR: Int32Array | null, permC: Int32Array | null, p: Float64Array, out: Float64Array): void;
   /** the addon's interface version (NATIVE_ABI) */
   abi?(): number;
   /** instruction set in use: 'avx512' | 'avx2' | 'base' */
@@ -120,7 +132,7 @@ const BUILD_ERROR_FILE = join(SRC_NATIVE, 'build', 'error.txt');
 export const PACKAGE_ROOT = resolve(SRC_NATIVE, '..', '..');
 
 /** the interface version this code expects of the addon (addon.cc `abi`); an older build is not loaded */
-export const NATIVE_ABI = 6;
+export const NATIVE_ABI = 7;
 
 let state: NativeKernels | null | undefined;
 let reason = '';

@@ -15,6 +15,9 @@
 #include "kernels.h"
 #include "parallel.h"
 
+// the pulsed update schemes' pass (pulse_kernel.cc)
+napi_value PulseProgram(napi_env env, napi_callback_info info);
+
 namespace {
 
 std::atomic<const KernelTable*> g_table{nullptr};
@@ -558,9 +561,10 @@ napi_value Program(napi_env env, napi_callback_info info) {
 // 4: convForward's optional read variance (uP, uN, aP, bP, aN, bN, V)
 // 5: convInputGrad, addArrays, batchNormForward / batchNormBackward, setThreads / threads (thread pool)
 // 6: the fused ReLU of batchNormForward (relu) / batchNormBackward (mask) and addArrays (relu)
+// 7: pulseProgram (the pulsed update schemes, pulse_kernel.cc)
 napi_value Abi(napi_env env, napi_callback_info) {
   napi_value v;
-  napi_create_int32(env, 6, &v);
+  napi_create_int32(env, 7, &v);
   return v;
 }
 
@@ -602,6 +606,8 @@ napi_value Isas(napi_env env, napi_callback_info) {
 
 }  // namespace
 
+const KernelTable* activeKernelTable() { return g_table.load(); }
+
 NAPI_MODULE_INIT() {
   if (!g_table.load()) g_table.store(best());
   const struct { const char* name; napi_callback fn; } fns[] = {
@@ -610,7 +616,7 @@ NAPI_MODULE_INIT() {
     {"maxPoolForward", MaxPoolForward}, {"gatherRows", GatherRows}, {"maxPoolBackward", MaxPoolBackward},
     {"program", Program}, {"convForward", ConvForward}, {"convWeightGrad", ConvWeightGrad},
     {"convInputGrad", ConvInputGrad}, {"addArrays", AddArrays}, {"batchNormForward", BatchNormForward}, {"batchNormBackward", BatchNormBackward},
-    {"setThreads", SetThreads}, {"threads", Threads},
+    {"setThreads", SetThreads}, {"threads", Threads}, {"pulseProgram", PulseProgram},
     {"abi", Abi}, {"isa", Isa}, {"setIsa", SetIsa}, {"isas", Isas},
   };
   for (const auto& f : fns) {

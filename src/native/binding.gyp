@@ -14,7 +14,7 @@
     },
     {
       "target_name": "rramsim_native",
-      "sources": ["addon.cc", "parallel.cc"],
+      "sources": ["addon.cc", "parallel.cc", "pulse_kernel.cc"],
       "cflags_cc": ["<@(rr_cflags)"],
       "dependencies": ["rramsim_kernels_base"],
       "conditions": [

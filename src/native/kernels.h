@@ -34,6 +34,35 @@ struct ProgramArgs {
   const float* table;  // the lognormal quantile table T[0..4096] (prog_noise_counter.ts)
 };
 
+// arguments of the open-loop / mixed-precision pulse pass on the differential mapping
+// (pulse_impl.h has the formulas; pulse_kernel.cc fills it from pulseProgram's arguments)
+struct PulseArgs {
+  const float* val;
+  const uint8_t* kind;
+  float* uP;
+  float* uN;
+  uint32_t* wP;
+  uint32_t* wN;
+  float* wEff;
+  float* last;
+  float* aimP;
+  float* aimN;
+  float* accP;  // mixed-precision only (else null)
+  float* accN;
+  uint32_t* cntP;
+  uint32_t* cntN;
+  const double* gains;  // g_c, c = 2s + (0 for G⁺, 1 for G⁻)
+  const double* Z;      // Z[j] = Φ⁻¹(j/4096), j = 0 … 4096
+  const int32_t* permR;  // null = identity (then permC is null too)
+  const int32_t* permC;
+  int rows, cols;
+  int scheme;  // 0 open-loop, 1 mixed-precision
+  int code;    // shape: 0 constant, 1 linear
+  int full;
+  double wMax, dwUp, dwDown, dwMin, mid, invH, gammaUp, gammaDown, uMin, uMax, ctoc;
+  uint32_t k0, k1;
+};
+
 // the per-output read variance a convolution forms with its product (convForward): V = (P∘P)·S,
 // S[k, j] = float((aP + bP·uP)² + (aN + bN·uN)²)
 struct ConvVariance {
@@ -90,7 +119,13 @@ struct KernelTable {
   void (*batchNormBackward)(const float* dy, const float* xhat, float* dx, long rows, int C, int training,
                             const float* gamma, const double* inv, float* gammaGrad, float* betaGrad,
                             const float* mask);
+  // open-loop / mixed-precision pulses on the differential mapping (pulse_impl.h): out = [write
+  // events, clipped, pulses, reads (0), touched (0/1)]
+  void (*pulseCounted)(const PulseArgs& a, double* out);
 };
+
+// the table in use (addon.cc: the best instruction set of this CPU, or the one `setIsa` chose)
+const KernelTable* activeKernelTable();
 
 const KernelTable* table_base();
 #if defined(__x86_64__) || defined(_M_X64)

@@ -833,11 +833,12 @@ static void maxPoolBackward(const float* dy, const int32_t* arg, float* dx, int 
 
 #include "program_impl.h"
 #include "batch_norm_impl.h"
+#include "pulse_impl.h"
 
 static const KernelTable table = {
   ISA_NAME, gemm, im2col, col2im, addBiasRows, biasGrad, reluForward, reluBackward, sgd, maxPoolForward,
   maxPoolBackward, readVariance, outputNoise, squares, gemmVariance, program, convForward, convWeightGrad,
-  convInputGrad, addArrays, batchNormForward, batchNormBackward,
+  convInputGrad, addArrays, batchNormForward, batchNormBackward, pulseCounted,
 };
 
 }  // namespace ISA_NS

@@ -130,6 +130,11 @@ const ZTAB = (() => {
   return t;
 })();
 
+/** the table Z (read only: the native pass, src/native/pulse_kernel.cc, reads the same numbers) */
+export function pulseQuantileTable(): Float64Array {
+  return ZTAB;
+}
+
 /** z of word h (uint32): inverse-CDF sampling through the 4096-bin table, exact outer bins */
 export function normalOfWord(h: number): number {
   const j = h >>> 20;

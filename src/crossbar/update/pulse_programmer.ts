@@ -31,12 +31,19 @@
  * `full` (wMax, the permutation or a partner's state changed): its targets are the same, so no
  * scheme would write it (mixed-precision: |acc| < dwMin already).
  * Typed arrays only: no allocation and no sequential random draw per pulse (counter-based draws).
+ * The pass runs in the native addon when it is loaded and the shape is constant or linear
+ * (src/native/pulse_kernel.cc; open-loop and mixed-precision on the differential mapping in the
+ * per-ISA pass src/native/pulse_impl.h, vectorised, over the kernel threads; the same bits: float64
+ * in this order, float32 where this rounds);
+ * this loop is the fallback (RRAMSIM_NATIVE=0, no addon, and the exp and pow shapes, whose
+ * Math.exp / Math.pow C's libm does not reproduce bit for bit).
  */
 import { SlotKind, HEALTHY } from '../cell_state.js';
 import type { DeviceModel } from '../device_model.js';
 import type { WeightMapping } from '../mapping.js';
 import { counterWord } from '../counter_normal.js';
-import { cellBase, cellGain, normalOfWord, pulseResponse, type PulseKernel } from '../pulse/pulse_response.js';
+import { cellBase, cellGain, normalOfWord, pulseQuantileTable, pulseResponse, type PulseKernel } from '../pulse/pulse_response.js';
+import { nativeKernels, type NativeKernels } from '../../kernels/native.js';
 import type { UpdateScheme, UpdateSpec } from './update_spec.js';
 
 const f = Math.fround;
@@ -94,6 +101,10 @@ export class PulseProgrammer {
   private readonly out = new Float64Array(2);
   /** the weights of the last pass (NaN before the first): an unchanged weight has unchanged targets */
   private last: Float32Array = new Float32Array(0);
+  /** the native pass (null: this file's loop) and its parameter block (pulse_kernel.cc's p) */
+  private native: NativeKernels | null;
+  private readonly nativeP = new Float64Array(22);
+  private readonly nativeOut = new Float64Array(5);
 
   constructor(readonly spec: UpdateSpec, model: DeviceModel, cells: PulseCells, two: boolean) {
     if (!model.pulseKernel || spec.scheme === 'write-verify') throw new Error(`update scheme '${spec.scheme}' needs a pulse model (got '${model.name}')`);
@@ -121,6 +132,40 @@ export class PulseProgrammer {
       free += (cells.stateP[s] === HEALTHY ? 1 : 0) + (two && cells.stateN[s] === HEALTHY ? 1 : 0);
     }
     this.freeCells = free;
+    const nk = nativeKernels();
+    this.native = nk !== null && typeof nk.pulseProgram === 'function' && (k.code === 0 || k.code === 1) ? nk : null;
+    const P = this.nativeP;
+    P[3] = this.scheme; P[4] = two ? 1 : 0; P[6] = two ? 0 : 1; P[7] = k.code;
+    P[8] = k.dwUp; P[9] = k.dwDown; P[10] = k.dwMin; P[11] = k.mid; P[12] = k.invH;
+    P[13] = k.gammaUp; P[14] = k.gammaDown; P[15] = k.uMin; P[16] = k.uMax; P[17] = k.ctoc;
+    P[18] = k.ctocKey.k0 >>> 0; P[19] = k.ctocKey.k1 >>> 0; P[20] = spec.tolerance; P[21] = spec.maxPulses;
+  }
+
+  /** whether the passes run in the native addon */
+  get isNative(): boolean {
+    return this.native !== null;
+  }
+
+  /** run the TypeScript loop from now on (the fallback; tests compare it with the native pass) */
+  useFallback(): void {
+    this.native = null;
+  }
+
+  /** the pass in the native addon (pulse_kernel.cc): the same rules and bits as the loops below */
+  private programNative(
+    c: PulseCells, rows: number, cols: number, val: Float32Array, wMax: number,
+    permR: Int32Array, permC: Int32Array, identity: boolean, wEff: Float32Array, full: boolean, out: Float64Array,
+  ): number {
+    const P = this.nativeP, o = this.nativeOut;
+    P[0] = rows; P[1] = cols; P[2] = wMax; P[5] = full ? 1 : 0;
+    this.native!.pulseProgram!(val, c.slotKind, c.stateP, c.stateN, c.uP, c.uN, c.writesP, c.writesN, wEff,
+      this.last, this.aimP, this.aimN, this.accP, this.accN, this.countP, this.countN, this.gains,
+      pulseQuantileTable(), identity ? null : permR, identity ? null : permC, P, o);
+    out[0] += o[0];
+    this.pulses += o[2];
+    this.reads += o[3];
+    if (o[4] !== 0) this.touched = true;
+    return o[1];
   }
 
   /** the totals since the scheme began */
@@ -276,6 +321,10 @@ export class PulseProgrammer {
     wEff: Float32Array, full: boolean, out: Float64Array,
   ): number {
     if (this.last.length !== val.length) { this.last = new Float32Array(val.length); this.last.fill(NaN); }
+    // the offset mapping is the only one-cell mapping (P[6] = 1), the differential the only two-cell one
+    if (this.native !== null && mapping.kind === (this.two ? 'differential' : 'offset')) {
+      return this.programNative(c, rows, cols, val, wMax, permR, permC, identity, wEff, full, out);
+    }
     if (this.scheme !== 2) return this.programCounted(c, mapping, rows, cols, val, wMax, permR, permC, identity, wEff, full, out);
     const two = this.two;
     const { uP, uN, writesP, writesN, slotKind, stateP, stateN } = c;
