@@ -162,6 +162,7 @@ describe('shipped configs', () => {
     'resnet20-cifar10-jpeg-retrain.json': 3 * 5 * 3,
     // the full-scale base (method ideal, one seed)
     'resnet20-cifar10-jpeg-full.json': 1,
+    'resnet20-cifar10-jpeg-160.json': 1,
     // pulsed updates: 2 rates x (fat, lora, lori) x 3 schemes x 2 devices x 2 asymmetries x 3 seeds
     'pulsed-mlp.json': 2 * 3 * 3 * 2 * 2 * 3,
     'pulsed-lenet5.json': 2 * 3 * 3 * 2 * 2 * 3,
