@@ -7,14 +7,12 @@
  * seed). Every retraining method is compared with it: accuracy(method) − accuracy(control) is the
  * loss the defects leave after the method, with the retraining budget itself factored out.
  */
-import { defectSeed } from '../crossbar/defect_spec.js';
 import type { Network } from '../nn/network.js';
-import { train } from '../nn/train.js';
-import { Deployment, finishMetrics } from './deploy.js';
-import { RETRAIN_SHUFFLE } from './fat.js';
-import { epochReporter, type MethodContext } from './method_context.js';
+import type { Deployment } from './deploy.js';
+import { retrainedMetrics, retrainOnCrossbars } from './fat.js';
+import type { MethodContext } from './method_context.js';
 import type { PointMetrics } from './method_metrics.js';
-import { retrainExamples, type FatOptions } from './method_options.js';
+import type { FatOptions } from './method_options.js';
 
 /** `o` without stuck cells: the rate 0 and the placement fields at their defaults do not matter then */
 export function withoutDefects(o: FatOptions): FatOptions {
@@ -23,17 +21,11 @@ export function withoutDefects(o: FatOptions): FatOptions {
 
 /** the network (changed in place) on its defect-free crossbars after fat's retraining */
 export function controlOnNetwork(net: Network, o: FatOptions, ctx: MethodContext): Deployment {
-  const clean = withoutDefects(o);
-  const d = new Deployment(net, clean, true);
-  train(net, ctx.dataset.train, clean.retrain, {
-    seed: defectSeed(clean), limit: retrainExamples(clean), shuffleStream: RETRAIN_SHUFFLE, onEpoch: epochReporter(ctx, 'control'),
-  });
-  return d;
+  return retrainOnCrossbars(net, withoutDefects(o), ctx, 'control');
 }
 
 /** control on a trained network, evaluated on ctx.dataset's eval split */
 export function control(net: Network, o: FatOptions, ctx: MethodContext): PointMetrics {
   const t0 = ctx.startedAt ?? performance.now();
-  const d = controlOnNetwork(net, o, ctx);
-  return finishMetrics(d.net, ctx, { t0, deployment: d, extra: { retrainEpochs: o.retrain.epochs } });
+  return retrainedMetrics(controlOnNetwork(net, o, ctx), o, ctx, t0);
 }

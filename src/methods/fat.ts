@@ -16,19 +16,32 @@ import { retrainExamples, type FatOptions } from './method_options.js';
 
 export const RETRAIN_SHUFFLE = 'retrain/shuffle';
 
-/** the network (changed in place) on its defective crossbars after fault-aware retraining */
-export function fatOnNetwork(net: Network, o: FatOptions, ctx: MethodContext): Deployment {
+/**
+ * The network (changed in place) deployed with `o` and retrained through its crossbars with
+ * `o.retrain` (the epochs reported as `phase`); `beforeRetrain` sees the deployment first. fat and
+ * the defect-free control (control.ts) are this with their own options.
+ */
+export function retrainOnCrossbars(net: Network, o: FatOptions, ctx: MethodContext, phase: string, beforeRetrain?: (d: Deployment) => void): Deployment {
   const d = new Deployment(net, o, true);
-  ctx.onArtifact?.({ name: 'defect_tile.json', value: d.xbar[0].defectMapJSON()[0] });
+  beforeRetrain?.(d);
   train(net, ctx.dataset.train, o.retrain, {
-    seed: defectSeed(o), limit: retrainExamples(o), shuffleStream: RETRAIN_SHUFFLE, onEpoch: epochReporter(ctx, 'fat'),
+    seed: defectSeed(o), limit: retrainExamples(o), shuffleStream: RETRAIN_SHUFFLE, onEpoch: epochReporter(ctx, phase),
   });
   return d;
+}
+
+/** the metrics of a retrained deployment (fat, control), evaluated on ctx.dataset's eval split */
+export function retrainedMetrics(d: Deployment, o: FatOptions, ctx: MethodContext, t0: number): PointMetrics {
+  return finishMetrics(d.net, ctx, { t0, deployment: d, extra: { retrainEpochs: o.retrain.epochs } });
+}
+
+/** the network (changed in place) on its defective crossbars after fault-aware retraining */
+export function fatOnNetwork(net: Network, o: FatOptions, ctx: MethodContext): Deployment {
+  return retrainOnCrossbars(net, o, ctx, 'fat', (d) => ctx.onArtifact?.({ name: 'defect_tile.json', value: d.xbar[0].defectMapJSON()[0] }));
 }
 
 /** fat on a trained network, evaluated on ctx.dataset's eval split */
 export function fat(net: Network, o: FatOptions, ctx: MethodContext): PointMetrics {
   const t0 = ctx.startedAt ?? performance.now();
-  const d = fatOnNetwork(net, o, ctx);
-  return finishMetrics(d.net, ctx, { t0, deployment: d, extra: { retrainEpochs: o.retrain.epochs } });
+  return retrainedMetrics(fatOnNetwork(net, o, ctx), o, ctx, t0);
 }
